@@ -1,0 +1,174 @@
+import * as z from 'zod/mini';
+import { MAX_TIMER_DELAY_MS } from '../clock';
+import type { Problem } from '../errors';
+import { toProblems } from '../schemaProblems';
+import type { Jitter } from './jitter';
+
+/**
+ * A back-off is data, not a function, so a policy holding it stays JSON (a config file, the
+ * CLI's `--policy`). `computeBackoff` turns it into a delay.
+ */
+export interface ExponentialBackoff {
+  readonly type: 'exponential';
+  /** @default 1000 */
+  readonly initialDelayMs: number;
+  /** @default 30000 */
+  readonly maxDelayMs: number;
+  /** @default 2 */
+  readonly factor: number;
+  /** @default 'full' */
+  readonly jitter: Jitter;
+}
+export interface ConstantBackoff {
+  readonly type: 'constant';
+  /** @default 1000 */
+  readonly delayMs: number;
+  /** Adds uniform [0, jitterMs] on top of `delayMs`. @default 0 */
+  readonly jitterMs: number;
+}
+export interface LinearBackoff {
+  readonly type: 'linear';
+  /** @default 1000 */
+  readonly initialDelayMs: number;
+  /** @default 1000 */
+  readonly stepMs: number;
+  /** @default 30000 */
+  readonly maxDelayMs: number;
+  /** @default 'none' */
+  readonly jitter: Jitter;
+}
+export type Backoff = ExponentialBackoff | ConstantBackoff | LinearBackoff;
+
+export type ExponentialBackoffOptions = Partial<Omit<ExponentialBackoff, 'type'>>;
+export type ConstantBackoffOptions = Partial<Omit<ConstantBackoff, 'type'>>;
+export type LinearBackoffOptions = Partial<Omit<LinearBackoff, 'type'>>;
+
+/** How a back-off is written in a policy: `{ "type": …, …fields }`, every field optional. */
+export type BackoffInput =
+  | ({ type: 'exponential' } & ExponentialBackoffOptions)
+  | ({ type: 'grpc' } & ExponentialBackoffOptions)
+  | ({ type: 'constant' } & ConstantBackoffOptions)
+  | ({ type: 'linear' } & LinearBackoffOptions);
+
+/** gRPC connection back-off: 1 s, ×1.6, ±20 %, cap 120 s. */
+export const grpcDefaults = {
+  initialDelayMs: 1000,
+  maxDelayMs: 120_000,
+  factor: 1.6,
+  jitter: 0.2,
+} as const;
+export const exponentialDefaults = {
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+  factor: 2,
+  jitter: 'full',
+} as const;
+export const constantDefaults = { delayMs: 1000, jitterMs: 0 } as const;
+export const linearDefaults = {
+  initialDelayMs: 1000,
+  stepMs: 1000,
+  maxDelayMs: 30_000,
+  jitter: 'none',
+} as const;
+
+export const durationMs = z.number().check(
+  z.gte(0, { error: 'expected a duration in ms ≥ 0' }),
+  z.lte(MAX_TIMER_DELAY_MS, { error: `expected a duration in ms ≤ ${MAX_TIMER_DELAY_MS} (timers overflow beyond)` }),
+);
+const jitterSchema = z.union(
+  [
+    z.enum(['none', 'full', 'equal', 'decorrelated']),
+    z.number().check(z.gte(0), z.lte(1)),
+  ],
+  { error: 'expected "none", "full", "equal", "decorrelated" or a ratio 0–1' },
+);
+const growth = {
+  initialDelayMs: z.optional(durationMs),
+  maxDelayMs: z.optional(durationMs),
+  factor: z.optional(z.number().check(z.gte(1, { error: 'expected a factor ≥ 1' }), z.lte(1000))),
+  jitter: z.optional(jitterSchema),
+};
+
+export const backoffInputSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('exponential'), ...growth }),
+    z.strictObject({ type: z.literal('grpc'), ...growth }),
+    z.strictObject({
+      type: z.literal('constant'),
+      delayMs: z.optional(durationMs),
+      jitterMs: z.optional(durationMs),
+    }),
+    z.strictObject({
+      type: z.literal('linear'),
+      initialDelayMs: z.optional(durationMs),
+      stepMs: z.optional(durationMs),
+      maxDelayMs: z.optional(durationMs),
+      jitter: z.optional(jitterSchema),
+    }),
+  ],
+  { error: 'expected a backoff { "type": "exponential" | "grpc" | "constant" | "linear", … }' },
+);
+
+export type BackoffResult =
+  | { readonly ok: true; readonly backoff: Backoff }
+  | { readonly ok: false; readonly problems: Problem[] };
+
+/** Validates a back-off written as data and fills its defaults. `base` prefixes problem paths. */
+export function resolveBackoff(input: unknown, base = ''): BackoffResult {
+  const parsed = backoffInputSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: toProblems(parsed.error.issues, base) };
+  const given = parsed.data;
+  const at = (field: string) => (base ? `${base}.${field}` : field);
+  let backoff: Backoff;
+  switch (given.type) {
+    case 'constant':
+      backoff = {
+        type: 'constant',
+        delayMs: given.delayMs ?? constantDefaults.delayMs,
+        jitterMs: given.jitterMs ?? constantDefaults.jitterMs,
+      };
+      break;
+    case 'linear':
+      backoff = {
+        type: 'linear',
+        initialDelayMs: given.initialDelayMs ?? linearDefaults.initialDelayMs,
+        stepMs: given.stepMs ?? linearDefaults.stepMs,
+        maxDelayMs: given.maxDelayMs ?? linearDefaults.maxDelayMs,
+        jitter: given.jitter ?? linearDefaults.jitter,
+      };
+      break;
+    default: {
+      const defaults = given.type === 'grpc' ? grpcDefaults : exponentialDefaults;
+      backoff = {
+        type: 'exponential',
+        initialDelayMs: given.initialDelayMs ?? defaults.initialDelayMs,
+        maxDelayMs: given.maxDelayMs ?? defaults.maxDelayMs,
+        factor: given.factor ?? defaults.factor,
+        jitter: given.jitter ?? defaults.jitter,
+      };
+    }
+  }
+  const problems: Problem[] = [];
+  if ('maxDelayMs' in backoff && backoff.maxDelayMs < backoff.initialDelayMs) {
+    problems.push({
+      path: at('maxDelayMs'),
+      message: `expected maxDelayMs ≥ initialDelayMs (${backoff.initialDelayMs})`,
+    });
+  }
+  if ('jitter' in backoff && backoff.jitter === 'decorrelated' && backoff.initialDelayMs === 0) {
+    problems.push({
+      path: at('initialDelayMs'),
+      message: 'decorrelated jitter grows from initialDelayMs, so it must be > 0',
+    });
+  }
+  if (backoff.type === 'constant' && backoff.delayMs + backoff.jitterMs > MAX_TIMER_DELAY_MS) {
+    problems.push({ path: at('jitterMs'), message: `delayMs + jitterMs must be ≤ ${MAX_TIMER_DELAY_MS}` });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, backoff: Object.freeze(backoff) };
+}
+
+/** The largest delay a back-off can produce. */
+export function backoffCap(backoff: Backoff): number {
+  return backoff.type === 'constant' ? backoff.delayMs + backoff.jitterMs : backoff.maxDelayMs;
+}

@@ -1,0 +1,41 @@
+import { type Backoff, backoffCap } from './backoffSpec';
+import { applyJitter, type Random, systemRandom, uniform } from './jitter';
+
+export interface BackoffContext {
+  /** Default: `Math.random`. */
+  random?: Random;
+  /** The delay used last time; decorrelated jitter grows from it. */
+  previousDelayMs?: number;
+}
+
+/**
+ * The delay before retry number `attempt` (1 = the first retry). Always within
+ * [0, the back-off's cap], whatever `attempt` or `random()` is.
+ */
+export function computeBackoff(backoff: Backoff, attempt: number, context: BackoffContext = {}): number {
+  const random = context.random ?? systemRandom;
+  const n = Number.isFinite(attempt) ? Math.max(1, Math.floor(attempt)) : 1;
+  let delay: number;
+  if (backoff.type === 'constant') {
+    delay = backoff.delayMs + uniform(random) * backoff.jitterMs;
+  } else {
+    const { initialDelayMs, maxDelayMs } = backoff;
+    let raw: number;
+    if (backoff.type === 'linear') {
+      raw = Math.min(maxDelayMs, initialDelayMs + backoff.stepMs * (n - 1));
+    } else {
+      // factor^(n−1) overflows to Infinity for large n; 0 × Infinity would be NaN.
+      const growth = backoff.factor ** (n - 1);
+      raw = initialDelayMs === 0 ? 0 : Number.isFinite(growth) ? Math.min(maxDelayMs, initialDelayMs * growth) : maxDelayMs;
+    }
+    delay = applyJitter(backoff.jitter, {
+      raw,
+      initialDelayMs,
+      maxDelayMs,
+      previousDelayMs: context.previousDelayMs,
+      random,
+    });
+  }
+  const cap = backoffCap(backoff);
+  return Number.isFinite(delay) ? Math.min(cap, Math.max(0, delay)) : cap;
+}

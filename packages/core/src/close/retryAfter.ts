@@ -1,0 +1,71 @@
+import { systemClock } from '../clock';
+
+/** A server may not make us wait less than this (no spin)… */
+export const MIN_RETRY_AFTER_MS = 1_000;
+/** …or more than this (no parking the client for a day). */
+export const MAX_RETRY_AFTER_MS = 600_000;
+
+const days = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
+const longDays = 'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const month = months.join('|');
+const time = '(\\d{2}):(\\d{2}):(\\d{2})';
+// RFC 9110 §5.6.7: IMF-fixdate, plus the two obsolete forms recipients must accept.
+const imfFixdate = new RegExp(`^(?:${days}), (\\d{2}) (${month}) (\\d{4}) ${time} GMT$`);
+const rfc850 = new RegExp(`^(?:${longDays}), (\\d{2})-(${month})-(\\d{2}) ${time} GMT$`);
+const asctime = new RegExp(`^(?:${days}) (${month}) ( \\d|\\d{2}) ${time} (\\d{4})$`);
+
+/**
+ * Parses an HTTP `Retry-After` value (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) into a
+ * delay in ms from `now`, clamped to 1 s – 10 min. Returns undefined for anything else: a
+ * negative number, a fraction, garbage. Only exact HTTP-date forms are accepted (not whatever
+ * `Date.parse` guesses), so every runtime reads the same header the same way.
+ */
+export function parseRetryAfter(value: unknown, now: number = systemClock.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text === 'number') return Number.isInteger(text) && text >= 0 ? clamp(text * 1000) : undefined;
+  if (typeof text !== 'string') return undefined;
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return clamp(Number(trimmed) * 1000);
+  const date = parseHttpDate(trimmed, now);
+  return date === undefined ? undefined : clamp(date - now);
+}
+
+function clamp(ms: number): number | undefined {
+  if (Number.isNaN(ms)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, Math.round(ms)));
+}
+
+function parseHttpDate(text: string, now: number): number | undefined {
+  let m = imfFixdate.exec(text);
+  if (m) return utc(m[3], m[2], m[1], m[4], m[5], m[6]);
+  m = rfc850.exec(text);
+  if (m) {
+    // RFC 9110: a two-digit year more than 50 years in the future means the past century.
+    const yy = Number(m[3]);
+    const thisYear = new Date(Number.isFinite(now) ? now : 0).getUTCFullYear();
+    let year = Math.floor(thisYear / 100) * 100 + yy;
+    if (year > thisYear + 50) year -= 100;
+    return utc(String(year), m[2], m[1], m[4], m[5], m[6]);
+  }
+  m = asctime.exec(text);
+  if (m) return utc(m[6], m[1], m[2], m[3], m[4], m[5]);
+  return undefined;
+}
+
+function utc(
+  year?: string,
+  monthName?: string,
+  day?: string,
+  hour?: string,
+  minute?: string,
+  second?: string,
+): number | undefined {
+  const monthIndex = months.indexOf(monthName ?? '');
+  const [y, d, h, mi, s] = [year, day, hour, minute, second].map(Number) as number[];
+  if (y === undefined || d === undefined || h === undefined || mi === undefined || s === undefined) {
+    return undefined;
+  }
+  if (monthIndex < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  return Date.UTC(y, monthIndex, d, h, mi, s);
+}

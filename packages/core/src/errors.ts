@@ -1,0 +1,104 @@
+/**
+ * resock's error hierarchy. Programmer mistakes (a bad policy, `close(1001)`, a reason over
+ * 123 bytes) throw one of these synchronously at the call that made them; runtime failures of a
+ * connection never throw, they arrive as events and close records.
+ *
+ * Every class has a literal `name`, and each `isX` guard accepts either `instanceof` or the
+ * name, so errors still match when two copies of the package meet (bundled twice, realms).
+ */
+
+/** One problem with an input: where it is (`rules[1].codes[0]`) and what was expected. */
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class ResockError extends Error {
+  override readonly name: string = 'ResockError';
+}
+
+/** `definePolicy` (or a backoff constructor) was given something it cannot use. */
+export class InvalidPolicyError extends ResockError {
+  override readonly name = 'InvalidPolicyError' as const;
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(formatProblems('Invalid policy', problems));
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** A close code that may not be sent: only 1000 and 3000–4999 are (WHATWG `close()`). */
+export class InvalidCloseCodeError extends ResockError {
+  override readonly name = 'InvalidCloseCodeError' as const;
+  readonly code: unknown;
+  constructor(code: unknown) {
+    super(
+      `Close code ${describeValue(code)} cannot be sent: use 1000 or a code in 3000–4999 ` +
+        '(1001–2999 are reserved for the protocol and browsers reject them).',
+    );
+    this.code = code;
+  }
+}
+
+/** A close reason that is not a string, or cannot be sent for another reason. */
+export class InvalidCloseReasonError extends ResockError {
+  override readonly name: string = 'InvalidCloseReasonError';
+  readonly reason: unknown;
+  constructor(reason: unknown, message = `Close reason must be a string, got ${describeValue(reason)}.`) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/** RFC 6455 §5.5: a close frame's payload is ≤ 125 bytes, 2 of them the code. */
+export class CloseReasonTooLongError extends InvalidCloseReasonError {
+  override readonly name = 'CloseReasonTooLongError' as const;
+  readonly byteLength: number;
+  readonly maxByteLength = 123;
+  constructor(reason: string, byteLength: number) {
+    super(
+      reason,
+      `Close reason is ${byteLength} bytes of UTF-8; at most 123 fit in a close frame ` +
+        '(bytes, not characters: "é" is 2 bytes).',
+    );
+    this.byteLength = byteLength;
+  }
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}
+
+const resockErrorNames = new Set([
+  'ResockError',
+  'InvalidPolicyError',
+  'InvalidCloseCodeError',
+  'InvalidCloseReasonError',
+  'CloseReasonTooLongError',
+]);
+
+export function isResockError(error: unknown): error is ResockError {
+  return (
+    error instanceof ResockError ||
+    (typeof error === 'object' &&
+      error !== null &&
+      resockErrorNames.has(String((error as { name?: unknown }).name)))
+  );
+}
+export const isInvalidPolicyError = (error: unknown): error is InvalidPolicyError =>
+  error instanceof InvalidPolicyError || isNamed(error, 'InvalidPolicyError');
+export const isInvalidCloseCodeError = (error: unknown): error is InvalidCloseCodeError =>
+  error instanceof InvalidCloseCodeError || isNamed(error, 'InvalidCloseCodeError');
+export const isCloseReasonTooLongError = (error: unknown): error is CloseReasonTooLongError =>
+  error instanceof CloseReasonTooLongError || isNamed(error, 'CloseReasonTooLongError');
+
+/** `Invalid policy:\n  rules[1].codes[0]: expected …` — one line per problem. */
+export function formatProblems(title: string, problems: readonly Problem[]): string {
+  return [`${title}:`, ...problems.map((p) => `  ${p.path}: ${p.message}`)].join('\n');
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  return typeof value;
+}

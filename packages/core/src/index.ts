@@ -1,0 +1,75 @@
+// @resock/core — the platform-free heart of resock. Named exports only, grouped by concept.
+
+// Close codes and the close record
+export {
+  CloseCode,
+  type CloseCodeName,
+  type CloseCodeRange,
+  closeCodeName,
+  closeCodeRange,
+  describeCloseCode,
+  isInvalidCloseCode,
+  isLocalOnlyCloseCode,
+  isPrivateCloseCode,
+  isRegisteredCloseCode,
+  isSendableCloseCode,
+  isStandardCloseCode,
+  isWireCloseCode,
+} from './close/closeCode';
+export { assertCloseArguments, MAX_CLOSE_REASON_BYTES } from './close/closeArguments';
+export {
+  type CloseInitiator,
+  type ClosePhase,
+  type CloseRecord,
+  closeInitiators,
+  closePhases,
+  closeRecordSchema,
+} from './close/closeRecord';
+export { type CloseContext, normalizeClose } from './close/normalizeClose';
+export { MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS, parseRetryAfter } from './close/retryAfter';
+export { utf8ByteLength } from './close/utf8';
+
+// Back-off
+export type {
+  Backoff,
+  BackoffInput,
+  ConstantBackoff,
+  ConstantBackoffOptions,
+  ExponentialBackoff,
+  ExponentialBackoffOptions,
+  LinearBackoff,
+  LinearBackoffOptions,
+} from './backoff/backoffSpec';
+export { type BackoffContext, computeBackoff } from './backoff/computeBackoff';
+export type { Jitter, Random } from './backoff/jitter';
+export { constant, exponential, grpc, linear } from './backoff/strategies';
+
+// Policy
+export { type Decision, type DecideContext, decide, matchRule, type StopReason } from './policy/decide';
+export { definePolicy, isPolicy, type Policy, type PolicyRule } from './policy/definePolicy';
+export {
+  type CodeSpec,
+  type PolicyInput,
+  type PresetName,
+  presetNames,
+  type RuleAction,
+  type RuleInput,
+} from './policy/policyInput';
+export { presets } from './policy/presets';
+
+// Time
+export { type Clock, systemClock, type TimerHandle } from './clock';
+
+// Errors
+export {
+  CloseReasonTooLongError,
+  InvalidCloseCodeError,
+  InvalidCloseReasonError,
+  InvalidPolicyError,
+  isCloseReasonTooLongError,
+  isInvalidCloseCodeError,
+  isInvalidPolicyError,
+  isResockError,
+  type Problem,
+  ResockError,
+} from './errors';

@@ -1,0 +1,156 @@
+import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
+import { computeBackoff } from '../backoff/computeBackoff';
+import { type Random, systemRandom, uniform } from '../backoff/jitter';
+import { describeCloseCode } from '../close/closeCode';
+import type { CloseRecord } from '../close/closeRecord';
+import { inRanges } from './codeRanges';
+import { definePolicy, type Policy, type PolicyRule } from './definePolicy';
+import type { PolicyInput, RuleAction } from './policyInput';
+
+export interface DecideContext {
+  /**
+   * The number of the retry being decided: 1 for the first retry after a stable connection (or
+   * after the first failed connect), 2 for the next, and so on. Drives the back-off and
+   * `maxAttempts`; rules with `counts: false` do not advance it.
+   */
+  attempt: number;
+  /** The previous decision's rule and how many closes in a row it has matched (its `consecutive`). */
+  consecutive?: { readonly rule: string; readonly count: number };
+  /** When the current outage began (ms since the epoch), for `maxElapsedMs`. */
+  outageStartedAt?: number;
+  /** Default: the system clock. */
+  now?: number;
+  /** Default: `Math.random`. */
+  random?: Random;
+  /** The previous delay, for decorrelated jitter. */
+  previousDelayMs?: number;
+  /** Whether the client has a refresh hook; a `refresh` rule without one stops. */
+  refreshAvailable: boolean;
+}
+
+/** Why a decision is `stop`. */
+export type StopReason =
+  | 'client'
+  | 'rule'
+  | 'maxConsecutive'
+  | 'refreshUnavailable'
+  | 'maxAttempts'
+  | 'maxElapsedMs';
+
+export interface Decision {
+  readonly action: RuleAction;
+  /** ms to wait before the next attempt; 0 for `stop`. */
+  readonly delayMs: number;
+  /** The id of the rule that matched: `rules[0]`, a rule's name, `default:service-restart`, `client-close`. */
+  readonly rule: string;
+  /** How many closes in a row this rule has matched, this one included. */
+  readonly consecutive: number;
+  /** Whether this retry counts toward `maxAttempts`. */
+  readonly counts: boolean;
+  /** Present when `action` is `stop`. */
+  readonly stopReason?: StopReason;
+  /** One line saying why: for logs, the demo and `resock policy explain`. */
+  readonly explanation: string;
+}
+
+const CLIENT_CLOSE = 'client-close';
+const FALLBACK: PolicyRule = Object.freeze({
+  id: 'fallback',
+  source: 'preset',
+  description: 'No rule matched: back off and retry.',
+  action: 'retry',
+  codes: undefined,
+  status: undefined,
+  initiator: undefined,
+  retryAfter: undefined,
+  backoff: undefined,
+  firstDelayMs: undefined,
+  minDelayMs: 0,
+  maxConsecutive: undefined,
+  counts: true,
+});
+
+/** The first rule of the policy that matches the record (the fallback if none does). */
+export function matchRule(policy: Policy, record: CloseRecord): PolicyRule {
+  for (const rule of policy.rules) if (matches(rule, record)) return rule;
+  return FALLBACK;
+}
+
+function matches(rule: PolicyRule, record: CloseRecord): boolean {
+  if (rule.initiator && !rule.initiator.includes(record.initiator)) return false;
+  if (rule.retryAfter !== undefined && (record.handshake?.retryAfterMs !== undefined) !== rule.retryAfter) {
+    return false;
+  }
+  if (!rule.codes && !rule.status) return true;
+  const status = record.handshake?.status;
+  return (
+    (rule.codes !== undefined && inRanges(record.code, rule.codes)) ||
+    (rule.status !== undefined && status !== undefined && inRanges(status, rule.status))
+  );
+}
+
+/**
+ * What to do after `record`, by `policy`. Pure: time and randomness come from `context`.
+ * A close the app asked for (`initiator: 'client'`) always stops; no rule overrides it.
+ */
+export function decide(policy: Policy | PolicyInput, record: CloseRecord, context: DecideContext): Decision {
+  const defined = definePolicy(policy);
+  const what = describeCloseCode(record.code) + (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
+  if (record.initiator === 'client') {
+    return stop(CLIENT_CLOSE, 1, true, 'client', `${what}: the app closed the connection; always final`);
+  }
+  const rule = matchRule(defined, record);
+  const previous = context.consecutive;
+  const consecutive = (previous?.rule === rule.id ? previous.count : 0) + 1;
+  const because = rule.description ?? `${what} matched ${rule.id}: ${rule.action}`;
+
+  if (rule.action === 'stop') return stop(rule.id, consecutive, rule.counts, 'rule', because);
+  if (rule.maxConsecutive !== undefined && consecutive > rule.maxConsecutive) {
+    return stop(rule.id, consecutive, rule.counts, 'maxConsecutive', `${what}: ${rule.id} matched ${consecutive} times in a row (max ${rule.maxConsecutive})`);
+  }
+  if (rule.action === 'refresh' && !context.refreshAvailable) {
+    return stop(rule.id, consecutive, rule.counts, 'refreshUnavailable', `${what}: needs fresh credentials and no refresh hook is configured`);
+  }
+  const attempt = Number.isFinite(context.attempt) ? Math.max(1, Math.floor(context.attempt)) : 1;
+  if (rule.counts && defined.maxAttempts !== undefined && attempt > defined.maxAttempts) {
+    return stop(rule.id, consecutive, rule.counts, 'maxAttempts', `${what}: gave up after ${defined.maxAttempts} attempts`);
+  }
+  const now = context.now ?? systemClock.now();
+  if (
+    defined.maxElapsedMs !== undefined &&
+    context.outageStartedAt !== undefined &&
+    now - context.outageStartedAt >= defined.maxElapsedMs
+  ) {
+    return stop(rule.id, consecutive, rule.counts, 'maxElapsedMs', `${what}: gave up after ${defined.maxElapsedMs} ms without a stable connection`);
+  }
+
+  const random = context.random ?? systemRandom;
+  const retryAfterMs = record.handshake?.retryAfterMs;
+  let delayMs: number;
+  if (rule.action === 'throttle' && retryAfterMs !== undefined) {
+    delayMs = 0; // the server said when: its Retry-After is the floor below, not added to a back-off
+  } else if (rule.firstDelayMs && consecutive === 1) {
+    const [min, max] = rule.firstDelayMs;
+    delayMs = min + uniform(random) * (max - min);
+  } else {
+    const backoffContext = context.previousDelayMs === undefined ? { random } : { random, previousDelayMs: context.previousDelayMs };
+    delayMs = computeBackoff(rule.backoff ?? defined.backoff, attempt, backoffContext);
+  }
+  const floor = Math.max(rule.minDelayMs, retryAfterMs ?? 0);
+  // Below the floor, wait the floor plus 0–10 %: a fleet told "30 s" must not return in the same tick.
+  if (delayMs < floor) delayMs = floor * (1 + 0.1 * uniform(random));
+  delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delayMs));
+
+  return Object.freeze({
+    action: rule.action,
+    delayMs,
+    rule: rule.id,
+    consecutive,
+    counts: rule.counts,
+    explanation: because,
+  });
+}
+
+function stop(rule: string, consecutive: number, counts: boolean, stopReason: StopReason, explanation: string): Decision {
+  return Object.freeze({ action: 'stop', delayMs: 0, rule, consecutive, counts, stopReason, explanation });
+}

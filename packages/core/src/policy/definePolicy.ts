@@ -1,0 +1,198 @@
+import { type Backoff, exponentialDefaults, resolveBackoff } from '../backoff/backoffSpec';
+import type { CloseInitiator } from '../close/closeRecord';
+import { InvalidPolicyError, type Problem } from '../errors';
+import { toProblems } from '../schemaProblems';
+import { type CodeRange, toCodeRange } from './codeRanges';
+import {
+  type CodeSpec,
+  type PolicyInput,
+  type PresetName,
+  policyInputSchema,
+  type RuleAction,
+  type RuleInput,
+} from './policyInput';
+import { presets } from './presets';
+
+/** A rule after validation, with defaults filled in. */
+export interface PolicyRule {
+  /** The rule's `name`, `rules[i]`, or `<preset>:<row>` for preset rows. */
+  readonly id: string;
+  readonly source: 'user' | 'preset';
+  readonly description: string | undefined;
+  readonly action: RuleAction;
+  readonly codes: readonly CodeRange[] | undefined;
+  readonly status: readonly CodeRange[] | undefined;
+  readonly initiator: readonly CloseInitiator[] | undefined;
+  readonly retryAfter: boolean | undefined;
+  readonly backoff: Backoff | undefined;
+  readonly firstDelayMs: readonly [number, number] | undefined;
+  readonly minDelayMs: number;
+  readonly maxConsecutive: number | undefined;
+  readonly counts: boolean;
+}
+
+/** A validated policy: the user's rules, then the preset's rows. Frozen. */
+export interface Policy {
+  readonly preset: PresetName;
+  readonly rules: readonly PolicyRule[];
+  readonly backoff: Backoff;
+  readonly maxAttempts: number | undefined;
+  readonly maxElapsedMs: number | undefined;
+  /** The policy as JSON input again (what a config file would hold). */
+  toJSON(): PolicyInput;
+}
+
+const defined = new WeakSet<object>();
+
+/** True for what `definePolicy` returned. */
+export function isPolicy(value: unknown): value is Policy {
+  return typeof value === 'object' && value !== null && defined.has(value);
+}
+
+const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponentialDefaults });
+
+/**
+ * Validates a policy written as data and returns it ready for `decide`. Throws
+ * `InvalidPolicyError` listing every problem with its path
+ * (`rules[1].codes[0]: expected a close code 0–65535 or a range "a-b"`), and nothing else.
+ * A policy already defined is returned as it is.
+ */
+export function definePolicy(input: PolicyInput | Policy = {}): Policy {
+  if (isPolicy(input)) return input;
+  let policy: Policy | Problem[];
+  try {
+    policy = compile(input);
+  } catch (error) {
+    // Input that cannot even be read (a throwing getter, a revoked proxy) is still bad input.
+    policy = [{ path: '(root)', message: `could not be read (${String(error)})` }];
+  }
+  if (Array.isArray(policy)) throw new InvalidPolicyError(policy);
+  return policy;
+}
+
+function compile(input: unknown): Policy | Problem[] {
+  const parsed = policyInputSchema.safeParse(input);
+  if (!parsed.success) return toProblems(parsed.error.issues);
+  const given = parsed.data as PolicyInput;
+  const problems: Problem[] = [];
+
+  let backoff = defaultBackoff;
+  if (given.backoff !== undefined) {
+    const result = resolveBackoff(given.backoff, 'backoff');
+    if (result.ok) backoff = result.backoff;
+    else problems.push(...result.problems);
+  }
+
+  const userRules = (given.rules ?? []).map((rule, i) =>
+    compileRule(rule, { id: rule.name ?? `rules[${i}]`, path: `rules[${i}]`, source: 'user' }, problems),
+  );
+  const seen = new Set<string>();
+  (given.rules ?? []).forEach((rule, i) => {
+    if (rule.name === undefined) return;
+    if (seen.has(rule.name)) problems.push({ path: `rules[${i}].name`, message: `duplicate rule name ${JSON.stringify(rule.name)}` });
+    seen.add(rule.name);
+  });
+  if (problems.length > 0) return problems;
+
+  const preset = given.preset ?? 'default';
+  // Snapshot now: `backoff` fields pass through zod by reference, so later edits to the
+  // caller's object must not reach the policy's JSON.
+  const json = JSON.stringify(given);
+  const policy: Policy = Object.freeze({
+    preset,
+    rules: Object.freeze([...(userRules as PolicyRule[]), ...presetRules(preset)]),
+    backoff,
+    maxAttempts: given.maxAttempts,
+    maxElapsedMs: given.maxElapsedMs,
+    toJSON: () => JSON.parse(json) as PolicyInput,
+  });
+  defined.add(policy);
+  return policy;
+}
+
+const compiledPresets = new Map<PresetName, readonly PolicyRule[]>();
+
+function presetRules(name: PresetName): readonly PolicyRule[] {
+  let rules = compiledPresets.get(name);
+  if (!rules) {
+    const problems: Problem[] = [];
+    rules = presets[name].map((row, i) =>
+      compileRule(row, { id: `${name}:${row.name ?? i}`, path: `presets.${name}[${i}]`, source: 'preset' }, problems),
+    ) as PolicyRule[];
+    // The presets are ours: a bad row is a bug caught by the tests, never the user's fault.
+    if (problems.length > 0) throw new InvalidPolicyError(problems);
+    compiledPresets.set(name, Object.freeze(rules));
+  }
+  return rules;
+}
+
+interface RuleOrigin {
+  id: string;
+  path: string;
+  source: 'user' | 'preset';
+}
+
+function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): PolicyRule | undefined {
+  const { path } = origin;
+  const before = problems.length;
+  if (rule.codes === undefined && rule.status === undefined && rule.initiator === undefined) {
+    problems.push({ path, message: 'a rule needs "codes", "status" or "initiator" to match on' });
+  }
+  const codes = ranges(rule.codes, 0, 65535, `${path}.codes`, problems);
+  const status = ranges(rule.status, 100, 599, `${path}.status`, problems);
+
+  if (rule.action === 'stop') {
+    for (const key of ['backoff', 'firstDelayMs', 'minDelayMs', 'maxConsecutive'] as const) {
+      if (rule[key] !== undefined) problems.push({ path: `${path}.${key}`, message: 'has no effect on a "stop" rule' });
+    }
+  }
+  let backoff: Backoff | undefined;
+  if (rule.backoff !== undefined) {
+    const result = resolveBackoff(rule.backoff, `${path}.backoff`);
+    if (result.ok) backoff = result.backoff;
+    else problems.push(...result.problems);
+  }
+  let firstDelayMs: readonly [number, number] | undefined;
+  if (typeof rule.firstDelayMs === 'number') firstDelayMs = [rule.firstDelayMs, rule.firstDelayMs];
+  else if (rule.firstDelayMs) {
+    const [min, max] = rule.firstDelayMs;
+    if (min > max) problems.push({ path: `${path}.firstDelayMs`, message: 'expected [min, max] with min ≤ max' });
+    firstDelayMs = [min, max];
+  } else if (rule.action === 'refresh') {
+    firstDelayMs = [0, 0]; // refresh the credentials, then retry at once
+  }
+  if (problems.length > before) return undefined;
+
+  return Object.freeze({
+    id: origin.id,
+    source: origin.source,
+    description: rule.description,
+    action: rule.action,
+    codes,
+    status,
+    initiator: rule.initiator ? Object.freeze([...rule.initiator]) : undefined,
+    retryAfter: rule.retryAfter,
+    backoff,
+    firstDelayMs: firstDelayMs ? Object.freeze(firstDelayMs) : undefined,
+    minDelayMs: rule.minDelayMs ?? 0,
+    maxConsecutive: rule.maxConsecutive,
+    counts: rule.counts ?? true,
+  });
+}
+
+function ranges(
+  specs: readonly CodeSpec[] | undefined,
+  min: number,
+  max: number,
+  path: string,
+  problems: Problem[],
+): readonly CodeRange[] | undefined {
+  if (specs === undefined) return undefined;
+  const out: CodeRange[] = [];
+  specs.forEach((spec, i) => {
+    const range = toCodeRange(spec, min, max);
+    if (range) out.push(range);
+    else problems.push({ path: `${path}[${i}]`, message: `expected a range "a-b" with ${min} ≤ a ≤ b ≤ ${max}` });
+  });
+  return Object.freeze(out);
+}

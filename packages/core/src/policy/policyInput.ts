@@ -1,0 +1,105 @@
+import * as z from 'zod/mini';
+import type { BackoffInput } from '../backoff/backoffSpec';
+import { backoffInputSchema, durationMs } from '../backoff/backoffSpec';
+import { type CloseInitiator, closeInitiators } from '../close/closeRecord';
+
+/** What to do after a close. */
+export const ruleActions = ['stop', 'retry', 'refresh', 'throttle'] as const;
+export type RuleAction = (typeof ruleActions)[number];
+
+export const presetNames = [
+  'default',
+  'persistent',
+  'httpMirror',
+  'graphqlWs',
+  'centrifugo',
+  'none',
+] as const;
+export type PresetName = (typeof presetNames)[number];
+
+/** A close code (0–65535) or an inclusive range written `"4000-4099"`. */
+export type CodeSpec = number | `${number}-${number}`;
+
+/**
+ * One row of a policy. It matches on close `codes`, handshake HTTP `status` (a rule with both
+ * matches either), and optionally narrows by `initiator` and by whether the server sent
+ * `Retry-After`. The first matching rule decides; the user's rules come before the preset's.
+ */
+export interface RuleInput {
+  /** Names the rule in decisions and events; default `rules[i]`. Unique within a policy. */
+  name?: string;
+  /** Why this rule exists; shown by `resock policy explain` and in decisions. */
+  description?: string;
+  /** Close codes and `"a-b"` ranges. A failed handshake's code is 1006: match it by `status`. */
+  codes?: CodeSpec[];
+  /** HTTP statuses and `"a-b"` ranges of a rejected handshake (only Node's `ws` sees them). */
+  status?: CodeSpec[];
+  /** Only closes from these initiators, e.g. `["heartbeat"]`. */
+  initiator?: CloseInitiator[];
+  /** Only when the server did (true) or did not (false) send `Retry-After`. */
+  retryAfter?: boolean;
+  action: RuleAction;
+  /** The back-off for this rule's retries; default: the policy's. */
+  backoff?: BackoffInput;
+  /**
+   * The delay the first time this rule matches in a row: a number, or `[min, max]` for uniform
+   * random. Later matches use the back-off. Default for `refresh`: 0 (refresh, then at once).
+   */
+  firstDelayMs?: number | [number, number];
+  /** A floor for every delay this rule gives; a server's `Retry-After` raises it. @default 0 */
+  minDelayMs?: number;
+  /** Stop once this rule has matched more than this many closes in a row. */
+  maxConsecutive?: number;
+  /** Whether retries by this rule count toward `maxAttempts`. @default true */
+  counts?: boolean;
+}
+
+/** A policy as JSON: it can live in a config file. */
+export interface PolicyInput {
+  /** Rows appended after `rules`. @default 'default' */
+  preset?: PresetName;
+  rules?: RuleInput[];
+  /** The back-off of rules that do not name their own. @default exponential 1 s ×2 cap 30 s, full jitter */
+  backoff?: BackoffInput;
+  /** Stop after this many counted retries in one outage. @default unlimited */
+  maxAttempts?: number;
+  /** Stop once an outage has lasted this long. @default unlimited */
+  maxElapsedMs?: number;
+}
+
+const codeMessage = { error: 'expected a close code 0–65535 or a range "a-b"' };
+const statusMessage = { error: 'expected an HTTP status 100–599 or a range "a-b"' };
+const rangeText = (message: { error: string }) =>
+  z.string().check(z.regex(/^\d{1,5}-\d{1,5}$/, message));
+const within = (min: number, max: number, message: { error: string }) =>
+  z.int(message).check(z.gte(min, message), z.lte(max, message));
+const codeSpec = z.union([within(0, 65535, codeMessage), rangeText(codeMessage)], codeMessage);
+const statusSpec = z.union([within(100, 599, statusMessage), rangeText(statusMessage)], statusMessage);
+const nonEmpty = { error: 'expected at least one entry' };
+
+export const ruleInputSchema = z.strictObject({
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  description: z.optional(z.string().check(z.maxLength(1000))),
+  codes: z.optional(z.array(codeSpec).check(z.minLength(1, nonEmpty))),
+  status: z.optional(z.array(statusSpec).check(z.minLength(1, nonEmpty))),
+  initiator: z.optional(z.array(z.enum(closeInitiators)).check(z.minLength(1, nonEmpty))),
+  retryAfter: z.optional(z.boolean()),
+  action: z.enum(ruleActions),
+  backoff: z.optional(backoffInputSchema),
+  firstDelayMs: z.optional(
+    z.union([durationMs, z.tuple([durationMs, durationMs])], {
+      error: 'expected a delay in ms or [min, max]',
+    }),
+  ),
+  minDelayMs: z.optional(durationMs),
+  maxConsecutive: z.optional(z.int().check(z.gte(1, { error: 'expected an integer ≥ 1' }))),
+  counts: z.optional(z.boolean()),
+});
+
+export const policyInputSchema = z.strictObject({
+  preset: z.optional(z.enum(presetNames)),
+  rules: z.optional(z.array(ruleInputSchema)),
+  backoff: z.optional(backoffInputSchema),
+  maxAttempts: z.optional(z.int().check(z.gte(1, { error: 'expected an integer ≥ 1' }))),
+  maxElapsedMs: z.optional(durationMs),
+});

@@ -1,0 +1,2 @@
+// @resock/core/testing — deterministic parts for tests of code built on resock.
+export { seededRandom } from './seededRandom';

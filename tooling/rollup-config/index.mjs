@@ -1,0 +1,36 @@
+// One build shape for every published package: ESM (.js) + CJS (.cjs) + declarations
+// (.d.ts for import, .d.cts for require), so `exports` can point each condition at its own
+// file and @arethetypeswrong/cli sees no masquerading types.
+import { dts } from 'rollup-plugin-dts';
+import esbuild from 'rollup-plugin-esbuild';
+
+// Every bare import (dependencies, node: builtins, sibling @resock packages) stays external:
+// the user's bundler or Node resolves it once, so no package ships a second copy of core.
+const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
+
+/**
+ * @param {{ input: Record<string, string>, target?: string }} options
+ *   input maps an output name (e.g. `index`, `testing`) to its source entry.
+ */
+export function defineRollupConfig({ input, target = 'es2022' }) {
+  return [
+    {
+      input,
+      external,
+      plugins: [esbuild({ target, sourceMap: true })],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
+        { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+      ],
+    },
+    {
+      input,
+      external,
+      plugins: [dts({ tsconfig: 'tsconfig.build.json' })],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: '[name]-[hash].d.ts' },
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: '[name]-[hash].d.cts' },
+      ],
+    },
+  ];
+}
