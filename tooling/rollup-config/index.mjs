@@ -19,8 +19,21 @@ export function defineRollupConfig({ input, target = 'es2022' }) {
       external,
       plugins: [esbuild({ target, sourceMap: true })],
       output: [
-        { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
-        { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+        {
+          dir: 'dist',
+          format: 'es',
+          entryFileNames: '[name].js',
+          chunkFileNames: '[name]-[hash].js',
+          sourcemap: true,
+        },
+        {
+          dir: 'dist',
+          format: 'cjs',
+          entryFileNames: '[name].cjs',
+          chunkFileNames: '[name]-[hash].cjs',
+          sourcemap: true,
+          exports: 'named',
+        },
       ],
     },
     {
@@ -28,8 +41,18 @@ export function defineRollupConfig({ input, target = 'es2022' }) {
       external,
       plugins: [dts({ tsconfig: 'tsconfig.build.json' })],
       output: [
-        { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: '[name]-[hash].d.ts' },
-        { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: '[name]-[hash].d.cts' },
+        {
+          dir: 'dist',
+          format: 'es',
+          entryFileNames: '[name].d.ts',
+          chunkFileNames: '[name]-[hash].d.ts',
+        },
+        {
+          dir: 'dist',
+          format: 'es',
+          entryFileNames: '[name].d.cts',
+          chunkFileNames: '[name]-[hash].d.cts',
+        },
       ],
     },
   ];

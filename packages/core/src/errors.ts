@@ -44,7 +44,10 @@ export class InvalidCloseCodeError extends ResockError {
 export class InvalidCloseReasonError extends ResockError {
   override readonly name: string = 'InvalidCloseReasonError';
   readonly reason: unknown;
-  constructor(reason: unknown, message = `Close reason must be a string, got ${describeValue(reason)}.`) {
+  constructor(
+    reason: unknown,
+    message = `Close reason must be a string, got ${describeValue(reason)}.`,
+  ) {
     super(message);
     this.reason = reason;
   }
@@ -99,6 +102,7 @@ export function formatProblems(title: string, problems: readonly Problem[]): str
 
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
+    return String(value);
   return typeof value;
 }

@@ -1,5 +1,22 @@
 // @resock/core — the platform-free heart of resock. Named exports only, grouped by concept.
 
+// Back-off
+export type {
+  Backoff,
+  BackoffInput,
+  ConstantBackoff,
+  ConstantBackoffOptions,
+  ExponentialBackoff,
+  ExponentialBackoffOptions,
+  LinearBackoff,
+  LinearBackoffOptions,
+} from './backoff/backoffSpec';
+export { type BackoffContext, computeBackoff } from './backoff/computeBackoff';
+export type { Jitter, Random } from './backoff/jitter';
+export { constant, exponential, grpc, linear } from './backoff/strategies';
+// Time
+export { type Clock, systemClock, type TimerHandle } from './clock';
+export { assertCloseArguments, MAX_CLOSE_REASON_BYTES } from './close/closeArguments';
 // Close codes and the close record
 export {
   CloseCode,
@@ -16,7 +33,6 @@ export {
   isStandardCloseCode,
   isWireCloseCode,
 } from './close/closeCode';
-export { assertCloseArguments, MAX_CLOSE_REASON_BYTES } from './close/closeArguments';
 export {
   type CloseInitiator,
   type ClosePhase,
@@ -28,38 +44,6 @@ export {
 export { type CloseContext, normalizeClose } from './close/normalizeClose';
 export { MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS, parseRetryAfter } from './close/retryAfter';
 export { utf8ByteLength } from './close/utf8';
-
-// Back-off
-export type {
-  Backoff,
-  BackoffInput,
-  ConstantBackoff,
-  ConstantBackoffOptions,
-  ExponentialBackoff,
-  ExponentialBackoffOptions,
-  LinearBackoff,
-  LinearBackoffOptions,
-} from './backoff/backoffSpec';
-export { type BackoffContext, computeBackoff } from './backoff/computeBackoff';
-export type { Jitter, Random } from './backoff/jitter';
-export { constant, exponential, grpc, linear } from './backoff/strategies';
-
-// Policy
-export { type Decision, type DecideContext, decide, matchRule, type StopReason } from './policy/decide';
-export { definePolicy, isPolicy, type Policy, type PolicyRule } from './policy/definePolicy';
-export {
-  type CodeSpec,
-  type PolicyInput,
-  type PresetName,
-  presetNames,
-  type RuleAction,
-  type RuleInput,
-} from './policy/policyInput';
-export { presets } from './policy/presets';
-
-// Time
-export { type Clock, systemClock, type TimerHandle } from './clock';
-
 // Errors
 export {
   CloseReasonTooLongError,
@@ -73,3 +57,21 @@ export {
   type Problem,
   ResockError,
 } from './errors';
+// Policy
+export {
+  type DecideContext,
+  type Decision,
+  decide,
+  matchRule,
+  type StopReason,
+} from './policy/decide';
+export { definePolicy, isPolicy, type Policy, type PolicyRule } from './policy/definePolicy';
+export {
+  type CodeSpec,
+  type PolicyInput,
+  type PresetName,
+  presetNames,
+  type RuleAction,
+  type RuleInput,
+} from './policy/policyInput';
+export { presets } from './policy/presets';

@@ -73,13 +73,12 @@ export const linearDefaults = {
 
 export const durationMs = z.number().check(
   z.gte(0, { error: 'expected a duration in ms ≥ 0' }),
-  z.lte(MAX_TIMER_DELAY_MS, { error: `expected a duration in ms ≤ ${MAX_TIMER_DELAY_MS} (timers overflow beyond)` }),
+  z.lte(MAX_TIMER_DELAY_MS, {
+    error: `expected a duration in ms ≤ ${MAX_TIMER_DELAY_MS} (timers overflow beyond)`,
+  }),
 );
 const jitterSchema = z.union(
-  [
-    z.enum(['none', 'full', 'equal', 'decorrelated']),
-    z.number().check(z.gte(0), z.lte(1)),
-  ],
+  [z.enum(['none', 'full', 'equal', 'decorrelated']), z.number().check(z.gte(0), z.lte(1))],
   { error: 'expected "none", "full", "equal", "decorrelated" or a ratio 0–1' },
 );
 const growth = {
@@ -163,9 +162,14 @@ export function resolveBackoff(input: unknown, base = ''): BackoffResult {
     });
   }
   if (backoff.type === 'constant' && backoff.delayMs + backoff.jitterMs > MAX_TIMER_DELAY_MS) {
-    problems.push({ path: at('jitterMs'), message: `delayMs + jitterMs must be ≤ ${MAX_TIMER_DELAY_MS}` });
+    problems.push({
+      path: at('jitterMs'),
+      message: `delayMs + jitterMs must be ≤ ${MAX_TIMER_DELAY_MS}`,
+    });
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, backoff: Object.freeze(backoff) };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, backoff: Object.freeze(backoff) };
 }
 
 /** The largest delay a back-off can produce. */

@@ -91,7 +91,9 @@ export function isLocalOnlyCloseCode(code: number): boolean {
 export function isWireCloseCode(code: number): boolean {
   if (!Number.isInteger(code)) return false;
   return (
-    (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
+    (code >= 1000 && code <= 1003) ||
+    (code >= 1007 && code <= 1014) ||
+    (code >= 3000 && code <= 4999)
   );
 }
 

@@ -94,7 +94,8 @@ function buildRecord(fields: Fields | undefined, context: CloseContext): CloseRe
     // RFC 6455 §7.1.4: clean only if the closing handshake completed, which cannot have
     // happened without a close frame (1006), with a failed TLS handshake (1015), or before open.
     wasClean:
-      fields?.wasClean ?? (fields !== undefined && code !== 1006 && code !== 1015 && phase !== 'connecting'),
+      fields?.wasClean ??
+      (fields !== undefined && code !== 1006 && code !== 1015 && phase !== 'connecting'),
     phase,
     initiator,
     synthetic: fields === undefined || context.synthetic === true,
@@ -164,7 +165,15 @@ function fallbackRecord(context: CloseContext): CloseRecord {
   } catch {
     at = systemClock.now();
   }
-  return freezeRecord({ code: 1006, reason: '', wasClean: false, phase, initiator, synthetic: true, at });
+  return freezeRecord({
+    code: 1006,
+    reason: '',
+    wasClean: false,
+    phase,
+    initiator,
+    synthetic: true,
+    at,
+  });
 }
 
 function freezeRecord(record: CloseRecord): CloseRecord {

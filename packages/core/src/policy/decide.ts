@@ -1,6 +1,6 @@
-import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { computeBackoff } from '../backoff/computeBackoff';
 import { type Random, systemRandom, uniform } from '../backoff/jitter';
+import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { describeCloseCode } from '../close/closeCode';
 import type { CloseRecord } from '../close/closeRecord';
 import { inRanges } from './codeRanges';
@@ -78,7 +78,10 @@ export function matchRule(policy: Policy, record: CloseRecord): PolicyRule {
 
 function matches(rule: PolicyRule, record: CloseRecord): boolean {
   if (rule.initiator && !rule.initiator.includes(record.initiator)) return false;
-  if (rule.retryAfter !== undefined && (record.handshake?.retryAfterMs !== undefined) !== rule.retryAfter) {
+  if (
+    rule.retryAfter !== undefined &&
+    (record.handshake?.retryAfterMs !== undefined) !== rule.retryAfter
+  ) {
     return false;
   }
   if (!rule.codes && !rule.status) return true;
@@ -93,11 +96,23 @@ function matches(rule: PolicyRule, record: CloseRecord): boolean {
  * What to do after `record`, by `policy`. Pure: time and randomness come from `context`.
  * A close the app asked for (`initiator: 'client'`) always stops; no rule overrides it.
  */
-export function decide(policy: Policy | PolicyInput, record: CloseRecord, context: DecideContext): Decision {
+export function decide(
+  policy: Policy | PolicyInput,
+  record: CloseRecord,
+  context: DecideContext,
+): Decision {
   const defined = definePolicy(policy);
-  const what = describeCloseCode(record.code) + (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
+  const what =
+    describeCloseCode(record.code) +
+    (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
   if (record.initiator === 'client') {
-    return stop(CLIENT_CLOSE, 1, true, 'client', `${what}: the app closed the connection; always final`);
+    return stop(
+      CLIENT_CLOSE,
+      1,
+      true,
+      'client',
+      `${what}: the app closed the connection; always final`,
+    );
   }
   const rule = matchRule(defined, record);
   const previous = context.consecutive;
@@ -106,14 +121,32 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
 
   if (rule.action === 'stop') return stop(rule.id, consecutive, rule.counts, 'rule', because);
   if (rule.maxConsecutive !== undefined && consecutive > rule.maxConsecutive) {
-    return stop(rule.id, consecutive, rule.counts, 'maxConsecutive', `${what}: ${rule.id} matched ${consecutive} times in a row (max ${rule.maxConsecutive})`);
+    return stop(
+      rule.id,
+      consecutive,
+      rule.counts,
+      'maxConsecutive',
+      `${what}: ${rule.id} matched ${consecutive} times in a row (max ${rule.maxConsecutive})`,
+    );
   }
   if (rule.action === 'refresh' && !context.refreshAvailable) {
-    return stop(rule.id, consecutive, rule.counts, 'refreshUnavailable', `${what}: needs fresh credentials and no refresh hook is configured`);
+    return stop(
+      rule.id,
+      consecutive,
+      rule.counts,
+      'refreshUnavailable',
+      `${what}: needs fresh credentials and no refresh hook is configured`,
+    );
   }
   const attempt = Number.isFinite(context.attempt) ? Math.max(1, Math.floor(context.attempt)) : 1;
   if (rule.counts && defined.maxAttempts !== undefined && attempt > defined.maxAttempts) {
-    return stop(rule.id, consecutive, rule.counts, 'maxAttempts', `${what}: gave up after ${defined.maxAttempts} attempts`);
+    return stop(
+      rule.id,
+      consecutive,
+      rule.counts,
+      'maxAttempts',
+      `${what}: gave up after ${defined.maxAttempts} attempts`,
+    );
   }
   const now = context.now ?? systemClock.now();
   if (
@@ -121,7 +154,13 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     context.outageStartedAt !== undefined &&
     now - context.outageStartedAt >= defined.maxElapsedMs
   ) {
-    return stop(rule.id, consecutive, rule.counts, 'maxElapsedMs', `${what}: gave up after ${defined.maxElapsedMs} ms without a stable connection`);
+    return stop(
+      rule.id,
+      consecutive,
+      rule.counts,
+      'maxElapsedMs',
+      `${what}: gave up after ${defined.maxElapsedMs} ms without a stable connection`,
+    );
   }
 
   const random = context.random ?? systemRandom;
@@ -133,7 +172,10 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     const [min, max] = rule.firstDelayMs;
     delayMs = min + uniform(random) * (max - min);
   } else {
-    const backoffContext = context.previousDelayMs === undefined ? { random } : { random, previousDelayMs: context.previousDelayMs };
+    const backoffContext =
+      context.previousDelayMs === undefined
+        ? { random }
+        : { random, previousDelayMs: context.previousDelayMs };
     delayMs = computeBackoff(rule.backoff ?? defined.backoff, attempt, backoffContext);
   }
   const floor = Math.max(rule.minDelayMs, retryAfterMs ?? 0);
@@ -151,6 +193,20 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   });
 }
 
-function stop(rule: string, consecutive: number, counts: boolean, stopReason: StopReason, explanation: string): Decision {
-  return Object.freeze({ action: 'stop', delayMs: 0, rule, consecutive, counts, stopReason, explanation });
+function stop(
+  rule: string,
+  consecutive: number,
+  counts: boolean,
+  stopReason: StopReason,
+  explanation: string,
+): Decision {
+  return Object.freeze({
+    action: 'stop',
+    delayMs: 0,
+    rule,
+    consecutive,
+    counts,
+    stopReason,
+    explanation,
+  });
 }

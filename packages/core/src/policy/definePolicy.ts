@@ -84,12 +84,20 @@ function compile(input: unknown): Policy | Problem[] {
   }
 
   const userRules = (given.rules ?? []).map((rule, i) =>
-    compileRule(rule, { id: rule.name ?? `rules[${i}]`, path: `rules[${i}]`, source: 'user' }, problems),
+    compileRule(
+      rule,
+      { id: rule.name ?? `rules[${i}]`, path: `rules[${i}]`, source: 'user' },
+      problems,
+    ),
   );
   const seen = new Set<string>();
   (given.rules ?? []).forEach((rule, i) => {
     if (rule.name === undefined) return;
-    if (seen.has(rule.name)) problems.push({ path: `rules[${i}].name`, message: `duplicate rule name ${JSON.stringify(rule.name)}` });
+    if (seen.has(rule.name))
+      problems.push({
+        path: `rules[${i}].name`,
+        message: `duplicate rule name ${JSON.stringify(rule.name)}`,
+      });
     seen.add(rule.name);
   });
   if (problems.length > 0) return problems;
@@ -117,7 +125,11 @@ function presetRules(name: PresetName): readonly PolicyRule[] {
   if (!rules) {
     const problems: Problem[] = [];
     rules = presets[name].map((row, i) =>
-      compileRule(row, { id: `${name}:${row.name ?? i}`, path: `presets.${name}[${i}]`, source: 'preset' }, problems),
+      compileRule(
+        row,
+        { id: `${name}:${row.name ?? i}`, path: `presets.${name}[${i}]`, source: 'preset' },
+        problems,
+      ),
     ) as PolicyRule[];
     // The presets are ours: a bad row is a bug caught by the tests, never the user's fault.
     if (problems.length > 0) throw new InvalidPolicyError(problems);
@@ -132,7 +144,11 @@ interface RuleOrigin {
   source: 'user' | 'preset';
 }
 
-function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): PolicyRule | undefined {
+function compileRule(
+  rule: RuleInput,
+  origin: RuleOrigin,
+  problems: Problem[],
+): PolicyRule | undefined {
   const { path } = origin;
   const before = problems.length;
   if (rule.codes === undefined && rule.status === undefined && rule.initiator === undefined) {
@@ -143,7 +159,8 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
 
   if (rule.action === 'stop') {
     for (const key of ['backoff', 'firstDelayMs', 'minDelayMs', 'maxConsecutive'] as const) {
-      if (rule[key] !== undefined) problems.push({ path: `${path}.${key}`, message: 'has no effect on a "stop" rule' });
+      if (rule[key] !== undefined)
+        problems.push({ path: `${path}.${key}`, message: 'has no effect on a "stop" rule' });
     }
   }
   let backoff: Backoff | undefined;
@@ -156,7 +173,11 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
   if (typeof rule.firstDelayMs === 'number') firstDelayMs = [rule.firstDelayMs, rule.firstDelayMs];
   else if (rule.firstDelayMs) {
     const [min, max] = rule.firstDelayMs;
-    if (min > max) problems.push({ path: `${path}.firstDelayMs`, message: 'expected [min, max] with min ≤ max' });
+    if (min > max)
+      problems.push({
+        path: `${path}.firstDelayMs`,
+        message: 'expected [min, max] with min ≤ max',
+      });
     firstDelayMs = [min, max];
   } else if (rule.action === 'refresh') {
     firstDelayMs = [0, 0]; // refresh the credentials, then retry at once
@@ -192,7 +213,11 @@ function ranges(
   specs.forEach((spec, i) => {
     const range = toCodeRange(spec, min, max);
     if (range) out.push(range);
-    else problems.push({ path: `${path}[${i}]`, message: `expected a range "a-b" with ${min} ≤ a ≤ b ≤ ${max}` });
+    else
+      problems.push({
+        path: `${path}[${i}]`,
+        message: `expected a range "a-b" with ${min} ≤ a ≤ b ≤ ${max}`,
+      });
   });
   return Object.freeze(out);
 }

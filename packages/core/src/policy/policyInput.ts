@@ -31,11 +31,11 @@ export interface RuleInput {
   /** Why this rule exists; shown by `resock policy explain` and in decisions. */
   description?: string;
   /** Close codes and `"a-b"` ranges. A failed handshake's code is 1006: match it by `status`. */
-  codes?: CodeSpec[];
+  codes?: readonly CodeSpec[];
   /** HTTP statuses and `"a-b"` ranges of a rejected handshake (only Node's `ws` sees them). */
-  status?: CodeSpec[];
+  status?: readonly CodeSpec[];
   /** Only closes from these initiators, e.g. `["heartbeat"]`. */
-  initiator?: CloseInitiator[];
+  initiator?: readonly CloseInitiator[];
   /** Only when the server did (true) or did not (false) send `Retry-After`. */
   retryAfter?: boolean;
   action: RuleAction;
@@ -45,7 +45,7 @@ export interface RuleInput {
    * The delay the first time this rule matches in a row: a number, or `[min, max]` for uniform
    * random. Later matches use the back-off. Default for `refresh`: 0 (refresh, then at once).
    */
-  firstDelayMs?: number | [number, number];
+  firstDelayMs?: number | readonly [number, number];
   /** A floor for every delay this rule gives; a server's `Retry-After` raises it. @default 0 */
   minDelayMs?: number;
   /** Stop once this rule has matched more than this many closes in a row. */
@@ -58,7 +58,7 @@ export interface RuleInput {
 export interface PolicyInput {
   /** Rows appended after `rules`. @default 'default' */
   preset?: PresetName;
-  rules?: RuleInput[];
+  rules?: readonly RuleInput[];
   /** The back-off of rules that do not name their own. @default exponential 1 s ×2 cap 30 s, full jitter */
   backoff?: BackoffInput;
   /** Stop after this many counted retries in one outage. @default unlimited */
@@ -74,7 +74,10 @@ const rangeText = (message: { error: string }) =>
 const within = (min: number, max: number, message: { error: string }) =>
   z.int(message).check(z.gte(min, message), z.lte(max, message));
 const codeSpec = z.union([within(0, 65535, codeMessage), rangeText(codeMessage)], codeMessage);
-const statusSpec = z.union([within(100, 599, statusMessage), rangeText(statusMessage)], statusMessage);
+const statusSpec = z.union(
+  [within(100, 599, statusMessage), rangeText(statusMessage)],
+  statusMessage,
+);
 const nonEmpty = { error: 'expected at least one entry' };
 
 export const ruleInputSchema = z.strictObject({

@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   assertCloseArguments,
   CloseReasonTooLongError,
@@ -10,6 +9,7 @@ import {
   ResockError,
   utf8ByteLength,
 } from '@resock/core';
+import { describe, expect, it } from 'vitest';
 
 describe('assertCloseArguments', () => {
   it.each([1000, 3000, 4001, 4999])('lets %d through', (code) => {
@@ -36,7 +36,11 @@ describe('assertCloseArguments', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(CloseReasonTooLongError);
-    expect(error).toMatchObject({ name: 'CloseReasonTooLongError', byteLength: 124, maxByteLength: 123 });
+    expect(error).toMatchObject({
+      name: 'CloseReasonTooLongError',
+      byteLength: 124,
+      maxByteLength: 123,
+    });
     expect(() => assertCloseArguments(1000, `${'é'.repeat(61)}a`)).not.toThrow();
     expect(() => assertCloseArguments(1000, 'a'.repeat(123))).not.toThrow();
     expect(() => assertCloseArguments(1000, 'a'.repeat(124))).toThrow(CloseReasonTooLongError);

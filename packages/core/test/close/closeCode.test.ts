@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   CloseCode,
   closeCodeName,
@@ -8,6 +7,7 @@ import {
   isSendableCloseCode,
   isWireCloseCode,
 } from '@resock/core';
+import { describe, expect, it } from 'vitest';
 
 describe('CloseCode', () => {
   it('names every RFC 6455 / IANA code 1000–1015 and the registered 3000, 3003, 3008', () => {

@@ -1,14 +1,16 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { type CloseRecord, closeRecordSchema, normalizeClose } from '@resock/core';
 import fc from 'fast-check';
 import { CloseEvent as UndiciCloseEvent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { type CloseRecord, closeRecordSchema, normalizeClose } from '@resock/core';
 
 // ws's addEventListener shim hands this class to 'close' listeners: values in prototype getters.
 // ws does not export the file, so it is loaded by path.
 const require = createRequire(import.meta.url);
-const { CloseEvent: WsCloseEvent } = require(join(dirname(require.resolve('ws')), 'lib/event-target.js')) as {
+const { CloseEvent: WsCloseEvent } = require(
+  join(dirname(require.resolve('ws')), 'lib/event-target.js'),
+) as {
   CloseEvent: new (type: string, init: object) => object;
 };
 
@@ -16,7 +18,11 @@ const now = 1_795_000_000_000;
 
 describe('normalizeClose', () => {
   it('reads a WHATWG CloseEvent (undici) through its prototype getters', () => {
-    const event = new UndiciCloseEvent('close', { code: 4001, reason: 'token expired: é', wasClean: true });
+    const event = new UndiciCloseEvent('close', {
+      code: 4001,
+      reason: 'token expired: é',
+      wasClean: true,
+    });
     expect({ ...event }).not.toHaveProperty('code'); // why we must read, never spread
     expect(normalizeClose(event, { now })).toEqual({
       code: 4001,
@@ -31,22 +37,39 @@ describe('normalizeClose', () => {
 
   it("reads ws's CloseEvent shim", () => {
     const event = new WsCloseEvent('close', { code: 1013, reason: 'overloaded', wasClean: true });
-    expect(normalizeClose(event, { now })).toMatchObject({ code: 1013, reason: 'overloaded', wasClean: true });
+    expect(normalizeClose(event, { now })).toMatchObject({
+      code: 1013,
+      reason: 'overloaded',
+      wasClean: true,
+    });
   });
 
   it("decodes ws's (code, reason: Buffer) arguments as UTF-8 and infers wasClean", () => {
     const record = normalizeClose({ code: 4001, reason: Buffer.from('token expired: é') }, { now });
-    expect(record).toMatchObject({ code: 4001, reason: 'token expired: é', wasClean: true, synthetic: false });
+    expect(record).toMatchObject({
+      code: 4001,
+      reason: 'token expired: é',
+      wasClean: true,
+      synthetic: false,
+    });
     expect(normalizeClose({ code: 1006, reason: Buffer.alloc(0) }, { now }).wasClean).toBe(false);
-    expect(normalizeClose({ code: 1000, reason: new Uint8Array([0xff]) }, { now }).reason).toBe('\ufffd');
+    expect(normalizeClose({ code: 1000, reason: new Uint8Array([0xff]) }, { now }).reason).toBe(
+      '\ufffd',
+    );
   });
 
   it('takes a plain object; a missing reason is the empty string', () => {
-    expect(normalizeClose({ code: 1005 }, { now })).toMatchObject({ code: 1005, reason: '', wasClean: true });
+    expect(normalizeClose({ code: 1005 }, { now })).toMatchObject({
+      code: 1005,
+      reason: '',
+      wasClean: true,
+    });
   });
 
   it('keeps a wasClean the platform reported, even when unusual', () => {
-    expect(normalizeClose({ code: 1000, reason: '', wasClean: false }, { now }).wasClean).toBe(false);
+    expect(normalizeClose({ code: 1000, reason: '', wasClean: false }, { now }).wasClean).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -59,7 +82,14 @@ describe('normalizeClose', () => {
     ['a fractional code', { code: 1000.5, reason: '' }],
     ['a non-string reason', { code: 1000, reason: 42 }],
     ['a reason of null', { code: 1000, reason: null }],
-    ['a throwing getter', Object.defineProperty({}, 'code', { get: () => { throw new Error('boom'); } })],
+    [
+      'a throwing getter',
+      Object.defineProperty({}, 'code', {
+        get: () => {
+          throw new Error('boom');
+        },
+      }),
+    ],
   ])('never throws on %s: it returns a synthetic 1006', (_label, input) => {
     const record = normalizeClose(input, { now });
     expect(closeRecordSchema.safeParse(record).success).toBe(true);
@@ -76,7 +106,15 @@ describe('normalizeClose', () => {
     const record = normalizeClose(event, { now });
     expect(Object.isFrozen(record)).toBe(true);
     expect(Object.values(record)).not.toContain(event);
-    expect(Object.keys(record).sort()).toEqual(['at', 'code', 'initiator', 'phase', 'reason', 'synthetic', 'wasClean']);
+    expect(Object.keys(record).sort()).toEqual([
+      'at',
+      'code',
+      'initiator',
+      'phase',
+      'reason',
+      'synthetic',
+      'wasClean',
+    ]);
   });
 
   it('records a rejected handshake: phase connecting, status, Retry-After clamped', () => {
@@ -96,7 +134,13 @@ describe('normalizeClose', () => {
   it('reads an HTTP-date Retry-After against the context clock', () => {
     const record = normalizeClose(
       { code: 1006 },
-      { handshake: { status: 503, headers: { 'retry-after': new Date(now + 20_000).toUTCString() } }, now },
+      {
+        handshake: {
+          status: 503,
+          headers: { 'retry-after': new Date(now + 20_000).toUTCString() },
+        },
+        now,
+      },
     );
     expect(record.handshake).toEqual({ status: 503, retryAfterMs: 20_000 });
   });
@@ -111,7 +155,9 @@ describe('normalizeClose', () => {
   });
 
   it('uses the context for phase, initiator, synthetic and the error', () => {
-    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ECONNREFUSED',
+    });
     const record = normalizeClose(
       { code: 1006, reason: '' },
       { phase: 'connecting', initiator: 'timeout', synthetic: true, error, now },
@@ -138,7 +184,10 @@ describe('normalizeClose', () => {
     const anyContext = fc.record(
       {
         phase: fc.oneof(fc.constantFrom('connecting', 'open', 'closing'), fc.anything()),
-        initiator: fc.oneof(fc.constantFrom('client', 'server', 'transport', 'heartbeat', 'timeout'), fc.anything()),
+        initiator: fc.oneof(
+          fc.constantFrom('client', 'server', 'transport', 'heartbeat', 'timeout'),
+          fc.anything(),
+        ),
         handshake: fc.anything(),
         error: fc.anything(),
         synthetic: fc.anything(),

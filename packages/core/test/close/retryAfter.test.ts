@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '@resock/core';
+import { describe, expect, it } from 'vitest';
 
 const now = Date.UTC(2026, 10, 21, 12, 0, 0);
 
@@ -26,10 +26,18 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBe(ms);
   });
 
-  it.each(['-5', '1.5', 'soon', '', 'Sat, 99 Nov 2026 12:00:00 GMT', '2026-11-21T12:00:45Z', null, undefined, {}, -3])(
-    'ignores %j',
-    (value) => {
-      expect(parseRetryAfter(value, now)).toBeUndefined();
-    },
-  );
+  it.each([
+    '-5',
+    '1.5',
+    'soon',
+    '',
+    'Sat, 99 Nov 2026 12:00:00 GMT',
+    '2026-11-21T12:00:45Z',
+    null,
+    undefined,
+    {},
+    -3,
+  ])('ignores %j', (value) => {
+    expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
 });

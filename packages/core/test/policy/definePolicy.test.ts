@@ -1,0 +1,190 @@
+import {
+  definePolicy,
+  InvalidPolicyError,
+  isInvalidPolicyError,
+  isPolicy,
+  type PolicyInput,
+  type RuleInput,
+} from '@resock/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+function problemsOf(input: unknown): string[] {
+  try {
+    definePolicy(input as PolicyInput);
+  } catch (error) {
+    if (!(error instanceof InvalidPolicyError)) throw error;
+    return error.problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('expected InvalidPolicyError');
+}
+
+describe('definePolicy', () => {
+  it('accepts the example policy of the issue, as JSON', () => {
+    const json = `{
+      "preset": "default",
+      "rules": [
+        { "codes": [4001, "4100-4199"], "action": "refresh", "maxConsecutive": 2 },
+        { "codes": [4000], "action": "stop" },
+        { "status": [503], "action": "throttle", "minDelayMs": 10000 }
+      ],
+      "backoff": { "type": "exponential", "initialDelayMs": 1000, "maxDelayMs": 30000, "factor": 2, "jitter": "full" },
+      "maxAttempts": 50,
+      "maxElapsedMs": 600000
+    }`;
+    const policy = definePolicy(JSON.parse(json));
+    expect(isPolicy(policy)).toBe(true);
+    expect(policy.rules[0]).toMatchObject({
+      id: 'rules[0]',
+      codes: [
+        [4001, 4001],
+        [4100, 4199],
+      ],
+      action: 'refresh',
+    });
+    expect(policy.maxAttempts).toBe(50);
+    expect(JSON.parse(JSON.stringify(policy))).toEqual(JSON.parse(json));
+    expect(Object.isFrozen(policy)).toBe(true);
+  });
+
+  it('defaults to the default preset and back-off', () => {
+    const policy = definePolicy();
+    expect(policy.preset).toBe('default');
+    expect(policy.backoff).toEqual({
+      type: 'exponential',
+      initialDelayMs: 1000,
+      maxDelayMs: 30_000,
+      factor: 2,
+      jitter: 'full',
+    });
+    expect(policy.maxAttempts).toBeUndefined();
+    expect(policy.maxElapsedMs).toBeUndefined();
+    expect(definePolicy(policy)).toBe(policy);
+  });
+
+  it('lists every problem with its path', () => {
+    expect(
+      problemsOf({
+        rules: [
+          { codes: [4001], action: 'retry' },
+          { codes: [70000, 'x', '4199-4100'], action: 'bounce' },
+          { action: 'retry' },
+          { codes: [4000], action: 'stop', backoff: { type: 'constant' } },
+        ],
+        backoff: { type: 'exponential', factor: 0 },
+        maxAttempts: 0,
+        maxAttempt: 5,
+      }),
+    ).toEqual([
+      'rules[1].codes[0]: expected a close code 0–65535 or a range "a-b"',
+      'rules[1].codes[1]: expected a close code 0–65535 or a range "a-b"',
+      'rules[1].action: expected one of "stop", "retry", "refresh", "throttle"',
+      'backoff.factor: expected a factor ≥ 1',
+      'maxAttempts: expected an integer ≥ 1',
+      '(root): unknown key "maxAttempt"',
+    ]);
+  });
+
+  it('finds problems that need more than a type check', () => {
+    expect(
+      problemsOf({
+        rules: [
+          { codes: ['4199-4100'], action: 'retry' },
+          { action: 'retry' },
+          { codes: [4000], action: 'stop', backoff: { type: 'constant' } },
+          { name: 'x', codes: [1], action: 'retry', firstDelayMs: [5, 1] },
+          {
+            name: 'x',
+            codes: [2],
+            action: 'retry',
+            backoff: { type: 'linear', initialDelayMs: 10, maxDelayMs: 5 },
+          },
+          { status: ['100-700'], action: 'retry' },
+        ],
+      }),
+    ).toEqual([
+      'rules[0].codes[0]: expected a range "a-b" with 0 ≤ a ≤ b ≤ 65535',
+      'rules[1]: a rule needs "codes", "status" or "initiator" to match on',
+      'rules[2].backoff: has no effect on a "stop" rule',
+      'rules[3].firstDelayMs: expected [min, max] with min ≤ max',
+      'rules[4].backoff.maxDelayMs: expected maxDelayMs ≥ initialDelayMs (10)',
+      'rules[5].status[0]: expected a range "a-b" with 100 ≤ a ≤ b ≤ 599',
+      'rules[4].name: duplicate rule name "x"',
+    ]);
+  });
+
+  it.each([null, 5, 'default', [], { preset: 'aggressive' }])(
+    'rejects %j with InvalidPolicyError',
+    (input) => {
+      expect(() => definePolicy(input as PolicyInput)).toThrow(InvalidPolicyError);
+    },
+  );
+
+  it('turns an unreadable input into InvalidPolicyError too', () => {
+    const hostile = Object.defineProperty({}, 'rules', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(() => definePolicy(hostile)).toThrow(InvalidPolicyError);
+  });
+
+  it('is not changed by later edits to the input', () => {
+    const rules: RuleInput[] = [{ codes: [4000], action: 'stop' }];
+    const input: PolicyInput = { rules, backoff: { type: 'constant', delayMs: 100 } };
+    const policy = definePolicy(input);
+    (input.backoff as { delayMs: number }).delayMs = 9;
+    rules.push({ codes: [4001], action: 'stop' });
+    expect(policy.backoff).toMatchObject({ delayMs: 100 });
+    expect(policy.toJSON()).toEqual({
+      rules: [{ codes: [4000], action: 'stop' }],
+      backoff: { type: 'constant', delayMs: 100 },
+    });
+  });
+
+  it('throws nothing but InvalidPolicyError on arbitrary JSON', () => {
+    const ruleLike = fc.record(
+      {
+        codes: fc.array(
+          fc.oneof(fc.integer({ min: -10, max: 70000 }), fc.string(), fc.constant('4000-4099')),
+        ),
+        status: fc.array(fc.oneof(fc.integer(), fc.string())),
+        action: fc.oneof(fc.constantFrom('stop', 'retry', 'refresh', 'throttle'), fc.string()),
+        backoff: fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            type: fc.constantFrom('exponential', 'constant', 'linear', 'grpc'),
+            factor: fc.double(),
+          }),
+        ),
+        firstDelayMs: fc.jsonValue(),
+        maxConsecutive: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    );
+    const policyLike = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          preset: fc.oneof(fc.constantFrom('default', 'persistent'), fc.string()),
+          rules: fc.array(ruleLike),
+          backoff: fc.jsonValue(),
+          maxAttempts: fc.jsonValue(),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(policyLike, (input) => {
+        try {
+          definePolicy(input as PolicyInput);
+        } catch (error) {
+          expect(isInvalidPolicyError(error)).toBe(true);
+          expect((error as InvalidPolicyError).problems.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,122 @@
+import { definePolicy, presetNames, presets } from '@resock/core';
+import { describe, expect, it } from 'vitest';
+import { decideWith, delays, handshake, record } from './decideHelpers';
+
+describe('presets', () => {
+  it.each(presetNames)('%s compiles, and every row names itself and says why', (preset) => {
+    expect(() => definePolicy({ preset })).not.toThrow();
+    for (const row of presets[preset]) {
+      expect(row.name).toMatch(/^[a-z0-9-]+$/);
+      expect(row.description).toBeTruthy();
+    }
+    expect(Object.isFrozen(presets[preset])).toBe(true);
+  });
+
+  describe('persistent: reconnect after every server close, like reconnecting-websocket', () => {
+    const policy = { preset: 'persistent' } as const;
+    it.each([1000, 1002, 1008, 3000, 3003, 4000, 1006])('%d: retry', (code) => {
+      expect(decideWith(record(code), {}, policy).action).toBe('retry');
+    });
+    it.each([401, 403, 404])('handshake HTTP %d: retry', (status) => {
+      expect(decideWith(handshake(status), {}, policy).action).toBe('retry');
+    });
+    it('keeps the default timing: 1012 waits 5–30 s, 1013 at least 30 s', () => {
+      expect(Math.min(...delays(record(1012), {}, policy))).toBeGreaterThanOrEqual(5000);
+      expect(decideWith(record(1013), {}, policy)).toMatchObject({ action: 'throttle' });
+    });
+    it('never gives up on invalid codes', () => {
+      expect(
+        decideWith(
+          record(2999),
+          { consecutive: { rule: 'persistent:invalid-code', count: 50 } },
+          policy,
+        ).action,
+      ).toBe('retry');
+    });
+    it('still stops when the app closes', () => {
+      expect(decideWith(record(1000, { initiator: 'client' }), {}, policy)).toMatchObject({
+        action: 'stop',
+        rule: 'client-close',
+      });
+    });
+  });
+
+  describe('httpMirror: 4000 + HTTP status', () => {
+    const policy = { preset: 'httpMirror' } as const;
+    it.each([
+      [4401, 'refresh'],
+      [4400, 'stop'],
+      [4403, 'stop'],
+      [4404, 'stop'],
+      [4406, 'stop'],
+      [4409, 'stop'],
+      [4408, 'retry'],
+      [4500, 'retry'],
+      [4504, 'retry'],
+      [4429, 'throttle'],
+      [4503, 'throttle'],
+      [1012, 'retry'],
+      [1000, 'stop'],
+    ])('%d: %s', (code, action) => {
+      expect(decideWith(record(code), {}, policy).action).toBe(action);
+    });
+    it('4429 waits at least 30 s', () => {
+      expect(Math.min(...delays(record(4429), {}, policy))).toBeGreaterThanOrEqual(30_000);
+    });
+  });
+
+  describe('graphqlWs: graphql-ws close codes', () => {
+    const policy = { preset: 'graphqlWs' } as const;
+    it.each([
+      [4400, 'stop'],
+      [4401, 'refresh'],
+      [4403, 'retry'],
+      [4406, 'stop'],
+      [4408, 'retry'],
+      [4409, 'stop'],
+      [4429, 'stop'],
+      [4499, 'retry'],
+      [4500, 'stop'],
+      [4504, 'retry'],
+      [4004, 'stop'],
+      [1011, 'stop'],
+      [1002, 'stop'],
+      [1001, 'retry'],
+      [1006, 'retry'],
+      [1013, 'throttle'],
+    ])('%d: %s', (code, action) => {
+      expect(decideWith(record(code), {}, policy).action).toBe(action);
+    });
+  });
+
+  describe('centrifugo: terminal bands 3500–3999 and 4500–4999', () => {
+    const policy = { preset: 'centrifugo' } as const;
+    it.each([
+      [3000, 'retry'],
+      [3499, 'retry'],
+      [3500, 'stop'],
+      [3999, 'stop'],
+      [4000, 'retry'],
+      [4499, 'retry'],
+      [4500, 'stop'],
+      [4999, 'stop'],
+      [1000, 'retry'],
+      [1009, 'stop'],
+      [3014, 'refresh'],
+    ])('%d: %s', (code, action) => {
+      expect(decideWith(record(code), {}, policy).action).toBe(action);
+    });
+    it('keeps the handshake rows: HTTP 403 stops', () => {
+      expect(decideWith(handshake(403), {}, policy).action).toBe('stop');
+    });
+  });
+
+  it('none: only the user rules, then a retry fallback', () => {
+    const policy = { preset: 'none', rules: [{ codes: [4000], action: 'stop' }] } as const;
+    expect(decideWith(record(4000), {}, policy).action).toBe('stop');
+    expect(decideWith(record(1000), {}, policy)).toMatchObject({
+      action: 'retry',
+      rule: 'fallback',
+    });
+  });
+});
