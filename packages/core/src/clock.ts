@@ -16,7 +16,8 @@ export type TimerHandle = unknown;
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle) => clearTimeout(handle),
+  // The handle's type differs per runtime (number, Node's Timeout); it is only ever handed back.
+  clearTimeout: (handle) => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
 };
 
 /**

@@ -20,10 +20,15 @@ function isLowSurrogate(unit: number): boolean {
   return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
-let decoder: TextDecoder | undefined;
+let decode: ((bytes: ArrayBuffer | ArrayBufferView) => string) | undefined;
 
 /** Decodes UTF-8 bytes; invalid sequences become U+FFFD instead of throwing. */
 export function decodeUtf8(bytes: ArrayBuffer | ArrayBufferView): string {
-  decoder ??= new TextDecoder('utf-8');
-  return decoder.decode(bytes);
+  if (!decode) {
+    const decoder = new TextDecoder('utf-8');
+    // Node's, the DOM's and core's own TextDecoder declarations disagree on decode()'s
+    // parameter type (core compiles under all three); the bytes are valid input for each.
+    decode = (input) => decoder.decode(input as never);
+  }
+  return decode(bytes);
 }
