@@ -7,6 +7,8 @@
  * name, so errors still match when two copies of the package meet (bundled twice, realms).
  */
 
+import type { CloseRecord } from './close/closeRecord';
+
 /** One problem with an input: where it is (`rules[1].codes[0]`) and what was expected. */
 export interface Problem {
   readonly path: string;
@@ -68,6 +70,68 @@ export class CloseReasonTooLongError extends InvalidCloseReasonError {
   }
 }
 
+/** `createClient` (or `new ReconnectingWebSocket`) was given options it cannot use. */
+export class InvalidOptionsError extends ResockError {
+  override readonly name = 'InvalidOptionsError' as const;
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(formatProblems('Invalid options', problems));
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** `send`, `reconnect` or `open` on a client the app has closed. */
+export class ClientClosedError extends ResockError {
+  override readonly name = 'ClientClosedError' as const;
+  constructor(what: string) {
+    super(`Cannot ${what}: the client was closed. Create a new client to connect again.`);
+  }
+}
+
+/** `send` with `queue.overflow: 'reject'` when the queue is full; nothing queued was lost. */
+export class QueueFullError extends ResockError {
+  override readonly name = 'QueueFullError' as const;
+  readonly limit: 'maxMessages' | 'maxBytes';
+  constructor(limit: 'maxMessages' | 'maxBytes', value: number) {
+    super(
+      `Cannot queue the message: the queue is at ${limit} (${value}); nothing queued was dropped.`,
+    );
+    this.limit = limit;
+  }
+}
+
+/** `send` was given something a WebSocket cannot carry. */
+export class InvalidMessageError extends ResockError {
+  override readonly name = 'InvalidMessageError' as const;
+  constructor(data: unknown) {
+    super(
+      `Cannot send ${data === null ? 'null' : typeof data}: expected a string, an ArrayBuffer or a typed array / DataView.`,
+    );
+  }
+}
+
+/** `opened()` when the policy stopped the client: carries the close that stopped it. */
+export class ClientFailedError extends ResockError {
+  override readonly name = 'ClientFailedError' as const;
+  readonly record: CloseRecord;
+  readonly reason: string;
+  constructor(reason: string, record: CloseRecord) {
+    super(`The client stopped reconnecting (${reason}).`);
+    this.reason = reason;
+    this.record = record;
+  }
+}
+
+/** Something went wrong at run time that the app should hear about (a hook or listener threw). */
+export class ClientRuntimeError extends ResockError {
+  override readonly name = 'ClientRuntimeError' as const;
+  readonly kind: 'refresh' | 'url' | 'listener' | 'heartbeat';
+  constructor(kind: ClientRuntimeError['kind'], message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.kind = kind;
+  }
+}
+
 function isNamed(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 }
@@ -78,6 +142,12 @@ const resockErrorNames = new Set([
   'InvalidCloseCodeError',
   'InvalidCloseReasonError',
   'CloseReasonTooLongError',
+  'InvalidOptionsError',
+  'ClientClosedError',
+  'QueueFullError',
+  'ClientRuntimeError',
+  'InvalidMessageError',
+  'ClientFailedError',
 ]);
 
 export function isResockError(error: unknown): error is ResockError {
@@ -94,6 +164,11 @@ export const isInvalidCloseCodeError = (error: unknown): error is InvalidCloseCo
   error instanceof InvalidCloseCodeError || isNamed(error, 'InvalidCloseCodeError');
 export const isCloseReasonTooLongError = (error: unknown): error is CloseReasonTooLongError =>
   error instanceof CloseReasonTooLongError || isNamed(error, 'CloseReasonTooLongError');
+
+export const isInvalidOptionsError = (error: unknown): error is InvalidOptionsError =>
+  error instanceof InvalidOptionsError || isNamed(error, 'InvalidOptionsError');
+export const isClientClosedError = (error: unknown): error is ClientClosedError =>
+  error instanceof ClientClosedError || isNamed(error, 'ClientClosedError');
 
 /** `Invalid policy:\n  rules[1].codes[0]: expected …` — one line per problem. */
 export function formatProblems(title: string, problems: readonly Problem[]): string {

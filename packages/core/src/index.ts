@@ -14,6 +14,11 @@ export type {
 export { type BackoffContext, computeBackoff } from './backoff/computeBackoff';
 export type { Jitter, Random } from './backoff/jitter';
 export { constant, exponential, grpc, linear } from './backoff/strategies';
+// The reconnecting client
+export { type Client, type ClientStats, createClient, type SendResult } from './client/client';
+export type { OutboundMessage, QueueOverflow } from './client/queue';
+export { redactUrl } from './client/redactUrl';
+export type { ClientStatus } from './client/state';
 // Time
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export { assertCloseArguments, MAX_CLOSE_REASON_BYTES } from './close/closeArguments';
@@ -46,17 +51,46 @@ export { MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS, parseRetryAfter } from './close
 export { utf8ByteLength } from './close/utf8';
 // Errors
 export {
+  ClientClosedError,
+  ClientFailedError,
+  ClientRuntimeError,
   CloseReasonTooLongError,
   InvalidCloseCodeError,
   InvalidCloseReasonError,
+  InvalidMessageError,
+  InvalidOptionsError,
   InvalidPolicyError,
+  isClientClosedError,
   isCloseReasonTooLongError,
   isInvalidCloseCodeError,
+  isInvalidOptionsError,
   isInvalidPolicyError,
   isResockError,
   type Problem,
+  QueueFullError,
   ResockError,
 } from './errors';
+export type {
+  ClientEvents,
+  DroppedEvent,
+  FailedEvent,
+  InboundMessage,
+  InvalidMessageEvent,
+  MessageIssue,
+  OpenEvent,
+  ReconnectingEvent,
+  StateEvent,
+} from './events/clientEvents';
+export {
+  type ClientOptions,
+  clientDefaults,
+  type HeartbeatOptions,
+  type Protocols,
+  type QueueOptions,
+  type RefreshContext,
+  type RefreshResult,
+  type UrlInput,
+} from './options';
 // Policy
 export {
   type DecideContext,
@@ -75,3 +109,11 @@ export {
   type RuleInput,
 } from './policy/policyInput';
 export { presets } from './policy/presets';
+export type { StandardIssue, StandardResult, StandardSchemaV1 } from './standardSchema';
+export type {
+  ConnectRequest,
+  RawClose,
+  Transport,
+  TransportConnection,
+  TransportHandlers,
+} from './transport';

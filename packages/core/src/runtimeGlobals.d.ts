@@ -10,3 +10,33 @@ declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: ArrayBuffer | ArrayBufferView): string;
 }
+
+// The client's lifecycle (`signal` option, the refresh hook's signal) and the WebSocket-shaped
+// facade (an EventTarget dispatching Events) need these; every supported runtime has them.
+declare class AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+declare class AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: unknown): void;
+}
+declare class Event {
+  constructor(type: string, init?: { bubbles?: boolean; cancelable?: boolean });
+  readonly type: string;
+}
+declare class EventTarget {
+  addEventListener(
+    type: string,
+    listener: ((event: Event) => void) | { handleEvent(event: Event): void } | null,
+    options?: unknown,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: ((event: Event) => void) | { handleEvent(event: Event): void } | null,
+    options?: unknown,
+  ): void;
+  dispatchEvent(event: Event): boolean;
+}

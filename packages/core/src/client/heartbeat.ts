@@ -1,0 +1,120 @@
+import type { Clock, TimerHandle } from '../clock';
+
+/** One thing the shared scheduler runs when `dueAt` has passed. */
+export interface ScheduledTask {
+  dueAt: number;
+  run(now: number): void;
+}
+
+/** Tasks due within this many ms of a firing run together, so N clients share wake-ups. */
+export const COALESCE_MS = 20;
+
+/**
+ * One timer for every heartbeat on a clock, however many clients there are: 10 000 idle
+ * clients cost one pending timer, not 10 000. Tasks only ever move their `dueAt` later
+ * between firings (traffic postpones a ping), so the timer may fire early and re-arm; it
+ * never fires late.
+ */
+export class SharedScheduler {
+  private readonly tasks = new Set<ScheduledTask>();
+  private timer: TimerHandle | undefined;
+  private timerDueAt = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly clock: Clock) {}
+
+  add(task: ScheduledTask): void {
+    this.tasks.add(task);
+    if (task.dueAt < this.timerDueAt) this.arm(task.dueAt);
+  }
+
+  delete(task: ScheduledTask): void {
+    this.tasks.delete(task);
+    if (this.tasks.size === 0) this.disarm();
+  }
+
+  /** For tests and leak checks. */
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  private arm(dueAt: number): void {
+    this.disarm();
+    this.timerDueAt = dueAt;
+    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, dueAt - this.clock.now()));
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDueAt = Number.POSITIVE_INFINITY;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerDueAt = Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    for (const task of [...this.tasks]) {
+      if (task.dueAt <= now + COALESCE_MS && this.tasks.has(task)) task.run(now);
+    }
+    let next = Number.POSITIVE_INFINITY;
+    for (const task of this.tasks) if (task.dueAt < next) next = task.dueAt;
+    if (next !== Number.POSITIVE_INFINITY && next < this.timerDueAt) this.arm(next);
+  }
+}
+
+const schedulers = new WeakMap<Clock, SharedScheduler>();
+
+/** The scheduler shared by every client on `clock`. */
+export function sharedScheduler(clock: Clock): SharedScheduler {
+  let scheduler = schedulers.get(clock);
+  if (!scheduler) {
+    scheduler = new SharedScheduler(clock);
+    schedulers.set(clock, scheduler);
+  }
+  return scheduler;
+}
+
+export interface HeartbeatSettings {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * The liveness check of one open connection. Any inbound traffic proves the peer alive and
+ * postpones the next ping; a ping unanswered for `timeoutMs` declares it dead. A silent peer
+ * is therefore found within `intervalMs + timeoutMs` of its last word.
+ */
+export class ConnectionHeartbeat implements ScheduledTask {
+  dueAt: number;
+  private awaitingSince: number | undefined;
+
+  constructor(
+    private readonly settings: HeartbeatSettings,
+    now: number,
+    private readonly ping: () => void,
+    private readonly onDead: () => void,
+  ) {
+    this.dueAt = now + settings.intervalMs;
+  }
+
+  /** The peer said something (a message or a pong). */
+  alive(now: number): void {
+    this.awaitingSince = undefined;
+    this.dueAt = now + this.settings.intervalMs;
+  }
+
+  run(now: number): void {
+    if (this.awaitingSince !== undefined) {
+      if (now - this.awaitingSince >= this.settings.timeoutMs) {
+        this.onDead();
+        return;
+      }
+      this.dueAt = this.awaitingSince + this.settings.timeoutMs;
+      return;
+    }
+    if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
+    this.awaitingSince = now;
+    this.dueAt = now + this.settings.timeoutMs;
+    this.ping();
+  }
+}

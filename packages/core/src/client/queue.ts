@@ -1,0 +1,95 @@
+import { utf8ByteLength } from '../close/utf8';
+import { QueueFullError } from '../errors';
+
+export type OutboundMessage = string | ArrayBuffer | ArrayBufferView;
+export type QueueOverflow = 'drop-oldest' | 'drop-newest' | 'reject';
+
+export interface QueueLimits {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+  readonly overflow: QueueOverflow;
+}
+
+export function byteSize(data: OutboundMessage): number {
+  return typeof data === 'string' ? utf8ByteLength(data) : data.byteLength;
+}
+
+export type OfferResult =
+  | { readonly accepted: true; readonly evicted: readonly OutboundMessage[] }
+  | { readonly accepted: false };
+
+/**
+ * Messages sent while the socket is not open, bounded by count and bytes. What happens when
+ * it is full is the app's choice, and it always hears about it: `drop-oldest` hands back what
+ * it evicted, `drop-newest` refuses the new message, `reject` throws `QueueFullError` and keeps
+ * everything already queued.
+ */
+export class OutboundQueue {
+  private items: Array<{ data: OutboundMessage; bytes: number }> = [];
+  private head = 0;
+  private totalBytes = 0;
+
+  constructor(private readonly limits: QueueLimits) {}
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  offer(data: OutboundMessage): OfferResult {
+    const bytes = byteSize(data);
+    const { maxMessages, maxBytes, overflow } = this.limits;
+    const fits = () => this.length < maxMessages && this.totalBytes + bytes <= maxBytes;
+    if (!fits()) {
+      const never = maxMessages === 0 || bytes > maxBytes;
+      if (overflow === 'reject') {
+        throw new QueueFullError(
+          this.length >= maxMessages ? 'maxMessages' : 'maxBytes',
+          this.length >= maxMessages ? maxMessages : maxBytes,
+        );
+      }
+      if (overflow === 'drop-newest' || never) return { accepted: false };
+    }
+    const evicted: OutboundMessage[] = [];
+    while (!fits()) {
+      const oldest = this.shift();
+      if (oldest === undefined) break;
+      evicted.push(oldest);
+    }
+    this.items.push({ data, bytes });
+    this.totalBytes += bytes;
+    return { accepted: true, evicted };
+  }
+
+  shift(): OutboundMessage | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined as never; // let the message be collected
+    this.head++;
+    if (this.head > 64 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    if (!item) return undefined;
+    this.totalBytes -= item.bytes;
+    return item.data;
+  }
+
+  /** Puts a message back at the front (a send that failed mid-flush keeps its place). */
+  unshift(data: OutboundMessage): void {
+    const bytes = byteSize(data);
+    if (this.head > 0) this.items[--this.head] = { data, bytes };
+    else this.items.unshift({ data, bytes });
+    this.totalBytes += bytes;
+  }
+
+  /** Empties the queue, oldest first. */
+  drain(): OutboundMessage[] {
+    const out: OutboundMessage[] = [];
+    for (let data = this.shift(); data !== undefined; data = this.shift()) out.push(data);
+    return out;
+  }
+}

@@ -1,0 +1,30 @@
+const urlParts = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?(#.*)?$/i;
+
+/**
+ * Hides what a URL may carry as credentials: userinfo becomes `***@` and every query value
+ * `***` (keys stay, so logs still say which parameters were sent). Applied to every URL in a
+ * record, event or error unless the app opts out with `redactUrls: false`.
+ */
+export function redactUrl(url: string): string {
+  const match = urlParts.exec(url);
+  if (!match) return url.includes('?') || url.includes('@') ? '***' : url;
+  const [, scheme = '', userinfo, rest = '', query, fragment = ''] = match;
+  const redactedQuery = query
+    ? `?${query
+        .slice(1)
+        .split('&')
+        .map((pair) => {
+          const at = pair.indexOf('=');
+          return at < 0 ? pair : `${pair.slice(0, at)}=***`;
+        })
+        .join('&')}`
+    : '';
+  return `${scheme}${userinfo ? '***@' : ''}${rest}${redactedQuery}${fragment}`;
+}
+
+const socketUrl = /^(wss?|https?):\/\/[^\s/?#]+(\/[^\s#]*|\?[^\s#]*)?$/i;
+
+/** A URL a WebSocket can connect to: ws, wss (or http, https, which browsers map), no fragment. */
+export function isSocketUrl(url: string): boolean {
+  return socketUrl.test(url);
+}

@@ -1,0 +1,68 @@
+import type { CloseRecord } from '../close/closeRecord';
+import type { Decision } from '../policy/decide';
+
+/**
+ * What a client is doing. `closed`: the app closed it (final). `failed`: the policy stopped or
+ * a limit was reached; `reconnect()` revives it.
+ */
+export type ClientStatus =
+  | 'idle'
+  | 'connecting'
+  | 'open'
+  | 'closing'
+  | 'waiting'
+  | 'closed'
+  | 'failed';
+
+/** The state machine's phase: a union on `status`, each with only the data it needs. */
+export type Phase =
+  | { readonly status: 'idle' }
+  | { readonly status: 'connecting'; readonly id: number }
+  | { readonly status: 'open'; readonly id: number }
+  | {
+      readonly status: 'closing';
+      readonly id: number;
+      readonly code: number;
+      readonly reason: string;
+    }
+  | {
+      readonly status: 'waiting';
+      readonly refresh: boolean;
+      readonly record: CloseRecord;
+      readonly decision: Decision;
+    }
+  | { readonly status: 'closed'; readonly record: CloseRecord }
+  | { readonly status: 'failed'; readonly record: CloseRecord; readonly decision: Decision };
+
+/**
+ * The current outage: what the policy needs to count. Reset only when a connection has been
+ * stable (open for `stableAfterMs`, or `isReady` said so), so a server that accepts and then
+ * closes at once is backed off instead of hammered.
+ */
+export interface Outage {
+  /** Counted failed attempts since the last stable connection. */
+  readonly failures: number;
+  readonly streak: { readonly rule: string; readonly count: number } | undefined;
+  readonly startedAt: number | undefined;
+  readonly previousDelayMs: number | undefined;
+}
+
+export interface Machine {
+  readonly phase: Phase;
+  readonly outage: Outage;
+  /** The id the next connection attempt gets; events from older ids are ignored. */
+  readonly nextId: number;
+}
+
+export const freshOutage: Outage = Object.freeze({
+  failures: 0,
+  streak: undefined,
+  startedAt: undefined,
+  previousDelayMs: undefined,
+});
+
+export const initialMachine: Machine = Object.freeze({
+  phase: Object.freeze({ status: 'idle' }),
+  outage: freshOutage,
+  nextId: 1,
+});

@@ -1,0 +1,425 @@
+import type { Random } from '../backoff/jitter';
+import type { CloseInitiator, ClosePhase, CloseRecord } from '../close/closeRecord';
+import { normalizeClose } from '../close/normalizeClose';
+import { type Decision, decide } from '../policy/decide';
+import type { Policy } from '../policy/definePolicy';
+import type { RawClose } from '../transport';
+import { freshOutage, type Machine, type Phase } from './state';
+
+/** Something that happened: a call of the app, a transport callback, a timer. */
+export type Input =
+  | { readonly type: 'start' }
+  | {
+      readonly type: 'opened';
+      readonly id: number;
+      readonly url: string;
+      readonly protocol: string;
+      readonly extensions: string;
+    }
+  | { readonly type: 'transportClosed'; readonly id: number; readonly raw: RawClose }
+  /** The URL or protocols could not be resolved, or `transport.connect` threw. */
+  | { readonly type: 'connectFailed'; readonly id: number; readonly error: unknown }
+  | { readonly type: 'connectTimeout'; readonly id: number }
+  | { readonly type: 'closeTimeout'; readonly id: number }
+  | { readonly type: 'heartbeatTimeout'; readonly id: number }
+  | { readonly type: 'stable'; readonly id: number }
+  | { readonly type: 'retryDue' }
+  | { readonly type: 'refreshed' }
+  | { readonly type: 'refreshFailed'; readonly error: unknown }
+  | { readonly type: 'close'; readonly code: number; readonly reason: string }
+  | { readonly type: 'reconnect' };
+
+export type TimerName = 'connect' | 'close' | 'retry' | 'stable';
+
+/** Something the shell must do. The reducer never does anything itself. */
+export type Effect =
+  | { readonly type: 'connect'; readonly id: number }
+  | {
+      readonly type: 'closeSocket';
+      readonly id: number;
+      readonly code: number;
+      readonly reason: string;
+    }
+  /** Terminate where the transport can, else close politely; either way stop listening to it. */
+  | {
+      readonly type: 'dropSocket';
+      readonly id: number;
+      readonly code: number;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'startTimer';
+      readonly timer: TimerName;
+      readonly delayMs: number;
+      readonly id: number;
+    }
+  | { readonly type: 'cancelTimer'; readonly timer: TimerName }
+  | { readonly type: 'startHeartbeat'; readonly id: number }
+  | { readonly type: 'stopHeartbeat' }
+  | { readonly type: 'flushQueue' }
+  | { readonly type: 'refresh'; readonly record: CloseRecord; readonly attempt: number }
+  | { readonly type: 'abortRefresh' }
+  | { readonly type: 'emit'; readonly event: Emitted }
+  /** Resolve `opened()` waiters. */
+  | {
+      readonly type: 'resolveOpened';
+      readonly url: string;
+      readonly protocol: string;
+      readonly extensions: string;
+      readonly attempt: number;
+    }
+  /** Reject `opened()` waiters: the client failed or was closed. */
+  | {
+      readonly type: 'rejectOpened';
+      readonly status: 'failed' | 'closed';
+      readonly record: CloseRecord;
+    }
+  /** The app's close is complete: settle `close()` promises, drop the queue, let go of everything. */
+  | { readonly type: 'finish'; readonly record: CloseRecord };
+
+/** Events in the order the reducer decided them; the shell adds what only it knows. */
+export type Emitted =
+  | { readonly name: 'state'; readonly from: Phase['status']; readonly to: Phase['status'] }
+  | {
+      readonly name: 'open';
+      readonly url: string;
+      readonly protocol: string;
+      readonly extensions: string;
+      readonly attempt: number;
+    }
+  | { readonly name: 'close'; readonly record: CloseRecord }
+  | {
+      readonly name: 'reconnecting';
+      readonly attempt: number;
+      readonly record: CloseRecord;
+      readonly decision: Decision;
+    }
+  | { readonly name: 'failed'; readonly record: CloseRecord; readonly decision: Decision }
+  | { readonly name: 'refreshError'; readonly error: unknown };
+
+/** What the reducer may read besides its state: configuration, the time, randomness. */
+export interface Env {
+  readonly now: number;
+  readonly random: Random;
+  readonly policy: Policy;
+  readonly refreshAvailable: boolean;
+  readonly connectTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+  readonly stableAfterMs: number;
+  readonly reconnectCloseCode: number;
+  readonly heartbeat: boolean;
+}
+
+export interface Step {
+  readonly machine: Machine;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * The client's state machine: `transition(machine, input, env)` → the next machine and the
+ * effects to run. Pure — time and randomness come in through `env` — so every state × input
+ * pair is tested with a table and no I/O. An input that does not apply to the current phase
+ * (a stale connection's close, a timer that lost a race) changes nothing.
+ */
+export function transition(machine: Machine, input: Input, env: Env): Step {
+  const step = new StepBuilder(machine, env);
+  step.apply(input);
+  return { machine: step.machine, effects: step.effects };
+}
+
+class StepBuilder {
+  readonly effects: Effect[] = [];
+
+  constructor(
+    public machine: Machine,
+    private readonly env: Env,
+  ) {}
+
+  private get phase(): Phase {
+    return this.machine.phase;
+  }
+
+  private current(id: number, ...statuses: Phase['status'][]): boolean {
+    const phase = this.phase;
+    return statuses.includes(phase.status) && 'id' in phase && phase.id === id;
+  }
+
+  apply(input: Input): void {
+    const phase = this.phase;
+    switch (input.type) {
+      case 'start':
+        if (phase.status === 'idle') this.connect();
+        return;
+      case 'reconnect':
+        this.reconnect();
+        return;
+      case 'opened':
+        if (this.current(input.id, 'connecting')) this.opened(input);
+        return;
+      case 'stable':
+        if (this.current(input.id, 'open')) this.machine = { ...this.machine, outage: freshOutage };
+        return;
+      case 'transportClosed':
+        this.transportClosed(input.id, input.raw);
+        return;
+      case 'connectFailed':
+        if (this.current(input.id, 'connecting')) {
+          this.push({ type: 'cancelTimer', timer: 'connect' });
+          this.ended(
+            this.record(
+              { code: 1006, reason: '', wasClean: false },
+              'connecting',
+              'transport',
+              true,
+              input.error,
+            ),
+          );
+        }
+        return;
+      case 'connectTimeout':
+        if (this.current(input.id, 'connecting')) {
+          this.push({
+            type: 'dropSocket',
+            id: input.id,
+            code: this.env.reconnectCloseCode,
+            reason: 'connect timeout',
+          });
+          this.ended(
+            this.record({ code: 1006, reason: '', wasClean: false }, 'connecting', 'timeout', true),
+          );
+        }
+        return;
+      case 'heartbeatTimeout':
+        if (this.current(input.id, 'open')) {
+          this.leaveOpen();
+          this.push({
+            type: 'dropSocket',
+            id: input.id,
+            code: this.env.reconnectCloseCode,
+            reason: 'heartbeat timeout',
+          });
+          this.ended(
+            this.record({ code: 1006, reason: '', wasClean: false }, 'open', 'heartbeat', true),
+          );
+        }
+        return;
+      case 'closeTimeout':
+        if (this.current(input.id, 'closing')) {
+          // RFC 6455 §7.1.1: the client may stop waiting for the server's close; the close
+          // handshake did not complete, so the close is abnormal.
+          this.push({ type: 'dropSocket', id: input.id, code: 1000, reason: '' });
+          this.closed(
+            this.record({ code: 1006, reason: '', wasClean: false }, 'closing', 'client', true),
+          );
+        }
+        return;
+      case 'retryDue':
+        if (phase.status !== 'waiting') return;
+        if (phase.refresh)
+          this.push({
+            type: 'refresh',
+            record: phase.record,
+            attempt: this.machine.outage.failures,
+          });
+        else this.connect();
+        return;
+      case 'refreshed':
+        if (phase.status === 'waiting' && phase.refresh) this.connect();
+        return;
+      case 'refreshFailed':
+        if (phase.status === 'waiting' && phase.refresh) {
+          this.emit({ name: 'refreshError', error: input.error });
+          // A failed refresh is another failure of the same kind: the refresh rule's
+          // maxConsecutive bounds how often it is tried.
+          this.decideAfter(phase.record);
+        }
+        return;
+      case 'close':
+        this.close(input.code, input.reason);
+        return;
+    }
+  }
+
+  private push(effect: Effect): void {
+    this.effects.push(effect);
+  }
+
+  private emit(event: Emitted): void {
+    this.effects.push({ type: 'emit', event });
+  }
+
+  private enter(phase: Phase): void {
+    const from = this.phase.status;
+    this.machine = { ...this.machine, phase };
+    if (from !== phase.status) this.emit({ name: 'state', from, to: phase.status });
+  }
+
+  private record(
+    raw: RawClose,
+    phase: ClosePhase,
+    initiator: CloseInitiator | undefined,
+    synthetic: boolean,
+    error?: unknown,
+  ): CloseRecord {
+    const context: Parameters<typeof normalizeClose>[1] = { phase, synthetic, now: this.env.now };
+    if (initiator) context.initiator = initiator;
+    if (raw.handshake) context.handshake = raw.handshake;
+    const cause = error ?? raw.error;
+    if (cause !== undefined) context.error = cause;
+    return normalizeClose(raw, context);
+  }
+
+  private connect(): void {
+    const id = this.machine.nextId;
+    this.machine = { ...this.machine, nextId: id + 1 };
+    this.enter({ status: 'connecting', id });
+    this.push({ type: 'startTimer', timer: 'connect', delayMs: this.env.connectTimeoutMs, id });
+    this.push({ type: 'connect', id });
+  }
+
+  private opened(input: Extract<Input, { type: 'opened' }>): void {
+    const { id, url, protocol, extensions } = input;
+    const attempt = this.machine.outage.failures + 1;
+    this.push({ type: 'cancelTimer', timer: 'connect' });
+    this.enter({ status: 'open', id });
+    // Queued messages go out before any `open` listener can send a new one.
+    this.push({ type: 'flushQueue' });
+    if (this.env.heartbeat) this.push({ type: 'startHeartbeat', id });
+    if (this.env.stableAfterMs > 0)
+      this.push({ type: 'startTimer', timer: 'stable', delayMs: this.env.stableAfterMs, id });
+    else this.machine = { ...this.machine, outage: freshOutage };
+    this.emit({ name: 'open', url, protocol, extensions, attempt });
+    this.push({ type: 'resolveOpened', url, protocol, extensions, attempt });
+  }
+
+  private leaveOpen(): void {
+    this.push({ type: 'cancelTimer', timer: 'stable' });
+    if (this.env.heartbeat) this.push({ type: 'stopHeartbeat' });
+  }
+
+  private transportClosed(id: number, raw: RawClose): void {
+    const phase = this.phase;
+    if (this.current(id, 'connecting')) {
+      this.push({ type: 'cancelTimer', timer: 'connect' });
+      this.ended(this.record(raw, 'connecting', undefined, false));
+    } else if (this.current(id, 'open')) {
+      this.leaveOpen();
+      this.ended(this.record(raw, 'open', undefined, false));
+    } else if (this.current(id, 'closing') && phase.status === 'closing') {
+      this.push({ type: 'cancelTimer', timer: 'close' });
+      this.closed(this.record(raw, 'closing', 'client', false));
+    }
+  }
+
+  /** A connection ended without the app asking: the policy decides what is next. */
+  private ended(record: CloseRecord): void {
+    this.emit({ name: 'close', record });
+    this.decideAfter(record);
+  }
+
+  private decideAfter(record: CloseRecord): void {
+    const { outage } = this.machine;
+    const { env } = this;
+    const attempt = outage.failures + 1;
+    const context: Parameters<typeof decide>[2] = {
+      attempt,
+      outageStartedAt: outage.startedAt ?? env.now,
+      now: env.now,
+      random: env.random,
+      refreshAvailable: env.refreshAvailable,
+    };
+    if (outage.streak) context.consecutive = outage.streak;
+    if (outage.previousDelayMs !== undefined) context.previousDelayMs = outage.previousDelayMs;
+    const decision = decide(env.policy, record, context);
+    this.machine = {
+      ...this.machine,
+      outage: {
+        failures: decision.counts ? attempt : outage.failures,
+        streak: { rule: decision.rule, count: decision.consecutive },
+        startedAt: outage.startedAt ?? env.now,
+        previousDelayMs: decision.delayMs,
+      },
+    };
+    if (decision.action === 'stop') {
+      this.enter({ status: 'failed', record, decision });
+      this.emit({ name: 'failed', record, decision });
+      this.push({ type: 'rejectOpened', status: 'failed', record });
+      return;
+    }
+    this.enter({ status: 'waiting', refresh: decision.action === 'refresh', record, decision });
+    this.emit({ name: 'reconnecting', attempt, record, decision });
+    // No timer hop when the policy says "now": the next attempt starts in this same step.
+    if (decision.delayMs <= 0) this.apply({ type: 'retryDue' });
+    else this.push({ type: 'startTimer', timer: 'retry', delayMs: decision.delayMs, id: 0 });
+  }
+
+  private reconnect(): void {
+    const phase = this.phase;
+    if (phase.status === 'closing' || phase.status === 'closed') return;
+    if (phase.status === 'connecting' || phase.status === 'open') {
+      if (phase.status === 'open') this.leaveOpen();
+      else this.push({ type: 'cancelTimer', timer: 'connect' });
+      this.push({
+        type: 'dropSocket',
+        id: phase.id,
+        code: this.env.reconnectCloseCode,
+        reason: 'reconnect',
+      });
+      const record = this.record(
+        { code: this.env.reconnectCloseCode, reason: 'reconnect', wasClean: false },
+        phase.status,
+        'client',
+        true,
+      );
+      this.emit({ name: 'close', record });
+    } else if (phase.status === 'waiting') {
+      this.push({ type: 'cancelTimer', timer: 'retry' });
+      if (phase.refresh) this.push({ type: 'abortRefresh' });
+    }
+    // The app asked for a fresh start: the outage's counters start over.
+    this.machine = { ...this.machine, outage: freshOutage };
+    this.connect();
+  }
+
+  private close(code: number, reason: string): void {
+    const phase = this.phase;
+    switch (phase.status) {
+      case 'closing':
+      case 'closed':
+        return;
+      case 'open':
+        this.leaveOpen();
+        this.push({ type: 'closeSocket', id: phase.id, code, reason });
+        this.push({
+          type: 'startTimer',
+          timer: 'close',
+          delayMs: this.env.closeTimeoutMs,
+          id: phase.id,
+        });
+        this.enter({ status: 'closing', id: phase.id, code, reason });
+        return;
+      case 'connecting':
+        this.push({ type: 'cancelTimer', timer: 'connect' });
+        this.push({ type: 'dropSocket', id: phase.id, code, reason });
+        this.closed(this.record({ code, reason, wasClean: false }, 'connecting', 'client', true));
+        return;
+      case 'waiting':
+        this.push({ type: 'cancelTimer', timer: 'retry' });
+        if (phase.refresh) this.push({ type: 'abortRefresh' });
+        this.closed(this.record({ code, reason, wasClean: false }, 'closing', 'client', true));
+        return;
+      case 'idle':
+      case 'failed':
+        this.closed(this.record({ code, reason, wasClean: false }, 'closing', 'client', true));
+        return;
+    }
+  }
+
+  /** The app's close is done: final. */
+  private closed(record: CloseRecord): void {
+    this.emit({ name: 'close', record });
+    this.enter({ status: 'closed', record });
+    this.push({ type: 'rejectOpened', status: 'closed', record });
+    this.push({ type: 'finish', record });
+  }
+}

@@ -1,0 +1,72 @@
+import type { OutboundMessage } from '../client/queue';
+import type { ClientStatus } from '../client/state';
+import type { CloseRecord } from '../close/closeRecord';
+import type { ResockError } from '../errors';
+import type { Decision, StopReason } from '../policy/decide';
+
+/** Raw inbound data: text as string, binary as ArrayBuffer or Uint8Array (per transport). */
+export type InboundMessage = string | ArrayBuffer | Uint8Array;
+
+export interface OpenEvent {
+  /** The URL connected to (query values and userinfo redacted unless `redactUrls: false`). */
+  readonly url: string;
+  readonly protocol: string;
+  readonly extensions: string;
+  /** 1 for the first try of an outage, 2 after one failed attempt, … */
+  readonly attempt: number;
+}
+
+export interface ReconnectingEvent {
+  /** The retry about to be made (1 = first retry of this outage). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly action: 'retry' | 'refresh' | 'throttle';
+  /** The policy rule that decided. */
+  readonly rule: string;
+  readonly record: CloseRecord;
+  readonly decision: Decision;
+}
+
+export interface FailedEvent {
+  /** Which limit or rule stopped the client. */
+  readonly reason: StopReason;
+  readonly record: CloseRecord;
+  readonly decision: Decision;
+}
+
+export interface StateEvent {
+  readonly from: ClientStatus;
+  readonly to: ClientStatus;
+}
+
+export interface DroppedEvent {
+  readonly data: OutboundMessage;
+  /** `overflow`: the queue was full; `closed`: the app closed the client with it queued. */
+  readonly reason: 'overflow' | 'closed';
+}
+
+export interface MessageIssue {
+  readonly message: string;
+  readonly path?: readonly PropertyKey[];
+}
+
+export interface InvalidMessageEvent {
+  readonly data: InboundMessage;
+  readonly issues: readonly MessageIssue[];
+}
+
+/**
+ * Every event of a client and its listener. Order after a connection ends:
+ * `close` → `state` → `reconnecting` or `failed`.
+ */
+export interface ClientEvents<TMessage = InboundMessage> {
+  open: (event: OpenEvent) => void;
+  message: (data: TMessage) => void;
+  close: (record: CloseRecord) => void;
+  reconnecting: (event: ReconnectingEvent) => void;
+  failed: (event: FailedEvent) => void;
+  state: (event: StateEvent) => void;
+  error: (error: ResockError) => void;
+  dropped: (event: DroppedEvent) => void;
+  invalidMessage: (event: InvalidMessageEvent) => void;
+}

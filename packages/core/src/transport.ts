@@ -1,0 +1,51 @@
+/**
+ * THE boundary between resock and a platform. `@resock/node` implements it on `ws`,
+ * `@resock/browser` on the native `WebSocket`; users write their own for React Native, Deno or
+ * tests. Nothing on this side of it ever sees a platform event, a `Buffer` or `ws`.
+ */
+
+export interface ConnectRequest {
+  /** The resolved URL of this attempt. */
+  url: string;
+  protocols: string[];
+}
+
+/** A close as the platform reported it, before core normalizes it. */
+export interface RawClose {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+  /** The HTTP answer of a rejected handshake, where the platform can see it. */
+  handshake?: { status?: number; headers?: Record<string, string | undefined> };
+  /** The platform's error, if it gave one (`ECONNREFUSED`, `WS_ERR_INVALID_UTF8`, …). */
+  error?: unknown;
+}
+
+export interface TransportHandlers {
+  onOpen(info: { protocol: string; extensions: string }): void;
+  /** Text as `string`; binary as `ArrayBuffer` or `Uint8Array`. */
+  onMessage(data: string | ArrayBuffer | Uint8Array): void;
+  /** Called once per connection, last. A transport that never closes is bounded by core's deadlines. */
+  onClose(raw: RawClose): void;
+  /** A hint only: the close that follows (or core's deadline) decides what happens. */
+  onError(error: unknown): void;
+  /** A protocol pong arrived (transports whose connection has `ping`). */
+  onPong?(): void;
+}
+
+export interface TransportConnection {
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  /** Polite close: sends a close frame. Core has validated the arguments. */
+  close(code?: number, reason?: string): void;
+  /** Drop now, no close frame (Node `ws`). Without it core closes politely and detaches. */
+  terminate?(): void;
+  /** Protocol ping where the platform has one; its pong arrives through `onPong`. */
+  ping?(): void;
+  /** Bytes handed to the platform and not yet sent. */
+  readonly bufferedAmount?: number;
+}
+
+export interface Transport {
+  /** Starts one connection attempt. May throw; core records that as a failed attempt. */
+  connect(request: ConnectRequest, handlers: TransportHandlers): TransportConnection;
+}

@@ -1,0 +1,45 @@
+import { type Client, type ClientEvents, type ClientOptions, createClient } from '@resock/core';
+import {
+  createFakeTransport,
+  createVirtualClock,
+  type FakeTransportOptions,
+  seededRandom,
+} from '@resock/core/testing';
+
+export const URL_WITH_TOKEN = 'wss://api.example.test/socket?token=s3cret&room=7';
+
+type EventName = keyof ClientEvents;
+const eventNames: EventName[] = [
+  'open',
+  'message',
+  'close',
+  'reconnecting',
+  'failed',
+  'state',
+  'error',
+  'dropped',
+  'invalidMessage',
+];
+
+/** A client on a fake transport and a virtual clock, recording every event it emits. */
+export function harness<TMessage = string | ArrayBuffer | Uint8Array>(
+  options: Partial<ClientOptions<TMessage>> = {},
+  transportOptions: FakeTransportOptions = {},
+) {
+  const clock = createVirtualClock(Date.UTC(2026, 10, 21, 12));
+  const transport = createFakeTransport(transportOptions);
+  const client: Client<TMessage> = createClient<TMessage>({
+    url: URL_WITH_TOKEN,
+    transport,
+    clock,
+    random: seededRandom(42),
+    ...options,
+  } as ClientOptions<TMessage>);
+  const events: Array<{ name: EventName; payload: unknown }> = [];
+  for (const name of eventNames) {
+    client.on(name, ((payload: unknown) => events.push({ name, payload })) as never);
+  }
+  const of = <T = unknown>(name: EventName) =>
+    events.filter((e) => e.name === name).map((e) => e.payload as T);
+  return { clock, transport, client, events, of, names: () => events.map((e) => e.name) };
+}

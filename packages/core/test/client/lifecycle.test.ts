@@ -1,0 +1,249 @@
+import type { CloseRecord, OpenEvent, ReconnectingEvent, StateEvent } from '@resock/core';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+describe('client lifecycle', () => {
+  it('connects at creation and reports the open with a redacted URL', () => {
+    const { client, transport, of } = harness({ protocols: ['v1', 'v2'] });
+    expect(client.state).toBe('connecting');
+    expect(transport.last().request).toEqual({
+      url: 'wss://api.example.test/socket?token=s3cret&room=7',
+      protocols: ['v1', 'v2'],
+    });
+    transport.last().accept({ protocol: 'v2' });
+    expect(client.state).toBe('open');
+    expect(of<OpenEvent>('open')).toEqual([
+      {
+        url: 'wss://api.example.test/socket?token=***&room=***',
+        protocol: 'v2',
+        extensions: '',
+        attempt: 1,
+      },
+    ]);
+    expect(client.url).toBe('wss://api.example.test/socket?token=***&room=***');
+    expect(client.protocol).toBe('v2');
+  });
+
+  it('redacts nothing when the app opts out', () => {
+    const { client, transport } = harness({ redactUrls: false });
+    transport.last().accept();
+    expect(client.url).toContain('s3cret');
+  });
+
+  it('waits for open() or a send with lazy: true', () => {
+    const { client, transport } = harness({ lazy: true });
+    expect(client.state).toBe('idle');
+    expect(transport.connections).toHaveLength(0);
+    expect(client.send('hello')).toBe('queued');
+    expect(client.state).toBe('connecting');
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['hello']);
+  });
+
+  it('emits close → state → reconnecting when the link drops, then reconnects', () => {
+    const { client, transport, clock, names, of } = harness();
+    transport.last().accept();
+    const before = names().length;
+    transport.last().drop();
+    expect(names().slice(before)).toEqual(['close', 'state', 'reconnecting']);
+    const [reconnecting] = of<ReconnectingEvent>('reconnecting');
+    expect(reconnecting).toMatchObject({
+      attempt: 1,
+      action: 'retry',
+      rule: 'default:transient',
+      record: { code: 1006, phase: 'open', initiator: 'transport' },
+    });
+    expect(client.state).toBe('waiting');
+    clock.advance((reconnecting as ReconnectingEvent).delayMs);
+    expect(client.state).toBe('connecting');
+    expect(transport.connections).toHaveLength(2);
+  });
+
+  it('retries the initial connect under the same policy', () => {
+    const { client, transport, clock, of } = harness();
+    transport.last().fail();
+    expect(of<CloseRecord>('close')[0]).toMatchObject({
+      code: 1006,
+      phase: 'connecting',
+      initiator: 'transport',
+      error: { message: 'connect ECONNREFUSED' },
+    });
+    clock.advance(1000);
+    expect(transport.connections).toHaveLength(2);
+    transport.last().accept();
+    expect(of<OpenEvent>('open')[0]?.attempt).toBe(2);
+    expect(client.stats).toMatchObject({ attempts: 2, reconnects: 0 });
+  });
+
+  it('reports every state change with from and to', () => {
+    const { transport, of } = harness();
+    transport.last().accept();
+    transport.last().serverClose(1000, 'bye');
+    expect(of<StateEvent>('state')).toEqual([
+      { from: 'connecting', to: 'open' },
+      { from: 'open', to: 'failed' },
+    ]);
+  });
+
+  it('calls a URL function before every attempt, and awaits an async one', async () => {
+    let calls = 0;
+    const { transport, clock } = harness({
+      url: async () => `wss://api.example.test/socket?attempt=${++calls}`,
+    });
+    await clock.advanceAsync(0);
+    expect(transport.last().request.url).toBe('wss://api.example.test/socket?attempt=1');
+    transport.last().fail();
+    await clock.advanceAsync(1000);
+    expect(transport.last().request.url).toBe('wss://api.example.test/socket?attempt=2');
+  });
+
+  it('counts a URL function that throws as a failed attempt and tells the app', async () => {
+    const { transport, clock, of } = harness({
+      url: () => {
+        throw new Error('no endpoint');
+      },
+    });
+    await clock.advanceAsync(0);
+    expect(transport.connections).toHaveLength(0);
+    expect(of<CloseRecord>('close')[0]).toMatchObject({
+      code: 1006,
+      phase: 'connecting',
+      synthetic: true,
+      error: { message: 'no endpoint' },
+    });
+    expect(of('reconnecting')).toHaveLength(1);
+  });
+
+  it('reports a URL function result that is not a WebSocket URL, redacted', async () => {
+    const { clock, of } = harness({ url: () => 'ftp://user:pw@host/?token=x' });
+    await clock.advanceAsync(0);
+    const [error] = of<Error>('error');
+    expect(error?.name).toBe('ClientRuntimeError');
+    expect(error?.message).not.toContain('pw');
+    expect(error?.message).not.toContain('token=x');
+  });
+
+  it('treats a transport that throws on connect as a failed attempt, reported after listeners can attach', async () => {
+    const h = harness({ lazy: true });
+    h.transport.failNextConnect(new Error('boom'));
+    h.client.open();
+    expect(h.of('close')).toHaveLength(0);
+    await h.clock.advanceAsync(0);
+    expect(h.of<CloseRecord>('close')[0]).toMatchObject({
+      code: 1006,
+      synthetic: true,
+      error: { message: 'boom' },
+    });
+    expect(h.client.state).toBe('waiting');
+  });
+
+  it('gives up after a stop decision and revives with reconnect()', () => {
+    const { client, transport, of } = harness();
+    transport.last().accept();
+    transport.last().serverClose(1000, 'done');
+    expect(client.state).toBe('failed');
+    expect(of('failed')[0]).toMatchObject({
+      reason: 'rule',
+      record: { code: 1000, reason: 'done' },
+    });
+    client.reconnect();
+    expect(client.state).toBe('connecting');
+    transport.last().accept();
+    expect(client.state).toBe('open');
+  });
+
+  it('reconnect() drops an open connection (terminate) and starts a fresh attempt at once', () => {
+    const { client, transport, of } = harness();
+    transport.last().accept();
+    const first = transport.last();
+    client.reconnect();
+    expect(first.terminated).toBe(true);
+    expect(transport.connections).toHaveLength(2);
+    expect(of<CloseRecord>('close')[0]).toMatchObject({
+      code: 4000,
+      reason: 'reconnect',
+      initiator: 'client',
+      synthetic: true,
+    });
+    transport.last().accept();
+    expect(client.stats.reconnects).toBe(1);
+  });
+
+  it('reconnect() without terminate closes politely with the reconnect code', () => {
+    const { client, transport } = harness({ reconnectCloseCode: 4999 }, { terminate: false });
+    transport.last().accept();
+    const first = transport.last();
+    client.reconnect();
+    expect(first.closeCall).toEqual({ code: 4999, reason: 'reconnect' });
+  });
+
+  it('opened() resolves on the next open and rejects when the client fails or closes', async () => {
+    const h = harness();
+    const opened = h.client.opened();
+    h.transport.last().accept();
+    await expect(opened).resolves.toMatchObject({ attempt: 1 });
+    await expect(h.client.opened()).resolves.toMatchObject({ attempt: 1 });
+
+    const failing = harness();
+    const waiting = failing.client.opened();
+    failing.transport.last().reject(403);
+    await expect(waiting).rejects.toMatchObject({
+      name: 'ClientFailedError',
+      reason: 'rule',
+      record: { handshake: { status: 403 } },
+    });
+    await expect(failing.client.opened()).rejects.toMatchObject({ name: 'ClientFailedError' });
+
+    const closing = harness();
+    const pending = closing.client.opened();
+    await closing.client.close();
+    await expect(pending).rejects.toMatchObject({ name: 'ClientClosedError' });
+  });
+
+  it('closes when its AbortSignal aborts, and never connects with an aborted one', async () => {
+    const controller = new AbortController();
+    const h = harness({ signal: controller.signal });
+    h.transport.last().accept();
+    controller.abort();
+    expect(h.client.state).toBe('closed');
+    expect(h.clock.pending()).toBe(0);
+
+    const aborted = harness({ signal: AbortSignal.abort() });
+    expect(aborted.client.state).toBe('closed');
+    expect(aborted.transport.connections).toHaveLength(0);
+  });
+
+  it('closes through await using / Symbol.asyncDispose', async () => {
+    const h = harness();
+    h.transport.last().accept();
+    await h.client[Symbol.asyncDispose]();
+    expect(h.client.state).toBe('closed');
+  });
+
+  it('keeps running when a listener throws, and reports it as an error event', () => {
+    const h = harness();
+    h.client.on('open', () => {
+      throw new Error('listener bug');
+    });
+    h.transport.last().accept();
+    expect(h.client.state).toBe('open');
+    expect(h.of<Error>('error')[0]).toMatchObject({ name: 'ClientRuntimeError', kind: 'listener' });
+  });
+
+  it('counts messages, attempts and uptime', () => {
+    const h = harness();
+    h.transport.last().accept();
+    h.client.send('a');
+    h.transport.last().deliver('b');
+    h.clock.advance(2500);
+    expect(h.client.stats).toEqual({
+      attempts: 1,
+      reconnects: 0,
+      uptimeMs: 2500,
+      messagesSent: 1,
+      messagesReceived: 1,
+      messagesQueued: 0,
+      messagesDropped: 0,
+    });
+  });
+});

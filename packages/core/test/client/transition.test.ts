@@ -1,0 +1,352 @@
+import { definePolicy, normalizeClose } from '@resock/core';
+import { describe, expect, it } from 'vitest';
+import type { Phase } from '../../src/client/state';
+import { freshOutage, type Machine } from '../../src/client/state';
+import { type Env, type Input, transition } from '../../src/client/transition';
+import { decide } from '../../src/policy/decide';
+
+const now = 1_000_000;
+const env: Env = {
+  now,
+  random: () => 0.5,
+  policy: definePolicy(),
+  refreshAvailable: true,
+  connectTimeoutMs: 10_000,
+  closeTimeoutMs: 3000,
+  stableAfterMs: 5000,
+  reconnectCloseCode: 4000,
+  heartbeat: true,
+};
+const record = normalizeClose({ code: 1006 }, { now });
+const retryDecision = decide(env.policy, record, {
+  attempt: 1,
+  refreshAvailable: true,
+  random: () => 0.5,
+  now,
+});
+const refreshRecord = normalizeClose({ code: 3000 }, { now });
+const refreshDecision = decide(env.policy, refreshRecord, {
+  attempt: 1,
+  refreshAvailable: true,
+  now,
+});
+const stopRecord = normalizeClose({ code: 1000 }, { now });
+const stopDecision = decide(env.policy, stopRecord, { attempt: 1, refreshAvailable: true, now });
+
+const phases: Record<string, Phase> = {
+  idle: { status: 'idle' },
+  connecting: { status: 'connecting', id: 7 },
+  open: { status: 'open', id: 7 },
+  closing: { status: 'closing', id: 7, code: 1000, reason: '' },
+  waiting: { status: 'waiting', refresh: false, record, decision: retryDecision },
+  refreshing: {
+    status: 'waiting',
+    refresh: true,
+    record: refreshRecord,
+    decision: refreshDecision,
+  },
+  closed: { status: 'closed', record: stopRecord },
+  failed: { status: 'failed', record: stopRecord, decision: stopDecision },
+};
+
+const inputs: Record<string, Input> = {
+  start: { type: 'start' },
+  opened: { type: 'opened', id: 7, url: 'wss://x.test/', protocol: '', extensions: '' },
+  serverClose1006: {
+    type: 'transportClosed',
+    id: 7,
+    raw: { code: 1006, reason: '', wasClean: false },
+  },
+  serverClose1000: {
+    type: 'transportClosed',
+    id: 7,
+    raw: { code: 1000, reason: 'bye', wasClean: true },
+  },
+  connectFailed: { type: 'connectFailed', id: 7, error: new Error('refused') },
+  connectTimeout: { type: 'connectTimeout', id: 7 },
+  closeTimeout: { type: 'closeTimeout', id: 7 },
+  heartbeatTimeout: { type: 'heartbeatTimeout', id: 7 },
+  stable: { type: 'stable', id: 7 },
+  retryDue: { type: 'retryDue' },
+  refreshed: { type: 'refreshed' },
+  refreshFailed: { type: 'refreshFailed', error: new Error('token server down') },
+  close: { type: 'close', code: 1000, reason: '' },
+  reconnect: { type: 'reconnect' },
+  staleClose: { type: 'transportClosed', id: 3, raw: { code: 1006, reason: '', wasClean: false } },
+  staleOpened: { type: 'opened', id: 3, url: 'wss://x.test/', protocol: '', extensions: '' },
+};
+
+// The status after each input, per phase; '=' means the input does not apply (nothing changes).
+const table: Record<string, Record<string, string>> = {
+  //            idle          connecting   open         closing     waiting      refreshing   closed  failed
+  start: {
+    idle: 'connecting',
+    connecting: '=',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  opened: {
+    idle: '=',
+    connecting: 'open',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  serverClose1006: {
+    idle: '=',
+    connecting: 'waiting',
+    open: 'waiting',
+    closing: 'closed',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  serverClose1000: {
+    idle: '=',
+    connecting: 'failed',
+    open: 'failed',
+    closing: 'closed',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  connectFailed: {
+    idle: '=',
+    connecting: 'waiting',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  connectTimeout: {
+    idle: '=',
+    connecting: 'waiting',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  closeTimeout: {
+    idle: '=',
+    connecting: '=',
+    open: '=',
+    closing: 'closed',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  heartbeatTimeout: {
+    idle: '=',
+    connecting: '=',
+    open: 'connecting',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  stable: {
+    idle: '=',
+    connecting: '=',
+    open: 'open*',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  retryDue: {
+    idle: '=',
+    connecting: '=',
+    open: '=',
+    closing: '=',
+    waiting: 'connecting',
+    refreshing: 'waiting*',
+    closed: '=',
+    failed: '=',
+  },
+  refreshed: {
+    idle: '=',
+    connecting: '=',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: 'connecting',
+    closed: '=',
+    failed: '=',
+  },
+  refreshFailed: {
+    idle: '=',
+    connecting: '=',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: 'waiting',
+    closed: '=',
+    failed: '=',
+  },
+  close: {
+    idle: 'closed',
+    connecting: 'closed',
+    open: 'closing',
+    closing: '=',
+    waiting: 'closed',
+    refreshing: 'closed',
+    closed: '=',
+    failed: 'closed',
+  },
+  reconnect: {
+    idle: 'connecting',
+    connecting: 'connecting',
+    open: 'connecting',
+    closing: '=',
+    waiting: 'connecting',
+    refreshing: 'connecting',
+    closed: '=',
+    failed: 'connecting',
+  },
+  staleClose: {
+    idle: '=',
+    connecting: '=',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+  staleOpened: {
+    idle: '=',
+    connecting: '=',
+    open: '=',
+    closing: '=',
+    waiting: '=',
+    refreshing: '=',
+    closed: '=',
+    failed: '=',
+  },
+};
+
+const cases = Object.entries(table).flatMap(([input, row]) =>
+  Object.entries(row).map(([phase, expected]) => ({ input, phase, expected })),
+);
+
+describe('transition: every phase × every input', () => {
+  it('covers every phase and input', () => {
+    expect(cases).toHaveLength(Object.keys(inputs).length * Object.keys(phases).length);
+  });
+
+  it.each(cases)('$phase + $input → $expected', ({ input, phase, expected }) => {
+    const machine: Machine = { phase: phases[phase] as Phase, outage: freshOutage, nextId: 8 };
+    const step = transition(machine, inputs[input] as Input, env);
+    if (expected === '=') {
+      expect(step.machine).toBe(machine);
+      expect(step.effects).toEqual([]);
+    } else if (expected.endsWith('*')) {
+      // Same status, but something happened (the outage reset, the refresh hook ran).
+      expect(step.machine.phase.status).toBe(expected.slice(0, -1));
+      expect(step.machine === machine && step.effects.length === 0).toBe(false);
+    } else {
+      expect(step.machine.phase.status).toBe(expected);
+    }
+  });
+});
+
+describe('transition: effects', () => {
+  const at = (phase: Phase, outage = freshOutage): Machine => ({ phase, outage, nextId: 8 });
+  const types = (effects: readonly { type: string }[]) => effects.map((e) => e.type);
+
+  it('on open: cancels the deadline, flushes the queue before the open event, starts the heartbeat and the stability timer', () => {
+    const step = transition(at(phases.connecting as Phase), inputs.opened as Input, env);
+    expect(types(step.effects)).toEqual([
+      'cancelTimer',
+      'emit',
+      'flushQueue',
+      'startHeartbeat',
+      'startTimer',
+      'emit',
+      'resolveOpened',
+    ]);
+    expect(step.effects[4]).toMatchObject({ timer: 'stable', delayMs: 5000 });
+    expect(step.effects[5]).toMatchObject({ event: { name: 'open', attempt: 1 } });
+  });
+
+  it('after a close: close, then state, then reconnecting, then the retry timer', () => {
+    const step = transition(at(phases.open as Phase), inputs.serverClose1006 as Input, env);
+    const emitted = step.effects.flatMap((e) => (e.type === 'emit' ? [e.event.name] : []));
+    expect(emitted).toEqual(['close', 'state', 'reconnecting']);
+    expect(step.effects.at(-1)).toMatchObject({ type: 'startTimer', timer: 'retry', delayMs: 500 });
+    expect(step.machine.outage).toMatchObject({
+      failures: 1,
+      startedAt: now,
+      streak: { rule: 'default:transient', count: 1 },
+    });
+  });
+
+  it('connects in the same step when the policy says "now" (no timer hop)', () => {
+    const hb = { type: 'heartbeatTimeout', id: 7 } as const;
+    const step = transition(at(phases.open as Phase), hb, env);
+    expect(step.machine.phase).toEqual({ status: 'connecting', id: 8 });
+    expect(
+      step.effects
+        .filter((e) => e.type === 'startTimer')
+        .map((e) => (e as { timer: string }).timer),
+    ).toEqual(['connect']);
+    expect(step.effects).toContainEqual({
+      type: 'dropSocket',
+      id: 7,
+      code: 4000,
+      reason: 'heartbeat timeout',
+    });
+  });
+
+  it('keeps counting failures until a connection is stable', () => {
+    const outage = {
+      failures: 3,
+      streak: { rule: 'default:transient', count: 3 },
+      startedAt: now - 10_000,
+      previousDelayMs: 4000,
+    };
+    const step = transition(at(phases.open as Phase, outage), inputs.serverClose1006 as Input, env);
+    expect(step.machine.outage.failures).toBe(4);
+    const stable = transition(at(phases.open as Phase, outage), inputs.stable as Input, env);
+    expect(stable.machine.outage).toEqual(freshOutage);
+  });
+
+  it("a close in flight finishes on the transport close as the app's close", () => {
+    const step = transition(at(phases.closing as Phase), inputs.serverClose1000 as Input, env);
+    const finish = step.effects.find((e) => e.type === 'finish');
+    expect(finish).toMatchObject({
+      record: { code: 1000, initiator: 'client', phase: 'closing', synthetic: false },
+    });
+  });
+
+  it('runs the refresh hook when a refresh retry is due, and decides again when it fails', () => {
+    const due = transition(at(phases.refreshing as Phase), inputs.retryDue as Input, env);
+    expect(due.effects).toEqual([{ type: 'refresh', record: refreshRecord, attempt: 0 }]);
+    const failed = transition(
+      at(phases.refreshing as Phase, {
+        ...freshOutage,
+        streak: { rule: 'default:auth', count: 1 },
+        failures: 1,
+      }),
+      inputs.refreshFailed as Input,
+      env,
+    );
+    expect(failed.machine.outage.streak).toEqual({ rule: 'default:auth', count: 2 });
+  });
+});
