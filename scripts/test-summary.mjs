@@ -20,8 +20,7 @@ for (const report of reports) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
-  if (report.numFailedTests === 0 && report.numFailedTestSuites > 0)
-    failed += report.numFailedTestSuites;
+  if (report.numFailedTests === 0 && report.numFailedTestSuites > 0) failed += report.numFailedTestSuites;
 }
 if (reports.length === 0) failed += 1;
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);

@@ -21,11 +21,7 @@ const scenarios: Array<[string, unknown, CloseContext]> = [
   ['network drops', { code: 1006, reason: '', wasClean: false }, {}],
   ['token expired', { code: 3000, reason: 'token expired' }, {}],
   ['server overloaded', { code: 1013, reason: 'overloaded' }, {}],
-  [
-    'handshake 429 + Retry-After: 7',
-    { code: 1006 },
-    { handshake: { status: 429, headers: { 'retry-after': '7' } } },
-  ],
+  ['handshake 429 + Retry-After: 7', { code: 1006 }, { handshake: { status: 429, headers: { 'retry-after': '7' } } }],
   ['handshake 403', { code: 1006 }, { handshake: { status: 403 } }],
   ['app code 4000', { code: 4000, reason: 'kicked' }, {}],
   ['heartbeat lost the peer', { code: 1006 }, { initiator: 'heartbeat' }],
@@ -35,9 +31,7 @@ const scenarios: Array<[string, unknown, CloseContext]> = [
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(8);
 console.log('resock: what the default policy decides after each close\n');
-console.log(
-  `${'scenario'.padEnd(32)}${'record'.padEnd(38)}${'action'.padEnd(10)}${'delay'.padStart(8)}  rule`,
-);
+console.log(`${'scenario'.padEnd(32)}${'record'.padEnd(38)}${'action'.padEnd(10)}${'delay'.padStart(8)}  rule`);
 for (const [title, raw, context] of scenarios) {
   const record = normalizeClose(raw, { ...context, now: start });
   const decision = decide(policy, record, {
@@ -49,8 +43,6 @@ for (const [title, raw, context] of scenarios) {
   const status = record.handshake?.status ? ` HTTP ${record.handshake.status}` : '';
   const what = `${record.code}${status} ${record.phase}/${record.initiator}`;
   const delay = decision.action === 'stop' ? '—'.padStart(8) : seconds(decision.delayMs);
-  console.log(
-    `${title.padEnd(32)}${what.padEnd(38)}${decision.action.padEnd(10)}${delay}  ${decision.rule}`,
-  );
+  console.log(`${title.padEnd(32)}${what.padEnd(38)}${decision.action.padEnd(10)}${delay}  ${decision.rule}`);
   console.log(`${''.padEnd(32)}↳ ${decision.explanation}`);
 }

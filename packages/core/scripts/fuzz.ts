@@ -20,9 +20,7 @@ const options = { numRuns, seed };
 function run(name: string, property: fc.IProperty<[unknown]> | fc.IProperty<unknown[]>) {
   const started = performance.now();
   fc.assert(property, options);
-  console.log(
-    `${name.padEnd(58)} ${numRuns} inputs  ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
+  console.log(`${name.padEnd(58)} ${numRuns} inputs  ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 console.log(`fuzz seed ${seed} (replay with FUZZ_SEED=${seed})`);
@@ -32,11 +30,7 @@ const closeLike = fc.oneof(
   fc.record(
     {
       code: fc.oneof(fc.integer({ min: -100, max: 70_000 }), fc.double(), fc.anything()),
-      reason: fc.oneof(
-        fc.string({ unit: 'binary' }),
-        fc.uint8Array({ maxLength: 300 }),
-        fc.anything(),
-      ),
+      reason: fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array({ maxLength: 300 }), fc.anything()),
       wasClean: fc.anything(),
     },
     { requiredKeys: [] },
@@ -59,9 +53,7 @@ const policyLike = fc.oneof(
       rules: fc.array(
         fc.record(
           {
-            codes: fc.array(
-              fc.oneof(fc.integer({ min: -5, max: 70_000 }), fc.string(), fc.constant('4000-4099')),
-            ),
+            codes: fc.array(fc.oneof(fc.integer({ min: -5, max: 70_000 }), fc.string(), fc.constant('4000-4099'))),
             status: fc.array(fc.jsonValue()),
             action: fc.oneof(fc.constantFrom('stop', 'retry', 'refresh', 'throttle'), fc.string()),
             backoff: fc.jsonValue(),
@@ -105,8 +97,7 @@ run(
         random: () => u,
         previousDelayMs: maxDelayMs,
       });
-      if (!(delay >= 0 && delay <= maxDelayMs))
-        throw new Error(`delay ${delay} outside [0, ${maxDelayMs}]`);
+      if (!(delay >= 0 && delay <= maxDelayMs)) throw new Error(`delay ${delay} outside [0, ${maxDelayMs}]`);
     },
   ),
 );

@@ -46,10 +46,7 @@ export class InvalidCloseCodeError extends ResockError {
 export class InvalidCloseReasonError extends ResockError {
   override readonly name: string = 'InvalidCloseReasonError';
   readonly reason: unknown;
-  constructor(
-    reason: unknown,
-    message = `Close reason must be a string, got ${describeValue(reason)}.`,
-  ) {
+  constructor(reason: unknown, message = `Close reason must be a string, got ${describeValue(reason)}.`) {
     super(message);
     this.reason = reason;
   }
@@ -93,9 +90,7 @@ export class QueueFullError extends ResockError {
   override readonly name = 'QueueFullError' as const;
   readonly limit: 'maxMessages' | 'maxBytes';
   constructor(limit: 'maxMessages' | 'maxBytes', value: number) {
-    super(
-      `Cannot queue the message: the queue is at ${limit} (${value}); nothing queued was dropped.`,
-    );
+    super(`Cannot queue the message: the queue is at ${limit} (${value}); nothing queued was dropped.`);
     this.limit = limit;
   }
 }
@@ -153,9 +148,7 @@ const resockErrorNames = new Set([
 export function isResockError(error: unknown): error is ResockError {
   return (
     error instanceof ResockError ||
-    (typeof error === 'object' &&
-      error !== null &&
-      resockErrorNames.has(String((error as { name?: unknown }).name)))
+    (typeof error === 'object' && error !== null && resockErrorNames.has(String((error as { name?: unknown }).name)))
   );
 }
 export const isInvalidPolicyError = (error: unknown): error is InvalidPolicyError =>
@@ -177,7 +170,6 @@ export function formatProblems(title: string, problems: readonly Problem[]): str
 
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
-    return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   return typeof value;
 }

@@ -15,7 +15,8 @@ export { type BackoffContext, computeBackoff } from './backoff/computeBackoff';
 export type { Jitter, Random } from './backoff/jitter';
 export { constant, exponential, grpc, linear } from './backoff/strategies';
 // The reconnecting client
-export { type Client, type ClientStats, createClient, type SendResult } from './client/client';
+export { createClient } from './client/client';
+export type { Client, ClientStats, SendResult } from './client/clientTypes';
 export type { OutboundMessage, QueueOverflow } from './client/queue';
 export { redactUrl } from './client/redactUrl';
 export type { ClientStatus } from './client/state';

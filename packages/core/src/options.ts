@@ -150,11 +150,7 @@ const knownKeys = new Set<string>([
 /** The URL text of a `UrlInput`, or undefined when it is not one. */
 export function urlText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { href?: unknown }).href === 'string'
-  ) {
+  if (typeof value === 'object' && value !== null && typeof (value as { href?: unknown }).href === 'string') {
     return (value as { href: string }).href;
   }
   return undefined;
@@ -173,9 +169,7 @@ export function protocolList(value: unknown): string[] | undefined {
  * Checks every option once and fills the defaults. Throws `InvalidOptionsError` listing every
  * problem with its path (`queue.maxMessages: expected an integer ≥ 0`).
  */
-export function resolveOptions<TMessage>(
-  input: ClientOptions<TMessage>,
-): ResolvedOptions<TMessage> {
+export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): ResolvedOptions<TMessage> {
   const problems: Problem[] = [];
   const bad = (path: string, message: string) => problems.push({ path, message });
   if (typeof input !== 'object' || input === null)
@@ -185,20 +179,14 @@ export function resolveOptions<TMessage>(
 
   if (typeof o.url !== 'function') {
     const text = urlText(o.url);
-    if (text === undefined)
-      bad('url', 'expected a URL string, a URL object or a function returning one');
-    else if (!isSocketUrl(text))
-      bad('url', 'expected an absolute ws:, wss:, http: or https: URL without a fragment');
+    if (text === undefined) bad('url', 'expected a URL string, a URL object or a function returning one');
+    else if (!isSocketUrl(text)) bad('url', 'expected an absolute ws:, wss:, http: or https: URL without a fragment');
   }
   const protocols = o.protocols ?? [];
   if (typeof protocols !== 'function' && protocolList(protocols) === undefined) {
     bad('protocols', 'expected a subprotocol token or a list of distinct tokens');
   }
-  if (
-    typeof o.transport !== 'object' ||
-    o.transport === null ||
-    typeof o.transport.connect !== 'function'
-  ) {
+  if (typeof o.transport !== 'object' || o.transport === null || typeof o.transport.connect !== 'function') {
     bad('transport', 'expected a Transport: an object with connect(request, handlers)');
   }
   let policy: Policy | undefined;
@@ -206,8 +194,7 @@ export function resolveOptions<TMessage>(
     policy = definePolicy(o.policy ?? {});
   } catch (error) {
     if (!isInvalidPolicyError(error)) throw error;
-    for (const p of error.problems)
-      bad(p.path === '(root)' ? 'policy' : `policy.${p.path}`, p.message);
+    for (const p of error.problems) bad(p.path === '(root)' ? 'policy' : `policy.${p.path}`, p.message);
   }
   const fn = (key: string) => {
     if (o[key] !== undefined && typeof o[key] !== 'function') bad(key, 'expected a function');
@@ -217,59 +204,29 @@ export function resolveOptions<TMessage>(
   fn('random');
   const duration = (path: string, value: unknown, fallback: number, min: number): number => {
     if (value === undefined) return fallback;
-    if (
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
-      value < min ||
-      value > MAX_TIMER_DELAY_MS
-    ) {
-      bad(
-        path,
-        `expected a duration in ms, ${min === 0 ? '≥ 0' : '> 0'} and ≤ ${MAX_TIMER_DELAY_MS}`,
-      );
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_DELAY_MS) {
+      bad(path, `expected a duration in ms, ${min === 0 ? '≥ 0' : '> 0'} and ≤ ${MAX_TIMER_DELAY_MS}`);
       return fallback;
     }
     return value;
   };
-  const connectTimeoutMs = duration(
-    'connectTimeoutMs',
-    o.connectTimeoutMs,
-    clientDefaults.connectTimeoutMs,
-    1,
-  );
-  const closeTimeoutMs = duration(
-    'closeTimeoutMs',
-    o.closeTimeoutMs,
-    clientDefaults.closeTimeoutMs,
-    1,
-  );
+  const connectTimeoutMs = duration('connectTimeoutMs', o.connectTimeoutMs, clientDefaults.connectTimeoutMs, 1);
+  const closeTimeoutMs = duration('closeTimeoutMs', o.closeTimeoutMs, clientDefaults.closeTimeoutMs, 1);
   const stableAfterMs = duration('stableAfterMs', o.stableAfterMs, clientDefaults.stableAfterMs, 0);
 
   let heartbeat: ResolvedHeartbeat<TMessage> | undefined;
   if (o.heartbeat === true || (typeof o.heartbeat === 'object' && o.heartbeat !== null)) {
     const h = o.heartbeat === true ? {} : o.heartbeat;
     for (const key of Object.keys(h)) {
-      if (!['intervalMs', 'timeoutMs', 'message', 'isPong'].includes(key))
-        bad(`heartbeat.${key}`, 'unknown option');
+      if (!['intervalMs', 'timeoutMs', 'message', 'isPong'].includes(key)) bad(`heartbeat.${key}`, 'unknown option');
     }
     const message = h.message;
-    if (
-      message !== undefined &&
-      typeof message !== 'function' &&
-      typeof message !== 'string' &&
-      !isBinary(message)
-    ) {
+    if (message !== undefined && typeof message !== 'function' && typeof message !== 'string' && !isBinary(message)) {
       bad('heartbeat.message', 'expected a string, binary data or a function returning one');
     }
-    if (h.isPong !== undefined && typeof h.isPong !== 'function')
-      bad('heartbeat.isPong', 'expected a function');
+    if (h.isPong !== undefined && typeof h.isPong !== 'function') bad('heartbeat.isPong', 'expected a function');
     heartbeat = {
-      intervalMs: duration(
-        'heartbeat.intervalMs',
-        h.intervalMs,
-        clientDefaults.heartbeatIntervalMs,
-        1,
-      ),
+      intervalMs: duration('heartbeat.intervalMs', h.intervalMs, clientDefaults.heartbeatIntervalMs, 1),
       timeoutMs: duration('heartbeat.timeoutMs', h.timeoutMs, clientDefaults.heartbeatTimeoutMs, 1),
       message,
       isPong: h.isPong,
@@ -279,11 +236,9 @@ export function resolveOptions<TMessage>(
   }
 
   const q = o.queue ?? {};
-  if (typeof q !== 'object' || q === null)
-    bad('queue', 'expected { maxMessages, maxBytes, overflow }');
+  if (typeof q !== 'object' || q === null) bad('queue', 'expected { maxMessages, maxBytes, overflow }');
   for (const key of Object.keys(q)) {
-    if (!['maxMessages', 'maxBytes', 'overflow'].includes(key))
-      bad(`queue.${key}`, 'unknown option');
+    if (!['maxMessages', 'maxBytes', 'overflow'].includes(key)) bad(`queue.${key}`, 'unknown option');
   }
   const count = (path: string, value: unknown, fallback: number): number => {
     if (value === undefined) return fallback;
@@ -305,8 +260,7 @@ export function resolveOptions<TMessage>(
 
   if (
     o.messages !== undefined &&
-    typeof (o.messages as { '~standard'?: { validate?: unknown } })?.['~standard']?.validate !==
-      'function'
+    typeof (o.messages as { '~standard'?: { validate?: unknown } })?.['~standard']?.validate !== 'function'
   ) {
     bad('messages', 'expected a Standard Schema (zod, valibot, arktype, …)');
   }
@@ -335,8 +289,7 @@ export function resolveOptions<TMessage>(
     bad('clock', 'expected a Clock: { now, setTimeout, clearTimeout }');
   }
   const reconnectCloseCode = o.reconnectCloseCode ?? clientDefaults.reconnectCloseCode;
-  if (!isSendableCloseCode(reconnectCloseCode))
-    bad('reconnectCloseCode', 'expected 1000 or a code in 3000–4999');
+  if (!isSendableCloseCode(reconnectCloseCode)) bad('reconnectCloseCode', 'expected 1000 or a code in 3000–4999');
 
   if (problems.length > 0 || !policy) throw new InvalidOptionsError(problems);
   return Object.freeze({
@@ -362,7 +315,5 @@ export function resolveOptions<TMessage>(
 }
 
 export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
-  return (
-    ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]'
-  );
+  return ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 }

@@ -167,9 +167,7 @@ export function resolveBackoff(input: unknown, base = ''): BackoffResult {
       message: `delayMs + jitterMs must be ≤ ${MAX_TIMER_DELAY_MS}`,
     });
   }
-  return problems.length > 0
-    ? { ok: false, problems }
-    : { ok: true, backoff: Object.freeze(backoff) };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, backoff: Object.freeze(backoff) };
 }
 
 /** The largest delay a back-off can produce. */

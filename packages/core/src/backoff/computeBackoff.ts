@@ -12,11 +12,7 @@ export interface BackoffContext {
  * The delay before retry number `attempt` (1 = the first retry). Always within
  * [0, the back-off's cap], whatever `attempt` or `random()` is.
  */
-export function computeBackoff(
-  backoff: Backoff,
-  attempt: number,
-  context: BackoffContext = {},
-): number {
+export function computeBackoff(backoff: Backoff, attempt: number, context: BackoffContext = {}): number {
   const random = context.random ?? systemRandom;
   const n = Number.isFinite(attempt) ? Math.max(1, Math.floor(attempt)) : 1;
   let delay: number;
@@ -31,11 +27,7 @@ export function computeBackoff(
       // factor^(n−1) overflows to Infinity for large n; 0 × Infinity would be NaN.
       const growth = backoff.factor ** (n - 1);
       raw =
-        initialDelayMs === 0
-          ? 0
-          : Number.isFinite(growth)
-            ? Math.min(maxDelayMs, initialDelayMs * growth)
-            : maxDelayMs;
+        initialDelayMs === 0 ? 0 : Number.isFinite(growth) ? Math.min(maxDelayMs, initialDelayMs * growth) : maxDelayMs;
     }
     delay = applyJitter(backoff.jitter, {
       raw,

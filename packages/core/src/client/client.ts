@@ -1,4 +1,3 @@
-import type { TimerHandle } from '../clock';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import {
@@ -8,115 +7,57 @@ import {
   InvalidMessageError,
   type ResockError,
 } from '../errors';
-import type { ClientEvents, InboundMessage, MessageIssue, OpenEvent } from '../events/clientEvents';
+import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import { TypedEmitter } from '../events/typedEmitter';
 import {
   type ClientOptions,
   isBinary,
   type Protocols,
-  protocolList,
   type ResolvedOptions,
   resolveOptions,
   type UrlInput,
-  urlText,
 } from '../options';
-import type { StandardIssue, StandardResult } from '../standardSchema';
 import type { TransportConnection, TransportHandlers } from '../transport';
+import type { Client, ClientStats, SendResult } from './clientTypes';
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
+import { InboundPipeline } from './inbound';
+import { NamedTimers } from './namedTimers';
 import { type OutboundMessage, OutboundQueue } from './queue';
-import { isSocketUrl, redactUrl } from './redactUrl';
+import { redactUrl } from './redactUrl';
+import { runRefresh } from './refreshRunner';
 import { type ClientStatus, initialMachine, type Machine } from './state';
-import {
-  type Effect,
-  type Emitted,
-  type Env,
-  type Input,
-  type TimerName,
-  transition,
-} from './transition';
-
-export type SendResult = 'sent' | 'queued' | 'dropped';
-
-export interface ClientStats {
-  /** Connection attempts started. */
-  readonly attempts: number;
-  /** Opens after the first. */
-  readonly reconnects: number;
-  /** Time spent open, all connections together, ms. */
-  readonly uptimeMs: number;
-  readonly messagesSent: number;
-  readonly messagesReceived: number;
-  /** Waiting in the queue now. */
-  readonly messagesQueued: number;
-  readonly messagesDropped: number;
-}
-
-/** A reconnecting WebSocket client. Create one with `createClient`. */
-export interface Client<TMessage = InboundMessage> {
-  readonly state: ClientStatus;
-  /** The URL of the current or last connection, redacted unless `redactUrls: false`. */
-  readonly url: string | undefined;
-  readonly protocol: string;
-  readonly extensions: string;
-  /** Bytes the transport has not sent yet plus bytes waiting in the queue. */
-  readonly bufferedAmount: number;
-  readonly stats: ClientStats;
-  /** The record of the last close, if any. */
-  readonly lastClose: CloseRecord | undefined;
-  /** Sends now when open, else queues. Throws `ClientClosedError` after `close()`. */
-  send(data: OutboundMessage): SendResult;
-  /** Closes for good (1000 and 3000–4999 only; reason ≤ 123 UTF-8 bytes). Resolves with the final record. */
-  close(code?: number, reason?: string): Promise<CloseRecord>;
-  /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */
-  reconnect(): void;
-  /** Starts a `lazy` client. */
-  open(): void;
-  /** The next open; rejects when the client fails or is closed first. */
-  opened(): Promise<OpenEvent>;
-  /** Takes every queued message out of the queue, oldest first. */
-  takeQueued(): OutboundMessage[];
-  on<E extends keyof ClientEvents<TMessage>>(
-    event: E,
-    listener: ClientEvents<TMessage>[E],
-  ): () => void;
-  once<E extends keyof ClientEvents<TMessage>>(
-    event: E,
-    listener: ClientEvents<TMessage>[E],
-  ): () => void;
-  off<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): void;
-  [Symbol.asyncDispose](): Promise<void>;
-}
+import { resolveTarget, type Target } from './target';
+import { type Effect, type Emitted, type Env, type Input, type TimerName, transition } from './transition';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
-export function createClient<TMessage = InboundMessage>(
-  options: ClientOptions<TMessage>,
-): Client<TMessage> {
+export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage> {
   return new ReconnectingClient(options);
 }
 
-const asyncDispose: typeof Symbol.asyncDispose =
-  Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
+const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
+/**
+ * The imperative shell around `transition`: it feeds the reducer inputs (app calls, transport
+ * callbacks, timers) and runs the effects it returns. All decisions live in the reducer.
+ */
 class ReconnectingClient<TMessage> implements Client<TMessage> {
   private machine: Machine = initialMachine;
   private readonly options: ResolvedOptions<TMessage>;
   private readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
   private readonly queue: OutboundQueue;
+  private readonly inbound: InboundPipeline<TMessage>;
+  private readonly timers: NamedTimers<TimerName>;
   private readonly staticEnv: Omit<Env, 'now'>;
-  private mailbox: Input[] = [];
+  private readonly mailbox: Input[] = [];
   private running = false;
 
-  /** The live connection; events of any other id are ignored. */
+  /** The live connection; callbacks carrying any other id are ignored. */
   private connection: TransportConnection | undefined;
   private connectionId = 0;
   private connectionError: unknown;
-  private readonly timers = new Map<TimerName, TimerHandle>();
   private heartbeat: ConnectionHeartbeat | undefined;
   private refreshing: AbortController | undefined;
-  private override: { url?: UrlInput; protocols?: Protocols } = {};
-  private awaitingReady = false;
-  private inboundChain: Promise<void> | undefined;
-
+  private readonly override: { url?: UrlInput; protocols?: Protocols } = {};
   private currentUrl: string | undefined;
   private openInfo: OpenEvent | undefined;
   private closeWaiters: Array<(record: CloseRecord) => void> = [];
@@ -125,16 +66,32 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     reject: (error: ResockError) => void;
   }> = [];
   private removeAbortListener: (() => void) | undefined;
+  private readonly counts = {
+    attempts: 0,
+    opens: 0,
+    sent: 0,
+    received: 0,
+    dropped: 0,
+    uptimeMs: 0,
+  };
+  private openedAt: number | undefined;
   lastClose: CloseRecord | undefined;
 
-  private counts = { attempts: 0, opens: 0, sent: 0, received: 0, dropped: 0, uptimeMs: 0 };
-  private openedAt: number | undefined;
-
   constructor(input: ClientOptions<TMessage>) {
-    this.options = resolveOptions(input);
-    const o = this.options;
+    const o = resolveOptions(input);
+    this.options = o;
     this.queue = new OutboundQueue(o.queue);
+    this.timers = new NamedTimers(o.clock);
     this.emitter = new TypedEmitter((error, event) => this.listenerThrew(error, event));
+    this.inbound = new InboundPipeline(o.messages, o.isReady, {
+      message: (message) => this.emitter.emit('message', message),
+      invalid: (event) => this.emitter.emit('invalidMessage', event),
+      ready: () => {
+        const phase = this.machine.phase;
+        if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
+      },
+      readyThrew: (error) => this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
+    });
     this.staticEnv = {
       random: o.random,
       policy: o.policy,
@@ -145,20 +102,20 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
       reconnectCloseCode: o.reconnectCloseCode,
       heartbeat: o.heartbeat !== undefined,
     };
-    const signal = o.signal;
+    const { signal } = o;
     if (signal?.aborted) {
       this.dispatch({ type: 'close', code: 1000, reason: '' });
       return;
     }
     if (signal) {
-      const onAbort = () => void this.close().catch(() => undefined);
+      const onAbort = () => void this.close();
       signal.addEventListener('abort', onAbort, { once: true });
       this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
     }
     if (!o.lazy) this.dispatch({ type: 'start' });
   }
 
-  // ── the public surface ────────────────────────────────────────────────────────────────
+  // ── the public surface ──────────────────────────────────────────────────────────────────
 
   get state(): ClientStatus {
     return this.machine.phase.status;
@@ -197,14 +154,14 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     const status = this.machine.phase.status;
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && !isBinary(data)) throw new InvalidMessageError(data);
-    const connection = this.connection;
+    const { connection } = this;
     if (status === 'open' && connection && this.queue.length === 0) {
       try {
         connection.send(data);
         this.counts.sent++;
         return 'sent';
       } catch {
-        // The socket is going away under us; keep the message for the next one.
+        // The socket is going away under us: keep the message for the next one.
       }
     }
     const offered = this.queue.offer(data); // throws QueueFullError with overflow 'reject'
@@ -227,26 +184,23 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
   }
 
   reconnect(): void {
-    const status = this.machine.phase.status;
-    if (status === 'closed' || status === 'closing') throw new ClientClosedError('reconnect');
+    this.assertNotClosed('reconnect');
     this.dispatch({ type: 'reconnect' });
   }
 
   open(): void {
-    const status = this.machine.phase.status;
-    if (status === 'closed' || status === 'closing') throw new ClientClosedError('open');
+    this.assertNotClosed('open');
     this.dispatch({ type: 'start' });
   }
 
   opened(): Promise<OpenEvent> {
     const phase = this.machine.phase;
     if (phase.status === 'open' && this.openInfo) return Promise.resolve(this.openInfo);
-    if (phase.status === 'closed' || phase.status === 'closing')
+    if (phase.status === 'closed' || phase.status === 'closing') {
       return Promise.reject(new ClientClosedError('wait for open'));
+    }
     if (phase.status === 'failed') {
-      return Promise.reject(
-        new ClientFailedError(phase.decision.stopReason ?? 'rule', phase.record),
-      );
+      return Promise.reject(new ClientFailedError(phase.decision.stopReason ?? 'rule', phase.record));
     }
     return new Promise((resolve, reject) => this.openedWaiters.push({ resolve, reject }));
   }
@@ -255,17 +209,11 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     return this.queue.drain();
   }
 
-  on<E extends keyof ClientEvents<TMessage>>(
-    event: E,
-    listener: ClientEvents<TMessage>[E],
-  ): () => void {
+  on<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void {
     return this.emitter.on(event, listener);
   }
 
-  once<E extends keyof ClientEvents<TMessage>>(
-    event: E,
-    listener: ClientEvents<TMessage>[E],
-  ): () => void {
+  once<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void {
     return this.emitter.once(event, listener);
   }
 
@@ -277,7 +225,7 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     await this.close();
   }
 
-  // ── the shell: feed inputs to the reducer, run its effects ────────────────────────────────
+  // ── feeding the reducer ─────────────────────────────────────────────────────────────────
 
   /**
    * Inputs raised while effects run (a listener calling `close()`, a transport calling back
@@ -301,68 +249,46 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     }
   }
 
-  /** Runs `work` as part of a step, so callbacks it triggers queue up instead of nesting. */
-  private batch(work: () => void): void {
-    if (this.running) {
-      work();
-      return;
-    }
-    this.running = true;
-    try {
-      work();
-    } finally {
-      this.running = false;
-    }
-    const pending = this.mailbox.shift();
-    if (pending) this.dispatch(pending);
-  }
-
   private run(effect: Effect): void {
     switch (effect.type) {
       case 'connect':
         this.connect(effect.id);
-        return;
+        break;
       case 'closeSocket':
-        if (effect.id === this.connectionId)
-          this.safely(() => this.connection?.close(effect.code, effect.reason));
-        return;
+        if (effect.id === this.connectionId) this.safely(() => this.connection?.close(effect.code, effect.reason));
+        break;
       case 'dropSocket':
         this.drop(effect.id, effect.code, effect.reason);
-        return;
+        break;
       case 'startTimer':
-        this.startTimer(effect.timer, effect.delayMs, effect.id);
-        return;
+        this.timers.start(effect.timer, effect.delayMs, () => this.dispatch(timerInput(effect.timer, effect.id)));
+        break;
       case 'cancelTimer':
-        this.cancelTimer(effect.timer);
-        return;
+        this.timers.cancel(effect.timer);
+        break;
       case 'startHeartbeat':
         this.startHeartbeat(effect.id);
-        return;
+        break;
       case 'stopHeartbeat':
         this.stopHeartbeat();
-        return;
+        break;
       case 'flushQueue':
         this.flushQueue();
-        return;
+        break;
       case 'refresh':
-        this.runRefresh(effect.record, effect.attempt);
-        return;
+        this.refresh(effect.record, effect.attempt);
+        break;
       case 'abortRefresh':
         this.refreshing?.abort();
         this.refreshing = undefined;
-        return;
+        break;
       case 'emit':
         this.emit(effect.event);
-        return;
-      case 'resolveOpened': {
-        const waiters = this.openedWaiters;
-        this.openedWaiters = [];
-        for (const waiter of waiters) waiter.resolve(this.openInfo ?? this.openEvent(effect));
-        return;
-      }
+        break;
+      case 'resolveOpened':
+        for (const waiter of this.takeOpenedWaiters()) waiter.resolve(this.openInfo ?? this.openEvent(effect));
+        break;
       case 'rejectOpened': {
-        const waiters = this.openedWaiters;
-        this.openedWaiters = [];
         const phase = this.machine.phase;
         const error =
           effect.status === 'closed'
@@ -371,14 +297,16 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
                 phase.status === 'failed' ? (phase.decision.stopReason ?? 'rule') : 'rule',
                 effect.record,
               );
-        for (const waiter of waiters) waiter.reject(error);
-        return;
+        for (const waiter of this.takeOpenedWaiters()) waiter.reject(error);
+        break;
       }
       case 'finish':
         this.finish(effect.record);
-        return;
+        break;
     }
   }
+
+  // ── connections ─────────────────────────────────────────────────────────────────────────
 
   private connect(id: number): void {
     this.connection = undefined;
@@ -386,11 +314,13 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     this.connectionError = undefined;
     this.openInfo = undefined;
     this.counts.attempts++;
-    let target:
-      | { url: string; protocols: string[] }
-      | Promise<{ url: string; protocols: string[] }>;
+    let target: Target | Promise<Target>;
     try {
-      target = this.resolveTarget();
+      target = resolveTarget(
+        this.override.url ?? this.options.url,
+        this.override.protocols ?? this.options.protocols,
+        (url) => this.redact(url),
+      );
     } catch (error) {
       // On the next tick, so listeners attached right after createClient hear it.
       this.later(() => this.attemptFailed(id, error));
@@ -406,76 +336,49 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     }
   }
 
-  /** The URL and protocols of the next attempt: a refresh's, else the options' (called each time). */
-  private resolveTarget():
-    | { url: string; protocols: string[] }
-    | Promise<{ url: string; protocols: string[] }> {
-    const urlSource = this.override.url ?? this.options.url;
-    const protocolSource = this.override.protocols ?? this.options.protocols;
-    const url = typeof urlSource === 'function' ? urlSource() : urlSource;
-    const protocols = typeof protocolSource === 'function' ? protocolSource() : protocolSource;
-    if (url instanceof Promise || protocols instanceof Promise) {
-      return Promise.all([url, protocols]).then(([u, p]) => this.checkTarget(u, p));
-    }
-    return this.checkTarget(url, protocols);
-  }
-
-  private checkTarget(url: unknown, protocols: unknown): { url: string; protocols: string[] } {
-    const text = urlText(url);
-    if (text === undefined || !isSocketUrl(text)) {
-      throw new ClientRuntimeError(
-        'url',
-        `The url option produced ${text === undefined ? 'no URL' : this.redact(text)}: expected an absolute ws:, wss:, http: or https: URL`,
-      );
-    }
-    const list = protocolList(protocols);
-    if (!list)
-      throw new ClientRuntimeError(
-        'url',
-        'The protocols option produced an invalid subprotocol list',
-      );
-    return { url: text, protocols: list };
-  }
-
   /** The URL could not be resolved: a misconfiguration the app must hear of, and a failed attempt. */
   private attemptFailed(id: number, error: unknown): void {
     if (error instanceof ClientRuntimeError) this.emitter.emit('error', error);
     this.dispatch({ type: 'connectFailed', id, error });
   }
 
-  private dial(id: number, target: { url: string; protocols: string[] }): void {
+  private dial(id: number, target: Target): void {
     const phase = this.machine.phase;
     if (id !== this.connectionId || phase.status !== 'connecting' || phase.id !== id) return;
     this.currentUrl = target.url;
-    this.batch(() => {
-      try {
-        const connection = this.options.transport.connect(target, this.handlers(id));
-        if (id === this.connectionId) this.connection = connection;
-        else
-          this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
-      } catch (error) {
-        // Reported on the next tick, so listeners attached right after createClient hear it.
-        this.later(() => this.dispatch({ type: 'connectFailed', id, error }));
-      }
-    });
+    // Callbacks the transport makes from inside connect() queue up until it has returned.
+    const nested = this.running;
+    this.running = true;
+    try {
+      const connection = this.options.transport.connect(target, this.handlers(id));
+      if (id === this.connectionId) this.connection = connection;
+      else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
+    } catch (error) {
+      this.later(() => this.dispatch({ type: 'connectFailed', id, error }));
+    } finally {
+      this.running = nested;
+    }
+    const pending = nested ? undefined : this.mailbox.shift();
+    if (pending) this.dispatch(pending);
   }
 
   private handlers(id: number): TransportHandlers {
     return {
       onOpen: ({ protocol, extensions }) => {
-        if (id !== this.connectionId) return;
-        this.dispatch({ type: 'opened', id, url: this.currentUrl ?? '', protocol, extensions });
+        if (id === this.connectionId)
+          this.dispatch({ type: 'opened', id, url: this.currentUrl ?? '', protocol, extensions });
       },
       onMessage: (data) => {
         if (id === this.connectionId) this.received(data);
       },
       onClose: (raw) => {
         if (id !== this.connectionId) return;
-        const withError =
-          raw.error === undefined && this.connectionError !== undefined
-            ? { ...raw, error: this.connectionError }
-            : raw;
-        this.dispatch({ type: 'transportClosed', id, raw: withError });
+        const error = this.connectionError;
+        this.dispatch({
+          type: 'transportClosed',
+          id,
+          raw: raw.error === undefined && error !== undefined ? { ...raw, error } : raw,
+        });
       },
       onError: (error) => {
         if (id === this.connectionId) this.connectionError = error;
@@ -489,61 +392,50 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
   /** Stops listening to a connection and ends it: at once where the transport can. */
   private drop(id: number, code: number, reason: string): void {
     if (id !== this.connectionId) return;
-    const connection = this.connection;
+    const { connection } = this;
     this.connection = undefined;
     this.connectionId = 0;
-    if (connection)
-      this.safely(() =>
-        connection.terminate ? connection.terminate() : connection.close(code, reason),
-      );
+    if (connection) this.safely(() => (connection.terminate ? connection.terminate() : connection.close(code, reason)));
   }
 
-  private startTimer(timer: TimerName, delayMs: number, id: number): void {
-    this.cancelTimer(timer);
-    const { clock } = this.options;
-    const input: Input =
-      timer === 'retry'
-        ? { type: 'retryDue' }
-        : timer === 'connect'
-          ? { type: 'connectTimeout', id }
-          : timer === 'close'
-            ? { type: 'closeTimeout', id }
-            : { type: 'stable', id };
-    this.timers.set(
-      timer,
-      clock.setTimeout(() => {
-        this.timers.delete(timer);
-        this.dispatch(input);
-      }, delayMs),
-    );
+  /** The hot path: one counter, the liveness mark, then the pipeline. */
+  private received(data: InboundMessage): void {
+    this.counts.received++;
+    if (this.heartbeat) {
+      this.heartbeat.alive(this.options.clock.now());
+      if (this.options.heartbeat?.isPong?.(data)) return; // heartbeat traffic, not the app's
+    }
+    this.inbound.receive(data);
   }
 
-  private cancelTimer(timer: TimerName): void {
-    const handle = this.timers.get(timer);
-    if (handle === undefined) return;
-    this.options.clock.clearTimeout(handle);
-    this.timers.delete(timer);
+  private flushQueue(): void {
+    const { connection } = this;
+    if (!connection) return;
+    for (let data = this.queue.shift(); data !== undefined; data = this.queue.shift()) {
+      try {
+        connection.send(data);
+        this.counts.sent++;
+      } catch {
+        this.queue.unshift(data); // keeps its place for the next connection
+        return;
+      }
+    }
   }
 
   private startHeartbeat(id: number): void {
     const settings = this.options.heartbeat;
-    const connection = this.connection;
+    const { connection } = this;
     if (!settings || !connection) return;
     const { message } = settings;
     if (!connection.ping && message === undefined) {
-      this.emitter.emit(
-        'error',
-        new ClientRuntimeError(
-          'heartbeat',
-          'Heartbeat is on, but the transport has no ping and no heartbeat.message is set: the connection is not checked.',
-        ),
-      );
+      const why =
+        'Heartbeat is on, but the transport has no ping and no heartbeat.message is set: the connection is not checked.';
+      this.emitter.emit('error', new ClientRuntimeError('heartbeat', why));
       return;
     }
     const ping = connection.ping
       ? () => connection.ping?.()
-      : () =>
-          connection.send(typeof message === 'function' ? message() : (message as OutboundMessage));
+      : () => connection.send(typeof message === 'function' ? message() : (message as OutboundMessage));
     const { clock } = this.options;
     this.heartbeat = new ConnectionHeartbeat(
       settings,
@@ -560,55 +452,22 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     this.heartbeat = undefined;
   }
 
-  private flushQueue(): void {
-    const connection = this.connection;
-    if (!connection) return;
-    for (let data = this.queue.shift(); data !== undefined; data = this.queue.shift()) {
-      try {
-        connection.send(data);
-        this.counts.sent++;
-      } catch {
-        this.queue.unshift(data); // keeps its place for the next connection
+  private refresh(record: CloseRecord, attempt: number): void {
+    const { refresh } = this.options;
+    if (!refresh) return; // the policy stops `refresh` without a hook; nothing to run
+    this.refreshing = runRefresh(refresh, record, attempt, (outcome) => {
+      this.refreshing = undefined;
+      if (!outcome.ok) {
+        this.dispatch({ type: 'refreshFailed', error: outcome.error });
         return;
       }
-    }
+      if (outcome.url !== undefined) this.override.url = outcome.url;
+      if (outcome.protocols !== undefined) this.override.protocols = outcome.protocols;
+      this.dispatch({ type: 'refreshed' });
+    });
   }
 
-  private runRefresh(record: CloseRecord, attempt: number): void {
-    const hook = this.options.refresh;
-    if (!hook) {
-      this.dispatch({
-        type: 'refreshFailed',
-        error: new ClientRuntimeError('refresh', 'no refresh hook'),
-      });
-      return;
-    }
-    const controller = new AbortController();
-    this.refreshing = controller;
-    const settle = (input: Input) => {
-      if (this.refreshing !== controller) return; // aborted: the app closed or reconnected meanwhile
-      this.refreshing = undefined;
-      this.dispatch(input);
-    };
-    let result: unknown;
-    try {
-      result = hook({ record, attempt, signal: controller.signal });
-    } catch (error) {
-      this.later(() => settle({ type: 'refreshFailed', error }));
-      return;
-    }
-    Promise.resolve(result).then(
-      (value) => {
-        if (this.refreshing === controller && typeof value === 'object' && value !== null) {
-          const next = value as { url?: UrlInput; protocols?: Protocols };
-          if (next.url !== undefined) this.override.url = next.url;
-          if (next.protocols !== undefined) this.override.protocols = next.protocols;
-        }
-        settle({ type: 'refreshed' });
-      },
-      (error: unknown) => settle({ type: 'refreshFailed', error }),
-    );
-  }
+  // ── telling the app ─────────────────────────────────────────────────────────────────────
 
   private emit(event: Emitted): void {
     const { emitter } = this;
@@ -619,18 +478,18 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
           this.openedAt = undefined;
         }
         emitter.emit('state', { from: event.from, to: event.to });
-        return;
+        break;
       case 'open':
         this.openedAt = this.options.clock.now();
         this.counts.opens++;
-        this.awaitingReady = this.options.isReady !== undefined;
+        this.inbound.connectionOpened();
         this.openInfo = this.openEvent(event);
         emitter.emit('open', this.openInfo);
-        return;
+        break;
       case 'close':
         this.lastClose = event.record;
         emitter.emit('close', event.record);
-        return;
+        break;
       case 'reconnecting': {
         const { decision, record, attempt } = event;
         const action = decision.action === 'stop' ? 'retry' : decision.action;
@@ -642,7 +501,7 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
           record,
           decision,
         });
-        return;
+        break;
       }
       case 'failed':
         emitter.emit('failed', {
@@ -650,37 +509,24 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
           record: event.record,
           decision: event.decision,
         });
-        return;
+        break;
       case 'refreshError':
         emitter.emit(
           'error',
-          new ClientRuntimeError(
-            'refresh',
-            'The refresh hook failed; the policy decides again.',
-            event.error,
-          ),
+          new ClientRuntimeError('refresh', 'The refresh hook failed; the policy decides again.', event.error),
         );
-        return;
+        break;
     }
   }
 
-  private openEvent(event: {
-    url: string;
-    protocol: string;
-    extensions: string;
-    attempt: number;
-  }): OpenEvent {
-    return Object.freeze({
-      url: this.redact(event.url),
-      protocol: event.protocol,
-      extensions: event.extensions,
-      attempt: event.attempt,
-    });
+  private openEvent(event: { url: string; protocol: string; extensions: string; attempt: number }): OpenEvent {
+    const { protocol, extensions, attempt } = event;
+    return Object.freeze({ url: this.redact(event.url), protocol, extensions, attempt });
   }
 
   /** The app's close is complete: nothing of the client may be left running. */
   private finish(record: CloseRecord): void {
-    for (const timer of [...this.timers.keys()]) this.cancelTimer(timer);
+    this.timers.cancelAll();
     this.stopHeartbeat();
     this.refreshing?.abort();
     this.refreshing = undefined;
@@ -694,99 +540,40 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
     for (const resolve of waiters) resolve(record);
   }
 
-  // ── inbound messages: the hot path ─────────────────────────────────────────────────────────
-
-  private received(data: InboundMessage): void {
-    this.counts.received++;
-    const { heartbeat } = this;
-    if (heartbeat) {
-      heartbeat.alive(this.options.clock.now());
-      const isPong = this.options.heartbeat?.isPong;
-      if (isPong?.(data)) return; // heartbeat traffic, not the app's
-    }
-    const schema = this.options.messages;
-    if (!schema) {
-      this.deliver(data as TMessage);
-      return;
-    }
-    let value: unknown = data;
-    if (typeof data === 'string') {
-      try {
-        value = JSON.parse(data);
-      } catch (error) {
-        this.emitter.emit('invalidMessage', {
-          data,
-          issues: [{ message: `not JSON: ${String((error as Error).message ?? error)}` }],
-        });
-        return;
-      }
-    }
-    let result: StandardResult<TMessage> | Promise<StandardResult<TMessage>>;
-    try {
-      result = schema['~standard'].validate(value);
-    } catch (error) {
-      this.emitter.emit('invalidMessage', {
-        data,
-        issues: [{ message: `the schema threw: ${String(error)}` }],
-      });
-      return;
-    }
-    if (result instanceof Promise) {
-      // An async schema: keep delivery in arrival order.
-      const validated = result;
-      this.inboundChain = (this.inboundChain ?? Promise.resolve())
-        .then(() => validated)
-        .then(
-          (r) => this.validated(data, r),
-          (error: unknown) =>
-            this.emitter.emit('invalidMessage', {
-              data,
-              issues: [{ message: `the schema threw: ${String(error)}` }],
-            }),
-        );
-      return;
-    }
-    this.validated(data, result);
-  }
-
-  private validated(data: InboundMessage, result: StandardResult<TMessage>): void {
-    if (result.issues) {
-      this.emitter.emit('invalidMessage', { data, issues: result.issues.map(toIssue) });
-      return;
-    }
-    this.deliver(result.value);
-  }
-
-  private deliver(message: TMessage): void {
-    if (this.awaitingReady) {
-      let ready = false;
-      try {
-        ready = this.options.isReady?.(message) === true;
-      } catch (error) {
-        this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error));
-      }
-      if (ready) {
-        this.awaitingReady = false;
-        this.cancelTimer('stable');
-        const phase = this.machine.phase;
-        if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
-      }
-    }
-    this.emitter.emit('message', message);
-  }
-
-  // ── helpers ──────────────────────────────────────────────────────────────────────────────
-
   private dropped(data: OutboundMessage, reason: 'overflow' | 'closed'): void {
     this.counts.dropped++;
     this.emitter.emit('dropped', { data, reason });
+  }
+
+  private listenerThrew(error: unknown, event: PropertyKey): void {
+    if (event !== 'error' && this.emitter.has('error')) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', `A "${String(event)}" listener threw`, error));
+      return;
+    }
+    // Nobody can hear it here: surface it as an uncaught error, outside the client's state.
+    setTimeout(() => {
+      throw error;
+    }, 0);
+  }
+
+  // ── small helpers ───────────────────────────────────────────────────────────────────────
+
+  private takeOpenedWaiters() {
+    const waiters = this.openedWaiters;
+    this.openedWaiters = [];
+    return waiters;
+  }
+
+  private assertNotClosed(what: string): void {
+    const status = this.machine.phase.status;
+    if (status === 'closed' || status === 'closing') throw new ClientClosedError(what);
   }
 
   private redact(url: string): string {
     return this.options.redactUrls ? redactUrl(url) : url;
   }
 
-  /** Runs `work` on the next tick: a reply that must not arrive before listeners can be attached. */
+  /** Runs `work` on the next tick. */
   private later(work: () => void): void {
     Promise.resolve().then(work);
   }
@@ -798,23 +585,17 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
       // A transport that throws while closing is already gone; the deadlines finish the job.
     }
   }
-
-  private listenerThrew(error: unknown, event: PropertyKey): void {
-    if (event !== 'error' && this.emitter.has('error')) {
-      this.emitter.emit(
-        'error',
-        new ClientRuntimeError('listener', `A "${String(event)}" listener threw`, error),
-      );
-      return;
-    }
-    // Nobody can hear it here: surface it as an uncaught error, outside the client's state.
-    setTimeout(() => {
-      throw error;
-    }, 0);
-  }
 }
 
-function toIssue(issue: StandardIssue): MessageIssue {
-  const path = issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment));
-  return path ? { message: issue.message, path } : { message: issue.message };
+function timerInput(timer: TimerName, id: number): Input {
+  switch (timer) {
+    case 'retry':
+      return { type: 'retryDue' };
+    case 'connect':
+      return { type: 'connectTimeout', id };
+    case 'close':
+      return { type: 'closeTimeout', id };
+    case 'stable':
+      return { type: 'stable', id };
+  }
 }

@@ -5,14 +5,7 @@ import type { Decision } from '../policy/decide';
  * What a client is doing. `closed`: the app closed it (final). `failed`: the policy stopped or
  * a limit was reached; `reconnect()` revives it.
  */
-export type ClientStatus =
-  | 'idle'
-  | 'connecting'
-  | 'open'
-  | 'closing'
-  | 'waiting'
-  | 'closed'
-  | 'failed';
+export type ClientStatus = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'closed' | 'failed';
 
 /** The state machine's phase: a union on `status`, each with only the data it needs. */
 export type Phase =

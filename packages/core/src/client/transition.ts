@@ -157,7 +157,10 @@ class StepBuilder {
         if (this.current(input.id, 'connecting')) this.opened(input);
         return;
       case 'stable':
-        if (this.current(input.id, 'open')) this.machine = { ...this.machine, outage: freshOutage };
+        if (this.current(input.id, 'open')) {
+          this.machine = { ...this.machine, outage: freshOutage };
+          this.push({ type: 'cancelTimer', timer: 'stable' }); // when isReady beat the timer
+        }
         return;
       case 'transportClosed':
         this.transportClosed(input.id, input.raw);
@@ -166,13 +169,7 @@ class StepBuilder {
         if (this.current(input.id, 'connecting')) {
           this.push({ type: 'cancelTimer', timer: 'connect' });
           this.ended(
-            this.record(
-              { code: 1006, reason: '', wasClean: false },
-              'connecting',
-              'transport',
-              true,
-              input.error,
-            ),
+            this.record({ code: 1006, reason: '', wasClean: false }, 'connecting', 'transport', true, input.error),
           );
         }
         return;
@@ -184,9 +181,7 @@ class StepBuilder {
             code: this.env.reconnectCloseCode,
             reason: 'connect timeout',
           });
-          this.ended(
-            this.record({ code: 1006, reason: '', wasClean: false }, 'connecting', 'timeout', true),
-          );
+          this.ended(this.record({ code: 1006, reason: '', wasClean: false }, 'connecting', 'timeout', true));
         }
         return;
       case 'heartbeatTimeout':
@@ -198,9 +193,7 @@ class StepBuilder {
             code: this.env.reconnectCloseCode,
             reason: 'heartbeat timeout',
           });
-          this.ended(
-            this.record({ code: 1006, reason: '', wasClean: false }, 'open', 'heartbeat', true),
-          );
+          this.ended(this.record({ code: 1006, reason: '', wasClean: false }, 'open', 'heartbeat', true));
         }
         return;
       case 'closeTimeout':
@@ -208,9 +201,7 @@ class StepBuilder {
           // RFC 6455 §7.1.1: the client may stop waiting for the server's close; the close
           // handshake did not complete, so the close is abnormal.
           this.push({ type: 'dropSocket', id: input.id, code: 1000, reason: '' });
-          this.closed(
-            this.record({ code: 1006, reason: '', wasClean: false }, 'closing', 'client', true),
-          );
+          this.closed(this.record({ code: 1006, reason: '', wasClean: false }, 'closing', 'client', true));
         }
         return;
       case 'retryDue':

@@ -74,8 +74,7 @@ export function closeCodeRange(code: number): CloseCodeRange {
 }
 
 export const isStandardCloseCode = (code: number): boolean => closeCodeRange(code) === 'standard';
-export const isRegisteredCloseCode = (code: number): boolean =>
-  closeCodeRange(code) === 'registered';
+export const isRegisteredCloseCode = (code: number): boolean => closeCodeRange(code) === 'registered';
 export const isPrivateCloseCode = (code: number): boolean => closeCodeRange(code) === 'private';
 export const isInvalidCloseCode = (code: number): boolean => closeCodeRange(code) === 'invalid';
 
@@ -90,11 +89,7 @@ export function isLocalOnlyCloseCode(code: number): boolean {
  */
 export function isWireCloseCode(code: number): boolean {
   if (!Number.isInteger(code)) return false;
-  return (
-    (code >= 1000 && code <= 1003) ||
-    (code >= 1007 && code <= 1014) ||
-    (code >= 3000 && code <= 4999)
-  );
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
 /**
@@ -103,11 +98,7 @@ export function isWireCloseCode(code: number): boolean {
  * resock enforces the narrower rule everywhere and behaves the same on every platform.
  */
 export function isSendableCloseCode(code: unknown): code is number {
-  return (
-    typeof code === 'number' &&
-    Number.isInteger(code) &&
-    (code === 1000 || (code >= 3000 && code <= 4999))
-  );
+  return typeof code === 'number' && Number.isInteger(code) && (code === 1000 || (code >= 3000 && code <= 4999));
 }
 
 /** `"1012 Service Restart"`, `"4001 (private)"`, `"2999 (invalid)"`: for logs and the demo. */

@@ -39,9 +39,7 @@ export const closeRecordSchema = z.strictObject({
     }),
   ),
   /** The transport's error, when it gave one (`ECONNREFUSED`, `WS_ERR_INVALID_UTF8`, …). */
-  error: z.optional(
-    z.strictObject({ name: z.string(), message: z.string(), code: z.optional(z.string()) }),
-  ),
+  error: z.optional(z.strictObject({ name: z.string(), message: z.string(), code: z.optional(z.string()) })),
   /** When the close was seen, in ms since the epoch, from the injected clock. */
   at: z.number(),
 });

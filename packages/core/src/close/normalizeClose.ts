@@ -86,16 +86,13 @@ function buildRecord(fields: Fields | undefined, context: CloseContext): CloseRe
   const phase = oneOf(closePhases, context.phase) ?? (handshake ? 'connecting' : 'open');
   const code = fields?.code ?? 1006;
   const initiator =
-    oneOf(closeInitiators, context.initiator) ??
-    (code === 1006 || phase === 'connecting' ? 'transport' : 'server');
+    oneOf(closeInitiators, context.initiator) ?? (code === 1006 || phase === 'connecting' ? 'transport' : 'server');
   const record: CloseRecord = {
     code,
     reason: fields?.reason ?? '',
     // RFC 6455 §7.1.4: clean only if the closing handshake completed, which cannot have
     // happened without a close frame (1006), with a failed TLS handshake (1015), or before open.
-    wasClean:
-      fields?.wasClean ??
-      (fields !== undefined && code !== 1006 && code !== 1015 && phase !== 'connecting'),
+    wasClean: fields?.wasClean ?? (fields !== undefined && code !== 1006 && code !== 1015 && phase !== 'connecting'),
     phase,
     initiator,
     synthetic: fields === undefined || context.synthetic === true,

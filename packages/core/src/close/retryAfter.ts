@@ -21,13 +21,9 @@ const asctime = new RegExp(`^(?:${days}) (${month}) ( \\d|\\d{2}) ${time} (\\d{4
  * negative number, a fraction, garbage. Only exact HTTP-date forms are accepted (not whatever
  * `Date.parse` guesses), so every runtime reads the same header the same way.
  */
-export function parseRetryAfter(
-  value: unknown,
-  now: number = systemClock.now(),
-): number | undefined {
+export function parseRetryAfter(value: unknown, now: number = systemClock.now()): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
-  if (typeof text === 'number')
-    return Number.isInteger(text) && text >= 0 ? clamp(text * 1000) : undefined;
+  if (typeof text === 'number') return Number.isInteger(text) && text >= 0 ? clamp(text * 1000) : undefined;
   if (typeof text !== 'string') return undefined;
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return clamp(Number(trimmed) * 1000);
@@ -67,13 +63,7 @@ function utc(
 ): number | undefined {
   const monthIndex = months.indexOf(monthName ?? '');
   const [y, d, h, mi, s] = [year, day, hour, minute, second].map(Number) as number[];
-  if (
-    y === undefined ||
-    d === undefined ||
-    h === undefined ||
-    mi === undefined ||
-    s === undefined
-  ) {
+  if (y === undefined || d === undefined || h === undefined || mi === undefined || s === undefined) {
     return undefined;
   }
   if (monthIndex < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;

@@ -29,13 +29,7 @@ export interface DecideContext {
 }
 
 /** Why a decision is `stop`. */
-export type StopReason =
-  | 'client'
-  | 'rule'
-  | 'maxConsecutive'
-  | 'refreshUnavailable'
-  | 'maxAttempts'
-  | 'maxElapsedMs';
+export type StopReason = 'client' | 'rule' | 'maxConsecutive' | 'refreshUnavailable' | 'maxAttempts' | 'maxElapsedMs';
 
 export interface Decision {
   readonly action: RuleAction;
@@ -78,10 +72,7 @@ export function matchRule(policy: Policy, record: CloseRecord): PolicyRule {
 
 function matches(rule: PolicyRule, record: CloseRecord): boolean {
   if (rule.initiator && !rule.initiator.includes(record.initiator)) return false;
-  if (
-    rule.retryAfter !== undefined &&
-    (record.handshake?.retryAfterMs !== undefined) !== rule.retryAfter
-  ) {
+  if (rule.retryAfter !== undefined && (record.handshake?.retryAfterMs !== undefined) !== rule.retryAfter) {
     return false;
   }
   if (!rule.codes && !rule.status) return true;
@@ -96,23 +87,11 @@ function matches(rule: PolicyRule, record: CloseRecord): boolean {
  * What to do after `record`, by `policy`. Pure: time and randomness come from `context`.
  * A close the app asked for (`initiator: 'client'`) always stops; no rule overrides it.
  */
-export function decide(
-  policy: Policy | PolicyInput,
-  record: CloseRecord,
-  context: DecideContext,
-): Decision {
+export function decide(policy: Policy | PolicyInput, record: CloseRecord, context: DecideContext): Decision {
   const defined = definePolicy(policy);
-  const what =
-    describeCloseCode(record.code) +
-    (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
+  const what = describeCloseCode(record.code) + (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
   if (record.initiator === 'client') {
-    return stop(
-      CLIENT_CLOSE,
-      1,
-      true,
-      'client',
-      `${what}: the app closed the connection; always final`,
-    );
+    return stop(CLIENT_CLOSE, 1, true, 'client', `${what}: the app closed the connection; always final`);
   }
   const rule = matchRule(defined, record);
   const previous = context.consecutive;
@@ -173,9 +152,7 @@ export function decide(
     delayMs = min + uniform(random) * (max - min);
   } else {
     const backoffContext =
-      context.previousDelayMs === undefined
-        ? { random }
-        : { random, previousDelayMs: context.previousDelayMs };
+      context.previousDelayMs === undefined ? { random } : { random, previousDelayMs: context.previousDelayMs };
     delayMs = computeBackoff(rule.backoff ?? defined.backoff, attempt, backoffContext);
   }
   const floor = Math.max(rule.minDelayMs, retryAfterMs ?? 0);

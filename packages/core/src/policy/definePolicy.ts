@@ -84,11 +84,7 @@ function compile(input: unknown): Policy | Problem[] {
   }
 
   const userRules = (given.rules ?? []).map((rule, i) =>
-    compileRule(
-      rule,
-      { id: rule.name ?? `rules[${i}]`, path: `rules[${i}]`, source: 'user' },
-      problems,
-    ),
+    compileRule(rule, { id: rule.name ?? `rules[${i}]`, path: `rules[${i}]`, source: 'user' }, problems),
   );
   const seen = new Set<string>();
   (given.rules ?? []).forEach((rule, i) => {
@@ -125,11 +121,7 @@ function presetRules(name: PresetName): readonly PolicyRule[] {
   if (!rules) {
     const problems: Problem[] = [];
     rules = presets[name].map((row, i) =>
-      compileRule(
-        row,
-        { id: `${name}:${row.name ?? i}`, path: `presets.${name}[${i}]`, source: 'preset' },
-        problems,
-      ),
+      compileRule(row, { id: `${name}:${row.name ?? i}`, path: `presets.${name}[${i}]`, source: 'preset' }, problems),
     ) as PolicyRule[];
     // The presets are ours: a bad row is a bug caught by the tests, never the user's fault.
     if (problems.length > 0) throw new InvalidPolicyError(problems);
@@ -144,11 +136,7 @@ interface RuleOrigin {
   source: 'user' | 'preset';
 }
 
-function compileRule(
-  rule: RuleInput,
-  origin: RuleOrigin,
-  problems: Problem[],
-): PolicyRule | undefined {
+function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): PolicyRule | undefined {
   const { path } = origin;
   const before = problems.length;
   if (rule.codes === undefined && rule.status === undefined && rule.initiator === undefined) {
@@ -159,8 +147,7 @@ function compileRule(
 
   if (rule.action === 'stop') {
     for (const key of ['backoff', 'firstDelayMs', 'minDelayMs', 'maxConsecutive'] as const) {
-      if (rule[key] !== undefined)
-        problems.push({ path: `${path}.${key}`, message: 'has no effect on a "stop" rule' });
+      if (rule[key] !== undefined) problems.push({ path: `${path}.${key}`, message: 'has no effect on a "stop" rule' });
     }
   }
   let backoff: Backoff | undefined;

@@ -7,14 +7,7 @@ import { type CloseInitiator, closeInitiators } from '../close/closeRecord';
 export const ruleActions = ['stop', 'retry', 'refresh', 'throttle'] as const;
 export type RuleAction = (typeof ruleActions)[number];
 
-export const presetNames = [
-  'default',
-  'persistent',
-  'httpMirror',
-  'graphqlWs',
-  'centrifugo',
-  'none',
-] as const;
+export const presetNames = ['default', 'persistent', 'httpMirror', 'graphqlWs', 'centrifugo', 'none'] as const;
 export type PresetName = (typeof presetNames)[number];
 
 /** A close code (0–65535) or an inclusive range written `"4000-4099"`. */
@@ -69,15 +62,11 @@ export interface PolicyInput {
 
 const codeMessage = { error: 'expected a close code 0–65535 or a range "a-b"' };
 const statusMessage = { error: 'expected an HTTP status 100–599 or a range "a-b"' };
-const rangeText = (message: { error: string }) =>
-  z.string().check(z.regex(/^\d{1,5}-\d{1,5}$/, message));
+const rangeText = (message: { error: string }) => z.string().check(z.regex(/^\d{1,5}-\d{1,5}$/, message));
 const within = (min: number, max: number, message: { error: string }) =>
   z.int(message).check(z.gte(min, message), z.lte(max, message));
 const codeSpec = z.union([within(0, 65535, codeMessage), rangeText(codeMessage)], codeMessage);
-const statusSpec = z.union(
-  [within(100, 599, statusMessage), rangeText(statusMessage)],
-  statusMessage,
-);
+const statusSpec = z.union([within(100, 599, statusMessage), rangeText(statusMessage)], statusMessage);
 const nonEmpty = { error: 'expected at least one entry' };
 
 export const ruleInputSchema = z.strictObject({

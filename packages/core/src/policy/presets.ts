@@ -21,8 +21,7 @@ const heartbeat: RuleInput = {
   initiator: ['heartbeat'],
   action: 'retry',
   firstDelayMs: 0,
-  description:
-    'The heartbeat found the peer dead: the link, not the server, failed. Retry at once, then back off.',
+  description: 'The heartbeat found the peer dead: the link, not the server, failed. Retry at once, then back off.',
 };
 
 /** Handshake answers (HTTP status of a rejected upgrade; only Node's `ws` sees them). */
@@ -39,8 +38,7 @@ const handshakeRows: RuleInput[] = [
     name: 'http-client-error',
     status: [400, 403, 404, 405, 426],
     action: 'stop',
-    description:
-      'HTTP 400/403/404/405/426: the request is wrong or forbidden; the same request gets the same answer.',
+    description: 'HTTP 400/403/404/405/426: the request is wrong or forbidden; the same request gets the same answer.',
   },
   {
     name: 'http-retry-after',
@@ -56,22 +54,19 @@ const handshakeRows: RuleInput[] = [
     action: 'throttle',
     minDelayMs: 30_000,
     backoff: throttleBackoff,
-    description:
-      'HTTP 429 without Retry-After: too many requests. Wait at least 30 s, doubling to 5 min.',
+    description: 'HTTP 429 without Retry-After: too many requests. Wait at least 30 s, doubling to 5 min.',
   },
   {
     name: 'http-transient',
     status: [408, 500, 502, 503, 504],
     action: 'retry',
-    description:
-      'HTTP 408/500/502/503/504: a timeout or a server or gateway fault, usually transient. Back off.',
+    description: 'HTTP 408/500/502/503/504: a timeout or a server or gateway fault, usually transient. Back off.',
   },
   {
     name: 'http-not-websocket',
     status: ['100-399'],
     action: 'stop',
-    description:
-      'HTTP 1xx–3xx instead of 101: the URL is not a WebSocket endpoint (redirects are not followed).',
+    description: 'HTTP 1xx–3xx instead of 101: the URL is not a WebSocket endpoint (redirects are not followed).',
   },
   {
     name: 'http-other-4xx',
@@ -106,8 +101,7 @@ const defaultCodeRows: RuleInput[] = [
     name: 'fatal-protocol',
     codes: [1002, 1003, 1007, 1009, 1010],
     action: 'stop',
-    description:
-      '1002/1003/1007/1009/1010: we sent something the server cannot accept; retrying sends it again.',
+    description: '1002/1003/1007/1009/1010: we sent something the server cannot accept; retrying sends it again.',
   },
   {
     name: 'auth',
@@ -131,8 +125,7 @@ const defaultCodeRows: RuleInput[] = [
     action: 'throttle',
     minDelayMs: 30_000,
     backoff: throttleBackoff,
-    description:
-      '1013 Try Again Later: the server is shedding load. Wait at least 30 s, doubling to 5 min, ±20 %.',
+    description: '1013 Try Again Later: the server is shedding load. Wait at least 30 s, doubling to 5 min, ±20 %.',
   },
   {
     name: 'forbidden',
@@ -152,8 +145,7 @@ const defaultCodeRows: RuleInput[] = [
     codes: ['0-999', 1004, '1016-2999', '5000-65535'],
     action: 'retry',
     maxConsecutive: 3,
-    description:
-      'A code that is not valid on the wire: the peer is broken. Retry at most 3 in a row, then stop.',
+    description: 'A code that is not valid on the wire: the peer is broken. Retry at most 3 in a row, then stop.',
   },
 ];
 
@@ -229,8 +221,7 @@ const graphqlWsRows: RuleInput[] = [
     name: 'graphql-retryable',
     codes: [4403, 4408, 4499, 4504],
     action: 'retry',
-    description:
-      '4403 Forbidden, 4408 init timeout, 4499 terminated, 4504 ack timeout: graphql-ws retries these.',
+    description: '4403 Forbidden, 4408 init timeout, 4499 terminated, 4504 ack timeout: graphql-ws retries these.',
   },
   {
     name: 'graphql-fatal',
@@ -255,8 +246,7 @@ const centrifugoRows: RuleInput[] = [
     codes: [3014],
     action: 'refresh',
     maxConsecutive: 2,
-    description:
-      '3014: the server invalidated the connection state; refresh the token and reconnect.',
+    description: '3014: the server invalidated the connection state; refresh the token and reconnect.',
   },
   {
     name: 'centrifugo-terminal',
@@ -275,8 +265,7 @@ const centrifugoRows: RuleInput[] = [
     name: 'centrifugo-reconnect',
     codes: ['0-2999', '3000-3499', '4000-4499', '5000-65535'],
     action: 'retry',
-    description:
-      'Everything else: Centrifugo reconnects (its 3000 means "connection closed", not Unauthorized).',
+    description: 'Everything else: Centrifugo reconnects (its 3000 means "connection closed", not Unauthorized).',
   },
 ];
 

@@ -1,10 +1,4 @@
-import type {
-  ConnectRequest,
-  RawClose,
-  Transport,
-  TransportConnection,
-  TransportHandlers,
-} from '../transport';
+import type { ConnectRequest, RawClose, Transport, TransportConnection, TransportHandlers } from '../transport';
 
 type Outbound = string | ArrayBuffer | ArrayBufferView;
 
@@ -80,22 +74,14 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         nextConnectError = undefined;
         throw error;
       }
-      const connection = createConnection(
-        { url: request.url, protocols: [...request.protocols] },
-        handlers,
-        options,
-      );
+      const connection = createConnection({ url: request.url, protocols: [...request.protocols] }, handlers, options);
       connections.push(connection.fake);
       return connection.platform;
     },
   };
 }
 
-function createConnection(
-  request: ConnectRequest,
-  handlers: TransportHandlers,
-  options: FakeTransportOptions,
-) {
+function createConnection(request: ConnectRequest, handlers: TransportHandlers, options: FakeTransportOptions) {
   let state: FakeConnection['state'] = 'connecting';
   let closeCall: FakeConnection['closeCall'];
   let terminated = false;

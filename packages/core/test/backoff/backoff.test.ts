@@ -1,12 +1,4 @@
-import {
-  type Backoff,
-  computeBackoff,
-  constant,
-  exponential,
-  grpc,
-  InvalidPolicyError,
-  linear,
-} from '@resock/core';
+import { type Backoff, computeBackoff, constant, exponential, grpc, InvalidPolicyError, linear } from '@resock/core';
 import { seededRandom } from '@resock/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -78,10 +70,7 @@ describe('exponential', () => {
 
   it('decorrelated jitter stays within [initial, min(cap, 3 × previous)]', () => {
     const backoff = exponential({ jitter: 'decorrelated' });
-    expect(computeBackoff(backoff, 1, { random: at(0.999999), previousDelayMs: 2000 })).toBeCloseTo(
-      6000,
-      -1,
-    );
+    expect(computeBackoff(backoff, 1, { random: at(0.999999), previousDelayMs: 2000 })).toBeCloseTo(6000, -1);
     expect(computeBackoff(backoff, 1, { random: at(0), previousDelayMs: 20_000 })).toBe(1000);
     expect(computeBackoff(backoff, 1, { random: at(1), previousDelayMs: 20_000 })).toBe(30_000);
   });
@@ -92,13 +81,9 @@ describe('exponential', () => {
     expect(() => exponential({ initialDelayMs: 5000, maxDelayMs: 1000 })).toThrow(
       /maxDelayMs: expected maxDelayMs ≥ initialDelayMs/,
     );
-    expect(() => exponential({ jitter: 'lots' as never })).toThrow(
-      /jitter: expected "none", "full"/,
-    );
+    expect(() => exponential({ jitter: 'lots' as never })).toThrow(/jitter: expected "none", "full"/);
     expect(() => exponential({ maxDelayMs: 2 ** 40 })).toThrow(/timers overflow/);
-    expect(() => exponential({ initialDelayMs: 0, jitter: 'decorrelated' })).toThrow(
-      /initialDelayMs/,
-    );
+    expect(() => exponential({ initialDelayMs: 0, jitter: 'decorrelated' })).toThrow(/initialDelayMs/);
   });
 });
 
@@ -136,9 +121,7 @@ describe('constant', () => {
 describe('linear', () => {
   it('adds stepMs per attempt up to the cap', () => {
     const backoff = linear({ initialDelayMs: 100, stepMs: 250, maxDelayMs: 1000 });
-    expect([1, 2, 3, 4, 5, 9].map((n) => computeBackoff(backoff, n))).toEqual([
-      100, 350, 600, 850, 1000, 1000,
-    ]);
+    expect([1, 2, 3, 4, 5, 9].map((n) => computeBackoff(backoff, n))).toEqual([100, 350, 600, 850, 1000, 1000]);
   });
 });
 
@@ -183,12 +166,8 @@ describe('every back-off, on any input', () => {
         fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double()),
         fc.option(fc.double({ min: 0, max: 1e7, noNaN: true }), { nil: undefined }),
         (backoff, attempt, u, previousDelayMs) => {
-          const cap =
-            backoff.type === 'constant' ? backoff.delayMs + backoff.jitterMs : backoff.maxDelayMs;
-          const context =
-            previousDelayMs === undefined
-              ? { random: () => u }
-              : { random: () => u, previousDelayMs };
+          const cap = backoff.type === 'constant' ? backoff.delayMs + backoff.jitterMs : backoff.maxDelayMs;
+          const context = previousDelayMs === undefined ? { random: () => u } : { random: () => u, previousDelayMs };
           const delay = computeBackoff(backoff, attempt, context);
           expect(delay).toBeGreaterThanOrEqual(0);
           expect(delay).toBeLessThanOrEqual(cap);

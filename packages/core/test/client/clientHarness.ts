@@ -1,10 +1,5 @@
 import { type Client, type ClientEvents, type ClientOptions, createClient } from '@resock/core';
-import {
-  createFakeTransport,
-  createVirtualClock,
-  type FakeTransportOptions,
-  seededRandom,
-} from '@resock/core/testing';
+import { createFakeTransport, createVirtualClock, type FakeTransportOptions, seededRandom } from '@resock/core/testing';
 
 export const URL_WITH_TOKEN = 'wss://api.example.test/socket?token=s3cret&room=7';
 
@@ -39,7 +34,6 @@ export function harness<TMessage = string | ArrayBuffer | Uint8Array>(
   for (const name of eventNames) {
     client.on(name, ((payload: unknown) => events.push({ name, payload })) as never);
   }
-  const of = <T = unknown>(name: EventName) =>
-    events.filter((e) => e.name === name).map((e) => e.payload as T);
+  const of = <T = unknown>(name: EventName) => events.filter((e) => e.name === name).map((e) => e.payload as T);
   return { clock, transport, client, events, of, names: () => events.map((e) => e.name) };
 }

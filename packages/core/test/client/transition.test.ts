@@ -301,11 +301,9 @@ describe('transition: effects', () => {
     const hb = { type: 'heartbeatTimeout', id: 7 } as const;
     const step = transition(at(phases.open as Phase), hb, env);
     expect(step.machine.phase).toEqual({ status: 'connecting', id: 8 });
-    expect(
-      step.effects
-        .filter((e) => e.type === 'startTimer')
-        .map((e) => (e as { timer: string }).timer),
-    ).toEqual(['connect']);
+    expect(step.effects.filter((e) => e.type === 'startTimer').map((e) => (e as { timer: string }).timer)).toEqual([
+      'connect',
+    ]);
     expect(step.effects).toContainEqual({
       type: 'dropSocket',
       id: 7,

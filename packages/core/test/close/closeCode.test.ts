@@ -13,8 +13,7 @@ describe('CloseCode', () => {
   it('names every RFC 6455 / IANA code 1000–1015 and the registered 3000, 3003, 3008', () => {
     const codes = Object.values(CloseCode).sort((a, b) => a - b);
     expect(codes).toEqual([
-      1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014,
-      1015, 3000, 3003, 3008,
+      1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 3000, 3003, 3008,
     ]);
     expect(CloseCode.ServiceRestart).toBe(1012);
     expect(closeCodeName(1013)).toBe('Try Again Later');

@@ -8,9 +8,7 @@ import { describe, expect, it } from 'vitest';
 // ws's addEventListener shim hands this class to 'close' listeners: values in prototype getters.
 // ws does not export the file, so it is loaded by path.
 const require = createRequire(import.meta.url);
-const { CloseEvent: WsCloseEvent } = require(
-  join(dirname(require.resolve('ws')), 'lib/event-target.js'),
-) as {
+const { CloseEvent: WsCloseEvent } = require(join(dirname(require.resolve('ws')), 'lib/event-target.js')) as {
   CloseEvent: new (type: string, init: object) => object;
 };
 
@@ -53,9 +51,7 @@ describe('normalizeClose', () => {
       synthetic: false,
     });
     expect(normalizeClose({ code: 1006, reason: Buffer.alloc(0) }, { now }).wasClean).toBe(false);
-    expect(normalizeClose({ code: 1000, reason: new Uint8Array([0xff]) }, { now }).reason).toBe(
-      '\ufffd',
-    );
+    expect(normalizeClose({ code: 1000, reason: new Uint8Array([0xff]) }, { now }).reason).toBe('\ufffd');
   });
 
   it('takes a plain object; a missing reason is the empty string', () => {
@@ -67,9 +63,7 @@ describe('normalizeClose', () => {
   });
 
   it('keeps a wasClean the platform reported, even when unusual', () => {
-    expect(normalizeClose({ code: 1000, reason: '', wasClean: false }, { now }).wasClean).toBe(
-      false,
-    );
+    expect(normalizeClose({ code: 1000, reason: '', wasClean: false }, { now }).wasClean).toBe(false);
   });
 
   it.each([
@@ -106,15 +100,7 @@ describe('normalizeClose', () => {
     const record = normalizeClose(event, { now });
     expect(Object.isFrozen(record)).toBe(true);
     expect(Object.values(record)).not.toContain(event);
-    expect(Object.keys(record).sort()).toEqual([
-      'at',
-      'code',
-      'initiator',
-      'phase',
-      'reason',
-      'synthetic',
-      'wasClean',
-    ]);
+    expect(Object.keys(record).sort()).toEqual(['at', 'code', 'initiator', 'phase', 'reason', 'synthetic', 'wasClean']);
   });
 
   it('records a rejected handshake: phase connecting, status, Retry-After clamped', () => {
@@ -184,10 +170,7 @@ describe('normalizeClose', () => {
     const anyContext = fc.record(
       {
         phase: fc.oneof(fc.constantFrom('connecting', 'open', 'closing'), fc.anything()),
-        initiator: fc.oneof(
-          fc.constantFrom('client', 'server', 'transport', 'heartbeat', 'timeout'),
-          fc.anything(),
-        ),
+        initiator: fc.oneof(fc.constantFrom('client', 'server', 'transport', 'heartbeat', 'timeout'), fc.anything()),
         handshake: fc.anything(),
         error: fc.anything(),
         synthetic: fc.anything(),

@@ -26,18 +26,10 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBe(ms);
   });
 
-  it.each([
-    '-5',
-    '1.5',
-    'soon',
-    '',
-    'Sat, 99 Nov 2026 12:00:00 GMT',
-    '2026-11-21T12:00:45Z',
-    null,
-    undefined,
-    {},
-    -3,
-  ])('ignores %j', (value) => {
-    expect(parseRetryAfter(value, now)).toBeUndefined();
-  });
+  it.each(['-5', '1.5', 'soon', '', 'Sat, 99 Nov 2026 12:00:00 GMT', '2026-11-21T12:00:45Z', null, undefined, {}, -3])(
+    'ignores %j',
+    (value) => {
+      expect(parseRetryAfter(value, now)).toBeUndefined();
+    },
+  );
 });

@@ -66,23 +66,15 @@ describe('decide', () => {
   it('lets a server Retry-After raise a retry delay, and minDelayMs floor it', () => {
     const retry = delays(handshake(500, { 'retry-after': '12' }));
     expect(Math.min(...retry)).toBeGreaterThanOrEqual(12_000);
-    const floored = delays(
-      record(4002),
-      {},
-      { rules: [{ codes: [4002], action: 'retry', minDelayMs: 10_000 }] },
-    );
+    const floored = delays(record(4002), {}, { rules: [{ codes: [4002], action: 'retry', minDelayMs: 10_000 }] });
     expect(Math.min(...floored)).toBeGreaterThanOrEqual(10_000);
     expect(Math.max(...floored)).toBeLessThanOrEqual(11_000);
   });
 
   it('raises a throttle floor with Retry-After but never lowers it', () => {
     const policy = { rules: [{ status: [503], action: 'throttle', minDelayMs: 10_000 }] } as const;
-    expect(
-      Math.min(...delays(handshake(503, { 'retry-after': '2' }), {}, policy)),
-    ).toBeGreaterThanOrEqual(10_000);
-    expect(
-      Math.min(...delays(handshake(503, { 'retry-after': '60' }), {}, policy)),
-    ).toBeGreaterThanOrEqual(60_000);
+    expect(Math.min(...delays(handshake(503, { 'retry-after': '2' }), {}, policy))).toBeGreaterThanOrEqual(10_000);
+    expect(Math.min(...delays(handshake(503, { 'retry-after': '60' }), {}, policy))).toBeGreaterThanOrEqual(60_000);
   });
 
   it('stops at maxAttempts, counting only rules that count', () => {
@@ -103,9 +95,7 @@ describe('decide', () => {
 
   it('stops once the outage has lasted maxElapsedMs', () => {
     const policy = { maxElapsedMs: 60_000 } as const;
-    expect(decideWith(record(1006), { outageStartedAt: now - 59_999 }, policy).action).toBe(
-      'retry',
-    );
+    expect(decideWith(record(1006), { outageStartedAt: now - 59_999 }, policy).action).toBe('retry');
     expect(decideWith(record(1006), { outageStartedAt: now - 60_000 }, policy)).toMatchObject({
       action: 'stop',
       stopReason: 'maxElapsedMs',
@@ -130,9 +120,9 @@ describe('decide', () => {
 
   it('explains every decision in one line', () => {
     expect(decideWith(record(1012)).explanation).toMatch(/1012 Service Restart/);
-    expect(
-      decideWith(record(4321), {}, { rules: [{ codes: [4321], action: 'retry' }] }).explanation,
-    ).toBe('4321 (private) matched rules[0]: retry');
+    expect(decideWith(record(4321), {}, { rules: [{ codes: [4321], action: 'retry' }] }).explanation).toBe(
+      '4321 (private) matched rules[0]: retry',
+    );
   });
 
   it('never schedules past what a timer can hold, even for a huge back-off', () => {

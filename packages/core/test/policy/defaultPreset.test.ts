@@ -51,33 +51,26 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
     },
   );
 
-  it.each([1008, 3000])(
-    '%d: refresh at once with a hook, at most 2 in a row, else stop',
-    (code) => {
-      expect(decideWith(record(code))).toMatchObject({
-        action: 'refresh',
-        rule: 'default:auth',
-        delayMs: 0,
-      });
-      expect(
-        decideWith(record(code), { consecutive: { rule: 'default:auth', count: 1 } }),
-      ).toMatchObject({
-        action: 'refresh',
-        consecutive: 2,
-      });
-      expect(
-        decideWith(record(code), { consecutive: { rule: 'default:auth', count: 2 } }),
-      ).toMatchObject({
-        action: 'stop',
-        stopReason: 'maxConsecutive',
-        consecutive: 3,
-      });
-      expect(decideWith(record(code), { refreshAvailable: false })).toMatchObject({
-        action: 'stop',
-        stopReason: 'refreshUnavailable',
-      });
-    },
-  );
+  it.each([1008, 3000])('%d: refresh at once with a hook, at most 2 in a row, else stop', (code) => {
+    expect(decideWith(record(code))).toMatchObject({
+      action: 'refresh',
+      rule: 'default:auth',
+      delayMs: 0,
+    });
+    expect(decideWith(record(code), { consecutive: { rule: 'default:auth', count: 1 } })).toMatchObject({
+      action: 'refresh',
+      consecutive: 2,
+    });
+    expect(decideWith(record(code), { consecutive: { rule: 'default:auth', count: 2 } })).toMatchObject({
+      action: 'stop',
+      stopReason: 'maxConsecutive',
+      consecutive: 3,
+    });
+    expect(decideWith(record(code), { refreshAvailable: false })).toMatchObject({
+      action: 'stop',
+      stopReason: 'refreshUnavailable',
+    });
+  });
 
   it('1012 Service Restart: retry after a uniform 5–30 s, then the default back-off', () => {
     const first = delays(record(1012));
@@ -130,9 +123,7 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
       rule: 'default:http-401',
       delayMs: 0,
     });
-    expect(
-      decideWith(handshake(401), { consecutive: { rule: 'default:http-401', count: 2 } }),
-    ).toMatchObject({
+    expect(decideWith(handshake(401), { consecutive: { rule: 'default:http-401', count: 2 } })).toMatchObject({
       action: 'stop',
       stopReason: 'maxConsecutive',
     });
@@ -145,16 +136,13 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
     });
   });
 
-  it.each([408, 500, 502, 503, 504])(
-    'handshake HTTP %d: retry with the default back-off',
-    (status) => {
-      expect(decideWith(handshake(status))).toMatchObject({
-        action: 'retry',
-        rule: 'default:http-transient',
-      });
-      expect(bounds(delays(handshake(status)))[1]).toBeLessThanOrEqual(1000);
-    },
-  );
+  it.each([408, 500, 502, 503, 504])('handshake HTTP %d: retry with the default back-off', (status) => {
+    expect(decideWith(handshake(status))).toMatchObject({
+      action: 'retry',
+      rule: 'default:http-transient',
+    });
+    expect(bounds(delays(handshake(status)))[1]).toBeLessThanOrEqual(1000);
+  });
 
   it.each([
     ['a browser (no status)', record(1006, { phase: 'connecting' })],
@@ -225,8 +213,7 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
   it('covers every close code 0–65535 with a row of its own (nothing falls through)', () => {
     const policy = definePolicy();
     for (let code = 0; code <= 65535; code++) {
-      if (matchRule(policy, record(code)).id === 'fallback')
-        throw new Error(`code ${code} fell through`);
+      if (matchRule(policy, record(code)).id === 'fallback') throw new Error(`code ${code} fell through`);
     }
   });
 });

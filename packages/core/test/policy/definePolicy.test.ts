@@ -113,12 +113,9 @@ describe('definePolicy', () => {
     ]);
   });
 
-  it.each([null, 5, 'default', [], { preset: 'aggressive' }])(
-    'rejects %j with InvalidPolicyError',
-    (input) => {
-      expect(() => definePolicy(input as PolicyInput)).toThrow(InvalidPolicyError);
-    },
-  );
+  it.each([null, 5, 'default', [], { preset: 'aggressive' }])('rejects %j with InvalidPolicyError', (input) => {
+    expect(() => definePolicy(input as PolicyInput)).toThrow(InvalidPolicyError);
+  });
 
   it('turns an unreadable input into InvalidPolicyError too', () => {
     const hostile = Object.defineProperty({}, 'rules', {
@@ -146,9 +143,7 @@ describe('definePolicy', () => {
   it('throws nothing but InvalidPolicyError on arbitrary JSON', () => {
     const ruleLike = fc.record(
       {
-        codes: fc.array(
-          fc.oneof(fc.integer({ min: -10, max: 70000 }), fc.string(), fc.constant('4000-4099')),
-        ),
+        codes: fc.array(fc.oneof(fc.integer({ min: -10, max: 70000 }), fc.string(), fc.constant('4000-4099'))),
         status: fc.array(fc.oneof(fc.integer(), fc.string())),
         action: fc.oneof(fc.constantFrom('stop', 'retry', 'refresh', 'throttle'), fc.string()),
         backoff: fc.oneof(

@@ -26,11 +26,7 @@ describe('presets', () => {
     });
     it('never gives up on invalid codes', () => {
       expect(
-        decideWith(
-          record(2999),
-          { consecutive: { rule: 'persistent:invalid-code', count: 50 } },
-          policy,
-        ).action,
+        decideWith(record(2999), { consecutive: { rule: 'persistent:invalid-code', count: 50 } }, policy).action,
       ).toBe('retry');
     });
     it('still stops when the app closes', () => {

@@ -1,0 +1,50 @@
+import type { CloseRecord } from '../close/closeRecord';
+import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
+import type { OutboundMessage } from './queue';
+import type { ClientStatus } from './state';
+
+export type SendResult = 'sent' | 'queued' | 'dropped';
+
+export interface ClientStats {
+  /** Connection attempts started. */
+  readonly attempts: number;
+  /** Opens after the first. */
+  readonly reconnects: number;
+  /** Time spent open, all connections together, ms. */
+  readonly uptimeMs: number;
+  readonly messagesSent: number;
+  readonly messagesReceived: number;
+  /** Waiting in the queue now. */
+  readonly messagesQueued: number;
+  readonly messagesDropped: number;
+}
+
+/** A reconnecting WebSocket client. Create one with `createClient`. */
+export interface Client<TMessage = InboundMessage> {
+  readonly state: ClientStatus;
+  /** The URL of the current or last connection, redacted unless `redactUrls: false`. */
+  readonly url: string | undefined;
+  readonly protocol: string;
+  readonly extensions: string;
+  /** Bytes the transport has not sent yet plus bytes waiting in the queue. */
+  readonly bufferedAmount: number;
+  readonly stats: ClientStats;
+  /** The record of the last close, if any. */
+  readonly lastClose: CloseRecord | undefined;
+  /** Sends now when open, else queues. Throws `ClientClosedError` after `close()`. */
+  send(data: OutboundMessage): SendResult;
+  /** Closes for good (1000 and 3000–4999 only; reason ≤ 123 UTF-8 bytes). Resolves with the final record. */
+  close(code?: number, reason?: string): Promise<CloseRecord>;
+  /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */
+  reconnect(): void;
+  /** Starts a `lazy` client. */
+  open(): void;
+  /** The next open; rejects when the client fails or is closed first. */
+  opened(): Promise<OpenEvent>;
+  /** Takes every queued message out of the queue, oldest first. */
+  takeQueued(): OutboundMessage[];
+  on<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void;
+  once<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void;
+  off<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): void;
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -1,0 +1,100 @@
+import type { InboundMessage, InvalidMessageEvent, MessageIssue } from '../events/clientEvents';
+import type { StandardIssue, StandardResult, StandardSchemaV1 } from '../standardSchema';
+
+export interface InboundSinks<TMessage> {
+  message(message: TMessage): void;
+  invalid(event: InvalidMessageEvent): void;
+  /** `isReady` accepted a message: the connection is stable. */
+  ready(): void;
+  /** `isReady` threw. */
+  readyThrew(error: unknown): void;
+}
+
+/**
+ * What happens to a message between the transport and the `message` event. Without a schema
+ * it is one call; with one, text is JSON-parsed and validated, and a message that fails is an
+ * `invalidMessage` event, never a throw out of the client. An async schema keeps arrival order.
+ */
+export class InboundPipeline<TMessage> {
+  private awaitingReady = false;
+  private chain: Promise<void> | undefined;
+
+  constructor(
+    private readonly schema: StandardSchemaV1<unknown, TMessage> | undefined,
+    private readonly isReady: ((message: TMessage) => boolean) | undefined,
+    private readonly sinks: InboundSinks<TMessage>,
+  ) {}
+
+  /** A connection opened: watch for the app's ready message again. */
+  connectionOpened(): void {
+    this.awaitingReady = this.isReady !== undefined;
+  }
+
+  receive(data: InboundMessage): void {
+    const { schema } = this;
+    if (!schema) {
+      this.deliver(data as TMessage);
+      return;
+    }
+    let value: unknown = data;
+    if (typeof data === 'string') {
+      try {
+        value = JSON.parse(data);
+      } catch (error) {
+        this.sinks.invalid({
+          data,
+          issues: [{ message: `not JSON: ${(error as Error).message}` }],
+        });
+        return;
+      }
+    }
+    let result: StandardResult<TMessage> | Promise<StandardResult<TMessage>>;
+    try {
+      result = schema['~standard'].validate(value);
+    } catch (error) {
+      this.sinks.invalid({ data, issues: [{ message: `the schema threw: ${String(error)}` }] });
+      return;
+    }
+    if (result instanceof Promise) {
+      const pending = result;
+      this.chain = (this.chain ?? Promise.resolve())
+        .then(() => pending)
+        .then(
+          (settled) => this.validated(data, settled),
+          (error: unknown) =>
+            this.sinks.invalid({
+              data,
+              issues: [{ message: `the schema threw: ${String(error)}` }],
+            }),
+        );
+      return;
+    }
+    this.validated(data, result);
+  }
+
+  private validated(data: InboundMessage, result: StandardResult<TMessage>): void {
+    if (result.issues) this.sinks.invalid({ data, issues: result.issues.map(toIssue) });
+    else this.deliver(result.value);
+  }
+
+  private deliver(message: TMessage): void {
+    if (this.awaitingReady) {
+      let ready = false;
+      try {
+        ready = this.isReady?.(message) === true;
+      } catch (error) {
+        this.sinks.readyThrew(error);
+      }
+      if (ready) {
+        this.awaitingReady = false;
+        this.sinks.ready();
+      }
+    }
+    this.sinks.message(message);
+  }
+}
+
+function toIssue(issue: StandardIssue): MessageIssue {
+  const path = issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment));
+  return path ? { message: issue.message, path } : { message: issue.message };
+}

@@ -1,0 +1,41 @@
+import { ClientRuntimeError } from '../errors';
+import { type ClientOptions, protocolList, urlText } from '../options';
+import { isSocketUrl } from './redactUrl';
+
+/** Where one attempt connects. */
+export interface Target {
+  readonly url: string;
+  readonly protocols: string[];
+}
+
+/**
+ * The URL and protocols of the next attempt, calling the options' functions (rotating
+ * endpoints, a token in the query) anew each time. Synchronous when both are plain values or
+ * synchronous functions, so a retry at delay 0 costs no promise hop. Throws (or rejects with)
+ * `ClientRuntimeError` when a function produced something a WebSocket cannot use.
+ */
+export function resolveTarget(
+  url: ClientOptions['url'],
+  protocols: NonNullable<ClientOptions['protocols']>,
+  redact: (url: string) => string,
+): Target | Promise<Target> {
+  const u = typeof url === 'function' ? url() : url;
+  const p = typeof protocols === 'function' ? protocols() : protocols;
+  if (u instanceof Promise || p instanceof Promise) {
+    return Promise.all([u, p]).then(([uu, pp]) => checkTarget(uu, pp, redact));
+  }
+  return checkTarget(u, p, redact);
+}
+
+function checkTarget(url: unknown, protocols: unknown, redact: (url: string) => string): Target {
+  const text = urlText(url);
+  if (text === undefined || !isSocketUrl(text)) {
+    throw new ClientRuntimeError(
+      'url',
+      `The url option produced ${text === undefined ? 'no URL' : redact(text)}: expected an absolute ws:, wss:, http: or https: URL`,
+    );
+  }
+  const list = protocolList(protocols);
+  if (!list) throw new ClientRuntimeError('url', 'The protocols option produced an invalid subprotocol list');
+  return { url: text, protocols: list };
+}
