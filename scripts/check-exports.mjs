@@ -23,8 +23,12 @@ const promised = {
     'InvalidPolicyError',
     'InvalidCloseCodeError',
     'CloseReasonTooLongError',
+    'createClient',
+    'ReconnectingWebSocket',
+    'InvalidOptionsError',
+    'ClientClosedError',
   ],
-  '@resock/core/testing': ['seededRandom'],
+  '@resock/core/testing': ['seededRandom', 'createFakeTransport', 'createVirtualClock'],
 };
 
 const failures = [];

@@ -82,6 +82,13 @@ export type {
   ReconnectingEvent,
   StateEvent,
 } from './events/clientEvents';
+// The WebSocket-compatible facade
+export {
+  ReconnectingWebSocket,
+  type ReconnectingWebSocketOptions,
+  ResockCloseEvent,
+  ResockMessageEvent,
+} from './facade/ReconnectingWebSocket';
 export {
   type ClientOptions,
   clientDefaults,

@@ -1,0 +1,142 @@
+import { createClient } from '../client/client';
+import type { Client } from '../client/clientTypes';
+import type { OutboundMessage } from '../client/queue';
+import type { ClientStatus } from '../client/state';
+import type { CloseRecord } from '../close/closeRecord';
+import type { InboundMessage } from '../events/clientEvents';
+import type { ClientOptions, Protocols } from '../options';
+
+/** The client's options except what the constructor takes positionally. */
+export type ReconnectingWebSocketOptions = Omit<ClientOptions, 'url' | 'protocols'>;
+
+/** What `message` listeners receive: `data` as a WebSocket's `MessageEvent` has it. */
+export class ResockMessageEvent extends Event {
+  readonly data: unknown;
+  constructor(data: unknown) {
+    super('message');
+    this.data = data;
+  }
+}
+
+/** What `close` listeners receive: `code`, `reason`, `wasClean` as a `CloseEvent`, plus the record. */
+export class ResockCloseEvent extends Event {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+  readonly record: CloseRecord;
+  constructor(record: CloseRecord) {
+    super('close');
+    this.code = record.code;
+    this.reason = record.reason;
+    this.wasClean = record.wasClean;
+    this.record = record;
+  }
+}
+
+const readyStates: Record<ClientStatus, 0 | 1 | 2 | 3> = {
+  idle: 0,
+  connecting: 0,
+  // Between attempts the socket is on its way back: code that waits for OPEN keeps waiting.
+  waiting: 0,
+  open: 1,
+  closing: 2,
+  closed: 3,
+  failed: 3,
+};
+
+type Handler<E> = ((this: ReconnectingWebSocket, event: E) => unknown) | null;
+type BlobConstructor = new (parts: ArrayBuffer[]) => unknown;
+
+/**
+ * A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy: the same
+ * `readyState`, `onopen`/`onmessage`/`onclose`/`onerror`, `addEventListener`, `send` and `close`,
+ * built on the typed client (`.client`). `close` events fire for every connection that ends,
+ * each with its `CloseRecord`; `send` while not open queues instead of throwing.
+ */
+export class ReconnectingWebSocket extends EventTarget {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  readonly CONNECTING = 0;
+  readonly OPEN = 1;
+  readonly CLOSING = 2;
+  readonly CLOSED = 3;
+
+  /** The typed client underneath, for everything the WebSocket API cannot say. */
+  readonly client: Client;
+  onopen: Handler<Event> = null;
+  onmessage: Handler<ResockMessageEvent> = null;
+  onclose: Handler<ResockCloseEvent> = null;
+  onerror: Handler<Event> = null;
+  /** How binary messages are handed over; `blob` (the WebSocket default) where `Blob` exists. */
+  binaryType: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
+
+  constructor(
+    url: ClientOptions['url'],
+    protocols: ClientOptions['protocols'] | undefined,
+    options: ReconnectingWebSocketOptions,
+  ) {
+    super();
+    const clientOptions: ClientOptions = { ...options, url };
+    if (protocols !== undefined) clientOptions.protocols = protocols as Protocols;
+    this.client = createClient(clientOptions);
+    const { client } = this;
+    client.on('open', () => this.fire(new Event('open'), this.onopen));
+    client.on('message', (data) => this.fire(new ResockMessageEvent(this.binary(data)), this.onmessage));
+    client.on('close', (record) => {
+      // As a WebSocket does: a connection that failed reports `error` before its `close`.
+      if (!record.wasClean && record.initiator !== 'client') this.fire(new Event('error'), this.onerror);
+      this.fire(new ResockCloseEvent(record), this.onclose);
+    });
+  }
+
+  get readyState(): 0 | 1 | 2 | 3 {
+    return readyStates[this.client.state];
+  }
+
+  get url(): string {
+    return this.client.url ?? '';
+  }
+
+  get protocol(): string {
+    return this.client.protocol;
+  }
+
+  get extensions(): string {
+    return this.client.extensions;
+  }
+
+  /** Bytes not yet sent, including messages queued while disconnected. */
+  get bufferedAmount(): number {
+    return this.client.bufferedAmount;
+  }
+
+  send(data: OutboundMessage): void {
+    this.client.send(data);
+  }
+
+  /** Closes for good. Checks its arguments like a browser (1000 or 3000–4999; ≤ 123 bytes). */
+  close(code?: number, reason?: string): void {
+    void this.client.close(code ?? 1000, reason ?? '');
+  }
+
+  private fire<E extends Event>(event: E, handler: Handler<E>): void {
+    this.dispatchEvent(event);
+    handler?.call(this, event);
+  }
+
+  private binary(data: InboundMessage): unknown {
+    if (typeof data === 'string' || !(data instanceof Uint8Array || data instanceof ArrayBuffer)) return data;
+    const buffer =
+      data instanceof ArrayBuffer
+        ? data
+        : (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    const Blob = this.binaryType === 'blob' ? blobConstructor() : undefined;
+    return Blob ? new Blob([buffer]) : buffer;
+  }
+}
+
+function blobConstructor(): BlobConstructor | undefined {
+  return (globalThis as { Blob?: BlobConstructor }).Blob;
+}

@@ -1,0 +1,97 @@
+import { type ClientOptions, createClient, type InvalidMessageEvent, InvalidOptionsError } from '@resock/core';
+import { createFakeTransport } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { harness } from './clientHarness';
+
+const transport = createFakeTransport();
+const problems = (options: Record<string, unknown>) => {
+  try {
+    createClient({ url: 'wss://x.test/', transport, lazy: true, ...options } as ClientOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    return (error as InvalidOptionsError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('expected InvalidOptionsError');
+};
+
+describe('options', () => {
+  it.each([
+    [{ url: 'not a url' }, 'url: expected an absolute ws:, wss:, http: or https: URL without a fragment'],
+    [{ url: 'wss://x.test/#frag' }, 'url: expected an absolute ws:, wss:, http: or https: URL without a fragment'],
+    [{ url: 42 }, 'url: expected a URL string, a URL object or a function returning one'],
+    [{ protocols: ['a', 'a'] }, 'protocols: expected a subprotocol token or a list of distinct tokens'],
+    [{ protocols: 'has space' }, 'protocols: expected a subprotocol token or a list of distinct tokens'],
+    [{ transport: {} }, 'transport: expected a Transport: an object with connect(request, handlers)'],
+    [
+      { policy: { rules: [{ codes: [70000], action: 'stop' }] } },
+      'policy.rules[0].codes[0]: expected a close code 0–65535 or a range "a-b"',
+    ],
+    [{ connectTimeoutMs: 0 }, 'connectTimeoutMs: expected a duration in ms, > 0 and ≤ 2147483647'],
+    [{ closeTimeoutMs: -1 }, 'closeTimeoutMs: expected a duration in ms, > 0 and ≤ 2147483647'],
+    [{ stableAfterMs: Number.NaN }, 'stableAfterMs: expected a duration in ms, ≥ 0 and ≤ 2147483647'],
+    [{ heartbeat: { intervalMs: 0 } }, 'heartbeat.intervalMs: expected a duration in ms, > 0 and ≤ 2147483647'],
+    [{ heartbeat: { every: 5 } }, 'heartbeat.every: unknown option'],
+    [{ heartbeat: 'yes' }, 'heartbeat: expected true, false or { intervalMs, timeoutMs, message, isPong }'],
+    [{ queue: { maxMessages: -1 } }, 'queue.maxMessages: expected an integer ≥ 0'],
+    [{ queue: { overflow: 'explode' } }, 'queue.overflow: expected "drop-oldest", "drop-newest" or "reject"'],
+    [{ messages: {} }, 'messages: expected a Standard Schema (zod, valibot, arktype, …)'],
+    [{ signal: {} }, 'signal: expected an AbortSignal'],
+    [{ refresh: 'please' }, 'refresh: expected a function'],
+    [{ lazy: 'no' }, 'lazy: expected a boolean'],
+    [{ reconnectCloseCode: 1001 }, 'reconnectCloseCode: expected 1000 or a code in 3000–4999'],
+    [{ reconectCloseCode: 4000 }, 'reconectCloseCode: unknown option'],
+  ])('rejects %j, naming the path', (options, problem) => {
+    expect(problems(options)).toContain(problem);
+  });
+
+  it('lists every problem at once', () => {
+    expect(problems({ url: 1, connectTimeoutMs: -5, queue: { overflow: 'x' } })).toHaveLength(3);
+  });
+
+  it('accepts a URL object', () => {
+    const client = createClient({ url: new URL('wss://x.test/a?b=c'), transport, lazy: true });
+    expect(client.state).toBe('idle');
+  });
+});
+
+describe('validated messages', () => {
+  const schema = z.object({ type: z.literal('chat'), text: z.string() });
+
+  it('parses JSON text and delivers the typed value', () => {
+    const h = harness({ messages: schema });
+    h.transport.last().accept();
+    h.transport.last().deliver('{"type":"chat","text":"hi"}');
+    expect(h.of('message')).toEqual([{ type: 'chat', text: 'hi' }]);
+  });
+
+  it('reports what fails as invalidMessage and keeps running', () => {
+    const h = harness({ messages: schema });
+    h.transport.last().accept();
+    h.transport.last().deliver('{"type":"chat","text":5}');
+    h.transport.last().deliver('not json');
+    h.transport.last().deliver('{"__proto__":{"polluted":true},"type":"chat","text":"x"}');
+    const invalid = h.of<InvalidMessageEvent>('invalidMessage');
+    expect(invalid[0]?.issues[0]).toMatchObject({ path: ['text'] });
+    expect(invalid[1]?.issues[0]?.message).toMatch(/not JSON/);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(h.client.state).toBe('open');
+  });
+
+  it('keeps arrival order with an async schema', async () => {
+    const slowFirst = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (value: unknown) =>
+          new Promise<{ value: unknown }>((resolve) => setTimeout(() => resolve({ value }), value === 1 ? 20 : 0)),
+      },
+    };
+    const h = harness({ messages: slowFirst });
+    h.transport.last().accept();
+    h.transport.last().deliver('1');
+    h.transport.last().deliver('2');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(h.of('message')).toEqual([1, 2]);
+  });
+});

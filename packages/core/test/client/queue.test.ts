@@ -1,0 +1,113 @@
+import { ClientClosedError, type DroppedEvent, InvalidMessageError, QueueFullError } from '@resock/core';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+describe('sending and the queue', () => {
+  it('sends at once when open', () => {
+    const { client, transport } = harness();
+    transport.last().accept();
+    expect(client.send('now')).toBe('sent');
+    expect(transport.last().sent).toEqual(['now']);
+  });
+
+  it('queues while connecting and waiting, then flushes in order before open listeners send', () => {
+    const { client, transport, clock } = harness();
+    expect(client.send('1')).toBe('queued');
+    transport.last().fail();
+    expect(client.state).toBe('waiting');
+    expect(client.send(new Uint8Array([2]))).toBe('queued');
+    client.on('open', () => client.send('4 from an open listener'));
+    expect(client.send('3')).toBe('queued');
+    expect(client.bufferedAmount).toBe(3);
+    clock.advance(1000);
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['1', new Uint8Array([2]), '3', '4 from an open listener']);
+    expect(client.stats.messagesQueued).toBe(0);
+  });
+
+  it('delivers each queued message once, even across several failed attempts', () => {
+    const { client, transport, clock } = harness();
+    client.send('a');
+    client.send('b');
+    for (let i = 0; i < 3; i++) {
+      transport.last().fail();
+      expect(clock.pending()).toBe(1); // only the retry timer
+      clock.runNext();
+    }
+    transport.last().accept();
+    const sent = transport.connections.flatMap((c) => c.sent);
+    expect(sent).toEqual(['a', 'b']);
+  });
+
+  it('drop-newest (default): refuses the new message, returns dropped and tells the app', () => {
+    const { client, of } = harness({ queue: { maxMessages: 2 } });
+    expect([client.send('1'), client.send('2'), client.send('3')]).toEqual(['queued', 'queued', 'dropped']);
+    expect(of<DroppedEvent>('dropped')).toEqual([{ data: '3', reason: 'overflow' }]);
+    expect(client.takeQueued()).toEqual(['1', '2']);
+  });
+
+  it('drop-oldest: evicts the oldest, tells the app, keeps the new one', () => {
+    const { client, of } = harness({ queue: { maxMessages: 2, overflow: 'drop-oldest' } });
+    expect([client.send('1'), client.send('2'), client.send('3')]).toEqual(['queued', 'queued', 'queued']);
+    expect(of<DroppedEvent>('dropped')).toEqual([{ data: '1', reason: 'overflow' }]);
+    expect(client.takeQueued()).toEqual(['2', '3']);
+  });
+
+  it('reject: throws QueueFullError at the call and loses nothing already queued', () => {
+    const { client, of } = harness({ queue: { maxMessages: 2, overflow: 'reject' } });
+    client.send('1');
+    client.send('2');
+    expect(() => client.send('3')).toThrow(QueueFullError);
+    expect(of('dropped')).toEqual([]);
+    expect(client.takeQueued()).toEqual(['1', '2']);
+  });
+
+  it('bounds the queue by UTF-8 bytes too', () => {
+    const { client } = harness({ queue: { maxBytes: 10, overflow: 'drop-oldest' } });
+    client.send('ééé'); // 6 bytes
+    client.send('abcd'); // 4 bytes: exactly full
+    expect(client.bufferedAmount).toBe(10);
+    expect(client.send('x')).toBe('queued');
+    expect(client.takeQueued()).toEqual(['abcd', 'x']);
+    expect(client.send('x'.repeat(11))).toBe('dropped'); // can never fit
+  });
+
+  it('queues a message whose send fails on a closing socket instead of losing it', () => {
+    const { client, transport } = harness();
+    transport.last().accept();
+    transport.last().goSilent();
+    const broken = transport.last();
+    // The fake throws on send once its state is not open; simulate a socket dying under us.
+    broken.emitClose({ code: 1006, reason: '', wasClean: false });
+    expect(client.send('kept')).toBe('queued');
+  });
+
+  it('throws InvalidMessageError for data a WebSocket cannot carry, and keeps the queue', () => {
+    const { client } = harness();
+    client.send('a');
+    expect(() => client.send(42 as never)).toThrow(InvalidMessageError);
+    expect(() => client.send({} as never)).toThrow(InvalidMessageError);
+    expect(client.takeQueued()).toEqual(['a']);
+  });
+
+  it('throws ClientClosedError after close, and tells the app about what was still queued', async () => {
+    const { client, of } = harness();
+    client.send('never sent');
+    await client.close();
+    expect(() => client.send('late')).toThrow(ClientClosedError);
+    expect(() => client.reconnect()).toThrow(ClientClosedError);
+    expect(() => client.open()).toThrow(ClientClosedError);
+    expect(of<DroppedEvent>('dropped')).toEqual([{ data: 'never sent', reason: 'closed' }]);
+  });
+
+  it('keeps queued messages when the client fails, for reconnect() to deliver', () => {
+    const { client, transport } = harness();
+    client.send('kept');
+    transport.last().reject(403);
+    expect(client.state).toBe('failed');
+    expect(client.send('also kept')).toBe('queued');
+    client.reconnect();
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['kept', 'also kept']);
+  });
+});

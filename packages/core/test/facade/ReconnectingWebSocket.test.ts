@@ -1,0 +1,137 @@
+import {
+  InvalidCloseCodeError,
+  ReconnectingWebSocket,
+  type ResockCloseEvent,
+  type ResockMessageEvent,
+} from '@resock/core';
+import { createFakeTransport, createVirtualClock, seededRandom } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+
+function socket(protocols?: string | string[]) {
+  const clock = createVirtualClock(0);
+  const transport = createFakeTransport();
+  const ws = new ReconnectingWebSocket('wss://chat.example.test/?token=t', protocols, {
+    transport,
+    clock,
+    random: seededRandom(3),
+  });
+  const seen: string[] = [];
+  for (const type of ['open', 'message', 'close', 'error']) ws.addEventListener(type, () => seen.push(type));
+  return { ws, transport, clock, seen };
+}
+
+describe('ReconnectingWebSocket', () => {
+  it('has the WebSocket constants and starts CONNECTING', () => {
+    const { ws } = socket();
+    expect([
+      ReconnectingWebSocket.CONNECTING,
+      ReconnectingWebSocket.OPEN,
+      ReconnectingWebSocket.CLOSING,
+      ReconnectingWebSocket.CLOSED,
+    ]).toEqual([0, 1, 2, 3]);
+    expect(ws.OPEN).toBe(1);
+    expect(ws.readyState).toBe(ws.CONNECTING);
+    expect(ws).toBeInstanceOf(EventTarget);
+  });
+
+  it('works as the MDN close-event example uses a WebSocket: addEventListener and onclose', () => {
+    const { ws, transport } = socket();
+    const viaListener: Array<[number, string, boolean]> = [];
+    const viaHandler: Array<[number, string, boolean]> = [];
+    ws.addEventListener('close', (event) => {
+      const { code, reason, wasClean } = event as ResockCloseEvent;
+      viaListener.push([code, reason, wasClean]);
+    });
+    ws.onclose = (event) => viaHandler.push([event.code, event.reason, event.wasClean]);
+    transport.last().accept();
+    expect(ws.readyState).toBe(ws.OPEN);
+    transport.last().serverClose(4001, 'token expired: é');
+    expect(viaListener).toEqual([[4001, 'token expired: é', true]]);
+    expect(viaHandler).toEqual(viaListener);
+  });
+
+  it('carries the CloseRecord on every close event, one per connection that ends', () => {
+    const { ws, transport, clock } = socket();
+    const records: unknown[] = [];
+    ws.onclose = (event) => records.push(event.record);
+    transport.last().accept();
+    transport.last().drop();
+    clock.runNext();
+    transport.last().accept();
+    transport.last().serverClose(1000, 'bye');
+    expect(records).toMatchObject([
+      { code: 1006, initiator: 'transport' },
+      { code: 1000, initiator: 'server' },
+    ]);
+    expect(ws.readyState).toBe(ws.CLOSED);
+  });
+
+  it('fires error before close for a connection that failed, as a WebSocket does', () => {
+    const { transport, seen } = socket();
+    transport.last().fail();
+    expect(seen).toEqual(['error', 'close']);
+  });
+
+  it('calls onopen and onmessage, and reports the protocol', () => {
+    const { ws, transport } = socket(['v1', 'v2']);
+    const messages: unknown[] = [];
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+    };
+    ws.onmessage = (event: ResockMessageEvent) => messages.push(event.data);
+    transport.last().accept({ protocol: 'v2' });
+    transport.last().deliver('hello');
+    expect(opened).toBe(true);
+    expect(ws.protocol).toBe('v2');
+    expect(messages).toEqual(['hello']);
+    expect(ws.url).toBe('wss://chat.example.test/?token=***');
+  });
+
+  it('hands binary data over as binaryType says', async () => {
+    const { ws, transport } = socket();
+    const messages: unknown[] = [];
+    ws.onmessage = (event) => messages.push(event.data);
+    transport.last().accept();
+    ws.binaryType = 'arraybuffer';
+    transport.last().deliver(new Uint8Array([1, 2, 3]).subarray(1));
+    ws.binaryType = 'blob';
+    transport.last().deliver(new Uint8Array([9]));
+    expect(messages[0]).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(messages[0] as ArrayBuffer)]).toEqual([2, 3]);
+    expect(messages[1]).toBeInstanceOf(Blob);
+    expect(await (messages[1] as Blob).arrayBuffer()).toEqual(new Uint8Array([9]).buffer);
+  });
+
+  it('queues sends while not open and counts them in bufferedAmount', () => {
+    const { ws, transport } = socket();
+    ws.send('queued while connecting');
+    expect(ws.bufferedAmount).toBe(23);
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['queued while connecting']);
+    expect(ws.bufferedAmount).toBe(0);
+  });
+
+  it('validates close() like a browser, with resock’s typed error', () => {
+    const { ws } = socket();
+    expect(() => ws.close(1001)).toThrow(InvalidCloseCodeError);
+    ws.close();
+    expect(ws.readyState).toBe(ws.CLOSED);
+  });
+
+  it('goes CLOSING then CLOSED on close() while open', () => {
+    const { ws, transport, clock } = socket();
+    transport.last().accept();
+    transport.last().goSilent();
+    ws.close(4000, 'switching user');
+    expect(ws.readyState).toBe(ws.CLOSING);
+    clock.advance(3000);
+    expect(ws.readyState).toBe(ws.CLOSED);
+  });
+
+  it('exposes the typed client underneath', () => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    expect(ws.client.state).toBe('open');
+  });
+});
