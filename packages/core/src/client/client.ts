@@ -9,21 +9,15 @@ import {
 } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import { TypedEmitter } from '../events/typedEmitter';
-import {
-  type ClientOptions,
-  isBinary,
-  type Protocols,
-  type ResolvedOptions,
-  resolveOptions,
-  type UrlInput,
-} from '../options';
+import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
+import { isBinary, resolveOptions } from '../resolveOptions';
 import type { TransportConnection, TransportHandlers } from '../transport';
 import type { Client, ClientStats, SendResult } from './clientTypes';
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
 import { InboundPipeline } from './inbound';
 import { NamedTimers } from './namedTimers';
 import { type OutboundMessage, OutboundQueue } from './queue';
-import { redactUrl } from './redactUrl';
+import { redactUrl, redactUrlsIn } from './redactUrl';
 import { runRefresh } from './refreshRunner';
 import { type ClientStatus, initialMachine, type Machine } from './state';
 import { resolveTarget, type Target } from './target';
@@ -101,6 +95,7 @@ class ReconnectingClient<TMessage> implements Client<TMessage> {
       stableAfterMs: o.stableAfterMs,
       reconnectCloseCode: o.reconnectCloseCode,
       heartbeat: o.heartbeat !== undefined,
+      redact: o.redactUrls ? redactUrlsIn : (text) => text,
     };
     const { signal } = o;
     if (signal?.aborted) {

@@ -22,6 +22,13 @@ export function redactUrl(url: string): string {
   return `${scheme}${userinfo ? '***@' : ''}${rest}${redactedQuery}${fragment}`;
 }
 
+const urlsInText = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+
+/** Redacts every URL inside a free text, such as a platform's error message. */
+export function redactUrlsIn(text: string): string {
+  return text.replace(urlsInText, (url) => redactUrl(url));
+}
+
 const socketUrl = /^(wss?|https?):\/\/[^\s/?#]+(\/[^\s#]*|\?[^\s#]*)?$/i;
 
 /** A URL a WebSocket can connect to: ws, wss (or http, https, which browsers map), no fragment. */

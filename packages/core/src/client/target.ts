@@ -1,5 +1,6 @@
 import { ClientRuntimeError } from '../errors';
-import { type ClientOptions, protocolList, urlText } from '../options';
+import type { ClientOptions } from '../options';
+import { protocolList, urlText } from '../resolveOptions';
 import { isSocketUrl } from './redactUrl';
 
 /** Where one attempt connects. */

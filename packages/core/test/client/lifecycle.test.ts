@@ -24,6 +24,14 @@ describe('client lifecycle', () => {
     expect(client.protocol).toBe('v2');
   });
 
+  it('redacts URLs quoted in a transport error before they reach a record', () => {
+    const { transport, of } = harness();
+    transport.last().fail(new Error('getaddrinfo failed for wss://user:pw@api.example.test/socket?token=s3cret'));
+    const [record] = of<CloseRecord>('close');
+    expect(record?.error?.message).toBe('getaddrinfo failed for wss://***@api.example.test/socket?token=***');
+    expect(Object.isFrozen(record)).toBe(true);
+  });
+
   it('redacts nothing when the app opts out', () => {
     const { client, transport } = harness({ redactUrls: false });
     transport.last().accept();

@@ -16,6 +16,7 @@ const env: Env = {
   stableAfterMs: 5000,
   reconnectCloseCode: 4000,
   heartbeat: true,
+  redact: (text) => text,
 };
 const record = normalizeClose({ code: 1006 }, { now });
 const retryDecision = decide(env.policy, record, {

@@ -1,0 +1,120 @@
+import type { Random } from '../backoff/jitter';
+import type { CloseRecord } from '../close/closeRecord';
+import type { Decision } from '../policy/decide';
+import type { Policy } from '../policy/definePolicy';
+import type { RawClose } from '../transport';
+import type { Machine, Phase } from './state';
+
+// The vocabulary of the client's state machine: what can happen to it (Input), what it asks
+// the shell to do (Effect), and what it reads besides its state (Env).
+
+/** Something that happened: a call of the app, a transport callback, a timer. */
+export type Input =
+  | { readonly type: 'start' }
+  | {
+      readonly type: 'opened';
+      readonly id: number;
+      readonly url: string;
+      readonly protocol: string;
+      readonly extensions: string;
+    }
+  | { readonly type: 'transportClosed'; readonly id: number; readonly raw: RawClose }
+  /** The URL or protocols could not be resolved, or `transport.connect` threw. */
+  | { readonly type: 'connectFailed'; readonly id: number; readonly error: unknown }
+  | { readonly type: 'connectTimeout'; readonly id: number }
+  | { readonly type: 'closeTimeout'; readonly id: number }
+  | { readonly type: 'heartbeatTimeout'; readonly id: number }
+  | { readonly type: 'stable'; readonly id: number }
+  | { readonly type: 'retryDue' }
+  | { readonly type: 'refreshed' }
+  | { readonly type: 'refreshFailed'; readonly error: unknown }
+  | { readonly type: 'close'; readonly code: number; readonly reason: string }
+  | { readonly type: 'reconnect' };
+
+export type TimerName = 'connect' | 'close' | 'retry' | 'stable';
+
+/** Something the shell must do. The reducer never does anything itself. */
+export type Effect =
+  | { readonly type: 'connect'; readonly id: number }
+  | {
+      readonly type: 'closeSocket';
+      readonly id: number;
+      readonly code: number;
+      readonly reason: string;
+    }
+  /** Terminate where the transport can, else close politely; either way stop listening to it. */
+  | {
+      readonly type: 'dropSocket';
+      readonly id: number;
+      readonly code: number;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'startTimer';
+      readonly timer: TimerName;
+      readonly delayMs: number;
+      readonly id: number;
+    }
+  | { readonly type: 'cancelTimer'; readonly timer: TimerName }
+  | { readonly type: 'startHeartbeat'; readonly id: number }
+  | { readonly type: 'stopHeartbeat' }
+  | { readonly type: 'flushQueue' }
+  | { readonly type: 'refresh'; readonly record: CloseRecord; readonly attempt: number }
+  | { readonly type: 'abortRefresh' }
+  | { readonly type: 'emit'; readonly event: Emitted }
+  /** Resolve `opened()` waiters. */
+  | {
+      readonly type: 'resolveOpened';
+      readonly url: string;
+      readonly protocol: string;
+      readonly extensions: string;
+      readonly attempt: number;
+    }
+  /** Reject `opened()` waiters: the client failed or was closed. */
+  | {
+      readonly type: 'rejectOpened';
+      readonly status: 'failed' | 'closed';
+      readonly record: CloseRecord;
+    }
+  /** The app's close is complete: settle `close()` promises, drop the queue, let go of everything. */
+  | { readonly type: 'finish'; readonly record: CloseRecord };
+
+/** Events in the order the reducer decided them; the shell adds what only it knows. */
+export type Emitted =
+  | { readonly name: 'state'; readonly from: Phase['status']; readonly to: Phase['status'] }
+  | {
+      readonly name: 'open';
+      readonly url: string;
+      readonly protocol: string;
+      readonly extensions: string;
+      readonly attempt: number;
+    }
+  | { readonly name: 'close'; readonly record: CloseRecord }
+  | {
+      readonly name: 'reconnecting';
+      readonly attempt: number;
+      readonly record: CloseRecord;
+      readonly decision: Decision;
+    }
+  | { readonly name: 'failed'; readonly record: CloseRecord; readonly decision: Decision }
+  | { readonly name: 'refreshError'; readonly error: unknown };
+
+/** What the reducer may read besides its state: configuration, the time, randomness. */
+export interface Env {
+  readonly now: number;
+  readonly random: Random;
+  readonly policy: Policy;
+  readonly refreshAvailable: boolean;
+  readonly connectTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+  readonly stableAfterMs: number;
+  readonly reconnectCloseCode: number;
+  readonly heartbeat: boolean;
+  /** Applied to error messages in records, which may quote a URL with its token. */
+  readonly redact: (text: string) => string;
+}
+
+export interface Step {
+  readonly machine: Machine;
+  readonly effects: readonly Effect[];
+}
