@@ -1,0 +1,477 @@
+import type { CloseRecord } from '../close/closeRecord';
+import { ClientClosedError, ClientFailedError, ClientRuntimeError, type ResockError } from '../errors';
+import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
+import { TypedEmitter } from '../events/typedEmitter';
+import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
+import { resolveOptions } from '../resolveOptions';
+import type { TransportConnection, TransportHandlers } from '../transport';
+import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
+import { InboundPipeline } from './inbound';
+import { NamedTimers } from './namedTimers';
+import { type OutboundMessage, OutboundQueue } from './queue';
+import { redactUrl, redactUrlsIn } from './redactUrl';
+import { runRefresh } from './refreshRunner';
+import { initialMachine, type Machine } from './state';
+import { resolveTarget, type Target } from './target';
+import { type Effect, type Emitted, type Env, type Input, type TimerName, transition } from './transition';
+
+/** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
+
+/**
+ * The imperative shell around `transition`: it feeds the reducer inputs (app calls, transport
+ * callbacks, timers) and runs the effects it returns. All decisions live in the reducer; the
+ * public surface (`ReconnectingClient`) sits on top.
+ */
+export abstract class ClientShell<TMessage> {
+  /** The app's close; the abort signal ends the client through it. */
+  abstract close(code?: number, reason?: string): Promise<CloseRecord>;
+
+  protected machine: Machine = initialMachine;
+  protected readonly options: ResolvedOptions<TMessage>;
+  protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
+  protected readonly queue: OutboundQueue;
+  protected readonly inbound: InboundPipeline<TMessage>;
+  protected readonly timers: NamedTimers<TimerName>;
+  protected readonly staticEnv: Omit<Env, 'now'>;
+  protected readonly mailbox: Input[] = [];
+  protected running = false;
+
+  /** The live connection; callbacks carrying any other id are ignored. */
+  protected connection: TransportConnection | undefined;
+  protected connectionId = 0;
+  protected connectionError: unknown;
+  protected heartbeat: ConnectionHeartbeat | undefined;
+  protected refreshing: AbortController | undefined;
+  protected readonly override: { url?: UrlInput; protocols?: Protocols } = {};
+  protected currentUrl: string | undefined;
+  protected openInfo: OpenEvent | undefined;
+  protected closeWaiters: Array<(record: CloseRecord) => void> = [];
+  protected openedWaiters: Array<{
+    resolve: (event: OpenEvent) => void;
+    reject: (error: ResockError) => void;
+  }> = [];
+  protected removeAbortListener: (() => void) | undefined;
+  protected readonly counts = {
+    attempts: 0,
+    opens: 0,
+    sent: 0,
+    received: 0,
+    dropped: 0,
+    uptimeMs: 0,
+  };
+  protected openedAt: number | undefined;
+  lastClose: CloseRecord | undefined;
+
+  constructor(input: ClientOptions<TMessage>) {
+    const o = resolveOptions(input);
+    this.options = o;
+    this.queue = new OutboundQueue(o.queue);
+    this.timers = new NamedTimers(o.clock);
+    this.emitter = new TypedEmitter((error, event) => this.listenerThrew(error, event));
+    this.inbound = new InboundPipeline(o.messages, o.isReady, {
+      message: (message) => this.emitter.emit('message', message),
+      invalid: (event) => this.emitter.emit('invalidMessage', event),
+      ready: () => {
+        const phase = this.machine.phase;
+        if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
+      },
+      readyThrew: (error) => this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
+    });
+    this.staticEnv = {
+      random: o.random,
+      policy: o.policy,
+      refreshAvailable: o.refresh !== undefined,
+      connectTimeoutMs: o.connectTimeoutMs,
+      closeTimeoutMs: o.closeTimeoutMs,
+      stableAfterMs: o.stableAfterMs,
+      reconnectCloseCode: o.reconnectCloseCode,
+      heartbeat: o.heartbeat !== undefined,
+      redact: o.redactUrls ? redactUrlsIn : (text) => text,
+    };
+    const { signal } = o;
+    if (signal?.aborted) {
+      this.dispatch({ type: 'close', code: 1000, reason: '' });
+      return;
+    }
+    if (signal) {
+      const onAbort = () => void this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+    }
+    if (!o.lazy) this.dispatch({ type: 'start' });
+  }
+
+  // ── feeding the reducer ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Inputs raised while effects run (a listener calling `close()`, a transport calling back
+   * synchronously) wait in the mailbox, so each transition completes before the next starts.
+   */
+  protected dispatch(input: Input): void {
+    this.mailbox.push(input);
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let next = this.mailbox.shift(); next; next = this.mailbox.shift()) {
+        const step = transition(this.machine, next, {
+          ...this.staticEnv,
+          now: this.options.clock.now(),
+        });
+        this.machine = step.machine;
+        for (const effect of step.effects) this.run(effect);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  protected run(effect: Effect): void {
+    switch (effect.type) {
+      case 'connect':
+        this.connect(effect.id);
+        break;
+      case 'closeSocket':
+        if (effect.id === this.connectionId) this.safely(() => this.connection?.close(effect.code, effect.reason));
+        break;
+      case 'dropSocket':
+        this.drop(effect.id, effect.code, effect.reason);
+        break;
+      case 'startTimer':
+        this.timers.start(effect.timer, effect.delayMs, () => this.dispatch(timerInput(effect.timer, effect.id)));
+        break;
+      case 'cancelTimer':
+        this.timers.cancel(effect.timer);
+        break;
+      case 'startHeartbeat':
+        this.startHeartbeat(effect.id);
+        break;
+      case 'stopHeartbeat':
+        this.stopHeartbeat();
+        break;
+      case 'flushQueue':
+        this.flushQueue();
+        break;
+      case 'refresh':
+        this.refresh(effect.record, effect.attempt);
+        break;
+      case 'abortRefresh':
+        this.refreshing?.abort();
+        this.refreshing = undefined;
+        break;
+      case 'emit':
+        this.emit(effect.event);
+        break;
+      case 'resolveOpened':
+        for (const waiter of this.takeOpenedWaiters()) waiter.resolve(this.openInfo ?? this.openEvent(effect));
+        break;
+      case 'rejectOpened': {
+        const phase = this.machine.phase;
+        const error =
+          effect.status === 'closed'
+            ? new ClientClosedError('wait for open')
+            : new ClientFailedError(
+                phase.status === 'failed' ? (phase.decision.stopReason ?? 'rule') : 'rule',
+                effect.record,
+              );
+        for (const waiter of this.takeOpenedWaiters()) waiter.reject(error);
+        break;
+      }
+      case 'finish':
+        this.finish(effect.record);
+        break;
+    }
+  }
+
+  // ── connections ─────────────────────────────────────────────────────────────────────────
+
+  protected connect(id: number): void {
+    this.connection = undefined;
+    this.connectionId = id;
+    this.connectionError = undefined;
+    this.openInfo = undefined;
+    this.counts.attempts++;
+    let target: Target | Promise<Target>;
+    try {
+      target = resolveTarget(
+        this.override.url ?? this.options.url,
+        this.override.protocols ?? this.options.protocols,
+        (url) => this.redact(url),
+      );
+    } catch (error) {
+      // On the next tick, so listeners attached right after createClient hear it.
+      this.later(() => this.attemptFailed(id, error));
+      return;
+    }
+    if (target instanceof Promise) {
+      target.then(
+        (resolved) => this.dial(id, resolved),
+        (error: unknown) => this.attemptFailed(id, error),
+      );
+    } else {
+      this.dial(id, target);
+    }
+  }
+
+  /** The URL could not be resolved: a misconfiguration the app must hear of, and a failed attempt. */
+  protected attemptFailed(id: number, error: unknown): void {
+    if (error instanceof ClientRuntimeError) this.emitter.emit('error', error);
+    this.dispatch({ type: 'connectFailed', id, error });
+  }
+
+  protected dial(id: number, target: Target): void {
+    const phase = this.machine.phase;
+    if (id !== this.connectionId || phase.status !== 'connecting' || phase.id !== id) return;
+    this.currentUrl = target.url;
+    // Callbacks the transport makes from inside connect() queue up until it has returned.
+    const nested = this.running;
+    this.running = true;
+    try {
+      const connection = this.options.transport.connect(target, this.handlers(id));
+      if (id === this.connectionId) this.connection = connection;
+      else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
+    } catch (error) {
+      this.later(() => this.dispatch({ type: 'connectFailed', id, error }));
+    } finally {
+      this.running = nested;
+    }
+    const pending = nested ? undefined : this.mailbox.shift();
+    if (pending) this.dispatch(pending);
+  }
+
+  protected handlers(id: number): TransportHandlers {
+    return {
+      onOpen: ({ protocol, extensions }) => {
+        if (id === this.connectionId)
+          this.dispatch({ type: 'opened', id, url: this.currentUrl ?? '', protocol, extensions });
+      },
+      onMessage: (data) => {
+        if (id === this.connectionId) this.received(data);
+      },
+      onClose: (raw) => {
+        if (id !== this.connectionId) return;
+        const error = this.connectionError;
+        this.dispatch({
+          type: 'transportClosed',
+          id,
+          raw: raw.error === undefined && error !== undefined ? { ...raw, error } : raw,
+        });
+      },
+      onError: (error) => {
+        if (id === this.connectionId) this.connectionError = error;
+      },
+      onPong: () => {
+        if (id === this.connectionId) this.heartbeat?.alive(this.options.clock.now());
+      },
+    };
+  }
+
+  /** Stops listening to a connection and ends it: at once where the transport can. */
+  protected drop(id: number, code: number, reason: string): void {
+    if (id !== this.connectionId) return;
+    const { connection } = this;
+    this.connection = undefined;
+    this.connectionId = 0;
+    if (connection) this.safely(() => (connection.terminate ? connection.terminate() : connection.close(code, reason)));
+  }
+
+  /** The hot path: one counter, the liveness mark, then the pipeline. */
+  protected received(data: InboundMessage): void {
+    this.counts.received++;
+    if (this.heartbeat) {
+      this.heartbeat.alive(this.options.clock.now());
+      if (this.options.heartbeat?.isPong?.(data)) return; // heartbeat traffic, not the app's
+    }
+    this.inbound.receive(data);
+  }
+
+  protected flushQueue(): void {
+    const { connection } = this;
+    if (!connection) return;
+    for (let data = this.queue.shift(); data !== undefined; data = this.queue.shift()) {
+      try {
+        connection.send(data);
+        this.counts.sent++;
+      } catch {
+        this.queue.unshift(data); // keeps its place for the next connection
+        return;
+      }
+    }
+  }
+
+  protected startHeartbeat(id: number): void {
+    const settings = this.options.heartbeat;
+    const { connection } = this;
+    if (!settings || !connection) return;
+    const { message } = settings;
+    if (!connection.ping && message === undefined) {
+      const why =
+        'Heartbeat is on, but the transport has no ping and no heartbeat.message is set: the connection is not checked.';
+      this.emitter.emit('error', new ClientRuntimeError('heartbeat', why));
+      return;
+    }
+    const ping = connection.ping
+      ? () => connection.ping?.()
+      : () => connection.send(typeof message === 'function' ? message() : (message as OutboundMessage));
+    const { clock } = this.options;
+    this.heartbeat = new ConnectionHeartbeat(
+      settings,
+      clock.now(),
+      () => this.safely(ping),
+      () => this.dispatch({ type: 'heartbeatTimeout', id }),
+    );
+    sharedScheduler(clock).add(this.heartbeat);
+  }
+
+  protected stopHeartbeat(): void {
+    if (!this.heartbeat) return;
+    sharedScheduler(this.options.clock).delete(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  protected refresh(record: CloseRecord, attempt: number): void {
+    const { refresh } = this.options;
+    if (!refresh) return; // the policy stops `refresh` without a hook; nothing to run
+    this.refreshing = runRefresh(refresh, record, attempt, (outcome) => {
+      this.refreshing = undefined;
+      if (!outcome.ok) {
+        this.dispatch({ type: 'refreshFailed', error: outcome.error });
+        return;
+      }
+      if (outcome.url !== undefined) this.override.url = outcome.url;
+      if (outcome.protocols !== undefined) this.override.protocols = outcome.protocols;
+      this.dispatch({ type: 'refreshed' });
+    });
+  }
+
+  // ── telling the app ─────────────────────────────────────────────────────────────────────
+
+  protected emit(event: Emitted): void {
+    const { emitter } = this;
+    switch (event.name) {
+      case 'state':
+        if (event.from === 'open' && this.openedAt !== undefined) {
+          this.counts.uptimeMs += this.options.clock.now() - this.openedAt;
+          this.openedAt = undefined;
+        }
+        emitter.emit('state', { from: event.from, to: event.to });
+        break;
+      case 'open':
+        this.openedAt = this.options.clock.now();
+        this.counts.opens++;
+        this.inbound.connectionOpened();
+        this.openInfo = this.openEvent(event);
+        emitter.emit('open', this.openInfo);
+        break;
+      case 'close':
+        this.lastClose = event.record;
+        emitter.emit('close', event.record);
+        break;
+      case 'reconnecting': {
+        const { decision, record, attempt } = event;
+        const action = decision.action === 'stop' ? 'retry' : decision.action;
+        emitter.emit('reconnecting', {
+          attempt,
+          delayMs: decision.delayMs,
+          action,
+          rule: decision.rule,
+          record,
+          decision,
+        });
+        break;
+      }
+      case 'failed':
+        emitter.emit('failed', {
+          reason: event.decision.stopReason ?? 'rule',
+          record: event.record,
+          decision: event.decision,
+        });
+        break;
+      case 'refreshError':
+        emitter.emit(
+          'error',
+          new ClientRuntimeError('refresh', 'The refresh hook failed; the policy decides again.', event.error),
+        );
+        break;
+    }
+  }
+
+  protected openEvent(event: { url: string; protocol: string; extensions: string; attempt: number }): OpenEvent {
+    const { protocol, extensions, attempt } = event;
+    return Object.freeze({ url: this.redact(event.url), protocol, extensions, attempt });
+  }
+
+  /** The app's close is complete: nothing of the client may be left running. */
+  protected finish(record: CloseRecord): void {
+    this.timers.cancelAll();
+    this.stopHeartbeat();
+    this.refreshing?.abort();
+    this.refreshing = undefined;
+    this.connection = undefined;
+    this.connectionId = 0;
+    this.removeAbortListener?.();
+    this.removeAbortListener = undefined;
+    for (const data of this.queue.drain()) this.dropped(data, 'closed');
+    const waiters = this.closeWaiters;
+    this.closeWaiters = [];
+    for (const resolve of waiters) resolve(record);
+  }
+
+  protected dropped(data: OutboundMessage, reason: 'overflow' | 'closed'): void {
+    this.counts.dropped++;
+    this.emitter.emit('dropped', { data, reason });
+  }
+
+  protected listenerThrew(error: unknown, event: PropertyKey): void {
+    if (event !== 'error' && this.emitter.has('error')) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', `A "${String(event)}" listener threw`, error));
+      return;
+    }
+    // Nobody can hear it here: surface it as an uncaught error, outside the client's state.
+    setTimeout(() => {
+      throw error;
+    }, 0);
+  }
+
+  // ── small helpers ───────────────────────────────────────────────────────────────────────
+
+  protected takeOpenedWaiters() {
+    const waiters = this.openedWaiters;
+    this.openedWaiters = [];
+    return waiters;
+  }
+
+  protected assertNotClosed(what: string): void {
+    const status = this.machine.phase.status;
+    if (status === 'closed' || status === 'closing') throw new ClientClosedError(what);
+  }
+
+  protected redact(url: string): string {
+    return this.options.redactUrls ? redactUrl(url) : url;
+  }
+
+  /** Runs `work` on the next tick. */
+  protected later(work: () => void): void {
+    Promise.resolve().then(work);
+  }
+
+  protected safely(work: () => void): void {
+    try {
+      work();
+    } catch {
+      // A transport that throws while closing is already gone; the deadlines finish the job.
+    }
+  }
+}
+
+function timerInput(timer: TimerName, id: number): Input {
+  switch (timer) {
+    case 'retry':
+      return { type: 'retryDue' };
+    case 'connect':
+      return { type: 'connectTimeout', id };
+    case 'close':
+      return { type: 'closeTimeout', id };
+    case 'stable':
+      return { type: 'stable', id };
+  }
+}
