@@ -4,12 +4,10 @@ import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../er
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
 import { isBinary } from '../resolveOptions';
-import type { Client, ClientStats, SendResult } from './clientTypes';
-import { type OutboundMessage } from './queue';
-import { type ClientStatus } from './state';
-
-/** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
 import { ClientShell } from './clientShell';
+import type { Client, ClientStats, SendResult } from './clientTypes';
+import type { OutboundMessage } from './queue';
+import type { ClientStatus } from './state';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
 export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage> {

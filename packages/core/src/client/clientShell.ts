@@ -15,8 +15,6 @@ import { initialMachine, type Machine } from './state';
 import { resolveTarget, type Target } from './target';
 import { type Effect, type Emitted, type Env, type Input, type TimerName, transition } from './transition';
 
-/** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
-
 /**
  * The imperative shell around `transition`: it feeds the reducer inputs (app calls, transport
  * callbacks, timers) and runs the effects it returns. All decisions live in the reducer; the
