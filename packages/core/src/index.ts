@@ -125,3 +125,11 @@ export type {
   TransportConnection,
   TransportHandlers,
 } from './transport';
+
+// A transport on any WHATWG WebSocket (used by @resock/browser and @resock/node's nativeTransport)
+export {
+  type WebSocketConstructorLike,
+  type WebSocketLike,
+  type WhatwgTransportOptions,
+  whatwgTransport,
+} from './transports/whatwgTransport';

@@ -8,6 +8,8 @@ export interface ConnectRequest {
   /** The resolved URL of this attempt. */
   url: string;
   protocols: string[];
+  /** The client's connect deadline; a transport may enforce it natively too (ws `handshakeTimeout`). */
+  connectTimeoutMs?: number;
 }
 
 /** A close as the platform reported it, before core normalizes it. */

@@ -1,4 +1,6 @@
-// @resock/node re-exports all of @resock/core, so users install one package. The node
-// transport and a pre-bound createClient join it in their own issue.
-// `export *` (not a list) so the two surfaces cannot drift; a test checks they match.
+// @resock/node: all of @resock/core (`export *`, so the surfaces cannot drift; a test checks
+// they match), with createClient and ReconnectingWebSocket pre-bound to the ws transport.
 export * from '@resock/core';
+export { createClient, type NodeClientOptions, ReconnectingWebSocket } from './createClient';
+export { type NativeTransportOptions, nativeTransport } from './nativeTransport';
+export { type NodeTransportOptions, nodeTransport } from './nodeTransport';

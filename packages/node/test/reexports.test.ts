@@ -1,14 +1,24 @@
 import * as core from '@resock/core';
-import * as adapter from '@resock/node';
+import * as node from '@resock/node';
 import { describe, expect, it } from 'vitest';
 
 describe('@resock/node', () => {
   it('re-exports every name of @resock/core, so users install one package', () => {
-    expect(Object.keys(adapter).sort()).toEqual(Object.keys(core).sort());
+    const missing = Object.keys(core).filter((name) => !(name in node));
+    expect(missing).toEqual([]);
   });
 
-  it('hands out the very same functions and classes, not copies', () => {
-    expect(adapter.definePolicy).toBe(core.definePolicy);
-    expect(adapter.ResockError).toBe(core.ResockError);
+  it('adds only the Node transports', () => {
+    const added = Object.keys(node).filter((name) => !(name in core));
+    expect(added.sort()).toEqual(['nativeTransport', 'nodeTransport']);
+  });
+
+  it('hands out core’s functions and classes themselves, and pre-binds createClient and ReconnectingWebSocket', () => {
+    expect(node.definePolicy).toBe(core.definePolicy);
+    expect(node.ResockError).toBe(core.ResockError);
+    expect(node.createClient).not.toBe(core.createClient);
+    expect(new node.ReconnectingWebSocket('ws://127.0.0.1:9', undefined, { lazy: true })).toBeInstanceOf(
+      core.ReconnectingWebSocket,
+    );
   });
 });

@@ -224,7 +224,8 @@ export abstract class ClientShell<TMessage> {
     const nested = this.running;
     this.running = true;
     try {
-      const connection = this.options.transport.connect(target, this.handlers(id));
+      const request = { url: target.url, protocols: target.protocols, connectTimeoutMs: this.options.connectTimeoutMs };
+      const connection = this.options.transport.connect(request, this.handlers(id));
       if (id === this.connectionId) this.connection = connection;
       else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
     } catch (error) {

@@ -75,6 +75,7 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         throw error;
       }
       const connection = createConnection({ url: request.url, protocols: [...request.protocols] }, handlers, options);
+      // (connectTimeoutMs is core's to enforce here: the fake has no deadline of its own)
       connections.push(connection.fake);
       return connection.platform;
     },

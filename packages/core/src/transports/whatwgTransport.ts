@@ -1,0 +1,84 @@
+import type { RawClose, Transport, TransportHandlers } from '../transport';
+
+/** The parts of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) this adapter uses. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly protocol: string;
+  readonly extensions: string;
+  readonly bufferedAmount: number;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: never) => void): void;
+  removeEventListener(type: string, listener: (event: never) => void): void;
+}
+
+export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+export interface WhatwgTransportOptions {
+  /** The constructor to use. @default globalThis.WebSocket, looked up at each connect */
+  WebSocket?: WebSocketConstructorLike;
+}
+
+interface CloseEventLike {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/**
+ * A transport on any WHATWG `WebSocket`. Two platform facts shape it:
+ * - an `error` before `open` ends the attempt at once with a 1006 record, because Node 22's
+ *   global WebSocket (undici 6) never fires `close` after a failed handshake;
+ * - there is no ping and no terminate, so core's deadlines close politely and detach.
+ * Binary arrives as `ArrayBuffer` (`binaryType = 'arraybuffer'`).
+ */
+export function whatwgTransport(options: WhatwgTransportOptions = {}): Transport {
+  return {
+    connect(request, handlers) {
+      const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+      if (!Ctor)
+        throw new TypeError('No WebSocket constructor: pass one as `WebSocket`, or use a runtime that has it.');
+      const socket = new Ctor(request.url, request.protocols);
+      socket.binaryType = 'arraybuffer';
+      return attach(socket, handlers);
+    },
+  };
+}
+
+function attach(socket: WebSocketLike, handlers: TransportHandlers) {
+  let opened = false;
+  let finished = false;
+  const finish = (raw: RawClose) => {
+    if (finished) return;
+    finished = true;
+    socket.removeEventListener('open', onOpen);
+    socket.removeEventListener('message', onMessage);
+    socket.removeEventListener('error', onError);
+    socket.removeEventListener('close', onClose);
+    handlers.onClose(raw);
+  };
+  const onOpen = () => {
+    opened = true;
+    handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions });
+  };
+  const onMessage = (event: { data: string | ArrayBuffer }) => handlers.onMessage(event.data);
+  const onError = (event: { error?: unknown; message?: unknown }) => {
+    const error = event.error ?? (typeof event.message === 'string' ? new Error(event.message) : undefined);
+    handlers.onError(error ?? event);
+    // Failed handshake: a browser follows with close 1006; Node 22's undici 6 never does.
+    if (!opened) finish({ code: 1006, reason: '', wasClean: false, ...(error === undefined ? {} : { error }) });
+  };
+  const onClose = (event: CloseEventLike) =>
+    finish({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+  socket.addEventListener('open', onOpen);
+  socket.addEventListener('message', onMessage as (event: never) => void);
+  socket.addEventListener('error', onError as (event: never) => void);
+  socket.addEventListener('close', onClose as (event: never) => void);
+  return {
+    send: (data: string | ArrayBuffer | ArrayBufferView) => socket.send(data),
+    close: (code?: number, reason?: string) => socket.close(code, reason),
+    get bufferedAmount() {
+      return socket.bufferedAmount;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { inProcessDriver } from './inProcessDriver';
+export { type Attempt, type Received, type Scenario, type ScenarioServer, startScenarioServer } from './scenarioServer';
+export { type ClientStep, type ContractDriver, defineTransportContract, type Observation } from './transportContract';

@@ -1,0 +1,231 @@
+import { EventEmitter, once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+
+/** What the server does with one connection attempt. */
+export type Scenario =
+  /** Accept and echo every message (the default). */
+  | { kind: 'echo'; protocol?: string }
+  /** Accept, then close with a close frame after `afterMs`; no `code` sends an empty frame (1005). */
+  | { kind: 'close'; code?: number; reason?: string; afterMs?: number }
+  /** Accept, then drop without a close frame (`ws.terminate()`). */
+  | { kind: 'terminate'; afterMs?: number }
+  /** Accept, then destroy the TCP socket. */
+  | { kind: 'destroy'; afterMs?: number }
+  /** Answer the upgrade with an HTTP status instead of 101. */
+  | { kind: 'reject'; status: number; headers?: Record<string, string> }
+  /** Never answer the upgrade. */
+  | { kind: 'hang' }
+  /** Accept, then stop reading: no pongs, no echoes, no close handshake. */
+  | { kind: 'silent' }
+  /** Accept, then push `count` messages `intervalMs` apart (then echo). */
+  | { kind: 'stream'; count: number; intervalMs?: number };
+
+export interface Attempt {
+  /** 1 for the first attempt the server saw. */
+  readonly n: number;
+  /** `performance.now()` when the upgrade request arrived. */
+  readonly at: number;
+  readonly path: string;
+  readonly protocols: string[];
+  readonly headers: IncomingMessage['headers'];
+  readonly scenario: Scenario;
+}
+
+export interface Received {
+  readonly attempt: number;
+  readonly data: string | Buffer;
+}
+
+export interface ScenarioServer {
+  readonly port: number;
+  /** `ws://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly attempts: readonly Attempt[];
+  readonly received: readonly Received[];
+  /** Close codes the server received from clients, in order. */
+  readonly clientCloses: ReadonlyArray<{ attempt: number; code: number; reason: string }>;
+  /** The scenarios for the next attempts, in order; then the default. */
+  plan(...scenarios: Scenario[]): void;
+  setDefault(scenario: Scenario): void;
+  /** Every open WebSocket, keyed by attempt number. */
+  readonly sockets: ReadonlyMap<number, WebSocket>;
+  waitForAttempts(count: number, timeoutMs?: number): Promise<readonly Attempt[]>;
+  waitForReceived(count: number, timeoutMs?: number): Promise<readonly Received[]>;
+  waitForClientClose(count: number, timeoutMs?: number): Promise<void>;
+  /** Stops listening and drops every connection (the clients see 1006). */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  restart(): Promise<void>;
+}
+
+/** A `ws` server on 127.0.0.1 that does, per connection attempt, what the test planned. */
+export async function startScenarioServer(
+  options: { port?: number; default?: Scenario } = {},
+): Promise<ScenarioServer> {
+  const events = new EventEmitter();
+  const attempts: Attempt[] = [];
+  const received: Received[] = [];
+  const clientCloses: Array<{ attempt: number; code: number; reason: string }> = [];
+  const queue: Scenario[] = [];
+  const sockets = new Map<number, WebSocket>();
+  const rawSockets = new Set<Socket>();
+  let fallback: Scenario = options.default ?? { kind: 'echo' };
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => {
+      const wanted = [...protocols];
+      return wanted[0] ?? false;
+    },
+  });
+
+  let http: Server = createServer((_req, res) => res.writeHead(426).end());
+  const wire = (server: Server) =>
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      rawSockets.add(socket);
+      socket.on('close', () => rawSockets.delete(socket));
+      const scenario = queue.shift() ?? fallback;
+      const protocolHeader = req.headers['sec-websocket-protocol'];
+      const attempt: Attempt = {
+        n: attempts.length + 1,
+        at: performance.now(),
+        path: req.url ?? '/',
+        protocols: protocolHeader ? protocolHeader.split(',').map((p) => p.trim()) : [],
+        headers: req.headers,
+        scenario,
+      };
+      attempts.push(attempt);
+      events.emit('attempt');
+      if (scenario.kind === 'hang') return;
+      if (scenario.kind === 'reject') {
+        const extra = Object.entries(scenario.headers ?? {})
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        socket.end(
+          `HTTP/1.1 ${scenario.status} ${STATUS_CODES[scenario.status] ?? 'Status'}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, attempt.n, scenario));
+    });
+  wire(http);
+
+  function accept(ws: WebSocket, socket: Socket, n: number, scenario: Scenario) {
+    sockets.set(n, ws);
+    ws.on('close', (code, reason) => {
+      sockets.delete(n);
+      clientCloses.push({ attempt: n, code, reason: reason.toString() });
+      events.emit('clientClose');
+    });
+    ws.on('error', () => undefined);
+    ws.on('message', (data, isBinary) => {
+      received.push({ attempt: n, data: isBinary ? (data as Buffer) : (data as Buffer).toString() });
+      events.emit('received');
+      if (ws.readyState === WebSocket.OPEN) ws.send(data, { binary: isBinary });
+    });
+    const later = (ms: number | undefined, work: () => void) => (ms ? setTimeout(work, ms) : work());
+    switch (scenario.kind) {
+      case 'close':
+        later(scenario.afterMs, () =>
+          scenario.code === undefined ? ws.close() : ws.close(scenario.code, scenario.reason),
+        );
+        break;
+      case 'terminate':
+        later(scenario.afterMs, () => ws.terminate());
+        break;
+      case 'destroy':
+        later(scenario.afterMs, () => socket.destroy());
+        break;
+      case 'silent':
+        socket.pause();
+        break;
+      case 'stream': {
+        let sent = 0;
+        const push = () => {
+          if (ws.readyState !== WebSocket.OPEN || sent >= scenario.count) return;
+          ws.send(`message ${++sent}`);
+          if (scenario.intervalMs) setTimeout(push, scenario.intervalMs);
+          else push();
+        };
+        push();
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  const waitFor = async (event: string, done: () => boolean, timeoutMs: number, what: () => string) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    while (!done()) {
+      try {
+        await once(events, event, { signal: deadline });
+      } catch {
+        throw new Error(`scenario server: timed out after ${timeoutMs} ms waiting for ${what()}`);
+      }
+    }
+  };
+
+  const listen = async (port: number) => {
+    http.listen(port, '127.0.0.1');
+    await once(http, 'listening');
+    return (http.address() as AddressInfo).port;
+  };
+  const port = await listen(options.port ?? 0);
+
+  const server: ScenarioServer = {
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    attempts,
+    received,
+    clientCloses,
+    sockets,
+    plan: (...scenarios) => void queue.push(...scenarios),
+    setDefault: (scenario) => {
+      fallback = scenario;
+    },
+    async waitForAttempts(count, timeoutMs = 5000) {
+      await waitFor(
+        'attempt',
+        () => attempts.length >= count,
+        timeoutMs,
+        () => `${count} attempts (saw ${attempts.length})`,
+      );
+      return attempts;
+    },
+    async waitForReceived(count, timeoutMs = 5000) {
+      await waitFor(
+        'received',
+        () => received.length >= count,
+        timeoutMs,
+        () => `${count} messages (saw ${received.length})`,
+      );
+      return received;
+    },
+    async waitForClientClose(count, timeoutMs = 5000) {
+      await waitFor(
+        'clientClose',
+        () => clientCloses.length >= count,
+        timeoutMs,
+        () => `${count} client closes (saw ${clientCloses.length})`,
+      );
+    },
+    async stop() {
+      for (const ws of sockets.values()) ws.terminate();
+      for (const socket of rawSockets) socket.destroy();
+      if (http.listening) {
+        const closed = once(http, 'close');
+        http.close();
+        http.closeAllConnections();
+        await closed;
+      }
+    },
+    async restart() {
+      http = createServer((_req, res) => res.writeHead(426).end());
+      wire(http);
+      await listen(port);
+    },
+  };
+  return server;
+}
