@@ -54,6 +54,14 @@ export interface ScenarioServer {
   waitForAttempts(count: number, timeoutMs?: number): Promise<readonly Attempt[]>;
   waitForReceived(count: number, timeoutMs?: number): Promise<readonly Received[]>;
   waitForClientClose(count: number, timeoutMs?: number): Promise<void>;
+  /** Closes every open connection with a close frame (no code: an empty frame). */
+  closeAll(code?: number, reason?: string): void;
+  /** Drops every open connection without a close frame. */
+  terminateAll(): void;
+  /** Destroys every connection's TCP socket. */
+  destroyAll(): void;
+  /** Sends a message on every open connection. */
+  broadcast(data: string): void;
   /** Stops listening and drops every connection (the clients see 1006). */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -70,6 +78,7 @@ export async function startScenarioServer(
   const clientCloses: Array<{ attempt: number; code: number; reason: string }> = [];
   const queue: Scenario[] = [];
   const sockets = new Map<number, WebSocket>();
+  const tcp = new Map<number, Socket>();
   const rawSockets = new Set<Socket>();
   let fallback: Scenario = options.default ?? { kind: 'echo' };
   const wss = new WebSocketServer({
@@ -113,8 +122,10 @@ export async function startScenarioServer(
 
   function accept(ws: WebSocket, socket: Socket, n: number, scenario: Scenario) {
     sockets.set(n, ws);
+    tcp.set(n, socket);
     ws.on('close', (code, reason) => {
       sockets.delete(n);
+      tcp.delete(n);
       clientCloses.push({ attempt: n, code, reason: reason.toString() });
       events.emit('clientClose');
     });
@@ -210,6 +221,18 @@ export async function startScenarioServer(
         timeoutMs,
         () => `${count} client closes (saw ${clientCloses.length})`,
       );
+    },
+    closeAll(code, reason) {
+      for (const ws of sockets.values()) code === undefined ? ws.close() : ws.close(code, reason);
+    },
+    terminateAll() {
+      for (const ws of sockets.values()) ws.terminate();
+    },
+    destroyAll() {
+      for (const socket of tcp.values()) socket.destroy();
+    },
+    broadcast(data) {
+      for (const ws of sockets.values()) if (ws.readyState === WebSocket.OPEN) ws.send(data);
     },
     async stop() {
       for (const ws of sockets.values()) ws.terminate();
