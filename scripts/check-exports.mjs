@@ -29,6 +29,7 @@ const promised = {
     'ClientClosedError',
   ],
   '@resock/core/testing': ['seededRandom', 'createFakeTransport', 'createVirtualClock'],
+  '@resock/node': ['createClient', 'ReconnectingWebSocket', 'nodeTransport', 'nativeTransport'],
 };
 
 const failures = [];

@@ -1,3 +1,3 @@
 import { defineRollupConfig } from '@resock/rollup-config';
 
-export default defineRollupConfig({ input: { index: 'src/index.ts' } });
+export default defineRollupConfig({ input: { index: 'src/index.ts' }, bin: { cli: 'src/cli/main.ts' } });

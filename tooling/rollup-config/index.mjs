@@ -9,11 +9,30 @@ import esbuild from 'rollup-plugin-esbuild';
 const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
 
 /**
- * @param {{ input: Record<string, string>, target?: string }} options
- *   input maps an output name (e.g. `index`, `testing`) to its source entry.
+ * @param {{ input: Record<string, string>, bin?: Record<string, string>, target?: string }} options
+ *   input maps an output name (e.g. `index`, `testing`) to its source entry; bin maps a command
+ *   to its entry, built as one executable ESM file with a shebang (no CJS, no declarations).
  */
-export function defineRollupConfig({ input, target = 'es2022' }) {
+export function defineRollupConfig({ input, bin = {}, target = 'es2022' }) {
+  const binaries = Object.keys(bin).length
+    ? [
+        {
+          input: bin,
+          external,
+          plugins: [esbuild({ target, sourceMap: true })],
+          output: {
+            dir: 'dist',
+            format: 'es',
+            entryFileNames: '[name].js',
+            chunkFileNames: '[name]-[hash].js',
+            banner: '#!/usr/bin/env node',
+            sourcemap: true,
+          },
+        },
+      ]
+    : [];
   return [
+    ...binaries,
     {
       input,
       external,

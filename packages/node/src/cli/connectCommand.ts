@@ -1,0 +1,125 @@
+import { createInterface } from 'node:readline';
+import { type Client, type CloseRecord, createClient, describeCloseCode } from '@resock/core';
+import { nodeTransport } from '../nodeTransport';
+import { loadPolicy, UsageError } from './policyCommands';
+
+export interface ConnectArgs {
+  url: string;
+  policy?: string;
+  headers: string[];
+  protocols: string[];
+  heartbeatMs?: number;
+  json: boolean;
+}
+
+/** Exit statuses of `resock connect`. */
+export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
+
+/**
+ * `resock connect <url>`: stdin lines go out as messages; messages come out on stdout, one per
+ * line; lifecycle lines go to stderr (or everything as JSON lines on stdout with --json).
+ * Exits 0 when stdin ends or on Ctrl-C (after a 1000 close), 3 when the policy gives up.
+ */
+export async function connect(args: ConnectArgs): Promise<number> {
+  const headers: Record<string, string> = {};
+  for (const header of args.headers) {
+    const at = header.indexOf(':');
+    if (at <= 0) throw new UsageError(`--header expects "name: value", got "${header}"`);
+    headers[header.slice(0, at).trim()] = header.slice(at + 1).trim();
+  }
+  const policy = args.policy ? await loadPolicy(args.policy) : undefined;
+  const client = createClient({
+    url: args.url,
+    protocols: args.protocols,
+    transport: nodeTransport({ headers }),
+    ...(policy ? { policy } : {}),
+    heartbeat:
+      args.heartbeatMs === 0
+        ? false
+        : { intervalMs: args.heartbeatMs ?? 30_000, timeoutMs: Math.min(args.heartbeatMs ?? 10_000, 10_000) },
+  });
+  const report = reporter(args.json);
+  const unwire = wire(client, report);
+  report('connecting', { url: client.url });
+
+  return new Promise<number>((resolve) => {
+    const input = createInterface({ input: process.stdin });
+    let finishing = false;
+    const finish = async (code: number) => {
+      // Closing readline below ends stdin, which would call this again with another status.
+      if (finishing) return;
+      finishing = true;
+      input.close();
+      process.stdin.destroy();
+      process.off('SIGINT', interrupt);
+      unwire(); // the CLI's own close at the end is not news
+      await client.close();
+      resolve(code);
+    };
+    const interrupt = () => void finish(exitCodes.closed);
+    process.on('SIGINT', interrupt);
+    input.on('line', (line) => {
+      const result = client.send(line);
+      if (result !== 'sent') report(result, { data: line });
+    });
+    input.on('close', () => void finish(exitCodes.closed));
+    client.on('failed', () => void finish(exitCodes.gaveUp));
+  });
+}
+
+type Report = (type: string, fields: Record<string, unknown>, text?: string) => void;
+
+function reporter(json: boolean): Report {
+  if (json)
+    return (type, fields) =>
+      process.stdout.write(`${JSON.stringify({ type, at: new Date().toISOString(), ...fields })}\n`);
+  return (type, fields, text) => {
+    if (type === 'message') {
+      process.stdout.write(`${String(fields.data)}\n`);
+      return;
+    }
+    const time = new Date().toISOString().slice(11, 23);
+    process.stderr.write(`[${time}] ${type.padEnd(12)} ${text ?? JSON.stringify(fields)}\n`);
+  };
+}
+
+function describe(record: CloseRecord): string {
+  const status = record.handshake?.status ? ` HTTP ${record.handshake.status}` : '';
+  return `${describeCloseCode(record.code)}${status} reason=${JSON.stringify(record.reason)} wasClean=${record.wasClean} phase=${record.phase} initiator=${record.initiator}`;
+}
+
+function wire(client: Client, report: Report): () => void {
+  const offs = [
+    client.on('open', ({ url, protocol, attempt }) =>
+      report('open', { url, protocol, attempt }, `${url} attempt ${attempt}${protocol ? ` protocol ${protocol}` : ''}`),
+    ),
+    client.on('message', (data) => {
+      const text = typeof data === 'string' ? data : `<binary ${(data as Uint8Array).byteLength} bytes>`;
+      report(
+        'message',
+        typeof data === 'string' ? { data } : { binary: Buffer.from(data as Uint8Array).toString('base64') },
+        text,
+      );
+    }),
+    client.on('close', (record) => report('close', { record }, describe(record))),
+    client.on('reconnecting', ({ attempt, delayMs, action, rule }) =>
+      report(
+        'reconnecting',
+        { attempt, delayMs, action, rule },
+        `${action} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt}, rule ${rule})`,
+      ),
+    ),
+    client.on('failed', ({ reason, decision }) =>
+      report(
+        'failed',
+        { reason, rule: decision.rule, explanation: decision.explanation },
+        `gave up (${reason}, rule ${decision.rule}): ${decision.explanation}`,
+      ),
+    ),
+    client.on('dropped', ({ reason }) => report('dropped', { reason }, `a message was dropped (${reason})`)),
+    client.on('error', (error) => report('error', { name: error.name, message: error.message }, error.message)),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}

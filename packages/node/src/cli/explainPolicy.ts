@@ -1,0 +1,88 @@
+import { type Backoff, describeCloseCode, matchRule, normalizeClose, type Policy, type PolicyRule } from '@resock/core';
+
+/** What `resock policy explain` asks about: a close code, or the HTTP status of a handshake. */
+export type Subject = { kind: 'code'; code: number } | { kind: 'status'; status: number };
+
+/**
+ * `"1012"` → close code; `"429"` → HTTP status (close codes under 1000 are invalid, statuses are
+ * 100–599); `"code:429"` / `"status:503"` say it explicitly. Undefined when it is neither.
+ */
+export function parseSubject(text: string): Subject | undefined {
+  const match = /^(?:(code|status):)?(\d{1,5})$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[2]);
+  const kind = match[1] ?? (value >= 100 && value <= 599 ? 'status' : 'code');
+  if (kind === 'status') return value >= 100 && value <= 599 ? { kind, status: value } : undefined;
+  return value <= 65535 ? { kind: 'code', code: value } : undefined;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function describeBackoff(backoff: Backoff): string {
+  switch (backoff.type) {
+    case 'constant':
+      return backoff.jitterMs
+        ? `constant ${s(backoff.delayMs)} + 0–${s(backoff.jitterMs)}`
+        : `constant ${s(backoff.delayMs)}`;
+    case 'linear':
+      return `linear ${s(backoff.initialDelayMs)} +${s(backoff.stepMs)} per attempt, cap ${s(backoff.maxDelayMs)}, jitter ${backoff.jitter}`;
+    case 'exponential': {
+      const jitter =
+        typeof backoff.jitter === 'number' ? `±${Math.round(backoff.jitter * 100)} %` : `${backoff.jitter} jitter`;
+      return `exponential ${s(backoff.initialDelayMs)} ×${backoff.factor}, cap ${s(backoff.maxDelayMs)}, ${jitter}`;
+    }
+  }
+}
+
+function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean): string[] {
+  const index = policy.rules.indexOf(rule);
+  const where = rule.source === 'user' ? `your rule ${rule.id}` : `preset row ${rule.id}`;
+  const lines = [`  rule     ${where}${index >= 0 ? ` (#${index + 1} of ${policy.rules.length})` : ''}`];
+  lines.push(`  action   ${rule.action}`);
+  if (rule.action === 'stop') {
+    lines.push('  then     no reconnect: the client fails with this close record');
+  } else {
+    const backoff = `${describeBackoff(rule.backoff ?? policy.backoff)}${rule.backoff ? '' : ' (the policy’s back-off)'}`;
+    if (rule.action === 'throttle' && withRetryAfter)
+      lines.push('  wait     the server’s Retry-After (clamped 1 s – 10 min) + 0–10 %');
+    else if (rule.firstDelayMs) {
+      const [min, max] = rule.firstDelayMs;
+      lines.push(`  first    ${min === max ? s(min) : `uniform ${s(min)}–${s(max)}`}`, `  then     ${backoff}`);
+    } else lines.push(`  wait     ${backoff}`);
+    if (rule.minDelayMs > 0) lines.push(`  floor    at least ${s(rule.minDelayMs)} (raised by a Retry-After)`);
+    if (rule.action === 'refresh')
+      lines.push('  refresh  the client calls its refresh hook first; without one it stops');
+    if (rule.maxConsecutive !== undefined) lines.push(`  limit    stop after ${rule.maxConsecutive} in a row`);
+    const cap = policy.maxAttempts === undefined ? 'unlimited' : String(policy.maxAttempts);
+    lines.push(`  counts   ${rule.counts ? `toward maxAttempts (${cap})` : 'not toward maxAttempts'}`);
+  }
+  if (rule.description) lines.push(`  why      ${rule.description}`);
+  return lines;
+}
+
+/** Says, line by line, what `policy` does after `subject` and why. */
+export function explainPolicy(policy: Policy, subject: Subject): string[] {
+  if (subject.kind === 'code') {
+    const record = normalizeClose({ code: subject.code, reason: '' }, { initiator: 'server' });
+    return [
+      `close code ${describeCloseCode(subject.code)} from the server:`,
+      ...describeRule(policy, matchRule(policy, record), false),
+    ];
+  }
+  const rejected = (retryAfter: boolean) =>
+    normalizeClose(
+      { code: 1006, reason: '' },
+      { handshake: { status: subject.status, ...(retryAfter ? { headers: { 'retry-after': '30' } } : {}) } },
+    );
+  const without = matchRule(policy, rejected(false));
+  const withHint = matchRule(policy, rejected(true));
+  if (without === withHint) {
+    return [`HTTP ${subject.status} answering the handshake:`, ...describeRule(policy, without, false)];
+  }
+  return [
+    `HTTP ${subject.status} answering the handshake, with Retry-After:`,
+    ...describeRule(policy, withHint, true),
+    `HTTP ${subject.status} answering the handshake, without Retry-After:`,
+    ...describeRule(policy, without, false),
+  ];
+}

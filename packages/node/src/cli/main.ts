@@ -1,0 +1,73 @@
+// The `resock` command: a wscat with a retry policy, and tools for policy files.
+import { parseArgs } from 'node:util';
+import { InvalidOptionsError, isInvalidPolicyError } from '@resock/core';
+import { connect, exitCodes } from './connectCommand';
+import { policyCheck, policyExplain, UsageError } from './policyCommands';
+
+const usage = `Usage:
+  resock connect <url> [--policy <file.json>] [--header "name: value"]... [--protocol <p>]...
+                       [--heartbeat <ms>] [--json]
+      Connects and stays connected by the policy. Each stdin line is sent; each message is
+      printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
+      Exit status: 0 closed (stdin ended, Ctrl-C), 2 bad usage, 3 the policy gave up.
+  resock policy check <file.json>
+      Validates a policy file and prints every problem with its path (exit 1 if any).
+  resock policy explain <file.json|preset> <code|status>
+      Says what the policy does after a close code (e.g. 1012) or handshake status (e.g. 429).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      policy: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      protocol: { type: 'string', multiple: true },
+      heartbeat: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  if (values.help || !command) {
+    say(usage);
+    return values.help ? 0 : exitCodes.usage;
+  }
+  if (command === 'connect') {
+    const [url] = rest;
+    if (!url) throw new UsageError('connect needs a URL');
+    const heartbeatMs = values.heartbeat === undefined ? undefined : Number(values.heartbeat);
+    if (heartbeatMs !== undefined && !(Number.isInteger(heartbeatMs) && heartbeatMs >= 0)) {
+      throw new UsageError('--heartbeat expects milliseconds (0 turns it off)');
+    }
+    return connect({
+      url,
+      ...(values.policy ? { policy: values.policy } : {}),
+      headers: values.header ?? [],
+      protocols: values.protocol ?? [],
+      ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+      json: values.json ?? false,
+    });
+  }
+  if (command === 'policy' && rest[0] === 'check' && rest[1]) return policyCheck(rest[1], say);
+  if (command === 'policy' && rest[0] === 'explain' && rest[1] && rest[2]) return policyExplain(rest[1], rest[2], say);
+  throw new UsageError(`unknown command: ${positionals.join(' ')}`);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (
+    error instanceof UsageError ||
+    isInvalidPolicyError(error) ||
+    error instanceof InvalidOptionsError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
+    process.stderr.write(`resock: ${(error as Error).message}\n\n${usage}\n`);
+    process.exitCode = exitCodes.usage;
+  } else {
+    process.stderr.write(`resock: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = exitCodes.error;
+  }
+}

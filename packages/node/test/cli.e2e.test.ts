@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+interface Session {
+  write(line: string): void;
+  /** Resolves once stdout contains `text`. */
+  stdoutHas(text: string): Promise<void>;
+}
+
+/**
+ * Runs `resock …` from source and resolves with its exit code and output once it exits.
+ * `script` talks to it; stdin then ends, unless `holdStdin` (the server is to end the session).
+ */
+async function resock(args: string[], script?: (session: Session) => Promise<void>, holdStdin = false) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@resock/source', cli, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    child.stdout.emit('text');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit') as Promise<[number]>;
+  await script?.({
+    write: (line) => child.stdin.write(`${line}\n`),
+    stdoutHas: async (text) => {
+      while (!stdout.includes(text)) await once(child.stdout, 'text');
+    },
+  });
+  if (!holdStdin) child.stdin.end();
+  const [code] = await exited;
+  child.stdin.destroy();
+  return { code, stdout, stderr };
+}
+
+const file = (name: string, json: unknown) => {
+  const path = join(tmpdir(), `resock-cli-${process.pid}-${name}.json`);
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+};
+
+let server: ScenarioServer;
+beforeAll(async () => {
+  server = await startScenarioServer();
+});
+afterAll(() => server.stop());
+
+describe('resock policy', () => {
+  it('check: says a valid file is valid (exit 0)', async () => {
+    const { code, stdout } = await resock([
+      'policy',
+      'check',
+      file('ok', { rules: [{ codes: [4000], action: 'stop' }] }),
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/valid — 1 rule of yours, then the default preset's 18 rows/);
+  });
+
+  it('check: lists every problem with its path (exit 1)', async () => {
+    const { code, stdout } = await resock([
+      'policy',
+      'check',
+      file('bad', { rules: [{ codes: [70000], action: 'nope' }], maxAttempt: 1 }),
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('rules[0].codes[0]: expected a close code 0–65535 or a range "a-b"');
+    expect(stdout).toContain('rules[0].action: expected one of "stop", "retry", "refresh", "throttle"');
+    expect(stdout).toContain('(root): unknown key "maxAttempt"');
+  });
+
+  it('explain: says what happens after a close code, and why', async () => {
+    const { code, stdout } = await resock(['policy', 'explain', 'default', '1012']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('close code 1012 Service Restart');
+    expect(stdout).toContain('default:service-restart');
+    expect(stdout).toMatch(/first\s+uniform 5\.0 s–30\.0 s/);
+  });
+
+  it('explain: an HTTP status, with and without Retry-After', async () => {
+    const { stdout } = await resock(['policy', 'explain', 'default', '429']);
+    expect(stdout).toContain('HTTP 429 answering the handshake, with Retry-After:');
+    expect(stdout).toContain('HTTP 429 answering the handshake, without Retry-After:');
+  });
+
+  it('explain: the user’s rule comes first', async () => {
+    const { stdout } = await resock([
+      'policy',
+      'explain',
+      file('kick', { rules: [{ codes: [4000], action: 'stop' }] }),
+      '4000',
+    ]);
+    expect(stdout).toMatch(/your rule rules\[0\][\s\S]*action\s+stop/);
+  });
+
+  it('rejects what is neither a code nor a status (exit 2)', async () => {
+    const { code, stderr } = await resock(['policy', 'explain', 'default', 'soon']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('neither a close code');
+  });
+});
+
+describe('resock connect', () => {
+  it('sends stdin lines, prints messages on stdout, and exits 0 when stdin ends', async () => {
+    const { code, stdout, stderr } = await resock(['connect', `${server.url}/cli?token=s3cret`], async (session) => {
+      session.write('hello from stdin');
+      await session.stdoutHas('hello from stdin');
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe('hello from stdin\n');
+    expect(stderr).toContain('open');
+    expect(stderr).toContain('token=***');
+    expect(stderr).not.toContain('s3cret');
+  });
+
+  it('exits 3 when the policy gives up, with JSON lines for machines', async () => {
+    server.plan({ kind: 'close', code: 1000, reason: 'done' });
+    const { code, stdout } = await resock(['connect', `${server.url}/cli?token=s3cret`, '--json'], undefined, true);
+    expect(code).toBe(3);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
+    expect(lines.map((l) => l.type)).toEqual(['connecting', 'open', 'close', 'failed']);
+    expect(lines[2]).toMatchObject({ record: { code: 1000, reason: 'done', initiator: 'server' } });
+    expect(stdout).not.toContain('s3cret');
+  });
+
+  it('passes headers and protocols, and follows a policy file', async () => {
+    server.plan({ kind: 'close', code: 4000, reason: 'kicked' });
+    const before = server.attempts.length;
+    const policy = file('stop4000', { rules: [{ codes: [4000], action: 'stop' }] });
+    const { code } = await resock(
+      ['connect', server.url, '--header', 'Authorization: Bearer abc', '--protocol', 'v2', '--policy', policy],
+      undefined,
+      true,
+    );
+    expect(code).toBe(3);
+    expect(server.attempts[before]?.headers.authorization).toBe('Bearer abc');
+    expect(server.attempts[before]?.protocols).toEqual(['v2']);
+  });
+
+  it('says how to use it when the URL is missing (exit 2)', async () => {
+    const { code, stderr } = await resock(['connect']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Usage:');
+  });
+});
