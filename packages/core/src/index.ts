@@ -20,7 +20,7 @@ export type { Client, ClientStats, SendResult } from './client/clientTypes';
 export type { OutboundMessage, QueueOverflow } from './client/queue';
 export { redactUrl } from './client/redactUrl';
 export type { ClientStatus } from './client/state';
-// Time
+// Time and the page
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export { assertCloseArguments, MAX_CLOSE_REASON_BYTES } from './close/closeArguments';
 // Close codes and the close record
@@ -50,6 +50,7 @@ export {
 export { type CloseContext, normalizeClose } from './close/normalizeClose';
 export { MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS, parseRetryAfter } from './close/retryAfter';
 export { utf8ByteLength } from './close/utf8';
+export type { ClientEnvironment, EnvironmentChange } from './environment';
 // Errors
 export {
   ClientClosedError,

@@ -2,6 +2,7 @@ import type { Random } from './backoff/jitter';
 import type { OutboundMessage, QueueLimits } from './client/queue';
 import type { Clock } from './clock';
 import type { CloseRecord } from './close/closeRecord';
+import type { ClientEnvironment } from './environment';
 import type { InboundMessage } from './events/clientEvents';
 import type { Policy } from './policy/definePolicy';
 import type { PolicyInput } from './policy/policyInput';
@@ -80,6 +81,14 @@ export interface ClientOptions<TMessage = InboundMessage> {
   redactUrls?: boolean;
   /** The code resock closes with when it drops a connection to reconnect. @default 4000 */
   reconnectCloseCode?: number;
+  /**
+   * The page around the client: attempts wait while offline, an open socket is probed when the
+   * device goes offline, the page's pagehide/pageshow suspend and resume it. `@resock/browser`
+   * passes the page's. @default none (always online and visible)
+   */
+  environment?: ClientEnvironment;
+  /** Hold retries while the page is hidden; a retry that fell due meanwhile runs when it is shown. @default false */
+  pauseWhenHidden?: boolean;
 }
 
 export interface ResolvedHeartbeat<TMessage> {
@@ -109,6 +118,8 @@ export interface ResolvedOptions<TMessage> {
   readonly random: Random;
   readonly redactUrls: boolean;
   readonly reconnectCloseCode: number;
+  readonly environment: ClientEnvironment | undefined;
+  readonly pauseWhenHidden: boolean;
 }
 
 export const clientDefaults = {

@@ -26,6 +26,8 @@ const knownKeys = new Set<string>([
   'random',
   'redactUrls',
   'reconnectCloseCode',
+  'environment',
+  'pauseWhenHidden',
 ]);
 
 /** The URL text of a `UrlInput`, or undefined when it is not one. */
@@ -156,7 +158,20 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
   ) {
     bad('signal', 'expected an AbortSignal');
   }
-  for (const key of ['lazy', 'redactUrls'] as const) {
+  const env = o.environment;
+  if (
+    env !== undefined &&
+    !(
+      typeof env === 'object' &&
+      env !== null &&
+      ['online', 'visible', 'subscribe'].every(
+        (k) => typeof (env as unknown as Record<string, unknown>)[k] === 'function',
+      )
+    )
+  ) {
+    bad('environment', 'expected { online(), visible(), subscribe(listener) }');
+  }
+  for (const key of ['lazy', 'redactUrls', 'pauseWhenHidden'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') bad(key, 'expected a boolean');
   }
   const clock = o.clock ?? systemClock;
@@ -192,6 +207,8 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     random: o.random ?? systemRandom,
     redactUrls: o.redactUrls ?? true,
     reconnectCloseCode,
+    environment: env,
+    pauseWhenHidden: o.pauseWhenHidden ?? false,
   });
 }
 

@@ -30,7 +30,7 @@ export abstract class ClientShell<TMessage> {
   protected readonly queue: OutboundQueue;
   protected readonly inbound: InboundPipeline<TMessage>;
   protected readonly timers: NamedTimers<TimerName>;
-  protected readonly staticEnv: Omit<Env, 'now'>;
+  protected readonly staticEnv: Omit<Env, 'now' | 'online' | 'visible'>;
   protected readonly mailbox: Input[] = [];
   protected running = false;
 
@@ -49,6 +49,7 @@ export abstract class ClientShell<TMessage> {
     reject: (error: ResockError) => void;
   }> = [];
   protected removeAbortListener: (() => void) | undefined;
+  protected removeEnvironmentListener: (() => void) | undefined;
   protected readonly counts = {
     attempts: 0,
     opens: 0,
@@ -85,6 +86,7 @@ export abstract class ClientShell<TMessage> {
       reconnectCloseCode: o.reconnectCloseCode,
       heartbeat: o.heartbeat !== undefined,
       redact: o.redactUrls ? redactUrlsIn : (text) => text,
+      pauseWhenHidden: o.pauseWhenHidden,
     };
     const { signal } = o;
     if (signal?.aborted) {
@@ -95,6 +97,12 @@ export abstract class ClientShell<TMessage> {
       const onAbort = () => void this.close();
       signal.addEventListener('abort', onAbort, { once: true });
       this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+    }
+    const { environment } = o;
+    if (environment) {
+      this.removeEnvironmentListener = environment.subscribe((change) =>
+        this.dispatch({ type: 'environment', change }),
+      );
     }
     if (!o.lazy) this.dispatch({ type: 'start' });
   }
@@ -111,9 +119,12 @@ export abstract class ClientShell<TMessage> {
     this.running = true;
     try {
       for (let next = this.mailbox.shift(); next; next = this.mailbox.shift()) {
+        const { environment } = this.options;
         const step = transition(this.machine, next, {
           ...this.staticEnv,
           now: this.options.clock.now(),
+          online: environment ? environment.online() : true,
+          visible: environment ? environment.visible() : true,
         });
         this.machine = step.machine;
         for (const effect of step.effects) this.run(effect);
@@ -134,8 +145,20 @@ export abstract class ClientShell<TMessage> {
       case 'dropSocket':
         this.drop(effect.id, effect.code, effect.reason);
         break;
-      case 'startTimer':
-        this.timers.start(effect.timer, effect.delayMs, () => this.dispatch(timerInput(effect.timer, effect.id)));
+      case 'startTimer': {
+        // A deadline that fires over a second late was throttled or frozen with its tab: events
+        // queued meanwhile (the open, the close) get one more second to be handled first.
+        const grace = effect.timer === 'connect' || effect.timer === 'close' ? LATE_GRACE_MS : undefined;
+        this.timers.start(
+          effect.timer,
+          effect.delayMs,
+          () => this.dispatch(timerInput(effect.timer, effect.id)),
+          grace,
+        );
+        break;
+      }
+      case 'probe':
+        if (this.heartbeat) sharedScheduler(this.options.clock).probe(this.heartbeat);
         break;
       case 'cancelTimer':
         this.timers.cancel(effect.timer);
@@ -409,6 +432,8 @@ export abstract class ClientShell<TMessage> {
     this.connectionId = 0;
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
+    this.removeEnvironmentListener?.();
+    this.removeEnvironmentListener = undefined;
     for (const data of this.queue.drain()) this.dropped(data, 'closed');
     const waiters = this.closeWaiters;
     this.closeWaiters = [];
@@ -461,6 +486,8 @@ export abstract class ClientShell<TMessage> {
     }
   }
 }
+
+const LATE_GRACE_MS = 1000;
 
 function timerInput(timer: TimerName, id: number): Input {
   switch (timer) {

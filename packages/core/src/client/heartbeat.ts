@@ -9,6 +9,9 @@ export interface ScheduledTask {
 /** Tasks due within this many ms of a firing run together, so N clients share wake-ups. */
 export const COALESCE_MS = 20;
 
+/** A check this much later than its deadline was throttled or frozen, not on time. */
+const LATE_MS = 1000;
+
 /**
  * One timer for every heartbeat on a clock, however many clients there are: 10 000 idle
  * clients cost one pending timer, not 10 000. Tasks only ever move their `dueAt` later
@@ -24,6 +27,12 @@ export class SharedScheduler {
 
   add(task: ScheduledTask): void {
     this.tasks.add(task);
+    if (task.dueAt < this.timerDueAt) this.arm(task.dueAt);
+  }
+
+  /** Runs `task`'s probe now (a heartbeat pings at once) and re-arms for its new due time. */
+  probe(task: ScheduledTask & { probe(now: number): void }): void {
+    task.probe(this.clock.now());
     if (task.dueAt < this.timerDueAt) this.arm(task.dueAt);
   }
 
@@ -103,14 +112,28 @@ export class ConnectionHeartbeat implements ScheduledTask {
     this.dueAt = now + this.settings.intervalMs;
   }
 
+  /** Ping now, whatever the schedule (the device went offline: do not trust the socket). */
+  probe(now: number): void {
+    if (this.awaitingSince !== undefined) return; // a ping is already out
+    this.dueAt = now;
+    this.run(now);
+  }
+
   run(now: number): void {
     if (this.awaitingSince !== undefined) {
-      if (now - this.awaitingSince >= this.settings.timeoutMs) {
+      const deadline = this.awaitingSince + this.settings.timeoutMs;
+      if (now - deadline > LATE_MS) {
+        // The check ran far too late: the tab was frozen or throttled and the pong may still be
+        // in the event queue. Ask again rather than declare the peer dead.
+        this.awaitingSince = undefined;
+        this.dueAt = now;
+      } else if (now >= deadline) {
         this.onDead();
         return;
+      } else {
+        this.dueAt = deadline;
+        return;
       }
-      this.dueAt = this.awaitingSince + this.settings.timeoutMs;
-      return;
     }
     if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
     this.awaitingSince = now;

@@ -1,5 +1,6 @@
 import type { Random } from '../backoff/jitter';
 import type { CloseRecord } from '../close/closeRecord';
+import type { EnvironmentChange } from '../environment';
 import type { Decision } from '../policy/decide';
 import type { Policy } from '../policy/definePolicy';
 import type { RawClose } from '../transport';
@@ -29,6 +30,8 @@ export type Input =
   | { readonly type: 'refreshed' }
   | { readonly type: 'refreshFailed'; readonly error: unknown }
   | { readonly type: 'close'; readonly code: number; readonly reason: string }
+  /** The page or device changed (see `ClientEnvironment`). */
+  | { readonly type: 'environment'; readonly change: EnvironmentChange }
   | { readonly type: 'reconnect' };
 
 export type TimerName = 'connect' | 'close' | 'retry' | 'stable';
@@ -58,6 +61,8 @@ export type Effect =
   | { readonly type: 'cancelTimer'; readonly timer: TimerName }
   | { readonly type: 'startHeartbeat'; readonly id: number }
   | { readonly type: 'stopHeartbeat' }
+  /** Check the open connection now (the device went offline; do not trust the socket). */
+  | { readonly type: 'probe' }
   | { readonly type: 'flushQueue' }
   | { readonly type: 'refresh'; readonly record: CloseRecord; readonly attempt: number }
   | { readonly type: 'abortRefresh' }
@@ -110,6 +115,11 @@ export interface Env {
   readonly stableAfterMs: number;
   readonly reconnectCloseCode: number;
   readonly heartbeat: boolean;
+  /** From the environment: attempts wait while offline. */
+  readonly online: boolean;
+  readonly visible: boolean;
+  /** Hold retries while the page is hidden. */
+  readonly pauseWhenHidden: boolean;
   /** Applied to error messages in records, which may quote a URL with its token. */
   readonly redact: (text: string) => string;
 }

@@ -6,13 +6,19 @@ export class NamedTimers<Name extends string> {
 
   constructor(private readonly clock: Clock) {}
 
-  start(name: Name, delayMs: number, callback: () => void): void {
+  /**
+   * With `graceMs`, a timer that fires more than `graceMs` late (a throttled or frozen tab) is
+   * re-armed once for `graceMs` instead of firing: whatever happened meanwhile is handled first.
+   */
+  start(name: Name, delayMs: number, callback: () => void, graceMs?: number): void {
     this.cancel(name);
+    const dueAt = this.clock.now() + delayMs;
     this.handles.set(
       name,
       this.clock.setTimeout(() => {
         this.handles.delete(name);
-        callback();
+        if (graceMs !== undefined && this.clock.now() - dueAt > graceMs) this.start(name, graceMs, callback);
+        else callback();
       }, delayMs),
     );
   }

@@ -20,9 +20,18 @@ export type Phase =
     }
   | {
       readonly status: 'waiting';
+      /** The next step is the refresh hook (the record says why). */
       readonly refresh: boolean;
-      readonly record: CloseRecord;
-      readonly decision: Decision;
+      /** The close being retried; none when the first attempt waits for the network. */
+      readonly record: CloseRecord | undefined;
+      readonly decision: Decision | undefined;
+      /** When the retry timer is due; undefined while held. */
+      readonly dueAt: number | undefined;
+      /**
+       * Why no timer runs: `parked` — offline, or hidden with `pauseWhenHidden`; `suspended` —
+       * the page was put away (pagehide) and waits for pageshow.
+       */
+      readonly hold: 'none' | 'parked' | 'suspended';
     }
   | { readonly status: 'closed'; readonly record: CloseRecord }
   | { readonly status: 'failed'; readonly record: CloseRecord; readonly decision: Decision };

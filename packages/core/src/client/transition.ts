@@ -1,5 +1,7 @@
 import type { CloseInitiator, ClosePhase, CloseRecord } from '../close/closeRecord';
 import { normalizeClose } from '../close/normalizeClose';
+import type { EnvironmentChange } from '../environment';
+import type { Decision } from '../policy/decide';
 import { decide } from '../policy/decide';
 import type { RawClose } from '../transport';
 import type { Effect, Emitted, Env, Input, Step } from './machineTypes';
@@ -40,7 +42,7 @@ class StepBuilder {
     const phase = this.phase;
     switch (input.type) {
       case 'start':
-        if (phase.status === 'idle') this.connect();
+        if (phase.status === 'idle') this.attempt(undefined, undefined);
         return;
       case 'reconnect':
         this.reconnect();
@@ -97,25 +99,22 @@ class StepBuilder {
         }
         return;
       case 'retryDue':
-        if (phase.status !== 'waiting') return;
-        if (phase.refresh)
-          this.push({
-            type: 'refresh',
-            record: phase.record,
-            attempt: this.machine.outage.failures,
-          });
-        else this.connect();
+        if (phase.status === 'waiting' && phase.hold === 'none')
+          this.attempt(phase.record, phase.decision, phase.refresh);
         return;
       case 'refreshed':
         if (phase.status === 'waiting' && phase.refresh) this.connect();
         return;
       case 'refreshFailed':
-        if (phase.status === 'waiting' && phase.refresh) {
+        if (phase.status === 'waiting' && phase.refresh && phase.record) {
           this.emit({ name: 'refreshError', error: input.error });
           // A failed refresh is another failure of the same kind: the refresh rule's
           // maxConsecutive bounds how often it is tried.
           this.decideAfter(phase.record);
         }
+        return;
+      case 'environment':
+        this.environment(input.change);
         return;
       case 'close':
         this.close(input.code, input.reason);
@@ -242,11 +241,90 @@ class StepBuilder {
       this.push({ type: 'rejectOpened', status: 'failed', record });
       return;
     }
-    this.enter({ status: 'waiting', refresh: decision.action === 'refresh', record, decision });
+    const refresh = decision.action === 'refresh';
+    this.enter({ status: 'waiting', refresh, record, decision, dueAt: env.now + decision.delayMs, hold: 'none' });
     this.emit({ name: 'reconnecting', attempt, record, decision });
     // No timer hop when the policy says "now": the next attempt starts in this same step.
-    if (decision.delayMs <= 0) this.apply({ type: 'retryDue' });
+    if (decision.delayMs <= 0) this.attempt(record, decision, refresh);
     else this.push({ type: 'startTimer', timer: 'retry', delayMs: decision.delayMs, id: 0 });
+  }
+
+  /**
+   * The retry is due: refresh first if the policy said so, then connect — unless the device is
+   * offline (or the page hidden with pauseWhenHidden): then hold until the environment changes.
+   */
+  private attempt(record: CloseRecord | undefined, decision: Decision | undefined, refresh = false): void {
+    const { env } = this;
+    if (!env.online || (env.pauseWhenHidden && !env.visible)) {
+      this.enter({ status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'parked' });
+      return;
+    }
+    if (refresh && record) {
+      // Waiting with no timer and no hold: the refresh hook is running.
+      this.enter({ status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'none' });
+      this.push({ type: 'refresh', record, attempt: this.machine.outage.failures });
+      return;
+    }
+    this.connect();
+  }
+
+  private environment(change: EnvironmentChange): void {
+    const phase = this.phase;
+    switch (change) {
+      case 'online':
+      case 'visible':
+        if (phase.status !== 'waiting' || phase.hold === 'suspended') return;
+        if (phase.hold === 'none' && phase.dueAt === undefined) return; // the refresh hook is running
+        // Back online: attempt at once. Visible again: an overdue retry (its timer slowed down
+        // in a background tab) happens now; one not yet due keeps its timer.
+        if (
+          phase.hold === 'parked' ||
+          change === 'online' ||
+          (phase.dueAt !== undefined && this.env.now >= phase.dueAt)
+        ) {
+          this.push({ type: 'cancelTimer', timer: 'retry' });
+          this.machine = { ...this.machine, phase: { ...phase, hold: 'none' } };
+          this.attempt(phase.record, phase.decision, phase.refresh);
+        }
+        return;
+      case 'offline':
+        // Offline emulation (and real captive networks) leave open sockets open: check it.
+        if (phase.status === 'open') this.push({ type: 'probe' });
+        return;
+      case 'pagehide':
+        this.suspend();
+        return;
+      case 'pageshow':
+        if (phase.status === 'waiting' && phase.hold === 'suspended') {
+          this.machine = { ...this.machine, phase: { ...phase, hold: 'none' } };
+          this.attempt(phase.record, phase.decision, false);
+        }
+        return;
+      case 'hidden':
+        return; // a due retry holds itself (attempt) when pauseWhenHidden is set
+    }
+  }
+
+  /** The page is put away: close with 1000 (a page may send nothing else) and wait for pageshow. */
+  private suspend(): void {
+    const phase = this.phase;
+    let record: CloseRecord | undefined;
+    let decision: Decision | undefined;
+    if (phase.status === 'connecting' || phase.status === 'open') {
+      if (phase.status === 'open') this.leaveOpen();
+      else this.push({ type: 'cancelTimer', timer: 'connect' });
+      this.push({ type: 'dropSocket', id: phase.id, code: 1000, reason: 'pagehide' });
+      record = this.record({ code: 1000, reason: 'pagehide', wasClean: false }, phase.status, 'client', true);
+      this.emit({ name: 'close', record });
+    } else if (phase.status === 'waiting') {
+      this.push({ type: 'cancelTimer', timer: 'retry' });
+      if (phase.refresh) this.push({ type: 'abortRefresh' });
+      record = phase.record;
+      decision = phase.decision;
+    } else {
+      return;
+    }
+    this.enter({ status: 'waiting', refresh: false, record, decision, dueAt: undefined, hold: 'suspended' });
   }
 
   private reconnect(): void {

@@ -1,4 +1,6 @@
 // @resock/core/testing — deterministic parts for tests of code built on resock.
+
+export { createFakeEnvironment, type FakeEnvironment } from './fakeEnvironment';
 export {
   createFakeTransport,
   type FakeConnection,

@@ -15,6 +15,11 @@ export interface VirtualClock extends Clock {
   advance(ms: number): void;
   /** Like `advance`, letting promise callbacks run between timers (for async hooks). */
   advanceAsync(ms: number): Promise<void>;
+  /**
+   * Moves time forward without firing anything, like a frozen or throttled tab; the overdue
+   * timers fire, late, at the next `advance`.
+   */
+  jump(ms: number): void;
   /** Fires the next timer, moving time to it; false when none is pending. */
   runNext(): boolean;
   /** How many timers are pending: after a client's `close()` this must be 0. */
@@ -79,6 +84,9 @@ export function createVirtualClock(startMs = 0): VirtualClock {
       }
       now = target;
       await flushPromises();
+    },
+    jump(ms) {
+      now += ms;
     },
     runNext() {
       const timer = take(Number.POSITIVE_INFINITY);

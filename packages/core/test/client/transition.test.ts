@@ -17,6 +17,9 @@ const env: Env = {
   reconnectCloseCode: 4000,
   heartbeat: true,
   redact: (text) => text,
+  online: true,
+  visible: true,
+  pauseWhenHidden: false,
 };
 const record = normalizeClose({ code: 1006 }, { now });
 const retryDecision = decide(env.policy, record, {
@@ -39,12 +42,23 @@ const phases: Record<string, Phase> = {
   connecting: { status: 'connecting', id: 7 },
   open: { status: 'open', id: 7 },
   closing: { status: 'closing', id: 7, code: 1000, reason: '' },
-  waiting: { status: 'waiting', refresh: false, record, decision: retryDecision },
+  waiting: { status: 'waiting', refresh: false, record, decision: retryDecision, dueAt: now + 500, hold: 'none' },
   refreshing: {
     status: 'waiting',
     refresh: true,
     record: refreshRecord,
     decision: refreshDecision,
+    dueAt: now,
+    hold: 'none',
+  },
+  parked: { status: 'waiting', refresh: false, record, decision: retryDecision, dueAt: undefined, hold: 'parked' },
+  suspended: {
+    status: 'waiting',
+    refresh: false,
+    record,
+    decision: retryDecision,
+    dueAt: undefined,
+    hold: 'suspended',
   },
   closed: { status: 'closed', record: stopRecord },
   failed: { status: 'failed', record: stopRecord, decision: stopDecision },
@@ -75,180 +89,55 @@ const inputs: Record<string, Input> = {
   reconnect: { type: 'reconnect' },
   staleClose: { type: 'transportClosed', id: 3, raw: { code: 1006, reason: '', wasClean: false } },
   staleOpened: { type: 'opened', id: 3, url: 'wss://x.test/', protocol: '', extensions: '' },
+  online: { type: 'environment', change: 'online' },
+  offline: { type: 'environment', change: 'offline' },
+  visible: { type: 'environment', change: 'visible' },
+  hidden: { type: 'environment', change: 'hidden' },
+  pagehide: { type: 'environment', change: 'pagehide' },
+  pageshow: { type: 'environment', change: 'pageshow' },
 };
 
-// The status after each input, per phase; '=' means the input does not apply (nothing changes).
-const table: Record<string, Record<string, string>> = {
-  //            idle          connecting   open         closing     waiting      refreshing   closed  failed
-  start: {
-    idle: 'connecting',
-    connecting: '=',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  opened: {
-    idle: '=',
-    connecting: 'open',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  serverClose1006: {
-    idle: '=',
-    connecting: 'waiting',
-    open: 'waiting',
-    closing: 'closed',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  serverClose1000: {
-    idle: '=',
-    connecting: 'failed',
-    open: 'failed',
-    closing: 'closed',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  connectFailed: {
-    idle: '=',
-    connecting: 'waiting',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  connectTimeout: {
-    idle: '=',
-    connecting: 'waiting',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  closeTimeout: {
-    idle: '=',
-    connecting: '=',
-    open: '=',
-    closing: 'closed',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  heartbeatTimeout: {
-    idle: '=',
-    connecting: '=',
-    open: 'connecting',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  stable: {
-    idle: '=',
-    connecting: '=',
-    open: 'open*',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  retryDue: {
-    idle: '=',
-    connecting: '=',
-    open: '=',
-    closing: '=',
-    waiting: 'connecting',
-    refreshing: 'waiting*',
-    closed: '=',
-    failed: '=',
-  },
-  refreshed: {
-    idle: '=',
-    connecting: '=',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: 'connecting',
-    closed: '=',
-    failed: '=',
-  },
-  refreshFailed: {
-    idle: '=',
-    connecting: '=',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: 'waiting',
-    closed: '=',
-    failed: '=',
-  },
-  close: {
-    idle: 'closed',
-    connecting: 'closed',
-    open: 'closing',
-    closing: '=',
-    waiting: 'closed',
-    refreshing: 'closed',
-    closed: '=',
-    failed: 'closed',
-  },
-  reconnect: {
-    idle: 'connecting',
-    connecting: 'connecting',
-    open: 'connecting',
-    closing: '=',
-    waiting: 'connecting',
-    refreshing: 'connecting',
-    closed: '=',
-    failed: 'connecting',
-  },
-  staleClose: {
-    idle: '=',
-    connecting: '=',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-  staleOpened: {
-    idle: '=',
-    connecting: '=',
-    open: '=',
-    closing: '=',
-    waiting: '=',
-    refreshing: '=',
-    closed: '=',
-    failed: '=',
-  },
-};
+// The status after each input, per phase. '=' means the input does not apply (nothing changes);
+// a trailing '*' means the status stays but something happens (the outage resets, a probe, …).
+const matrix = `
+input             idle        connecting  open        closing  waiting     refreshing  parked      suspended   closed  failed
+start             connecting  =           =           =        =           =           =           =           =       =
+opened            =           open        =           =        =           =           =           =           =       =
+serverClose1006   =           waiting     waiting     closed   =           =           =           =           =       =
+serverClose1000   =           failed      failed      closed   =           =           =           =           =       =
+connectFailed     =           waiting     =           =        =           =           =           =           =       =
+connectTimeout    =           waiting     =           =        =           =           =           =           =       =
+closeTimeout      =           =           =           closed   =           =           =           =           =       =
+heartbeatTimeout  =           =           connecting  =        =           =           =           =           =       =
+stable            =           =           open*       =        =           =           =           =           =       =
+retryDue          =           =           =           =        connecting  waiting*    =           =           =       =
+refreshed         =           =           =           =        =           connecting  =           =           =       =
+refreshFailed     =           =           =           =        =           waiting     =           =           =       =
+close             closed      closed      closing     =        closed      closed      closed      closed      =       closed
+reconnect         connecting  connecting  connecting  =        connecting  connecting  connecting  connecting  =       connecting
+staleClose        =           =           =           =        =           =           =           =           =       =
+staleOpened       =           =           =           =        =           =           =           =           =       =
+online            =           =           =           =        connecting  waiting*    connecting  =           =       =
+offline           =           =           open*       =        =           =           =           =           =       =
+visible           =           =           =           =        =           waiting*    connecting  =           =       =
+hidden            =           =           =           =        =           =           =           =           =       =
+pagehide          =           waiting     waiting     =        waiting*    waiting*    waiting*    waiting*    =       =
+pageshow          =           =           =           =        =           =           =           connecting  =       =
+`;
 
-const cases = Object.entries(table).flatMap(([input, row]) =>
-  Object.entries(row).map(([phase, expected]) => ({ input, phase, expected })),
+const [header = [], ...rows] = matrix
+  .trim()
+  .split('\n')
+  .map((line) => line.trim().split(/\s+/));
+const cases = rows.flatMap(([input = '', ...expected]) =>
+  header.slice(1).map((phase, i) => ({ input, phase, expected: expected[i] ?? '?' })),
 );
 
 describe('transition: every phase × every input', () => {
   it('covers every phase and input', () => {
-    expect(cases).toHaveLength(Object.keys(inputs).length * Object.keys(phases).length);
+    expect(rows.map((row) => row[0]).sort()).toEqual(Object.keys(inputs).sort());
+    expect(header.slice(1).sort()).toEqual(Object.keys(phases).sort());
+    expect(rows.every((row) => row.length === header.length)).toBe(true);
   });
 
   it.each(cases)('$phase + $input → $expected', ({ input, phase, expected }) => {

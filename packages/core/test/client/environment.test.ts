@@ -1,0 +1,134 @@
+import type { CloseRecord } from '@resock/core';
+import { createFakeEnvironment } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+describe('page awareness (environment)', () => {
+  it('makes no attempt while offline, and one at once when back online', () => {
+    const environment = createFakeEnvironment({ online: false });
+    const h = harness({ environment });
+    expect(h.client.state).toBe('waiting');
+    expect(h.transport.connections).toHaveLength(0);
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(0);
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(1);
+  });
+
+  it('holds a retry that falls due while offline, then attempts right after online', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment });
+    h.transport.last().fail();
+    environment.emit('offline');
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(1);
+    expect(h.clock.pending()).toBe(0);
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('on online, attempts at once instead of finishing the back-off', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, random: () => 0.999 });
+    for (let i = 0; i < 4; i++) {
+      h.transport.last().fail();
+      h.clock.runNext();
+    }
+    h.transport.last().fail(); // the next wait is ~16 s
+    environment.emit('offline');
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(6);
+  });
+
+  it('probes an open socket when the device goes offline instead of trusting it', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.goSilent();
+    environment.emit('offline');
+    expect(socket.pings).toBe(1);
+    h.clock.advance(2000);
+    expect(h.of<CloseRecord>('close')[0]).toMatchObject({ initiator: 'heartbeat' });
+    expect(h.client.state).toBe('waiting'); // and it will not retry until online
+    expect(h.transport.connections).toHaveLength(1);
+  });
+
+  it('keeps a socket that answers the probe', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    environment.emit('offline');
+    h.clock.advance(2000);
+    expect(h.client.state).toBe('open');
+  });
+
+  it('with pauseWhenHidden, holds retries while hidden and runs the due one when shown', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, pauseWhenHidden: true });
+    h.transport.last().fail();
+    environment.emit('hidden');
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(1);
+    environment.emit('visible');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('without pauseWhenHidden, an overdue retry (its timer throttled in the background) runs when shown', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment });
+    h.transport.last().fail();
+    environment.emit('hidden');
+    h.clock.jump(10_000); // the tab slept: the 1 s timer has not fired
+    expect(h.transport.connections).toHaveLength(1);
+    environment.emit('visible');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('closes with 1000 on pagehide, holds, and reconnects on pageshow', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment }, { terminate: false });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    environment.emit('pagehide');
+    expect(socket.closeCall).toEqual({ code: 1000, reason: 'pagehide' });
+    expect(h.of<CloseRecord>('close')[0]).toMatchObject({ code: 1000, reason: 'pagehide', initiator: 'client' });
+    expect(h.client.state).toBe('waiting');
+    expect(h.clock.pending()).toBe(0);
+    environment.emit('pageshow');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('lets go of the environment when closed', async () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment });
+    expect(environment.listeners).toBe(1);
+    await h.client.close();
+    expect(environment.listeners).toBe(0);
+  });
+});
+
+describe('timers that fire late (a throttled or frozen tab)', () => {
+  it('does not declare a peer dead because the heartbeat check itself ran late', () => {
+    const h = harness({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+    h.transport.last().accept();
+    h.clock.advance(1000); // ping sent; the pong is answered
+    h.transport.last().goSilent();
+    h.clock.advance(1000); // second ping, unanswered so far
+    h.clock.jump(30_000); // the tab froze before the check
+    h.clock.advance(0);
+    expect(h.client.state).toBe('open'); // asked again instead
+    expect(h.transport.last().pings).toBe(3);
+    h.clock.advance(500);
+    expect(h.client.state).toBe('connecting'); // and now it really is dead
+  });
+
+  it('gives a connect deadline that fired late one more second for the queued open', () => {
+    const h = harness({ connectTimeoutMs: 2000 });
+    h.clock.jump(20_000);
+    h.clock.advance(0);
+    expect(h.client.state).toBe('connecting');
+    h.transport.last().accept();
+    expect(h.client.state).toBe('open');
+  });
+});
