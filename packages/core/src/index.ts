@@ -117,6 +117,7 @@ export {
   type RuleAction,
   type RuleInput,
 } from './policy/policyInput';
+export { presetNotes, ruleNote } from './policy/presetNotes';
 export { presets } from './policy/presets';
 export type { StandardIssue, StandardResult, StandardSchemaV1 } from './standardSchema';
 export type {

@@ -1,5 +1,5 @@
 import type { CloseRecord, Decision, StopReason } from '@resock/node';
-import { describeCloseCode } from '@resock/node';
+import { describeCloseCode, ruleNote } from '@resock/node';
 
 export interface TimelineOptions {
   /** Live countdown and colours (a terminal); otherwise plain lines only. */
@@ -45,7 +45,7 @@ export class Timeline {
         ? this.c(31, `stop (${stopReason ?? decision.stopReason})`)
         : this.c(36, `${decision.action} in ${seconds(decision.delayMs)}`);
     this.row('decide', `${what}  rule ${this.c(1, decision.rule)}`);
-    this.row('', this.c(2, `↳ ${decision.explanation}`));
+    this.row('', this.c(2, `↳ ${ruleNote(decision.rule) ?? decision.explanation}`));
     if (decision.action !== 'stop' && decision.delayMs >= 300) this.startCountdown(decision.delayMs);
   }
 

@@ -1,7 +1,6 @@
-import * as z from 'zod/mini';
 import { MAX_TIMER_DELAY_MS } from '../clock';
 import type { Problem } from '../errors';
-import { toProblems } from '../schemaProblems';
+import { at, type Check, either, isRecord, number, oneOf, shape } from '../inputChecks';
 import type { Jitter } from './jitter';
 
 /**
@@ -71,43 +70,42 @@ export const linearDefaults = {
   jitter: 'none',
 } as const;
 
-export const durationMs = z.number().check(
-  z.gte(0, { error: 'expected a duration in ms ≥ 0' }),
-  z.lte(MAX_TIMER_DELAY_MS, {
-    error: `expected a duration in ms ≤ ${MAX_TIMER_DELAY_MS} (timers overflow beyond)`,
-  }),
-);
-const jitterSchema = z.union(
-  [z.enum(['none', 'full', 'equal', 'decorrelated']), z.number().check(z.gte(0), z.lte(1))],
-  { error: 'expected "none", "full", "equal", "decorrelated" or a ratio 0–1' },
+export const durationMs: Check = number(0, MAX_TIMER_DELAY_MS, {
+  message: 'expected a duration in ms ≥ 0',
+  tooBig: `expected a duration in ms ≤ ${MAX_TIMER_DELAY_MS} (timers overflow beyond)`,
+});
+const jitter = either(
+  'expected "none", "full", "equal", "decorrelated" or a ratio 0–1',
+  oneOf(['none', 'full', 'equal', 'decorrelated']),
+  number(0, 1),
 );
 const growth = {
-  initialDelayMs: z.optional(durationMs),
-  maxDelayMs: z.optional(durationMs),
-  factor: z.optional(z.number().check(z.gte(1, { error: 'expected a factor ≥ 1' }), z.lte(1000))),
-  jitter: z.optional(jitterSchema),
+  initialDelayMs: durationMs,
+  maxDelayMs: durationMs,
+  factor: number(1, 1000, { message: 'expected a factor ≥ 1' }),
+  jitter,
 };
+const shapes: Record<string, Check> = {
+  exponential: shape({ type: oneOf(['exponential']), ...growth }),
+  grpc: shape({ type: oneOf(['grpc']), ...growth }),
+  constant: shape({ type: oneOf(['constant']), delayMs: durationMs, jitterMs: durationMs }),
+  linear: shape({
+    type: oneOf(['linear']),
+    initialDelayMs: durationMs,
+    stepMs: durationMs,
+    maxDelayMs: durationMs,
+    jitter,
+  }),
+};
+const backoffMessage = 'expected a backoff { "type": "exponential" | "grpc" | "constant" | "linear", … }';
 
-export const backoffInputSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ type: z.literal('exponential'), ...growth }),
-    z.strictObject({ type: z.literal('grpc'), ...growth }),
-    z.strictObject({
-      type: z.literal('constant'),
-      delayMs: z.optional(durationMs),
-      jitterMs: z.optional(durationMs),
-    }),
-    z.strictObject({
-      type: z.literal('linear'),
-      initialDelayMs: z.optional(durationMs),
-      stepMs: z.optional(durationMs),
-      maxDelayMs: z.optional(durationMs),
-      jitter: z.optional(jitterSchema),
-    }),
-  ],
-  { error: 'expected a backoff { "type": "exponential" | "grpc" | "constant" | "linear", … }' },
-);
+/** A back-off written as data: `{ "type": …, …the type's fields }`. */
+export const backoffInput: Check = (value, path, problems) => {
+  const check = isRecord(value) && typeof value.type === 'string' ? shapes[value.type] : undefined;
+  if (check) return check(value, path, problems);
+  problems.push({ path: isRecord(value) ? at(path, 'type') : path || '(root)', message: backoffMessage });
+  return false;
+};
 
 export type BackoffResult =
   | { readonly ok: true; readonly backoff: Backoff }
@@ -115,9 +113,9 @@ export type BackoffResult =
 
 /** Validates a back-off written as data and fills its defaults. `base` prefixes problem paths. */
 export function resolveBackoff(input: unknown, base = ''): BackoffResult {
-  const parsed = backoffInputSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: toProblems(parsed.error.issues, base) };
-  const given = parsed.data;
+  const shapeProblems: Problem[] = [];
+  if (!backoffInput(input, base, shapeProblems)) return { ok: false, problems: shapeProblems };
+  const given = input as BackoffInput;
   const at = (field: string) => (base ? `${base}.${field}` : field);
   let backoff: Backoff;
   switch (given.type) {

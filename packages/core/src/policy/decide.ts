@@ -96,6 +96,7 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   const rule = matchRule(defined, record);
   const previous = context.consecutive;
   const consecutive = (previous?.rule === rule.id ? previous.count : 0) + 1;
+  // Preset rows carry no prose at run time (see presetNotes); user rules may.
   const because = rule.description ?? `${what} matched ${rule.id}: ${rule.action}`;
 
   if (rule.action === 'stop') return stop(rule.id, consecutive, rule.counts, 'rule', because);

@@ -1,13 +1,12 @@
 import { type Backoff, exponentialDefaults, resolveBackoff } from '../backoff/backoffSpec';
 import type { CloseInitiator } from '../close/closeRecord';
 import { InvalidPolicyError, type Problem } from '../errors';
-import { toProblems } from '../schemaProblems';
 import { type CodeRange, toCodeRange } from './codeRanges';
 import {
   type CodeSpec,
   type PolicyInput,
   type PresetName,
-  policyInputSchema,
+  policyInput,
   type RuleAction,
   type RuleInput,
 } from './policyInput';
@@ -71,10 +70,9 @@ export function definePolicy(input: PolicyInput | Policy = {}): Policy {
 }
 
 function compile(input: unknown): Policy | Problem[] {
-  const parsed = policyInputSchema.safeParse(input);
-  if (!parsed.success) return toProblems(parsed.error.issues);
-  const given = parsed.data as PolicyInput;
   const problems: Problem[] = [];
+  if (!policyInput(input, '', problems)) return problems;
+  const given = input as PolicyInput;
 
   let backoff = defaultBackoff;
   if (given.backoff !== undefined) {

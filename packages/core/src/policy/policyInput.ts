@@ -1,7 +1,6 @@
-import * as z from 'zod/mini';
-import type { BackoffInput } from '../backoff/backoffSpec';
-import { backoffInputSchema, durationMs } from '../backoff/backoffSpec';
-import { type CloseInitiator, closeInitiators } from '../close/closeRecord';
+import { type BackoffInput, backoffInput, durationMs } from '../backoff/backoffSpec';
+import { type CloseInitiator, closeInitiators } from '../close/closeVocabulary';
+import { boolean, type Check, either, list, number, oneOf, shape, string } from '../inputChecks';
 
 /** What to do after a close. */
 export const ruleActions = ['stop', 'retry', 'refresh', 'throttle'] as const;
@@ -60,38 +59,37 @@ export interface PolicyInput {
   maxElapsedMs?: number;
 }
 
-const codeMessage = { error: 'expected a close code 0–65535 or a range "a-b"' };
-const statusMessage = { error: 'expected an HTTP status 100–599 or a range "a-b"' };
-const rangeText = (message: { error: string }) => z.string().check(z.regex(/^\d{1,5}-\d{1,5}$/, message));
-const within = (min: number, max: number, message: { error: string }) =>
-  z.int(message).check(z.gte(min, message), z.lte(max, message));
-const codeSpec = z.union([within(0, 65535, codeMessage), rangeText(codeMessage)], codeMessage);
-const statusSpec = z.union([within(100, 599, statusMessage), rangeText(statusMessage)], statusMessage);
-const nonEmpty = { error: 'expected at least one entry' };
+const codeMessage = 'expected a close code 0–65535 or a range "a-b"';
+const statusMessage = 'expected an HTTP status 100–599 or a range "a-b"';
+const rangeText: Check = (value) => typeof value === 'string' && /^\d{1,5}-\d{1,5}$/.test(value);
+const codeSpec = either(codeMessage, number(0, 65535, { integer: true }), rangeText);
+const statusSpec = either(statusMessage, number(100, 599, { integer: true }), rangeText);
+const atLeastOne = number(1, Number.MAX_SAFE_INTEGER, { integer: true, message: 'expected an integer ≥ 1' });
 
-export const ruleInputSchema = z.strictObject({
-  name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  description: z.optional(z.string().check(z.maxLength(1000))),
-  codes: z.optional(z.array(codeSpec).check(z.minLength(1, nonEmpty))),
-  status: z.optional(z.array(statusSpec).check(z.minLength(1, nonEmpty))),
-  initiator: z.optional(z.array(z.enum(closeInitiators)).check(z.minLength(1, nonEmpty))),
-  retryAfter: z.optional(z.boolean()),
-  action: z.enum(ruleActions),
-  backoff: z.optional(backoffInputSchema),
-  firstDelayMs: z.optional(
-    z.union([durationMs, z.tuple([durationMs, durationMs])], {
-      error: 'expected a delay in ms or [min, max]',
-    }),
-  ),
-  minDelayMs: z.optional(durationMs),
-  maxConsecutive: z.optional(z.int().check(z.gte(1, { error: 'expected an integer ≥ 1' }))),
-  counts: z.optional(z.boolean()),
-});
+/** The shape of one rule (checked before the rule's meaning is). */
+export const ruleInput: Check = shape(
+  {
+    name: string(100, 1),
+    description: string(1000),
+    codes: list(codeSpec, { nonEmpty: true }),
+    status: list(statusSpec, { nonEmpty: true }),
+    initiator: list(oneOf(closeInitiators), { nonEmpty: true }),
+    retryAfter: boolean,
+    action: oneOf(ruleActions),
+    backoff: backoffInput,
+    firstDelayMs: either('expected a delay in ms or [min, max]', durationMs, list(durationMs, { length: 2 })),
+    minDelayMs: durationMs,
+    maxConsecutive: atLeastOne,
+    counts: boolean,
+  },
+  ['action'],
+);
 
-export const policyInputSchema = z.strictObject({
-  preset: z.optional(z.enum(presetNames)),
-  rules: z.optional(z.array(ruleInputSchema)),
-  backoff: z.optional(backoffInputSchema),
-  maxAttempts: z.optional(z.int().check(z.gte(1, { error: 'expected an integer ≥ 1' }))),
-  maxElapsedMs: z.optional(durationMs),
+/** The shape of a policy as JSON. */
+export const policyInput: Check = shape({
+  preset: oneOf(presetNames),
+  rules: list(ruleInput),
+  backoff: backoffInput,
+  maxAttempts: atLeastOne,
+  maxElapsedMs: durationMs,
 });

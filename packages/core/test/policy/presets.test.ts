@@ -1,4 +1,4 @@
-import { definePolicy, presetNames, presets } from '@resock/core';
+import { definePolicy, presetNames, presetNotes, presets, ruleNote } from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { decideWith, delays, handshake, record } from './decideHelpers';
 
@@ -7,7 +7,8 @@ describe('presets', () => {
     expect(() => definePolicy({ preset })).not.toThrow();
     for (const row of presets[preset]) {
       expect(row.name).toMatch(/^[a-z0-9-]+$/);
-      expect(row.description).toBeTruthy();
+      expect(presetNotes[row.name ?? '']).toBeTruthy();
+      expect(ruleNote(`${preset}:${row.name}`)).toBe(presetNotes[row.name ?? '']);
     }
     expect(Object.isFrozen(presets[preset])).toBe(true);
   });

@@ -1,4 +1,12 @@
-import { type Backoff, describeCloseCode, matchRule, normalizeClose, type Policy, type PolicyRule } from '@resock/core';
+import {
+  type Backoff,
+  describeCloseCode,
+  matchRule,
+  normalizeClose,
+  type Policy,
+  type PolicyRule,
+  ruleNote,
+} from '@resock/core';
 
 /** What `resock policy explain` asks about: a close code, or the HTTP status of a handshake. */
 export type Subject = { kind: 'code'; code: number } | { kind: 'status'; status: number };
@@ -56,7 +64,8 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
     const cap = policy.maxAttempts === undefined ? 'unlimited' : String(policy.maxAttempts);
     lines.push(`  counts   ${rule.counts ? `toward maxAttempts (${cap})` : 'not toward maxAttempts'}`);
   }
-  if (rule.description) lines.push(`  why      ${rule.description}`);
+  const why = rule.description ?? ruleNote(rule.id);
+  if (why) lines.push(`  why      ${why}`);
   return lines;
 }
 

@@ -1,0 +1,100 @@
+import type { Problem } from './errors';
+
+/**
+ * Checks for JSON-shaped input (policies, back-offs) that report every problem with its path,
+ * like a schema library would. Hand-rolled because this code reaches browser bundles: zod's
+ * engine alone is ~5 KB gzipped, more than half of resock's 9 KB budget.
+ *
+ * A check returns true when the value passes, and pushes a problem for each thing wrong.
+ */
+export type Check = (value: unknown, path: string, problems: Problem[]) => boolean;
+
+/** `rules[1].codes` + `0` → `rules[1].codes[0]`; the root is `(root)`. */
+export function at(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path === '' ? key : `${path}.${key}`;
+}
+
+const fail = (problems: Problem[], path: string, message: string) => {
+  problems.push({ path: path === '' ? '(root)' : path, message });
+  return false;
+};
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A finite number in [min, max]; `integer` rejects fractions. `message` replaces the default. */
+export function number(
+  min: number,
+  max: number,
+  options: { integer?: boolean; message?: string; tooBig?: string } = {},
+): Check {
+  return (value, path, problems) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
+      return fail(problems, path, options.message ?? `expected ${options.integer ? 'an integer' : 'a number'}`);
+    }
+    if (value < min) return fail(problems, path, options.message ?? `expected a value ≥ ${min}`);
+    if (value > max) return fail(problems, path, options.tooBig ?? options.message ?? `expected a value ≤ ${max}`);
+    return true;
+  };
+}
+
+export function string(maxLength: number, minLength = 0): Check {
+  return (value, path, problems) =>
+    (typeof value === 'string' && value.length >= minLength && value.length <= maxLength) ||
+    fail(problems, path, `expected a string of ${minLength}–${maxLength} characters`);
+}
+
+export const boolean: Check = (value, path, problems) =>
+  typeof value === 'boolean' || fail(problems, path, 'expected boolean');
+
+export function oneOf(values: readonly unknown[], message?: string): Check {
+  return (value, path, problems) =>
+    values.includes(value) ||
+    fail(problems, path, message ?? `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+}
+
+/** Passes when any of `checks` passes; otherwise one problem, `message`. */
+export function either(message: string, ...checks: Check[]): Check {
+  return (value, path, problems) => checks.some((check) => check(value, path, [])) || fail(problems, path, message);
+}
+
+export function list(item: Check, options: { nonEmpty?: boolean; length?: number } = {}): Check {
+  return (value, path, problems) => {
+    if (!Array.isArray(value)) return fail(problems, path, 'expected array');
+    if (options.length !== undefined && value.length !== options.length)
+      return fail(problems, path, `expected ${options.length} entries`);
+    if (options.nonEmpty && value.length === 0) return fail(problems, path, 'expected at least one entry');
+    let ok = true;
+    value.forEach((entry, i) => {
+      if (!item(entry, at(path, i), problems)) ok = false;
+    });
+    return ok;
+  };
+}
+
+/**
+ * An object with these optional keys (and `required` ones); any other key is a problem, so a
+ * typo like `maxAttempt` is caught instead of ignored.
+ */
+export function shape(fields: Record<string, Check>, required: readonly string[] = []): Check {
+  return (value, path, problems) => {
+    if (!isRecord(value)) return fail(problems, path, 'expected object');
+    let ok = true;
+    for (const [key, check] of Object.entries(fields)) {
+      const field = value[key];
+      if (field === undefined) {
+        if (required.includes(key)) ok = fail(problems, at(path, key), 'required');
+      } else if (!check(field, at(path, key), problems)) ok = false;
+    }
+    const unknown = Object.keys(value).filter((key) => !(key in fields));
+    if (unknown.length > 0) {
+      ok = fail(
+        problems,
+        path,
+        `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`,
+      );
+    }
+    return ok;
+  };
+}
