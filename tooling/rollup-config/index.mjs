@@ -38,11 +38,14 @@ export function defineRollupConfig({ input, bin = {}, target = 'es2022' }) {
       external,
       plugins: [esbuild({ target, sourceMap: true })],
       output: [
+        // ESM keeps one file per source module: with `sideEffects: false`, an app's bundler
+        // then drops whole modules it does not use (zod's schema module, preset prose).
         {
           dir: 'dist',
           format: 'es',
+          preserveModules: true,
+          preserveModulesRoot: 'src',
           entryFileNames: '[name].js',
-          chunkFileNames: '[name]-[hash].js',
           sourcemap: true,
         },
         {

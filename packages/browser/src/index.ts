@@ -1,4 +1,7 @@
-// @resock/browser re-exports all of @resock/core, so users install one package. The browser
-// transport and a pre-bound createClient join it in their own issue.
-// `export *` (not a list) so the two surfaces cannot drift; a test checks they match.
+// @resock/browser: all of @resock/core (`export *`, so the surfaces cannot drift; a test checks
+// they match), with createClient and ReconnectingWebSocket pre-bound to the native WebSocket
+// and the page.
 export * from '@resock/core';
+export { type BrowserTransportOptions, browserTransport } from './browserTransport';
+export { type BrowserClientOptions, createClient, ReconnectingWebSocket } from './createClient';
+export { pageEnvironment } from './pageEnvironment';

@@ -1,14 +1,24 @@
-import * as adapter from '@resock/browser';
+import * as browser from '@resock/browser';
 import * as core from '@resock/core';
 import { describe, expect, it } from 'vitest';
 
 describe('@resock/browser', () => {
   it('re-exports every name of @resock/core, so users install one package', () => {
-    expect(Object.keys(adapter).sort()).toEqual(Object.keys(core).sort());
+    expect(Object.keys(core).filter((name) => !(name in browser))).toEqual([]);
   });
 
-  it('hands out the very same functions and classes, not copies', () => {
-    expect(adapter.definePolicy).toBe(core.definePolicy);
-    expect(adapter.ResockError).toBe(core.ResockError);
+  it('adds only the browser transport and the page environment', () => {
+    const added = Object.keys(browser).filter((name) => !(name in core));
+    expect(added.sort()).toEqual(['browserTransport', 'pageEnvironment']);
+  });
+
+  it('hands out core’s functions themselves, and pre-binds createClient and ReconnectingWebSocket', () => {
+    expect(browser.definePolicy).toBe(core.definePolicy);
+    expect(browser.createClient).not.toBe(core.createClient);
+    expect(browser.ReconnectingWebSocket.prototype).toBeInstanceOf(core.ReconnectingWebSocket);
+  });
+
+  it('has no page environment outside a page (Node, a Web Worker)', () => {
+    expect(browser.pageEnvironment()).toBeUndefined();
   });
 });

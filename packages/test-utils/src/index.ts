@@ -1,3 +1,11 @@
+export { runContractSteps } from './contractRunner';
 export { inProcessDriver } from './inProcessDriver';
-export { type Attempt, type Received, type Scenario, type ScenarioServer, startScenarioServer } from './scenarioServer';
+export {
+  type Attempt,
+  type Received,
+  type Scenario,
+  type ScenarioServer,
+  type ScenarioServerOptions,
+  startScenarioServer,
+} from './scenarioServer';
 export { type ClientStep, type ContractDriver, defineTransportContract, type Observation } from './transportContract';

@@ -1,5 +1,5 @@
 import { EventEmitter, once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -68,10 +68,15 @@ export interface ScenarioServer {
   restart(): Promise<void>;
 }
 
+export interface ScenarioServerOptions {
+  port?: number;
+  default?: Scenario;
+  /** Answers plain HTTP requests (a test page, a bundle); without it they get 426. */
+  http?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
 /** A `ws` server on 127.0.0.1 that does, per connection attempt, what the test planned. */
-export async function startScenarioServer(
-  options: { port?: number; default?: Scenario } = {},
-): Promise<ScenarioServer> {
+export async function startScenarioServer(options: ScenarioServerOptions = {}): Promise<ScenarioServer> {
   const events = new EventEmitter();
   const attempts: Attempt[] = [];
   const received: Received[] = [];
@@ -89,7 +94,9 @@ export async function startScenarioServer(
     },
   });
 
-  let http: Server = createServer((_req, res) => res.writeHead(426).end());
+  const answer = (req: IncomingMessage, res: ServerResponse) =>
+    options.http ? options.http(req, res) : res.writeHead(426).end();
+  let http: Server = createServer(answer);
   const wire = (server: Server) =>
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       rawSockets.add(socket);
@@ -245,7 +252,7 @@ export async function startScenarioServer(
       }
     },
     async restart() {
-      http = createServer((_req, res) => res.writeHead(426).end());
+      http = createServer(answer);
       wire(http);
       await listen(port);
     },

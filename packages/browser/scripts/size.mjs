@@ -1,0 +1,73 @@
+// `pnpm --filter @resock/browser size`: what an app pays for resock in a browser bundle.
+// Each entry is bundled from the built package (dist) the way an app's bundler would — esbuild,
+// ESM, browser platform, minified — then gzipped (level 9). Run after `pnpm build`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = join(here, '..');
+/** The budget for `createClient`, all-in (resock + zod/mini + eventemitter3). */
+const BUDGET = 9 * 1024;
+/** What CI enforces until the budget is met: the measured size, so it can only shrink. */
+const limit = Number(process.env.RESOCK_SIZE_LIMIT ?? BUDGET);
+
+const entries = {
+  'native WebSocket (baseline)': "globalThis.s = new WebSocket('wss://example.com/');",
+  "createClient from '@resock/browser'": "import { createClient } from '@resock/browser'; globalThis.x = createClient;",
+  "ReconnectingWebSocket from '@resock/browser'":
+    "import { ReconnectingWebSocket } from '@resock/browser'; globalThis.x = ReconnectingWebSocket;",
+  both: "import { createClient, ReconnectingWebSocket } from '@resock/browser'; globalThis.x = [createClient, ReconnectingWebSocket];",
+};
+
+async function measure(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: packageDir, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'error',
+  });
+  const code = result.outputFiles[0].text;
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  const of = (pattern) =>
+    Object.entries(inputs)
+      .filter(([file]) => pattern.test(file))
+      .reduce((sum, [, v]) => sum + v.bytesInOutput, 0);
+  return {
+    min: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    zodMin: of(/[\\/]zod[\\/]/),
+    eventemitter3Min: of(/eventemitter3/),
+  };
+}
+
+const results = {};
+for (const [name, contents] of Object.entries(entries)) results[name] = await measure(contents);
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
+const client = results["createClient from '@resock/browser'"];
+const both = results.both;
+
+console.log('bundle (esbuild, browser, minified; gzip -9)'.padEnd(48), 'min'.padStart(10), 'gzip'.padStart(10));
+for (const [name, r] of Object.entries(results))
+  console.log(name.padEnd(48), kb(r.min).padStart(10), kb(r.gzip).padStart(10));
+console.log(`of createClient: zod ${kb(client.zodMin)} min, eventemitter3 ${kb(client.eventemitter3Min)} min`);
+console.log(`the facade's own cost beside createClient: +${kb(both.gzip - client.gzip)} gzip`);
+console.log(
+  `budget ${kb(BUDGET)} gzip: ${client.gzip <= BUDGET ? 'met' : `NOT met (${kb(client.gzip - BUDGET)} over)`}`,
+);
+
+mkdirSync(join(packageDir, 'reports'), { recursive: true });
+writeFileSync(
+  join(packageDir, 'reports', 'size.json'),
+  `${JSON.stringify({ budget: BUDGET, limit, results }, null, 2)}\n`,
+);
+if (client.gzip > limit) {
+  console.error(`createClient is ${kb(client.gzip)} gzip, above the limit of ${kb(limit)}`);
+  process.exit(1);
+}

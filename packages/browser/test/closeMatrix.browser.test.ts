@@ -1,0 +1,93 @@
+import type { Scenario } from '@resock/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { chromiumMissing, skipReason } from './harness/chromium';
+
+describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
+  let harness: BrowserHarness;
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  }, 30_000);
+  afterAll(() => harness.close());
+
+  /** Connects a client in the page, and returns the first close record and what the policy decided. */
+  async function firstClose(scenario: Scenario) {
+    harness.server.plan(scenario);
+    return harness.page.evaluate(async (url) => {
+      const client = window.resock.createClient({ url, policy: {} });
+      const result = await new Promise<{ record: unknown; decision: unknown }>((resolve) => {
+        let record: unknown;
+        client.on('close', (r) => {
+          record ??= r;
+        });
+        client.on('reconnecting', ({ decision }) => resolve({ record, decision }));
+        client.on('failed', ({ decision }) => resolve({ record, decision }));
+      });
+      await client.close();
+      return result;
+    }, `${harness.server.url}/matrix`);
+  }
+
+  describe('what Chromium reports, and what the default policy decides', () => {
+    it('4001 with its reason, clean: retried with back-off', async () => {
+      const { record, decision } = await firstClose({ kind: 'close', code: 4001, reason: 'token expired: é' });
+      expect(record).toMatchObject({
+        code: 4001,
+        reason: 'token expired: é',
+        wasClean: true,
+        phase: 'open',
+        initiator: 'server',
+        synthetic: false,
+      });
+      expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
+    });
+
+    it('a terminated connection is 1006, not clean: retried', async () => {
+      const { record, decision } = await firstClose({ kind: 'terminate', afterMs: 20 });
+      expect(record).toMatchObject({ code: 1006, wasClean: false, phase: 'open', initiator: 'transport' });
+      expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
+    });
+
+    it('HTTP 401 is a 1006 in connecting, with no status (the browser hides it): retried', async () => {
+      const { record, decision } = await firstClose({ kind: 'reject', status: 401 });
+      expect(record).toMatchObject({ code: 1006, wasClean: false, phase: 'connecting', initiator: 'transport' });
+      expect(record).not.toHaveProperty('handshake');
+      expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
+    });
+
+    it('1000 from the server stops', async () => {
+      const { record, decision } = await firstClose({ kind: 'close', code: 1000, reason: 'bye' });
+      expect(record).toMatchObject({ code: 1000, reason: 'bye', wasClean: true });
+      expect(decision).toMatchObject({ action: 'stop', rule: 'default:normal-closure' });
+    });
+
+    it('1012 waits a random 5–30 s', async () => {
+      const { decision } = await firstClose({ kind: 'close', code: 1012 });
+      expect(decision).toMatchObject({ action: 'retry', rule: 'default:service-restart' });
+      const { delayMs } = decision as { delayMs: number };
+      expect(delayMs).toBeGreaterThanOrEqual(5000);
+      expect(delayMs).toBeLessThanOrEqual(30_000);
+    });
+
+    it('1008 needs a refresh hook, and without one stops', async () => {
+      const { decision } = await firstClose({ kind: 'close', code: 1008 });
+      expect(decision).toMatchObject({ action: 'stop', stopReason: 'refreshUnavailable' });
+    });
+
+    it('close(1001) is resock’s typed error at the call, not a DOMException', async () => {
+      const error = await harness.page.evaluate(() => {
+        const client = window.resock.createClient({ url: 'ws://127.0.0.1:9/', lazy: true });
+        try {
+          void client.close(1001);
+        } catch (e) {
+          return { name: (e as Error).name, message: (e as Error).message };
+        }
+        return null;
+      });
+      expect(error).toMatchObject({
+        name: 'InvalidCloseCodeError',
+        message: expect.stringMatching(/1000 or a code in 3000–4999/),
+      });
+    });
+  });
+});

@@ -1,0 +1,26 @@
+import { defineTransportContract } from '@resock/test-utils';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { chromiumMissing, skipReason } from './harness/chromium';
+
+describe.skipIf(chromiumMissing)(`Chromium${skipReason}`, () => {
+  let harness: BrowserHarness;
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  }, 30_000);
+  afterAll(() => harness.close());
+
+  // The same contract as the Node transports, run by the page's own WebSocket in Chromium.
+  defineTransportContract({
+    name: 'browserTransport (Chromium)',
+    seesHandshakeStatus: false,
+    canPing: false,
+    canTerminate: false,
+    run: (url, protocols, steps, waitMs) =>
+      harness.page.evaluate(
+        ({ url, protocols, steps, waitMs }) =>
+          window.resock.runContractSteps(window.resock.browserTransport(), url, protocols, steps, waitMs),
+        { url, protocols, steps, waitMs },
+      ),
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { chromiumMissing, skipReason } from './harness/chromium';
+
+describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`, () => {
+  let harness: BrowserHarness;
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  }, 30_000);
+  afterAll(() => harness.close());
+
+  it('works as the MDN close-event example uses a WebSocket: addEventListener and onclose', async () => {
+    harness.server.plan({ kind: 'close', code: 4001, reason: 'token expired' });
+    const seen = await harness.page.evaluate(async (url) => {
+      const { ReconnectingWebSocket } = window.resock;
+      const ws = new ReconnectingWebSocket(url);
+      const events: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        // As in MDN's "WebSocket: close event": addEventListener('close', …) and onclose = …
+        ws.addEventListener('close', (event) => {
+          const { code, reason, wasClean } = event as CloseEvent;
+          events.push(`listener ${code} ${reason} ${wasClean}`);
+        });
+        ws.onclose = (event) => {
+          events.push(`onclose ${event.code} ${event.reason} ${event.wasClean}`);
+          resolve();
+        };
+      });
+      ws.onopen = () => events.push(`open ${ws.readyState === ws.OPEN}`);
+      await done;
+      events.push(`readyState ${ws.readyState}`);
+      ws.close();
+      return events;
+    }, `${harness.server.url}/mdn`);
+    expect(seen).toEqual([
+      'open true',
+      'listener 4001 token expired true',
+      'onclose 4001 token expired true',
+      'readyState 0', // reconnecting: CONNECTING, as code waiting for OPEN expects
+      // close() while it waits to reconnect ends it for good, and says so like any close
+      'listener 1000  false',
+      'onclose 1000  false',
+    ]);
+  });
+
+  it('sends what was sent before open, in order, and receives text', async () => {
+    const seen = await harness.page.evaluate(async (url) => {
+      const ws = new window.resock.ReconnectingWebSocket(url);
+      ws.send('first');
+      ws.send('second');
+      const messages: unknown[] = [];
+      await new Promise<void>((resolve) => {
+        ws.onmessage = (event) => {
+          messages.push(event.data);
+          if (messages.length === 2) resolve();
+        };
+      });
+      ws.close();
+      return messages;
+    }, `${harness.server.url}/echo`);
+    expect(seen).toEqual(['first', 'second']);
+  });
+});

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { chromiumMissing, skipReason } from './harness/chromium';
+
+// A fresh browser per test: offline emulation and Chromium's connect throttling are per profile.
+describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => {
+  let harness: BrowserHarness;
+  beforeEach(async () => {
+    harness = await startBrowserHarness();
+  }, 30_000);
+  afterEach(() => harness.close());
+
+  const quick = { backoff: { type: 'constant', delayMs: 100 } } as const;
+
+  describe('the page around the client', () => {
+    it('offline: probes the open socket, makes no attempt until online, then one at once, and delivers queued messages in order', async () => {
+      const { page, context, server } = harness;
+      await page.evaluate(
+        ({ url, policy }) => {
+          const client = window.resock.createClient({
+            url,
+            policy,
+            heartbeat: { intervalMs: 60_000, timeoutMs: 500, message: 'ping', isPong: (d) => d === 'ping' },
+          });
+          window.state = { client, closes: [] as unknown[] };
+          client.on('close', (record) => (window.state.closes as unknown[]).push(record));
+          return client.opened();
+        },
+        { url: `${server.url}/lifecycle`, policy: quick },
+      );
+      expect(server.attempts).toHaveLength(1);
+      await context.setOffline(true);
+      // Offline emulation leaves the socket open but holds its frames: the probe goes unanswered.
+      await page.waitForFunction(() => (window.state.closes as unknown[]).length === 1);
+      const record = await page.evaluate(() => (window.state.closes as unknown[])[0]);
+      expect(record).toMatchObject({ initiator: 'heartbeat', code: 1006 });
+      await page.evaluate(() => {
+        const client = window.state.client as ReturnType<typeof window.resock.createClient>;
+        return ['a', 'b', 'c'].map((m) => client.send(m));
+      });
+      // A window several retry delays long in which nothing may happen.
+      await page.waitForTimeout(800);
+      expect(server.attempts).toHaveLength(1);
+      await context.setOffline(false);
+      await server.waitForAttempts(2);
+      const received = await server.waitForReceived(3);
+      expect(received.filter((r) => r.attempt === 2).map((r) => r.data)).toEqual(['a', 'b', 'c']);
+      expect(server.attempts).toHaveLength(2);
+    });
+
+    it('pauseWhenHidden: no retry while hidden; shown again, the due retry happens at once', async () => {
+      const { page, server } = harness;
+      await page.evaluate(
+        ({ url, policy }) => {
+          let visibility: DocumentVisibilityState = 'visible';
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+          window.state = {
+            setVisibility: (value: DocumentVisibilityState) => {
+              visibility = value;
+              document.dispatchEvent(new Event('visibilitychange'));
+            },
+          };
+          const client = window.resock.createClient({ url, policy, pauseWhenHidden: true });
+          window.state.client = client;
+          return client.opened();
+        },
+        { url: `${server.url}/hidden`, policy: quick },
+      );
+      await page.evaluate(() => (window.state.setVisibility as (v: string) => void)('hidden'));
+      server.terminateAll();
+      await page.waitForTimeout(800);
+      expect(server.attempts).toHaveLength(1);
+      await page.evaluate(() => (window.state.setVisibility as (v: string) => void)('visible'));
+      await server.waitForAttempts(2);
+    });
+
+    it('pagehide closes with 1000; a pageshow from the bfcache reconnects', async () => {
+      const { page, server } = harness;
+      await page.evaluate((url) => {
+        const client = window.resock.createClient({ url });
+        window.state = { client };
+        return client.opened();
+      }, `${server.url}/bfcache`);
+      await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
+      await server.waitForClientClose(1);
+      expect(server.clientCloses[0]).toMatchObject({ code: 1000, reason: 'pagehide' });
+      await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+      await server.waitForAttempts(2);
+      const state = await page.evaluate(async () => {
+        const client = window.state.client as ReturnType<typeof window.resock.createClient>;
+        await client.opened();
+        return client.state;
+      });
+      expect(state).toBe('open');
+    });
+
+    it('a page that is not restored from the bfcache (pageshow without persisted) does not reconnect', async () => {
+      const { page, server } = harness;
+      await page.evaluate((url) => {
+        const client = window.resock.createClient({ url });
+        window.state = { client };
+        return client.opened();
+      }, `${server.url}/no-bfcache`);
+      await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false })));
+      await server.waitForClientClose(1);
+      await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false })));
+      await page.waitForTimeout(300);
+      expect(server.attempts).toHaveLength(1);
+    });
+  });
+});
