@@ -30,6 +30,7 @@ const promised = {
   ],
   '@resock/core/testing': ['seededRandom', 'createFakeTransport', 'createVirtualClock'],
   '@resock/node': ['createClient', 'ReconnectingWebSocket', 'nodeTransport', 'nativeTransport'],
+  '@resock/browser': ['createClient', 'ReconnectingWebSocket', 'browserTransport', 'pageEnvironment'],
 };
 
 const failures = [];

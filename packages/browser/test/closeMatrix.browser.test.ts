@@ -1,7 +1,7 @@
 import type { Scenario } from '@resock/test-utils';
+import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
-import { chromiumMissing, skipReason } from './harness/chromium';
 
 describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
   let harness: BrowserHarness;

@@ -1,6 +1,6 @@
+import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
-import { chromiumMissing, skipReason } from './harness/chromium';
 
 describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`, () => {
   let harness: BrowserHarness;

@@ -1,6 +1,6 @@
+import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
-import { chromiumMissing, skipReason } from './harness/chromium';
 
 // A fresh browser per test: offline emulation and Chromium's connect throttling are per profile.
 describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => {

@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
+import { launchChromium } from '@resock/test-utils/chromium';
 import { build } from 'esbuild';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 const entry = fileURLToPath(new URL('../page/pageEntry.ts', import.meta.url));
 let bundle: Promise<string> | undefined;
@@ -35,11 +33,7 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-/**
- * Headless Debian Chromium, driven by playwright-core, with a fresh profile: Chromium slows a
- * page's connects down after ~10 quick failures and remembers it per profile, so each test
- * file starts clean.
- */
+/** A fresh headless Chromium (see launchChromium) on the test page. */
 export async function startBrowserHarness(): Promise<BrowserHarness> {
   const js = await pageBundle();
   const server = await startScenarioServer({
@@ -49,20 +43,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       else res.writeHead(404).end();
     },
   });
-  const profile = await mkdtemp(join(tmpdir(), 'resock-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const { context, close } = await launchChromium();
   const newPage = async () => {
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${server.port}/`);
@@ -78,9 +59,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     page,
     newPage,
     async close() {
-      await context.close();
+      await close();
       await server.stop();
-      await rm(profile, { recursive: true, force: true });
     },
   };
 }

@@ -1,60 +1,51 @@
 // `pnpm demo`: a real scenario server, a real client on ws, and a story of what servers and
 // networks do — each close, each decision and each wait drawn on a live timeline.
 import { parseArgs } from 'node:util';
-import { createClient, type PolicyInput } from '@resock/node';
+import { createClient } from '@resock/node';
 import { startScenarioServer } from '@resock/test-utils';
+import { demoPolicy } from '../demoPolicy';
+import { startDemoPage } from '../page/pageServer';
 import { playStory } from './story';
 import { type Row, summary } from './summary';
 import { Timeline } from './timeline';
 
-const usage = `Usage: pnpm demo [--plain] [--no-color]
+const usage = `Usage: pnpm demo [--serve] [--plain] [--no-color]
 
 Starts a WebSocket server on 127.0.0.1, connects a resock client, and plays a short story:
 normal traffic, a server restart (1012), a dropped network (1006), an expired token
 (3000 → refresh hook), an overloaded server (1013, then HTTP 429 + Retry-After) and a
 final 1000. Each state change, close record and policy decision is printed as it happens.
+It also serves a page (its URL is printed) where a @resock/browser client plays the same
+story, with buttons to make the server close with a code, drop the network or refuse the
+handshake.
 
+  --serve      keep serving the page after the terminal story, until Ctrl-C
   --plain      plain lines, no live countdown (the default when not on a terminal)
   --no-color   no colours
   --help       this text`;
 
 const { values } = parseArgs({
-  options: { plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, help: { type: 'boolean' } },
+  options: {
+    plain: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean' },
+    serve: { type: 'boolean' },
+  },
 });
 if (values.help) {
   console.log(usage);
   process.exit(0);
 }
 
-/** The demo's policy: the default preset, with waits shortened so the story takes seconds. */
-const demoPolicy: PolicyInput = {
-  rules: [
-    {
-      name: 'demo-restart',
-      codes: [1012],
-      action: 'retry',
-      firstDelayMs: [1000, 2500],
-      description: '1012 Service Restart: a random 1–2.5 s here (5–30 s by default), so a fleet spreads out.',
-    },
-    {
-      name: 'demo-overloaded',
-      codes: [1013],
-      action: 'throttle',
-      minDelayMs: 3000,
-      backoff: { type: 'constant', delayMs: 3000, jitterMs: 300 },
-      description: '1013 Try Again Later: at least 3 s here (30 s by default), never at once.',
-    },
-  ],
-  backoff: { type: 'exponential', initialDelayMs: 250, maxDelayMs: 2000, factor: 2, jitter: 'full' },
-};
-
 const tty = Boolean(process.stdout.isTTY) && !values.plain;
 const timeline = new Timeline({ tty, color: tty && !values['no-color'], write: (text) => process.stdout.write(text) });
 // A watchdog that cannot keep the process alive: the story must end well before it.
-setTimeout(() => {
-  console.error('demo: took longer than 90 s, giving up');
-  process.exit(1);
-}, 90_000).unref();
+if (!values.serve) {
+  setTimeout(() => {
+    console.error('demo: took longer than 90 s, giving up');
+    process.exit(1);
+  }, 90_000).unref();
+}
 
 const server = await startScenarioServer();
 let token = 1;
@@ -96,10 +87,21 @@ client.on('message', (data) => timeline.note('message', `← ${JSON.stringify(St
 client.on('dropped', ({ data }) => timeline.note('dropped', String(data)));
 client.on('error', (error) => timeline.note('error', error.message));
 
+const page = await startDemoPage();
 timeline.note('server', `listening on ${server.url}`);
+timeline.note(
+  'browser',
+  `the same story in a page: ${page.pageUrl}${values.serve ? '' : '  (served while the demo runs; --serve keeps it up)'}`,
+);
 await playStory(server, client, timeline);
 storyOver = true;
 timeline.stopCountdown();
 await client.close();
 await server.stop();
 console.log(`\n${summary(rows, client.stats, performance.now() - startedAt)}`);
+if (values.serve) {
+  console.log(`\nServing the page at ${page.pageUrl} until Ctrl-C.`);
+  process.once('SIGINT', () => void page.stop());
+} else {
+  await page.stop();
+}

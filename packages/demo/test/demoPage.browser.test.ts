@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromiumMissing, chromiumSkipReason, launchChromium } from '@resock/test-utils/chromium';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoPage } from '../src/page/pageServer';
+
+const reports = fileURLToPath(new URL('../reports/', import.meta.url));
+
+describe.skipIf(chromiumMissing)(`the demo page in Chromium${chromiumSkipReason}`, () => {
+  let server: Awaited<ReturnType<typeof startDemoPage>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  beforeAll(async () => {
+    server = await startDemoPage();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.goto(server.pageUrl);
+  }, 30_000);
+  afterAll(async () => {
+    await browser.close();
+    await server.stop();
+  });
+
+  it('shows the close record and the decision after the server closes with the chosen code', async () => {
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    await page.selectOption('#code', '4001');
+    await page.fill('#reason', 'token expired');
+    await page.click('#close');
+    const close = page.locator('li.k-close', { hasText: '4001' });
+    await close.waitFor();
+    expect(await close.textContent()).toContain('reason "token expired"  wasClean=true  phase=open  initiator=server');
+    const decision = page.locator('li.k-decide').first();
+    expect(await decision.textContent()).toMatch(/retry in \d+\.\d s\s+rule default:transient/);
+    await page.locator('#state', { hasText: 'open' }).waitFor(); // and it came back
+    mkdirSync(reports, { recursive: true });
+    await page.screenshot({ path: `${reports}demo-page.png`, fullPage: true });
+  });
+
+  it('plays the whole story in the page, to the final 1000', async () => {
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    await page.click('#story');
+    await page.locator('#state', { hasText: 'failed' }).waitFor({ timeout: 20_000 });
+    const chapters = await page.locator('li.k-chapter').allTextContents();
+    expect(chapters.map((c) => c.replace(/^\+[\d.]+schapter/, ''))).toEqual([
+      '1. normal traffic',
+      '2. the server restarts (1012)',
+      '3. the network drops (1006)',
+      '4. the token expires (3000 → refresh hook)',
+      '5. overloaded (1013 Try Again Later)',
+      '6. goodbye (1000)',
+    ]);
+    expect(await page.locator('li.k-refresh').count()).toBe(1);
+    await page.screenshot({ path: `${reports}demo-page-story.png`, fullPage: true });
+  }, 30_000);
+
+  it('shows a refused handshake as the browser sees it: 1006 in connecting, no status', async () => {
+    await page.reload(); // a fresh client (the story ended with a stop)
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    await page.selectOption('#status', '503');
+    await page.click('#reject');
+    const refused = page.locator('li.k-close', { hasText: 'phase=connecting' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('1006 Abnormal Closure');
+  });
+});

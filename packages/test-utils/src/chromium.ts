@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Whether Debian's Chromium is here. Without it browser suites are skipped, and their titles
+ * say why; `.ci/run` installs it and sets RESOCK_REQUIRE_CHROMIUM=1, so CI never skips them.
+ */
+export const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing && process.env.RESOCK_REQUIRE_CHROMIUM === '1') {
+  throw new Error(
+    `${CHROMIUM} is missing and RESOCK_REQUIRE_CHROMIUM=1: apt-get install -y --no-install-recommends chromium`,
+  );
+}
+
+/** Appended to a suite's title when it is skipped. */
+export const chromiumSkipReason = chromiumMissing
+  ? ' (skipped: no /usr/bin/chromium; apt-get install chromium, as .ci/run does)'
+  : '';
+
+/**
+ * Headless Debian Chromium with a fresh profile. Chromium slows a page's connects down after
+ * ~10 quick failures and remembers that per profile, so each suite starts clean. Playwright
+ * refuses --user-data-dir in args, hence the persistent context.
+ */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'resock-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
