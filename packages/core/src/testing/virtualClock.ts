@@ -36,23 +36,52 @@ export function flushPromises(): Promise<void> {
 export function createVirtualClock(startMs = 0): VirtualClock {
   let now = startMs;
   let nextId = 1;
-  let timers: VirtualTimer[] = [];
-
-  const take = (until: number): VirtualTimer | undefined => {
-    let best: VirtualTimer | undefined;
-    for (const timer of timers) {
-      if (
-        timer.dueAt <= until &&
-        (!best || timer.dueAt < best.dueAt || (timer.dueAt === best.dueAt && timer.id < best.id))
-      ) {
-        best = timer;
+  // A binary min-heap on (dueAt, id), so the 100 000-client storm simulation stays fast;
+  // cleared timers leave the map and are skipped when they reach the top.
+  const heap: VirtualTimer[] = [];
+  const live = new Map<number, VirtualTimer>();
+  const before = (a: VirtualTimer, b: VirtualTimer) => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
+  const push = (timer: VirtualTimer) => {
+    heap.push(timer);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i] as VirtualTimer, heap[parent] as VirtualTimer)) break;
+      [heap[i], heap[parent]] = [heap[parent] as VirtualTimer, heap[i] as VirtualTimer];
+      i = parent;
+    }
+  };
+  const pop = () => {
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && before(heap[l] as VirtualTimer, heap[m] as VirtualTimer)) m = l;
+        if (r < heap.length && before(heap[r] as VirtualTimer, heap[m] as VirtualTimer)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m] as VirtualTimer, heap[i] as VirtualTimer];
+        i = m;
       }
     }
-    if (best) {
-      const chosen = best;
-      timers = timers.filter((t) => t !== chosen);
+    return top;
+  };
+  /** The next live timer due at or before `until`, taken out. */
+  const take = (until: number): VirtualTimer | undefined => {
+    while (heap.length > 0) {
+      const top = heap[0] as VirtualTimer;
+      if (!live.has(top.id)) {
+        pop();
+        continue;
+      }
+      if (top.dueAt > until) return undefined;
+      pop();
+      live.delete(top.id);
+      return top;
     }
-    return best;
+    return undefined;
   };
 
   const clock: VirtualClock = {
@@ -60,11 +89,12 @@ export function createVirtualClock(startMs = 0): VirtualClock {
     setTimeout(callback, delayMs): TimerHandle {
       const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
       const timer = { id: nextId++, dueAt: now + delay, callback };
-      timers.push(timer);
+      live.set(timer.id, timer);
+      push(timer);
       return timer.id;
     },
     clearTimeout(handle) {
-      timers = timers.filter((t) => t.id !== handle);
+      live.delete(handle as number);
     },
     advance(ms) {
       const target = now + ms;
@@ -95,8 +125,12 @@ export function createVirtualClock(startMs = 0): VirtualClock {
       timer.callback();
       return true;
     },
-    pending: () => timers.length,
-    nextDueAt: () => (timers.length === 0 ? undefined : Math.min(...timers.map((t) => t.dueAt))),
+    pending: () => live.size,
+    nextDueAt: () => {
+      let earliest: number | undefined;
+      for (const timer of live.values()) if (earliest === undefined || timer.dueAt < earliest) earliest = timer.dueAt;
+      return earliest;
+    },
   };
   return clock;
 }

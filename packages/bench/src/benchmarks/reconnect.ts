@@ -1,0 +1,72 @@
+import WebSocket from 'ws';
+import type { Contender } from '../contenders';
+import type { ServerProcess } from '../serverProcess';
+import { median, percentile } from '../stats';
+
+export interface ReconnectRow {
+  p50: number;
+  p10: number;
+  p90: number;
+  ratio: number;
+}
+
+/** One fresh loopback TCP + WebSocket handshake: the floor for any reconnect. */
+async function handshakeMs(url: string): Promise<number> {
+  const started = performance.now();
+  const ws = new WebSocket(url);
+  await new Promise((resolve) => ws.once('open', resolve));
+  const took = performance.now() - started;
+  ws.terminate();
+  return took;
+}
+
+/**
+ * Client-side close → next open at each library's minimum delay, after the server closes with
+ * 1012 (`mode` close) or destroys the TCP socket (`mode` destroy, the client sees 1006).
+ */
+export async function reconnectLatency(
+  contenders: readonly Contender[],
+  server: ServerProcess,
+  options: { trials: number },
+) {
+  const result: Record<string, Record<string, ReconnectRow>> = {};
+  const floor: number[] = [];
+  for (let i = 0; i < options.trials; i++) floor.push(await handshakeMs(server.url));
+  const handshake = median(floor);
+  for (const mode of ['close 1012', 'destroy'] as const) {
+    const rows: Record<string, ReconnectRow> = {};
+    for (const contender of contenders) {
+      const connection = contender.connect(server.url, { zeroDelay: true, heartbeat: false });
+      let closedAt = 0;
+      const samples: number[] = [];
+      let wake: (() => void) | undefined;
+      connection.onClose(() => {
+        closedAt = performance.now();
+      });
+      connection.onOpen(() => {
+        if (closedAt) samples.push(performance.now() - closedAt);
+        wake?.();
+      });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      for (let i = 0; i < options.trials; i++) {
+        const reopened = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        await server.command(mode === 'destroy' ? 'destroy' : 'close 1012');
+        await reopened;
+      }
+      await connection.close();
+      const p50 = median(samples);
+      rows[contender.name] = {
+        p50,
+        p10: percentile(samples, 10),
+        p90: percentile(samples, 90),
+        ratio: p50 / handshake,
+      };
+    }
+    result[mode] = rows;
+  }
+  return { handshakeMs: handshake, byMode: result };
+}

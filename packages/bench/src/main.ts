@@ -1,0 +1,285 @@
+// `pnpm bench` (full, ~4 min) or `pnpm bench --smoke` (CI: a small run of each, to prove they
+// work). resock side by side with raw ws and the peers, in the same run, as ratios; the server
+// always in its own process. Prints one table and writes reports/bench.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bundle } from './benchmarks/bundle';
+import { memory } from './benchmarks/memory';
+import { reconnectLatency } from './benchmarks/reconnect';
+import { storm } from './benchmarks/storm';
+import { stormAtScale } from './benchmarks/stormAtScale';
+import { teardown } from './benchmarks/teardown';
+import { throughput } from './benchmarks/throughput';
+import { contenders } from './contenders';
+import { ServerProcess } from './serverProcess';
+
+const { values } = parseArgs({ options: { smoke: { type: 'boolean' } } });
+const smoke = values.smoke ?? false;
+const peers = ['reconnecting-websocket', 'partysocket'] as const;
+const plan = smoke
+  ? {
+      small: 300,
+      large: 100,
+      rounds: 1,
+      memoryClients: 20,
+      idleMs: 300,
+      processes: 1,
+      trials: 3,
+      stormClients: 10,
+      scale: 2000,
+      teardownRounds: 1,
+    }
+  : {
+      small: 20_000,
+      large: 3000,
+      rounds: 7,
+      memoryClients: 1000,
+      idleMs: 6000,
+      processes: 3,
+      trials: 30,
+      stormClients: 200,
+      scale: 100_000,
+      teardownRounds: 2,
+    };
+
+type Row = [
+  benchmark: string,
+  metric: string,
+  baseline: string,
+  resock: string,
+  rws: string,
+  party: string,
+  goal: string,
+  met: string,
+];
+const rows: Row[] = [];
+const results: Record<string, unknown> = {
+  smoke,
+  node: process.version,
+  cpus: cpus().length,
+  date: new Date().toISOString(),
+};
+const x = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '-' : `${v.toFixed(2)}×`);
+const ms = (v: number | undefined) =>
+  v === undefined || Number.isNaN(v) ? '-' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+const verdict = (ok: boolean) => (ok ? 'yes' : 'NO');
+const step = (name: string) => process.stderr.write(`bench: ${name}…\n`);
+
+const server = new ServerProcess();
+await server.start();
+try {
+  for (const [size, messages] of [
+    [64, plan.small],
+    [16_384, plan.large],
+  ] as const) {
+    step(`throughput ${size} B`);
+    const r = await throughput(contenders, server, { size, messages, rounds: plan.rounds });
+    results[`throughput${size}`] = r;
+    const c = r.byContender;
+    const label = size === 64 ? '64 B' : '16 KiB';
+    const raw = c['raw-ws'];
+    rows.push([
+      `throughput ${label}`,
+      'msgs/s × raw ws',
+      `${Math.round(raw?.msgsPerSec ?? 0)}/s`,
+      x(c.resock?.msgsRatio),
+      x(c[peers[0]]?.msgsRatio),
+      x(c[peers[1]]?.msgsRatio),
+      '≥ 0.97×',
+      verdict((c.resock?.msgsRatio ?? 0) >= 0.97),
+    ]);
+    rows.push([
+      `throughput ${label}`,
+      'client CPU/msg × raw ws',
+      `${(raw?.cpuUsPerMsg ?? 0).toFixed(1)} µs`,
+      x(c.resock?.cpuRatio),
+      x(c[peers[0]]?.cpuRatio),
+      x(c[peers[1]]?.cpuRatio),
+      '≤ 1.05×',
+      verdict((c.resock?.cpuRatio ?? 9) <= 1.05),
+    ]);
+  }
+
+  step('memory');
+  const m = await memory(server, { clients: plan.memoryClients, idleMs: plan.idleMs, processes: plan.processes });
+  results.memory = m;
+  const mr = m.rows;
+  rows.push([
+    'memory (idle client)',
+    'heap/client × raw ws',
+    `${Math.round(mr['raw-ws']?.heapPerClient ?? 0)} B`,
+    x(mr.resock?.heapRatio),
+    x(mr[peers[0]]?.heapRatio),
+    x(mr[peers[1]]?.heapRatio),
+    '≤ 1.20×',
+    verdict((mr.resock?.heapRatio ?? 9) <= 1.2),
+  ]);
+  rows.push([
+    'memory (idle client)',
+    'timers/client idle, heartbeat off/on',
+    '0',
+    `${mr.resock?.timersIdle ?? '-'} / ${(mr['resock (heartbeat on)']?.timersIdle ?? 0).toFixed(3)}`,
+    `${mr[peers[0]]?.timersIdle}`,
+    `${mr[peers[1]]?.timersIdle}`,
+    '0 / ≪ 1',
+    verdict((mr.resock?.timersIdle ?? 1) === 0 && (mr['resock (heartbeat on)']?.timersIdle ?? 1) < 0.1),
+  ]);
+
+  step('reconnect latency');
+  const rl = await reconnectLatency(contenders, server, { trials: plan.trials });
+  results.reconnect = rl;
+  for (const mode of ['close 1012', 'destroy'] as const) {
+    const r = rl.byMode[mode] ?? {};
+    rows.push([
+      `reconnect, ${mode === 'destroy' ? 'killed TCP' : 'close 1012'}`,
+      'close → open × handshake',
+      ms(rl.handshakeMs),
+      x(r.resock?.ratio),
+      x(r[peers[0]]?.ratio),
+      x(r[peers[1]]?.ratio),
+      '≤ 1.20×',
+      verdict((r.resock?.ratio ?? 9) <= 1.2),
+    ]);
+  }
+
+  step('storm (server killed, back after 1 s)');
+  const kill: Record<string, Awaited<ReturnType<typeof storm>>> = {};
+  for (const contender of contenders.slice(1)) {
+    kill[contender.name] = await storm(contender, server, {
+      clients: plan.stormClients,
+      mode: 'kill',
+      downMs: 1000,
+      deadlineMs: 30_000,
+    });
+  }
+  results.stormKill = kill;
+  const share = (plan.stormClients / 10) * 1.5;
+  rows.push([
+    `storm, ${plan.stormClients} clients, kill`,
+    'peak attempts / 100 ms',
+    `uniform ${plan.stormClients / 10}`,
+    `${kill.resock?.peakPer100ms}`,
+    `${kill[peers[0]]?.peakPer100ms}`,
+    `${kill[peers[1]]?.peakPer100ms}`,
+    `≤ ${share}`,
+    verdict((kill.resock?.peakPer100ms ?? 9e9) <= share),
+  ]);
+  rows.push([
+    `storm, ${plan.stormClients} clients, kill`,
+    'p50 back / never back',
+    '-',
+    `${ms(kill.resock?.backP50Ms)} / ${kill.resock?.neverBack}`,
+    `${ms(kill[peers[0]]?.backP50Ms)} / ${kill[peers[0]]?.neverBack}`,
+    `${ms(kill[peers[1]]?.backP50Ms)} / ${kill[peers[1]]?.neverBack}`,
+    '≤ 2000 ms / 0',
+    verdict((kill.resock?.backP50Ms ?? 9e9) <= 2000 && kill.resock?.neverBack === 0),
+  ]);
+  if (!smoke) {
+    step('storm (server closes with 1012)');
+    const restart: Record<string, Awaited<ReturnType<typeof storm>>> = {};
+    for (const contender of contenders.slice(1)) {
+      restart[contender.name] = await storm(contender, server, {
+        clients: plan.stormClients,
+        mode: '1012',
+        downMs: 0,
+        deadlineMs: 40_000,
+      });
+    }
+    results.storm1012 = restart;
+    rows.push([
+      `storm, ${plan.stormClients} clients, 1012`,
+      'peak / 100 ms, p50 back',
+      '5–30 s spread',
+      `${restart.resock?.peakPer100ms}, ${ms(restart.resock?.backP50Ms)}`,
+      `${restart[peers[0]]?.peakPer100ms}, ${ms(restart[peers[0]]?.backP50Ms)}`,
+      `${restart[peers[1]]?.peakPer100ms}, ${ms(restart[peers[1]]?.backP50Ms)}`,
+      'peak ≤ 4',
+      verdict((restart.resock?.peakPer100ms ?? 9e9) <= 4),
+    ]);
+  }
+
+  step(`storm at scale (${plan.scale} simulated clients)`);
+  const scale = stormAtScale({ clients: plan.scale, downMs: 1000, horizonMs: 120_000, seed: 7 });
+  results.stormAtScale = scale;
+  rows.push([
+    `storm at scale, ${plan.scale} clients`,
+    'peak attempts/s × N/window',
+    '-',
+    x(scale.peakRatio),
+    '-',
+    '-',
+    '≤ 1.20×',
+    verdict(scale.peakRatio <= 1.2),
+  ]);
+  rows.push([
+    `storm at scale, ${plan.scale} clients`,
+    'back within cap, runtime',
+    '-',
+    `${(scale.backWithinCap * 100).toFixed(1)} %, ${(scale.runtimeMs / 1000).toFixed(1)} s`,
+    '-',
+    '-',
+    '≥ 99 %, < 60 s',
+    verdict(scale.backWithinCap >= 0.99 && scale.runtimeMs < 60_000),
+  ]);
+
+  step('teardown');
+  const td = await teardown(contenders, server, { rounds: plan.teardownRounds });
+  results.teardown = td;
+  for (const state of ['open', 'waiting', 'retrying']) {
+    const label =
+      state === 'open' ? 'connected' : state === 'waiting' ? 'in a reconnect wait' : 'retrying a refused server';
+    rows.push([
+      `teardown, ${label}`,
+      'close() → process exit',
+      ms(td['raw-ws']?.[state]),
+      ms(td.resock?.[state]),
+      ms(td[peers[0]]?.[state]),
+      ms(td[peers[1]]?.[state]),
+      '≤ 20 ms',
+      verdict((td.resock?.[state] ?? 9e9) <= 20),
+    ]);
+  }
+
+  step('bundle');
+  const b = await bundle();
+  results.bundle = b;
+  const kb = (v: number | undefined) => (v === undefined ? '-' : `${(v / 1024).toFixed(2)} KB`);
+  rows.push([
+    'bundle (browser, min + gzip)',
+    'createClient, all-in',
+    `${b['native WebSocket']?.gzip ?? 0} B (native)`,
+    kb(b.resock?.gzip),
+    kb(b[peers[0]]?.gzip),
+    kb(b[peers[1]]?.gzip),
+    '≤ 9 KB',
+    verdict((b.resock?.gzip ?? 9e9) <= 9 * 1024),
+  ]);
+} finally {
+  await server.stop();
+}
+
+const header: Row = ['benchmark', 'metric', 'baseline', 'resock', peers[0], peers[1], 'resock goal', 'met'];
+const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)));
+const line = (r: Row) =>
+  r
+    .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
+console.log(
+  `resock benchmarks${smoke ? ' (smoke: tiny sizes, to prove the benchmarks run; not figures)' : ''} — Node ${process.version}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(
+  'Medians over rounds; every ratio is to the baseline measured in this same run. On a 2-core machine differences under ~10 % are noise.\n',
+);
+console.log(line(header));
+console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports');
+mkdirSync(out, { recursive: true });
+writeFileSync(
+  join(out, smoke ? 'bench-smoke.json' : 'bench.json'),
+  `${JSON.stringify({ ...results, table: [header, ...rows] }, null, 2)}\n`,
+);
