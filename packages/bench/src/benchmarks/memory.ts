@@ -43,7 +43,9 @@ export async function memory(server: ServerProcess, options: { clients: number; 
   const runs: Record<string, Array<Omit<MemoryRow, 'heapRatio'>>> = {};
   for (let i = 0; i < options.processes; i++) {
     for (const [label, name, heartbeat] of variants) {
-      (runs[label] ??= []).push(await once_(name, server.url, options.clients, options.idleMs, heartbeat));
+      const list = runs[label] ?? [];
+      list.push(await once_(name, server.url, options.clients, options.idleMs, heartbeat));
+      runs[label] = list;
     }
   }
   const rows: Record<string, MemoryRow> = {};

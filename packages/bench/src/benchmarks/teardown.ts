@@ -49,7 +49,7 @@ export async function teardown(contenders: readonly Contender[], server: ServerP
     for (const contender of contenders) {
       const samples: number[] = [];
       for (let i = 0; i < options.rounds; i++) samples.push(await measure(contender, server, state, refusedUrl));
-      (rows[contender.name] ??= {})[state] = median(samples);
+      rows[contender.name] = { ...rows[contender.name], [state]: median(samples) };
     }
   }
   return rows;
