@@ -30,6 +30,12 @@ const knownKeys = new Set<string>([
   'pauseWhenHidden',
 ]);
 
+const defaultQueue: QueueLimits = Object.freeze({
+  maxMessages: clientDefaults.maxMessages,
+  maxBytes: clientDefaults.maxBytes,
+  overflow: clientDefaults.overflow,
+});
+
 /** The URL text of a `UrlInput`, or undefined when it is not one. */
 export function urlText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -135,11 +141,18 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
   if (!['drop-oldest', 'drop-newest', 'reject'].includes(overflow)) {
     bad('queue.overflow', 'expected "drop-oldest", "drop-newest" or "reject"');
   }
-  const queue: QueueLimits = {
+  const limits: QueueLimits = {
     maxMessages: count('queue.maxMessages', q.maxMessages, clientDefaults.maxMessages),
     maxBytes: count('queue.maxBytes', q.maxBytes, clientDefaults.maxBytes),
     overflow,
   };
+  // Clients with the default limits share one frozen object.
+  const queue =
+    limits.maxMessages === defaultQueue.maxMessages &&
+    limits.maxBytes === defaultQueue.maxBytes &&
+    limits.overflow === defaultQueue.overflow
+      ? defaultQueue
+      : Object.freeze(limits);
 
   if (
     o.messages !== undefined &&
@@ -199,7 +212,7 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     stableAfterMs,
     isReady: o.isReady,
     heartbeat: heartbeat && Object.freeze(heartbeat),
-    queue: Object.freeze(queue),
+    queue,
     messages: o.messages,
     signal: o.signal,
     lazy: o.lazy ?? false,

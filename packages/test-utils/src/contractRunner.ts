@@ -72,6 +72,9 @@ export async function runContractSteps(
     if (!ok) break;
   }
   await until(() => false);
-  if (!seen.close) (connection.terminate ?? (() => connection.close()))();
+  if (!seen.close) {
+    if (connection.terminate) connection.terminate();
+    else connection.close();
+  }
   return seen;
 }

@@ -6,7 +6,7 @@ import type { ClientOptions } from '../options';
 import { isBinary } from '../resolveOptions';
 import { ClientShell } from './clientShell';
 import type { Client, ClientStats, SendResult } from './clientTypes';
-import type { OutboundMessage } from './queue';
+import { type OutboundMessage, OutboundQueue } from './queue';
 import type { ClientStatus } from './state';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
@@ -37,7 +37,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   }
 
   get bufferedAmount(): number {
-    return (this.connection?.bufferedAmount ?? 0) + this.queue.bytes;
+    return (this.connection?.bufferedAmount ?? 0) + (this.queue?.bytes ?? 0);
   }
 
   get stats(): ClientStats {
@@ -48,7 +48,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       uptimeMs: this.counts.uptimeMs + openFor,
       messagesSent: this.counts.sent,
       messagesReceived: this.counts.received,
-      messagesQueued: this.queue.length,
+      messagesQueued: this.queue?.length ?? 0,
       messagesDropped: this.counts.dropped,
     };
   }
@@ -58,7 +58,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && !isBinary(data)) throw new InvalidMessageError(data);
     const { connection } = this;
-    if (status === 'open' && connection && this.queue.length === 0) {
+    if (status === 'open' && connection && !this.queue?.length) {
       try {
         connection.send(data);
         this.counts.sent++;
@@ -67,6 +67,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
         // The socket is going away under us: keep the message for the next one.
       }
     }
+    this.queue ??= new OutboundQueue(this.options.queue);
     const offered = this.queue.offer(data); // throws QueueFullError with overflow 'reject'
     if (!offered.accepted) {
       this.dropped(data, 'overflow');
@@ -81,7 +82,9 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     assertCloseArguments(code, reason);
     const phase = this.machine.phase;
     if (phase.status === 'closed') return Promise.resolve(phase.record);
-    const done = new Promise<CloseRecord>((resolve) => this.closeWaiters.push(resolve));
+    const waiters = this.closeWaiters ?? [];
+    this.closeWaiters = waiters;
+    const done = new Promise<CloseRecord>((resolve) => waiters.push(resolve));
     this.dispatch({ type: 'close', code, reason });
     return done;
   }
@@ -105,11 +108,13 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (phase.status === 'failed') {
       return Promise.reject(new ClientFailedError(phase.decision.stopReason ?? 'rule', phase.record));
     }
-    return new Promise((resolve, reject) => this.openedWaiters.push({ resolve, reject }));
+    const waiters = this.openedWaiters ?? [];
+    this.openedWaiters = waiters;
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
   takeQueued(): OutboundMessage[] {
-    return this.queue.drain();
+    return this.queue?.drain() ?? [];
   }
 
   on<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void {

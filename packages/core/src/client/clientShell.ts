@@ -1,19 +1,22 @@
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, ClientRuntimeError, type ResockError } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
-import { TypedEmitter } from '../events/typedEmitter';
+import { listenerError, TypedEmitter } from '../events/typedEmitter';
 import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
 import { resolveOptions } from '../resolveOptions';
-import type { TransportConnection, TransportHandlers } from '../transport';
+import type { RawClose, TransportConnection, TransportHandlers } from '../transport';
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
 import { InboundPipeline } from './inbound';
 import { NamedTimers } from './namedTimers';
-import { type OutboundMessage, OutboundQueue } from './queue';
+import type { OutboundMessage, OutboundQueue } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { runRefresh } from './refreshRunner';
 import { initialMachine, type Machine } from './state';
 import { resolveTarget, type Target } from './target';
 import { type Effect, type Emitted, type Env, type Input, type TimerName, transition } from './transition';
+
+/** Keyed by a symbol no one else holds: the shell's entry point for transport callbacks. */
+const fromTransport = Symbol('resock.fromTransport');
 
 /**
  * The imperative shell around `transition`: it feeds the reducer inputs (app calls, transport
@@ -27,11 +30,11 @@ export abstract class ClientShell<TMessage> {
   protected machine: Machine = initialMachine;
   protected readonly options: ResolvedOptions<TMessage>;
   protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
-  protected readonly queue: OutboundQueue;
-  protected readonly inbound: InboundPipeline<TMessage>;
+  // Created when first needed: an idle client holds as little as possible (memory bench).
+  protected queue: OutboundQueue | undefined;
+  protected readonly inbound: InboundPipeline<TMessage> | undefined;
   protected readonly timers: NamedTimers<TimerName>;
-  protected readonly staticEnv: Omit<Env, 'now' | 'online' | 'visible'>;
-  protected readonly mailbox: Input[] = [];
+  protected mailbox: Input[] | undefined;
   protected running = false;
 
   /** The live connection; callbacks carrying any other id are ignored. */
@@ -40,14 +43,13 @@ export abstract class ClientShell<TMessage> {
   protected connectionError: unknown;
   protected heartbeat: ConnectionHeartbeat | undefined;
   protected refreshing: AbortController | undefined;
-  protected readonly override: { url?: UrlInput; protocols?: Protocols } = {};
+  protected override: { url?: UrlInput; protocols?: Protocols } | undefined;
   protected currentUrl: string | undefined;
   protected openInfo: OpenEvent | undefined;
-  protected closeWaiters: Array<(record: CloseRecord) => void> = [];
-  protected openedWaiters: Array<{
-    resolve: (event: OpenEvent) => void;
-    reject: (error: ResockError) => void;
-  }> = [];
+  protected closeWaiters: Array<(record: CloseRecord) => void> | undefined;
+  protected openedWaiters:
+    | Array<{ resolve: (event: OpenEvent) => void; reject: (error: ResockError) => void }>
+    | undefined;
   protected removeAbortListener: (() => void) | undefined;
   protected removeEnvironmentListener: (() => void) | undefined;
   protected readonly counts = {
@@ -64,30 +66,22 @@ export abstract class ClientShell<TMessage> {
   constructor(input: ClientOptions<TMessage>) {
     const o = resolveOptions(input);
     this.options = o;
-    this.queue = new OutboundQueue(o.queue);
     this.timers = new NamedTimers(o.clock);
-    this.emitter = new TypedEmitter((error, event) => this.listenerThrew(error, event));
-    this.inbound = new InboundPipeline(o.messages, o.isReady, {
-      message: (message) => this.emitter.emit('message', message),
-      invalid: (event) => this.emitter.emit('invalidMessage', event),
-      ready: () => {
-        const phase = this.machine.phase;
-        if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
-      },
-      readyThrew: (error) => this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
-    });
-    this.staticEnv = {
-      random: o.random,
-      policy: o.policy,
-      refreshAvailable: o.refresh !== undefined,
-      connectTimeoutMs: o.connectTimeoutMs,
-      closeTimeoutMs: o.closeTimeoutMs,
-      stableAfterMs: o.stableAfterMs,
-      reconnectCloseCode: o.reconnectCloseCode,
-      heartbeat: o.heartbeat !== undefined,
-      redact: o.redactUrls ? redactUrlsIn : (text) => text,
-      pauseWhenHidden: o.pauseWhenHidden,
-    };
+    this.emitter = new TypedEmitter(this);
+    // Only a schema or an isReady needs the pipeline; otherwise a message goes straight out.
+    this.inbound =
+      o.messages || o.isReady
+        ? new InboundPipeline(o.messages, o.isReady, {
+            message: (message) => this.emitter.emit('message', message),
+            invalid: (event) => this.emitter.emit('invalidMessage', event),
+            ready: () => {
+              const phase = this.machine.phase;
+              if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
+            },
+            readyThrew: (error) =>
+              this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
+          })
+        : undefined;
     const { signal } = o;
     if (signal?.aborted) {
       this.dispatch({ type: 'close', code: 1000, reason: '' });
@@ -114,24 +108,42 @@ export abstract class ClientShell<TMessage> {
    * synchronously) wait in the mailbox, so each transition completes before the next starts.
    */
   protected dispatch(input: Input): void {
-    this.mailbox.push(input);
-    if (this.running) return;
+    if (this.running) {
+      this.mailbox ??= [];
+      this.mailbox.push(input);
+      return;
+    }
     this.running = true;
     try {
-      for (let next = this.mailbox.shift(); next; next = this.mailbox.shift()) {
-        const { environment } = this.options;
-        const step = transition(this.machine, next, {
-          ...this.staticEnv,
-          now: this.options.clock.now(),
-          online: environment ? environment.online() : true,
-          visible: environment ? environment.visible() : true,
-        });
+      for (let next: Input | undefined = input; next; next = this.mailbox?.shift()) {
+        const step = transition(this.machine, next, this.env());
         this.machine = step.machine;
         for (const effect of step.effects) this.run(effect);
       }
     } finally {
       this.running = false;
     }
+  }
+
+  /** What the reducer reads besides its state, read fresh for each step (the time, the page). */
+  protected env(): Env {
+    const o = this.options;
+    const { environment } = o;
+    return {
+      now: o.clock.now(),
+      random: o.random,
+      policy: o.policy,
+      refreshAvailable: o.refresh !== undefined,
+      connectTimeoutMs: o.connectTimeoutMs,
+      closeTimeoutMs: o.closeTimeoutMs,
+      stableAfterMs: o.stableAfterMs,
+      reconnectCloseCode: o.reconnectCloseCode,
+      heartbeat: o.heartbeat !== undefined,
+      redact: o.redactUrls ? redactUrlsIn : unchanged,
+      pauseWhenHidden: o.pauseWhenHidden,
+      online: environment ? environment.online() : true,
+      visible: environment ? environment.visible() : true,
+    };
   }
 
   protected run(effect: Effect): void {
@@ -214,8 +226,8 @@ export abstract class ClientShell<TMessage> {
     let target: Target | Promise<Target>;
     try {
       target = resolveTarget(
-        this.override.url ?? this.options.url,
-        this.override.protocols ?? this.options.protocols,
+        this.override?.url ?? this.options.url,
+        this.override?.protocols ?? this.options.protocols,
         (url) => this.redact(url),
       );
     } catch (error) {
@@ -248,7 +260,7 @@ export abstract class ClientShell<TMessage> {
     this.running = true;
     try {
       const request = { url: target.url, protocols: target.protocols, connectTimeoutMs: this.options.connectTimeoutMs };
-      const connection = this.options.transport.connect(request, this.handlers(id));
+      const connection = this.options.transport.connect(request, new ConnectionHandlers(this, id));
       if (id === this.connectionId) this.connection = connection;
       else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
     } catch (error) {
@@ -256,35 +268,43 @@ export abstract class ClientShell<TMessage> {
     } finally {
       this.running = nested;
     }
-    const pending = nested ? undefined : this.mailbox.shift();
+    const pending = nested ? undefined : this.mailbox?.shift();
     if (pending) this.dispatch(pending);
   }
 
-  protected handlers(id: number): TransportHandlers {
-    return {
-      onOpen: ({ protocol, extensions }) => {
-        if (id === this.connectionId)
-          this.dispatch({ type: 'opened', id, url: this.currentUrl ?? '', protocol, extensions });
-      },
-      onMessage: (data) => {
-        if (id === this.connectionId) this.received(data);
-      },
-      onClose: (raw) => {
-        if (id !== this.connectionId) return;
+  /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
+  [fromTransport](id: number, event: TransportEvent): void {
+    if (id !== this.connectionId) return; // a connection resock has already let go of
+    switch (event.type) {
+      case 'open':
+        this.dispatch({
+          type: 'opened',
+          id,
+          url: this.currentUrl ?? '',
+          protocol: event.protocol,
+          extensions: event.extensions,
+        });
+        return;
+      case 'message':
+        this.received(event.data);
+        return;
+      case 'close': {
+        const { raw } = event;
         const error = this.connectionError;
         this.dispatch({
           type: 'transportClosed',
           id,
           raw: raw.error === undefined && error !== undefined ? { ...raw, error } : raw,
         });
-      },
-      onError: (error) => {
-        if (id === this.connectionId) this.connectionError = error;
-      },
-      onPong: () => {
-        if (id === this.connectionId) this.heartbeat?.alive(this.options.clock.now());
-      },
-    };
+        return;
+      }
+      case 'error':
+        this.connectionError = event.error;
+        return;
+      case 'pong':
+        this.heartbeat?.alive(this.options.clock.now());
+        return;
+    }
   }
 
   /** Stops listening to a connection and ends it: at once where the transport can. */
@@ -296,6 +316,11 @@ export abstract class ClientShell<TMessage> {
     if (connection) this.safely(() => (connection.terminate ? connection.terminate() : connection.close(code, reason)));
   }
 
+  /** A message from connection `id` (the hot path: no event object, one id check). */
+  deliver(id: number, data: InboundMessage): void {
+    if (id === this.connectionId) this.received(data);
+  }
+
   /** The hot path: one counter, the liveness mark, then the pipeline. */
   protected received(data: InboundMessage): void {
     this.counts.received++;
@@ -303,18 +328,21 @@ export abstract class ClientShell<TMessage> {
       this.heartbeat.alive(this.options.clock.now());
       if (this.options.heartbeat?.isPong?.(data)) return; // heartbeat traffic, not the app's
     }
-    this.inbound.receive(data);
+    if (this.inbound) this.inbound.receive(data);
+    else this.emitter.emit('message', data as TMessage);
   }
 
   protected flushQueue(): void {
     const { connection } = this;
     if (!connection) return;
-    for (let data = this.queue.shift(); data !== undefined; data = this.queue.shift()) {
+    const { queue } = this;
+    if (!queue) return;
+    for (let data = queue.shift(); data !== undefined; data = queue.shift()) {
       try {
         connection.send(data);
         this.counts.sent++;
       } catch {
-        this.queue.unshift(data); // keeps its place for the next connection
+        queue.unshift(data); // keeps its place for the next connection
         return;
       }
     }
@@ -359,8 +387,8 @@ export abstract class ClientShell<TMessage> {
         this.dispatch({ type: 'refreshFailed', error: outcome.error });
         return;
       }
-      if (outcome.url !== undefined) this.override.url = outcome.url;
-      if (outcome.protocols !== undefined) this.override.protocols = outcome.protocols;
+      if (outcome.url !== undefined) this.override = { ...this.override, url: outcome.url };
+      if (outcome.protocols !== undefined) this.override = { ...this.override, protocols: outcome.protocols };
       this.dispatch({ type: 'refreshed' });
     });
   }
@@ -380,7 +408,7 @@ export abstract class ClientShell<TMessage> {
       case 'open':
         this.openedAt = this.options.clock.now();
         this.counts.opens++;
-        this.inbound.connectionOpened();
+        this.inbound?.connectionOpened();
         this.openInfo = this.openEvent(event);
         emitter.emit('open', this.openInfo);
         break;
@@ -434,9 +462,9 @@ export abstract class ClientShell<TMessage> {
     this.removeAbortListener = undefined;
     this.removeEnvironmentListener?.();
     this.removeEnvironmentListener = undefined;
-    for (const data of this.queue.drain()) this.dropped(data, 'closed');
-    const waiters = this.closeWaiters;
-    this.closeWaiters = [];
+    for (const data of this.queue?.drain() ?? []) this.dropped(data, 'closed');
+    const waiters = this.closeWaiters ?? [];
+    this.closeWaiters = undefined;
     for (const resolve of waiters) resolve(record);
   }
 
@@ -445,7 +473,7 @@ export abstract class ClientShell<TMessage> {
     this.emitter.emit('dropped', { data, reason });
   }
 
-  protected listenerThrew(error: unknown, event: PropertyKey): void {
+  [listenerError](error: unknown, event: PropertyKey): void {
     if (event !== 'error' && this.emitter.has('error')) {
       this.emitter.emit('error', new ClientRuntimeError('listener', `A "${String(event)}" listener threw`, error));
       return;
@@ -459,8 +487,8 @@ export abstract class ClientShell<TMessage> {
   // ── small helpers ───────────────────────────────────────────────────────────────────────
 
   protected takeOpenedWaiters() {
-    const waiters = this.openedWaiters;
-    this.openedWaiters = [];
+    const waiters = this.openedWaiters ?? [];
+    this.openedWaiters = undefined;
     return waiters;
   }
 
@@ -488,6 +516,45 @@ export abstract class ClientShell<TMessage> {
 }
 
 const LATE_GRACE_MS = 1000;
+
+type TransportEvent =
+  | { readonly type: 'open'; readonly protocol: string; readonly extensions: string }
+  | { readonly type: 'message'; readonly data: InboundMessage }
+  | { readonly type: 'close'; readonly raw: RawClose }
+  | { readonly type: 'error'; readonly error: unknown }
+  | { readonly type: 'pong' };
+
+/**
+ * One small object per connection instead of five closures (an idle client should cost little
+ * more than its socket). It tags every callback with its connection's id, so the shell can
+ * ignore a connection it has already let go of. Messages skip the event object: the hot path.
+ */
+class ConnectionHandlers implements TransportHandlers {
+  constructor(
+    private readonly shell: {
+      [fromTransport](id: number, event: TransportEvent): void;
+      deliver(id: number, data: InboundMessage): void;
+    },
+    private readonly id: number,
+  ) {}
+  onOpen(info: { protocol: string; extensions: string }): void {
+    this.shell[fromTransport](this.id, { type: 'open', protocol: info.protocol, extensions: info.extensions });
+  }
+  onMessage(data: InboundMessage): void {
+    this.shell.deliver(this.id, data);
+  }
+  onClose(raw: RawClose): void {
+    this.shell[fromTransport](this.id, { type: 'close', raw });
+  }
+  onError(error: unknown): void {
+    this.shell[fromTransport](this.id, { type: 'error', error });
+  }
+  onPong(): void {
+    this.shell[fromTransport](this.id, { type: 'pong' });
+  }
+}
+
+const unchanged = (text: string) => text;
 
 function timerInput(timer: TimerName, id: number): Input {
   switch (timer) {

@@ -2,7 +2,8 @@ import type { Clock, TimerHandle } from '../clock';
 
 /** At most one pending timer per name: starting a name again replaces it. */
 export class NamedTimers<Name extends string> {
-  private readonly handles = new Map<Name, TimerHandle>();
+  // A plain object, not a Map: four names at most, and one small object per client.
+  private readonly handles: Partial<Record<Name, TimerHandle>> = {};
 
   constructor(private readonly clock: Clock) {}
 
@@ -13,28 +14,25 @@ export class NamedTimers<Name extends string> {
   start(name: Name, delayMs: number, callback: () => void, graceMs?: number): void {
     this.cancel(name);
     const dueAt = this.clock.now() + delayMs;
-    this.handles.set(
-      name,
-      this.clock.setTimeout(() => {
-        this.handles.delete(name);
-        if (graceMs !== undefined && this.clock.now() - dueAt > graceMs) this.start(name, graceMs, callback);
-        else callback();
-      }, delayMs),
-    );
+    this.handles[name] = this.clock.setTimeout(() => {
+      this.handles[name] = undefined;
+      if (graceMs !== undefined && this.clock.now() - dueAt > graceMs) this.start(name, graceMs, callback);
+      else callback();
+    }, delayMs);
   }
 
   cancel(name: Name): void {
-    const handle = this.handles.get(name);
+    const handle = this.handles[name];
     if (handle === undefined) return;
     this.clock.clearTimeout(handle);
-    this.handles.delete(name);
+    this.handles[name] = undefined;
   }
 
   cancelAll(): void {
-    for (const name of [...this.handles.keys()]) this.cancel(name);
+    for (const name of Object.keys(this.handles) as Name[]) this.cancel(name);
   }
 
   get size(): number {
-    return this.handles.size;
+    return Object.values(this.handles).filter((handle) => handle !== undefined).length;
   }
 }

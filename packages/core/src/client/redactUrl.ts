@@ -6,6 +6,8 @@ const urlParts = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?(#.*)?$/
  * record, event or error unless the app opts out with `redactUrls: false`.
  */
 export function redactUrl(url: string): string {
+  // Nothing to hide: hand back the same string (no copy per open).
+  if (!url.includes('?') && !url.includes('@')) return url;
   const match = urlParts.exec(url);
   if (!match) return url.includes('?') || url.includes('@') ? '***' : url;
   const [, scheme = '', userinfo, rest = '', query, fragment = ''] = match;

@@ -1,6 +1,7 @@
 import { type Backoff, exponentialDefaults, resolveBackoff } from '../backoff/backoffSpec';
 import type { CloseInitiator } from '../close/closeRecord';
 import { InvalidPolicyError, type Problem } from '../errors';
+import { isRecord } from '../inputChecks';
 import { type CodeRange, toCodeRange } from './codeRanges';
 import {
   type CodeSpec,
@@ -58,6 +59,17 @@ const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponent
  */
 export function definePolicy(input: PolicyInput | Policy = {}): Policy {
   if (isPolicy(input)) return input;
+  // Most clients use the default policy: compile it once and share it (it is frozen).
+  if (isRecord(input) && Object.keys(input).length === 0) {
+    defaultPolicy ??= definePolicyFrom(input);
+    return defaultPolicy;
+  }
+  return definePolicyFrom(input);
+}
+
+let defaultPolicy: Policy | undefined;
+
+function definePolicyFrom(input: unknown): Policy {
   let policy: Policy | Problem[];
   try {
     policy = compile(input);
