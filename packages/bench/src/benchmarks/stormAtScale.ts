@@ -1,4 +1,4 @@
-import { createClient, type Transport, type TransportHandlers } from '@resock/core';
+import { createClient, type PolicyInput, type Transport, type TransportHandlers } from '@resock/core';
 import { createVirtualClock, seededRandom } from '@resock/core/testing';
 
 /**
@@ -6,7 +6,13 @@ import { createVirtualClock, seededRandom } from '@resock/core/testing';
  * transport that plays the server: all connected, the server dies at `killAt`, comes back
  * `downMs` later. No sockets, so the figure is the policy's spread, not the network's.
  */
-export function stormAtScale(options: { clients: number; downMs: number; horizonMs: number; seed: number }) {
+export function stormAtScale(options: {
+  clients: number;
+  downMs: number;
+  horizonMs: number;
+  seed: number;
+  policy?: PolicyInput;
+}) {
   const started = performance.now();
   const clock = createVirtualClock(0);
   const random = seededRandom(options.seed);
@@ -29,7 +35,14 @@ export function stormAtScale(options: { clients: number; downMs: number; horizon
     },
   };
   const clients = Array.from({ length: options.clients }, (_, i) => {
-    const client = createClient({ url: 'ws://fleet.test/', transport, clock, random, heartbeat: false });
+    const client = createClient({
+      url: 'ws://fleet.test/',
+      transport,
+      clock,
+      random,
+      heartbeat: false,
+      ...(options.policy ? { policy: options.policy } : {}),
+    });
     client.on('open', () => {
       if (clock.now() >= killAt) backAt[i] ??= clock.now() - killAt;
     });

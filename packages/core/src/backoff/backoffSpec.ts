@@ -75,8 +75,8 @@ export const durationMs: Check = number(0, MAX_TIMER_DELAY_MS, {
   tooBig: `expected a duration in ms ≤ ${MAX_TIMER_DELAY_MS} (timers overflow beyond)`,
 });
 const jitter = either(
-  'expected "none", "full", "equal", "decorrelated" or a ratio 0–1',
-  oneOf(['none', 'full', 'equal', 'decorrelated']),
+  'expected "none", "full", "equal", "decorrelated", "windowed" or a ratio 0–1',
+  oneOf(['none', 'full', 'equal', 'decorrelated', 'windowed']),
   number(0, 1),
 );
 const growth = {

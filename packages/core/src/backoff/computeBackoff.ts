@@ -6,6 +6,8 @@ export interface BackoffContext {
   random?: Random;
   /** The delay used last time; decorrelated jitter grows from it. */
   previousDelayMs?: number;
+  /** ms since the outage began; windowed jitter anchors its windows there. */
+  elapsedMs?: number;
 }
 
 /**
@@ -34,6 +36,8 @@ export function computeBackoff(backoff: Backoff, attempt: number, context: Backo
       initialDelayMs,
       maxDelayMs,
       previousDelayMs: context.previousDelayMs,
+      elapsedMs: context.elapsedMs,
+      factor: backoff.type === 'exponential' ? backoff.factor : 1,
       random,
     });
   }

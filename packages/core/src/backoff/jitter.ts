@@ -6,11 +6,16 @@
  * - `decorrelated`: uniform in [initial, min(cap, 3 × previous)] (AWS "decorrelated jitter").
  * - a ratio r in 0–1: uniform in [raw·(1−r), raw·(1+r)] (gRPC's ±20 %), with the window scaled
  *   down so its top is the cap.
+ * - `windowed`: full jitter, but in windows anchored to when the outage began — retry n lands
+ *   uniformly in [raw/factor, raw) after the outage started (the first in [0, initial)). One
+ *   client's delays look like full jitter; a fleet's generations no longer overlap, so retries
+ *   refused while a server was down do not pile onto the first window. Once a window has
+ *   passed (slow attempts), or at the cap, it is plain full jitter from now.
  *
  * Every mode keeps delays spread at the cap. socket.io's ±50 % is clamped to the cap instead,
  * so after a few attempts every client waits exactly 5000 ms: the herd we want to avoid.
  */
-export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated' | number;
+export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated' | 'windowed' | number;
 
 /** A uniform random number in [0, 1). Injected so tests and simulations are repeatable. */
 export type Random = () => number;
@@ -28,6 +33,9 @@ export interface JitterInput {
   initialDelayMs: number;
   maxDelayMs: number;
   previousDelayMs: number | undefined;
+  /** ms since the outage began, for `windowed`. */
+  elapsedMs: number | undefined;
+  factor: number;
   random: Random;
 }
 
@@ -40,6 +48,13 @@ export function applyJitter(jitter: Jitter, input: JitterInput): number {
       return uniform(random) * raw;
     case 'equal':
       return raw / 2 + (uniform(random) * raw) / 2;
+    case 'windowed': {
+      const start = raw >= maxDelayMs || raw <= initialDelayMs ? 0 : raw / input.factor;
+      const elapsed = input.elapsedMs;
+      if (elapsed === undefined || raw >= maxDelayMs || elapsed >= raw) return uniform(random) * raw;
+      const from = Math.max(start, elapsed);
+      return from + uniform(random) * (raw - from) - elapsed;
+    }
     case 'decorrelated': {
       const previous = Math.max(input.previousDelayMs ?? initialDelayMs, initialDelayMs);
       const upper = Math.min(maxDelayMs, previous * 3);

@@ -1,4 +1,4 @@
-import { computeBackoff } from '../backoff/computeBackoff';
+import { type BackoffContext, computeBackoff } from '../backoff/computeBackoff';
 import { type Random, systemRandom, uniform } from '../backoff/jitter';
 import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { describeCloseCode } from '../close/closeCode';
@@ -152,8 +152,9 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     const [min, max] = rule.firstDelayMs;
     delayMs = min + uniform(random) * (max - min);
   } else {
-    const backoffContext =
-      context.previousDelayMs === undefined ? { random } : { random, previousDelayMs: context.previousDelayMs };
+    const backoffContext: BackoffContext = { random };
+    if (context.previousDelayMs !== undefined) backoffContext.previousDelayMs = context.previousDelayMs;
+    if (context.outageStartedAt !== undefined) backoffContext.elapsedMs = Math.max(0, now - context.outageStartedAt);
     delayMs = computeBackoff(rule.backoff ?? defined.backoff, attempt, backoffContext);
   }
   const floor = Math.max(rule.minDelayMs, retryAfterMs ?? 0);

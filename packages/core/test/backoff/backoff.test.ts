@@ -87,6 +87,36 @@ describe('exponential', () => {
   });
 });
 
+describe('windowed jitter (the default policy’s)', () => {
+  const backoff = exponential({ jitter: 'windowed' });
+
+  it('puts retry n in [raw/2, raw) after the outage began, whatever time has passed', () => {
+    for (const [attempt, elapsedMs, low, high] of [
+      [1, 0, 0, 1000],
+      [2, 400, 1000, 2000],
+      [3, 1700, 2000, 4000],
+      [4, 3500, 4000, 8000],
+    ] as const) {
+      for (const u of [0, 0.5, 0.999]) {
+        const at = elapsedMs + computeBackoff(backoff, attempt, { random: () => u, elapsedMs });
+        expect(at).toBeGreaterThanOrEqual(low);
+        expect(at).toBeLessThan(high);
+      }
+    }
+  });
+
+  it('samples what is left of a window already entered', () => {
+    const at = 1500 + computeBackoff(backoff, 2, { random: () => 0, elapsedMs: 1500 });
+    expect(at).toBe(1500);
+  });
+
+  it('falls back to plain full jitter once the window has passed, at the cap, or without an outage start', () => {
+    expect(computeBackoff(backoff, 2, { random: () => 0.5, elapsedMs: 9000 })).toBe(1000);
+    expect(computeBackoff(backoff, 10, { random: () => 0.5, elapsedMs: 100 })).toBe(15_000);
+    expect(computeBackoff(backoff, 2, { random: () => 0.5 })).toBe(1000);
+  });
+});
+
 describe('grpc', () => {
   it('is 1 s, ×1.6, ±20 %, cap 120 s', () => {
     const backoff = grpc();
@@ -127,7 +157,7 @@ describe('linear', () => {
 
 describe('every back-off, on any input', () => {
   const jitter = fc.oneof(
-    fc.constantFrom('none', 'full', 'equal', 'decorrelated'),
+    fc.constantFrom('none', 'full', 'equal', 'decorrelated', 'windowed'),
     fc.double({ min: 0, max: 1, noNaN: true }),
   );
   const backoffs = fc.oneof(

@@ -214,15 +214,29 @@ describe('heartbeat', () => {
 describe('flap guard', () => {
   it('backs off a server that accepts and then closes at once, instead of hammering it', () => {
     const h = harness({ random: () => 0.999 });
-    const delays: number[] = [];
+    const outageStart = h.clock.now();
+    const attemptsAt: number[] = [];
     for (let i = 0; i < 6; i++) {
       h.transport.last().accept();
       h.transport.last().serverClose(4001, 'go away');
       const last = h.of<ReconnectingEvent>('reconnecting').at(-1) as ReconnectingEvent;
-      delays.push(Math.round(last.delayMs));
       h.clock.advance(last.delayMs);
+      attemptsAt.push(h.clock.now() - outageStart);
     }
-    expect(delays).toEqual([999, 1998, 3996, 7992, 15_984, 29_970]);
+    // Each retry lands in its window after the outage began: [0, 1 s), [1, 2 s), [2, 4 s), …
+    const windows = [
+      [0, 1000],
+      [1000, 2000],
+      [2000, 4000],
+      [4000, 8000],
+      [8000, 16_000],
+      [16_000, 46_000],
+    ];
+    attemptsAt.forEach((at, i) => {
+      const [from, to] = windows[i] as [number, number];
+      expect(at).toBeGreaterThanOrEqual(from);
+      expect(at).toBeLessThan(to);
+    });
   });
 
   it('resets the back-off once a connection has stayed open for stableAfterMs', () => {

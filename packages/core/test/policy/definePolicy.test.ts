@@ -55,7 +55,7 @@ describe('definePolicy', () => {
       initialDelayMs: 1000,
       maxDelayMs: 30_000,
       factor: 2,
-      jitter: 'full',
+      jitter: 'windowed',
     });
     expect(policy.maxAttempts).toBeUndefined();
     expect(policy.maxElapsedMs).toBeUndefined();
