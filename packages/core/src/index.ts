@@ -98,6 +98,7 @@ export {
   type QueueOptions,
   type RefreshContext,
   type RefreshResult,
+  type ReliableOptions,
   type UrlInput,
 } from './options';
 // Policy

@@ -89,6 +89,26 @@ export interface ClientOptions<TMessage = InboundMessage> {
   environment?: ClientEnvironment;
   /** Hold retries while the page is hidden; a retry that fell due meanwhile runs when it is shown. @default false */
   pauseWhenHidden?: boolean;
+  /**
+   * Reliable delivery (opt-in): messages for which `id` returns an id stay in an outbox until
+   * `ackOf` recognizes the peer's acknowledgement, and are sent again, in order, after every
+   * reconnect — at-least-once; the receiver dedupes by id. Acknowledgements are consumed, not
+   * delivered as messages. The outbox is bounded by `queue`'s limits and overflow policy.
+   */
+  reliable?: ReliableOptions;
+  /**
+   * Refuse plain-text `ws:` / `http:` URLs unless the host is the local machine (localhost,
+   * 127.0.0.0/8, [::1]): tokens in a URL or in messages never cross a network unencrypted.
+   * @default false
+   */
+  requireTls?: boolean;
+}
+
+export interface ReliableOptions {
+  /** The id of an outgoing message, or undefined to send it untracked. */
+  id: (message: OutboundMessage) => string | number | undefined;
+  /** The id an incoming message acknowledges, or undefined when it is no acknowledgement. */
+  ackOf: (incoming: InboundMessage) => string | number | undefined;
 }
 
 export interface ResolvedHeartbeat<TMessage> {
@@ -120,6 +140,8 @@ export interface ResolvedOptions<TMessage> {
   readonly reconnectCloseCode: number;
   readonly environment: ClientEnvironment | undefined;
   readonly pauseWhenHidden: boolean;
+  readonly reliable: ReliableOptions | undefined;
+  readonly requireTls: boolean;
 }
 
 export const clientDefaults = {

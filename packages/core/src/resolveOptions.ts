@@ -1,6 +1,6 @@
 import { systemRandom } from './backoff/jitter';
 import type { QueueLimits } from './client/queue';
-import { isSocketUrl } from './client/redactUrl';
+import { isInsecureRemoteUrl, isSocketUrl } from './client/redactUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';
@@ -28,6 +28,8 @@ const knownKeys = new Set<string>([
   'reconnectCloseCode',
   'environment',
   'pauseWhenHidden',
+  'reliable',
+  'requireTls',
 ]);
 
 const defaultQueue: QueueLimits = Object.freeze({
@@ -70,6 +72,8 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     const text = urlText(o.url);
     if (text === undefined) bad('url', 'expected a URL string, a URL object or a function returning one');
     else if (!isSocketUrl(text)) bad('url', 'expected an absolute ws:, wss:, http: or https: URL without a fragment');
+    else if (o.requireTls === true && isInsecureRemoteUrl(text))
+      bad('url', 'requireTls: expected wss: (or https:) for a host other than localhost');
   }
   const protocols = o.protocols ?? [];
   if (typeof protocols !== 'function' && protocolList(protocols) === undefined) {
@@ -184,7 +188,19 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
   ) {
     bad('environment', 'expected { online(), visible(), subscribe(listener) }');
   }
-  for (const key of ['lazy', 'redactUrls', 'pauseWhenHidden'] as const) {
+  const reliable = o.reliable;
+  if (
+    reliable !== undefined &&
+    !(
+      typeof reliable === 'object' &&
+      reliable !== null &&
+      typeof reliable.id === 'function' &&
+      typeof reliable.ackOf === 'function'
+    )
+  ) {
+    bad('reliable', 'expected { id(message), ackOf(incoming) }');
+  }
+  for (const key of ['lazy', 'redactUrls', 'pauseWhenHidden', 'requireTls'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') bad(key, 'expected a boolean');
   }
   const clock = o.clock ?? systemClock;
@@ -222,6 +238,8 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     reconnectCloseCode,
     environment: env,
     pauseWhenHidden: o.pauseWhenHidden ?? false,
+    reliable,
+    requireTls: o.requireTls ?? false,
   });
 }
 

@@ -1,3 +1,4 @@
+export { type ChaosOptions, type ChaosProxy, startChaosProxy } from './chaosProxy';
 export { runContractSteps } from './contractRunner';
 export { inProcessDriver } from './inProcessDriver';
 export {

@@ -20,7 +20,9 @@ export type Scenario =
   /** Accept, then stop reading: no pongs, no echoes, no close handshake. */
   | { kind: 'silent' }
   /** Accept, then push `count` messages `intervalMs` apart (then echo). */
-  | { kind: 'stream'; count: number; intervalMs?: number };
+  | { kind: 'stream'; count: number; intervalMs?: number }
+  /** Accept; acknowledge each JSON message `{ id }` with `{ ack: id }` (reliable delivery's peer) instead of echoing. */
+  | { kind: 'ack' };
 
 export interface Attempt {
   /** 1 for the first attempt the server saw. */
@@ -138,9 +140,16 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
     });
     ws.on('error', () => undefined);
     ws.on('message', (data, isBinary) => {
-      received.push({ attempt: n, data: isBinary ? (data as Buffer) : (data as Buffer).toString() });
+      const text = isBinary ? undefined : (data as Buffer).toString();
+      received.push({ attempt: n, data: text ?? (data as Buffer) });
       events.emit('received');
-      if (ws.readyState === WebSocket.OPEN) ws.send(data, { binary: isBinary });
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (scenario.kind === 'ack' && text !== undefined) {
+        const id = (JSON.parse(text) as { id?: unknown }).id;
+        if (id !== undefined) ws.send(JSON.stringify({ ack: id }));
+      } else {
+        ws.send(data, { binary: isBinary });
+      }
     });
     const later = (ms: number | undefined, work: () => void) => (ms ? setTimeout(work, ms) : work());
     switch (scenario.kind) {

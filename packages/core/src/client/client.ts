@@ -6,6 +6,7 @@ import type { ClientOptions } from '../options';
 import { isBinary } from '../resolveOptions';
 import { ClientShell } from './clientShell';
 import type { Client, ClientStats, SendResult } from './clientTypes';
+import { Outbox } from './outbox';
 import { type OutboundMessage, OutboundQueue } from './queue';
 import type { ClientStatus } from './state';
 
@@ -37,7 +38,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   }
 
   get bufferedAmount(): number {
-    return (this.connection?.bufferedAmount ?? 0) + (this.queue?.bytes ?? 0);
+    return (this.connection?.bufferedAmount ?? 0) + (this.queue?.bytes ?? 0) + (this.outbox?.bytes ?? 0);
   }
 
   get stats(): ClientStats {
@@ -49,6 +50,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       messagesSent: this.counts.sent,
       messagesReceived: this.counts.received,
       messagesQueued: this.queue?.length ?? 0,
+      messagesUnacked: this.outbox?.length ?? 0,
       messagesDropped: this.counts.dropped,
     };
   }
@@ -57,6 +59,9 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     const status = this.machine.phase.status;
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && !isBinary(data)) throw new InvalidMessageError(data);
+    const { reliable } = this.options;
+    const id = reliable ? reliable.id(data) : undefined;
+    if (id !== undefined) return this.sendReliably(id, data, status);
     const { connection } = this;
     if (status === 'open' && connection && !this.queue?.length) {
       try {
@@ -74,6 +79,29 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       return 'dropped';
     }
     for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    if (status === 'idle') this.dispatch({ type: 'start' });
+    return 'queued';
+  }
+
+  /** Into the outbox (until acknowledged), and out now if a socket is open. */
+  private sendReliably(id: string | number, data: OutboundMessage, status: ClientStatus): SendResult {
+    this.outbox ??= new Outbox(this.options.queue);
+    const offered = this.outbox.add(id, data); // throws QueueFullError with overflow 'reject'
+    if (!offered.accepted) {
+      this.dropped(data, 'overflow');
+      return 'dropped';
+    }
+    for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    const { connection } = this;
+    if (status === 'open' && connection) {
+      try {
+        connection.send(data);
+        this.counts.sent++;
+        return 'sent';
+      } catch {
+        // kept in the outbox: it goes out with the next connection
+      }
+    }
     if (status === 'idle') this.dispatch({ type: 'start' });
     return 'queued';
   }

@@ -8,6 +8,7 @@ import type { RawClose, TransportConnection, TransportHandlers } from '../transp
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
 import { InboundPipeline } from './inbound';
 import { NamedTimers } from './namedTimers';
+import type { Outbox } from './outbox';
 import type { OutboundMessage, OutboundQueue } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { runRefresh } from './refreshRunner';
@@ -32,6 +33,7 @@ export abstract class ClientShell<TMessage> {
   protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
   // Created when first needed: an idle client holds as little as possible (memory bench).
   protected queue: OutboundQueue | undefined;
+  protected outbox: Outbox | undefined;
   protected readonly inbound: InboundPipeline<TMessage> | undefined;
   protected readonly timers: NamedTimers<TimerName>;
   protected mailbox: Input[] | undefined;
@@ -229,6 +231,7 @@ export abstract class ClientShell<TMessage> {
         this.override?.url ?? this.options.url,
         this.override?.protocols ?? this.options.protocols,
         (url) => this.redact(url),
+        this.options.requireTls,
       );
     } catch (error) {
       // On the next tick, so listeners attached right after createClient hear it.
@@ -324,6 +327,15 @@ export abstract class ClientShell<TMessage> {
   /** The hot path: one counter, the liveness mark, then the pipeline. */
   protected received(data: InboundMessage): void {
     this.counts.received++;
+    const { reliable } = this.options;
+    if (reliable) {
+      const acked = reliable.ackOf(data);
+      if (acked !== undefined) {
+        this.outbox?.ack(acked);
+        this.heartbeat?.alive(this.options.clock.now());
+        return; // an acknowledgement is reliable delivery's own traffic
+      }
+    }
     if (this.heartbeat) {
       this.heartbeat.alive(this.options.clock.now());
       if (this.options.heartbeat?.isPong?.(data)) return; // heartbeat traffic, not the app's
@@ -335,6 +347,16 @@ export abstract class ClientShell<TMessage> {
   protected flushQueue(): void {
     const { connection } = this;
     if (!connection) return;
+    // Unacknowledged messages first, in the order they were sent: the peer may or may not
+    // have them, so they go again (at-least-once).
+    for (const data of this.outbox?.messages() ?? []) {
+      try {
+        connection.send(data);
+        this.counts.sent++;
+      } catch {
+        return; // still in the outbox for the next connection
+      }
+    }
     const { queue } = this;
     if (!queue) return;
     for (let data = queue.shift(); data !== undefined; data = queue.shift()) {
@@ -462,6 +484,7 @@ export abstract class ClientShell<TMessage> {
     this.removeAbortListener = undefined;
     this.removeEnvironmentListener?.();
     this.removeEnvironmentListener = undefined;
+    for (const data of this.outbox?.drain() ?? []) this.dropped(data, 'closed');
     for (const data of this.queue?.drain() ?? []) this.dropped(data, 'closed');
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = undefined;

@@ -17,6 +17,8 @@ export interface ClientStats {
   /** Waiting in the queue now. */
   readonly messagesQueued: number;
   readonly messagesDropped: number;
+  /** Reliable delivery: sent (or waiting) and not yet acknowledged. */
+  readonly messagesUnacked: number;
 }
 
 /** A reconnecting WebSocket client. Create one with `createClient`. */

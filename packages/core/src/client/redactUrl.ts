@@ -37,3 +37,13 @@ const socketUrl = /^(wss?|https?):\/\/[^\s/?#]+(\/[^\s#]*|\?[^\s#]*)?$/i;
 export function isSocketUrl(url: string): boolean {
   return socketUrl.test(url);
 }
+
+const localHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Plain text (ws:, http:) to a host other than this machine. */
+export function isInsecureRemoteUrl(url: string): boolean {
+  const match = /^(wss?|https?):\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)/i.exec(url);
+  if (!match) return false;
+  const scheme = (match[1] ?? '').toLowerCase();
+  return (scheme === 'ws' || scheme === 'http') && !localHost.test(match[2] ?? '');
+}

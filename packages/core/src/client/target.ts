@@ -1,7 +1,7 @@
 import { ClientRuntimeError } from '../errors';
 import type { ClientOptions } from '../options';
 import { protocolList, urlText } from '../resolveOptions';
-import { isSocketUrl } from './redactUrl';
+import { isInsecureRemoteUrl, isSocketUrl } from './redactUrl';
 
 /** Where one attempt connects. */
 export interface Target {
@@ -19,21 +19,28 @@ export function resolveTarget(
   url: ClientOptions['url'],
   protocols: NonNullable<ClientOptions['protocols']>,
   redact: (url: string) => string,
+  requireTls = false,
 ): Target | Promise<Target> {
   const u = typeof url === 'function' ? url() : url;
   const p = typeof protocols === 'function' ? protocols() : protocols;
   if (u instanceof Promise || p instanceof Promise) {
-    return Promise.all([u, p]).then(([uu, pp]) => checkTarget(uu, pp, redact));
+    return Promise.all([u, p]).then(([uu, pp]) => checkTarget(uu, pp, redact, requireTls));
   }
-  return checkTarget(u, p, redact);
+  return checkTarget(u, p, redact, requireTls);
 }
 
-function checkTarget(url: unknown, protocols: unknown, redact: (url: string) => string): Target {
+function checkTarget(url: unknown, protocols: unknown, redact: (url: string) => string, requireTls: boolean): Target {
   const text = urlText(url);
   if (text === undefined || !isSocketUrl(text)) {
     throw new ClientRuntimeError(
       'url',
       `The url option produced ${text === undefined ? 'no URL' : redact(text)}: expected an absolute ws:, wss:, http: or https: URL`,
+    );
+  }
+  if (requireTls && isInsecureRemoteUrl(text)) {
+    throw new ClientRuntimeError(
+      'url',
+      `requireTls: refusing plain-text ${redact(text)}; use wss: for a host other than localhost`,
     );
   }
   const list = protocolList(protocols);

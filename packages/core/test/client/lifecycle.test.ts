@@ -252,6 +252,7 @@ describe('client lifecycle', () => {
       messagesReceived: 1,
       messagesQueued: 0,
       messagesDropped: 0,
+      messagesUnacked: 0,
     });
   });
 });

@@ -95,3 +95,24 @@ describe('validated messages', () => {
     expect(h.of('message')).toEqual([1, 2]);
   });
 });
+
+describe('requireTls', () => {
+  it('refuses plain-text URLs to other hosts at creation, and allows localhost', () => {
+    expect(problems({ url: 'ws://api.example.test/', requireTls: true })).toContain(
+      'url: requireTls: expected wss: (or https:) for a host other than localhost',
+    );
+    for (const url of ['wss://api.example.test/', 'ws://localhost:8080/', 'ws://127.0.0.1:1/', 'ws://[::1]:1/']) {
+      expect(() => createClient({ url, transport, lazy: true, requireTls: true })).not.toThrow();
+    }
+  });
+
+  it('refuses a plain-text URL that a URL function produces, as a failed attempt the app hears of', async () => {
+    const h = harness({ url: () => 'ws://user:pw@api.example.test/?token=s3cret', requireTls: true });
+    await h.clock.advanceAsync(0);
+    expect(h.transport.connections).toHaveLength(0);
+    const [error] = h.of<Error>('error');
+    expect(error?.message).toMatch(/requireTls: refusing plain-text/);
+    expect(error?.message).not.toContain('s3cret');
+    expect(error?.message).not.toContain('pw');
+  });
+});

@@ -1,0 +1,82 @@
+import { type DroppedEvent, QueueFullError, type ReliableOptions } from '@resock/core';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+/** Messages are JSON `{ id, … }`; the peer acknowledges with `{ ack: id }`. */
+const reliable: ReliableOptions = {
+  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
+  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
+};
+const msg = (id: number) => JSON.stringify({ id, body: `m${id}` });
+const ack = (id: number) => JSON.stringify({ ack: id });
+
+describe('reliable delivery', () => {
+  it('keeps a message until the peer acknowledges it, and consumes the acknowledgement', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    expect(h.client.send(msg(1))).toBe('sent');
+    expect(h.client.stats.messagesUnacked).toBe(1);
+    h.transport.last().deliver(ack(1));
+    expect(h.client.stats.messagesUnacked).toBe(0);
+    expect(h.of('message')).toEqual([]);
+    h.transport.last().deliver('{"other":true}');
+    expect(h.of('message')).toEqual(['{"other":true}']);
+  });
+
+  it('resends what was not acknowledged, in order, on the next connection, before anything new', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    for (const id of [1, 2, 3]) h.client.send(msg(id));
+    h.transport.last().deliver(ack(2));
+    h.transport.last().drop(); // 1 and 3 may or may not have arrived
+    expect(h.client.send(msg(4))).toBe('queued');
+    h.clock.runNext();
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([msg(1), msg(3), msg(4)]);
+  });
+
+  it('sends messages without an id as before, untracked', () => {
+    const h = harness({ reliable: { id: () => undefined, ackOf: () => undefined } });
+    h.transport.last().accept();
+    h.client.send('plain');
+    expect(h.client.stats.messagesUnacked).toBe(0);
+    h.transport.last().drop();
+    h.clock.runNext();
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([]);
+  });
+
+  it('replaces a message sent again with the same id', () => {
+    const h = harness({ reliable });
+    h.client.send(msg(1));
+    h.client.send(JSON.stringify({ id: 1, body: 'newer' }));
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([JSON.stringify({ id: 1, body: 'newer' })]);
+  });
+
+  it('bounds the outbox with the queue’s limits and overflow policy, telling the app', () => {
+    const h = harness({ reliable, queue: { maxMessages: 2, overflow: 'drop-oldest' } });
+    for (const id of [1, 2, 3]) h.client.send(msg(id));
+    expect(h.of<DroppedEvent>('dropped')).toEqual([{ data: msg(1), reason: 'overflow' }]);
+    const strict = harness({ reliable, queue: { maxMessages: 1, overflow: 'reject' } });
+    strict.client.send(msg(1));
+    expect(() => strict.client.send(msg(2))).toThrow(QueueFullError);
+    expect(strict.client.stats.messagesUnacked).toBe(1);
+  });
+
+  it('reports what was never acknowledged when the app closes', async () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    h.client.send(msg(1));
+    await h.client.close();
+    expect(h.of<DroppedEvent>('dropped')).toEqual([{ data: msg(1), reason: 'closed' }]);
+  });
+
+  it('rejects a reliable option without both functions', async () => {
+    const { createClient } = await import('@resock/core');
+    const { createFakeTransport } = await import('@resock/core/testing');
+    expect(() =>
+      createClient({ url: 'ws://x.test/', transport: createFakeTransport(), reliable: { id: () => 1 } as never }),
+    ).toThrow(/reliable: expected \{ id\(message\), ackOf\(incoming\) \}/);
+  });
+});

@@ -1,0 +1,130 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createClient, type ReliableOptions, type SendResult } from '@resock/node';
+import { startChaosProxy, startScenarioServer } from '@resock/test-utils';
+
+export interface SoakReport {
+  seed: number;
+  messages: number;
+  reliable: boolean;
+  lost: number;
+  duplicates: number;
+  /** Messages that arrived after a higher id on the same connection. */
+  reordered: number;
+  /** Of the messages send() called 'queued', how many the server did not see exactly once. */
+  queuedNotExactlyOnce: number;
+  reconnects: number;
+  cuts: number;
+  stalls: number;
+  refused: number;
+  seconds: number;
+  openSocketsAtEnd: number;
+  timersLeft: number;
+  heapGrowth: number;
+}
+
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const reliable: ReliableOptions = {
+  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
+  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
+};
+
+/**
+ * Numbered messages at a steady rate through a chaos proxy (cuts every 50–500 ms, stalls,
+ * delays, refusals) to a real ws server that echoes — or acknowledges, with reliable delivery.
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const timersBefore = timers();
+  const heapBefore = heap();
+  // The run's own records (every message the server saw, the send results) are gone once
+  // soakOnce returns: what is left on the heap is what the client, proxy and server kept.
+  const report = await soakOnce(options);
+  await sleep(10);
+  report.timersLeft = timers() - timersBefore;
+  report.heapGrowth = heap() / heapBefore - 1;
+  return report;
+}
+
+interface SoakOptions {
+  messages: number;
+  intervalMs: number;
+  seed: number;
+  reliable: boolean;
+  deadlineMs: number;
+}
+
+async function soakOnce(options: SoakOptions): Promise<SoakReport> {
+  const started = performance.now();
+  const server = await startScenarioServer({ default: { kind: options.reliable ? 'ack' : 'echo' } });
+  const proxy = await startChaosProxy({ targetPort: server.port, seed: options.seed });
+  const client = createClient({
+    url: `${proxy.url}/soak`,
+    policy: { backoff: { type: 'constant', delayMs: 20, jitterMs: 30 } },
+    heartbeat: { intervalMs: 200, timeoutMs: 250 },
+    connectTimeoutMs: 1000,
+    closeTimeoutMs: 300,
+    queue: { maxMessages: options.messages, maxBytes: 16 * 1024 * 1024 },
+    ...(options.reliable ? { reliable } : {}),
+  });
+  let reconnects = -1;
+  client.on('open', () => {
+    reconnects++;
+  });
+  const results: SendResult[] = [];
+  for (let id = 0; id < options.messages; id++) {
+    results.push(client.send(JSON.stringify({ id })));
+    if (options.intervalMs > 0) await sleep(options.intervalMs);
+  }
+  // The network calms down; everything owed must now arrive.
+  proxy.calm();
+  const deadline = performance.now() + options.deadlineMs;
+  const settled = () =>
+    client.state === 'open' &&
+    client.stats.messagesQueued === 0 &&
+    (!options.reliable || client.stats.messagesUnacked === 0);
+  while (!settled() && performance.now() < deadline) await sleep(20);
+  await sleep(50); // the last echoes in flight
+  const openSocketsAtEnd = server.sockets.size;
+
+  const ids = server.received.map((r) => ({
+    attempt: r.attempt,
+    id: (JSON.parse(String(r.data)) as { id: number }).id,
+  }));
+  const seen = new Map<number, number>();
+  for (const { id } of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+  let reordered = 0;
+  const lastOnConnection = new Map<number, number>();
+  for (const { attempt, id } of ids) {
+    if ((lastOnConnection.get(attempt) ?? -1) > id) reordered++;
+    lastOnConnection.set(attempt, id);
+  }
+  const report = {
+    seed: options.seed,
+    messages: options.messages,
+    reliable: options.reliable,
+    lost: options.messages - seen.size,
+    duplicates: [...seen.values()].reduce((sum, n) => sum + (n - 1), 0),
+    reordered,
+    queuedNotExactlyOnce: results.filter((r, id) => r === 'queued' && seen.get(id) !== 1).length,
+    reconnects,
+    ...proxy.stats,
+    seconds: (performance.now() - started) / 1000,
+    openSocketsAtEnd,
+    timersLeft: 0,
+    heapGrowth: 0,
+  };
+  delete (report as Partial<typeof report> & { links?: number }).links;
+  await client.close();
+  await proxy.stop();
+  await server.stop();
+  return report;
+}
