@@ -76,8 +76,13 @@ async function soakOnce(options: SoakOptions): Promise<SoakReport> {
     ...(options.reliable ? { reliable } : {}),
   });
   let reconnects = -1;
+  let lastChange = performance.now();
   client.on('open', () => {
     reconnects++;
+    lastChange = performance.now();
+  });
+  client.on('close', () => {
+    lastChange = performance.now();
   });
   const results: SendResult[] = [];
   for (let id = 0; id < options.messages; id++) {
@@ -87,10 +92,13 @@ async function soakOnce(options: SoakOptions): Promise<SoakReport> {
   // The network calms down; everything owed must now arrive.
   proxy.calm();
   const deadline = performance.now() + options.deadlineMs;
+  // Settled: open, nothing owed, and quiet for longer than a stalled link takes to be noticed
+  // (heartbeat 200 + 250 ms), since a link that was already stalling is still cut.
   const settled = () =>
     client.state === 'open' &&
     client.stats.messagesQueued === 0 &&
-    (!options.reliable || client.stats.messagesUnacked === 0);
+    (!options.reliable || client.stats.messagesUnacked === 0) &&
+    performance.now() - lastChange > 1000;
   while (!settled() && performance.now() < deadline) await sleep(20);
   await sleep(50); // the last echoes in flight
   const openSocketsAtEnd = server.sockets.size;
