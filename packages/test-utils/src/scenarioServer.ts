@@ -22,7 +22,11 @@ export type Scenario =
   /** Accept, then push `count` messages `intervalMs` apart (then echo). */
   | { kind: 'stream'; count: number; intervalMs?: number }
   /** Accept; acknowledge each JSON message `{ id }` with `{ ack: id }` (reliable delivery's peer) instead of echoing. */
-  | { kind: 'ack' };
+  | { kind: 'ack' }
+  /** Accept, then write these bytes raw to the TCP socket and end it (hand-made frames a real server would not send). */
+  | { kind: 'raw'; bytes: readonly number[] }
+  /** Accept with a `Sec-WebSocket-Protocol` the client never offered. */
+  | { kind: 'unofferedProtocol'; protocol: string };
 
 export interface Attempt {
   /** 1 for the first attempt the server saw. */
@@ -125,6 +129,10 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
         );
         return;
       }
+      if (scenario.kind === 'unofferedProtocol') {
+        const protocol = scenario.protocol;
+        wss.once('headers', (headers) => headers.push(`Sec-WebSocket-Protocol: ${protocol}`));
+      }
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, attempt.n, scenario));
     });
   wire(http);
@@ -169,15 +177,24 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
         break;
       case 'stream': {
         let sent = 0;
-        const push = () => {
-          if (ws.readyState !== WebSocket.OPEN || sent >= scenario.count) return;
-          ws.send(`message ${++sent}`);
-          if (scenario.intervalMs) setTimeout(push, scenario.intervalMs);
-          else push();
-        };
-        push();
+        const interval = scenario.intervalMs;
+        if (interval) {
+          // Timer-driven so the client sees messages spread over time.
+          const push = () => {
+            if (ws.readyState !== WebSocket.OPEN || sent >= scenario.count) return;
+            ws.send(`message ${++sent}`);
+            setTimeout(push, interval);
+          };
+          push();
+        } else {
+          // A loop, not recursion: a flood of tens of thousands would overflow the stack.
+          while (sent < scenario.count && ws.readyState === WebSocket.OPEN) ws.send(`message ${++sent}`);
+        }
         break;
       }
+      case 'raw':
+        socket.end(Buffer.from(scenario.bytes));
+        break;
       default:
         break;
     }

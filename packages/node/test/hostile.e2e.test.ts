@@ -1,0 +1,98 @@
+import { type Client, type CloseRecord, createClient, type ReconnectingEvent } from '@resock/node';
+import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let server: ScenarioServer;
+const clients: Client[] = [];
+beforeEach(async () => {
+  server = await startScenarioServer();
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server.stop();
+});
+
+const connect = () => {
+  const client = createClient({ url: `${server.url}/hostile`, heartbeat: false });
+  clients.push(client);
+  return client;
+};
+const firstDecision = (client: Client) =>
+  new Promise<ReconnectingEvent>((resolve) => client.once('reconnecting', resolve));
+
+/** A close frame by hand: code, then reason bytes (which may be invalid). */
+function closeFrame(code: number, reason: readonly number[]): number[] {
+  const payload = [code >> 8, code & 0xff, ...reason];
+  return payload.length < 126
+    ? [0x88, payload.length, ...payload]
+    : [0x88, 126, payload.length >> 8, payload.length & 0xff, ...payload];
+}
+
+describe('a hostile or broken server', () => {
+  it.each([
+    ['0', 1000, 1000, 1100],
+    ['315360000', 600_000, 600_000, 660_000], // ten years: clamped to 10 min (+0–10 %)
+  ])('Retry-After: %s is clamped (retryAfterMs %d)', async (value, clamped, low, high) => {
+    server.plan({ kind: 'reject', status: 429, headers: { 'Retry-After': value } });
+    const { record, decision } = await firstDecision(connect());
+    expect(record.handshake).toEqual({ status: 429, retryAfterMs: clamped });
+    expect(decision.delayMs).toBeGreaterThanOrEqual(low);
+    expect(decision.delayMs).toBeLessThanOrEqual(high);
+  });
+
+  it.each(['-5', 'soon', '1.5'])('Retry-After: %s is ignored, and the 429 floor of 30 s applies', async (value) => {
+    server.plan({ kind: 'reject', status: 429, headers: { 'Retry-After': value } });
+    const { record, decision } = await firstDecision(connect());
+    expect(record.handshake).toEqual({ status: 429 });
+    expect(decision.delayMs).toBeGreaterThanOrEqual(30_000);
+    expect(decision.delayMs).toBeLessThanOrEqual(36_000);
+  });
+
+  it.each([
+    ['a close reason of invalid UTF-8', closeFrame(4000, [0xff, 0xfe]), 'WS_ERR_INVALID_UTF8'],
+    [
+      'a close reason of 124 bytes',
+      closeFrame(4000, new Array(124).fill(0x61)),
+      'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH',
+    ],
+    ['the invalid close code 2999', closeFrame(2999, []), 'WS_ERR_INVALID_CLOSE_CODE'],
+    ['the local-only code 1005 on the wire', closeFrame(1005, []), 'WS_ERR_INVALID_CLOSE_CODE'],
+  ])('%s: a 1006 record naming the violation, and a retry with back-off', async (_label, bytes, code) => {
+    server.plan({ kind: 'raw', bytes });
+    const { record, decision } = await firstDecision(connect());
+    expect(record).toMatchObject({ code: 1006, wasClean: false, error: { code } });
+    expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
+  });
+
+  it('a subprotocol the client did not offer: the attempt fails before open and is retried', async () => {
+    server.plan({ kind: 'unofferedProtocol', protocol: 'evil' });
+    const { record, decision } = await firstDecision(connect());
+    expect(record).toMatchObject({
+      code: 1006,
+      phase: 'connecting',
+      error: { message: expect.stringMatching(/subprotocol/) },
+    });
+    expect(decision.action).toBe('retry');
+  });
+
+  it('a flood of 20 000 messages: all delivered, the client stays open and queues nothing', async () => {
+    server.plan({ kind: 'stream', count: 20_000 });
+    const client = connect();
+    let received = 0;
+    await new Promise<void>((resolve) =>
+      client.on('message', () => {
+        if (++received === 20_000) resolve();
+      }),
+    );
+    expect(client.state).toBe('open');
+    expect(client.stats.messagesQueued).toBe(0);
+  });
+
+  it('records stay records: a hostile close is never thrown out of the client', async () => {
+    server.plan({ kind: 'raw', bytes: [0x88, 1, 0x03] }); // a 1-byte close body
+    const client = connect();
+    const record = await new Promise<CloseRecord>((resolve) => client.once('close', resolve));
+    expect(record).toMatchObject({ code: 1006, wasClean: false });
+    expect(['waiting', 'connecting']).toContain(client.state);
+  });
+});
