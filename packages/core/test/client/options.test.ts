@@ -89,9 +89,10 @@ describe('validated messages', () => {
     };
     const h = harness({ messages: slowFirst });
     h.transport.last().accept();
+    const two = new Promise<void>((resolve) => h.client.on('message', () => h.of('message').length === 2 && resolve()));
     h.transport.last().deliver('1');
     h.transport.last().deliver('2');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await two;
     expect(h.of('message')).toEqual([1, 2]);
   });
 });
