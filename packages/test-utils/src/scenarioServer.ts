@@ -79,6 +79,11 @@ export interface ScenarioServerOptions {
   default?: Scenario;
   /** Answers plain HTTP requests (a test page, a bundle); without it they get 426. */
   http?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * `false` keeps no attempts, messages or client closes (the `waitFor…` helpers then never
+   * finish): for leak tests, where the server's own records would be counted as the client's heap.
+   */
+  record?: boolean;
 }
 
 /** A `ws` server on 127.0.0.1 that does, per connection attempt, what the test planned. */
@@ -91,6 +96,8 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
   const sockets = new Map<number, WebSocket>();
   const tcp = new Map<number, Socket>();
   const rawSockets = new Set<Socket>();
+  const record = options.record ?? true;
+  let seen = 0;
   let fallback: Scenario = options.default ?? { kind: 'echo' };
   const wss = new WebSocketServer({
     noServer: true,
@@ -110,14 +117,14 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
       const scenario = queue.shift() ?? fallback;
       const protocolHeader = req.headers['sec-websocket-protocol'];
       const attempt: Attempt = {
-        n: attempts.length + 1,
+        n: ++seen,
         at: performance.now(),
         path: req.url ?? '/',
         protocols: protocolHeader ? protocolHeader.split(',').map((p) => p.trim()) : [],
         headers: req.headers,
         scenario,
       };
-      attempts.push(attempt);
+      if (record) attempts.push(attempt);
       events.emit('attempt');
       if (scenario.kind === 'hang') return;
       if (scenario.kind === 'reject') {
@@ -143,13 +150,13 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
     ws.on('close', (code, reason) => {
       sockets.delete(n);
       tcp.delete(n);
-      clientCloses.push({ attempt: n, code, reason: reason.toString() });
+      if (record) clientCloses.push({ attempt: n, code, reason: reason.toString() });
       events.emit('clientClose');
     });
     ws.on('error', () => undefined);
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? undefined : (data as Buffer).toString();
-      received.push({ attempt: n, data: text ?? (data as Buffer) });
+      if (record) received.push({ attempt: n, data: text ?? (data as Buffer) });
       events.emit('received');
       if (ws.readyState !== WebSocket.OPEN) return;
       if (scenario.kind === 'ack' && text !== undefined) {
