@@ -73,6 +73,7 @@ export {
   ResockError,
 } from './errors';
 export type {
+  AckedEvent,
   ClientEvents,
   DroppedEvent,
   FailedEvent,

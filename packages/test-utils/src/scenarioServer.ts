@@ -21,7 +21,7 @@ export type Scenario =
   | { kind: 'silent' }
   /** Accept, then push `count` messages `intervalMs` apart (then echo). */
   | { kind: 'stream'; count: number; intervalMs?: number }
-  /** Accept; acknowledge each JSON message `{ id }` with `{ ack: id }` (reliable delivery's peer) instead of echoing. */
+  /** Accept; acknowledge each JSON message `{ id }` with `{ ack: id }` (reliable delivery's peer); echo anything else. */
   | { kind: 'ack' }
   /** Accept, then write these bytes raw to the TCP socket and end it (hand-made frames a real server would not send). */
   | { kind: 'raw'; bytes: readonly number[] }
@@ -84,6 +84,15 @@ export interface ScenarioServerOptions {
    * finish): for leak tests, where the server's own records would be counted as the client's heap.
    */
   record?: boolean;
+}
+
+/** The `id` of a JSON message `{ id, … }`, or undefined for anything else. */
+function idOf(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { id?: unknown } | null)?.id;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A `ws` server on 127.0.0.1 that does, per connection attempt, what the test planned. */
@@ -159,12 +168,9 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
       if (record) received.push({ attempt: n, data: text ?? (data as Buffer) });
       events.emit('received');
       if (ws.readyState !== WebSocket.OPEN) return;
-      if (scenario.kind === 'ack' && text !== undefined) {
-        const id = (JSON.parse(text) as { id?: unknown }).id;
-        if (id !== undefined) ws.send(JSON.stringify({ ack: id }));
-      } else {
-        ws.send(data, { binary: isBinary });
-      }
+      const id = scenario.kind === 'ack' && text !== undefined ? idOf(text) : undefined;
+      if (id !== undefined) ws.send(JSON.stringify({ ack: id }));
+      else ws.send(data, { binary: isBinary });
     });
     const later = (ms: number | undefined, work: () => void) => (ms ? setTimeout(work, ms) : work());
     switch (scenario.kind) {

@@ -329,19 +329,34 @@ export abstract class ClientShell<TMessage> {
     this.counts.received++;
     const { reliable } = this.options;
     if (reliable) {
-      const acked = reliable.ackOf(data);
-      if (acked !== undefined) {
-        this.outbox?.ack(acked);
+      const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
+      if (id !== undefined) {
+        const message = this.outbox?.ack(id);
         this.heartbeat?.alive(this.options.clock.now());
+        if (message !== undefined) this.emitter.emit('acked', { id, data: message });
         return; // an acknowledgement is reliable delivery's own traffic
       }
     }
     if (this.heartbeat) {
       this.heartbeat.alive(this.options.clock.now());
-      if (this.options.heartbeat?.isPong?.(data)) return; // heartbeat traffic, not the app's
+      const { isPong } = this.options.heartbeat ?? {};
+      if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return; // heartbeat traffic, not the app's
     }
     if (this.inbound) this.inbound.receive(data);
     else this.emitter.emit('message', data as TMessage);
+  }
+
+  /**
+   * The app's recognizers run on server data, so they meet hostile input: one that throws is
+   * reported as an `error` and the message is treated as ordinary, never thrown into the transport.
+   */
+  private guarded<T>(name: string, recognize: (data: InboundMessage) => T, data: InboundMessage): T | undefined {
+    try {
+      return recognize(data);
+    } catch (error) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', `${name} threw`, error));
+      return undefined;
+    }
   }
 
   protected flushQueue(): void {

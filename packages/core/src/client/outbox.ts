@@ -47,13 +47,13 @@ export class Outbox {
     return { accepted: true, evicted };
   }
 
-  /** The peer has it: forget it. False for an id not (or no longer) here. */
-  ack(id: MessageId): boolean {
+  /** The peer has it: forget it, and return it (undefined for an id not, or no longer, here). */
+  ack(id: MessageId): OutboundMessage | undefined {
     const entry = this.entries.get(id);
-    if (!entry) return false;
+    if (!entry) return undefined;
     this.entries.delete(id);
     this.totalBytes -= entry.bytes;
-    return true;
+    return entry.data;
   }
 
   /** Unacknowledged messages, oldest first. */

@@ -45,6 +45,14 @@ export interface DroppedEvent {
   readonly reason: 'overflow' | 'closed';
 }
 
+/** Reliable delivery: the peer acknowledged a message still in the outbox. */
+export interface AckedEvent {
+  /** The id `reliable.ackOf` recognized (as `reliable.id` gave it). */
+  readonly id: string | number;
+  /** The message acknowledged. */
+  readonly data: OutboundMessage;
+}
+
 export interface MessageIssue {
   readonly message: string;
   readonly path?: readonly PropertyKey[];
@@ -69,4 +77,6 @@ export interface ClientEvents<TMessage = InboundMessage> {
   error: (error: ResockError) => void;
   dropped: (event: DroppedEvent) => void;
   invalidMessage: (event: InvalidMessageEvent) => void;
+  /** Reliable delivery only: a message was acknowledged (once per message; repeated acks are ignored). */
+  acked: (event: AckedEvent) => void;
 }

@@ -14,6 +14,7 @@ const eventNames: EventName[] = [
   'error',
   'dropped',
   'invalidMessage',
+  'acked',
 ];
 
 /** A client on a fake transport and a virtual clock, recording every event it emits. */

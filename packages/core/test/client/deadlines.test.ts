@@ -191,6 +191,15 @@ describe('heartbeat', () => {
     expect(h.client.state).toBe('open');
   });
 
+  it('survives an isPong that throws on server data: an error event, the message delivered', () => {
+    const isPong = (d: unknown) => (JSON.parse(String(d)) as { type?: string }).type === 'pong';
+    const h = harness({ heartbeat: { intervalMs: 1000, timeoutMs: 500, message: 'ping', isPong } }, { ping: false });
+    h.transport.last().accept();
+    expect(() => h.transport.last().deliver('<html>')).not.toThrow();
+    expect(h.of<Error>('error').map((e) => e.message)).toEqual(['heartbeat.isPong threw']);
+    expect(h.of('message')).toEqual(['<html>']);
+  });
+
   it('says so when heartbeat cannot work (no ping, no message)', () => {
     const h = harness({ heartbeat: true }, { ping: false });
     h.transport.last().accept();

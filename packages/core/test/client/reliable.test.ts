@@ -35,6 +35,27 @@ describe('reliable delivery', () => {
     expect(h.transport.last().sent).toEqual([msg(1), msg(3), msg(4)]);
   });
 
+  it('tells the app once per acknowledged message (acked), ignoring repeats and unknown ids', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    h.client.send(msg(1));
+    h.client.send(msg(2));
+    h.transport.last().deliver(ack(2));
+    h.transport.last().deliver(ack(2));
+    h.transport.last().deliver(ack(99));
+    expect(h.of('acked')).toEqual([{ id: 2, data: msg(2) }]);
+    expect(h.client.stats.messagesUnacked).toBe(1);
+  });
+
+  it('survives an ackOf that throws on server data: an error event, and the message delivered as ordinary', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    expect(() => h.transport.last().deliver('not json')).not.toThrow();
+    expect(h.of<Error>('error').map((e) => e.message)).toEqual(['reliable.ackOf threw']);
+    expect(h.of('message')).toEqual(['not json']);
+    expect(h.client.state).toBe('open');
+  });
+
   it('sends messages without an id as before, untracked', () => {
     const h = harness({ reliable: { id: () => undefined, ackOf: () => undefined } });
     h.transport.last().accept();

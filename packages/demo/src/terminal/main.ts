@@ -1,7 +1,7 @@
 // `pnpm demo`: a real scenario server, a real client on ws, and a story of what servers and
 // networks do — each close, each decision and each wait drawn on a live timeline.
 import { parseArgs } from 'node:util';
-import { createClient } from '@resock/node';
+import { type Client, createClient, type ReliableOptions } from '@resock/node';
 import { startScenarioServer } from '@resock/test-utils';
 import { demoPolicy } from '../demoPolicy';
 import { startDemoPage } from '../page/pageServer';
@@ -13,8 +13,8 @@ const usage = `Usage: pnpm demo [--serve] [--plain] [--no-color]
 
 Starts a WebSocket server on 127.0.0.1, connects a resock client, and plays a short story:
 normal traffic, a server restart (1012), a dropped network (1006), an expired token
-(3000 → refresh hook), an overloaded server (1013, then HTTP 429 + Retry-After) and a
-final 1000. Each state change, close record and policy decision is printed as it happens.
+(3000 → refresh hook), an overloaded server (1013, then HTTP 429 + Retry-After), a
+final 1000, and reliable delivery resending what a dying link swallowed. Each state change, close record and policy decision is printed as it happens.
 It also serves a page (its URL is printed) where a @resock/browser client plays the same
 story, with buttons to make the server close with a code, drop the network or refuse the
 handshake.
@@ -60,32 +60,52 @@ const client = createClient({
 
 const startedAt = performance.now();
 const rows: Row[] = [];
-client.on('state', ({ from, to }) => {
-  if (!storyOver) timeline.state(from, to);
-});
-client.on('open', ({ url, attempt, protocol }) => {
-  timeline.open(url, attempt, protocol);
-  for (const row of rows) row.backAfterMs ??= performance.now() - row.closedAt;
-});
 let storyOver = false;
-client.on('close', (record) => {
-  if (storyOver) return; // the demo's own close() at the end is not part of the story
-  timeline.close(record);
-  rows.push({ record, closedAt: performance.now() });
-});
-client.on('reconnecting', ({ decision }) => {
-  const row = rows.at(-1);
-  if (row) row.decision = decision;
-  timeline.decision(decision);
-});
-client.on('failed', ({ decision, reason }) => {
-  const row = rows.at(-1);
-  if (row) row.decision = decision;
-  timeline.decision(decision, reason);
-});
-client.on('message', (data) => timeline.note('message', `← ${JSON.stringify(String(data))}`));
-client.on('dropped', ({ data }) => timeline.note('dropped', String(data)));
-client.on('error', (error) => timeline.note('error', error.message));
+/** Draws everything a client does on the timeline, and keeps a summary row per close. */
+function watch(watched: Client): void {
+  const pending: Row[] = [];
+  watched.on('state', ({ from, to }) => {
+    if (!storyOver) timeline.state(from, to);
+  });
+  watched.on('open', ({ url, attempt, protocol }) => {
+    timeline.open(url, attempt, protocol);
+    for (const row of pending.splice(0)) row.backAfterMs = performance.now() - row.closedAt;
+  });
+  watched.on('close', (record) => {
+    if (storyOver) return; // the demo's own close() at the end is not part of the story
+    timeline.close(record);
+    const row = { record, closedAt: performance.now() };
+    rows.push(row);
+    pending.push(row);
+  });
+  watched.on('reconnecting', ({ decision }) => {
+    const row = pending.at(-1);
+    if (row) row.decision = decision;
+    timeline.decision(decision);
+  });
+  watched.on('failed', ({ decision, reason }) => {
+    const row = pending.at(-1);
+    if (row) row.decision = decision;
+    timeline.decision(decision, reason);
+  });
+  watched.on('message', (data) => timeline.note('message', `← ${JSON.stringify(String(data))}`));
+  watched.on('dropped', ({ data }) => timeline.note('dropped', String(data)));
+  watched.on('error', (error) => timeline.note('error', error.message));
+}
+watch(client);
+
+/** Orders are JSON `{ id, … }`; the server acknowledges each with `{ ack: id }`. */
+const orderIds: ReliableOptions = {
+  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
+  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
+};
+const others: Client[] = [];
+const reliableClient = () => {
+  const orders = createClient({ url: `${server.url}/orders`, policy: demoPolicy, reliable: orderIds });
+  watch(orders);
+  others.push(orders);
+  return orders;
+};
 
 const page = await startDemoPage();
 timeline.note('server', `listening on ${server.url}`);
@@ -93,10 +113,10 @@ timeline.note(
   'browser',
   `the same story in a page: ${page.pageUrl}${values.serve ? '' : '  (served while the demo runs; --serve keeps it up)'}`,
 );
-await playStory(server, client, timeline);
+await playStory(server, client, timeline, reliableClient);
 storyOver = true;
 timeline.stopCountdown();
-await client.close();
+await Promise.all([client, ...others].map((c) => c.close()));
 await server.stop();
 console.log(`\n${summary(rows, client.stats, performance.now() - startedAt)}`);
 if (values.serve) {

@@ -21,7 +21,12 @@ const received = (client: Client, count: number) =>
  * The scripted story: each chapter makes the server do what real servers do, and waits for
  * the client to deal with it. Every wait is on an event, never on a sleep.
  */
-export async function playStory(server: ScenarioServer, client: Client, timeline: Timeline): Promise<void> {
+export async function playStory(
+  server: ScenarioServer,
+  client: Client,
+  timeline: Timeline,
+  reliableClient: () => Client,
+): Promise<void> {
   timeline.section('1. normal traffic');
   await client.opened();
   for (let i = 1; i <= 3; i++) {
@@ -60,4 +65,40 @@ export async function playStory(server: ScenarioServer, client: Client, timeline
   const failed = next<FailedEvent>(client, 'failed');
   server.closeAll(1000, 'goodbye');
   await failed;
+
+  await reliableDelivery(server, reliableClient, timeline);
+}
+
+/**
+ * A message written just before a link dies can vanish: the socket took it, the server never
+ * read it. With `reliable`, the client keeps each order until the server acknowledges it and
+ * resends what was not acknowledged after the reconnect.
+ */
+async function reliableDelivery(server: ScenarioServer, reliableClient: () => Client, timeline: Timeline) {
+  timeline.section('7. reliable delivery (opt-in): what a dying link swallowed is sent again');
+  server.setDefault({ kind: 'ack' });
+  server.plan({ kind: 'silent' }); // the next connection is accepted, then the server reads nothing
+  const orders = reliableClient();
+  await orders.opened();
+  const acked = new Promise<void>((resolve) => {
+    const off = orders.on('acked', ({ id }) => {
+      timeline.note('acked', `order #${id} (${orders.stats.messagesUnacked} left in the outbox)`);
+      if (orders.stats.messagesUnacked > 0) return;
+      off();
+      resolve();
+    });
+  });
+  for (let id = 1; id <= 3; id++) {
+    timeline.note('send', `order #${id} → ${orders.send(JSON.stringify({ id, item: `book ${id}` }))}`);
+  }
+  timeline.note('outbox', `${orders.stats.messagesUnacked} unacknowledged: the server is not reading`);
+  const seenBefore = server.received.length;
+  server.destroyAll(); // the link dies with the three orders in it
+  await acked;
+  const seen = server.received.slice(seenBefore).map((r) => String(r.data));
+  const distinct = new Set(seen).size;
+  timeline.note(
+    'server',
+    `received ${seen.length} orders (${distinct} distinct) after the reconnect: ${seen.join(' ')}`,
+  );
 }
