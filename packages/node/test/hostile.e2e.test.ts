@@ -88,6 +88,26 @@ describe('a hostile or broken server', () => {
     expect(client.stats.messagesQueued).toBe(0);
   });
 
+  it('a server that accepts, then closes at once, forever: the back-off keeps growing, never reset by the opens', async () => {
+    server.setDefault({ kind: 'close', code: 4001, reason: 'go away' });
+    const client = createClient({
+      url: `${server.url}/hostile`,
+      heartbeat: false,
+      policy: { preset: 'none', backoff: { type: 'exponential', initialDelayMs: 5, maxDelayMs: 40, jitter: 'none' } },
+    });
+    clients.push(client);
+    const seen: ReconnectingEvent[] = [];
+    await new Promise<void>((resolve) =>
+      client.on('reconnecting', (event) => {
+        if (seen.push(event) === 6) resolve();
+      }),
+    );
+    expect(client.stats.attempts).toBeGreaterThanOrEqual(6);
+    expect(seen.map((e) => e.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen.map((e) => e.delayMs)).toEqual([5, 10, 20, 40, 40, 40]);
+    expect(seen.every((e) => e.record.code === 4001 && e.record.phase === 'open')).toBe(true);
+  });
+
   it('records stay records: a hostile close is never thrown out of the client', async () => {
     server.plan({ kind: 'raw', bytes: [0x88, 1, 0x03] }); // a 1-byte close body
     const client = connect();
