@@ -1,17 +1,20 @@
 // The long fuzz run (`pnpm fuzz`): 100 000 arbitrary inputs each through normalizeClose,
-// definePolicy and computeBackoff, outside the normal test time. The tests run a few thousand.
+// definePolicy, computeBackoff and a client's inbound path, outside the normal test time. The tests run a few thousand.
 // FUZZ_RUNS overrides the count; FUZZ_SEED replays a run.
 
 import {
   closeRecordSchema,
   computeBackoff,
+  createClient,
   definePolicy,
   exponential,
   isInvalidPolicyError,
   normalizeClose,
   type PolicyInput,
 } from '@resock/core';
+import { createFakeTransport } from '@resock/core/testing';
 import fc from 'fast-check';
+import * as z from 'zod/mini';
 
 const numRuns = Number(process.env.FUZZ_RUNS ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -20,7 +23,7 @@ const options = { numRuns, seed };
 function run(name: string, property: fc.IProperty<[unknown]> | fc.IProperty<unknown[]>) {
   const started = performance.now();
   fc.assert(property, options);
-  console.log(`${name.padEnd(58)} ${numRuns} inputs  ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${name.padEnd(62)} ${numRuns} inputs  ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 console.log(`fuzz seed ${seed} (replay with FUZZ_SEED=${seed})`);
@@ -98,6 +101,35 @@ run(
         previousDelayMs: maxDelayMs,
       });
       if (!(delay >= 0 && delay <= maxDelayMs)) throw new Error(`delay ${delay} outside [0, ${maxDelayMs}]`);
+    },
+  ),
+);
+
+// Server text through a client with a schema: one message or invalidMessage per input, never a
+// throw, never a polluted prototype.
+const transport = createFakeTransport();
+const client = createClient({ url: 'wss://fuzz.test/', transport, messages: z.looseObject({ type: z.string() }) });
+transport.last().accept();
+let verdicts = 0;
+client.on('message', () => verdicts++);
+client.on('invalidMessage', () => verdicts++);
+const objectKeys = Object.getOwnPropertyNames(Object.prototype).join();
+run(
+  'inbound JSON: one verdict per message, no throw, no pollution',
+  fc.property(
+    fc.oneof(
+      fc.json({ maxDepth: 8 }),
+      fc.string({ unit: 'binary' }),
+      fc.jsonValue().map((value) => `{"type":"t","__proto__":${JSON.stringify(value)}}`),
+      fc.jsonValue().map((value) => `{"type":"t","constructor":{"prototype":${JSON.stringify(value)}}}`),
+    ),
+    (text) => {
+      const before = verdicts;
+      transport.last().deliver(text);
+      if (verdicts !== before + 1) throw new Error(`${verdicts - before} verdicts for one message`);
+      if (Object.getOwnPropertyNames(Object.prototype).join() !== objectKeys || client.state !== 'open') {
+        throw new Error('polluted Object.prototype or left open');
+      }
     },
   ),
 );
