@@ -5,8 +5,13 @@ import { runSoak } from '../test/soak/runSoak';
 const messages = Number(process.env.SOAK_MESSAGES ?? 10_000);
 const seed = Number(process.env.SOAK_SEED ?? Date.now() % 100_000);
 console.log(`soak: ${messages} messages per mode, seed ${seed} (replay with SOAK_SEED=${seed})`);
-// A small run first: one-time costs (JIT, the first server and proxy) are not growth.
-await runSoak({ messages: 300, intervalMs: 1, seed, reliable: true, deadlineMs: 10_000 });
+// A full-size run per mode first: one-time costs (JIT and its feedback, modules loaded on first
+// use, the first server and proxy) are not growth. Four reliable runs in a row grew 10.9 %,
+// 5.5 %, 0.7 %, 0.1 % (measured): growth that does not repeat is no leak, so the figure that
+// counts is the steady state's.
+for (const reliable of [false, true]) {
+  await runSoak({ messages, intervalMs: 1, seed, reliable, deadlineMs: 60_000 });
+}
 let failed = false;
 for (const reliable of [false, true]) {
   const report = await runSoak({ messages, intervalMs: 1, seed, reliable, deadlineMs: 60_000 });
