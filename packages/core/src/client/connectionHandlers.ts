@@ -1,0 +1,42 @@
+import type { InboundMessage } from '../events/clientEvents';
+import type { RawClose, TransportHandlers } from '../transport';
+
+/** Keyed by a symbol no one else holds: the shell's entry point for transport callbacks. */
+export const fromTransport = Symbol('resock.fromTransport');
+
+export type TransportEvent =
+  | { readonly type: 'open'; readonly protocol: string; readonly extensions: string }
+  | { readonly type: 'message'; readonly data: InboundMessage }
+  | { readonly type: 'close'; readonly raw: RawClose }
+  | { readonly type: 'error'; readonly error: unknown }
+  | { readonly type: 'pong' };
+
+/**
+ * One small object per connection instead of five closures (an idle client should cost little
+ * more than its socket). It tags every callback with its connection's id, so the shell can
+ * ignore a connection it has already let go of. Messages skip the event object: the hot path.
+ */
+export class ConnectionHandlers implements TransportHandlers {
+  constructor(
+    private readonly shell: {
+      [fromTransport](id: number, event: TransportEvent): void;
+      deliver(id: number, data: InboundMessage): void;
+    },
+    private readonly id: number,
+  ) {}
+  onOpen(info: { protocol: string; extensions: string }): void {
+    this.shell[fromTransport](this.id, { type: 'open', protocol: info.protocol, extensions: info.extensions });
+  }
+  onMessage(data: InboundMessage): void {
+    this.shell.deliver(this.id, data);
+  }
+  onClose(raw: RawClose): void {
+    this.shell[fromTransport](this.id, { type: 'close', raw });
+  }
+  onError(error: unknown): void {
+    this.shell[fromTransport](this.id, { type: 'error', error });
+  }
+  onPong(): void {
+    this.shell[fromTransport](this.id, { type: 'pong' });
+  }
+}

@@ -1,0 +1,180 @@
+import { ClientRuntimeError } from '../errors';
+import type { InboundMessage } from '../events/clientEvents';
+import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
+import { ShellState } from './shellState';
+import { resolveTarget, type Target } from './target';
+
+/**
+ * One connection's life on the shell's side: resolving the URL, dialing, the transport's
+ * callbacks (tagged with the connection's id, so a connection let go of is ignored), inbound
+ * messages and acknowledgements, and flushing the outbox and queue into a new socket.
+ */
+export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
+  // ── connections ─────────────────────────────────────────────────────────────────────────
+
+  protected connect(id: number): void {
+    this.connection = undefined;
+    this.connectionId = id;
+    this.connectionError = undefined;
+    this.openInfo = undefined;
+    this.counts.attempts++;
+    let target: Target | Promise<Target>;
+    try {
+      target = resolveTarget(
+        this.override?.url ?? this.options.url,
+        this.override?.protocols ?? this.options.protocols,
+        (url) => this.redact(url),
+        this.options.requireTls,
+      );
+    } catch (error) {
+      // On the next tick, so listeners attached right after createClient hear it.
+      this.later(() => this.attemptFailed(id, error));
+      return;
+    }
+    if (target instanceof Promise) {
+      target.then(
+        (resolved) => this.dial(id, resolved),
+        (error: unknown) => this.attemptFailed(id, error),
+      );
+    } else {
+      this.dial(id, target);
+    }
+  }
+
+  /** The URL could not be resolved: a misconfiguration the app must hear of, and a failed attempt. */
+  protected attemptFailed(id: number, error: unknown): void {
+    if (error instanceof ClientRuntimeError) this.emitter.emit('error', error);
+    this.dispatch({ type: 'connectFailed', id, error });
+  }
+
+  protected dial(id: number, target: Target): void {
+    const phase = this.machine.phase;
+    if (id !== this.connectionId || phase.status !== 'connecting' || phase.id !== id) return;
+    this.currentUrl = target.url;
+    // Callbacks the transport makes from inside connect() queue up until it has returned.
+    const nested = this.running;
+    this.running = true;
+    try {
+      const request = { url: target.url, protocols: target.protocols, connectTimeoutMs: this.options.connectTimeoutMs };
+      const connection = this.options.transport.connect(request, new ConnectionHandlers(this, id));
+      if (id === this.connectionId) this.connection = connection;
+      else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
+    } catch (error) {
+      this.later(() => this.dispatch({ type: 'connectFailed', id, error }));
+    } finally {
+      this.running = nested;
+    }
+    const pending = nested ? undefined : this.mailbox?.shift();
+    if (pending) this.dispatch(pending);
+  }
+
+  /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
+  [fromTransport](id: number, event: TransportEvent): void {
+    if (id !== this.connectionId) return; // a connection resock has already let go of
+    switch (event.type) {
+      case 'open':
+        this.dispatch({
+          type: 'opened',
+          id,
+          url: this.currentUrl ?? '',
+          protocol: event.protocol,
+          extensions: event.extensions,
+        });
+        return;
+      case 'message':
+        this.received(event.data);
+        return;
+      case 'close': {
+        const { raw } = event;
+        const error = this.connectionError;
+        this.dispatch({
+          type: 'transportClosed',
+          id,
+          raw: raw.error === undefined && error !== undefined ? { ...raw, error } : raw,
+        });
+        return;
+      }
+      case 'error':
+        this.connectionError = event.error;
+        return;
+      case 'pong':
+        this.heartbeat?.alive(this.options.clock.now());
+        return;
+    }
+  }
+
+  /** Stops listening to a connection and ends it: at once where the transport can. */
+  protected drop(id: number, code: number, reason: string): void {
+    if (id !== this.connectionId) return;
+    const { connection } = this;
+    this.connection = undefined;
+    this.connectionId = 0;
+    if (connection) this.safely(() => (connection.terminate ? connection.terminate() : connection.close(code, reason)));
+  }
+
+  /** A message from connection `id` (the hot path: no event object, one id check). */
+  deliver(id: number, data: InboundMessage): void {
+    if (id === this.connectionId) this.received(data);
+  }
+
+  /** The hot path: one counter, the liveness mark, then the pipeline. */
+  protected received(data: InboundMessage): void {
+    this.counts.received++;
+    const { reliable } = this.options;
+    if (reliable) {
+      const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
+      if (id !== undefined) {
+        const message = this.outbox?.ack(id);
+        this.heartbeat?.alive(this.options.clock.now());
+        if (message !== undefined) this.emitter.emit('acked', { id, data: message });
+        return; // an acknowledgement is reliable delivery's own traffic
+      }
+    }
+    if (this.heartbeat) {
+      this.heartbeat.alive(this.options.clock.now());
+      const { isPong } = this.options.heartbeat ?? {};
+      if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return; // heartbeat traffic, not the app's
+    }
+    if (this.inbound) this.inbound.receive(data);
+    else this.emitter.emit('message', data as TMessage);
+  }
+
+  /**
+   * The app's recognizers run on server data, so they meet hostile input: one that throws is
+   * reported as an `error` and the message is treated as ordinary, never thrown into the transport.
+   */
+  private guarded<T>(name: string, recognize: (data: InboundMessage) => T, data: InboundMessage): T | undefined {
+    try {
+      return recognize(data);
+    } catch (error) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', `${name} threw`, error));
+      return undefined;
+    }
+  }
+
+  protected flushQueue(): void {
+    const { connection } = this;
+    if (!connection) return;
+    // Unacknowledged messages first, in the order they were sent: the peer may or may not
+    // have them, so they go again (at-least-once).
+    for (const data of this.outbox?.messages() ?? []) {
+      try {
+        connection.send(data);
+        this.counts.sent++;
+      } catch {
+        return; // still in the outbox for the next connection
+      }
+    }
+    const { queue } = this;
+    if (!queue) return;
+    for (let data = queue.shift(); data !== undefined; data = queue.shift()) {
+      try {
+        connection.send(data);
+        this.counts.sent++;
+      } catch {
+        queue.unshift(data); // keeps its place for the next connection
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,208 @@
+import type { CloseRecord } from '../close/closeRecord';
+import { ClientClosedError, ClientRuntimeError, type ResockError } from '../errors';
+import type { ClientEvents, OpenEvent } from '../events/clientEvents';
+import { listenerError, TypedEmitter } from '../events/typedEmitter';
+import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
+import { resolveOptions } from '../resolveOptions';
+import type { TransportConnection } from '../transport';
+import type { ConnectionHeartbeat } from './heartbeat';
+import { InboundPipeline } from './inbound';
+import { NamedTimers } from './namedTimers';
+import type { Outbox } from './outbox';
+import type { OutboundMessage, OutboundQueue } from './queue';
+import { redactUrl } from './redactUrl';
+import { initialMachine, type Machine } from './state';
+import type { Emitted, Input, TimerName } from './transition';
+
+/**
+ * The bottom of the client's class chain: everything a client holds, its construction, and how
+ * it tells the app what happened. Every field is declared here, with its initial value, because
+ * the constructor may already dispatch (`start`) before a subclass's own fields would be set.
+ * Above it: `ConnectionShell` (one connection's traffic), `ClientShell` (the reducer and its
+ * effects), `ReconnectingClient` (the public surface).
+ */
+export abstract class ShellState<TMessage> {
+  /** The app's close; the abort signal ends the client through it. */
+  abstract close(code?: number, reason?: string): Promise<CloseRecord>;
+
+  protected machine: Machine = initialMachine;
+  protected readonly options: ResolvedOptions<TMessage>;
+  protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
+  // Created when first needed: an idle client holds as little as possible (memory bench).
+  protected queue: OutboundQueue | undefined;
+  protected outbox: Outbox | undefined;
+  protected readonly inbound: InboundPipeline<TMessage> | undefined;
+  protected readonly timers: NamedTimers<TimerName>;
+  protected mailbox: Input[] | undefined;
+  protected running = false;
+
+  /** The live connection; callbacks carrying any other id are ignored. */
+  protected connection: TransportConnection | undefined;
+  protected connectionId = 0;
+  protected connectionError: unknown;
+  protected heartbeat: ConnectionHeartbeat | undefined;
+  protected refreshing: AbortController | undefined;
+  protected override: { url?: UrlInput; protocols?: Protocols } | undefined;
+  protected currentUrl: string | undefined;
+  protected openInfo: OpenEvent | undefined;
+  protected closeWaiters: Array<(record: CloseRecord) => void> | undefined;
+  protected openedWaiters:
+    | Array<{ resolve: (event: OpenEvent) => void; reject: (error: ResockError) => void }>
+    | undefined;
+  protected removeAbortListener: (() => void) | undefined;
+  protected removeEnvironmentListener: (() => void) | undefined;
+  protected readonly counts = {
+    attempts: 0,
+    opens: 0,
+    sent: 0,
+    received: 0,
+    dropped: 0,
+    uptimeMs: 0,
+  };
+  protected openedAt: number | undefined;
+  lastClose: CloseRecord | undefined;
+
+  constructor(input: ClientOptions<TMessage>) {
+    const o = resolveOptions(input);
+    this.options = o;
+    this.timers = new NamedTimers(o.clock);
+    this.emitter = new TypedEmitter(this);
+    // Only a schema or an isReady needs the pipeline; otherwise a message goes straight out.
+    this.inbound =
+      o.messages || o.isReady
+        ? new InboundPipeline(o.messages, o.isReady, {
+            message: (message) => this.emitter.emit('message', message),
+            invalid: (event) => this.emitter.emit('invalidMessage', event),
+            ready: () => {
+              const phase = this.machine.phase;
+              if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
+            },
+            readyThrew: (error) =>
+              this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
+          })
+        : undefined;
+    const { signal } = o;
+    if (signal?.aborted) {
+      this.dispatch({ type: 'close', code: 1000, reason: '' });
+      return;
+    }
+    if (signal) {
+      const onAbort = () => void this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+    }
+    const { environment } = o;
+    if (environment) {
+      this.removeEnvironmentListener = environment.subscribe((change) =>
+        this.dispatch({ type: 'environment', change }),
+      );
+    }
+    if (!o.lazy) this.dispatch({ type: 'start' });
+  }
+
+  /** Feeds the reducer (ClientShell). */
+  protected abstract dispatch(input: Input): void;
+
+  // ── telling the app ─────────────────────────────────────────────────────────────────────
+
+  protected emit(event: Emitted): void {
+    const { emitter } = this;
+    switch (event.name) {
+      case 'state':
+        if (event.from === 'open' && this.openedAt !== undefined) {
+          this.counts.uptimeMs += this.options.clock.now() - this.openedAt;
+          this.openedAt = undefined;
+        }
+        emitter.emit('state', { from: event.from, to: event.to });
+        break;
+      case 'open':
+        this.openedAt = this.options.clock.now();
+        this.counts.opens++;
+        this.inbound?.connectionOpened();
+        this.openInfo = this.openEvent(event);
+        emitter.emit('open', this.openInfo);
+        break;
+      case 'close':
+        this.lastClose = event.record;
+        emitter.emit('close', event.record);
+        break;
+      case 'reconnecting': {
+        const { decision, record, attempt } = event;
+        const action = decision.action === 'stop' ? 'retry' : decision.action;
+        emitter.emit('reconnecting', {
+          attempt,
+          delayMs: decision.delayMs,
+          action,
+          rule: decision.rule,
+          record,
+          decision,
+        });
+        break;
+      }
+      case 'failed':
+        emitter.emit('failed', {
+          reason: event.decision.stopReason ?? 'rule',
+          record: event.record,
+          decision: event.decision,
+        });
+        break;
+      case 'refreshError':
+        emitter.emit(
+          'error',
+          new ClientRuntimeError('refresh', 'The refresh hook failed; the policy decides again.', event.error),
+        );
+        break;
+    }
+  }
+
+  protected openEvent(event: { url: string; protocol: string; extensions: string; attempt: number }): OpenEvent {
+    const { protocol, extensions, attempt } = event;
+    return Object.freeze({ url: this.redact(event.url), protocol, extensions, attempt });
+  }
+
+  protected dropped(data: OutboundMessage, reason: 'overflow' | 'closed'): void {
+    this.counts.dropped++;
+    this.emitter.emit('dropped', { data, reason });
+  }
+
+  [listenerError](error: unknown, event: PropertyKey): void {
+    if (event !== 'error' && this.emitter.has('error')) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', `A "${String(event)}" listener threw`, error));
+      return;
+    }
+    // Nobody can hear it here: surface it as an uncaught error, outside the client's state.
+    setTimeout(() => {
+      throw error;
+    }, 0);
+  }
+
+  // ── small helpers ───────────────────────────────────────────────────────────────────────
+
+  protected takeOpenedWaiters() {
+    const waiters = this.openedWaiters ?? [];
+    this.openedWaiters = undefined;
+    return waiters;
+  }
+
+  protected assertNotClosed(what: string): void {
+    const status = this.machine.phase.status;
+    if (status === 'closed' || status === 'closing') throw new ClientClosedError(what);
+  }
+
+  protected redact(url: string): string {
+    return this.options.redactUrls ? redactUrl(url) : url;
+  }
+
+  /** Runs `work` on the next tick. */
+  protected later(work: () => void): void {
+    Promise.resolve().then(work);
+  }
+
+  protected safely(work: () => void): void {
+    try {
+      work();
+    } catch {
+      // A transport that throws while closing is already gone; the deadlines finish the job.
+    }
+  }
+}
