@@ -1,4 +1,11 @@
-import { ClientClosedError, type DroppedEvent, InvalidMessageError, QueueFullError } from '@resock/core';
+import {
+  ClientClosedError,
+  CloseReasonTooLongError,
+  type DroppedEvent,
+  InvalidCloseCodeError,
+  InvalidMessageError,
+  QueueFullError,
+} from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { harness } from './clientHarness';
 
@@ -88,6 +95,17 @@ describe('sending and the queue', () => {
     expect(() => client.send(42 as never)).toThrow(InvalidMessageError);
     expect(() => client.send({} as never)).toThrow(InvalidMessageError);
     expect(client.takeQueued()).toEqual(['a']);
+  });
+
+  it('a close() with a bad code or reason throws its typed error at the call and changes nothing', () => {
+    const { client, transport, of } = harness();
+    client.send('queued before');
+    expect(() => client.close(1006)).toThrow(InvalidCloseCodeError);
+    expect(() => client.close(4000, 'x'.repeat(124))).toThrow(CloseReasonTooLongError);
+    expect(of('dropped')).toEqual([]);
+    expect(client.state).toBe('connecting');
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['queued before']);
   });
 
   it('throws ClientClosedError after close, and tells the app about what was still queued', async () => {
