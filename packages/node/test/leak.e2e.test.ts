@@ -1,9 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { type Client, createClient } from '@resock/node';
-import { startScenarioServer } from '@resock/test-utils';
+import { heapAfterGc, startScenarioServer } from '@resock/test-utils';
 import { expect, it } from 'vitest';
 
 // 1 000 reconnect cycles against a real ws server, each ending a different way (close 1012,
@@ -14,14 +12,6 @@ import { expect, it } from 'vitest';
 
 const CYCLES = 1000;
 const WARM_UP = 100;
-
-setFlagsFromString('--expose_gc');
-const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 const tracked = ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'];
 const handles = () => {

@@ -1,5 +1,6 @@
 export { type ChaosOptions, type ChaosProxy, startChaosProxy } from './chaosProxy';
 export { runContractSteps } from './contractRunner';
+export { heapAfterGc } from './heap';
 export { inProcessDriver } from './inProcessDriver';
 export {
   type Attempt,

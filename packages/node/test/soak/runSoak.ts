@@ -1,7 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createClient, type ReliableOptions, type SendResult } from '@resock/node';
-import { startChaosProxy, startScenarioServer } from '@resock/test-utils';
+import { heapAfterGc as heap, startChaosProxy, startScenarioServer } from '@resock/test-utils';
 
 export interface SoakReport {
   seed: number;
@@ -23,13 +21,6 @@ export interface SoakReport {
   heapGrowth: number;
 }
 
-setFlagsFromString('--expose_gc');
-const gc = runInNewContext('gc') as () => void;
-const heap = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
