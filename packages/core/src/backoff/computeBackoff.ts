@@ -22,22 +22,23 @@ export function computeBackoff(backoff: Backoff, attempt: number, context: Backo
     delay = backoff.delayMs + uniform(random) * backoff.jitterMs;
   } else {
     const { initialDelayMs, maxDelayMs } = backoff;
-    let raw: number;
-    if (backoff.type === 'linear') {
-      raw = Math.min(maxDelayMs, initialDelayMs + backoff.stepMs * (n - 1));
-    } else {
-      // factor^(n−1) overflows to Infinity for large n; 0 × Infinity would be NaN.
-      const growth = backoff.factor ** (n - 1);
-      raw =
-        initialDelayMs === 0 ? 0 : Number.isFinite(growth) ? Math.min(maxDelayMs, initialDelayMs * growth) : maxDelayMs;
-    }
+    const rawOf = (k: number): number => {
+      if (backoff.type === 'linear') return Math.min(maxDelayMs, initialDelayMs + backoff.stepMs * (k - 1));
+      // factor^(k−1) overflows to Infinity for large k; 0 × Infinity would be NaN.
+      const growth = backoff.factor ** (k - 1);
+      return initialDelayMs === 0
+        ? 0
+        : Number.isFinite(growth)
+          ? Math.min(maxDelayMs, initialDelayMs * growth)
+          : maxDelayMs;
+    };
     delay = applyJitter(backoff.jitter, {
-      raw,
+      raw: rawOf(n),
       initialDelayMs,
       maxDelayMs,
       previousDelayMs: context.previousDelayMs,
       elapsedMs: context.elapsedMs,
-      factor: backoff.type === 'exponential' ? backoff.factor : 1,
+      windowStartMs: n > 1 ? rawOf(n - 1) : 0,
       random,
     });
   }

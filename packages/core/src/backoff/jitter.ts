@@ -7,7 +7,8 @@
  * - a ratio r in 0–1: uniform in [raw·(1−r), raw·(1+r)] (gRPC's ±20 %), with the window scaled
  *   down so its top is the cap.
  * - `windowed`: full jitter, but in windows anchored to when the outage began — retry n lands
- *   uniformly in [raw/factor, raw) after the outage started (the first in [0, initial)). One
+ *   uniformly in [raw(n−1), raw(n)) after the outage started (the first in [0, initial)):
+ *   [raw/factor, raw) for an exponential back-off, [raw − step, raw) for a linear one. One
  *   client's delays look like full jitter; a fleet's generations no longer overlap, so retries
  *   refused while a server was down do not pile onto the first window. Once a window has
  *   passed (slow attempts), or at the cap, it is plain full jitter from now.
@@ -35,7 +36,8 @@ export interface JitterInput {
   previousDelayMs: number | undefined;
   /** ms since the outage began, for `windowed`. */
   elapsedMs: number | undefined;
-  factor: number;
+  /** The previous retry's raw delay, where `windowed` puts this retry's window start. */
+  windowStartMs: number;
   random: Random;
 }
 
@@ -49,7 +51,7 @@ export function applyJitter(jitter: Jitter, input: JitterInput): number {
     case 'equal':
       return raw / 2 + (uniform(random) * raw) / 2;
     case 'windowed': {
-      const start = raw >= maxDelayMs || raw <= initialDelayMs ? 0 : raw / input.factor;
+      const start = raw >= maxDelayMs || raw <= initialDelayMs ? 0 : input.windowStartMs;
       const elapsed = input.elapsedMs;
       if (elapsed === undefined || raw >= maxDelayMs || elapsed >= raw) return uniform(random) * raw;
       const from = Math.max(start, elapsed);

@@ -6,7 +6,6 @@ export const fromTransport = Symbol('resock.fromTransport');
 
 export type TransportEvent =
   | { readonly type: 'open'; readonly protocol: string; readonly extensions: string }
-  | { readonly type: 'message'; readonly data: InboundMessage }
   | { readonly type: 'close'; readonly raw: RawClose }
   | { readonly type: 'error'; readonly error: unknown }
   | { readonly type: 'pong' };

@@ -43,6 +43,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** The URL could not be resolved: a misconfiguration the app must hear of, and a failed attempt. */
   protected attemptFailed(id: number, error: unknown): void {
+    if (id !== this.connectionId) return; // an attempt already given up (timed out, closed)
     if (error instanceof ClientRuntimeError) this.emitter.emit('error', error);
     this.dispatch({ type: 'connectFailed', id, error });
   }
@@ -80,9 +81,6 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
           protocol: event.protocol,
           extensions: event.extensions,
         });
-        return;
-      case 'message':
-        this.received(event.data);
         return;
       case 'close': {
         const { raw } = event;

@@ -31,8 +31,4 @@ export class NamedTimers<Name extends string> {
   cancelAll(): void {
     for (const name of Object.keys(this.handles) as Name[]) this.cancel(name);
   }
-
-  get size(): number {
-    return Object.values(this.handles).filter((handle) => handle !== undefined).length;
-  }
 }

@@ -1,5 +1,4 @@
-import { QueueFullError } from '../errors';
-import { byteSize, type OfferResult, type OutboundMessage, type QueueLimits } from './queue';
+import { admission, byteSize, type OfferResult, type OutboundMessage, type QueueLimits } from './queue';
 
 /** What identifies a message in reliable delivery: the app's `id(message)`. */
 export type MessageId = string | number;
@@ -24,24 +23,22 @@ export class Outbox {
   }
 
   add(id: MessageId, data: OutboundMessage): OfferResult {
-    this.ack(id); // the same id again replaces the old copy
     const bytes = byteSize(data);
-    const { maxMessages, maxBytes, overflow } = this.limits;
-    const fits = () => this.entries.size < maxMessages && this.totalBytes + bytes <= maxBytes;
-    if (!fits()) {
-      const never = maxMessages === 0 || bytes > maxBytes;
-      if (overflow === 'reject') {
-        const full = this.entries.size >= maxMessages;
-        throw new QueueFullError(full ? 'maxMessages' : 'maxBytes', full ? maxMessages : maxBytes);
-      }
-      if (overflow === 'drop-newest' || never) return { accepted: false };
-    }
+    // The same id again replaces the old copy, so its place counts as free; but the old copy
+    // is removed only once the new one is accepted (a refused or rejected send loses nothing).
+    const room = () => {
+      const old = this.entries.get(id);
+      return admission(this.limits, this.entries.size - (old ? 1 : 0), this.totalBytes - (old?.bytes ?? 0), bytes);
+    };
+    if (room() === 'refuse') return { accepted: false };
     const evicted: OutboundMessage[] = [];
     for (const [oldest, entry] of this.entries) {
-      if (fits()) break;
+      if (room() === 'fits') break;
+      if (oldest === id) continue;
       this.ack(oldest);
       evicted.push(entry.data);
     }
+    this.ack(id);
     this.entries.set(id, { data, bytes });
     this.totalBytes += bytes;
     return { accepted: true, evicted };

@@ -19,6 +19,27 @@ export type OfferResult =
   | { readonly accepted: false };
 
 /**
+ * Whether a message of `bytes` may join `count` messages of `totalBytes`: it fits, the oldest
+ * must make room first (`drop-oldest`), or it is refused (`drop-newest`, or it could never
+ * fit). With `reject` a full store throws `QueueFullError` instead. Shared by the queue and the
+ * outbox so the two cannot disagree about the app's overflow choice.
+ */
+export function admission(
+  limits: QueueLimits,
+  count: number,
+  totalBytes: number,
+  bytes: number,
+): 'fits' | 'evict' | 'refuse' {
+  const { maxMessages, maxBytes, overflow } = limits;
+  if (count < maxMessages && totalBytes + bytes <= maxBytes) return 'fits';
+  if (overflow === 'reject') {
+    const full = count >= maxMessages;
+    throw new QueueFullError(full ? 'maxMessages' : 'maxBytes', full ? maxMessages : maxBytes);
+  }
+  return overflow === 'drop-newest' || maxMessages === 0 || bytes > maxBytes ? 'refuse' : 'evict';
+}
+
+/**
  * Messages sent while the socket is not open, bounded by count and bytes. What happens when
  * it is full is the app's choice, and it always hears about it: `drop-oldest` hands back what
  * it evicted, `drop-newest` refuses the new message, `reject` throws `QueueFullError` and keeps
@@ -41,20 +62,10 @@ export class OutboundQueue {
 
   offer(data: OutboundMessage): OfferResult {
     const bytes = byteSize(data);
-    const { maxMessages, maxBytes, overflow } = this.limits;
-    const fits = () => this.length < maxMessages && this.totalBytes + bytes <= maxBytes;
-    if (!fits()) {
-      const never = maxMessages === 0 || bytes > maxBytes;
-      if (overflow === 'reject') {
-        throw new QueueFullError(
-          this.length >= maxMessages ? 'maxMessages' : 'maxBytes',
-          this.length >= maxMessages ? maxMessages : maxBytes,
-        );
-      }
-      if (overflow === 'drop-newest' || never) return { accepted: false };
-    }
+    const room = () => admission(this.limits, this.length, this.totalBytes, bytes);
+    if (room() === 'refuse') return { accepted: false };
     const evicted: OutboundMessage[] = [];
-    while (!fits()) {
+    while (room() === 'evict') {
       const oldest = this.shift();
       if (oldest === undefined) break;
       evicted.push(oldest);

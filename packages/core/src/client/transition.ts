@@ -297,7 +297,7 @@ class StepBuilder {
       case 'pageshow':
         if (phase.status === 'waiting' && phase.hold === 'suspended') {
           this.machine = { ...this.machine, phase: { ...phase, hold: 'none' } };
-          this.attempt(phase.record, phase.decision, false);
+          this.attempt(phase.record, phase.decision, phase.refresh);
         }
         return;
       case 'hidden':
@@ -324,7 +324,9 @@ class StepBuilder {
     } else {
       return;
     }
-    this.enter({ status: 'waiting', refresh: false, record, decision, dueAt: undefined, hold: 'suspended' });
+    // A refresh cut short by pagehide is still owed: pageshow runs it before connecting.
+    const refresh = phase.status === 'waiting' && phase.refresh;
+    this.enter({ status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'suspended' });
   }
 
   private reconnect(): void {

@@ -105,6 +105,22 @@ describe('windowed jitter (the default policy’s)', () => {
     }
   });
 
+  it('spreads a linear back-off too: retry n in [raw − step, raw)', () => {
+    const steps = linear({ initialDelayMs: 1000, stepMs: 1000, maxDelayMs: 10_000, jitter: 'windowed' });
+    for (const [attempt, low, high] of [
+      [1, 0, 1000],
+      [2, 1000, 2000],
+      [3, 2000, 3000],
+    ] as const) {
+      const at = [0, 0.5, 0.999].map((u) => computeBackoff(steps, attempt, { random: () => u, elapsedMs: 0 }));
+      for (const t of at) {
+        expect(t).toBeGreaterThanOrEqual(low);
+        expect(t).toBeLessThan(high);
+      }
+      expect(new Set(at).size).toBe(3); // spread, not one instant for the whole fleet
+    }
+  });
+
   it('samples what is left of a window already entered', () => {
     const at = 1500 + computeBackoff(backoff, 2, { random: () => 0, elapsedMs: 1500 });
     expect(at).toBe(1500);

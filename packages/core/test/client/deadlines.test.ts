@@ -125,6 +125,16 @@ describe('deadlines', () => {
     expect(h.client.state).toBe('waiting');
   });
 
+  it('says nothing of a URL that resolves badly after its attempt was given up', async () => {
+    let resolve: (url: string) => void = () => undefined;
+    const h = harness({ url: () => new Promise<string>((r) => (resolve = r)), connectTimeoutMs: 1000 });
+    await h.clock.advanceAsync(1000);
+    await h.client.close();
+    resolve('ftp://not-a-socket.test/');
+    await h.clock.advanceAsync(0);
+    expect(h.of('error')).toEqual([]);
+  });
+
   it('bounds a URL function that never settles with the same deadline', async () => {
     const h = harness({ url: () => new Promise<string>(() => undefined), connectTimeoutMs: 1000 });
     await h.clock.advanceAsync(1000);

@@ -99,6 +99,27 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(2);
   });
 
+  it('a refresh cut short by pagehide runs again on pageshow, before connecting', async () => {
+    const environment = createFakeEnvironment();
+    const signals: AbortSignal[] = [];
+    const h = harness({
+      environment,
+      refresh: ({ signal }) => {
+        signals.push(signal);
+        return new Promise<void>(() => undefined); // the token server is slow
+      },
+    });
+    h.transport.last().reject(401);
+    await h.clock.advanceAsync(0);
+    expect(signals).toHaveLength(1);
+    environment.emit('pagehide');
+    expect(signals[0]?.aborted).toBe(true);
+    environment.emit('pageshow');
+    await h.clock.advanceAsync(0);
+    expect(signals).toHaveLength(2);
+    expect(h.transport.connections).toHaveLength(1); // no attempt with the stale credentials
+  });
+
   it('lets go of the environment when closed', async () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment });

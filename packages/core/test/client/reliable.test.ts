@@ -75,6 +75,32 @@ describe('reliable delivery', () => {
     expect(h.transport.last().sent).toEqual([JSON.stringify({ id: 1, body: 'newer' })]);
   });
 
+  it('a replacement that does not fit loses nothing: the old copy stays (reject, and drop-newest)', () => {
+    const bigger = JSON.stringify({ id: 1, body: 'x'.repeat(64) });
+    const strict = harness({ reliable, queue: { maxMessages: 10, maxBytes: 40, overflow: 'reject' } });
+    strict.client.send(msg(1));
+    expect(() => strict.client.send(bigger)).toThrow(QueueFullError);
+    const refusing = harness({ reliable, queue: { maxMessages: 10, maxBytes: 40, overflow: 'drop-newest' } });
+    refusing.client.send(msg(1));
+    expect(refusing.client.send(bigger)).toBe('dropped');
+    expect(refusing.of<DroppedEvent>('dropped')).toEqual([{ data: bigger, reason: 'overflow' }]);
+    for (const h of [strict, refusing]) {
+      expect(h.client.stats.messagesUnacked).toBe(1);
+      h.transport.last().accept();
+      expect(h.transport.last().sent).toEqual([msg(1)]);
+    }
+  });
+
+  it('a replacement in a full outbox takes its old copy’s place instead of evicting another', () => {
+    const h = harness({ reliable, queue: { maxMessages: 2, overflow: 'drop-oldest' } });
+    h.client.send(msg(1));
+    h.client.send(msg(2));
+    h.client.send(JSON.stringify({ id: 2, body: 'newer' }));
+    expect(h.of('dropped')).toEqual([]);
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([msg(1), JSON.stringify({ id: 2, body: 'newer' })]);
+  });
+
   it('bounds the outbox with the queue’s limits and overflow policy, telling the app', () => {
     const h = harness({ reliable, queue: { maxMessages: 2, overflow: 'drop-oldest' } });
     for (const id of [1, 2, 3]) h.client.send(msg(id));
