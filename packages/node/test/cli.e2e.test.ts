@@ -124,6 +124,19 @@ describe('resock connect', () => {
     expect(stderr).not.toContain('s3cret');
   });
 
+  it('piped stdin that ends before the connection opens: every line still goes out, then exit 0', async () => {
+    server.plan({ kind: 'reject', status: 503 }); // the first attempt fails, so the lines queue
+    const before = server.received.length;
+    const { code, stderr } = await resock(['connect', `${server.url}/piped`], async (session) => {
+      session.write('first');
+      session.write('second');
+    });
+    expect(code).toBe(0);
+    expect(server.received.slice(before).map((r) => String(r.data))).toEqual(['first', 'second']);
+    expect(stderr).toContain('queued');
+    expect(stderr).not.toContain('dropped');
+  });
+
   it('exits 3 when the policy gives up, with JSON lines for machines', async () => {
     server.plan({ kind: 'close', code: 1000, reason: 'done' });
     const { code, stdout } = await resock(['connect', `${server.url}/cli?token=s3cret`, '--json'], undefined, true);

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import { type Client, type CloseRecord, createClient, describeCloseCode } from '@resock/core';
+import { type Client, type CloseRecord, describeCloseCode } from '@resock/core';
+import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
 import { loadPolicy, UsageError } from './policyCommands';
 
@@ -18,7 +19,8 @@ export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
 /**
  * `resock connect <url>`: stdin lines go out as messages; messages come out on stdout, one per
  * line; lifecycle lines go to stderr (or everything as JSON lines on stdout with --json).
- * Exits 0 when stdin ends or on Ctrl-C (after a 1000 close), 3 when the policy gives up.
+ * Exits 0 when stdin ends (once every line has gone out) or on Ctrl-C (after a 1000 close;
+ * lines still queued are reported as dropped), 3 when the policy gives up.
  */
 export async function connect(args: ConnectArgs): Promise<number> {
   const headers: Record<string, string> = {};
@@ -33,10 +35,15 @@ export async function connect(args: ConnectArgs): Promise<number> {
     protocols: args.protocols,
     transport: nodeTransport({ headers }),
     ...(policy ? { policy } : {}),
-    heartbeat:
-      args.heartbeatMs === 0
-        ? false
-        : { intervalMs: args.heartbeatMs ?? 30_000, timeoutMs: Math.min(args.heartbeatMs ?? 10_000, 10_000) },
+    // Without --heartbeat, the package's default heartbeat (on for Node).
+    ...(args.heartbeatMs === undefined
+      ? {}
+      : {
+          heartbeat:
+            args.heartbeatMs === 0
+              ? false
+              : { intervalMs: args.heartbeatMs, timeoutMs: Math.min(args.heartbeatMs, 10_000) },
+        }),
   });
   const report = reporter(args.json);
   const unwire = wire(client, report);
@@ -53,6 +60,8 @@ export async function connect(args: ConnectArgs): Promise<number> {
       process.stdin.destroy();
       process.off('SIGINT', interrupt);
       unwire(); // the CLI's own close at the end is not news
+      // Lines still queued (Ctrl-C before they could go out) are said to be lost, not lost silently.
+      for (const data of client.takeQueued()) report('dropped', { data, reason: 'closed' });
       await client.close();
       resolve(code);
     };
@@ -62,7 +71,12 @@ export async function connect(args: ConnectArgs): Promise<number> {
       const result = client.send(line);
       if (result !== 'sent') report(result, { data: line });
     });
-    input.on('close', () => void finish(exitCodes.closed));
+    // stdin ended: lines sent while connecting are still queued; they go out with the next open
+    // (flushed before the open event), then the session ends. The policy giving up ends it too.
+    input.on('close', () => {
+      if (client.stats.messagesQueued === 0) void finish(exitCodes.closed);
+      else client.once('open', () => void finish(exitCodes.closed));
+    });
     client.on('failed', () => void finish(exitCodes.gaveUp));
   });
 }

@@ -9,6 +9,7 @@ const usage = `Usage:
                        [--heartbeat <ms>] [--json]
       Connects and stays connected by the policy. Each stdin line is sent; each message is
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
+      When stdin ends, lines still queued go out with the next connection, then it exits.
       Exit status: 0 closed (stdin ended, Ctrl-C), 2 bad usage, 3 the policy gave up.
   resock policy check <file.json>
       Validates a policy file and prints every problem with its path (exit 1 if any).
