@@ -1,17 +1,12 @@
 import { createClient } from '@resock/node';
-import { startScenarioServer } from '@resock/test-utils';
+import { activeHandles, startScenarioServer } from '@resock/test-utils';
 import { expect, it } from 'vitest';
 
-const tracked = ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'];
-const counts = () => {
-  const all = process.getActiveResourcesInfo();
-  return Object.fromEntries(tracked.map((name) => [name, all.filter((r) => r === name).length]));
-};
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 it('leaves no socket, server or timer behind after a run of reconnects and close()', async () => {
   await turn();
-  const before = counts();
+  const before = activeHandles();
   const server = await startScenarioServer();
   server.plan({ kind: 'terminate', afterMs: 5 }, { kind: 'close', code: 4002 }, { kind: 'reject', status: 503 });
   const client = createClient({ url: server.url, policy: { backoff: { type: 'constant', delayMs: 10 } } });
@@ -22,5 +17,5 @@ it('leaves no socket, server or timer behind after a run of reconnects and close
   await server.stop();
   await turn();
   await turn();
-  expect(counts()).toEqual(before);
+  expect(activeHandles()).toEqual(before);
 });

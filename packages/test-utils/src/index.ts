@@ -1,7 +1,9 @@
 export { type ChaosOptions, type ChaosProxy, startChaosProxy } from './chaosProxy';
 export { runContractSteps } from './contractRunner';
+export { activeHandles, type HandleCounts } from './handles';
 export { heapAfterGc } from './heap';
 export { inProcessDriver } from './inProcessDriver';
+export { jsonAcks, jsonField } from './jsonAcks';
 export {
   type Attempt,
   type Received,

@@ -2,11 +2,12 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { jsonField } from './jsonAcks';
 
 /** What the server does with one connection attempt. */
 export type Scenario =
   /** Accept and echo every message (the default). */
-  | { kind: 'echo'; protocol?: string }
+  | { kind: 'echo' }
   /** Accept, then close with a close frame after `afterMs`; no `code` sends an empty frame (1005). */
   | { kind: 'close'; code?: number; reason?: string; afterMs?: number }
   /** Accept, then drop without a close frame (`ws.terminate()`). */
@@ -19,8 +20,8 @@ export type Scenario =
   | { kind: 'hang' }
   /** Accept, then stop reading: no pongs, no echoes, no close handshake. */
   | { kind: 'silent' }
-  /** Accept, then push `count` messages `intervalMs` apart (then echo). */
-  | { kind: 'stream'; count: number; intervalMs?: number }
+  /** Accept, then push `count` messages at once (then echo). */
+  | { kind: 'stream'; count: number }
   /** Accept; acknowledge each JSON message `{ id }` with `{ ack: id }` (reliable delivery's peer); echo anything else. */
   | { kind: 'ack' }
   /** Accept, then write these bytes raw to the TCP socket and end it (hand-made frames a real server would not send). */
@@ -36,7 +37,6 @@ export interface Attempt {
   readonly path: string;
   readonly protocols: string[];
   readonly headers: IncomingMessage['headers'];
-  readonly scenario: Scenario;
 }
 
 export interface Received {
@@ -66,8 +66,6 @@ export interface ScenarioServer {
   terminateAll(): void;
   /** Destroys every connection's TCP socket. */
   destroyAll(): void;
-  /** Sends a message on every open connection. */
-  broadcast(data: string): void;
   /** Stops listening and drops every connection (the clients see 1006). */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -84,15 +82,6 @@ export interface ScenarioServerOptions {
    * finish): for leak tests, where the server's own records would be counted as the client's heap.
    */
   record?: boolean;
-}
-
-/** The `id` of a JSON message `{ id, … }`, or undefined for anything else. */
-function idOf(text: string): unknown {
-  try {
-    return (JSON.parse(text) as { id?: unknown } | null)?.id;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A `ws` server on 127.0.0.1 that does, per connection attempt, what the test planned. */
@@ -131,7 +120,6 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
         path: req.url ?? '/',
         protocols: protocolHeader ? protocolHeader.split(',').map((p) => p.trim()) : [],
         headers: req.headers,
-        scenario,
       };
       if (record) attempts.push(attempt);
       events.emit('attempt');
@@ -168,7 +156,7 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
       if (record) received.push({ attempt: n, data: text ?? (data as Buffer) });
       events.emit('received');
       if (ws.readyState !== WebSocket.OPEN) return;
-      const id = scenario.kind === 'ack' && text !== undefined ? idOf(text) : undefined;
+      const id = scenario.kind === 'ack' && text !== undefined ? jsonField(text, 'id') : undefined;
       if (id !== undefined) ws.send(JSON.stringify({ ack: id }));
       else ws.send(data, { binary: isBinary });
     });
@@ -189,20 +177,9 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
         socket.pause();
         break;
       case 'stream': {
-        let sent = 0;
-        const interval = scenario.intervalMs;
-        if (interval) {
-          // Timer-driven so the client sees messages spread over time.
-          const push = () => {
-            if (ws.readyState !== WebSocket.OPEN || sent >= scenario.count) return;
-            ws.send(`message ${++sent}`);
-            setTimeout(push, interval);
-          };
-          push();
-        } else {
-          // A loop, not recursion: a flood of tens of thousands would overflow the stack.
-          while (sent < scenario.count && ws.readyState === WebSocket.OPEN) ws.send(`message ${++sent}`);
-        }
+        // A loop, not recursion: a flood of tens of thousands would overflow the stack.
+        for (let sent = 1; sent <= scenario.count && ws.readyState === WebSocket.OPEN; sent++)
+          ws.send(`message ${sent}`);
         break;
       }
       case 'raw':
@@ -276,9 +253,6 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
     },
     destroyAll() {
       for (const socket of tcp.values()) socket.destroy();
-    },
-    broadcast(data) {
-      for (const ws of sockets.values()) if (ws.readyState === WebSocket.OPEN) ws.send(data);
     },
     async stop() {
       for (const ws of sockets.values()) ws.terminate();

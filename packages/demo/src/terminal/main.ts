@@ -1,8 +1,8 @@
 // `pnpm demo`: a real scenario server, a real client on ws, and a story of what servers and
 // networks do — each close, each decision and each wait drawn on a live timeline.
 import { parseArgs } from 'node:util';
-import { type Client, createClient, type ReliableOptions } from '@resock/node';
-import { startScenarioServer } from '@resock/test-utils';
+import { type Client, createClient } from '@resock/node';
+import { jsonAcks, startScenarioServer } from '@resock/test-utils';
 import { demoPolicy } from '../demoPolicy';
 import { startDemoPage } from '../page/pageServer';
 import { playStory } from './story';
@@ -94,14 +94,9 @@ function watch(watched: Client): void {
 }
 watch(client);
 
-/** Orders are JSON `{ id, … }`; the server acknowledges each with `{ ack: id }`. */
-const orderIds: ReliableOptions = {
-  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
-  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
-};
 const others: Client[] = [];
 const reliableClient = () => {
-  const orders = createClient({ url: `${server.url}/orders`, policy: demoPolicy, reliable: orderIds });
+  const orders = createClient({ url: `${server.url}/orders`, policy: demoPolicy, reliable: jsonAcks }); // orders are JSON { id, … }, acked as { ack: id }
   watch(orders);
   others.push(orders);
   return orders;
