@@ -1,5 +1,6 @@
 // The page half of the demo: a @resock/browser client and a live view of what it does.
 import { type CloseRecord, createClient, type Decision, describeCloseCode, ruleNote } from '@resock/browser';
+import { closeDetails, handshakeText } from '../closeText';
 import { demoPolicy } from '../demoPolicy';
 import type { Control } from './pageServer';
 
@@ -22,7 +23,7 @@ function add(kind: string, text: string, why?: string): void {
 }
 
 function describe(record: CloseRecord): string {
-  return `${describeCloseCode(record.code)}  reason ${JSON.stringify(record.reason)}  wasClean=${record.wasClean}  phase=${record.phase}  initiator=${record.initiator}${record.synthetic ? '  synthetic' : ''}`;
+  return `${describeCloseCode(record.code)}${handshakeText(record)}  ${closeDetails(record)}`;
 }
 
 function decided(decision: Decision): void {

@@ -1,5 +1,6 @@
 import type { CloseRecord, Decision, StopReason } from '@resock/node';
 import { describeCloseCode, ruleNote } from '@resock/node';
+import { closeDetails, handshakeText } from '../closeText';
 
 export interface TimelineOptions {
   /** Live countdown and colours (a terminal); otherwise plain lines only. */
@@ -33,10 +34,8 @@ export class Timeline {
   }
 
   close(record: CloseRecord): void {
-    const status = record.handshake?.status ? `  HTTP ${record.handshake.status}` : '';
-    const retryAfter = record.handshake?.retryAfterMs ? `  Retry-After ${record.handshake.retryAfterMs / 1000} s` : '';
-    const fields = `reason ${JSON.stringify(record.reason)}  wasClean=${record.wasClean}  phase=${record.phase}  initiator=${record.initiator}${record.synthetic ? '  synthetic' : ''}`;
-    this.row('close', `${this.c(33, describeCloseCode(record.code))}${status}${retryAfter}  ${this.c(2, fields)}`);
+    const code = this.c(33, describeCloseCode(record.code));
+    this.row('close', `${code}${handshakeText(record)}  ${this.c(2, closeDetails(record))}`);
   }
 
   decision(decision: Decision, stopReason?: StopReason): void {
