@@ -24,6 +24,12 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
           });
           window.state = { client, closes: [] as unknown[] };
           client.on('close', (record) => (window.state.closes as unknown[]).push(record));
+          // "At once": the attempt starts inside the page's own 'online' dispatch (the client's
+          // listener runs before this one), not a back-off later.
+          client.on('state', ({ to }) => {
+            if (to === 'connecting') window.state.connectingAt = performance.now();
+          });
+          window.addEventListener('online', () => (window.state.onlineAt = performance.now()));
           return client.opened();
         },
         { url: `${server.url}/lifecycle`, policy: quick },
@@ -41,8 +47,15 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       // A window several retry delays long in which nothing may happen.
       await page.waitForTimeout(800);
       expect(server.attempts).toHaveLength(1);
+      await page.evaluate(() => (window.state.connectingAt = undefined));
       await context.setOffline(false);
       await server.waitForAttempts(2);
+      const { connectingAt, onlineAt } = await page.evaluate(() => ({
+        connectingAt: window.state.connectingAt,
+        onlineAt: window.state.onlineAt,
+      }));
+      expect(connectingAt).toBeDefined();
+      expect(connectingAt as number).toBeLessThanOrEqual(onlineAt as number);
       // The server also records the probe's 'ping', which Chromium releases when back online.
       const onSecond = () => server.received.filter((r) => r.attempt === 2 && r.data !== 'ping');
       while (onSecond().length < 3) await server.waitForReceived(server.received.length + 1);
@@ -60,10 +73,14 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
             setVisibility: (value: DocumentVisibilityState) => {
               visibility = value;
               document.dispatchEvent(new Event('visibilitychange'));
+              window.state.shownAt = performance.now();
             },
           };
           const client = window.resock.createClient({ url, policy, pauseWhenHidden: true });
           window.state.client = client;
+          client.on('state', ({ to }) => {
+            if (to === 'connecting') window.state.connectingAt = performance.now();
+          });
           return client.opened();
         },
         { url: `${server.url}/hidden`, policy: quick },
@@ -72,8 +89,18 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       server.terminateAll();
       await page.waitForTimeout(800);
       expect(server.attempts).toHaveLength(1);
-      await page.evaluate(() => (window.state.setVisibility as (v: string) => void)('visible'));
+      await page.evaluate(() => {
+        window.state.connectingAt = undefined;
+        (window.state.setVisibility as (v: string) => void)('visible');
+      });
       await server.waitForAttempts(2);
+      // At once: inside the visibilitychange dispatch, not a back-off later.
+      const { connectingAt, shownAt } = await page.evaluate(() => ({
+        connectingAt: window.state.connectingAt,
+        shownAt: window.state.shownAt,
+      }));
+      expect(connectingAt).toBeDefined();
+      expect(connectingAt as number).toBeLessThanOrEqual(shownAt as number);
     });
 
     it('pagehide closes with 1000; a pageshow from the bfcache reconnects', async () => {
