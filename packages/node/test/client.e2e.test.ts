@@ -1,3 +1,4 @@
+import { createVirtualClock } from '@resock/core/testing';
 import {
   type Client,
   type CloseRecord,
@@ -33,6 +34,35 @@ const next = <T>(c: Client, event: 'close' | 'failed' | 'reconnecting' | 'open')
   new Promise<T>((resolve) => c.once(event, resolve as never));
 
 describe('@resock/node against a real ws server', () => {
+  it('delivers binary as a Uint8Array (a Buffer), text as a string', async () => {
+    const c = client();
+    await c.opened();
+    const got: unknown[] = [];
+    const both = new Promise<void>((resolve) =>
+      c.on('message', (data) => {
+        if (got.push(data) === 2) resolve();
+      }),
+    );
+    c.send(new Uint8Array([1, 2, 255]));
+    c.send('text');
+    await both;
+    expect(got[0]).toBeInstanceOf(Uint8Array);
+    expect([...(got[0] as Uint8Array)]).toEqual([1, 2, 255]);
+    expect(got[1]).toBe('text');
+  });
+
+  it('has the heartbeat on by default: a protocol ping after 30 s without traffic', async () => {
+    // The exact timing is the core's (unit-tested on the virtual clock); this shows the default.
+    const clock = createVirtualClock();
+    const c = createClient({ url: `${server.url}/live`, clock });
+    clients.push(c);
+    await c.opened();
+    const socket = [...server.sockets.values()][0];
+    const pinged = new Promise<void>((resolve) => socket?.once('ping', () => resolve()));
+    clock.advance(30_000);
+    await pinged;
+  });
+
   it('stops after the server closes with 1000: one attempt, no retry', async () => {
     server.plan({ kind: 'close', code: 1000, reason: 'done' });
     const c = client();
