@@ -60,4 +60,16 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
     }, `${harness.server.url}/echo`);
     expect(seen).toEqual(['first', 'second']);
   });
+
+  it('createClient delivers binary as an ArrayBuffer (binaryType arraybuffer)', async () => {
+    const seen = await harness.page.evaluate(async (url) => {
+      const client = window.resock.createClient({ url });
+      const received = new Promise<unknown>((resolve) => client.once('message', resolve));
+      client.send(new Uint8Array([1, 2, 255]));
+      const data = await received;
+      await client.close();
+      return { isArrayBuffer: data instanceof ArrayBuffer, bytes: [...new Uint8Array(data as ArrayBuffer)] };
+    }, `${harness.server.url}/binary`);
+    expect(seen).toEqual({ isArrayBuffer: true, bytes: [1, 2, 255] });
+  });
 });
