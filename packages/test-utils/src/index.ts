@@ -1,5 +1,4 @@
 export { type ChaosOptions, type ChaosProxy, startChaosProxy } from './chaosProxy';
-export { runContractSteps } from './contractRunner';
 export { activeHandles, type HandleCounts } from './handles';
 export { heapAfterGc } from './heap';
 export { inProcessDriver } from './inProcessDriver';

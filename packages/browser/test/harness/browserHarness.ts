@@ -8,7 +8,7 @@ const entry = fileURLToPath(new URL('../page/pageEntry.ts', import.meta.url));
 let bundle: Promise<string> | undefined;
 
 /** The page bundle, built once per test file from @resock/browser's dist. */
-export function pageBundle(): Promise<string> {
+function pageBundle(): Promise<string> {
   bundle ??= build({
     entryPoints: [entry],
     bundle: true,
@@ -28,8 +28,6 @@ export interface BrowserHarness {
   readonly server: ScenarioServer;
   readonly context: BrowserContext;
   readonly page: Page;
-  /** Opens another page on the test page (a fresh page resets nothing but the document). */
-  newPage(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -44,12 +42,6 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     },
   });
   const { context, close } = await launchChromium();
-  const newPage = async () => {
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${server.port}/`);
-    await page.waitForFunction(() => 'resock' in window);
-    return page;
-  };
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`http://127.0.0.1:${server.port}/`);
   await page.waitForFunction(() => 'resock' in window);
@@ -57,7 +49,6 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     server,
     context,
     page,
-    newPage,
     async close() {
       await close();
       await server.stop();

@@ -26,7 +26,7 @@ export function parseSubject(text: string): Subject | undefined {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export function describeBackoff(backoff: Backoff): string {
+function describeBackoff(backoff: Backoff): string {
   switch (backoff.type) {
     case 'constant':
       return backoff.jitterMs
