@@ -39,6 +39,18 @@ const defaultQueue: QueueLimits = Object.freeze({
 });
 
 /** The URL text of a `UrlInput`, or undefined when it is not one. */
+/**
+ * What is wrong with a URL (`urlText` of the option's value), or undefined: one rule for the
+ * options check at creation and for every URL a function produces later.
+ */
+export function urlProblem(text: string | undefined, requireTls: boolean): string | undefined {
+  if (text === undefined) return 'expected a URL string, a URL object or a function returning one';
+  if (!isSocketUrl(text)) return 'expected an absolute ws:, wss:, http: or https: URL without a fragment';
+  if (requireTls && isInsecureRemoteUrl(text))
+    return 'requireTls: expected wss: (or https:) for a host other than localhost';
+  return undefined;
+}
+
 export function urlText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null && typeof (value as { href?: unknown }).href === 'string') {
@@ -69,11 +81,8 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
   for (const key of Object.keys(o)) if (!knownKeys.has(key)) bad(key, 'unknown option');
 
   if (typeof o.url !== 'function') {
-    const text = urlText(o.url);
-    if (text === undefined) bad('url', 'expected a URL string, a URL object or a function returning one');
-    else if (!isSocketUrl(text)) bad('url', 'expected an absolute ws:, wss:, http: or https: URL without a fragment');
-    else if (o.requireTls === true && isInsecureRemoteUrl(text))
-      bad('url', 'requireTls: expected wss: (or https:) for a host other than localhost');
+    const problem = urlProblem(urlText(o.url), o.requireTls === true);
+    if (problem) bad('url', problem);
   }
   const protocols = o.protocols ?? [];
   if (typeof protocols !== 'function' && protocolList(protocols) === undefined) {

@@ -1,7 +1,6 @@
 import { ClientRuntimeError } from '../errors';
 import type { ClientOptions } from '../options';
-import { protocolList, urlText } from '../resolveOptions';
-import { isInsecureRemoteUrl, isSocketUrl } from './redactUrl';
+import { protocolList, urlProblem, urlText } from '../resolveOptions';
 
 /** Where one attempt connects. */
 export interface Target {
@@ -31,16 +30,11 @@ export function resolveTarget(
 
 function checkTarget(url: unknown, protocols: unknown, redact: (url: string) => string, requireTls: boolean): Target {
   const text = urlText(url);
-  if (text === undefined || !isSocketUrl(text)) {
+  const problem = urlProblem(text, requireTls);
+  if (problem !== undefined || text === undefined) {
     throw new ClientRuntimeError(
       'url',
-      `The url option produced ${text === undefined ? 'no URL' : redact(text)}: expected an absolute ws:, wss:, http: or https: URL`,
-    );
-  }
-  if (requireTls && isInsecureRemoteUrl(text)) {
-    throw new ClientRuntimeError(
-      'url',
-      `requireTls: refusing plain-text ${redact(text)}; use wss: for a host other than localhost`,
+      `The url option produced ${text === undefined ? 'no URL' : redact(text)}: ${problem}`,
     );
   }
   const list = protocolList(protocols);

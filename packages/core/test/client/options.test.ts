@@ -112,7 +112,7 @@ describe('requireTls', () => {
     await h.clock.advanceAsync(0);
     expect(h.transport.connections).toHaveLength(0);
     const [error] = h.of<Error>('error');
-    expect(error?.message).toMatch(/requireTls: refusing plain-text/);
+    expect(error?.message).toMatch(/: requireTls: expected wss: \(or https:\) for a host other than localhost$/);
     expect(error?.message).not.toContain('s3cret');
     expect(error?.message).not.toContain('pw');
   });
