@@ -7,7 +7,7 @@ import { isBinary } from '../resolveOptions';
 import { ClientShell } from './clientShell';
 import type { Client, ClientStats, SendResult } from './clientTypes';
 import { Outbox } from './outbox';
-import { type OutboundMessage, OutboundQueue } from './queue';
+import { type OfferResult, type OutboundMessage, OutboundQueue } from './queue';
 import type { ClientStatus } from './state';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
@@ -73,25 +73,27 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       }
     }
     this.queue ??= new OutboundQueue(this.options.queue);
-    const offered = this.queue.offer(data); // throws QueueFullError with overflow 'reject'
-    if (!offered.accepted) {
-      this.dropped(data, 'overflow');
-      return 'dropped';
-    }
-    for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    // offer() throws QueueFullError with overflow 'reject'
+    if (!this.admitted(this.queue.offer(data), data)) return 'dropped';
     if (status === 'idle') this.dispatch({ type: 'start' });
     return 'queued';
+  }
+
+  /** Tells the app what an offer cost (the refused message, or those evicted); true if accepted. */
+  private admitted(offered: OfferResult, data: OutboundMessage): boolean {
+    if (!offered.accepted) {
+      this.dropped(data, 'overflow');
+      return false;
+    }
+    for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    return true;
   }
 
   /** Into the outbox (until acknowledged), and out now if a socket is open. */
   private sendReliably(id: string | number, data: OutboundMessage, status: ClientStatus): SendResult {
     this.outbox ??= new Outbox(this.options.queue);
-    const offered = this.outbox.add(id, data); // throws QueueFullError with overflow 'reject'
-    if (!offered.accepted) {
-      this.dropped(data, 'overflow');
-      return 'dropped';
-    }
-    for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    // add() throws QueueFullError with overflow 'reject'
+    if (!this.admitted(this.outbox.add(id, data), data)) return 'dropped';
     const { connection } = this;
     if (status === 'open' && connection) {
       try {

@@ -1,5 +1,6 @@
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../errors';
+import type { OpenEvent } from '../events/clientEvents';
 import { ConnectionShell } from './connectionShell';
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
 import type { OutboundMessage } from './queue';
@@ -107,7 +108,8 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         this.emit(effect.event);
         break;
       case 'resolveOpened':
-        for (const waiter of this.takeOpenedWaiters()) waiter.resolve(this.openInfo ?? this.openEvent(effect));
+        // The 'open' emitted just before, in the same step, set openInfo.
+        for (const waiter of this.takeOpenedWaiters()) waiter.resolve(this.openInfo as OpenEvent);
         break;
       case 'rejectOpened': {
         const phase = this.machine.phase;

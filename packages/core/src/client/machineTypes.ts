@@ -67,14 +67,8 @@ export type Effect =
   | { readonly type: 'refresh'; readonly record: CloseRecord; readonly attempt: number }
   | { readonly type: 'abortRefresh' }
   | { readonly type: 'emit'; readonly event: Emitted }
-  /** Resolve `opened()` waiters. */
-  | {
-      readonly type: 'resolveOpened';
-      readonly url: string;
-      readonly protocol: string;
-      readonly extensions: string;
-      readonly attempt: number;
-    }
+  /** Resolve `opened()` waiters with the open event just emitted. */
+  | { readonly type: 'resolveOpened' }
   /** Reject `opened()` waiters: the client failed or was closed. */
   | {
       readonly type: 'rejectOpened';

@@ -184,7 +184,7 @@ class StepBuilder {
       this.push({ type: 'startTimer', timer: 'stable', delayMs: this.env.stableAfterMs, id });
     else this.machine = { ...this.machine, outage: freshOutage };
     this.emit({ name: 'open', url, protocol, extensions, attempt });
-    this.push({ type: 'resolveOpened', url, protocol, extensions, attempt });
+    this.push({ type: 'resolveOpened' });
   }
 
   private leaveOpen(): void {
