@@ -15,7 +15,7 @@ export function at(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-const fail = (problems: Problem[], path: string, message: string) => {
+export const fail = (problems: Problem[], path: string, message: string): false => {
   problems.push({ path: path === '' ? '(root)' : path, message });
   return false;
 };
@@ -46,7 +46,7 @@ export function string(maxLength: number, minLength = 0): Check {
 }
 
 export const boolean: Check = (value, path, problems) =>
-  typeof value === 'boolean' || fail(problems, path, 'expected boolean');
+  typeof value === 'boolean' || fail(problems, path, 'expected a boolean');
 
 export function oneOf(values: readonly unknown[], message?: string): Check {
   return (value, path, problems) =>
@@ -74,8 +74,8 @@ export function list(item: Check, options: { nonEmpty?: boolean; length?: number
 }
 
 /**
- * An object with these optional keys (and `required` ones); any other key is a problem, so a
- * typo like `maxAttempt` is caught instead of ignored.
+ * An object with these optional keys (and `required` ones); any other key is a problem at its own
+ * path, so a typo like `maxAttempt` is caught instead of ignored.
  */
 export function shape(fields: Record<string, Check>, required: readonly string[] = []): Check {
   return (value, path, problems) => {
@@ -87,14 +87,7 @@ export function shape(fields: Record<string, Check>, required: readonly string[]
         if (required.includes(key)) ok = fail(problems, at(path, key), 'required');
       } else if (!check(field, at(path, key), problems)) ok = false;
     }
-    const unknown = Object.keys(value).filter((key) => !(key in fields));
-    if (unknown.length > 0) {
-      ok = fail(
-        problems,
-        path,
-        `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`,
-      );
-    }
+    for (const key of Object.keys(value)) if (!(key in fields)) ok = fail(problems, at(path, key), 'unknown key');
     return ok;
   };
 }

@@ -4,41 +4,10 @@ import { isInsecureRemoteUrl, isSocketUrl } from './client/redactUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';
-import { type ClientOptions, clientDefaults, type ResolvedHeartbeat, type ResolvedOptions } from './options';
+import { boolean, type Check, fail, isRecord, number, oneOf, shape } from './inputChecks';
+import { type ClientOptions, clientDefaults, type ResolvedOptions } from './options';
 import { definePolicy, type Policy } from './policy/definePolicy';
 
-const knownKeys = new Set<string>([
-  'url',
-  'protocols',
-  'transport',
-  'policy',
-  'refresh',
-  'connectTimeoutMs',
-  'closeTimeoutMs',
-  'stableAfterMs',
-  'isReady',
-  'heartbeat',
-  'queue',
-  'messages',
-  'signal',
-  'lazy',
-  'clock',
-  'random',
-  'redactUrls',
-  'reconnectCloseCode',
-  'environment',
-  'pauseWhenHidden',
-  'reliable',
-  'requireTls',
-]);
-
-const defaultQueue: QueueLimits = Object.freeze({
-  maxMessages: clientDefaults.maxMessages,
-  maxBytes: clientDefaults.maxBytes,
-  overflow: clientDefaults.overflow,
-});
-
-/** The URL text of a `UrlInput`, or undefined when it is not one. */
 /**
  * What is wrong with a URL (`urlText` of the option's value), or undefined: one rule for the
  * options check at creation and for every URL a function produces later.
@@ -51,22 +20,101 @@ export function urlProblem(text: string | undefined, requireTls: boolean): strin
   return undefined;
 }
 
+/** The URL text of a `UrlInput`, or undefined when it is not one. */
 export function urlText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { href?: unknown }).href === 'string') {
-    return (value as { href: string }).href;
-  }
-  return undefined;
+  const href = isRecord(value) ? value.href : undefined;
+  return typeof href === 'string' ? href : undefined;
 }
 
 /** `"a"` → `["a"]`; checks RFC 6455 §4.1: tokens, no duplicates. Undefined when invalid. */
 export function protocolList(value: unknown): string[] | undefined {
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : undefined;
-  if (!list) return undefined;
-  const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-  if (!list.every((p) => typeof p === 'string' && token.test(p))) return undefined;
-  return new Set(list).size === list.length ? (list as string[]) : undefined;
+  if (!list?.every((p) => typeof p === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))) return undefined;
+  return new Set(list).size === list.length ? list : undefined;
 }
+
+export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
+  return ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
+}
+
+/** Passes for a function, or when `test` accepts the value; otherwise `message`. */
+const check =
+  (message: string, test: (value: unknown) => unknown): Check =>
+  (value, path, problems) =>
+    !!test(value) || fail(problems, path, message);
+const fn = check('expected a function', (v) => typeof v === 'function');
+/** An object whose `keys` are all methods (the duck type of a Clock, an environment, …). */
+const methods = (message: string, ...keys: string[]) =>
+  check(message, (v) => isRecord(v) && keys.every((k) => typeof v[k] === 'function'));
+const duration = (min: number) =>
+  number(min, MAX_TIMER_DELAY_MS, {
+    message: `expected a duration in ms, ${min === 0 ? '≥ 0' : '> 0'} and ≤ ${MAX_TIMER_DELAY_MS}`,
+  });
+const count = number(0, Number.MAX_SAFE_INTEGER, { integer: true, message: 'expected an integer ≥ 0' });
+
+const heartbeatCheck = shape({
+  intervalMs: duration(1),
+  timeoutMs: duration(1),
+  message: check(
+    'expected a string, binary data or a function returning one',
+    (v) => typeof v === 'function' || typeof v === 'string' || isBinary(v),
+  ),
+  isPong: fn,
+});
+
+/** The options check; `url` (it needs `requireTls`) and `policy` (definePolicy's) are checked apart. */
+const optionsCheck = shape(
+  {
+    url: () => true,
+    policy: () => true,
+    protocols: check(
+      'expected a subprotocol token or a list of distinct tokens',
+      (v) => typeof v === 'function' || protocolList(v),
+    ),
+    transport: methods('expected a Transport: an object with connect(request, handlers)', 'connect'),
+    refresh: fn,
+    isReady: fn,
+    random: fn,
+    connectTimeoutMs: duration(1),
+    closeTimeoutMs: duration(1),
+    stableAfterMs: duration(0),
+    heartbeat: (value, path, problems) =>
+      typeof value === 'boolean' ||
+      (isRecord(value)
+        ? heartbeatCheck(value, path, problems)
+        : fail(problems, path, 'expected true, false or { intervalMs, timeoutMs, message, isPong }')),
+
+    queue: shape({
+      maxMessages: count,
+      maxBytes: count,
+      overflow: oneOf(['drop-oldest', 'drop-newest', 'reject'], 'expected "drop-oldest", "drop-newest" or "reject"'),
+    }),
+    messages: check('expected a Standard Schema (zod, valibot, arktype, …)', (v) =>
+      isRecord(v) && isRecord(v['~standard']) ? typeof v['~standard'].validate === 'function' : false,
+    ),
+    signal: check(
+      'expected an AbortSignal',
+      (v) => isRecord(v) && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function',
+    ),
+    environment: methods('expected { online(), visible(), subscribe(listener) }', 'online', 'visible', 'subscribe'),
+    reliable: methods('expected { id(message), ackOf(incoming) }', 'id', 'ackOf'),
+    clock: methods('expected a Clock: { now, setTimeout, clearTimeout }', 'now', 'setTimeout', 'clearTimeout'),
+    reconnectCloseCode: check('expected 1000 or a code in 3000–4999', isSendableCloseCode),
+    lazy: boolean,
+    redactUrls: boolean,
+    pauseWhenHidden: boolean,
+    requireTls: boolean,
+  },
+  ['transport'],
+);
+
+/** Clients with the default queue limits share one frozen object. */
+const defaultQueue: QueueLimits = Object.freeze({
+  maxMessages: clientDefaults.maxMessages,
+  maxBytes: clientDefaults.maxBytes,
+  overflow: clientDefaults.overflow,
+});
 
 /**
  * Checks every option once and fills the defaults. Throws `InvalidOptionsError` listing every
@@ -74,184 +122,61 @@ export function protocolList(value: unknown): string[] | undefined {
  */
 export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): ResolvedOptions<TMessage> {
   const problems: Problem[] = [];
-  const bad = (path: string, message: string) => problems.push({ path, message });
-  if (typeof input !== 'object' || input === null)
-    throw new InvalidOptionsError([{ path: '(root)', message: 'expected an options object' }]);
-  const o = input as ClientOptions<TMessage> & Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!knownKeys.has(key)) bad(key, 'unknown option');
-
+  if (!isRecord(input)) throw new InvalidOptionsError([{ path: '(root)', message: 'expected an options object' }]);
+  const o = input as ClientOptions<TMessage>;
+  optionsCheck(o, '', problems);
+  const requireTls = o.requireTls === true;
   if (typeof o.url !== 'function') {
-    const problem = urlProblem(urlText(o.url), o.requireTls === true);
-    if (problem) bad('url', problem);
-  }
-  const protocols = o.protocols ?? [];
-  if (typeof protocols !== 'function' && protocolList(protocols) === undefined) {
-    bad('protocols', 'expected a subprotocol token or a list of distinct tokens');
-  }
-  if (typeof o.transport !== 'object' || o.transport === null || typeof o.transport.connect !== 'function') {
-    bad('transport', 'expected a Transport: an object with connect(request, handlers)');
+    const problem = urlProblem(urlText(o.url), requireTls);
+    if (problem) fail(problems, 'url', problem);
   }
   let policy: Policy | undefined;
   try {
-    policy = definePolicy(o.policy ?? {});
+    policy = definePolicy(o.policy);
   } catch (error) {
     if (!isInvalidPolicyError(error)) throw error;
-    for (const p of error.problems) bad(p.path === '(root)' ? 'policy' : `policy.${p.path}`, p.message);
+    for (const p of error.problems) fail(problems, p.path === '(root)' ? 'policy' : `policy.${p.path}`, p.message);
   }
-  const fn = (key: string) => {
-    if (o[key] !== undefined && typeof o[key] !== 'function') bad(key, 'expected a function');
-  };
-  fn('refresh');
-  fn('isReady');
-  fn('random');
-  const duration = (path: string, value: unknown, fallback: number, min: number): number => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_DELAY_MS) {
-      bad(path, `expected a duration in ms, ${min === 0 ? '≥ 0' : '> 0'} and ≤ ${MAX_TIMER_DELAY_MS}`);
-      return fallback;
-    }
-    return value;
-  };
-  const connectTimeoutMs = duration('connectTimeoutMs', o.connectTimeoutMs, clientDefaults.connectTimeoutMs, 1);
-  const closeTimeoutMs = duration('closeTimeoutMs', o.closeTimeoutMs, clientDefaults.closeTimeoutMs, 1);
-  const stableAfterMs = duration('stableAfterMs', o.stableAfterMs, clientDefaults.stableAfterMs, 0);
-
-  let heartbeat: ResolvedHeartbeat<TMessage> | undefined;
-  if (o.heartbeat === true || (typeof o.heartbeat === 'object' && o.heartbeat !== null)) {
-    const h = o.heartbeat === true ? {} : o.heartbeat;
-    for (const key of Object.keys(h)) {
-      if (!['intervalMs', 'timeoutMs', 'message', 'isPong'].includes(key)) bad(`heartbeat.${key}`, 'unknown option');
-    }
-    const message = h.message;
-    if (message !== undefined && typeof message !== 'function' && typeof message !== 'string' && !isBinary(message)) {
-      bad('heartbeat.message', 'expected a string, binary data or a function returning one');
-    }
-    if (h.isPong !== undefined && typeof h.isPong !== 'function') bad('heartbeat.isPong', 'expected a function');
-    heartbeat = {
-      intervalMs: duration('heartbeat.intervalMs', h.intervalMs, clientDefaults.heartbeatIntervalMs, 1),
-      timeoutMs: duration('heartbeat.timeoutMs', h.timeoutMs, clientDefaults.heartbeatTimeoutMs, 1),
-      message,
-      isPong: h.isPong,
-    };
-  } else if (o.heartbeat !== undefined && o.heartbeat !== false) {
-    bad('heartbeat', 'expected true, false or { intervalMs, timeoutMs, message, isPong }');
-  }
-
-  const q = o.queue ?? {};
-  if (typeof q !== 'object' || q === null) bad('queue', 'expected { maxMessages, maxBytes, overflow }');
-  for (const key of Object.keys(q)) {
-    if (!['maxMessages', 'maxBytes', 'overflow'].includes(key)) bad(`queue.${key}`, 'unknown option');
-  }
-  const count = (path: string, value: unknown, fallback: number): number => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      bad(path, 'expected an integer ≥ 0');
-      return fallback;
-    }
-    return value;
-  };
-  const overflow = q.overflow ?? clientDefaults.overflow;
-  if (!['drop-oldest', 'drop-newest', 'reject'].includes(overflow)) {
-    bad('queue.overflow', 'expected "drop-oldest", "drop-newest" or "reject"');
-  }
-  const limits: QueueLimits = {
-    maxMessages: count('queue.maxMessages', q.maxMessages, clientDefaults.maxMessages),
-    maxBytes: count('queue.maxBytes', q.maxBytes, clientDefaults.maxBytes),
-    overflow,
-  };
-  // Clients with the default limits share one frozen object.
-  const queue =
-    limits.maxMessages === defaultQueue.maxMessages &&
-    limits.maxBytes === defaultQueue.maxBytes &&
-    limits.overflow === defaultQueue.overflow
-      ? defaultQueue
-      : Object.freeze(limits);
-
-  if (
-    o.messages !== undefined &&
-    typeof (o.messages as { '~standard'?: { validate?: unknown } })?.['~standard']?.validate !== 'function'
-  ) {
-    bad('messages', 'expected a Standard Schema (zod, valibot, arktype, …)');
-  }
-  if (
-    o.signal !== undefined &&
-    !(
-      typeof o.signal === 'object' &&
-      o.signal !== null &&
-      typeof o.signal.addEventListener === 'function' &&
-      typeof o.signal.aborted === 'boolean'
-    )
-  ) {
-    bad('signal', 'expected an AbortSignal');
-  }
-  const env = o.environment;
-  if (
-    env !== undefined &&
-    !(
-      typeof env === 'object' &&
-      env !== null &&
-      ['online', 'visible', 'subscribe'].every(
-        (k) => typeof (env as unknown as Record<string, unknown>)[k] === 'function',
-      )
-    )
-  ) {
-    bad('environment', 'expected { online(), visible(), subscribe(listener) }');
-  }
-  const reliable = o.reliable;
-  if (
-    reliable !== undefined &&
-    !(
-      typeof reliable === 'object' &&
-      reliable !== null &&
-      typeof reliable.id === 'function' &&
-      typeof reliable.ackOf === 'function'
-    )
-  ) {
-    bad('reliable', 'expected { id(message), ackOf(incoming) }');
-  }
-  for (const key of ['lazy', 'redactUrls', 'pauseWhenHidden', 'requireTls'] as const) {
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') bad(key, 'expected a boolean');
-  }
-  const clock = o.clock ?? systemClock;
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  ) {
-    bad('clock', 'expected a Clock: { now, setTimeout, clearTimeout }');
-  }
-  const reconnectCloseCode = o.reconnectCloseCode ?? clientDefaults.reconnectCloseCode;
-  if (!isSendableCloseCode(reconnectCloseCode)) bad('reconnectCloseCode', 'expected 1000 or a code in 3000–4999');
-
   if (problems.length > 0 || !policy) throw new InvalidOptionsError(problems);
+
+  const h = o.heartbeat === true ? {} : o.heartbeat || undefined;
+  const q = o.queue;
+  const queue = q
+    ? Object.freeze({
+        maxMessages: q.maxMessages ?? defaultQueue.maxMessages,
+        maxBytes: q.maxBytes ?? defaultQueue.maxBytes,
+        overflow: q.overflow ?? defaultQueue.overflow,
+      })
+    : defaultQueue;
   return Object.freeze({
     url: o.url,
-    protocols,
+    protocols: o.protocols ?? [],
     transport: o.transport,
     policy,
     refresh: o.refresh,
-    connectTimeoutMs,
-    closeTimeoutMs,
-    stableAfterMs,
+    connectTimeoutMs: o.connectTimeoutMs ?? clientDefaults.connectTimeoutMs,
+    closeTimeoutMs: o.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
+    stableAfterMs: o.stableAfterMs ?? clientDefaults.stableAfterMs,
     isReady: o.isReady,
-    heartbeat: heartbeat && Object.freeze(heartbeat),
+    heartbeat: h
+      ? Object.freeze({
+          intervalMs: h.intervalMs ?? clientDefaults.heartbeatIntervalMs,
+          timeoutMs: h.timeoutMs ?? clientDefaults.heartbeatTimeoutMs,
+          message: h.message,
+          isPong: h.isPong,
+        })
+      : undefined,
     queue,
     messages: o.messages,
     signal: o.signal,
     lazy: o.lazy ?? false,
-    clock,
+    clock: o.clock ?? systemClock,
     random: o.random ?? systemRandom,
     redactUrls: o.redactUrls ?? true,
-    reconnectCloseCode,
-    environment: env,
+    reconnectCloseCode: o.reconnectCloseCode ?? clientDefaults.reconnectCloseCode,
+    environment: o.environment,
     pauseWhenHidden: o.pauseWhenHidden ?? false,
-    reliable,
-    requireTls: o.requireTls ?? false,
+    reliable: o.reliable,
+    requireTls,
   });
-}
-
-export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
-  return ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 }

@@ -31,7 +31,7 @@ describe('options', () => {
     [{ closeTimeoutMs: -1 }, 'closeTimeoutMs: expected a duration in ms, > 0 and ≤ 2147483647'],
     [{ stableAfterMs: Number.NaN }, 'stableAfterMs: expected a duration in ms, ≥ 0 and ≤ 2147483647'],
     [{ heartbeat: { intervalMs: 0 } }, 'heartbeat.intervalMs: expected a duration in ms, > 0 and ≤ 2147483647'],
-    [{ heartbeat: { every: 5 } }, 'heartbeat.every: unknown option'],
+    [{ heartbeat: { every: 5 } }, 'heartbeat.every: unknown key'],
     [{ heartbeat: 'yes' }, 'heartbeat: expected true, false or { intervalMs, timeoutMs, message, isPong }'],
     [{ queue: { maxMessages: -1 } }, 'queue.maxMessages: expected an integer ≥ 0'],
     [{ queue: { overflow: 'explode' } }, 'queue.overflow: expected "drop-oldest", "drop-newest" or "reject"'],
@@ -40,7 +40,7 @@ describe('options', () => {
     [{ refresh: 'please' }, 'refresh: expected a function'],
     [{ lazy: 'no' }, 'lazy: expected a boolean'],
     [{ reconnectCloseCode: 1001 }, 'reconnectCloseCode: expected 1000 or a code in 3000–4999'],
-    [{ reconectCloseCode: 4000 }, 'reconectCloseCode: unknown option'],
+    [{ reconectCloseCode: 4000 }, 'reconectCloseCode: unknown key'],
   ])('rejects %j, naming the path', (options, problem) => {
     expect(problems(options)).toContain(problem);
   });

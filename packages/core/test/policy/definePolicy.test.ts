@@ -81,7 +81,7 @@ describe('definePolicy', () => {
       'rules[1].action: expected one of "stop", "retry", "refresh", "throttle"',
       'backoff.factor: expected a factor ≥ 1',
       'maxAttempts: expected an integer ≥ 1',
-      '(root): unknown key "maxAttempt"',
+      'maxAttempt: unknown key',
     ]);
   });
 
