@@ -1,5 +1,5 @@
 // The only runtime globals @resock/core may touch. Core compiles with `lib: ["ES2022"]` and
-// `types: []`, so `window`, `Buffer`, `process` or `WebSocket` are compile errors here; every
+// `types: []`, so the page's globals, `Buffer`, `process` or `WebSocket` are compile errors here; every
 // runtime we support (browsers, Node ≥ 20, Deno, Bun, React Native) has what is declared below.
 // Widening this list is a reviewed change.
 

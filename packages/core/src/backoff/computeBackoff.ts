@@ -6,7 +6,7 @@ export interface BackoffContext {
   random?: Random;
   /** The delay used last time; decorrelated jitter grows from it. */
   previousDelayMs?: number;
-  /** ms since the outage began; windowed jitter anchors its windows there. */
+  /** ms since the outage began; windowed jitter anchors its spans there. */
   elapsedMs?: number;
 }
 

@@ -4,13 +4,13 @@
  * - `full`: uniform in [0, raw] (AWS "full jitter").
  * - `equal`: uniform in [raw/2, raw].
  * - `decorrelated`: uniform in [initial, min(cap, 3 × previous)] (AWS "decorrelated jitter").
- * - a ratio r in 0–1: uniform in [raw·(1−r), raw·(1+r)] (gRPC's ±20 %), with the window scaled
+ * - a ratio r in 0–1: uniform in [raw·(1−r), raw·(1+r)] (gRPC's ±20 %), with the range scaled
  *   down so its top is the cap.
- * - `windowed`: full jitter, but in windows anchored to when the outage began — retry n lands
+ * - `windowed`: full jitter, but in spans anchored to when the outage began — retry n lands
  *   uniformly in [raw(n−1), raw(n)) after the outage started (the first in [0, initial)):
  *   [raw/factor, raw) for an exponential back-off, [raw − step, raw) for a linear one. One
  *   client's delays look like full jitter; a fleet's generations no longer overlap, so retries
- *   refused while a server was down do not pile onto the first window. Once a window has
+ *   refused while a server was down do not pile onto the first span. Once a span has
  *   passed (slow attempts), or at the cap, it is plain full jitter from now.
  *
  * Every mode keeps delays spread at the cap. socket.io's ±50 % is clamped to the cap instead,
@@ -36,7 +36,7 @@ export interface JitterInput {
   previousDelayMs: number | undefined;
   /** ms since the outage began, for `windowed`. */
   elapsedMs: number | undefined;
-  /** The previous retry's raw delay, where `windowed` puts this retry's window start. */
+  /** The previous retry's raw delay, where `windowed` puts this retry's span start. */
   windowStartMs: number;
   random: Random;
 }

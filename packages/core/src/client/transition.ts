@@ -1,11 +1,10 @@
-import type { CloseInitiator, ClosePhase, CloseRecord } from '../close/closeRecord';
-import { normalizeClose } from '../close/normalizeClose';
+import type { CloseRecord } from '../close/closeRecord';
 import type { EnvironmentChange } from '../environment';
 import type { Decision } from '../policy/decide';
-import { decide } from '../policy/decide';
 import type { RawClose } from '../transport';
-import type { Effect, Emitted, Env, Input, Step } from './machineTypes';
-import { freshOutage, type Machine, type Phase } from './state';
+import type { Env, Input, Step } from './machineTypes';
+import { freshOutage, type Machine } from './state';
+import { StepCore } from './stepCore';
 
 export type { Effect, Emitted, Env, Input, Step, TimerName } from './machineTypes';
 
@@ -21,23 +20,7 @@ export function transition(machine: Machine, input: Input, env: Env): Step {
   return { machine: step.machine, effects: step.effects };
 }
 
-class StepBuilder {
-  readonly effects: Effect[] = [];
-
-  constructor(
-    public machine: Machine,
-    private readonly env: Env,
-  ) {}
-
-  private get phase(): Phase {
-    return this.machine.phase;
-  }
-
-  private current(id: number, ...statuses: Phase['status'][]): boolean {
-    const phase = this.phase;
-    return statuses.includes(phase.status) && 'id' in phase && phase.id === id;
-  }
-
+class StepBuilder extends StepCore {
   apply(input: Input): void {
     const phase = this.phase;
     switch (input.type) {
@@ -122,57 +105,7 @@ class StepBuilder {
     }
   }
 
-  private push(effect: Effect): void {
-    this.effects.push(effect);
-  }
-
-  private emit(event: Emitted): void {
-    this.effects.push({ type: 'emit', event });
-  }
-
-  private enter(phase: Phase): void {
-    const from = this.phase.status;
-    this.machine = { ...this.machine, phase };
-    if (from !== phase.status) this.emit({ name: 'state', from, to: phase.status });
-  }
-
-  private record(
-    raw: RawClose,
-    phase: ClosePhase,
-    initiator: CloseInitiator | undefined,
-    synthetic: boolean,
-    error?: unknown,
-  ): CloseRecord {
-    const context: Parameters<typeof normalizeClose>[1] = { phase, synthetic, now: this.env.now };
-    if (initiator) context.initiator = initiator;
-    if (raw.handshake) context.handshake = raw.handshake;
-    const cause = error ?? raw.error;
-    if (cause !== undefined) context.error = this.redactError(cause);
-    return normalizeClose(raw, context);
-  }
-
-  /** A platform's error message may quote the URL, token and all. */
-  private redactError(error: unknown): unknown {
-    const { redact } = this.env;
-    if (typeof error === 'string') return redact(error);
-    try {
-      const e = error as { name?: unknown; message?: unknown; code?: unknown };
-      if (typeof e?.message !== 'string') return error;
-      return { name: e.name, message: redact(e.message), code: e.code };
-    } catch {
-      return error;
-    }
-  }
-
-  private connect(): void {
-    const id = this.machine.nextId;
-    this.machine = { ...this.machine, nextId: id + 1 };
-    this.enter({ status: 'connecting', id });
-    this.push({ type: 'startTimer', timer: 'connect', delayMs: this.env.connectTimeoutMs, id });
-    this.push({ type: 'connect', id });
-  }
-
-  private opened(input: Extract<Input, { type: 'opened' }>): void {
+  protected opened(input: Extract<Input, { type: 'opened' }>): void {
     const { id, url, protocol, extensions } = input;
     const attempt = this.machine.outage.failures + 1;
     this.push({ type: 'cancelTimer', timer: 'connect' });
@@ -187,12 +120,7 @@ class StepBuilder {
     this.push({ type: 'resolveOpened' });
   }
 
-  private leaveOpen(): void {
-    this.push({ type: 'cancelTimer', timer: 'stable' });
-    if (this.env.heartbeat) this.push({ type: 'stopHeartbeat' });
-  }
-
-  private transportClosed(id: number, raw: RawClose): void {
+  protected transportClosed(id: number, raw: RawClose): void {
     const phase = this.phase;
     if (this.current(id, 'connecting')) {
       this.push({ type: 'cancelTimer', timer: 'connect' });
@@ -206,69 +134,7 @@ class StepBuilder {
     }
   }
 
-  /** A connection ended without the app asking: the policy decides what is next. */
-  private ended(record: CloseRecord): void {
-    this.emit({ name: 'close', record });
-    this.decideAfter(record);
-  }
-
-  private decideAfter(record: CloseRecord): void {
-    const { outage } = this.machine;
-    const { env } = this;
-    const attempt = outage.failures + 1;
-    const context: Parameters<typeof decide>[2] = {
-      attempt,
-      outageStartedAt: outage.startedAt ?? env.now,
-      now: env.now,
-      random: env.random,
-      refreshAvailable: env.refreshAvailable,
-    };
-    if (outage.streak) context.consecutive = outage.streak;
-    if (outage.previousDelayMs !== undefined) context.previousDelayMs = outage.previousDelayMs;
-    const decision = decide(env.policy, record, context);
-    this.machine = {
-      ...this.machine,
-      outage: {
-        failures: decision.counts ? attempt : outage.failures,
-        streak: { rule: decision.rule, count: decision.consecutive },
-        startedAt: outage.startedAt ?? env.now,
-        previousDelayMs: decision.delayMs,
-      },
-    };
-    if (decision.action === 'stop') {
-      this.enter({ status: 'failed', record, decision });
-      this.emit({ name: 'failed', record, decision });
-      this.push({ type: 'rejectOpened', status: 'failed', record });
-      return;
-    }
-    const refresh = decision.action === 'refresh';
-    this.enter({ status: 'waiting', refresh, record, decision, dueAt: env.now + decision.delayMs, hold: 'none' });
-    this.emit({ name: 'reconnecting', attempt, record, decision });
-    // No timer hop when the policy says "now": the next attempt starts in this same step.
-    if (decision.delayMs <= 0) this.attempt(record, decision, refresh);
-    else this.push({ type: 'startTimer', timer: 'retry', delayMs: decision.delayMs, id: 0 });
-  }
-
-  /**
-   * The retry is due: refresh first if the policy said so, then connect — unless the device is
-   * offline (or the page hidden with pauseWhenHidden): then hold until the environment changes.
-   */
-  private attempt(record: CloseRecord | undefined, decision: Decision | undefined, refresh = false): void {
-    const { env } = this;
-    if (!env.online || (env.pauseWhenHidden && !env.visible)) {
-      this.enter({ status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'parked' });
-      return;
-    }
-    if (refresh && record) {
-      // Waiting with no timer and no hold: the refresh hook is running.
-      this.enter({ status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'none' });
-      this.push({ type: 'refresh', record, attempt: this.machine.outage.failures });
-      return;
-    }
-    this.connect();
-  }
-
-  private environment(change: EnvironmentChange): void {
+  protected environment(change: EnvironmentChange): void {
     const phase = this.phase;
     switch (change) {
       case 'online':
@@ -306,7 +172,7 @@ class StepBuilder {
   }
 
   /** The page is put away: close with 1000 (a page may send nothing else) and wait for pageshow. */
-  private suspend(): void {
+  protected suspend(): void {
     const phase = this.phase;
     let record: CloseRecord | undefined;
     let decision: Decision | undefined;
@@ -329,7 +195,7 @@ class StepBuilder {
     this.enter({ status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'suspended' });
   }
 
-  private reconnect(): void {
+  protected reconnect(): void {
     const phase = this.phase;
     if (phase.status === 'closing' || phase.status === 'closed') return;
     if (phase.status === 'connecting' || phase.status === 'open') {
@@ -357,7 +223,7 @@ class StepBuilder {
     this.connect();
   }
 
-  private close(code: number, reason: string): void {
+  protected close(code: number, reason: string): void {
     const phase = this.phase;
     switch (phase.status) {
       case 'closing':
@@ -389,13 +255,5 @@ class StepBuilder {
         this.closed(this.record({ code, reason, wasClean: false }, 'closing', 'client', true));
         return;
     }
-  }
-
-  /** The app's close is done: final. */
-  private closed(record: CloseRecord): void {
-    this.emit({ name: 'close', record });
-    this.enter({ status: 'closed', record });
-    this.push({ type: 'rejectOpened', status: 'closed', record });
-    this.push({ type: 'finish', record });
   }
 }

@@ -50,10 +50,10 @@ export function isPolicy(value: unknown): value is Policy {
 }
 
 /**
- * The default policy's back-off: 1 s, ×2, cap 30 s, full jitter in windows anchored to the
+ * The default policy's back-off: 1 s, ×2, cap 30 s, full jitter in spans anchored to the
  * outage start (`windowed`). Measured on 100 000 simulated clients after a 1 s server outage:
  * peak attempts 1.00× the uniform rate (plain full jitter: 1.27×), p50 back 1.5 s (1.9 s),
- * p99 2.0 s (5.2 s), no attempt wasted on the second window. See docs/close-codes.md.
+ * p99 2.0 s (5.2 s), no attempt wasted on the second span. See docs/close-codes.md.
  */
 const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponentialDefaults, jitter: 'windowed' });
 
