@@ -25,3 +25,10 @@ export const systemClock: Clock = {
  * integer and fire at once on overflow, which would turn a long back-off into a hot loop.
  */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
+ * A timer that fires this much past its time was throttled or frozen with its tab (browsers
+ * slow background timers to once a minute), not on time: deadlines and heartbeat checks give
+ * the events queued meanwhile a chance before they conclude anything.
+ */
+export const LATE_TIMER_MS = 1000;

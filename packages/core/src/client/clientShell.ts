@@ -1,3 +1,4 @@
+import { LATE_TIMER_MS } from '../clock';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../errors';
 import type { OpenEvent } from '../events/clientEvents';
@@ -73,7 +74,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'startTimer': {
         // A deadline that fires over a second late was throttled or frozen with its tab: events
         // queued meanwhile (the open, the close) get one more second to be handled first.
-        const grace = effect.timer === 'connect' || effect.timer === 'close' ? LATE_GRACE_MS : undefined;
+        const grace = effect.timer === 'connect' || effect.timer === 'close' ? LATE_TIMER_MS : undefined;
         this.timers.start(
           effect.timer,
           effect.delayMs,
@@ -112,14 +113,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         for (const waiter of this.takeOpenedWaiters()) waiter.resolve(this.openInfo as OpenEvent);
         break;
       case 'rejectOpened': {
-        const phase = this.machine.phase;
-        const error =
-          effect.status === 'closed'
-            ? new ClientClosedError('wait for open')
-            : new ClientFailedError(
-                phase.status === 'failed' ? (phase.decision.stopReason ?? 'rule') : 'rule',
-                effect.record,
-              );
+        const error = effect.stopReason
+          ? new ClientFailedError(effect.stopReason, effect.record)
+          : new ClientClosedError('wait for open');
         for (const waiter of this.takeOpenedWaiters()) waiter.reject(error);
         break;
       }
@@ -195,8 +191,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     for (const resolve of waiters) resolve(record);
   }
 }
-
-const LATE_GRACE_MS = 1000;
 
 const unchanged = (text: string) => text;
 

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, LATE_TIMER_MS, type TimerHandle } from '../clock';
 
 /** One thing the shared scheduler runs when `dueAt` has passed. */
 export interface ScheduledTask {
@@ -8,9 +8,6 @@ export interface ScheduledTask {
 
 /** Tasks due within this many ms of a firing run together, so N clients share wake-ups. */
 export const COALESCE_MS = 20;
-
-/** A check this much later than its deadline was throttled or frozen, not on time. */
-const LATE_MS = 1000;
 
 /**
  * One timer for every heartbeat on a clock, however many clients there are: 10 000 idle
@@ -122,7 +119,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
   run(now: number): void {
     if (this.awaitingSince !== undefined) {
       const deadline = this.awaitingSince + this.settings.timeoutMs;
-      if (now - deadline > LATE_MS) {
+      if (now - deadline > LATE_TIMER_MS) {
         // The check ran far too late: the tab was frozen or throttled and the pong may still be
         // in the event queue. Ask again rather than declare the peer dead.
         this.awaitingSince = undefined;

@@ -1,7 +1,7 @@
 import type { Random } from '../backoff/jitter';
 import type { CloseRecord } from '../close/closeRecord';
 import type { EnvironmentChange } from '../environment';
-import type { Decision } from '../policy/decide';
+import type { Decision, StopReason } from '../policy/decide';
 import type { Policy } from '../policy/definePolicy';
 import type { RawClose } from '../transport';
 import type { Machine, Phase } from './state';
@@ -69,10 +69,10 @@ export type Effect =
   | { readonly type: 'emit'; readonly event: Emitted }
   /** Resolve `opened()` waiters with the open event just emitted. */
   | { readonly type: 'resolveOpened' }
-  /** Reject `opened()` waiters: the client failed or was closed. */
+  /** Reject `opened()` waiters: the client failed (the policy's stop reason) or was closed. */
   | {
       readonly type: 'rejectOpened';
-      readonly status: 'failed' | 'closed';
+      readonly stopReason: StopReason | undefined;
       readonly record: CloseRecord;
     }
   /** The app's close is complete: settle `close()` promises, drop the queue, let go of everything. */

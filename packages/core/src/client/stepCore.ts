@@ -116,7 +116,7 @@ export abstract class StepCore {
     if (decision.action === 'stop') {
       this.enter({ status: 'failed', record, decision });
       this.emit({ name: 'failed', record, decision });
-      this.push({ type: 'rejectOpened', status: 'failed', record });
+      this.push({ type: 'rejectOpened', stopReason: decision.stopReason ?? 'rule', record });
       return;
     }
     const refresh = decision.action === 'refresh';
@@ -150,7 +150,7 @@ export abstract class StepCore {
   protected closed(record: CloseRecord): void {
     this.emit({ name: 'close', record });
     this.enter({ status: 'closed', record });
-    this.push({ type: 'rejectOpened', status: 'closed', record });
+    this.push({ type: 'rejectOpened', stopReason: undefined, record });
     this.push({ type: 'finish', record });
   }
 }

@@ -202,6 +202,15 @@ describe('client lifecycle', () => {
     });
     await expect(failing.client.opened()).rejects.toMatchObject({ name: 'ClientFailedError' });
 
+    // The waiter hears why the policy stopped, not just that it did.
+    const exhausted = harness({ policy: { maxAttempts: 1 } });
+    const owed = exhausted.client.opened();
+    exhausted.transport.last().fail();
+    exhausted.clock.advance(60_000); // the one retry maxAttempts allows
+    exhausted.transport.last().fail();
+    expect(exhausted.client.state).toBe('failed');
+    await expect(owed).rejects.toMatchObject({ name: 'ClientFailedError', reason: 'maxAttempts' });
+
     const closing = harness();
     const pending = closing.client.opened();
     await closing.client.close();
