@@ -2,13 +2,9 @@
 // Each entry is bundled from the built package (dist) the way an app's bundler would — esbuild,
 // ESM, browser platform, minified — then gzipped (level 9). Run after `pnpm build`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { bundleEntry, kb, packageDir } from './bundleEntry.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const packageDir = join(here, '..');
 // The budget for `createClient`, all-in (resock + zod/mini + eventemitter3), and the ceiling CI
 // enforces until the budget is met (the measured size, so it can only shrink).
 const { budgetBytes: BUDGET, ceilingBytes: limit } = JSON.parse(
@@ -24,25 +20,14 @@ const entries = {
 };
 
 async function measure(contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: packageDir, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    metafile: true,
-    logLevel: 'error',
-  });
-  const code = result.outputFiles[0].text;
-  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  const { min, gzip, inputs } = await bundleEntry(contents);
   const of = (pattern) =>
     Object.entries(inputs)
       .filter(([file]) => pattern.test(file))
       .reduce((sum, [, v]) => sum + v.bytesInOutput, 0);
   return {
-    min: code.length,
-    gzip: gzipSync(code, { level: 9 }).length,
+    min,
+    gzip,
     zodMin: of(/[\\/]zod[\\/]/),
     eventemitter3Min: of(/eventemitter3/),
   };
@@ -50,7 +35,6 @@ async function measure(contents) {
 
 const results = {};
 for (const [name, contents] of Object.entries(entries)) results[name] = await measure(contents);
-const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 const client = results["createClient from '@resock/browser'"];
 const both = results.both;
 

@@ -3,12 +3,8 @@
 // Run after `pnpm build`. The "without" bundles are for measuring only: their stubbed modules
 // export placeholders, so they do not run.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { bundleEntry, kb } from './bundleEntry.mjs';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = "import { createClient } from '@resock/browser'; globalThis.x = createClient;";
 
 /** Core's modules by area (file names in core's dist); anything else is its own area. */
@@ -81,39 +77,23 @@ const stub = (modules) => ({
   },
 });
 
-async function bundle(plugins = []) {
-  const result = await build({
-    stdin: { contents: entry, resolveDir: packageDir, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    plugins,
-  });
-  const code = result.outputFiles[0].text;
-  return { code, inputs: Object.values(result.metafile.outputs)[0].inputs, gzip: gzipSync(code, { level: 9 }).length };
-}
-
-const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
-const full = await bundle();
+const full = await bundleEntry(entry);
 const byArea = {};
 for (const [file, { bytesInOutput }] of Object.entries(full.inputs)) {
   const area = areaOf(file);
   byArea[area] = (byArea[area] ?? 0) + bytesInOutput;
 }
-console.log(`createClient: ${kb(full.code.length)} min, ${kb(full.gzip)} gzip. Minified bytes by area:`);
+console.log(`createClient: ${kb(full.min)} min, ${kb(full.gzip)} gzip. Minified bytes by area:`);
 for (const [area, bytes] of Object.entries(byArea).sort((a, b) => b[1] - a[1]))
-  console.log(
-    `  ${area.padEnd(34)} ${kb(bytes).padStart(10)}  ${((100 * bytes) / full.code.length).toFixed(0).padStart(3)} %`,
-  );
+  console.log(`  ${area.padEnd(34)} ${kb(bytes).padStart(10)}  ${((100 * bytes) / full.min).toFixed(0).padStart(3)} %`);
 
 const removals = [
   ['options and policy checks', areas['options and policy checks']],
   ['… and the presets', [...areas['options and policy checks'], 'presets']],
-  ['… and queue, heartbeat, outbox, inbound', [...areas['options and policy checks'], 'presets', ...areas['queue, heartbeat, outbox, inbound']]],
+  [
+    '… and queue, heartbeat, outbox, inbound',
+    [...areas['options and policy checks'], 'presets', ...areas['queue, heartbeat, outbox, inbound']],
+  ],
   [
     '… and eventemitter3',
     [...areas['options and policy checks'], 'presets', ...areas['queue, heartbeat, outbox, inbound'], 'typedEmitter'],
@@ -121,6 +101,6 @@ const removals = [
 ];
 console.log('What remains (gzip) when whole areas are taken out:');
 for (const [label, modules] of removals) {
-  const { gzip } = await bundle([stub(modules)]);
-  console.log(`  without ${label.padEnd(30)} ${kb(gzip).padStart(10)}`);
+  const { gzip } = await bundleEntry(entry, [stub(modules)]);
+  console.log(`  without ${label.padEnd(44)} ${kb(gzip).padStart(10)}`);
 }
