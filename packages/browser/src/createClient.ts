@@ -24,14 +24,46 @@ function withPage<T extends { transport?: Transport; environment?: ClientOptions
   };
 }
 
+/** An absolute URL (a scheme) is left as it is; anything else is resolved against the page. */
+const hasScheme = /^[a-z][a-z\d+.-]*:/i;
+
+/**
+ * `new WebSocket('/live')` connects relative to the page (its base URL; a worker's location):
+ * so does resock, for a URL given as text or returned by a URL function. Without a page (or if
+ * it does not resolve) the URL is passed on as given, for the options check to judge.
+ */
+function pageUrl(url: ClientOptions['url']): ClientOptions['url'] {
+  const scope = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
+  const base = scope.document?.baseURI ?? scope.location?.href;
+  if (!base) return url;
+  const resolve = <U>(given: U): U | string => {
+    if (typeof given !== 'string' || hasScheme.test(given)) return given;
+    try {
+      const resolved = new URL(given, base);
+      // The page's http(s) becomes ws(s), as a WebSocket's `url` shows it.
+      if (resolved.protocol === 'http:' || resolved.protocol === 'https:')
+        resolved.protocol = `ws${resolved.protocol.slice(4)}`;
+      return resolved.href;
+    } catch {
+      return given;
+    }
+  };
+  if (typeof url !== 'function') return resolve(url);
+  return () => {
+    const produced = url();
+    return produced instanceof Promise ? produced.then(resolve) : resolve(produced);
+  };
+}
+
 /**
  * `createClient` from `@resock/core` on the native WebSocket and, in a page, aware of it: no
  * attempts while offline (one at once when back online), open sockets probed when the device
- * goes offline, closed with 1000 on pagehide and reopened on a bfcache pageshow. Pass
- * `environment: undefined` to turn that off, or your own to replace it.
+ * goes offline (let go of when no heartbeat can probe them), closed with 1000 on pagehide and
+ * reopened on a bfcache pageshow. Pass `environment: undefined` to turn that off, or your own to
+ * replace it. A relative URL is resolved against the page, as a WebSocket's is.
  */
 export function createClient<TMessage = InboundMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage> {
-  return createCoreClient<TMessage>(withPage(options) as ClientOptions<TMessage>);
+  return createCoreClient<TMessage>(withPage({ ...options, url: pageUrl(options.url) }) as ClientOptions<TMessage>);
 }
 
 /** A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy. */
@@ -41,6 +73,6 @@ export class ReconnectingWebSocket extends CoreReconnectingWebSocket {
     protocols?: ClientOptions['protocols'],
     options: Partial<ReconnectingWebSocketOptions> = {},
   ) {
-    super(url, protocols, withPage(options) as ReconnectingWebSocketOptions);
+    super(pageUrl(url), protocols, withPage(options) as ReconnectingWebSocketOptions);
   }
 }

@@ -27,6 +27,7 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
         };
       });
       ws.onopen = () => events.push(`open ${ws.readyState === ws.OPEN}`);
+      ws.onerror = () => events.push('error');
       await done;
       events.push(`readyState ${ws.readyState}`);
       ws.close();
@@ -37,10 +38,26 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       'listener 4001 token expired true',
       'onclose 4001 token expired true',
       'readyState 0', // reconnecting: CONNECTING, as code waiting for OPEN expects
-      // close() while it waits to reconnect ends it for good, and says so like any close
-      'listener 1000  false',
-      'onclose 1000  false',
+      // close() while it waits to reconnect (CONNECTING) ends it for good, and says so as a
+      // WebSocket closed before open does: error, then close 1006
+      'error',
+      'listener 1006  false',
+      'onclose 1006  false',
     ]);
+  });
+
+  it('takes a URL relative to the page, as new WebSocket(url) does', async () => {
+    const seen = await harness.page.evaluate(async () => {
+      const ws = new window.resock.ReconnectingWebSocket('/echo?token=t');
+      const url = ws.url;
+      const echoed = await new Promise<unknown>((resolve) => {
+        ws.onopen = () => ws.send('hi');
+        ws.onmessage = (event) => resolve(event.data);
+      });
+      ws.close();
+      return { url, echoed };
+    });
+    expect(seen).toEqual({ url: `ws://127.0.0.1:${harness.server.port}/echo?token=***`, echoed: 'hi' });
   });
 
   it('sends what was sent before open, in order, and receives text', async () => {

@@ -63,6 +63,33 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       expect(server.attempts).toHaveLength(2);
     });
 
+    it('offline without a heartbeat: lets the unprobeable socket go at once, reconnects on online', async () => {
+      const { page, context, server } = harness;
+      await page.evaluate(
+        ({ url, policy }) => {
+          const client = window.resock.createClient({ url, policy });
+          window.state = { client, closes: [] as unknown[] };
+          client.on('close', (record) => (window.state.closes as unknown[]).push(record));
+          return client.opened();
+        },
+        { url: `${server.url}/lifecycle`, policy: quick },
+      );
+      await context.setOffline(true);
+      await page.waitForFunction(() => (window.state.closes as unknown[]).length === 1);
+      const { record, state } = await page.evaluate(() => ({
+        record: (window.state.closes as unknown[])[0],
+        state: (window.state.client as ReturnType<typeof window.resock.createClient>).state,
+      }));
+      expect(record).toMatchObject({ code: 1006, reason: 'offline', initiator: 'transport', synthetic: true });
+      expect(state).toBe('waiting');
+      await page.evaluate(() => (window.state.client as ReturnType<typeof window.resock.createClient>).send('held'));
+      await context.setOffline(false);
+      await server.waitForAttempts(2);
+      await page.evaluate(() => (window.state.client as ReturnType<typeof window.resock.createClient>).opened());
+      while (!server.received.some((r) => r.attempt === 2)) await server.waitForReceived(server.received.length + 1);
+      expect(server.received.filter((r) => r.attempt === 2).map((r) => r.data)).toEqual(['held']);
+    });
+
     it('pauseWhenHidden: no retry while hidden; shown again, the due retry happens at once', async () => {
       const { page, server } = harness;
       await page.evaluate(

@@ -53,6 +53,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       stableAfterMs: o.stableAfterMs,
       reconnectCloseCode: o.reconnectCloseCode,
       heartbeat: o.heartbeat !== undefined,
+      probing: this.heartbeat !== undefined,
       redact: o.redactUrls ? redactUrlsIn : unchanged,
       pauseWhenHidden: o.pauseWhenHidden,
       online: environment ? environment.online() : true,
@@ -182,8 +183,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     this.connectionId = 0;
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
-    this.removeEnvironmentListener?.();
-    this.removeEnvironmentListener = undefined;
+    this.stopListeningToEnvironment();
     for (const data of this.outbox?.drain() ?? []) this.dropped(data, 'closed');
     for (const data of this.queue?.drain() ?? []) this.dropped(data, 'closed');
     const waiters = this.closeWaiters ?? [];

@@ -93,6 +93,8 @@ export interface HeartbeatSettings {
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
   private awaitingSince: number | undefined;
+  /** A late check has already asked again since the peer last spoke: the next one decides. */
+  private askedAgain = false;
 
   constructor(
     private readonly settings: HeartbeatSettings,
@@ -106,6 +108,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
   /** The peer said something (a message or a pong). */
   alive(now: number): void {
     this.awaitingSince = undefined;
+    this.askedAgain = false;
     this.dueAt = now + this.settings.intervalMs;
   }
 
@@ -119,9 +122,11 @@ export class ConnectionHeartbeat implements ScheduledTask {
   run(now: number): void {
     if (this.awaitingSince !== undefined) {
       const deadline = this.awaitingSince + this.settings.timeoutMs;
-      if (now - deadline > LATE_TIMER_MS) {
+      if (now - deadline > LATE_TIMER_MS && !this.askedAgain) {
         // The check ran far too late: the tab was frozen or throttled and the pong may still be
-        // in the event queue. Ask again rather than declare the peer dead.
+        // in the event queue. Ask again rather than declare the peer dead — once: in a tab
+        // throttled for good every check is late, and a dead peer must still be found.
+        this.askedAgain = true;
         this.awaitingSince = undefined;
         this.dueAt = now;
       } else if (now >= deadline) {

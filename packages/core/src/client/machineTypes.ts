@@ -109,6 +109,8 @@ export interface Env {
   readonly stableAfterMs: number;
   readonly reconnectCloseCode: number;
   readonly heartbeat: boolean;
+  /** The open connection's heartbeat is running, so it can be probed (a browser needs a message). */
+  readonly probing: boolean;
   /** From the environment: attempts wait while offline. */
   readonly online: boolean;
   readonly visible: boolean;

@@ -91,13 +91,27 @@ export abstract class ShellState<TMessage> {
       signal.addEventListener('abort', onAbort, { once: true });
       this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
     }
-    const { environment } = o;
-    if (environment) {
+    this.listenToEnvironment();
+    if (!o.lazy) this.dispatch({ type: 'start' });
+  }
+
+  /**
+   * The page's events (online, visibility, pagehide). Let go of while the client has failed —
+   * nothing there needs them, and a page that makes a new client after each failure must not
+   * keep the old ones alive through its listeners — and taken up again when it leaves `failed`.
+   */
+  protected listenToEnvironment(): void {
+    const { environment } = this.options;
+    if (environment && !this.removeEnvironmentListener) {
       this.removeEnvironmentListener = environment.subscribe((change) =>
         this.dispatch({ type: 'environment', change }),
       );
     }
-    if (!o.lazy) this.dispatch({ type: 'start' });
+  }
+
+  protected stopListeningToEnvironment(): void {
+    this.removeEnvironmentListener?.();
+    this.removeEnvironmentListener = undefined;
   }
 
   /** Feeds the reducer (ClientShell). */
@@ -113,6 +127,8 @@ export abstract class ShellState<TMessage> {
           this.counts.uptimeMs += this.options.clock.now() - this.openedAt;
           this.openedAt = undefined;
         }
+        if (event.to === 'failed') this.stopListeningToEnvironment();
+        else if (event.from === 'failed') this.listenToEnvironment();
         emitter.emit('state', { from: event.from, to: event.to });
         break;
       case 'open':

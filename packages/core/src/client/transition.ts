@@ -86,7 +86,8 @@ class StepBuilder extends StepCore {
           this.attempt(phase.record, phase.decision, phase.refresh);
         return;
       case 'refreshed':
-        if (phase.status === 'waiting' && phase.refresh) this.connect();
+        // Connect — unless the device went offline (or the page hidden) while the hook ran.
+        if (phase.status === 'waiting' && phase.refresh) this.attempt(phase.record, phase.decision);
         return;
       case 'refreshFailed':
         if (phase.status === 'waiting' && phase.refresh && phase.record) {
@@ -154,8 +155,17 @@ class StepBuilder extends StepCore {
         }
         return;
       case 'offline':
-        // Offline emulation (and real captive networks) leave open sockets open: check it.
-        if (phase.status === 'open') this.push({ type: 'probe' });
+        if (phase.status !== 'open') return;
+        // Browsers leave open sockets open when the network goes (holding their frames): check
+        // the socket with the heartbeat. One nothing can check is let go — sends then wait in
+        // the queue instead of a socket that may be dead — and the next attempt waits for online.
+        if (this.env.probing) {
+          this.push({ type: 'probe' });
+          return;
+        }
+        this.leaveOpen();
+        this.push({ type: 'dropSocket', id: phase.id, code: this.env.reconnectCloseCode, reason: 'offline' });
+        this.ended(this.record({ code: 1006, reason: 'offline', wasClean: false }, 'open', 'transport', true));
         return;
       case 'pagehide':
         this.suspend();

@@ -1,6 +1,8 @@
 import { createClient } from '../client/client';
 import type { Client } from '../client/clientTypes';
 import type { OutboundMessage } from '../client/queue';
+import { redactUrl } from '../client/redactUrl';
+import { assertCloseArguments } from '../close/closeArguments';
 import type { ClientStatus } from '../client/state';
 import type { CloseRecord } from '../close/closeRecord';
 import type { InboundMessage } from '../events/clientEvents';
@@ -24,10 +26,11 @@ export class ResockCloseEvent extends Event {
   readonly reason: string;
   readonly wasClean: boolean;
   readonly record: CloseRecord;
-  constructor(record: CloseRecord) {
+  /** `code` and `reason` default to the record's; a close() before open says 1006, as browsers do. */
+  constructor(record: CloseRecord, code = record.code, reason = record.reason) {
     super('close');
-    this.code = record.code;
-    this.reason = record.reason;
+    this.code = code;
+    this.reason = reason;
     this.wasClean = record.wasClean;
     this.record = record;
   }
@@ -51,7 +54,9 @@ type BlobConstructor = new (parts: ArrayBuffer[]) => unknown;
  * A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy: the same
  * `readyState`, `onopen`/`onmessage`/`onclose`/`onerror`, `addEventListener`, `send` and `close`,
  * built on the typed client (`.client`). `close` events fire for every connection that ends,
- * each with its `CloseRecord`; `send` while not open queues instead of throwing.
+ * each with its `CloseRecord`; `send` while connecting (or between connections) queues instead
+ * of throwing. Once CLOSING or CLOSED it behaves as a WebSocket does: `send` discards,
+ * `close` does nothing more.
  */
 export class ReconnectingWebSocket extends EventTarget {
   static readonly CONNECTING = 0;
@@ -71,6 +76,10 @@ export class ReconnectingWebSocket extends EventTarget {
   onerror: Handler<Event> = null;
   /** How binary messages are handed over; `blob` (the WebSocket default) where `Blob` exists. */
   binaryType: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
+  /** The URL as given (redacted like the client's), until an attempt has resolved one. */
+  private readonly givenUrl: string;
+  /** How the app's own close() is reported: a WebSocket closed before open fails (1006). */
+  private closeCall: 'before-open' | 'after-end' | undefined;
 
   constructor(
     url: ClientOptions['url'],
@@ -81,13 +90,20 @@ export class ReconnectingWebSocket extends EventTarget {
     const clientOptions: ClientOptions = { ...options, url };
     if (protocols !== undefined) clientOptions.protocols = protocols as Protocols;
     this.client = createClient(clientOptions);
+    const given = typeof url === 'function' ? '' : typeof url === 'string' ? url : url.href;
+    this.givenUrl = options.redactUrls === false ? given : redactUrl(given);
     const { client } = this;
     client.on('open', () => this.fire(new Event('open'), this.onopen));
     client.on('message', (data) => this.fire(new ResockMessageEvent(this.binary(data)), this.onmessage));
     client.on('close', (record) => {
-      // As a WebSocket does: a connection that failed reports `error` before its `close`.
-      if (!record.wasClean && record.initiator !== 'client') this.fire(new Event('error'), this.onerror);
-      this.fire(new ResockCloseEvent(record), this.onclose);
+      const call = record.initiator === 'client' ? this.closeCall : undefined;
+      if (call === 'after-end') return; // the socket had already closed: nothing new to say
+      // As a WebSocket does: a connection that failed reports `error` before its `close`, and
+      // one closed by the app before it opened has failed (1006).
+      if (call === 'before-open' || (!record.wasClean && record.initiator !== 'client'))
+        this.fire(new Event('error'), this.onerror);
+      const event = call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record);
+      this.fire(event, this.onclose);
     });
   }
 
@@ -96,7 +112,7 @@ export class ReconnectingWebSocket extends EventTarget {
   }
 
   get url(): string {
-    return this.client.url ?? '';
+    return this.client.url ?? this.givenUrl;
   }
 
   get protocol(): string {
@@ -112,12 +128,18 @@ export class ReconnectingWebSocket extends EventTarget {
     return this.client.bufferedAmount;
   }
 
+  /** Sends, or queues while connecting; discarded once CLOSING or CLOSED, as by a WebSocket. */
   send(data: OutboundMessage): void {
-    this.client.send(data);
+    if (this.readyState < this.CLOSING) this.client.send(data);
   }
 
   /** Closes for good. Checks its arguments like a browser (1000 or 3000–4999; ≤ 123 bytes). */
   close(code?: number, reason?: string): void {
+    assertCloseArguments(code ?? 1000, reason ?? '');
+    const state = this.readyState;
+    if (state === this.CLOSING) return;
+    this.closeCall = state === this.CONNECTING ? 'before-open' : state === this.CLOSED ? 'after-end' : undefined;
+    // Even after the policy stopped, close() lets go of what the client still holds (its queue).
     void this.client.close(code ?? 1000, reason ?? '');
   }
 

@@ -54,6 +54,23 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(1);
   });
 
+  it('without a heartbeat to probe with, lets the socket go when offline and reconnects on online', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment }, { terminate: false }); // like a browser's WebSocket
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    environment.emit('offline');
+    expect(socket.closeCall).toEqual({ code: 4000, reason: 'offline' });
+    expect(h.client.lastClose).toMatchObject({ code: 1006, initiator: 'transport', phase: 'open', synthetic: true });
+    expect(h.client.send('while offline')).toBe('queued'); // into the queue, not a dead socket
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(1); // no attempt while offline
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual(['while offline']);
+  });
+
   it('keeps a socket that answers the probe', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
@@ -120,6 +137,35 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(1); // no attempt with the stale credentials
   });
 
+  it('a refresh that finishes while offline holds the attempt until online', async () => {
+    const environment = createFakeEnvironment();
+    let finish = () => {};
+    const h = harness({ environment, refresh: () => new Promise<void>((resolve) => (finish = resolve)) });
+    h.transport.last().reject(401);
+    await h.clock.advanceAsync(0); // the hook is running
+    environment.emit('offline');
+    finish();
+    await h.clock.advanceAsync(0);
+    expect(h.transport.connections).toHaveLength(1); // nothing dialled offline
+    expect(h.client.state).toBe('waiting');
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2); // fresh credentials, no second refresh
+  });
+
+  it('lets go of the environment while failed, and listens again on reconnect()', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment });
+    h.transport.last().reject(403); // the default policy stops
+    expect(h.client.state).toBe('failed');
+    expect(environment.listeners).toBe(0);
+    h.client.reconnect();
+    expect(environment.listeners).toBe(1);
+    environment.emit('offline');
+    h.transport.last().fail();
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(2); // held: it hears the page again
+  });
+
   it('lets go of the environment when closed', async () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment });
@@ -142,6 +188,20 @@ describe('timers that fire late (a throttled or frozen tab)', () => {
     expect(h.transport.last().pings).toBe(3);
     h.clock.advance(500);
     expect(h.client.state).toBe('connecting'); // and now it really is dead
+  });
+
+  it('still finds a dead peer when every check runs late (a tab throttled for good)', () => {
+    const h = harness({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    h.clock.advance(1000); // ping, unanswered
+    h.clock.jump(60_000); // intensive throttling: timers wake about once a minute
+    h.clock.advance(0);
+    expect(h.client.state).toBe('open'); // the first late check asks again
+    h.clock.jump(60_000);
+    h.clock.advance(0);
+    expect(h.client.state).toBe('connecting'); // the next one decides, however late
+    expect(h.client.lastClose).toMatchObject({ code: 1006, initiator: 'heartbeat' });
   });
 
   it('gives a connect deadline that fired late one more second for the queued open', () => {

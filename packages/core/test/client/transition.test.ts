@@ -16,6 +16,7 @@ const env: Env = {
   stableAfterMs: 5000,
   reconnectCloseCode: 4000,
   heartbeat: true,
+  probing: true,
   redact: (text) => text,
   online: true,
   visible: true,

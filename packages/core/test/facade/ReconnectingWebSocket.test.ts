@@ -129,6 +129,49 @@ describe('ReconnectingWebSocket', () => {
     expect(ws.readyState).toBe(ws.CLOSED);
   });
 
+  it('close() after the policy stopped says nothing more (the socket is already CLOSED)', () => {
+    const { ws, transport, seen } = socket();
+    const codes: number[] = [];
+    ws.onclose = (event) => codes.push(event.code);
+    transport.last().accept();
+    transport.last().serverClose(1000, 'done'); // the default policy stops on 1000
+    expect(ws.readyState).toBe(ws.CLOSED);
+    ws.close();
+    expect(codes).toEqual([1000]);
+    expect(seen).toEqual(['open', 'close']);
+    expect(ws.client.state).toBe('closed'); // and the client let go of everything
+  });
+
+  it('discards send() once CLOSING or CLOSED, without throwing, as a WebSocket does', () => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    transport.last().goSilent();
+    ws.close();
+    expect(ws.readyState).toBe(ws.CLOSING);
+    expect(() => ws.send('while closing')).not.toThrow();
+    transport.last().serverClose(1000, '');
+    expect(ws.readyState).toBe(ws.CLOSED);
+    expect(() => ws.send('after close')).not.toThrow();
+    expect(transport.last().sent).toEqual([]);
+  });
+
+  it('close() before open fails the connection: error, then close 1006', () => {
+    const { ws, seen } = socket();
+    const events: Array<[number, boolean]> = [];
+    ws.onclose = (event) => events.push([event.code, event.wasClean]);
+    ws.close(4000, 'never mind');
+    expect(seen).toEqual(['error', 'close']);
+    expect(events).toEqual([[1006, false]]);
+  });
+
+  it('reports the URL it was given before any attempt (redacted like the client)', () => {
+    const ws = new ReconnectingWebSocket('wss://chat.example.test/?token=t', undefined, {
+      transport: createFakeTransport(),
+      lazy: true,
+    });
+    expect(ws.url).toBe('wss://chat.example.test/?token=***');
+  });
+
   it('exposes the typed client underneath', () => {
     const { ws, transport } = socket();
     transport.last().accept();
