@@ -82,7 +82,8 @@ class StepBuilder extends StepCore {
         }
         return;
       case 'retryDue':
-        if (phase.status === 'waiting' && phase.hold === 'none')
+        // Only a wait with its timer (dueAt) is due: not one parked, suspended or running the hook.
+        if (phase.status === 'waiting' && phase.hold === 'none' && phase.dueAt !== undefined)
           this.attempt(phase.record, phase.decision, phase.refresh);
         return;
       case 'refreshed':

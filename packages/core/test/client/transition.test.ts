@@ -52,6 +52,15 @@ const phases: Record<string, Phase> = {
     dueAt: now,
     hold: 'none',
   },
+  // The refresh hook is running: waiting with no timer and no hold.
+  hookRunning: {
+    status: 'waiting',
+    refresh: true,
+    record: refreshRecord,
+    decision: refreshDecision,
+    dueAt: undefined,
+    hold: 'none',
+  },
   parked: { status: 'waiting', refresh: false, record, decision: retryDecision, dueAt: undefined, hold: 'parked' },
   suspended: {
     status: 'waiting',
@@ -101,29 +110,29 @@ const inputs: Record<string, Input> = {
 // The status after each input, per phase. '=' means the input does not apply (nothing changes);
 // a trailing '*' means the status stays but something happens (the outage resets, a probe, …).
 const matrix = `
-input             idle        connecting  open        closing  waiting     refreshing  parked      suspended   closed  failed
-start             connecting  =           =           =        =           =           =           =           =       =
-opened            =           open        =           =        =           =           =           =           =       =
-serverClose1006   =           waiting     waiting     closed   =           =           =           =           =       =
-serverClose1000   =           failed      failed      closed   =           =           =           =           =       =
-connectFailed     =           waiting     =           =        =           =           =           =           =       =
-connectTimeout    =           waiting     =           =        =           =           =           =           =       =
-closeTimeout      =           =           =           closed   =           =           =           =           =       =
-heartbeatTimeout  =           =           connecting  =        =           =           =           =           =       =
-stable            =           =           open*       =        =           =           =           =           =       =
-retryDue          =           =           =           =        connecting  waiting*    =           =           =       =
-refreshed         =           =           =           =        =           connecting  =           =           =       =
-refreshFailed     =           =           =           =        =           waiting     =           =           =       =
-close             closed      closed      closing     =        closed      closed      closed      closed      =       closed
-reconnect         connecting  connecting  connecting  =        connecting  connecting  connecting  connecting  =       connecting
-staleClose        =           =           =           =        =           =           =           =           =       =
-staleOpened       =           =           =           =        =           =           =           =           =       =
-online            =           =           =           =        connecting  waiting*    connecting  =           =       =
-offline           =           =           open*       =        =           =           =           =           =       =
-visible           =           =           =           =        =           waiting*    connecting  =           =       =
-hidden            =           =           =           =        =           =           =           =           =       =
-pagehide          =           waiting     waiting     =        waiting*    waiting*    waiting*    waiting*    =       =
-pageshow          =           =           =           =        =           =           =           connecting  =       =
+input             idle        connecting  open        closing  waiting     refreshing  parked      hookRunning  suspended   closed  failed
+start             connecting  =           =           =        =           =           =           =            =           =       =
+opened            =           open        =           =        =           =           =           =            =           =       =
+serverClose1006   =           waiting     waiting     closed   =           =           =           =            =           =       =
+serverClose1000   =           failed      failed      closed   =           =           =           =            =           =       =
+connectFailed     =           waiting     =           =        =           =           =           =            =           =       =
+connectTimeout    =           waiting     =           =        =           =           =           =            =           =       =
+closeTimeout      =           =           =           closed   =           =           =           =            =           =       =
+heartbeatTimeout  =           =           connecting  =        =           =           =           =            =           =       =
+stable            =           =           open*       =        =           =           =           =            =           =       =
+retryDue          =           =           =           =        connecting  waiting*    =           =            =           =       =
+refreshed         =           =           =           =        =           connecting  =           connecting   =           =       =
+refreshFailed     =           =           =           =        =           waiting     =           waiting      =           =       =
+close             closed      closed      closing     =        closed      closed      closed      closed       closed      =       closed
+reconnect         connecting  connecting  connecting  =        connecting  connecting  connecting  connecting   connecting  =       connecting
+staleClose        =           =           =           =        =           =           =           =            =           =       =
+staleOpened       =           =           =           =        =           =           =           =            =           =       =
+online            =           =           =           =        connecting  waiting*    connecting  =            =           =       =
+offline           =           =           open*       =        =           =           =           =            =           =       =
+visible           =           =           =           =        =           waiting*    connecting  =            =           =       =
+hidden            =           =           =           =        =           =           =           =            =           =       =
+pagehide          =           waiting     waiting     =        waiting*    waiting*    waiting*    waiting*     waiting*    =       =
+pageshow          =           =           =           =        =           =           =           =            connecting  =       =
 `;
 
 const [header = [], ...rows] = matrix
