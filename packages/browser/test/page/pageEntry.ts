@@ -1,7 +1,8 @@
 // What the test pages load: the built @resock/browser (from dist, as users get it) plus the
-// platform-free contract runner, on `window.resock`.
+// platform-free contract runner, on `resock` (window.resock in a page).
 
 import * as resock from '@resock/browser';
 import { runContractSteps } from '@resock/test-utils/contractRunner';
 
-Object.assign(window, { resock: { ...resock, runContractSteps } });
+// globalThis, not window: a Web Worker loads the same bundle.
+Object.assign(globalThis, { resock: { ...resock, runContractSteps } });

@@ -204,6 +204,18 @@ describe('timers that fire late (a throttled or frozen tab)', () => {
     expect(h.client.lastClose).toMatchObject({ code: 1006, initiator: 'heartbeat' });
   });
 
+  it('gives a close deadline that fired late one more second for the queued close', async () => {
+    const h = harness();
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    const closing = h.client.close(4000, 'bye');
+    h.clock.jump(20_000); // frozen past the 3 s close deadline
+    h.clock.advance(0);
+    expect(h.client.state).toBe('closing'); // one more second
+    h.transport.last().serverClose(4000, 'bye'); // the server's answer was waiting in the queue
+    await expect(closing).resolves.toMatchObject({ code: 4000, wasClean: true, synthetic: false });
+  });
+
   it('gives a connect deadline that fired late one more second for the queued open', () => {
     const h = harness({ connectTimeoutMs: 2000 });
     h.clock.jump(20_000);
