@@ -1,5 +1,6 @@
 import {
   type Client,
+  type ClientEnvironment,
   type ClientOptions,
   ReconnectingWebSocket as CoreReconnectingWebSocket,
   createClient as createCoreClient,
@@ -10,12 +11,22 @@ import {
 import { browserTransport } from './browserTransport';
 import { pageEnvironment } from './pageEnvironment';
 
-/** The client's options with `transport` optional (default: the native WebSocket). */
-export type BrowserClientOptions<TMessage = InboundMessage> = Omit<ClientOptions<TMessage>, 'transport'> & {
+/** What the page-bound constructors add to the options: both optional, with page defaults. */
+interface PageBound {
+  /** Default: the native WebSocket. */
   transport?: Transport;
-};
+  /** Default: the page (`pageEnvironment()`); `undefined` turns page awareness off. */
+  environment?: ClientEnvironment | undefined;
+}
 
-function withPage<T extends { transport?: Transport; environment?: ClientOptions['environment'] }>(options: T) {
+/** The client's options with `transport` and `environment` defaulting to the page's. */
+export type BrowserClientOptions<TMessage = InboundMessage> = Omit<
+  ClientOptions<TMessage>,
+  'transport' | 'environment'
+> &
+  PageBound;
+
+function withPage<T extends PageBound>(options: T) {
   const environment = 'environment' in options ? options.environment : pageEnvironment();
   return {
     ...options,
@@ -71,7 +82,7 @@ export class ReconnectingWebSocket extends CoreReconnectingWebSocket {
   constructor(
     url: ClientOptions['url'],
     protocols?: ClientOptions['protocols'],
-    options: Partial<ReconnectingWebSocketOptions> = {},
+    options: Partial<Omit<ReconnectingWebSocketOptions, 'environment'>> & PageBound = {},
   ) {
     super(pageUrl(url), protocols, withPage(options) as ReconnectingWebSocketOptions);
   }

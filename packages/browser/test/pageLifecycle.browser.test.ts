@@ -150,6 +150,21 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       expect(state).toBe('open');
     });
 
+    it('environment: undefined turns the page awareness off', async () => {
+      const { page, server } = harness;
+      const states = await page.evaluate(async (url) => {
+        const aware = window.resock.createClient({ url });
+        const unaware = window.resock.createClient({ url, environment: undefined });
+        await Promise.all([aware.opened(), unaware.opened()]);
+        window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+        // The page's listeners run inside dispatchEvent: the states are settled now.
+        const result = { aware: aware.state, unaware: unaware.state };
+        await Promise.all([aware.close(), unaware.close()]);
+        return result;
+      }, `${server.url}/opt-out`);
+      expect(states).toEqual({ aware: 'waiting', unaware: 'open' });
+    });
+
     it('a page that is not restored from the bfcache (pageshow without persisted) does not reconnect', async () => {
       const { page, server } = harness;
       await page.evaluate((url) => {
