@@ -116,6 +116,19 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(2);
   });
 
+  it('a page restored from the bfcache while offline waits for online', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment });
+    h.transport.last().accept();
+    environment.emit('pagehide');
+    environment.emit('offline');
+    environment.emit('pageshow');
+    expect(h.transport.connections).toHaveLength(1);
+    expect(h.client.state).toBe('waiting');
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
   it('a refresh cut short by pagehide runs again on pageshow, before connecting', async () => {
     const environment = createFakeEnvironment();
     const signals: AbortSignal[] = [];
