@@ -25,13 +25,17 @@ export const chromiumSkipReason = chromiumMissing
 /**
  * Headless Debian Chromium with a fresh profile. Chromium slows a page's connects down after
  * ~10 quick failures and remembers that per profile, so each suite starts clean. Playwright
- * refuses --user-data-dir in args, hence the persistent context.
+ * refuses --user-data-dir in args, hence the persistent context. Playwright turns the
+ * back/forward cache off by default; `bfcache: true` keeps it, for real back navigations.
  */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  options: { bfcache?: boolean } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'resock-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    ...(options.bfcache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -32,16 +32,17 @@ export interface BrowserHarness {
 }
 
 /** A fresh headless Chromium (see launchChromium) on the test page. */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+export async function startBrowserHarness(options: { bfcache?: boolean } = {}): Promise<BrowserHarness> {
   const js = await pageBundle();
   const server = await startScenarioServer({
     http: (req, res) => {
-      if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      // /elsewhere: a second page to navigate to (and back from, through the bfcache).
+      if (req.url === '/' || req.url === '/elsewhere') res.writeHead(200, { 'content-type': 'text/html' }).end(html);
       else if (req.url === '/bundle.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
       else res.writeHead(404).end();
     },
   });
-  const { context, close } = await launchChromium();
+  const { context, close } = await launchChromium(options);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`http://127.0.0.1:${server.port}/`);
   await page.waitForFunction(() => 'resock' in window);
