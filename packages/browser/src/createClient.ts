@@ -10,6 +10,7 @@ import {
 } from '@resock/core';
 import { browserTransport } from './browserTransport';
 import { pageEnvironment } from './pageEnvironment';
+import { pageRefresh, pageUrl } from './pageUrl';
 
 /** What the page-bound constructors add to the options: both optional, with page defaults. */
 interface PageBound {
@@ -26,43 +27,14 @@ export type BrowserClientOptions<TMessage = InboundMessage> = Omit<
 > &
   PageBound;
 
-function withPage<T extends PageBound>(options: T) {
+function withPage<T extends PageBound & { refresh?: ClientOptions['refresh'] }>(options: T) {
   const environment = 'environment' in options ? options.environment : pageEnvironment();
+  const { refresh } = options;
   return {
     ...options,
     transport: options.transport ?? browserTransport(),
     ...(environment ? { environment } : {}),
-  };
-}
-
-/** An absolute URL (a scheme) is left as it is; anything else is resolved against the page. */
-const hasScheme = /^[a-z][a-z\d+.-]*:/i;
-
-/**
- * `new WebSocket('/live')` connects relative to the page (its base URL; a worker's location):
- * so does resock, for a URL given as text or returned by a URL function. Without a page (or if
- * it does not resolve) the URL is passed on as given, for the options check to judge.
- */
-function pageUrl(url: ClientOptions['url']): ClientOptions['url'] {
-  const scope = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
-  const base = scope.document?.baseURI ?? scope.location?.href;
-  if (!base) return url;
-  const resolve = <U>(given: U): U | string => {
-    if (typeof given !== 'string' || hasScheme.test(given)) return given;
-    try {
-      const resolved = new URL(given, base);
-      // The page's http(s) becomes ws(s), as a WebSocket's `url` shows it.
-      if (resolved.protocol === 'http:' || resolved.protocol === 'https:')
-        resolved.protocol = `ws${resolved.protocol.slice(4)}`;
-      return resolved.href;
-    } catch {
-      return given;
-    }
-  };
-  if (typeof url !== 'function') return resolve(url);
-  return () => {
-    const produced = url();
-    return produced instanceof Promise ? produced.then(resolve) : resolve(produced);
+    ...(refresh ? { refresh: pageRefresh(refresh) } : {}),
   };
 }
 

@@ -87,7 +87,9 @@ export function shape(fields: Record<string, Check>, required: readonly string[]
         if (required.includes(key)) ok = fail(problems, at(path, key), 'required');
       } else if (!check(field, at(path, key), problems)) ok = false;
     }
-    for (const key of Object.keys(value)) if (!(key in fields)) ok = fail(problems, at(path, key), 'unknown key');
+    // Own keys only: `constructor` or `__proto__` must not pass as known fields.
+    for (const key of Object.keys(value))
+      if (!Object.hasOwn(fields, key)) ok = fail(problems, at(path, key), 'unknown key');
     return ok;
   };
 }

@@ -90,9 +90,11 @@ const optionsCheck = shape(
       maxBytes: count,
       overflow: oneOf(['drop-oldest', 'drop-newest', 'reject'], 'expected "drop-oldest", "drop-newest" or "reject"'),
     }),
-    messages: check('expected a Standard Schema (zod, valibot, arktype, …)', (v) =>
-      isRecord(v) && isRecord(v['~standard']) ? typeof v['~standard'].validate === 'function' : false,
-    ),
+    // An object (zod, valibot) or a callable (arktype) with a `~standard` property.
+    messages: check('expected a Standard Schema (zod, valibot, arktype, …)', (v) => {
+      const standard = (isRecord(v) || typeof v === 'function') && (v as { '~standard'?: unknown })['~standard'];
+      return isRecord(standard) && typeof standard.validate === 'function';
+    }),
     signal: check(
       'expected an AbortSignal',
       (v) => isRecord(v) && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function',
@@ -140,14 +142,17 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
   if (problems.length > 0 || !policy) throw new InvalidOptionsError(problems);
 
   const h = o.heartbeat === true ? {} : o.heartbeat || undefined;
-  const q = o.queue;
-  const queue = q
-    ? Object.freeze({
-        maxMessages: q.maxMessages ?? defaultQueue.maxMessages,
-        maxBytes: q.maxBytes ?? defaultQueue.maxBytes,
-        overflow: q.overflow ?? defaultQueue.overflow,
-      })
-    : defaultQueue;
+  const q = o.queue ?? {};
+  const d = defaultQueue;
+  const limits: QueueLimits = {
+    maxMessages: q.maxMessages ?? d.maxMessages,
+    maxBytes: q.maxBytes ?? d.maxBytes,
+    overflow: q.overflow ?? d.overflow,
+  };
+  const queue =
+    limits.maxMessages === d.maxMessages && limits.maxBytes === d.maxBytes && limits.overflow === d.overflow
+      ? d
+      : Object.freeze(limits);
   return Object.freeze({
     url: o.url,
     protocols: o.protocols ?? [],

@@ -109,6 +109,15 @@ export abstract class ShellState<TMessage> {
     }
   }
 
+  /** Back from `failed`: a custom environment that throws now must not cut the step short. */
+  private listenAgain(): void {
+    try {
+      this.listenToEnvironment();
+    } catch (error) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', 'environment.subscribe threw', error));
+    }
+  }
+
   protected stopListeningToEnvironment(): void {
     this.removeEnvironmentListener?.();
     this.removeEnvironmentListener = undefined;
@@ -128,7 +137,7 @@ export abstract class ShellState<TMessage> {
           this.openedAt = undefined;
         }
         if (event.to === 'failed') this.stopListeningToEnvironment();
-        else if (event.from === 'failed') this.listenToEnvironment();
+        else if (event.from === 'failed' && event.to !== 'closed') this.listenAgain();
         emitter.emit('state', { from: event.from, to: event.to });
         break;
       case 'open':

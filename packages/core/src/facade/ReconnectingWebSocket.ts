@@ -80,6 +80,8 @@ export class ReconnectingWebSocket extends EventTarget {
   private readonly givenUrl: string;
   /** How the app's own close() is reported: a WebSocket closed before open fails (1006). */
   private closeCall: 'before-open' | 'after-end' | undefined;
+  /** A close event is being dispatched: to its listeners the socket is already CLOSED. */
+  private inCloseEvent = false;
 
   constructor(
     url: ClientOptions['url'],
@@ -88,7 +90,8 @@ export class ReconnectingWebSocket extends EventTarget {
   ) {
     super();
     const clientOptions: ClientOptions = { ...options, url };
-    if (protocols !== undefined) clientOptions.protocols = protocols as Protocols;
+    // null, as code written for `new WebSocket(url, null)`-style APIs passes it: no protocols.
+    if (protocols != null) clientOptions.protocols = protocols as Protocols;
     this.client = createClient(clientOptions);
     const given = typeof url === 'function' ? '' : typeof url === 'string' ? url : url.href;
     this.givenUrl = options.redactUrls === false ? given : redactUrl(given);
@@ -96,14 +99,21 @@ export class ReconnectingWebSocket extends EventTarget {
     client.on('open', () => this.fire(new Event('open'), this.onopen));
     client.on('message', (data) => this.fire(new ResockMessageEvent(this.binary(data)), this.onmessage));
     client.on('close', (record) => {
-      const call = record.initiator === 'client' ? this.closeCall : undefined;
+      // The app's close() ends the client; a reconnect() record (also the client's) is not it.
+      const final = record.initiator === 'client' && client.state === 'closed';
+      const call = final ? this.closeCall : undefined;
       if (call === 'after-end') return; // the socket had already closed: nothing new to say
       // As a WebSocket does: a connection that failed reports `error` before its `close`, and
       // one closed by the app before it opened has failed (1006).
       if (call === 'before-open' || (!record.wasClean && record.initiator !== 'client'))
         this.fire(new Event('error'), this.onerror);
       const event = call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record);
-      this.fire(event, this.onclose);
+      this.inCloseEvent = true;
+      try {
+        this.fire(event, this.onclose);
+      } finally {
+        this.inCloseEvent = false;
+      }
     });
   }
 
@@ -138,7 +148,15 @@ export class ReconnectingWebSocket extends EventTarget {
     assertCloseArguments(code ?? 1000, reason ?? '');
     const state = this.readyState;
     if (state === this.CLOSING) return;
-    this.closeCall = state === this.CONNECTING ? 'before-open' : state === this.CLOSED ? 'after-end' : undefined;
+    // Called from a close listener, or once CLOSED: that close was the last word, as natively.
+    // During an attempt: the attempt fails, error then close 1006. Between attempts (nothing
+    // in flight) or open: the record says what happened.
+    this.closeCall =
+      state === this.CLOSED || this.inCloseEvent
+        ? 'after-end'
+        : this.client.state === 'connecting'
+          ? 'before-open'
+          : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
     void this.client.close(code ?? 1000, reason ?? '');
   }

@@ -179,6 +179,23 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(2); // held: it hears the page again
   });
 
+  it('closing a failed client leaves no listener behind (none taken up on the way)', async () => {
+    const environment = createFakeEnvironment();
+    let subscribed = 0;
+    const counting = {
+      ...environment,
+      subscribe: (l: Parameters<typeof environment.subscribe>[0]) => {
+        subscribed++;
+        return environment.subscribe(l);
+      },
+    };
+    const h = harness({ environment: counting });
+    h.transport.last().reject(403);
+    await h.client.close();
+    expect(environment.listeners).toBe(0);
+    expect(subscribed).toBe(1);
+  });
+
   it('lets go of the environment when closed', async () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment });

@@ -2,6 +2,7 @@ import { type ClientOptions, createClient, type InvalidMessageEvent, InvalidOpti
 import { createFakeTransport } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { resolveOptions } from '../../src/resolveOptions';
 import { harness } from './clientHarness';
 
 const transport = createFakeTransport();
@@ -43,6 +44,29 @@ describe('options', () => {
     [{ reconectCloseCode: 4000 }, 'reconectCloseCode: unknown key'],
   ])('rejects %j, naming the path', (options, problem) => {
     expect(problems(options)).toContain(problem);
+  });
+
+  it('reports keys that only objects inherit (constructor, toString) as unknown', () => {
+    expect(problems({ constructor: 1, queue: { toString: 2 } }).sort()).toEqual([
+      'constructor: unknown key',
+      'queue.toString: unknown key',
+    ]);
+  });
+
+  it('accepts a callable Standard Schema (arktype types are functions)', () => {
+    const schema = Object.assign((data: unknown) => data, {
+      '~standard': { version: 1, vendor: 'callable', validate: (value: unknown) => ({ value }) },
+    });
+    const client = createClient({ url: 'wss://x.test/', transport, lazy: true, messages: schema as never });
+    expect(client.state).toBe('idle');
+  });
+
+  it('shares one frozen queue-limits object among clients with the default limits (memory)', () => {
+    const base = { url: 'wss://x.test/', transport };
+    const shared = resolveOptions(base).queue;
+    expect(resolveOptions({ ...base, queue: {} }).queue).toBe(shared);
+    expect(resolveOptions({ ...base, queue: { maxMessages: 1000, maxBytes: undefined } as never }).queue).toBe(shared);
+    expect(resolveOptions({ ...base, queue: { maxMessages: 5 } }).queue).toEqual({ ...shared, maxMessages: 5 });
   });
 
   it('lists every problem at once', () => {

@@ -164,6 +164,37 @@ describe('ReconnectingWebSocket', () => {
     expect(events).toEqual([[1006, false]]);
   });
 
+  it('close() from a close listener ends it quietly: that close was the last word', () => {
+    const { ws, transport, seen } = socket();
+    const codes: number[] = [];
+    ws.onclose = (event) => {
+      codes.push(event.code);
+      if (event.code === 4003) ws.close(); // "don't come back"
+    };
+    transport.last().accept();
+    transport.last().serverClose(4003, 'kicked');
+    expect(codes).toEqual([4003]);
+    expect(seen).toEqual(['open', 'close']);
+    expect(ws.readyState).toBe(ws.CLOSED);
+    expect(transport.connections).toHaveLength(1);
+  });
+
+  it('close() between attempts (nothing in flight) reports the client’s record, no error', () => {
+    const { ws, transport, seen } = socket();
+    transport.last().fail(); // waiting for the retry
+    seen.length = 0;
+    ws.close();
+    expect(seen).toEqual(['close']);
+  });
+
+  it('takes null protocols as none', () => {
+    const ws = new ReconnectingWebSocket('wss://x.test/', null as unknown as undefined, {
+      transport: createFakeTransport(),
+      lazy: true,
+    });
+    expect(ws.readyState).toBe(ws.CONNECTING);
+  });
+
   it('reports the URL it was given before any attempt (redacted like the client)', () => {
     const ws = new ReconnectingWebSocket('wss://chat.example.test/?token=t', undefined, {
       transport: createFakeTransport(),
