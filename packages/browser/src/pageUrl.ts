@@ -25,21 +25,19 @@ export function resolveAgainstPage<U>(given: U): U | string {
   }
 }
 
+/** `f` applied to a value that may come as a promise, keeping a sync value sync. */
+const then = <T, R>(value: T | Promise<T>, f: (value: T) => R): R | Promise<R> =>
+  value instanceof Promise ? value.then(f) : f(value);
+
 /** The `url` option, text or function, resolved against the page. */
 export function pageUrl(url: ClientOptions['url']): ClientOptions['url'] {
-  if (typeof url !== 'function') return resolveAgainstPage(url);
-  return () => {
-    const produced = url();
-    return produced instanceof Promise ? produced.then(resolveAgainstPage) : resolveAgainstPage(produced);
-  };
+  return typeof url === 'function' ? () => then(url(), resolveAgainstPage) : resolveAgainstPage(url);
 }
 
 /** The `refresh` hook, with the URL it may return resolved against the page like `url`. */
 export function pageRefresh(refresh: NonNullable<ClientOptions['refresh']>): NonNullable<ClientOptions['refresh']> {
-  const resolve = (result: RefreshResult): RefreshResult =>
-    result?.url === undefined ? result : { ...result, url: resolveAgainstPage(result.url) };
-  return (context) => {
-    const result = refresh(context);
-    return result instanceof Promise ? result.then(resolve) : resolve(result);
-  };
+  return (context) =>
+    then(refresh(context), (result: RefreshResult) =>
+      result?.url === undefined ? result : { ...result, url: resolveAgainstPage(result.url) },
+    );
 }
