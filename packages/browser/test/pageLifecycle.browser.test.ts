@@ -130,6 +130,41 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       expect(connectingAt as number).toBeLessThanOrEqual(shownAt as number);
     });
 
+    it('shown again after its timer was held up, an overdue retry runs at once (no pauseWhenHidden)', async () => {
+      const { page, server } = harness;
+      await page.evaluate(
+        ({ url }) => {
+          let visibility: DocumentVisibilityState = 'visible';
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+          const setVisibility = (value: DocumentVisibilityState) => {
+            visibility = value;
+            document.dispatchEvent(new Event('visibilitychange'));
+          };
+          const client = window.resock.createClient({ url, policy: { backoff: { type: 'constant', delayMs: 300 } } });
+          window.state = { client };
+          client.on('reconnecting', () => {
+            // A background tab whose timers are held up: the 300 ms retry is overdue by the time
+            // the page is shown again, and its timer has not had a chance to fire.
+            setVisibility('hidden');
+            const until = performance.now() + 600;
+            while (performance.now() < until) {
+              // the page's only task keeps running: no timer can fire
+            }
+            setVisibility('visible');
+            // Before any timer: the client's own step (after this listener) is already done.
+            queueMicrotask(() => {
+              window.state.afterShown = client.state;
+            });
+          });
+          return client.opened();
+        },
+        { url: `${server.url}/overdue` },
+      );
+      server.terminateAll();
+      await server.waitForAttempts(2);
+      expect(await page.evaluate(() => window.state.afterShown)).toBe('connecting');
+    });
+
     it('pagehide closes with 1000; a pageshow from the bfcache reconnects', async () => {
       const { page, server } = harness;
       await page.evaluate((url) => {
