@@ -46,7 +46,9 @@ function decided(decision: Decision): void {
 
 let token = 1;
 const client = createClient({
-  url: () => `${location.origin.replace(/^http/, 'ws')}/live?token=secret-${token}`,
+  // Relative to the page, as `new WebSocket('/live')` takes it; a function, so the refresh
+  // hook's new token is in the next attempt's URL.
+  url: () => `/live?token=secret-${token}`,
   policy: demoPolicy,
   refresh: async ({ record }) => {
     token++;
