@@ -19,13 +19,20 @@ export class ResockError extends Error {
   override readonly name: string = 'ResockError';
 }
 
-/** `definePolicy` (or a backoff constructor) was given something it cannot use. */
-export class InvalidPolicyError extends ResockError {
-  override readonly name = 'InvalidPolicyError' as const;
+/** Input with problems: each kept with its path, and one line each in the message. */
+abstract class InvalidInputError extends ResockError {
   readonly problems: readonly Problem[];
-  constructor(problems: readonly Problem[]) {
-    super(formatProblems('Invalid policy', problems));
+  constructor(title: string, problems: readonly Problem[]) {
+    super(formatProblems(title, problems));
     this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** `definePolicy` (or a backoff constructor) was given something it cannot use. */
+export class InvalidPolicyError extends InvalidInputError {
+  override readonly name = 'InvalidPolicyError' as const;
+  constructor(problems: readonly Problem[]) {
+    super('Invalid policy', problems);
   }
 }
 
@@ -68,12 +75,10 @@ export class CloseReasonTooLongError extends InvalidCloseReasonError {
 }
 
 /** `createClient` (or `new ReconnectingWebSocket`) was given options it cannot use. */
-export class InvalidOptionsError extends ResockError {
+export class InvalidOptionsError extends InvalidInputError {
   override readonly name = 'InvalidOptionsError' as const;
-  readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[]) {
-    super(formatProblems('Invalid options', problems));
-    this.problems = Object.freeze([...problems]);
+    super('Invalid options', problems);
   }
 }
 

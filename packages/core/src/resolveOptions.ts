@@ -1,4 +1,5 @@
 import { systemRandom } from './backoff/jitter';
+import { isBinary } from './binary';
 import type { QueueLimits } from './client/queue';
 import { isInsecureRemoteUrl, isSocketUrl } from './client/redactUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
@@ -32,10 +33,6 @@ export function protocolList(value: unknown): string[] | undefined {
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : undefined;
   if (!list?.every((p) => typeof p === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))) return undefined;
   return new Set(list).size === list.length ? list : undefined;
-}
-
-export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
-  return ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 }
 
 /** Passes for a function, or when `test` accepts the value; otherwise `message`. */

@@ -1,9 +1,9 @@
+import { isBinary } from '../binary';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
-import { isBinary } from '../resolveOptions';
 import { ClientShell } from './clientShell';
 import type { Client, ClientStats, SendResult } from './clientTypes';
 import { Outbox } from './outbox';

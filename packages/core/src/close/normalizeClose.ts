@@ -1,3 +1,4 @@
+import { isBinary } from '../binary';
 import { systemClock } from '../clock';
 import type { CloseRecord } from './closeRecord';
 import { type CloseInitiator, type ClosePhase, closeInitiators, closePhases } from './closeVocabulary';
@@ -67,11 +68,7 @@ function readReason(reason: unknown): string | undefined {
   if (reason === undefined) return '';
   if (typeof reason === 'string') return reason;
   // `ws` hands over a Buffer; views and ArrayBuffers from any realm are decoded as UTF-8.
-  if (ArrayBuffer.isView(reason)) return decodeUtf8(reason);
-  if (Object.prototype.toString.call(reason) === '[object ArrayBuffer]') {
-    return decodeUtf8(reason as ArrayBuffer);
-  }
-  return undefined;
+  return isBinary(reason) ? decodeUtf8(reason) : undefined;
 }
 
 function buildRecord(fields: Fields | undefined, context: CloseContext): CloseRecord {

@@ -7,6 +7,7 @@ import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
+import { urlText } from '../resolveOptions';
 
 /** The client's options except what the constructor takes positionally. */
 export type ReconnectingWebSocketOptions = Omit<ClientOptions, 'url' | 'protocols'>;
@@ -93,7 +94,7 @@ export class ReconnectingWebSocket extends EventTarget {
     // null, as code written for `new WebSocket(url, null)`-style APIs passes it: no protocols.
     if (protocols != null) clientOptions.protocols = protocols as Protocols;
     this.client = createClient(clientOptions);
-    const given = typeof url === 'function' ? '' : typeof url === 'string' ? url : url.href;
+    const given = typeof url === 'function' ? '' : (urlText(url) ?? '');
     this.givenUrl = options.redactUrls === false ? given : redactUrl(given);
     const { client } = this;
     client.on('open', () => this.fire(new Event('open'), this.onopen));

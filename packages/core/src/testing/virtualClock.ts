@@ -8,7 +8,7 @@ interface VirtualTimer {
 
 /**
  * A clock whose time moves only when the test says so. Timers fire in due order (ties in the
- * order they were set), including timers set by timers inside the advanced window.
+ * order they were set), including timers set by timers inside the advanced span of time.
  */
 export interface VirtualClock extends Clock {
   /** Moves time forward by `ms`, firing every timer that falls due on the way. */
