@@ -74,6 +74,35 @@ describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
       expect(decision).toMatchObject({ action: 'stop', stopReason: 'refreshUnavailable' });
     });
 
+    it('a server that sends its close frame and holds TCP: a send then waits, and arrives on the next connection', async () => {
+      const { server } = harness;
+      server.plan({ kind: 'halfClose', code: 4000 });
+      const closesBefore = server.clientCloses.length;
+      const receivedBefore = server.received.length;
+      await harness.page.evaluate(async (url) => {
+        const client = window.resock.createClient({
+          url,
+          closeTimeoutMs: 1000,
+          policy: { backoff: { type: 'constant', delayMs: 0 } },
+        });
+        window.state = { halfClosed: client };
+        await client.opened();
+      }, `${server.url}/half`);
+      await server.waitForClientClose(closesBefore + 1); // Chromium answered the close frame: CLOSING
+      const { sent, record } = await harness.page.evaluate(async () => {
+        const client = window.state.halfClosed as ReturnType<typeof window.resock.createClient>;
+        const closed = new Promise<unknown>((resolve) => client.once('close', resolve));
+        const sent = client.send('sent while closing'); // Chromium would discard it silently
+        return { sent, record: await closed };
+      });
+      expect(sent).toBe('queued');
+      // Chromium waits longer than that for the server's TCP end (measured): resock's deadline lets go.
+      expect(record).toMatchObject({ code: 1006, phase: 'open', initiator: 'timeout', synthetic: true });
+      const received = await server.waitForReceived(receivedBefore + 1);
+      expect(received.at(-1)?.data).toBe('sent while closing');
+      await harness.page.evaluate(() => (window.state.halfClosed as { close(): Promise<unknown> }).close());
+    });
+
     it('close(1001) is resock’s typed error at the call, not a DOMException', async () => {
       const error = await harness.page.evaluate(() => {
         const client = window.resock.createClient({ url: 'ws://127.0.0.1:9/', lazy: true });

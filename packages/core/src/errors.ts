@@ -103,9 +103,11 @@ export class QueueFullError extends ResockError {
 /** `send` was given something a WebSocket cannot carry. */
 export class InvalidMessageError extends ResockError {
   override readonly name = 'InvalidMessageError' as const;
-  constructor(data: unknown) {
+  constructor(data: unknown, detached = false) {
     super(
-      `Cannot send ${data === null ? 'null' : typeof data}: expected a string, an ArrayBuffer or a typed array / DataView.`,
+      detached
+        ? 'Cannot send a detached ArrayBuffer: it was transferred away (postMessage, structuredClone).'
+        : `Cannot send ${data === null ? 'null' : typeof data}: expected a string, an ArrayBuffer or a typed array / DataView.`,
     );
   }
 }

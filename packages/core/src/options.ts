@@ -58,7 +58,10 @@ export interface ClientOptions<TMessage = InboundMessage> {
   refresh?: (context: RefreshContext) => RefreshResult | Promise<RefreshResult>;
   /** An attempt not open by then fails (`initiator: 'timeout'`). @default 10000 */
   connectTimeoutMs?: number;
-  /** After resock sends a close, the longest it waits for the transport's close. @default 3000 */
+  /**
+   * After resock sends a close, the longest it waits for the transport's close; also how long
+   * a socket that refuses sends (its close has begun) may take to report it. @default 3000
+   */
   closeTimeoutMs?: number;
   /** A connection counts as stable (resetting back-off) after this long open. @default 5000 */
   stableAfterMs?: number;

@@ -10,6 +10,8 @@ export interface ConnectRequest {
   protocols: string[];
   /** The client's connect deadline; a transport may enforce it natively too (ws `handshakeTimeout`). */
   connectTimeoutMs?: number;
+  /** How long a close handshake may take; a transport may enforce it natively too (ws `closeTimeout`). */
+  closeTimeoutMs?: number;
 }
 
 /** A close as the platform reported it, before core normalizes it. */
@@ -36,6 +38,11 @@ export interface TransportHandlers {
 }
 
 export interface TransportConnection {
+  /**
+   * Throws when the socket cannot carry the message — above all once its close has begun (the
+   * peer's close frame arrived): core then keeps the message queued and gives the close
+   * `closeTimeoutMs` to arrive. A transport that silently discards instead loses the message.
+   */
   send(data: string | ArrayBuffer | ArrayBufferView): void;
   /** Polite close: sends a close frame. Core has validated the arguments. */
   close(code?: number, reason?: string): void;

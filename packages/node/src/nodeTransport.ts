@@ -6,7 +6,7 @@ import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
  * Every `ws` client option passes through: `headers`, `origin`, TLS (`ca`, `cert`, `key`,
  * `rejectUnauthorized`, …), `agent`, `perMessageDeflate`, `maxPayload` (ws default: 100 MiB),
  * `followRedirects`, …; plus `closeTimeout` (ws ≥ 8.19). `handshakeTimeout` defaults to the
- * client's `connectTimeoutMs`.
+ * client's `connectTimeoutMs`, `closeTimeout` to its `closeTimeoutMs`.
  */
 export type NodeTransportOptions = WsClientOptions & { closeTimeout?: number };
 
@@ -21,6 +21,8 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
     connect(request, handlers) {
       const socket = new WebSocket(request.url, request.protocols, {
         ...(request.connectTimeoutMs === undefined ? {} : { handshakeTimeout: request.connectTimeoutMs }),
+        // ws waits this long for the peer to end TCP after a close frame (its default is 30 s).
+        ...(request.closeTimeoutMs === undefined ? {} : { closeTimeout: request.closeTimeoutMs }),
         ...options,
       });
       socket.binaryType = 'nodebuffer';
@@ -71,6 +73,9 @@ class WsConnection implements TransportConnection {
     private readonly handlers: TransportHandlers,
   ) {}
   send(data: string | ArrayBuffer | ArrayBufferView): void {
+    // Once its close has begun ws drops what it is given without a word: refuse instead, so
+    // core keeps the message for the next connection.
+    if (this.socket.readyState !== WebSocket.OPEN) throw new Error('WebSocket is not open');
     this.socket.send(data);
   }
   close(code?: number, reason?: string): void {

@@ -26,6 +26,11 @@ export type Scenario =
   | { kind: 'ack' }
   /** Accept, then write these bytes raw to the TCP socket and end it (hand-made frames a real server would not send). */
   | { kind: 'raw'; bytes: readonly number[] }
+  /**
+   * Accept, send a close frame with `code`, then hold the TCP connection for good: the client's
+   * close frame is recorded (in `clientCloses`) but never answered, and TCP never ends.
+   */
+  | { kind: 'halfClose'; code: number }
   /** Accept with a `Sec-WebSocket-Protocol` the client never offered. */
   | { kind: 'unofferedProtocol'; protocol: string };
 
@@ -184,6 +189,18 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
       }
       case 'raw':
         socket.end(Buffer.from(scenario.bytes));
+        break;
+      case 'halfClose':
+        // Taken from ws, whose own close handshake would end TCP; the frames are written by hand.
+        socket.removeAllListeners('data');
+        socket.on('data', (chunk: Buffer) => {
+          if (((chunk[0] ?? 0) & 0x0f) !== 8) return;
+          // A client frame is masked: 2 header bytes, 4 mask bytes, then the code.
+          const code = (((chunk[6] ?? 0) ^ (chunk[2] ?? 0)) << 8) | ((chunk[7] ?? 0) ^ (chunk[3] ?? 0));
+          if (record) clientCloses.push({ attempt: n, code, reason: '' });
+          events.emit('clientClose');
+        });
+        socket.write(Buffer.from([0x88, 2, scenario.code >> 8, scenario.code & 0xff]));
         break;
       default:
         break;

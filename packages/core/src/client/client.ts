@@ -1,4 +1,4 @@
-import { isBinary } from '../binary';
+import { isBinary, isDetached } from '../binary';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../errors';
@@ -58,23 +58,28 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   send(data: OutboundMessage): SendResult {
     const status = this.machine.phase.status;
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
-    if (typeof data !== 'string' && !isBinary(data)) throw new InvalidMessageError(data);
+    if (typeof data !== 'string' && (!isBinary(data) || isDetached(data)))
+      throw new InvalidMessageError(data, isBinary(data));
     const { reliable } = this.options;
     const id = reliable ? reliable.id(data) : undefined;
-    if (id !== undefined) return this.sendReliably(id, data, status);
-    const { connection } = this;
-    if (status === 'open' && connection && !this.queue?.length) {
-      try {
-        connection.send(data);
-        this.counts.sent++;
+    // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
+    const clear = status === 'open' && this.connection !== undefined && (!this.pending() || this.flushPending());
+    const seq = this.seq++;
+    if (id !== undefined) {
+      // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
+      this.outbox ??= new Outbox(this.options.queue);
+      // add() throws QueueFullError with overflow 'reject'
+      if (!this.admitted(this.outbox.add(id, data, seq), data)) return 'dropped';
+      if (clear && this.write(data)) {
+        this.outbox.markSent(id);
         return 'sent';
-      } catch {
-        // The socket is going away under us: keep the message for the next one.
       }
+    } else {
+      if (clear && this.write(data)) return 'sent';
+      this.queue ??= new OutboundQueue(this.options.queue);
+      // offer() throws QueueFullError with overflow 'reject'
+      if (!this.admitted(this.queue.offer(data, seq), data)) return 'dropped';
     }
-    this.queue ??= new OutboundQueue(this.options.queue);
-    // offer() throws QueueFullError with overflow 'reject'
-    if (!this.admitted(this.queue.offer(data), data)) return 'dropped';
     if (status === 'idle') this.dispatch({ type: 'start' });
     return 'queued';
   }
@@ -87,25 +92,6 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     }
     for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
     return true;
-  }
-
-  /** Into the outbox (until acknowledged), and out now if a socket is open. */
-  private sendReliably(id: string | number, data: OutboundMessage, status: ClientStatus): SendResult {
-    this.outbox ??= new Outbox(this.options.queue);
-    // add() throws QueueFullError with overflow 'reject'
-    if (!this.admitted(this.outbox.add(id, data), data)) return 'dropped';
-    const { connection } = this;
-    if (status === 'open' && connection) {
-      try {
-        connection.send(data);
-        this.counts.sent++;
-        return 'sent';
-      } catch {
-        // kept in the outbox: it goes out with the next connection
-      }
-    }
-    if (status === 'idle') this.dispatch({ type: 'start' });
-    return 'queued';
   }
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {

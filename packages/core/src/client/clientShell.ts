@@ -64,7 +64,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   protected run(effect: Effect): void {
     switch (effect.type) {
       case 'connect':
-        this.connect(effect.id);
+        // A listener of this same step already asked to close or start over (a retry "now"
+        // shares its step with the close event): dial nothing the next input would drop.
+        if (!this.mailbox?.some((next) => next.type === 'close' || next.type === 'reconnect')) this.connect(effect.id);
         break;
       case 'closeSocket':
         if (effect.id === this.connectionId) this.safely(() => this.connection?.close(effect.code, effect.reason));
@@ -141,7 +143,19 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     }
     const ping = connection.ping
       ? () => connection.ping?.()
-      : () => connection.send(typeof message === 'function' ? message() : (message as OutboundMessage));
+      : () => {
+          let data: OutboundMessage;
+          try {
+            data = typeof message === 'function' ? message() : (message as OutboundMessage);
+          } catch (error) {
+            // The app's ping builder is broken, not the peer: say so, and stop checking this
+            // connection rather than drop a healthy one as dead.
+            this.stopHeartbeat();
+            this.emitter.emit('error', new ClientRuntimeError('heartbeat', 'heartbeat.message threw', error));
+            return;
+          }
+          connection.send(data);
+        };
     const { clock } = this.options;
     this.heartbeat = new ConnectionHeartbeat(
       settings,
@@ -179,6 +193,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     this.stopHeartbeat();
     this.refreshing?.abort();
     this.refreshing = undefined;
+    this.inbound?.stop();
     this.connection = undefined;
     this.connectionId = 0;
     this.removeAbortListener?.();

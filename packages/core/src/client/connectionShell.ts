@@ -1,6 +1,7 @@
 import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
+import type { OutboundMessage } from './queue';
 import { ShellState } from './shellState';
 import { resolveTarget, type Target } from './target';
 
@@ -56,7 +57,8 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     const nested = this.running;
     this.running = true;
     try {
-      const request = { url: target.url, protocols: target.protocols, connectTimeoutMs: this.options.connectTimeoutMs };
+      const { connectTimeoutMs, closeTimeoutMs } = this.options;
+      const request = { url: target.url, protocols: target.protocols, connectTimeoutMs, closeTimeoutMs };
       const connection = this.options.transport.connect(request, new ConnectionHandlers(this, id));
       if (id === this.connectionId) this.connection = connection;
       else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
@@ -150,28 +152,64 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     }
   }
 
-  protected flushQueue(): void {
+  /** Whether messages wait: then a new one goes behind them, not straight out. */
+  protected pending(): boolean {
+    return (this.queue?.length ?? 0) > 0 || (this.outbox?.unsent ?? 0) > 0;
+  }
+
+  /** Writes one message to the socket; false when the socket refuses it. */
+  protected write(data: OutboundMessage): boolean {
     const { connection } = this;
-    if (!connection) return;
+    if (!connection) return false;
+    try {
+      connection.send(data);
+      this.counts.sent++;
+      return true;
+    } catch {
+      this.refused();
+      return false;
+    }
+  }
+
+  /**
+   * The socket refused a message: its close has begun (the peer's close frame arrived) or the
+   * link is going. The message keeps its place; the reducer gives the close `closeTimeoutMs` to
+   * arrive, because undici never delivers it while a server holds the TCP connection open.
+   */
+  private refused(): void {
+    const id = this.connectionId;
+    if (id === 0 || this.refusedBy === id) return;
+    this.refusedBy = id;
+    this.dispatch({ type: 'sendFailed', id });
+  }
+
+  /** On open, before anyone hears of it: what the last connections may have swallowed, then the rest. */
+  protected flushQueue(): void {
     // Unacknowledged messages first, in the order they were sent: the peer may or may not
     // have them, so they go again (at-least-once).
-    for (const data of this.outbox?.messages() ?? []) {
-      try {
-        connection.send(data);
-        this.counts.sent++;
-      } catch {
-        return; // still in the outbox for the next connection
-      }
-    }
-    const { queue } = this;
-    if (!queue) return;
-    for (let data = queue.shift(); data !== undefined; data = queue.shift()) {
-      try {
-        connection.send(data);
-        this.counts.sent++;
-      } catch {
-        queue.unshift(data); // keeps its place for the next connection
-        return;
+    for (const [, entry] of this.outbox?.list(true) ?? []) if (!this.write(entry.data)) return;
+    this.flushPending();
+  }
+
+  /**
+   * Sends what waits, in send() order across the queue and the outbox's unsent entries, and stops
+   * at the first refusal (the rest keep their places). True when nothing waits any more.
+   */
+  protected flushPending(): boolean {
+    const { queue, outbox } = this;
+    const tracked = outbox?.unsent ? outbox.list(false) : [];
+    for (let i = 0; ; ) {
+      const queued = queue?.peek();
+      const entry = tracked[i];
+      if (entry && !(queued && queued.seq < entry[1].seq)) {
+        if (!this.write(entry[1].data)) return false;
+        outbox?.markSent(entry[0]);
+        i++;
+      } else if (queued) {
+        if (!this.write(queued.data)) return false;
+        queue?.shift();
+      } else {
+        return true;
       }
     }
   }

@@ -18,6 +18,8 @@ export interface InboundSinks<TMessage> {
 export class InboundPipeline<TMessage> {
   private awaitingReady = false;
   private chain: Promise<void> | undefined;
+  /** The client was closed: results of async validation still running are not delivered. */
+  private stopped = false;
 
   constructor(
     private readonly schema: StandardSchemaV1<unknown, TMessage> | undefined,
@@ -28,6 +30,10 @@ export class InboundPipeline<TMessage> {
   /** A connection opened: watch for the app's ready message again. */
   connectionOpened(): void {
     this.awaitingReady = this.isReady !== undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
   }
 
   receive(data: InboundMessage): void {
@@ -60,12 +66,13 @@ export class InboundPipeline<TMessage> {
       this.chain = (this.chain ?? Promise.resolve())
         .then(() => pending)
         .then(
-          (settled) => this.validated(data, settled),
-          (error: unknown) =>
-            this.sinks.invalid({
-              data,
-              issues: [{ message: `the schema threw: ${String(error)}` }],
-            }),
+          (settled) => {
+            if (!this.stopped) this.validated(data, settled);
+          },
+          (error: unknown) => {
+            if (!this.stopped)
+              this.sinks.invalid({ data, issues: [{ message: `the schema threw: ${String(error)}` }] });
+          },
         );
       return;
     }

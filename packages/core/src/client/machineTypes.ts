@@ -25,6 +25,8 @@ export type Input =
   | { readonly type: 'connectTimeout'; readonly id: number }
   | { readonly type: 'closeTimeout'; readonly id: number }
   | { readonly type: 'heartbeatTimeout'; readonly id: number }
+  /** The open socket refused a message: its close has begun (or the link is going). */
+  | { readonly type: 'sendFailed'; readonly id: number }
   | { readonly type: 'stable'; readonly id: number }
   | { readonly type: 'retryDue' }
   | { readonly type: 'refreshed' }

@@ -3,14 +3,25 @@ import { admission, byteSize, type OfferResult, type OutboundMessage, type Queue
 /** What identifies a message in reliable delivery: the app's `id(message)`. */
 export type MessageId = string | number;
 
+interface Entry {
+  readonly data: OutboundMessage;
+  readonly bytes: number;
+  /** Its place among everything the app sent (the queue holds the untracked rest). */
+  readonly seq: number;
+  /** Written to a socket at least once: after a reconnect it is sent again. */
+  sent: boolean;
+}
+
 /**
  * Reliable delivery's outbox: every message with an id stays here, in send order, until the
  * peer acknowledges it, and is sent again after each reconnect (at-least-once; the receiver
  * dedupes by id). Bounded like the queue, with the same overflow policy.
  */
 export class Outbox {
-  private readonly entries = new Map<MessageId, { data: OutboundMessage; bytes: number }>();
+  private readonly entries = new Map<MessageId, Entry>();
   private totalBytes = 0;
+  /** Entries never written to a socket yet: they go out in send order with the queue's. */
+  unsent = 0;
 
   constructor(private readonly limits: QueueLimits) {}
 
@@ -22,7 +33,7 @@ export class Outbox {
     return this.totalBytes;
   }
 
-  add(id: MessageId, data: OutboundMessage): OfferResult {
+  add(id: MessageId, data: OutboundMessage, seq: number): OfferResult {
     const bytes = byteSize(data);
     // The same id again replaces the old copy, so its place counts as free; but the old copy
     // is removed only once the new one is accepted (a refused or rejected send loses nothing).
@@ -39,8 +50,9 @@ export class Outbox {
       evicted.push(entry.data);
     }
     this.ack(id);
-    this.entries.set(id, { data, bytes });
+    this.entries.set(id, { data, bytes, seq, sent: false });
     this.totalBytes += bytes;
+    this.unsent++;
     return { accepted: true, evicted };
   }
 
@@ -50,18 +62,28 @@ export class Outbox {
     if (!entry) return undefined;
     this.entries.delete(id);
     this.totalBytes -= entry.bytes;
+    if (!entry.sent) this.unsent--;
     return entry.data;
   }
 
-  /** Unacknowledged messages, oldest first. */
-  messages(): OutboundMessage[] {
-    return [...this.entries.values()].map((entry) => entry.data);
+  markSent(id: MessageId): void {
+    const entry = this.entries.get(id);
+    if (entry && !entry.sent) {
+      entry.sent = true;
+      this.unsent--;
+    }
+  }
+
+  /** Entries oldest first, with their ids: `sent` ones to send again, the others for the first time. */
+  list(sent: boolean): Array<[MessageId, Entry]> {
+    return [...this.entries].filter(([, entry]) => entry.sent === sent);
   }
 
   drain(): OutboundMessage[] {
-    const all = this.messages();
+    const all = [...this.entries.values()].map((entry) => entry.data);
     this.entries.clear();
     this.totalBytes = 0;
+    this.unsent = 0;
     return all;
   }
 }

@@ -14,6 +14,12 @@ export function byteSize(data: OutboundMessage): number {
   return typeof data === 'string' ? utf8ByteLength(data) : data.byteLength;
 }
 
+export interface QueuedMessage {
+  readonly data: OutboundMessage;
+  readonly bytes: number;
+  readonly seq: number;
+}
+
 export type OfferResult =
   | { readonly accepted: true; readonly evicted: readonly OutboundMessage[] }
   | { readonly accepted: false };
@@ -46,7 +52,7 @@ export function admission(
  * everything already queued.
  */
 export class OutboundQueue {
-  private items: Array<{ data: OutboundMessage; bytes: number }> = [];
+  private items: Array<QueuedMessage> = [];
   private head = 0;
   private totalBytes = 0;
 
@@ -60,7 +66,8 @@ export class OutboundQueue {
     return this.totalBytes;
   }
 
-  offer(data: OutboundMessage): OfferResult {
+  /** `seq`: the message's place among everything the app sent (the outbox holds the rest). */
+  offer(data: OutboundMessage, seq: number): OfferResult {
     const bytes = byteSize(data);
     const room = () => admission(this.limits, this.length, this.totalBytes, bytes);
     if (room() === 'refuse') return { accepted: false };
@@ -70,9 +77,14 @@ export class OutboundQueue {
       if (oldest === undefined) break;
       evicted.push(oldest);
     }
-    this.items.push({ data, bytes });
+    this.items.push({ data, bytes, seq });
     this.totalBytes += bytes;
     return { accepted: true, evicted };
+  }
+
+  /** The oldest message, left in place: a flush removes it only once it is sent. */
+  peek(): QueuedMessage | undefined {
+    return this.items[this.head];
   }
 
   shift(): OutboundMessage | undefined {
@@ -87,14 +99,6 @@ export class OutboundQueue {
     if (!item) return undefined;
     this.totalBytes -= item.bytes;
     return item.data;
-  }
-
-  /** Puts a message back at the front (a send that failed mid-flush keeps its place). */
-  unshift(data: OutboundMessage): void {
-    const bytes = byteSize(data);
-    if (this.head > 0) this.items[--this.head] = { data, bytes };
-    else this.items.unshift({ data, bytes });
-    this.totalBytes += bytes;
   }
 
   /** Empties the queue, oldest first. */

@@ -35,11 +35,15 @@ export abstract class ShellState<TMessage> {
   protected readonly timers: NamedTimers<TimerName>;
   protected mailbox: Input[] | undefined;
   protected running = false;
+  /** The next message's place in send order, shared by the queue and the outbox. */
+  protected seq = 0;
 
   /** The live connection; callbacks carrying any other id are ignored. */
   protected connection: TransportConnection | undefined;
   protected connectionId = 0;
   protected connectionError: unknown;
+  /** The connection whose socket refused a message (its close has begun); reported once. */
+  protected refusedBy = 0;
   protected heartbeat: ConnectionHeartbeat | undefined;
   protected refreshing: AbortController | undefined;
   protected override: { url?: UrlInput; protocols?: Protocols } | undefined;

@@ -81,6 +81,7 @@ export abstract class StepCore {
 
   protected leaveOpen(): void {
     this.push({ type: 'cancelTimer', timer: 'stable' });
+    this.push({ type: 'cancelTimer', timer: 'close' }); // a refused send's deadline (sendFailed)
     if (this.env.heartbeat) this.push({ type: 'stopHeartbeat' });
   }
 

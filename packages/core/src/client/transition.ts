@@ -1,4 +1,4 @@
-import type { CloseRecord } from '../close/closeRecord';
+import type { CloseInitiator, CloseRecord } from '../close/closeRecord';
 import type { EnvironmentChange } from '../environment';
 import type { Decision } from '../policy/decide';
 import type { RawClose } from '../transport';
@@ -62,16 +62,12 @@ class StepBuilder extends StepCore {
         }
         return;
       case 'heartbeatTimeout':
-        if (this.current(input.id, 'open')) {
-          this.leaveOpen();
-          this.push({
-            type: 'dropSocket',
-            id: input.id,
-            code: this.env.reconnectCloseCode,
-            reason: 'heartbeat timeout',
-          });
-          this.ended(this.record({ code: 1006, reason: '', wasClean: false }, 'open', 'heartbeat', true));
-        }
+        if (this.current(input.id, 'open')) this.lost(input.id, 'heartbeat', 'heartbeat timeout');
+        return;
+      case 'sendFailed':
+        // The close that follows carries the peer's code; give it closeTimeoutMs to arrive.
+        if (this.current(input.id, 'open'))
+          this.push({ type: 'startTimer', timer: 'close', delayMs: this.env.closeTimeoutMs, id: input.id });
         return;
       case 'closeTimeout':
         if (this.current(input.id, 'closing')) {
@@ -79,6 +75,10 @@ class StepBuilder extends StepCore {
           // handshake did not complete, so the close is abnormal.
           this.push({ type: 'dropSocket', id: input.id, code: 1000, reason: '' });
           this.closed(this.record({ code: 1006, reason: '', wasClean: false }, 'closing', 'client', true));
+        } else if (this.current(input.id, 'open')) {
+          // The socket refused data and its close never came (undici waits for ever on a server
+          // that sent its close frame but holds the TCP connection): let it go.
+          this.lost(input.id, 'timeout', 'close timeout');
         }
         return;
       case 'retryDue':
@@ -111,15 +111,22 @@ class StepBuilder extends StepCore {
     const { id, url, protocol, extensions } = input;
     const attempt = this.machine.outage.failures + 1;
     this.push({ type: 'cancelTimer', timer: 'connect' });
-    this.enter({ status: 'open', id });
-    // Queued messages go out before any `open` listener can send a new one.
+    // Queued messages go out before any listener (of `state` or `open`) can send a new one.
     this.push({ type: 'flushQueue' });
+    this.enter({ status: 'open', id });
     if (this.env.heartbeat) this.push({ type: 'startHeartbeat', id });
     if (this.env.stableAfterMs > 0)
       this.push({ type: 'startTimer', timer: 'stable', delayMs: this.env.stableAfterMs, id });
     else this.machine = { ...this.machine, outage: freshOutage };
     this.emit({ name: 'open', url, protocol, extensions, attempt });
     this.push({ type: 'resolveOpened' });
+  }
+
+  /** An open connection resock no longer trusts: let go of its socket, and the policy decides. */
+  protected lost(id: number, initiator: CloseInitiator, why: string, reason = ''): void {
+    this.leaveOpen();
+    this.push({ type: 'dropSocket', id, code: this.env.reconnectCloseCode, reason: why });
+    this.ended(this.record({ code: 1006, reason, wasClean: false }, 'open', initiator, true));
   }
 
   protected transportClosed(id: number, raw: RawClose): void {
@@ -164,9 +171,7 @@ class StepBuilder extends StepCore {
           this.push({ type: 'probe' });
           return;
         }
-        this.leaveOpen();
-        this.push({ type: 'dropSocket', id: phase.id, code: this.env.reconnectCloseCode, reason: 'offline' });
-        this.ended(this.record({ code: 1006, reason: 'offline', wasClean: false }, 'open', 'transport', true));
+        this.lost(phase.id, 'transport', 'offline', 'offline');
         return;
       case 'pagehide':
         this.suspend();

@@ -118,8 +118,9 @@ export class ReconnectingWebSocket extends EventTarget {
     });
   }
 
+  /** CLOSED inside a close listener, as on the socket that closed (even while reconnecting). */
   get readyState(): 0 | 1 | 2 | 3 {
-    return readyStates[this.client.state];
+    return this.inCloseEvent ? 3 : readyStates[this.client.state];
   }
 
   get url(): string {
@@ -139,15 +140,18 @@ export class ReconnectingWebSocket extends EventTarget {
     return this.client.bufferedAmount;
   }
 
-  /** Sends, or queues while connecting; discarded once CLOSING or CLOSED, as by a WebSocket. */
+  /**
+   * Sends, or queues while connecting; discarded once CLOSING or CLOSED, as by a WebSocket. In
+   * a close listener the client is already on its way back: a send there waits for it.
+   */
   send(data: OutboundMessage): void {
-    if (this.readyState < this.CLOSING) this.client.send(data);
+    if (readyStates[this.client.state] < this.CLOSING) this.client.send(data);
   }
 
   /** Closes for good. Checks its arguments like a browser (1000 or 3000–4999; ≤ 123 bytes). */
   close(code?: number, reason?: string): void {
     assertCloseArguments(code ?? 1000, reason ?? '');
-    const state = this.readyState;
+    const state = readyStates[this.client.state];
     if (state === this.CLOSING) return;
     // Called from a close listener, or once CLOSED: that close was the last word, as natively.
     // During an attempt: the attempt fails, error then close 1006. Between attempts (nothing

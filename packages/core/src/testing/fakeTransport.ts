@@ -28,6 +28,11 @@ export interface FakeConnection {
   goSilent(): void;
   /** A protocol pong (needed only after `goSilent`, or with `autoPong: false`). */
   pong(): void;
+  /**
+   * From now on (or, with false, no longer) the socket refuses sends and reports no close: its
+   * close has begun, as when a server sends a close frame and then holds the TCP connection.
+   */
+  refuseSends(refuse?: boolean): void;
   /** Any raw close, for cases the helpers above do not cover. */
   emitClose(raw: RawClose): void;
 }
@@ -87,6 +92,7 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
   let closeCall: FakeConnection['closeCall'];
   let terminated = false;
   let silent = false;
+  let refusing = false;
   let pings = 0;
   const sent: Outbound[] = [];
 
@@ -144,12 +150,15 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
     pong() {
       handlers.onPong?.();
     },
+    refuseSends(refuse = true) {
+      refusing = refuse;
+    },
     emitClose: finish,
   };
 
   const platform: TransportConnection = {
     send(data) {
-      if (state !== 'open') throw new Error(`send on a connection that is ${state}`);
+      if (state !== 'open' || refusing) throw new Error(`send on a connection that is ${refusing ? 'closing' : state}`);
       sent.push(data);
     },
     close(code, reason) {

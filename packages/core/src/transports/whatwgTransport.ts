@@ -3,6 +3,8 @@ import type { RawClose, Transport, TransportHandlers } from '../transport';
 /** The parts of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) this adapter uses. */
 export interface WebSocketLike {
   binaryType: string;
+  /** 1 is OPEN. */
+  readonly readyState: number;
   readonly protocol: string;
   readonly extensions: string;
   readonly bufferedAmount: number;
@@ -75,7 +77,12 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
   socket.addEventListener('error', onError as (event: never) => void);
   socket.addEventListener('close', onClose as (event: never) => void);
   return {
-    send: (data: string | ArrayBuffer | ArrayBufferView) => socket.send(data),
+    send: (data: string | ArrayBuffer | ArrayBufferView) => {
+      // A WebSocket whose close has begun discards what it is given without a word; refusing
+      // instead keeps the message queued for the next connection (see TransportConnection.send).
+      if (socket.readyState !== 1) throw new Error('WebSocket is not open');
+      socket.send(data);
+    },
     close: (code?: number, reason?: string) => socket.close(code, reason),
     get bufferedAmount() {
       return socket.bufferedAmount;

@@ -91,6 +91,7 @@ const inputs: Record<string, Input> = {
   connectTimeout: { type: 'connectTimeout', id: 7 },
   closeTimeout: { type: 'closeTimeout', id: 7 },
   heartbeatTimeout: { type: 'heartbeatTimeout', id: 7 },
+  sendFailed: { type: 'sendFailed', id: 7 },
   stable: { type: 'stable', id: 7 },
   retryDue: { type: 'retryDue' },
   refreshed: { type: 'refreshed' },
@@ -117,8 +118,9 @@ serverClose1006   =           waiting     waiting     closed   =           =    
 serverClose1000   =           failed      failed      closed   =           =           =           =            =           =       =
 connectFailed     =           waiting     =           =        =           =           =           =            =           =       =
 connectTimeout    =           waiting     =           =        =           =           =           =            =           =       =
-closeTimeout      =           =           =           closed   =           =           =           =            =           =       =
+closeTimeout      =           =           waiting     closed   =           =           =           =            =           =       =
 heartbeatTimeout  =           =           connecting  =        =           =           =           =            =           =       =
+sendFailed        =           =           open*       =        =           =           =           =            =           =       =
 stable            =           =           open*       =        =           =           =           =            =           =       =
 retryDue          =           =           =           =        connecting  waiting*    =           =            =           =       =
 refreshed         =           =           =           =        =           connecting  =           connecting   =           =       =
@@ -170,12 +172,12 @@ describe('transition: effects', () => {
   const at = (phase: Phase, outage = freshOutage): Machine => ({ phase, outage, nextId: 8 });
   const types = (effects: readonly { type: string }[]) => effects.map((e) => e.type);
 
-  it('on open: cancels the deadline, flushes the queue before the open event, starts the heartbeat and the stability timer', () => {
+  it('on open: cancels the deadline, flushes the queue before any event, starts the heartbeat and the stability timer', () => {
     const step = transition(at(phases.connecting as Phase), inputs.opened as Input, env);
     expect(types(step.effects)).toEqual([
       'cancelTimer',
-      'emit',
       'flushQueue',
+      'emit',
       'startHeartbeat',
       'startTimer',
       'emit',
@@ -209,6 +211,17 @@ describe('transition: effects', () => {
       id: 7,
       code: 4000,
       reason: 'heartbeat timeout',
+    });
+  });
+
+  it('a refused send gives the close closeTimeoutMs to arrive, then lets the socket go', () => {
+    const refused = transition(at(phases.open as Phase), inputs.sendFailed as Input, env);
+    expect(refused.effects).toEqual([{ type: 'startTimer', timer: 'close', delayMs: env.closeTimeoutMs, id: 7 }]);
+    const late = transition(at(phases.open as Phase), inputs.closeTimeout as Input, env);
+    expect(late.effects).toContainEqual({ type: 'dropSocket', id: 7, code: 4000, reason: 'close timeout' });
+    expect(late.effects).toContainEqual({
+      type: 'emit',
+      event: { name: 'close', record: expect.objectContaining({ code: 1006, initiator: 'timeout', synthetic: true }) },
     });
   });
 

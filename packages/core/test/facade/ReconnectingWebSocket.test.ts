@@ -179,6 +179,22 @@ describe('ReconnectingWebSocket', () => {
     expect(transport.connections).toHaveLength(1);
   });
 
+  it('is CLOSED inside a close listener, as a WebSocket is; a send there waits for the next connection', () => {
+    const { ws, transport, clock } = socket();
+    const states: number[] = [];
+    ws.onclose = () => {
+      states.push(ws.readyState);
+      ws.send('after the drop');
+    };
+    transport.last().accept();
+    transport.last().drop();
+    expect(states).toEqual([ws.CLOSED]);
+    expect(ws.readyState).toBe(ws.CONNECTING); // reconnecting
+    clock.runNext();
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['after the drop']);
+  });
+
   it('close() between attempts (nothing in flight) reports the client’s record, no error', () => {
     const { ws, transport, seen } = socket();
     transport.last().fail(); // waiting for the retry

@@ -1,0 +1,102 @@
+import type { CloseRecord, StandardSchemaV1 } from '@resock/core';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+describe('a listener that throws', () => {
+  it('does not keep the listeners after it from hearing the event, and is reported', () => {
+    const h = harness();
+    const heard: unknown[] = [];
+    h.client.on('message', () => {
+      throw new Error('bug in one subscriber');
+    });
+    h.client.on('message', (data) => heard.push(data));
+    h.transport.last().accept();
+    h.transport.last().deliver('hello');
+    expect(heard).toEqual(['hello']);
+    expect(h.of<Error>('error').map((e) => e.message)).toEqual(['A "message" listener threw']);
+  });
+
+  it('does not hide a failure from a later "failed" listener; off() and once() still work', () => {
+    const h = harness();
+    const failures: string[] = [];
+    const broken = () => {
+      throw new Error('bug in a logging plugin');
+    };
+    h.client.on('failed', broken);
+    h.client.once('failed', (event) => failures.push(event.reason));
+    const removed = () => failures.push('removed listener ran');
+    h.client.on('failed', removed);
+    h.client.off('failed', removed);
+    h.transport.last().accept();
+    h.transport.last().serverClose(1000); // the default policy stops
+    expect(failures).toEqual(['rule']);
+    h.client.reconnect();
+    h.transport.last().accept();
+    h.transport.last().serverClose(1000);
+    expect(failures).toEqual(['rule']); // once
+  });
+});
+
+describe('a heartbeat.message function that throws', () => {
+  it('is reported, and the connection is left unchecked rather than dropped as a dead peer', () => {
+    const h = harness(
+      {
+        heartbeat: {
+          intervalMs: 1000,
+          timeoutMs: 500,
+          message: () => {
+            throw new Error('bug in the ping builder');
+          },
+        },
+      },
+      { ping: false },
+    );
+    h.transport.last().accept();
+    h.clock.advance(10_000);
+    expect(h.client.state).toBe('open');
+    expect(h.of<Error>('error').map((e) => e.message)).toEqual(['heartbeat.message threw']);
+  });
+});
+
+describe('close() from a listener', () => {
+  it('after a dead peer (retried "now", in the same step) dials nothing', () => {
+    const h = harness({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    h.client.on('close', (record) => {
+      if (record.initiator === 'heartbeat') void h.client.close();
+    });
+    h.clock.advance(1600);
+    expect(h.client.state).toBe('closed');
+    expect(h.transport.connections).toHaveLength(1);
+  });
+});
+
+describe('an async message schema', () => {
+  it('delivers nothing once close() has resolved', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const schema: StandardSchemaV1<unknown, unknown> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: async (value) => {
+          await gate;
+          return { value };
+        },
+      },
+    };
+    const h = harness({ messages: schema });
+    h.transport.last().accept();
+    h.transport.last().deliver('"late"');
+    const record: CloseRecord = await h.client.close();
+    expect(record.initiator).toBe('client');
+    release();
+    await gate;
+    // Let the validation chain settle: a few microtask turns, no timers involved.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(h.of('message')).toEqual([]);
+  });
+});
