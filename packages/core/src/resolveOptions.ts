@@ -1,7 +1,7 @@
 import { systemRandom } from './backoff/jitter';
 import { isBinary } from './binary';
 import type { QueueLimits } from './client/queue';
-import { isInsecureRemoteUrl, isSocketUrl } from './client/redactUrl';
+import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';

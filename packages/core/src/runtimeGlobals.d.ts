@@ -40,3 +40,11 @@ declare class EventTarget {
   ): void;
   dispatchEvent(event: Event): boolean;
 }
+
+// URL checks (`isSocketUrl`, `requireTls`) read URLs as the WHATWG parser does; where a
+// runtime's URL lacks the getters (React Native), they fall back to a regex.
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly protocol: string;
+  readonly hostname: string;
+}

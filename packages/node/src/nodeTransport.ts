@@ -1,5 +1,17 @@
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { RawClose, Transport, TransportConnection, TransportHandlers } from '@resock/core';
+import {
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  validateHeaderName,
+  validateHeaderValue,
+} from 'node:http';
+import {
+  InvalidOptionsError,
+  type RawClose,
+  type Transport,
+  type TransportConnection,
+  type TransportHandlers,
+} from '@resock/core';
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
 
 /**
@@ -17,6 +29,7 @@ export type NodeTransportOptions = WsClientOptions & { closeTimeout?: number };
  * dropped with `terminate()`.
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
+  checkHeaders(options.headers);
   return {
     connect(request, handlers) {
       const socket = new WebSocket(request.url, request.protocols, {
@@ -115,4 +128,21 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string | undefine
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
+}
+
+/**
+ * Node's HTTP client throws on a header name or value it cannot send, at every attempt: say so
+ * here, at the call that made it, instead of letting each attempt fail.
+ */
+function checkHeaders(headers: WsClientOptions['headers']): void {
+  const problems: Array<{ path: string; message: string }> = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch (error) {
+      problems.push({ path: `headers[${JSON.stringify(name)}]`, message: (error as Error).message });
+    }
+  }
+  if (problems.length > 0) throw new InvalidOptionsError(problems);
 }

@@ -164,6 +164,22 @@ describe('resock connect', () => {
     expect(server.attempts[before]?.protocols).toEqual(['v2']);
   });
 
+  it.each([
+    [['--header', 'bad name: x'], /headers\["bad name"\]/],
+    [['--header', 'x-token: a\u0001b'], /headers\["x-token"\]/],
+    [['--heartbeat', ''], /--heartbeat expects milliseconds/],
+  ])('refuses %j up front (exit 2), rather than failing every attempt', async (extra, message) => {
+    const { code, stderr } = await resock(['connect', server.url, ...extra]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('refuses a URL no WebSocket can open (exit 2)', async () => {
+    const { code, stderr } = await resock(['connect', 'ws://127.0.0.1:99999/']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/url: expected an absolute ws:/);
+  });
+
   it('says how to use it when the URL is missing (exit 2)', async () => {
     const { code, stderr } = await resock(['connect']);
     expect(code).toBe(2);

@@ -60,6 +60,15 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && (!isBinary(data) || isDetached(data)))
       throw new InvalidMessageError(data, isBinary(data));
+    try {
+      return this.accept(data, status);
+    } finally {
+      // A lazy client starts on its first send, even one the queue refused.
+      if (status === 'idle') this.dispatch({ type: 'start' });
+    }
+  }
+
+  private accept(data: OutboundMessage, status: ClientStatus): SendResult {
     const { reliable } = this.options;
     const id = reliable ? reliable.id(data) : undefined;
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
@@ -80,7 +89,6 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       // offer() throws QueueFullError with overflow 'reject'
       if (!this.admitted(this.queue.offer(data, seq), data)) return 'dropped';
     }
-    if (status === 'idle') this.dispatch({ type: 'start' });
     return 'queued';
   }
 

@@ -107,6 +107,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'abortRefresh':
         this.refreshing?.abort();
         this.refreshing = undefined;
+        this.timers.cancel('refresh');
         break;
       case 'emit':
         this.emit(effect.event);
@@ -173,10 +174,15 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   }
 
   protected refresh(record: CloseRecord, attempt: number): void {
-    const { refresh } = this.options;
+    const { refresh, requireTls, connectTimeoutMs } = this.options;
     if (!refresh) return; // the policy stops `refresh` without a hook; nothing to run
-    this.refreshing = runRefresh(refresh, record, attempt, (outcome) => {
+    const done = () => {
       this.refreshing = undefined;
+      this.timers.cancel('refresh');
+    };
+    const check = { requireTls, redact: (url: string) => this.redact(url) };
+    this.refreshing = runRefresh(refresh, record, attempt, check, (outcome) => {
+      done();
       if (!outcome.ok) {
         this.dispatch({ type: 'refreshFailed', error: outcome.error });
         return;
@@ -184,6 +190,13 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       if (outcome.url !== undefined) this.override = { ...this.override, url: outcome.url };
       if (outcome.protocols !== undefined) this.override = { ...this.override, protocols: outcome.protocols };
       this.dispatch({ type: 'refreshed' });
+    });
+    // A hook that never settles (a token fetch with no timeout) gets an attempt's time, like a URL function.
+    this.timers.start('refresh', connectTimeoutMs, () => {
+      this.refreshing?.abort();
+      done();
+      const error = new ClientRuntimeError('refresh', `The refresh hook did not settle within ${connectTimeoutMs} ms`);
+      this.dispatch({ type: 'refreshFailed', error });
     });
   }
 

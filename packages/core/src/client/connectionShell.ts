@@ -63,7 +63,14 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
       if (id === this.connectionId) this.connection = connection;
       else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
     } catch (error) {
-      this.later(() => this.dispatch({ type: 'connectFailed', id, error }));
+      // A transport throws at once for what no retry changes (a bad header, a blocked port):
+      // the app hears it as an error, and the record carries the transport's own error.
+      this.later(() => {
+        if (id !== this.connectionId) return;
+        const text = this.redactText(String((error as { message?: unknown })?.message ?? error));
+        this.emitter.emit('error', new ClientRuntimeError('transport', `transport.connect threw: ${text}`));
+        this.dispatch({ type: 'connectFailed', id, error });
+      });
     } finally {
       this.running = nested;
     }

@@ -1,5 +1,7 @@
 import type { CloseRecord } from '../close/closeRecord';
+import { ClientRuntimeError } from '../errors';
 import type { ClientOptions, Protocols, UrlInput } from '../options';
+import { protocolList, urlProblem, urlText } from '../resolveOptions';
 
 export type RefreshOutcome =
   | { readonly ok: true; readonly url?: UrlInput; readonly protocols?: Protocols }
@@ -8,12 +10,14 @@ export type RefreshOutcome =
 /**
  * Runs the app's refresh hook once. The outcome is reported asynchronously and never after
  * `abort()` (the app closed or reconnected meanwhile), so a late token cannot revive an
- * abandoned attempt.
+ * abandoned attempt. A URL or protocols no WebSocket can use is a failed refresh: kept, it would
+ * fail every later attempt before the hook could be asked again.
  */
 export function runRefresh(
   hook: NonNullable<ClientOptions['refresh']>,
   record: CloseRecord,
   attempt: number,
+  check: { readonly requireTls: boolean; readonly redact: (url: string) => string },
   settled: (outcome: RefreshOutcome) => void,
 ): AbortController {
   const controller = new AbortController();
@@ -31,11 +35,22 @@ export function runRefresh(
       const next =
         typeof value === 'object' && value !== null ? (value as { url?: UrlInput; protocols?: Protocols }) : {};
       const outcome: { ok: true; url?: UrlInput; protocols?: Protocols } = { ok: true };
-      if (next.url !== undefined) outcome.url = next.url;
-      if (next.protocols !== undefined) outcome.protocols = next.protocols;
+      if (next.url !== undefined) {
+        const text = urlText(next.url);
+        const problem = urlProblem(text, check.requireTls);
+        if (problem) return report({ ok: false, error: unusable(`url ${text ? check.redact(text) : ''}`, problem) });
+        outcome.url = next.url;
+      }
+      if (next.protocols !== undefined) {
+        if (!protocolList(next.protocols)) return report({ ok: false, error: unusable('protocols', 'invalid list') });
+        outcome.protocols = next.protocols;
+      }
       report(outcome);
     },
     (error: unknown) => report({ ok: false, error }),
   );
   return controller;
 }
+
+const unusable = (what: string, problem: string) =>
+  new ClientRuntimeError('refresh', `The refresh hook returned an unusable ${what}: ${problem}`);

@@ -10,7 +10,7 @@ import { InboundPipeline } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
 import type { OutboundMessage, OutboundQueue } from './queue';
-import { redactUrl } from './redactUrl';
+import { redactUrl, redactUrlsIn } from './redactUrl';
 import { initialMachine, type Machine } from './state';
 import type { Emitted, Input, TimerName } from './transition';
 
@@ -32,7 +32,8 @@ export abstract class ShellState<TMessage> {
   protected queue: OutboundQueue | undefined;
   protected outbox: Outbox | undefined;
   protected readonly inbound: InboundPipeline<TMessage> | undefined;
-  protected readonly timers: NamedTimers<TimerName>;
+  /** The reducer's timers, and the refresh hook's deadline (the shell's own). */
+  protected readonly timers: NamedTimers<TimerName | 'refresh'>;
   protected mailbox: Input[] | undefined;
   protected running = false;
   /** The next message's place in send order, shared by the queue and the outbox. */
@@ -220,6 +221,11 @@ export abstract class ShellState<TMessage> {
 
   protected redact(url: string): string {
     return this.options.redactUrls ? redactUrl(url) : url;
+  }
+
+  /** Free text that may quote a URL (a platform's error message). */
+  protected redactText(text: string): string {
+    return this.options.redactUrls ? redactUrlsIn(text) : text;
   }
 
   /** Runs `work` on the next tick. */

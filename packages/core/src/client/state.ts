@@ -25,7 +25,10 @@ export type Phase =
       /** The close being retried; none when the first attempt waits for the network. */
       readonly record: CloseRecord | undefined;
       readonly decision: Decision | undefined;
-      /** When the retry timer is due; undefined while held. */
+      /**
+       * When the retry is due: its timer's deadline, or (suspended) when it would have been;
+       * undefined while parked or while the refresh hook runs.
+       */
       readonly dueAt: number | undefined;
       /**
        * Why no timer runs: `parked` — offline, or hidden with `pauseWhenHidden`; `suspended` —

@@ -150,6 +150,8 @@ class StepBuilder extends StepCore {
       case 'visible':
         if (phase.status !== 'waiting' || phase.hold === 'suspended') return;
         if (phase.hold === 'none' && phase.dueAt === undefined) return; // the refresh hook is running
+        // The server said when (1013, 429, Retry-After): a network blip does not shorten its wait.
+        if (phase.hold === 'none' && this.throttled(phase)) return;
         // Back online: attempt at once. Visible again: an overdue retry (its timer slowed down
         // in a background tab) happens now; one not yet due keeps its timer.
         if (
@@ -178,6 +180,13 @@ class StepBuilder extends StepCore {
         return;
       case 'pageshow':
         if (phase.status === 'waiting' && phase.hold === 'suspended') {
+          const { dueAt } = phase;
+          if (dueAt !== undefined && this.throttled(phase)) {
+            // Back before the server's wait is over: wait out the rest of it.
+            this.enter({ ...phase, hold: 'none' });
+            this.push({ type: 'startTimer', timer: 'retry', delayMs: dueAt - this.env.now, id: 0 });
+            return;
+          }
           this.machine = { ...this.machine, phase: { ...phase, hold: 'none' } };
           this.attempt(phase.record, phase.decision, phase.refresh);
         }
@@ -185,6 +194,11 @@ class StepBuilder extends StepCore {
       case 'hidden':
         return; // a due retry holds itself (attempt) when pauseWhenHidden is set
     }
+  }
+
+  /** A throttle decision whose wait is not over yet. */
+  protected throttled(phase: { decision: Decision | undefined; dueAt: number | undefined }): boolean {
+    return phase.decision?.action === 'throttle' && phase.dueAt !== undefined && this.env.now < phase.dueAt;
   }
 
   /** The page is put away: close with 1000 (a page may send nothing else) and wait for pageshow. */
@@ -206,9 +220,11 @@ class StepBuilder extends StepCore {
     } else {
       return;
     }
-    // A refresh cut short by pagehide is still owed: pageshow runs it before connecting.
-    const refresh = phase.status === 'waiting' && phase.refresh;
-    this.enter({ status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'suspended' });
+    // A refresh cut short by pagehide is still owed: pageshow runs it before connecting. The
+    // due time is kept, so a server-ordered wait (throttle) is still honoured after pageshow.
+    const waiting = phase.status === 'waiting';
+    const dueAt = waiting ? phase.dueAt : undefined;
+    this.enter({ status: 'waiting', refresh: waiting && phase.refresh, record, decision, dueAt, hold: 'suspended' });
   }
 
   protected reconnect(): void {

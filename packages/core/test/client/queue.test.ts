@@ -129,3 +129,15 @@ describe('sending and the queue', () => {
     expect(transport.last().sent).toEqual(['kept', 'also kept']);
   });
 });
+
+describe('a lazy client', () => {
+  it.each([
+    ['the queue holds nothing', { maxMessages: 0 }],
+    ['the message is larger than maxBytes', { maxBytes: 4 }],
+  ])('starts on its first send even when the queue refuses it (%s)', (_why, queue) => {
+    const h = harness({ lazy: true, queue });
+    expect(h.client.send('too much')).toBe('dropped');
+    expect(h.client.state).toBe('connecting');
+    expect(h.transport.connections).toHaveLength(1);
+  });
+});

@@ -99,7 +99,8 @@ function reporter(json: boolean): Report {
 
 function describe(record: CloseRecord): string {
   const status = record.handshake?.status ? ` HTTP ${record.handshake.status}` : '';
-  return `${describeCloseCode(record.code)}${status} reason=${JSON.stringify(record.reason)} wasClean=${record.wasClean} phase=${record.phase} initiator=${record.initiator}`;
+  const error = record.error ? ` error=${JSON.stringify(record.error.message)}` : '';
+  return `${describeCloseCode(record.code)}${status} reason=${JSON.stringify(record.reason)} wasClean=${record.wasClean} phase=${record.phase} initiator=${record.initiator}${error}`;
 }
 
 function wire(client: Client, report: Report): () => void {

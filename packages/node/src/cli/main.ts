@@ -39,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
     const [url] = rest;
     if (!url) throw new UsageError('connect needs a URL');
     const heartbeatMs = values.heartbeat === undefined ? undefined : Number(values.heartbeat);
-    if (heartbeatMs !== undefined && !(Number.isInteger(heartbeatMs) && heartbeatMs >= 0)) {
+    // Digits only: Number('') and Number(' ') are 0, which would turn the heartbeat off unasked.
+    if (heartbeatMs !== undefined && !(/^\d+$/.test(values.heartbeat ?? '') && Number.isSafeInteger(heartbeatMs))) {
       throw new UsageError('--heartbeat expects milliseconds (0 turns it off)');
     }
     return connect({

@@ -1,0 +1,38 @@
+const socketUrl = /^(wss?|https?):\/\/[^\s/?#]+(\/[^\s#]*|\?[^\s#]*)?$/i;
+const localHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * How the WHATWG URL parser — the one `ws` and browsers connect with — reads `text`: null when
+ * it cannot, undefined when this runtime's `URL` cannot say (React Native's lacks the getters).
+ * Regexes alone disagree with it on `\`, on several `@` and on hosts and ports it rejects.
+ */
+function parse(text: string): { protocol: string; hostname: string } | null | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  try {
+    return { protocol: url.protocol, hostname: url.hostname };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL a WebSocket can connect to: ws, wss (or http, https, which browsers map), no fragment. */
+export function isSocketUrl(url: string): boolean {
+  return socketUrl.test(url) && parse(url) !== null;
+}
+
+/** Plain text (ws:, http:) to a host other than this machine. */
+export function isInsecureRemoteUrl(url: string): boolean {
+  const parsed = parse(url);
+  if (parsed === null) return false; // not a socket URL at all: isSocketUrl says so
+  if (parsed) return (parsed.protocol === 'ws:' || parsed.protocol === 'http:') && !localHost.test(parsed.hostname);
+  // Without a full parser: the host is what ends the last `@`-terminated userinfo, `\` a `/`.
+  const match = /^(wss?|https?):\/\/(?:[^/?#\\]*@)?(\[[^\]]*\]|[^/?#:\\]*)/i.exec(url);
+  if (!match) return false;
+  const scheme = (match[1] ?? '').toLowerCase();
+  return (scheme === 'ws' || scheme === 'http') && !localHost.test(match[2] ?? '');
+}

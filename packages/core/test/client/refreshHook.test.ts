@@ -1,0 +1,45 @@
+import type { ClientRuntimeError, FailedEvent, RefreshContext } from '@resock/core';
+import { describe, expect, it, vi } from 'vitest';
+import { harness } from './clientHarness';
+
+const causes = (errors: ClientRuntimeError[]) => errors.map((e) => (e.cause as Error | undefined)?.message);
+
+describe('the refresh hook', () => {
+  it('returning an unusable URL is a failed refresh: asked again, then bounded by maxConsecutive', async () => {
+    const refresh = vi.fn((_: RefreshContext) => ({ url: 'not a url' }));
+    const h = harness({ refresh });
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired'); // default: refresh, at most 2 in a row
+    await h.clock.advanceAsync(600_000);
+    expect(refresh).toHaveBeenCalledTimes(2);
+    expect(h.client.stats.attempts).toBe(1); // the garbage was never dialed
+    expect(causes(h.of<ClientRuntimeError>('error'))).toEqual([
+      'The refresh hook returned an unusable url not a url: expected an absolute ws:, wss:, http: or https: URL without a fragment',
+      'The refresh hook returned an unusable url not a url: expected an absolute ws:, wss:, http: or https: URL without a fragment',
+    ]);
+    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
+  });
+
+  it('that never settles is aborted after connectTimeoutMs, and the policy decides again', async () => {
+    const signals: AbortSignal[] = [];
+    const h = harness({
+      connectTimeoutMs: 10_000,
+      refresh: ({ signal }) => {
+        signals.push(signal);
+        return new Promise<void>(() => {}); // a token fetch without a timeout
+      },
+    });
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired');
+    await h.clock.advanceAsync(0);
+    expect(signals).toHaveLength(1);
+    await h.clock.advanceAsync(9_999);
+    expect(signals[0]?.aborted).toBe(false);
+    await h.clock.advanceAsync(1);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(causes(h.of<ClientRuntimeError>('error'))).toEqual(['The refresh hook did not settle within 10000 ms']);
+    await h.clock.advanceAsync(600_000);
+    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
+    expect(h.client.stats.attempts).toBe(1);
+  });
+});

@@ -1,0 +1,56 @@
+import { createClient, InvalidOptionsError } from '@resock/core';
+import { createFakeTransport } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+const create = (url: string, requireTls = false) =>
+  createClient({ url, transport: createFakeTransport(), lazy: true, requireTls });
+
+describe('URLs are read as the WHATWG URL parser (ws, browsers) reads them', () => {
+  it.each([
+    'ws://evil.example\\@localhost/', // "\" is a path separator for ws: and http:
+    'ws://a@localhost:1@evil.example/', // the last "@" ends the userinfo
+  ])('requireTls refuses %s: it connects in plain text to evil.example', (url) => {
+    expect(new URL(url).hostname).toBe('evil.example');
+    expect(() => create(url, true)).toThrow(/requireTls/);
+    expect(() => create(url)).not.toThrow();
+  });
+
+  it.each(['wss://example.com:99999/', 'wss://exa%zzmple.com/', 'ws://[::1/', 'ws://host:port/'])(
+    '%s, which no WebSocket can open, is a typed error at the call',
+    (url) => {
+      expect(() => new URL(url)).toThrow();
+      expect(() => create(url)).toThrow(InvalidOptionsError);
+    },
+  );
+
+  it('still allows this machine in plain text under requireTls, however it is spelled', () => {
+    for (const url of ['ws://localhost:8080/', 'ws://LOCALHOST/', 'ws://127.0.0.1/', 'ws://[::1]:9/'])
+      expect(() => create(url, true)).not.toThrow();
+  });
+});
+
+describe('redaction', () => {
+  it('hides a token passed as the whole query (no "=")', () => {
+    const h = harness({ url: 'wss://api.example.test/socket?s3cretT0ken' });
+    h.transport.last().accept();
+    expect(h.client.url).toBe('wss://api.example.test/socket?***');
+    expect(JSON.stringify(h.of('open'))).not.toContain('s3cretT0ken');
+  });
+});
+
+describe('a transport whose connect() throws at once', () => {
+  it('is an error the app hears (redacted), and a failed attempt whose record keeps the cause', async () => {
+    const transport = {
+      connect(request: { url: string }): never {
+        throw new TypeError(`Invalid header for ${request.url}`);
+      },
+    };
+    const h = harness({ transport: transport as never });
+    await Promise.resolve();
+    expect(h.of<Error>('error').map((e) => e.message)).toEqual([
+      'transport.connect threw: Invalid header for wss://api.example.test/socket?token=***&room=***',
+    ]);
+    expect(h.of<{ error?: { name: string } }>('close')[0]?.error?.name).toBe('TypeError');
+  });
+});
