@@ -3,7 +3,7 @@ import { normalizeClose } from '../close/normalizeClose';
 import type { Decision } from '../policy/decide';
 import { decide } from '../policy/decide';
 import type { RawClose } from '../transport';
-import type { Effect, Emitted, Env } from './machineTypes';
+import type { Effect, Emitted, Env, TimerName } from './machineTypes';
 import type { Machine, Phase } from './state';
 
 /**
@@ -35,6 +35,30 @@ export abstract class StepCore {
 
   protected emit(event: Emitted): void {
     this.effects.push({ type: 'emit', event });
+  }
+
+  protected cancel(timer: TimerName): void {
+    this.effects.push({ type: 'cancelTimer', timer });
+  }
+
+  protected start(timer: TimerName, delayMs: number, id = 0): void {
+    this.effects.push({ type: 'startTimer', timer, delayMs, id });
+  }
+
+  /** Let go of connection `id`'s socket (terminate where the transport can). */
+  protected drop(id: number, code: number, reason: string): void {
+    this.effects.push({ type: 'dropSocket', id, code, reason });
+  }
+
+  /** A close resock makes up (no close event reported it): never clean. */
+  protected synthetic(
+    phase: ClosePhase,
+    initiator: CloseInitiator,
+    code = 1006,
+    reason = '',
+    error?: unknown,
+  ): CloseRecord {
+    return this.record({ code, reason, wasClean: false }, phase, initiator, true, error);
   }
 
   protected enter(phase: Phase): void {
@@ -75,13 +99,13 @@ export abstract class StepCore {
     const id = this.machine.nextId;
     this.machine = { ...this.machine, nextId: id + 1 };
     this.enter({ status: 'connecting', id });
-    this.push({ type: 'startTimer', timer: 'connect', delayMs: this.env.connectTimeoutMs, id });
+    this.start('connect', this.env.connectTimeoutMs, id);
     this.push({ type: 'connect', id });
   }
 
   protected leaveOpen(): void {
-    this.push({ type: 'cancelTimer', timer: 'stable' });
-    this.push({ type: 'cancelTimer', timer: 'close' }); // a refused send's deadline (sendFailed)
+    this.cancel('stable');
+    this.cancel('close'); // a refused send's deadline (sendFailed)
     if (this.env.heartbeat) this.push({ type: 'stopHeartbeat' });
   }
 
@@ -125,7 +149,7 @@ export abstract class StepCore {
     this.emit({ name: 'reconnecting', attempt, record, decision });
     // No timer hop when the policy says "now": the next attempt starts in this same step.
     if (decision.delayMs <= 0) this.attempt(record, decision, refresh);
-    else this.push({ type: 'startTimer', timer: 'retry', delayMs: decision.delayMs, id: 0 });
+    else this.start('retry', decision.delayMs);
   }
 
   /**

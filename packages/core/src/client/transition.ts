@@ -36,7 +36,7 @@ class StepBuilder extends StepCore {
       case 'stable':
         if (this.current(input.id, 'open')) {
           this.machine = { ...this.machine, outage: freshOutage };
-          this.push({ type: 'cancelTimer', timer: 'stable' }); // when isReady beat the timer
+          this.cancel('stable'); // when isReady beat the timer
         }
         return;
       case 'transportClosed':
@@ -44,21 +44,14 @@ class StepBuilder extends StepCore {
         return;
       case 'connectFailed':
         if (this.current(input.id, 'connecting')) {
-          this.push({ type: 'cancelTimer', timer: 'connect' });
-          this.ended(
-            this.record({ code: 1006, reason: '', wasClean: false }, 'connecting', 'transport', true, input.error),
-          );
+          this.cancel('connect');
+          this.ended(this.synthetic('connecting', 'transport', 1006, '', input.error));
         }
         return;
       case 'connectTimeout':
         if (this.current(input.id, 'connecting')) {
-          this.push({
-            type: 'dropSocket',
-            id: input.id,
-            code: this.env.reconnectCloseCode,
-            reason: 'connect timeout',
-          });
-          this.ended(this.record({ code: 1006, reason: '', wasClean: false }, 'connecting', 'timeout', true));
+          this.drop(input.id, this.env.reconnectCloseCode, 'connect timeout');
+          this.ended(this.synthetic('connecting', 'timeout'));
         }
         return;
       case 'heartbeatTimeout':
@@ -66,15 +59,14 @@ class StepBuilder extends StepCore {
         return;
       case 'sendFailed':
         // The close that follows carries the peer's code; give it closeTimeoutMs to arrive.
-        if (this.current(input.id, 'open'))
-          this.push({ type: 'startTimer', timer: 'close', delayMs: this.env.closeTimeoutMs, id: input.id });
+        if (this.current(input.id, 'open')) this.start('close', this.env.closeTimeoutMs, input.id);
         return;
       case 'closeTimeout':
         if (this.current(input.id, 'closing')) {
           // RFC 6455 §7.1.1: the client may stop waiting for the server's close; the close
           // handshake did not complete, so the close is abnormal.
-          this.push({ type: 'dropSocket', id: input.id, code: 1000, reason: '' });
-          this.closed(this.record({ code: 1006, reason: '', wasClean: false }, 'closing', 'client', true));
+          this.drop(input.id, 1000, '');
+          this.closed(this.synthetic('closing', 'client'));
         } else if (this.current(input.id, 'open')) {
           // The socket refused data and its close never came (undici waits for ever on a server
           // that sent its close frame but holds the TCP connection): let it go.
@@ -110,13 +102,12 @@ class StepBuilder extends StepCore {
   protected opened(input: Extract<Input, { type: 'opened' }>): void {
     const { id, url, protocol, extensions } = input;
     const attempt = this.machine.outage.failures + 1;
-    this.push({ type: 'cancelTimer', timer: 'connect' });
+    this.cancel('connect');
     // Queued messages go out before any listener (of `state` or `open`) can send a new one.
     this.push({ type: 'flushQueue' });
     this.enter({ status: 'open', id });
     if (this.env.heartbeat) this.push({ type: 'startHeartbeat', id });
-    if (this.env.stableAfterMs > 0)
-      this.push({ type: 'startTimer', timer: 'stable', delayMs: this.env.stableAfterMs, id });
+    if (this.env.stableAfterMs > 0) this.start('stable', this.env.stableAfterMs, id);
     else this.machine = { ...this.machine, outage: freshOutage };
     this.emit({ name: 'open', url, protocol, extensions, attempt });
     this.push({ type: 'resolveOpened' });
@@ -125,20 +116,20 @@ class StepBuilder extends StepCore {
   /** An open connection resock no longer trusts: let go of its socket, and the policy decides. */
   protected lost(id: number, initiator: CloseInitiator, why: string, reason = ''): void {
     this.leaveOpen();
-    this.push({ type: 'dropSocket', id, code: this.env.reconnectCloseCode, reason: why });
-    this.ended(this.record({ code: 1006, reason, wasClean: false }, 'open', initiator, true));
+    this.drop(id, this.env.reconnectCloseCode, why);
+    this.ended(this.synthetic('open', initiator, 1006, reason));
   }
 
   protected transportClosed(id: number, raw: RawClose): void {
     const phase = this.phase;
     if (this.current(id, 'connecting')) {
-      this.push({ type: 'cancelTimer', timer: 'connect' });
+      this.cancel('connect');
       this.ended(this.record(raw, 'connecting', undefined, false));
     } else if (this.current(id, 'open')) {
       this.leaveOpen();
       this.ended(this.record(raw, 'open', undefined, false));
     } else if (this.current(id, 'closing') && phase.status === 'closing') {
-      this.push({ type: 'cancelTimer', timer: 'close' });
+      this.cancel('close');
       this.closed(this.record(raw, 'closing', 'client', false));
     }
   }
@@ -159,7 +150,7 @@ class StepBuilder extends StepCore {
           change === 'online' ||
           (phase.dueAt !== undefined && this.env.now >= phase.dueAt)
         ) {
-          this.push({ type: 'cancelTimer', timer: 'retry' });
+          this.cancel('retry');
           this.machine = { ...this.machine, phase: { ...phase, hold: 'none' } };
           this.attempt(phase.record, phase.decision, phase.refresh);
         }
@@ -184,7 +175,7 @@ class StepBuilder extends StepCore {
           if (dueAt !== undefined && this.throttled(phase)) {
             // Back before the server's wait is over: wait out the rest of it.
             this.enter({ ...phase, hold: 'none' });
-            this.push({ type: 'startTimer', timer: 'retry', delayMs: dueAt - this.env.now, id: 0 });
+            this.start('retry', dueAt - this.env.now);
             return;
           }
           this.machine = { ...this.machine, phase: { ...phase, hold: 'none' } };
@@ -207,14 +198,9 @@ class StepBuilder extends StepCore {
     let record: CloseRecord | undefined;
     let decision: Decision | undefined;
     if (phase.status === 'connecting' || phase.status === 'open') {
-      if (phase.status === 'open') this.leaveOpen();
-      else this.push({ type: 'cancelTimer', timer: 'connect' });
-      this.push({ type: 'dropSocket', id: phase.id, code: 1000, reason: 'pagehide' });
-      record = this.record({ code: 1000, reason: 'pagehide', wasClean: false }, phase.status, 'client', true);
-      this.emit({ name: 'close', record });
+      record = this.letGo(phase, 1000, 'pagehide');
     } else if (phase.status === 'waiting') {
-      this.push({ type: 'cancelTimer', timer: 'retry' });
-      if (phase.refresh) this.push({ type: 'abortRefresh' });
+      this.stopWaiting(phase);
       record = phase.record;
       decision = phase.decision;
     } else {
@@ -227,29 +213,28 @@ class StepBuilder extends StepCore {
     this.enter({ status: 'waiting', refresh: waiting && phase.refresh, record, decision, dueAt, hold: 'suspended' });
   }
 
+  /** The app (or the page) lets go of a live connection: its socket, and a close record of its own. */
+  protected letGo(phase: { status: 'connecting' | 'open'; id: number }, code: number, reason: string): CloseRecord {
+    if (phase.status === 'open') this.leaveOpen();
+    else this.cancel('connect');
+    this.drop(phase.id, code, reason);
+    const record = this.synthetic(phase.status, 'client', code, reason);
+    this.emit({ name: 'close', record });
+    return record;
+  }
+
+  /** A wait is abandoned: its timer, and the refresh hook if it runs. */
+  protected stopWaiting(phase: { refresh: boolean }): void {
+    this.cancel('retry');
+    if (phase.refresh) this.push({ type: 'abortRefresh' });
+  }
+
   protected reconnect(): void {
     const phase = this.phase;
     if (phase.status === 'closing' || phase.status === 'closed') return;
-    if (phase.status === 'connecting' || phase.status === 'open') {
-      if (phase.status === 'open') this.leaveOpen();
-      else this.push({ type: 'cancelTimer', timer: 'connect' });
-      this.push({
-        type: 'dropSocket',
-        id: phase.id,
-        code: this.env.reconnectCloseCode,
-        reason: 'reconnect',
-      });
-      const record = this.record(
-        { code: this.env.reconnectCloseCode, reason: 'reconnect', wasClean: false },
-        phase.status,
-        'client',
-        true,
-      );
-      this.emit({ name: 'close', record });
-    } else if (phase.status === 'waiting') {
-      this.push({ type: 'cancelTimer', timer: 'retry' });
-      if (phase.refresh) this.push({ type: 'abortRefresh' });
-    }
+    if (phase.status === 'connecting' || phase.status === 'open')
+      this.letGo(phase, this.env.reconnectCloseCode, 'reconnect');
+    else if (phase.status === 'waiting') this.stopWaiting(phase);
     // The app asked for a fresh start: the outage's counters start over.
     this.machine = { ...this.machine, outage: freshOutage };
     this.connect();
@@ -264,27 +249,21 @@ class StepBuilder extends StepCore {
       case 'open':
         this.leaveOpen();
         this.push({ type: 'closeSocket', id: phase.id, code, reason });
-        this.push({
-          type: 'startTimer',
-          timer: 'close',
-          delayMs: this.env.closeTimeoutMs,
-          id: phase.id,
-        });
+        this.start('close', this.env.closeTimeoutMs, phase.id);
         this.enter({ status: 'closing', id: phase.id, code, reason });
         return;
       case 'connecting':
-        this.push({ type: 'cancelTimer', timer: 'connect' });
-        this.push({ type: 'dropSocket', id: phase.id, code, reason });
-        this.closed(this.record({ code, reason, wasClean: false }, 'connecting', 'client', true));
+        this.cancel('connect');
+        this.drop(phase.id, code, reason);
+        this.closed(this.synthetic('connecting', 'client', code, reason));
         return;
       case 'waiting':
-        this.push({ type: 'cancelTimer', timer: 'retry' });
-        if (phase.refresh) this.push({ type: 'abortRefresh' });
-        this.closed(this.record({ code, reason, wasClean: false }, 'closing', 'client', true));
+        this.stopWaiting(phase);
+        this.closed(this.synthetic('closing', 'client', code, reason));
         return;
       case 'idle':
       case 'failed':
-        this.closed(this.record({ code, reason, wasClean: false }, 'closing', 'client', true));
+        this.closed(this.synthetic('closing', 'client', code, reason));
         return;
     }
   }
