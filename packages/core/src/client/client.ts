@@ -38,7 +38,8 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   }
 
   get bufferedAmount(): number {
-    return (this.connection?.bufferedAmount ?? 0) + (this.queue?.bytes ?? 0) + (this.outbox?.bytes ?? 0);
+    // Sent but unacknowledged messages are no longer buffered: they wait for an ack, not a socket.
+    return (this.connection?.bufferedAmount ?? 0) + (this.queue?.bytes ?? 0) + (this.outbox?.unsentBytes ?? 0);
   }
 
   get stats(): ClientStats {

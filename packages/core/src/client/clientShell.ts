@@ -64,9 +64,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   protected run(effect: Effect): void {
     switch (effect.type) {
       case 'connect':
-        // A listener of this same step already asked to close or start over (a retry "now"
-        // shares its step with the close event): dial nothing the next input would drop.
-        if (!this.mailbox?.some((next) => next.type === 'close' || next.type === 'reconnect')) this.connect(effect.id);
+        // A listener of this same step already closed the client (a retry "now" shares its step
+        // with the close event): dial nothing the close would drop at once.
+        if (!this.mailbox?.some((next) => next.type === 'close')) this.connect(effect.id);
         break;
       case 'closeSocket':
         if (effect.id === this.connectionId) this.safely(() => this.connection?.close(effect.code, effect.reason));
@@ -158,13 +158,15 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
           connection.send(data);
         };
     const { clock } = this.options;
+    const scheduler = sharedScheduler(clock);
     this.heartbeat = new ConnectionHeartbeat(
       settings,
       clock.now(),
       () => this.safely(ping),
       () => this.dispatch({ type: 'heartbeatTimeout', id }),
+      scheduler,
     );
-    sharedScheduler(clock).add(this.heartbeat);
+    scheduler.add(this.heartbeat);
   }
 
   protected stopHeartbeat(): void {

@@ -94,6 +94,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
       case 'close': {
         const { raw } = event;
         const error = this.connectionError;
+        this.connection = undefined; // a closed socket buffers nothing (bufferedAmount)
         this.dispatch({
           type: 'transportClosed',
           id,
@@ -137,11 +138,11 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
         return; // an acknowledgement is reliable delivery's own traffic
       }
     }
-    if (this.heartbeat) {
-      this.heartbeat.alive(this.options.clock.now());
-      const { isPong } = this.options.heartbeat ?? {};
-      if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return; // heartbeat traffic, not the app's
-    }
+    this.heartbeat?.alive(this.options.clock.now());
+    // Checked even when no heartbeat runs (closing, or a broken ping builder): a late pong is
+    // still heartbeat traffic, not the app's.
+    const isPong = this.options.heartbeat?.isPong;
+    if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return;
     if (this.inbound) this.inbound.receive(data);
     else this.emitter.emit('message', data as TMessage);
   }

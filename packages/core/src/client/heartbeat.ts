@@ -30,7 +30,12 @@ export class SharedScheduler {
   /** Runs `task`'s probe now (a heartbeat pings at once) and re-arms for its new due time. */
   probe(task: ScheduledTask & { probe(now: number): void }): void {
     task.probe(this.clock.now());
-    if (task.dueAt < this.timerDueAt) this.arm(task.dueAt);
+    this.reschedule(task);
+  }
+
+  /** `task` is due earlier than the timer: re-arm (unless the task has just been removed). */
+  reschedule(task: ScheduledTask): void {
+    if (task.dueAt < this.timerDueAt && this.tasks.has(task)) this.arm(task.dueAt);
   }
 
   delete(task: ScheduledTask): void {
@@ -101,15 +106,20 @@ export class ConnectionHeartbeat implements ScheduledTask {
     now: number,
     private readonly ping: () => void,
     private readonly onDead: () => void,
+    private readonly scheduler: SharedScheduler,
   ) {
     this.dueAt = now + settings.intervalMs;
   }
 
   /** The peer said something (a message or a pong). */
   alive(now: number): void {
+    const answered = this.awaitingSince !== undefined;
     this.awaitingSince = undefined;
     this.askedAgain = false;
     this.dueAt = now + this.settings.intervalMs;
+    // The timer was set for the pong's deadline; with timeoutMs > intervalMs the next ping is
+    // due before it.
+    if (answered) this.scheduler.reschedule(this);
   }
 
   /** Ping now, whatever the schedule (the device went offline: do not trust the socket). */

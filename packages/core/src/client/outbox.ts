@@ -22,6 +22,8 @@ export class Outbox {
   private totalBytes = 0;
   /** Entries never written to a socket yet: they go out in send order with the queue's. */
   unsent = 0;
+  /** Their bytes: what `bufferedAmount` still counts (sent ones only wait for an ack). */
+  unsentBytes = 0;
 
   constructor(private readonly limits: QueueLimits) {}
 
@@ -53,6 +55,7 @@ export class Outbox {
     this.entries.set(id, { data, bytes, seq, sent: false });
     this.totalBytes += bytes;
     this.unsent++;
+    this.unsentBytes += bytes;
     return { accepted: true, evicted };
   }
 
@@ -62,7 +65,10 @@ export class Outbox {
     if (!entry) return undefined;
     this.entries.delete(id);
     this.totalBytes -= entry.bytes;
-    if (!entry.sent) this.unsent--;
+    if (!entry.sent) {
+      this.unsent--;
+      this.unsentBytes -= entry.bytes;
+    }
     return entry.data;
   }
 
@@ -71,6 +77,7 @@ export class Outbox {
     if (entry && !entry.sent) {
       entry.sent = true;
       this.unsent--;
+      this.unsentBytes -= entry.bytes;
     }
   }
 
@@ -84,6 +91,7 @@ export class Outbox {
     this.entries.clear();
     this.totalBytes = 0;
     this.unsent = 0;
+    this.unsentBytes = 0;
     return all;
   }
 }

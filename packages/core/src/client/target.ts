@@ -22,7 +22,7 @@ export function resolveTarget(
 ): Target | Promise<Target> {
   const u = typeof url === 'function' ? url() : url;
   const p = typeof protocols === 'function' ? protocols() : protocols;
-  if (u instanceof Promise || p instanceof Promise) {
+  if (isThenable(u) || isThenable(p)) {
     return Promise.all([u, p]).then(([uu, pp]) => checkTarget(uu, pp, redact, requireTls));
   }
   return checkTarget(u, p, redact, requireTls);
@@ -41,3 +41,7 @@ function checkTarget(url: unknown, protocols: unknown, redact: (url: string) => 
   if (!list) throw new ClientRuntimeError('url', 'The protocols option produced an invalid subprotocol list');
   return { url: text, protocols: list };
 }
+
+/** A promise from any realm or library (instanceof Promise misses both). */
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';

@@ -71,12 +71,9 @@ export class ReconnectingWebSocket extends EventTarget {
 
   /** The typed client underneath, for everything the WebSocket API cannot say. */
   readonly client: Client;
-  onopen: Handler<Event> = null;
-  onmessage: Handler<ResockMessageEvent> = null;
-  onclose: Handler<ResockCloseEvent> = null;
-  onerror: Handler<Event> = null;
-  /** How binary messages are handed over; `blob` (the WebSocket default) where `Blob` exists. */
-  binaryType: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
+  /** The `onX` handlers, each with the listener that calls it (see `handle`). */
+  private readonly handlers: Record<string, { handler: Handler<never>; listener: (event: Event) => void }> = {};
+  private type: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
   /** The URL as given (redacted like the client's), until an attempt has resolved one. */
   private readonly givenUrl: string;
   /** How the app's own close() is reported: a WebSocket closed before open fails (1006). */
@@ -97,8 +94,8 @@ export class ReconnectingWebSocket extends EventTarget {
     const given = typeof url === 'function' ? '' : (urlText(url) ?? '');
     this.givenUrl = options.redactUrls === false ? given : redactUrl(given);
     const { client } = this;
-    client.on('open', () => this.fire(new Event('open'), this.onopen));
-    client.on('message', (data) => this.fire(new ResockMessageEvent(this.binary(data)), this.onmessage));
+    client.on('open', () => this.dispatchEvent(new Event('open')));
+    client.on('message', (data) => this.dispatchEvent(new ResockMessageEvent(this.binary(data))));
     client.on('close', (record) => {
       // The app's close() ends the client; a reconnect() record (also the client's) is not it.
       const final = record.initiator === 'client' && client.state === 'closed';
@@ -107,11 +104,11 @@ export class ReconnectingWebSocket extends EventTarget {
       // As a WebSocket does: a connection that failed reports `error` before its `close`, and
       // one closed by the app before it opened has failed (1006).
       if (call === 'before-open' || (!record.wasClean && record.initiator !== 'client'))
-        this.fire(new Event('error'), this.onerror);
+        this.dispatchEvent(new Event('error'));
       const event = call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record);
       this.inCloseEvent = true;
       try {
-        this.fire(event, this.onclose);
+        this.dispatchEvent(event);
       } finally {
         this.inCloseEvent = false;
       }
@@ -119,6 +116,39 @@ export class ReconnectingWebSocket extends EventTarget {
   }
 
   /** CLOSED inside a close listener, as on the socket that closed (even while reconnecting). */
+  get onopen(): Handler<Event> {
+    return this.handler('open');
+  }
+  set onopen(value: Handler<Event>) {
+    this.handle('open', value);
+  }
+  get onmessage(): Handler<ResockMessageEvent> {
+    return this.handler('message');
+  }
+  set onmessage(value: Handler<ResockMessageEvent>) {
+    this.handle('message', value);
+  }
+  get onclose(): Handler<ResockCloseEvent> {
+    return this.handler('close');
+  }
+  set onclose(value: Handler<ResockCloseEvent>) {
+    this.handle('close', value);
+  }
+  get onerror(): Handler<Event> {
+    return this.handler('error');
+  }
+  set onerror(value: Handler<Event>) {
+    this.handle('error', value);
+  }
+
+  /** How binary messages are handed over; `blob` (the WebSocket default) where `Blob` exists. */
+  get binaryType(): 'blob' | 'arraybuffer' {
+    return this.type;
+  }
+  set binaryType(value: 'blob' | 'arraybuffer') {
+    if (value === 'blob' || value === 'arraybuffer') this.type = value; // others are ignored, as natively
+  }
+
   get readyState(): 0 | 1 | 2 | 3 {
     return this.inCloseEvent ? 3 : readyStates[this.client.state];
   }
@@ -166,9 +196,28 @@ export class ReconnectingWebSocket extends EventTarget {
     void this.client.close(code ?? 1000, reason ?? '');
   }
 
-  private fire<E extends Event>(event: E, handler: Handler<E>): void {
-    this.dispatchEvent(event);
-    handler?.call(this, event);
+  private handler<E>(type: string): Handler<E> {
+    return (this.handlers[type]?.handler as Handler<E> | undefined) ?? null;
+  }
+
+  /**
+   * As a WebSocket's event handler attributes: the handler runs among the listeners at the
+   * place it was first set (not after all of them), anything not a function is null, and
+   * null takes it out.
+   */
+  private handle(type: string, value: unknown): void {
+    const handler = typeof value === 'function' ? (value as Handler<never>) : null;
+    const current = this.handlers[type];
+    if (!handler) {
+      if (current) this.removeEventListener(type, current.listener);
+      delete this.handlers[type];
+    } else if (current) {
+      current.handler = handler;
+    } else {
+      const entry = { handler, listener: (event: Event) => entry.handler?.call(this, event as never) };
+      this.handlers[type] = entry;
+      this.addEventListener(type, entry.listener);
+    }
   }
 
   private binary(data: InboundMessage): unknown {
@@ -177,7 +226,7 @@ export class ReconnectingWebSocket extends EventTarget {
       data instanceof ArrayBuffer
         ? data
         : (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
-    const Blob = this.binaryType === 'blob' ? blobConstructor() : undefined;
+    const Blob = this.type === 'blob' ? blobConstructor() : undefined;
     return Blob ? new Blob([buffer]) : buffer;
   }
 }

@@ -127,3 +127,16 @@ describe('reliable delivery', () => {
     ).toThrow(/reliable: expected \{ id\(message\), ackOf\(incoming\) \}/);
   });
 });
+
+describe('reliable delivery and bufferedAmount', () => {
+  it('counts a tracked message only until it is handed to the socket (then it waits for an ack, not a socket)', () => {
+    const h = harness({ reliable });
+    expect(h.client.send(msg(1))).toBe('queued');
+    expect(h.client.bufferedAmount).toBe(msg(1).length);
+    h.transport.last().accept();
+    expect(h.client.bufferedAmount).toBe(0);
+    expect(h.client.send(msg(2))).toBe('sent');
+    expect(h.client.bufferedAmount).toBe(0);
+    expect(h.client.stats.messagesUnacked).toBe(2);
+  });
+});

@@ -54,3 +54,13 @@ describe('a transport whose connect() throws at once', () => {
     expect(h.of<{ error?: { name: string } }>('close')[0]?.error?.name).toBe('TypeError');
   });
 });
+
+describe('a URL function', () => {
+  it('may return any thenable (another realm’s promise, a library’s), not only a Promise', async () => {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
+    const thenable = { then: (resolve: (url: string) => void) => resolve('wss://api.example.test/live') };
+    const h = harness({ url: () => thenable as never });
+    await h.clock.advanceAsync(0); // settles the promise chain, no time passes
+    expect(h.transport.connections.map((c) => c.request.url)).toEqual(['wss://api.example.test/live']);
+  });
+});

@@ -1,5 +1,6 @@
 import {
   InvalidCloseCodeError,
+  InvalidMessageError,
   ReconnectingWebSocket,
   type ResockCloseEvent,
   type ResockMessageEvent,
@@ -217,6 +218,37 @@ describe('ReconnectingWebSocket', () => {
       lazy: true,
     });
     expect(ws.url).toBe('wss://chat.example.test/?token=***');
+  });
+
+  it('runs onX at the place it was first set among the listeners, as EventTarget does', () => {
+    const { ws, transport } = socket();
+    const order: string[] = [];
+    ws.onopen = () => order.push('onopen');
+    ws.addEventListener('open', () => order.push('listener'));
+    ws.onopen = () => order.push('onopen, replaced'); // keeps its place
+    transport.last().accept();
+    expect(order).toEqual(['onopen, replaced', 'listener']);
+    ws.onopen = null;
+    expect(ws.onopen).toBe(null);
+  });
+
+  it('takes anything not a function as null for onX, and ignores an unknown binaryType, as a WebSocket does', () => {
+    const { ws, transport } = socket();
+    const errors: unknown[] = [];
+    ws.client.on('error', (error) => errors.push(error));
+    (ws as unknown as { onmessage: unknown }).onmessage = 'not a function';
+    expect(ws.onmessage).toBe(null);
+    ws.binaryType = 'arraybuffer';
+    (ws as unknown as { binaryType: string }).binaryType = 'nodebuffer';
+    expect(ws.binaryType).toBe('arraybuffer');
+    transport.last().accept();
+    transport.last().deliver('hi');
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses a Blob with a typed error (a Blob can only be read asynchronously: send its arrayBuffer())', () => {
+    const { ws } = socket();
+    expect(() => ws.send(new Blob(['hi']) as never)).toThrow(InvalidMessageError);
   });
 
   it('exposes the typed client underneath', () => {
