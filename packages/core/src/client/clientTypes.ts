@@ -12,9 +12,11 @@ export interface ClientStats {
   readonly reconnects: number;
   /** Time spent open, all connections together, ms. */
   readonly uptimeMs: number;
+  /** Messages written to a socket, reliable delivery's resends included (heartbeat pings not). */
   readonly messagesSent: number;
+  /** Messages the transport delivered, acknowledgements and heartbeat replies included. */
   readonly messagesReceived: number;
-  /** Waiting in the queue now. */
+  /** Waiting in the queue now (untracked messages; tracked ones are in messagesUnacked). */
   readonly messagesQueued: number;
   readonly messagesDropped: number;
   /** Reliable delivery: sent (or waiting) and not yet acknowledged. */
@@ -28,7 +30,7 @@ export interface Client<TMessage = InboundMessage> {
   readonly url: string | undefined;
   readonly protocol: string;
   readonly extensions: string;
-  /** Bytes the transport has not sent yet plus bytes waiting in the queue. */
+  /** Bytes the transport has not sent yet plus bytes waiting to be written (queued, or tracked and unsent). */
   readonly bufferedAmount: number;
   readonly stats: ClientStats;
   /** The record of the last close, if any. */

@@ -17,6 +17,8 @@ export interface InboundSinks<TMessage> {
  */
 export class InboundPipeline<TMessage> {
   private awaitingReady = false;
+  /** Connections opened so far: a message validated late counts for `isReady` only on its own. */
+  private opened = 0;
   private chain: Promise<void> | undefined;
   /** The client was closed: results of async validation still running are not delivered. */
   private stopped = false;
@@ -30,6 +32,7 @@ export class InboundPipeline<TMessage> {
   /** A connection opened: watch for the app's ready message again. */
   connectionOpened(): void {
     this.awaitingReady = this.isReady !== undefined;
+    this.opened++;
   }
 
   stop(): void {
@@ -38,8 +41,9 @@ export class InboundPipeline<TMessage> {
 
   receive(data: InboundMessage): void {
     const { schema } = this;
+    const { opened } = this;
     if (!schema) {
-      this.deliver(data as TMessage);
+      this.deliver(data as TMessage, opened);
       return;
     }
     let value: unknown = data;
@@ -67,7 +71,7 @@ export class InboundPipeline<TMessage> {
         .then(() => pending)
         .then(
           (settled) => {
-            if (!this.stopped) this.validated(data, settled);
+            if (!this.stopped) this.validated(data, settled, opened);
           },
           (error: unknown) => {
             if (!this.stopped)
@@ -76,16 +80,16 @@ export class InboundPipeline<TMessage> {
         );
       return;
     }
-    this.validated(data, result);
+    this.validated(data, result, opened);
   }
 
-  private validated(data: InboundMessage, result: StandardResult<TMessage>): void {
+  private validated(data: InboundMessage, result: StandardResult<TMessage>, opened: number): void {
     if (result.issues) this.sinks.invalid({ data, issues: result.issues.map(toIssue) });
-    else this.deliver(result.value);
+    else this.deliver(result.value, opened);
   }
 
-  private deliver(message: TMessage): void {
-    if (this.awaitingReady) {
+  private deliver(message: TMessage, opened: number): void {
+    if (this.awaitingReady && opened === this.opened) {
       let ready = false;
       try {
         ready = this.isReady?.(message) === true;
