@@ -61,11 +61,12 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && (!isBinary(data) || isDetached(data)))
       throw new InvalidMessageError(data, isBinary(data));
+    if (status !== 'idle') return this.accept(data, status);
     try {
       return this.accept(data, status);
     } finally {
       // A lazy client starts on its first send, even one the queue refused.
-      if (status === 'idle') this.dispatch({ type: 'start' });
+      this.dispatch({ type: 'start' });
     }
   }
 

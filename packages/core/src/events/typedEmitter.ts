@@ -64,11 +64,9 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
     const outerEvent = emittingEvent;
     emittingOwner = this.owner;
     emittingEvent = event;
-    try {
-      this.emitter.emit(event as string, payload);
-    } finally {
-      emittingOwner = outerOwner;
-      emittingEvent = outerEvent;
-    }
+    // No try/finally: every listener runs inside `guard`, so nothing can throw out of here.
+    this.emitter.emit(event as string, payload);
+    emittingOwner = outerOwner;
+    emittingEvent = outerEvent;
   }
 }
