@@ -1,27 +1,45 @@
 // Reads every vitest JSON report of this run (packages/*/reports/vitest.json) and prints the
-// one line CI reads: `N passed, N failed, N skipped`. A test file that failed to load counts
-// as a failure even though it ran no test; no report at all is a failure too.
+// one line CI reads: `N passed, N failed, N skipped`. Counted as failures besides failed tests:
+// a test file that failed to load (it ran no test), a package with a `test` script and no
+// report (its run never happened, or died), and — with `--run-failed`, which .ci/run passes
+// when the test command exited non-zero — a failed run whose reports show no failure (an
+// unhandled error, which vitest's JSON does not count). Notes go to stderr; the line is last.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const reports = [];
-for (const group of ['packages', 'tooling']) {
-  if (!existsSync(group)) continue;
-  for (const name of readdirSync(group)) {
-    const file = join(group, name, 'reports', 'vitest.json');
-    if (existsSync(file)) reports.push(JSON.parse(readFileSync(file, 'utf8')));
-  }
-}
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const report of reports) {
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  skipped += report.numPendingTests + report.numTodoTests;
-  if (report.numFailedTests === 0 && report.numFailedTestSuites > 0) failed += report.numFailedTestSuites;
+const note = (text) => process.stderr.write(`test-summary: ${text}\n`);
+
+for (const group of ['packages', 'tooling']) {
+  if (!existsSync(group)) continue;
+  for (const name of readdirSync(group)) {
+    const manifest = join(group, name, 'package.json');
+    if (!existsSync(manifest) || !JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) continue;
+    const file = join(group, name, 'reports', 'vitest.json');
+    if (!existsSync(file)) {
+      note(`${group}/${name} has a test script but wrote no report: counted as 1 failed`);
+      failed += 1;
+      continue;
+    }
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + report.numTodoTests;
+    // A file that failed without a failed test in it did not load (or crashed outside a test).
+    for (const result of report.testResults ?? []) {
+      const failedTests = (result.assertionResults ?? []).filter((a) => a.status === 'failed').length;
+      if (result.status === 'failed' && failedTests === 0) {
+        note(`${result.name} failed outside any test: counted as 1 failed`);
+        failed += 1;
+      }
+    }
+  }
 }
-if (reports.length === 0) failed += 1;
+if (process.argv.includes('--run-failed') && failed === 0) {
+  note('the test command failed, but no report shows a failure (an unhandled error?): counted as 1 failed');
+  failed += 1;
+}
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -67,7 +67,7 @@ export interface ClientOptions<TMessage = InboundMessage> {
   stableAfterMs?: number;
   /** Or as soon as this accepts an inbound message (an auth ack, a hello). */
   isReady?: (message: TMessage) => boolean;
-  /** Liveness checks; `true` for the defaults. @default false */
+  /** Liveness checks; `true` for the defaults. @default false (`@resock/node`: true, protocol pings) */
   heartbeat?: boolean | HeartbeatOptions<TMessage>;
   queue?: QueueOptions;
   /** A schema (zod, valibot, … — any Standard Schema) for inbound messages; text is JSON-parsed first. */

@@ -51,7 +51,7 @@ export interface PolicyInput {
   /** Rows appended after `rules`. @default 'default' */
   preset?: PresetName;
   rules?: readonly RuleInput[];
-  /** The back-off of rules that do not name their own. @default exponential 1 s ×2 cap 30 s, full jitter */
+  /** The back-off of rules that do not name their own. @default exponential 1 s ×2 cap 30 s, `windowed` jitter (full jitter in spans anchored to the outage's start) */
   backoff?: BackoffInput;
   /** Stop after this many counted retries in one outage. @default unlimited */
   maxAttempts?: number;
