@@ -84,7 +84,14 @@ async function soakOnce(options: SoakOptions): Promise<Omit<SoakReport, 'timersL
     (!options.reliable || client.stats.messagesUnacked === 0) &&
     performance.now() - lastChange > 1000;
   while (!settled() && performance.now() < deadline) await sleep(20);
-  await sleep(50); // the last echoes in flight
+  // The last message may still be on its way to the server: wait for it to arrive (an event).
+  const lastId = options.messages - 1;
+  const arrived = () => server.received.some((r) => (JSON.parse(String(r.data)) as { id: number }).id === lastId);
+  while (!arrived()) {
+    const left = deadline - performance.now();
+    if (left <= 0) break;
+    await server.waitForReceived(server.received.length + 1, left).catch(() => undefined);
+  }
   const openSocketsAtEnd = server.sockets.size;
 
   const ids = server.received.map((r) => ({
