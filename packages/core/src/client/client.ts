@@ -76,32 +76,27 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
     const clear = status === 'open' && this.connection !== undefined && (!this.pending() || this.flushPending());
     const seq = this.seq++;
+    let offered: OfferResult;
+    let result: SendResult;
     if (id !== undefined) {
       // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
       this.outbox ??= new Outbox(this.options.queue);
       // add() throws QueueFullError with overflow 'reject'
-      if (!this.admitted(this.outbox.add(id, data, seq), data)) return 'dropped';
-      if (clear && this.write(data)) {
-        this.outbox.markSent(id);
-        return 'sent';
-      }
+      offered = this.outbox.add(id, data, seq);
+      result = !offered.accepted ? 'dropped' : clear && this.write(data) ? 'sent' : 'queued';
+      if (result === 'sent') this.outbox.markSent(id);
     } else {
       if (clear && this.write(data)) return 'sent';
       this.queue ??= new OutboundQueue(this.options.queue);
       // offer() throws QueueFullError with overflow 'reject'
-      if (!this.admitted(this.queue.offer(data, seq), data)) return 'dropped';
+      offered = this.queue.offer(data, seq);
+      result = offered.accepted ? 'queued' : 'dropped';
     }
-    return 'queued';
-  }
-
-  /** Tells the app what an offer cost (the refused message, or those evicted); true if accepted. */
-  private admitted(offered: OfferResult, data: OutboundMessage): boolean {
-    if (!offered.accepted) {
-      this.dropped(data, 'overflow');
-      return false;
-    }
-    for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
-    return true;
+    // Only now tell the app what the offer cost: a listener that sends again must find this
+    // message already written or waiting in its place.
+    if (!offered.accepted) this.dropped(data, 'overflow');
+    else for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    return result;
   }
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {

@@ -3,10 +3,12 @@ const localHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
  * How the WHATWG URL parser — the one `ws` and browsers connect with — reads `text`: null when
- * it cannot, undefined when this runtime's `URL` cannot say (React Native's lacks the getters).
+ * it cannot, undefined when this runtime's `URL` cannot say (none at all, or React Native's,
+ * which lacks the getters).
  * Regexes alone disagree with it on `\`, on several `@` and on hosts and ports it rejects.
  */
 function parse(text: string): { protocol: string; hostname: string } | null | undefined {
+  if (typeof URL !== 'function') return undefined;
   let url: URL;
   try {
     url = new URL(text);

@@ -36,6 +36,8 @@ function guard(this: Listener, payload: unknown): void {
  */
 export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
   private readonly emitter = new EventEmitter();
+  /** Each once-listener's own functions, by event (see `once`); weak, so none outlives its listener. */
+  private onces: WeakMap<Listener, Array<[PropertyKey, Listener]>> | undefined;
 
   constructor(private readonly owner: ListenerErrorSink) {}
 
@@ -44,13 +46,35 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
     return () => this.off(event, listener);
   }
 
+  /**
+   * A once-listener gets a function of its own: eventemitter3 drops a fired once-entry by its
+   * function alone, which would take every other once-listener sharing `guard` with it.
+   */
   once<E extends keyof Events>(event: E, listener: Events[E]): () => void {
-    this.emitter.once(event as string, guard, listener);
+    this.onces ??= new WeakMap();
+    const { onces } = this;
+    const fire = (payload: unknown) => {
+      this.forget(event, listener, fire);
+      guard.call(listener, payload);
+    };
+    onces.set(listener, [...(onces.get(listener) ?? []), [event, fire]]);
+    this.emitter.once(event as string, fire);
     return () => this.off(event, listener);
   }
 
   off<E extends keyof Events>(event: E, listener: Events[E]): void {
     this.emitter.off(event as string, guard, listener);
+    for (const [name, fire] of this.onces?.get(listener) ?? [])
+      if (name === event) {
+        this.emitter.off(event as string, fire);
+        this.forget(event, listener, fire);
+      }
+  }
+
+  private forget(event: PropertyKey, listener: Listener, fire: Listener): void {
+    const left = this.onces?.get(listener)?.filter(([name, f]) => name !== event || f !== fire);
+    if (left?.length) this.onces?.set(listener, left);
+    else this.onces?.delete(listener);
   }
 
   /** Whether anyone listens: lets hot paths skip building a payload nobody reads. */

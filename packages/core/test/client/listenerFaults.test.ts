@@ -100,3 +100,35 @@ describe('an async message schema', () => {
     expect(h.of('message')).toEqual([]);
   });
 });
+
+describe('once listeners', () => {
+  it('a once listener added during an emit (by another once listener) hears the next event', () => {
+    const h = harness();
+    h.transport.last().accept();
+    const heard: string[] = [];
+    h.client.once('message', (m) => {
+      heard.push(`a:${m}`);
+      h.client.once('message', (n) => heard.push(`c:${n}`));
+    });
+    h.client.once('message', (m) => heard.push(`b:${m}`));
+    h.transport.last().deliver('1');
+    h.transport.last().deliver('2');
+    expect(heard).toEqual(['a:1', 'b:1', 'c:2']);
+  });
+
+  it('a once listener added by an on() listener during an emit survives a later once listener', () => {
+    const h = harness();
+    h.transport.last().accept();
+    const heard: string[] = [];
+    let armed = false;
+    h.client.on('message', () => {
+      if (armed) return;
+      armed = true;
+      h.client.once('message', (n) => heard.push(`next:${n}`));
+    });
+    h.client.once('message', (m) => heard.push(`first:${m}`));
+    h.transport.last().deliver('1');
+    h.transport.last().deliver('2');
+    expect(heard).toEqual(['first:1', 'next:2']);
+  });
+});

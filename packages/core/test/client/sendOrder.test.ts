@@ -100,3 +100,16 @@ describe('send() refuses what no socket can carry', () => {
     expect(h.transport.last().sent).toHaveLength(2);
   });
 });
+
+describe('a send from a "dropped" listener while a tracked message is admitted', () => {
+  it('writes the admitted message once', () => {
+    const h = harness({ reliable, queue: { maxMessages: 1, overflow: 'drop-oldest' } });
+    h.transport.last().accept();
+    expect(h.client.send(tracked(1))).toBe('sent'); // waits for its ack
+    h.client.on('dropped', () => {
+      h.client.send(JSON.stringify({ note: 1 })); // e.g. tell the server something was dropped
+    });
+    h.client.send(tracked(2)); // evicts 1 (unacked) -> 'dropped' -> nested send
+    expect(h.transport.last().sent).toEqual([tracked(1), tracked(2), JSON.stringify({ note: 1 })]);
+  });
+});

@@ -1,6 +1,6 @@
 import { createClient, InvalidOptionsError } from '@resock/core';
 import { createFakeTransport } from '@resock/core/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { harness } from './clientHarness';
 
 const create = (url: string, requireTls = false) =>
@@ -62,5 +62,15 @@ describe('a URL function', () => {
     const h = harness({ url: () => thenable as never });
     await h.clock.advanceAsync(0); // settles the promise chain, no time passes
     expect(h.transport.connections.map((c) => c.request.url)).toEqual(['wss://api.example.test/live']);
+  });
+});
+
+describe('URL checks in a runtime without a global URL', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('still accept a plain wss: URL (the regex fallback)', () => {
+    vi.stubGlobal('URL', undefined);
+    expect(() => create('wss://api.example.test/socket')).not.toThrow();
+    expect(() => create('ws://evil.example\\@localhost/', true)).toThrow(/requireTls/);
   });
 });
