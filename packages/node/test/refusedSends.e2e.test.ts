@@ -6,19 +6,11 @@ import {
   nativeTransport,
   type Transport,
 } from '@resock/node';
-import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
 import { WebSocket as UndiciWebSocket } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { serverPerTest } from './fixtures/serverPerTest';
 
-let server: ScenarioServer;
-const clients: Client[] = [];
-beforeEach(async () => {
-  server = await startScenarioServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.stop();
-});
+const context = serverPerTest();
 
 const nextClose = (client: Client) => new Promise<CloseRecord>((resolve) => client.once('close', resolve));
 
@@ -32,6 +24,7 @@ describe.each([
   ['undici', nativeTransport({ WebSocket: UndiciWebSocket as never }), { code: 1006, initiator: 'timeout' }],
 ] as const)('a server that half-closes (%s)', (_name, transport: Transport | undefined, expected) => {
   it('a message sent then is queued, the connection ends within closeTimeoutMs, and it is delivered on the next', async () => {
+    const { server, clients } = context;
     server.plan({ kind: 'halfClose', code: 4000 });
     const client = createClient({
       url: `${server.url}/half`,
@@ -53,6 +46,7 @@ describe.each([
 
 describe('a message no socket can carry', () => {
   it('a detached buffer is refused at send(), and later messages still flow', async () => {
+    const { server, clients } = context;
     const client = createClient({ url: `${server.url}/echo`, heartbeat: false });
     clients.push(client);
     await client.opened();

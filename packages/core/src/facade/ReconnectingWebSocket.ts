@@ -116,29 +116,24 @@ export class ReconnectingWebSocket extends EventTarget {
   }
 
   /** CLOSED inside a close listener, as on the socket that closed (even while reconnecting). */
-  get onopen(): Handler<Event> {
-    return this.handler('open');
-  }
-  set onopen(value: Handler<Event>) {
-    this.handle('open', value);
-  }
-  get onmessage(): Handler<ResockMessageEvent> {
-    return this.handler('message');
-  }
-  set onmessage(value: Handler<ResockMessageEvent>) {
-    this.handle('message', value);
-  }
-  get onclose(): Handler<ResockCloseEvent> {
-    return this.handler('close');
-  }
-  set onclose(value: Handler<ResockCloseEvent>) {
-    this.handle('close', value);
-  }
-  get onerror(): Handler<Event> {
-    return this.handler('error');
-  }
-  set onerror(value: Handler<Event>) {
-    this.handle('error', value);
+  // The four handler attributes, as accessors on the prototype (see `handle`).
+  declare onopen: Handler<Event>;
+  declare onmessage: Handler<ResockMessageEvent>;
+  declare onclose: Handler<ResockCloseEvent>;
+  declare onerror: Handler<Event>;
+  static {
+    for (const type of ['open', 'message', 'close', 'error']) {
+      Object.defineProperty(ReconnectingWebSocket.prototype, `on${type}`, {
+        get(this: ReconnectingWebSocket) {
+          return this.handler(type);
+        },
+        set(this: ReconnectingWebSocket, value: unknown) {
+          this.handle(type, value);
+        },
+        configurable: true,
+        enumerable: true,
+      });
+    }
   }
 
   /** How binary messages are handed over; `blob` (the WebSocket default) where `Blob` exists. */

@@ -1,4 +1,4 @@
-import { type Client, type ClientEvents, type ClientOptions, createClient } from '@resock/core';
+import { type Client, type ClientEvents, type ClientOptions, createClient, type StandardSchemaV1 } from '@resock/core';
 import { createFakeTransport, createVirtualClock, type FakeTransportOptions, seededRandom } from '@resock/core/testing';
 
 export const URL_WITH_TOKEN = 'wss://api.example.test/socket?token=s3cret&room=7';
@@ -37,4 +37,23 @@ export function harness<TMessage = string | ArrayBuffer | Uint8Array>(
   }
   const of = <T = unknown>(name: EventName) => events.filter((e) => e.name === name).map((e) => e.payload as T);
   return { clock, transport, client, events, of, names: () => events.map((e) => e.name) };
+}
+
+/** An async Standard Schema that holds every message until `release()` (validation still running). */
+export function gatedSchema() {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const schema: StandardSchemaV1<unknown, unknown> = {
+    '~standard': {
+      version: 1,
+      vendor: 'test',
+      validate: async (value) => {
+        await gate;
+        return { value };
+      },
+    },
+  };
+  return { schema, release: () => release(), gate };
 }

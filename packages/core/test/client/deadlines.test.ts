@@ -1,4 +1,4 @@
-import type { CloseRecord, ReconnectingEvent, StandardSchemaV1 } from '@resock/core';
+import type { CloseRecord, ReconnectingEvent } from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { sharedScheduler } from '../../src/client/heartbeat';
 import { harness } from './clientHarness';
@@ -281,33 +281,5 @@ describe('flap guard', () => {
     expect(h.clock.pending()).toBe(0); // the stability timer is gone too
     h.transport.last().drop();
     expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 1 });
-  });
-
-  it('but not with a message from the previous connection that an async schema validated late', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const schema: StandardSchemaV1<unknown, unknown> = {
-      '~standard': {
-        version: 1,
-        vendor: 'test',
-        validate: async (value) => {
-          await gate;
-          return { value };
-        },
-      },
-    };
-    const h = harness({ random: () => 0.999, stableAfterMs: 5000, messages: schema, isReady: (m) => m === 'welcome' });
-    h.transport.last().accept();
-    h.transport.last().deliver('"welcome"'); // still being validated when the link dies
-    h.transport.last().drop();
-    h.clock.runNext();
-    h.transport.last().accept();
-    release();
-    await h.clock.advanceAsync(0);
-    expect(h.of('message')).toEqual(['welcome']); // delivered all the same
-    h.transport.last().drop(); // not stable: the back-off goes on counting
-    expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 2 });
   });
 });

@@ -1,6 +1,6 @@
-import type { CloseRecord, StandardSchemaV1 } from '@resock/core';
+import type { CloseRecord, ReconnectingEvent } from '@resock/core';
 import { describe, expect, it } from 'vitest';
-import { harness } from './clientHarness';
+import { gatedSchema, harness } from './clientHarness';
 
 describe('a listener that throws', () => {
   it('does not keep the listeners after it from hearing the event, and is reported', () => {
@@ -74,20 +74,7 @@ describe('close() from a listener', () => {
 
 describe('an async message schema', () => {
   it('delivers nothing once close() has resolved', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const schema: StandardSchemaV1<unknown, unknown> = {
-      '~standard': {
-        version: 1,
-        vendor: 'test',
-        validate: async (value) => {
-          await gate;
-          return { value };
-        },
-      },
-    };
+    const { schema, release, gate } = gatedSchema();
     const h = harness({ messages: schema });
     h.transport.last().accept();
     h.transport.last().deliver('"late"');
@@ -130,5 +117,22 @@ describe('once listeners', () => {
     h.transport.last().deliver('1');
     h.transport.last().deliver('2');
     expect(heard).toEqual(['first:1', 'next:2']);
+  });
+});
+
+describe('an async message schema and isReady', () => {
+  it('counts a message validated late for isReady only on its own connection (no false stability)', async () => {
+    const { schema, release } = gatedSchema();
+    const h = harness({ random: () => 0.999, stableAfterMs: 5000, messages: schema, isReady: (m) => m === 'welcome' });
+    h.transport.last().accept();
+    h.transport.last().deliver('"welcome"'); // still being validated when the link dies
+    h.transport.last().drop();
+    h.clock.runNext();
+    h.transport.last().accept();
+    release();
+    await h.clock.advanceAsync(0);
+    expect(h.of('message')).toEqual(['welcome']); // delivered all the same
+    h.transport.last().drop(); // not stable: the back-off goes on counting
+    expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 2 });
   });
 });
