@@ -58,7 +58,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       expect(connectingAt as number).toBeLessThanOrEqual(onlineAt as number);
       // The server also records the probe's 'ping', which Chromium releases when back online.
       const onSecond = () => server.received.filter((r) => r.attempt === 2 && r.data !== 'ping');
-      while (onSecond().length < 3) await server.waitForReceived(server.received.length + 1);
+      await server.waitForReceived(() => onSecond().length >= 3);
       expect(onSecond().map((r) => r.data)).toEqual(['a', 'b', 'c']);
       expect(server.attempts).toHaveLength(2);
     });
@@ -86,7 +86,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       await context.setOffline(false);
       await server.waitForAttempts(2);
       await page.evaluate(() => (window.state.client as ReturnType<typeof window.resock.createClient>).opened());
-      while (!server.received.some((r) => r.attempt === 2)) await server.waitForReceived(server.received.length + 1);
+      await server.waitForReceived((received) => received.some((r) => r.attempt === 2));
       expect(server.received.filter((r) => r.attempt === 2).map((r) => r.data)).toEqual(['held']);
     });
 

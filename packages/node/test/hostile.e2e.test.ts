@@ -1,20 +1,12 @@
 import { type Client, type CloseRecord, createClient, type ReconnectingEvent } from '@resock/node';
-import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { serverPerTest } from './fixtures/serverPerTest';
 
-let server: ScenarioServer;
-const clients: Client[] = [];
-beforeEach(async () => {
-  server = await startScenarioServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.stop();
-});
+const context = serverPerTest();
 
 const connect = () => {
-  const client = createClient({ url: `${server.url}/hostile`, heartbeat: false });
-  clients.push(client);
+  const client = createClient({ url: `${context.server.url}/hostile`, heartbeat: false });
+  context.clients.push(client);
   return client;
 };
 const firstDecision = (client: Client) =>
@@ -33,7 +25,7 @@ describe('a hostile or broken server', () => {
     ['0', 1000, 1000, 1100],
     ['315360000', 600_000, 600_000, 660_000], // ten years: clamped to 10 min (+0–10 %)
   ])('Retry-After: %s is clamped (retryAfterMs %d)', async (value, clamped, low, high) => {
-    server.plan({ kind: 'reject', status: 429, headers: { 'Retry-After': value } });
+    context.server.plan({ kind: 'reject', status: 429, headers: { 'Retry-After': value } });
     const { record, decision } = await firstDecision(connect());
     expect(record.handshake).toEqual({ status: 429, retryAfterMs: clamped });
     expect(decision.delayMs).toBeGreaterThanOrEqual(low);
@@ -41,7 +33,7 @@ describe('a hostile or broken server', () => {
   });
 
   it.each(['-5', 'soon', '1.5'])('Retry-After: %s is ignored, and the 429 floor of 30 s applies', async (value) => {
-    server.plan({ kind: 'reject', status: 429, headers: { 'Retry-After': value } });
+    context.server.plan({ kind: 'reject', status: 429, headers: { 'Retry-After': value } });
     const { record, decision } = await firstDecision(connect());
     expect(record.handshake).toEqual({ status: 429 });
     expect(decision.delayMs).toBeGreaterThanOrEqual(30_000);
@@ -58,14 +50,14 @@ describe('a hostile or broken server', () => {
     ['the invalid close code 2999', closeFrame(2999, []), 'WS_ERR_INVALID_CLOSE_CODE'],
     ['the local-only code 1005 on the wire', closeFrame(1005, []), 'WS_ERR_INVALID_CLOSE_CODE'],
   ])('%s: a 1006 record naming the violation, and a retry with back-off', async (_label, bytes, code) => {
-    server.plan({ kind: 'raw', bytes });
+    context.server.plan({ kind: 'raw', bytes });
     const { record, decision } = await firstDecision(connect());
     expect(record).toMatchObject({ code: 1006, wasClean: false, error: { code } });
     expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
   });
 
   it('a subprotocol the client did not offer: the attempt fails before open and is retried', async () => {
-    server.plan({ kind: 'unofferedProtocol', protocol: 'evil' });
+    context.server.plan({ kind: 'unofferedProtocol', protocol: 'evil' });
     const { record, decision } = await firstDecision(connect());
     expect(record).toMatchObject({
       code: 1006,
@@ -76,7 +68,7 @@ describe('a hostile or broken server', () => {
   });
 
   it('a flood of 20 000 messages: all delivered, the client stays open and queues nothing', async () => {
-    server.plan({ kind: 'stream', count: 20_000 });
+    context.server.plan({ kind: 'stream', count: 20_000 });
     const client = connect();
     let received = 0;
     await new Promise<void>((resolve) =>
@@ -89,13 +81,13 @@ describe('a hostile or broken server', () => {
   });
 
   it('a server that accepts, then closes at once, forever: the back-off keeps growing, never reset by the opens', async () => {
-    server.setDefault({ kind: 'close', code: 4001, reason: 'go away' });
+    context.server.setDefault({ kind: 'close', code: 4001, reason: 'go away' });
     const client = createClient({
-      url: `${server.url}/hostile`,
+      url: `${context.server.url}/hostile`,
       heartbeat: false,
       policy: { preset: 'none', backoff: { type: 'exponential', initialDelayMs: 5, maxDelayMs: 40, jitter: 'none' } },
     });
-    clients.push(client);
+    context.clients.push(client);
     const seen: ReconnectingEvent[] = [];
     await new Promise<void>((resolve) =>
       client.on('reconnecting', (event) => {
@@ -109,7 +101,7 @@ describe('a hostile or broken server', () => {
   });
 
   it('records stay records: a hostile close is never thrown out of the client', async () => {
-    server.plan({ kind: 'raw', bytes: [0x88, 1, 0x03] }); // a 1-byte close body
+    context.server.plan({ kind: 'raw', bytes: [0x88, 1, 0x03] }); // a 1-byte close body
     const client = connect();
     const record = await new Promise<CloseRecord>((resolve) => client.once('close', resolve));
     expect(record).toMatchObject({ code: 1006, wasClean: false });

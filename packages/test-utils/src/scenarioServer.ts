@@ -63,7 +63,11 @@ export interface ScenarioServer {
   /** Every open WebSocket, keyed by attempt number. */
   readonly sockets: ReadonlyMap<number, WebSocket>;
   waitForAttempts(count: number, timeoutMs?: number): Promise<readonly Attempt[]>;
-  waitForReceived(count: number, timeoutMs?: number): Promise<readonly Received[]>;
+  /** Until `count` messages have arrived, or until `done` says what has arrived is enough. */
+  waitForReceived(
+    until: number | ((received: readonly Received[]) => boolean),
+    timeoutMs?: number,
+  ): Promise<readonly Received[]>;
   waitForClientClose(count: number, timeoutMs?: number): Promise<void>;
   /** Closes every open connection with a close frame (no code: an empty frame). */
   closeAll(code?: number, reason?: string): void;
@@ -245,12 +249,10 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
       );
       return attempts;
     },
-    async waitForReceived(count, timeoutMs = 5000) {
-      await waitFor(
-        'received',
-        () => received.length >= count,
-        timeoutMs,
-        () => `${count} messages (saw ${received.length})`,
+    async waitForReceived(until, timeoutMs = 5000) {
+      const done = typeof until === 'number' ? () => received.length >= until : () => until(received);
+      await waitFor('received', done, timeoutMs, () =>
+        typeof until === 'number' ? `${until} messages (saw ${received.length})` : `the messages expected`,
       );
       return received;
     },

@@ -5,7 +5,6 @@ import type { OpenEvent } from '../events/clientEvents';
 import { ConnectionShell } from './connectionShell';
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
 import type { OutboundMessage } from './queue';
-import { redactUrlsIn } from './redactUrl';
 import { runRefresh } from './refreshRunner';
 import { type Effect, type Env, type Input, type TimerName, transition } from './transition';
 
@@ -54,7 +53,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       reconnectCloseCode: o.reconnectCloseCode,
       heartbeat: o.heartbeat !== undefined,
       probing: this.heartbeat !== undefined,
-      redact: o.redactUrls ? redactUrlsIn : unchanged,
+      redact: this.redactText,
       pauseWhenHidden: o.pauseWhenHidden,
       online: environment ? environment.online() : true,
       visible: environment ? environment.visible() : true,
@@ -221,8 +220,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     for (const resolve of waiters) resolve(record);
   }
 }
-
-const unchanged = (text: string) => text;
 
 function timerInput(timer: TimerName, id: number): Input {
   switch (timer) {

@@ -223,9 +223,9 @@ export abstract class ShellState<TMessage> {
     return this.options.redactUrls ? redactUrl(url) : url;
   }
 
-  /** Free text that may quote a URL (a platform's error message). */
-  protected redactText(text: string): string {
-    return this.options.redactUrls ? redactUrlsIn(text) : text;
+  /** For free text that may quote a URL (a platform's error message), unless `redactUrls: false`. */
+  protected get redactText(): (text: string) => string {
+    return this.options.redactUrls ? redactUrlsIn : unchanged;
   }
 
   /** Runs `work` on the next tick. */
@@ -241,3 +241,5 @@ export abstract class ShellState<TMessage> {
     }
   }
 }
+
+const unchanged = (text: string) => text;
