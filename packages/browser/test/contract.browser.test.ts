@@ -6,7 +6,7 @@ import { type BrowserHarness, startBrowserHarness } from './harness/browserHarne
 describe.skipIf(chromiumMissing)(`Chromium${skipReason}`, () => {
   let harness: BrowserHarness;
   beforeAll(async () => {
-    harness = await startBrowserHarness();
+    harness = await startBrowserHarness({ crossOriginIsolated: true }); // SharedArrayBuffer
   }, 30_000);
   afterAll(() => harness.close());
 

@@ -64,6 +64,7 @@ export async function runContractSteps(
     if (step.do === 'waitOpen') ok = await until(() => seen.opened !== null);
     else if (step.do === 'send') connection.send(step.text);
     else if (step.do === 'sendBytes') connection.send(new Uint8Array(step.bytes));
+    else if (step.do === 'sendSharedBytes') connection.send(sharedView(step.bytes));
     else if (step.do === 'waitMessages') ok = await until(() => seen.messages.length >= step.count);
     else if (step.do === 'close') connection.close(step.code, step.reason);
     else if (step.do === 'terminate') connection.terminate?.();
@@ -77,4 +78,11 @@ export async function runContractSteps(
     else connection.close();
   }
   return seen;
+}
+
+/** `bytes` in a view one byte into a larger SharedArrayBuffer (a page needs cross-origin isolation). */
+function sharedView(bytes: number[]): Uint8Array {
+  const view = new Uint8Array(new SharedArrayBuffer(bytes.length + 2), 1, bytes.length);
+  view.set(bytes);
+  return view;
 }

@@ -6,6 +6,8 @@ export type ClientStep =
   | { do: 'waitOpen' }
   | { do: 'send'; text: string }
   | { do: 'sendBytes'; bytes: number[] }
+  /** The bytes in the middle of a SharedArrayBuffer (a view with an offset, as a worker pool hands out). */
+  | { do: 'sendSharedBytes'; bytes: number[] }
   | { do: 'waitMessages'; count: number }
   | { do: 'close'; code?: number; reason?: string }
   | { do: 'terminate' }
@@ -71,6 +73,16 @@ export function defineTransportContract(driver: ContractDriver): void {
         { do: 'close', code: 1000 },
       ]);
       expect(seen.messages).toEqual([{ bytes: [0, 1, 254, 255] }]);
+    });
+
+    it('sends a view on a SharedArrayBuffer as its bytes', async () => {
+      const seen = await run({ kind: 'echo' }, [
+        { do: 'waitOpen' },
+        { do: 'sendSharedBytes', bytes: [7, 0, 255] },
+        { do: 'waitMessages', count: 1 },
+        { do: 'close', code: 1000 },
+      ]);
+      expect(seen.messages).toEqual([{ bytes: [7, 0, 255] }]);
     });
 
     it('reports a server close with its code and UTF-8 reason, clean', async () => {

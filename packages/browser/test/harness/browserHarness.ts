@@ -32,13 +32,21 @@ export interface BrowserHarness {
 }
 
 /** A fresh headless Chromium (see launchChromium) on the test page. */
-export async function startBrowserHarness(options: { bfcache?: boolean } = {}): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  options: { bfcache?: boolean; crossOriginIsolated?: boolean } = {},
+): Promise<BrowserHarness> {
   const js = await pageBundle();
+  // What a page needs for SharedArrayBuffer: cross-origin isolation (COOP + COEP).
+  const isolation = options.crossOriginIsolated
+    ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+    : {};
   const server = await startScenarioServer({
     http: (req, res) => {
       // /elsewhere: a second page to navigate to (and back from, through the bfcache).
-      if (req.url === '/' || req.url === '/elsewhere') res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-      else if (req.url === '/bundle.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+      if (req.url === '/' || req.url === '/elsewhere')
+        res.writeHead(200, { 'content-type': 'text/html', ...isolation }).end(html);
+      else if (req.url === '/bundle.js')
+        res.writeHead(200, { 'content-type': 'text/javascript', ...isolation }).end(js);
       else res.writeHead(404).end();
     },
   });

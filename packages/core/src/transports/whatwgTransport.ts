@@ -81,7 +81,15 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
       // A WebSocket whose close has begun discards what it is given without a word; refusing
       // instead keeps the message queued for the next connection (see TransportConnection.send).
       if (socket.readyState !== 1) throw new Error('WebSocket is not open');
-      socket.send(data);
+      // A view on a SharedArrayBuffer: browsers refuse it (WebIDL BufferSource is not
+      // [AllowShared]), which would cycle connections, and undici 7 sends it as the text
+      // "7,0,255" (both measured). A copy is what the app meant; one from another realm is
+      // copied too, which costs a copy, not correctness.
+      socket.send(
+        ArrayBuffer.isView(data) && !(data.buffer instanceof ArrayBuffer)
+          ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
+          : data,
+      );
     },
     close: (code?: number, reason?: string) => socket.close(code, reason),
     get bufferedAmount() {
