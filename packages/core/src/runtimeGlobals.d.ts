@@ -42,9 +42,11 @@ declare class EventTarget {
 }
 
 // URL checks (`isSocketUrl`, `requireTls`) read URLs as the WHATWG parser does; where a
-// runtime's URL lacks the getters (React Native), they fall back to a regex.
+// runtime's URL lacks the getters (React Native), they fall back to a regex. The facade's `url`
+// is serialized by it, as a WebSocket's is.
 declare class URL {
   constructor(url: string, base?: string);
-  readonly protocol: string;
+  protocol: string;
   readonly hostname: string;
+  readonly href: string;
 }

@@ -78,8 +78,12 @@ export class ReconnectingWebSocket extends EventTarget {
   private readonly givenUrl: string;
   /** How the app's own close() is reported: a WebSocket closed before open fails (1006). */
   private closeCall: 'before-open' | 'after-end' | undefined;
-  /** A close event is being dispatched: to its listeners the socket is already CLOSED. */
-  private inCloseEvent = false;
+  /** The app called close(): CLOSING at once, as a WebSocket is, even where the client queues it. */
+  private closing = false;
+  /** A connection's error and close are being dispatched: to their listeners it is CLOSED. */
+  private ending = false;
+  /** The last close event left the socket CLOSED (the policy stopped): nothing more to say. */
+  private ended = false;
 
   constructor(
     url: ClientOptions['url'],
@@ -100,22 +104,29 @@ export class ReconnectingWebSocket extends EventTarget {
       // The app's close() ends the client; a reconnect() record (also the client's) is not it.
       const final = record.initiator === 'client' && client.state === 'closed';
       const call = final ? this.closeCall : undefined;
-      if (call === 'after-end') return; // the socket had already closed: nothing new to say
-      // As a WebSocket does: a connection that failed reports `error` before its `close`, and
-      // one closed by the app before it opened has failed (1006).
-      if (call === 'before-open' || (!record.wasClean && record.initiator !== 'client'))
-        this.dispatchEvent(new Event('error'));
-      const event = call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record);
-      this.inCloseEvent = true;
+      // The socket had already closed (a close() on it, or the signal aborted after the policy
+      // stopped): a WebSocket says nothing more.
+      if (call === 'after-end' || (final && this.ended)) return;
+      // As a WebSocket does: CLOSED first, then `error` for a connection that failed, then
+      // `close`; one closed by the app before it opened has failed (1006).
+      this.ending = true;
       try {
-        this.dispatchEvent(event);
+        if (call === 'before-open' || (!record.wasClean && record.initiator !== 'client'))
+          this.dispatchEvent(new Event('error'));
+        this.dispatchEvent(
+          call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record),
+        );
       } finally {
-        this.inCloseEvent = false;
+        this.ending = false;
       }
+      this.ended = readyStates[client.state] === 3;
+    });
+    // A failed client revived through `.client.reconnect()` is a live socket again.
+    client.on('state', ({ to }) => {
+      if (readyStates[to] < 3) this.ended = false;
     });
   }
 
-  /** CLOSED inside a close listener, as on the socket that closed (even while reconnecting). */
   // The four handler attributes, as accessors on the prototype (see `handle`).
   declare onopen: Handler<Event>;
   declare onmessage: Handler<ResockMessageEvent>;
@@ -144,12 +155,25 @@ export class ReconnectingWebSocket extends EventTarget {
     if (value === 'blob' || value === 'arraybuffer') this.type = value; // others are ignored, as natively
   }
 
+  /**
+   * CLOSED inside error and close listeners, as on the socket that closed (even while
+   * reconnecting); CLOSING from the app's close() until the client has closed.
+   */
   get readyState(): 0 | 1 | 2 | 3 {
-    return this.inCloseEvent ? 3 : readyStates[this.client.state];
+    const state = this.ending ? 3 : readyStates[this.client.state];
+    return this.closing && state < 2 ? 2 : state;
   }
 
+  /** As a WebSocket reports it: parsed and serialized, http(s) as ws(s); redacted like the client's. */
   get url(): string {
-    return this.client.url ?? this.givenUrl;
+    const text = this.client.url ?? this.givenUrl;
+    try {
+      const url = new URL(text);
+      url.protocol = url.protocol.replace('http', 'ws');
+      return url.href;
+    } catch {
+      return text; // no (full) URL in this runtime, or no URL yet from a function
+    }
   }
 
   get protocol(): string {
@@ -167,26 +191,23 @@ export class ReconnectingWebSocket extends EventTarget {
 
   /**
    * Sends, or queues while connecting; discarded once CLOSING or CLOSED, as by a WebSocket. In
-   * a close listener the client is already on its way back: a send there waits for it.
+   * an error or close listener the client is already on its way back: a send there waits for it.
    */
   send(data: OutboundMessage): void {
-    if (readyStates[this.client.state] < this.CLOSING) this.client.send(data);
+    if (!this.closing && readyStates[this.client.state] < this.CLOSING) this.client.send(data);
   }
 
   /** Closes for good. Checks its arguments like a browser (1000 or 3000–4999; ≤ 123 bytes). */
   close(code?: number, reason?: string): void {
     assertCloseArguments(code ?? 1000, reason ?? '');
-    const state = readyStates[this.client.state];
+    const state = this.readyState;
     if (state === this.CLOSING) return;
-    // Called from a close listener, or once CLOSED: that close was the last word, as natively.
-    // During an attempt: the attempt fails, error then close 1006. Between attempts (nothing
-    // in flight) or open: the record says what happened.
+    this.closing = true;
+    // Called from an error or close listener, or once CLOSED: that close was the last word, as
+    // natively. During an attempt: the attempt fails, error then close 1006. Between attempts
+    // (nothing in flight) or open: the record says what happened.
     this.closeCall =
-      state === this.CLOSED || this.inCloseEvent
-        ? 'after-end'
-        : this.client.state === 'connecting'
-          ? 'before-open'
-          : undefined;
+      state === this.CLOSED ? 'after-end' : this.client.state === 'connecting' ? 'before-open' : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
     void this.client.close(code ?? 1000, reason ?? '');
   }

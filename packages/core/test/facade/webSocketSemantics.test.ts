@@ -1,0 +1,94 @@
+import { ReconnectingWebSocket, type ResockCloseEvent } from '@resock/core';
+import { createFakeTransport, createVirtualClock, seededRandom } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+
+function socket(url = 'wss://chat.example.test/?token=t') {
+  const clock = createVirtualClock(0);
+  const transport = createFakeTransport();
+  const ws = new ReconnectingWebSocket(url, undefined, { transport, clock, random: seededRandom(3) });
+  const seen: string[] = [];
+  for (const type of ['open', 'message', 'close', 'error']) ws.addEventListener(type, () => seen.push(type));
+  return { ws, transport, clock, seen };
+}
+
+/** Where the WHATWG WebSocket spec fixes readyState, events and url, the facade follows it. */
+describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
+  it('is CLOSED inside an error listener of a connection that failed', () => {
+    // WHATWG "the WebSocket connection is closed": 1. set readyState to CLOSED, 2. fire `error`
+    // (if failed), 3. fire `close`. So an error listener sees CLOSED, as a close listener does.
+    const { ws, transport } = socket();
+    const states: number[] = [];
+    ws.onerror = () => states.push(ws.readyState);
+    transport.last().fail();
+    expect(states).toEqual([ws.CLOSED]);
+  });
+
+  it('close() from an error listener ends quietly: one close event for the failed connection', () => {
+    // The very common `ws.onerror = () => ws.close()`: on a real WebSocket the connection is
+    // already closed when `error` fires (readyState CLOSED), so close() does nothing and exactly
+    // one `close` follows. The README: "close() from a close listener or on a CLOSED socket says
+    // nothing more" — an error listener runs on that same CLOSED socket.
+    const { ws, transport, seen } = socket();
+    const closes: Array<[number, boolean]> = [];
+    ws.onerror = () => ws.close();
+    ws.onclose = (event) => closes.push([event.code, event.wasClean]);
+    transport.last().accept();
+    transport.last().drop();
+    expect(seen).toEqual(['open', 'error', 'close']);
+    expect(closes).toEqual([[1006, false]]);
+    expect(ws.readyState).toBe(ws.CLOSED);
+  });
+
+  it('is CLOSING right after close() called from an open listener', () => {
+    // WHATWG close(): "Otherwise ... set this's ready state to CLOSING" — synchronously, in
+    // whatever code calls it (here, an open listener).
+    const { ws, transport } = socket();
+    const states: number[] = [];
+    ws.onopen = () => {
+      ws.close(4000, 'no thanks');
+      states.push(ws.readyState);
+    };
+    transport.last().accept();
+    expect(states).toEqual([ws.CLOSING]);
+  });
+
+  it('discards a send() made after close() in an open listener', () => {
+    // WHATWG send(): once readyState is CLOSING/CLOSED the data is not transmitted (the README:
+    // "once CLOSING or CLOSED [send] discards"). Here the message goes out after our close().
+    const { ws, transport } = socket();
+    ws.onopen = () => {
+      ws.close(4000, 'no thanks');
+      ws.send('after close()');
+    };
+    transport.last().accept();
+    expect(transport.connections[0]?.sent).toEqual([]);
+  });
+
+  it('fires no second close event when the signal aborts after the socket is already CLOSED', () => {
+    // A CLOSED WebSocket never fires another `close` (WHATWG: close() on CLOSED does nothing;
+    // the README: "close() ... on a CLOSED socket says nothing more"). The `signal` option "closes
+    // the client when aborted" — i.e. it is a close(); after the policy stopped it must be silent.
+    const controller = new AbortController();
+    const transport = createFakeTransport();
+    const ws = new ReconnectingWebSocket('wss://x.test/', undefined, {
+      transport,
+      clock: createVirtualClock(0),
+      signal: controller.signal,
+    });
+    const closes: Array<[number, boolean]> = [];
+    ws.onclose = (event: ResockCloseEvent) => closes.push([event.code, event.wasClean]);
+    transport.last().accept();
+    transport.last().serverClose(1000, 'bye'); // the default policy stops on 1000: CLOSED
+    expect(ws.readyState).toBe(ws.CLOSED);
+    controller.abort(); // e.g. a component's cleanup, later
+    expect(closes).toEqual([[1000, true]]);
+  });
+
+  it('reports url as the parsed (serialized) URL, as a WebSocket does', () => {
+    // WHATWG: the url getter returns the serialization of the URL parsed by the constructor
+    // (MDN: "the absolute URL of the WebSocket as resolved by the constructor").
+    // new WebSocket('wss://Chat.Example.test').url === 'wss://chat.example.test/'
+    const { ws } = socket('wss://Chat.Example.test');
+    expect(ws.url).toBe('wss://chat.example.test/');
+  });
+});
