@@ -10,13 +10,17 @@ export interface BackoffContext {
   elapsedMs?: number;
 }
 
+/** `attempt` as a retry number ≥ 1: NaN is unknown (1), Infinity is huge (not 1). */
+export const retryNumber = (attempt: number): number =>
+  Number.isNaN(attempt) ? 1 : Math.max(1, Math.floor(Math.min(attempt, Number.MAX_SAFE_INTEGER)));
+
 /**
  * The delay before retry number `attempt` (1 = the first retry). Always within
  * [0, the back-off's cap], whatever `attempt` or `random()` is.
  */
 export function computeBackoff(backoff: Backoff, attempt: number, context: BackoffContext = {}): number {
   const random = context.random ?? systemRandom;
-  const n = Number.isFinite(attempt) ? Math.max(1, Math.floor(attempt)) : 1;
+  const n = retryNumber(attempt);
   let delay: number;
   if (backoff.type === 'constant') {
     delay = backoff.delayMs + uniform(random) * backoff.jitterMs;

@@ -1,4 +1,4 @@
-import { type BackoffContext, computeBackoff } from '../backoff/computeBackoff';
+import { type BackoffContext, computeBackoff, retryNumber } from '../backoff/computeBackoff';
 import { type Random, systemRandom, uniform } from '../backoff/jitter';
 import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { describeCloseCode } from '../close/closeCode';
@@ -118,7 +118,7 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
       `${what}: needs fresh credentials and no refresh hook is configured`,
     );
   }
-  const attempt = Number.isFinite(context.attempt) ? Math.max(1, Math.floor(context.attempt)) : 1;
+  const attempt = retryNumber(context.attempt);
   if (rule.counts && defined.maxAttempts !== undefined && attempt > defined.maxAttempts) {
     return stop(
       rule.id,
@@ -148,14 +148,17 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   let delayMs: number;
   if (rule.action === 'throttle' && retryAfterMs !== undefined) {
     delayMs = 0; // the server said when: its Retry-After is the floor below, not added to a back-off
-  } else if (rule.firstDelayMs && consecutive === 1) {
-    const [min, max] = rule.firstDelayMs;
-    delayMs = min + uniform(random) * (max - min);
+  } else if (rule.firstDelayMs && consecutive === 1 && attempt === 1) {
+    delayMs = firstDelay(rule.firstDelayMs, random);
   } else {
     const backoffContext: BackoffContext = { random };
     if (context.previousDelayMs !== undefined) backoffContext.previousDelayMs = context.previousDelayMs;
     if (context.outageStartedAt !== undefined) backoffContext.elapsedMs = Math.max(0, now - context.outageStartedAt);
     delayMs = computeBackoff(rule.backoff ?? defined.backoff, attempt, backoffContext);
+    // Later in an outage a rule's first delay ("at once", "5–30 s") is only a floor under the
+    // back-off: a server that alternates two rules (401, then 1008, …) resets each streak every
+    // time, and would otherwise have every retry made at once.
+    if (rule.firstDelayMs && consecutive === 1) delayMs = Math.max(delayMs, firstDelay(rule.firstDelayMs, random));
   }
   const floor = Math.max(rule.minDelayMs, retryAfterMs ?? 0);
   // Below the floor, wait the floor plus 0–10 %: a fleet told "30 s" must not return in the same tick.
@@ -170,6 +173,10 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     counts: rule.counts,
     explanation: because,
   });
+}
+
+function firstDelay([min, max]: readonly [number, number], random: Random): number {
+  return min + uniform(random) * (max - min);
 }
 
 function stop(

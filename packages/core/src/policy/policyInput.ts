@@ -35,7 +35,8 @@ export interface RuleInput {
   backoff?: BackoffInput;
   /**
    * The delay the first time this rule matches in a row: a number, or `[min, max]` for uniform
-   * random. Later matches use the back-off. Default for `refresh`: 0 (refresh, then at once).
+   * random. Later matches use the back-off; past an outage's first retry this is only a floor
+   * under the back-off. Default for `refresh`: 0 (refresh, then at once).
    */
   firstDelayMs?: number | readonly [number, number];
   /** A floor for every delay this rule gives; a server's `Retry-After` raises it. @default 0 */

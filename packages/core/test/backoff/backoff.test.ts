@@ -222,4 +222,11 @@ describe('every back-off, on any input', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('reads an attempt of Infinity as huge (the cap), not as the first', () => {
+    for (const backoff of [exponential({ jitter: 'none' }), linear({ jitter: 'none' })]) {
+      expect(computeBackoff(backoff, 1e308)).toBe(30_000);
+      expect(computeBackoff(backoff, Number.POSITIVE_INFINITY)).toBe(30_000);
+    }
+  });
 });

@@ -42,4 +42,29 @@ describe('the refresh hook', () => {
     expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
     expect(h.client.stats.attempts).toBe(1);
   });
+
+  it('against a server alternating HTTP 401 and 1008 backs off instead of reconnecting at once for ever', async () => {
+    // Each auth rule keeps its own "at most 2 in a row" streak, and the server resets both by
+    // alternating them; past the outage's first retry the rules' "at once" is only a floor.
+    const h = harness({ refresh: () => undefined });
+    const dialedAt: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const connection = h.transport.last();
+      dialedAt.push(h.clock.now());
+      if (i % 2 === 0) connection.reject(401);
+      else {
+        connection.accept();
+        connection.serverClose(1008, 'policy violation');
+      }
+      const dials = h.transport.connections.length;
+      for (let waited = 0; h.transport.connections.length === dials; waited += 100) {
+        expect(waited).toBeLessThan(600_000); // the client stopped or parked
+        await h.clock.advanceAsync(100);
+      }
+    }
+    const gaps = dialedAt.slice(1).map((t, i) => t - (dialedAt[i] ?? 0));
+    expect(gaps[0]).toBe(100); // the first refresh: at once (within the loop's 100 ms step)
+    expect(gaps.slice(1).every((gap) => gap > 100)).toBe(true);
+    expect(gaps.at(-1)).toBeGreaterThan(5_000); // grown with the back-off
+  });
 });

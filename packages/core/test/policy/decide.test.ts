@@ -133,4 +133,21 @@ describe('decide', () => {
     );
     expect(decision.delayMs).toBeLessThanOrEqual(2_147_483_647);
   });
+
+  it('stops on maxAttempts when the attempt is Infinity (huge, not the first)', () => {
+    expect(decideWith(record(1006), { attempt: Number.POSITIVE_INFINITY }, { maxAttempts: 5 })).toMatchObject({
+      action: 'stop',
+      stopReason: 'maxAttempts',
+    });
+  });
+
+  it('past the first retry of an outage, a first delay is a floor under the back-off', () => {
+    // A server cycling 4401, 1008 and HTTP 401 restarts three "at most 2 in a row" streaks.
+    const later = decideWith(record(1008), { attempt: 6 }, { preset: 'httpMirror' });
+    expect(later).toMatchObject({ action: 'refresh', consecutive: 1 });
+    expect(later.delayMs).toBeGreaterThan(0);
+    expect(decideWith(record(1008), { attempt: 1 }, { preset: 'httpMirror' })).toMatchObject({ delayMs: 0 });
+    // 1012's registered 5–30 s stays the least wait, whatever the back-off says.
+    expect(Math.min(...delays(record(1012), { attempt: 3 }))).toBeGreaterThanOrEqual(5_000);
+  });
 });
