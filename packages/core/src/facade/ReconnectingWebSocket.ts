@@ -199,7 +199,9 @@ export class ReconnectingWebSocket extends EventTarget {
 
   /** Closes for good. Checks its arguments like a browser (1000 or 3000–4999; ≤ 123 bytes). */
   close(code?: number, reason?: string): void {
-    assertCloseArguments(code ?? 1000, reason ?? '');
+    // null is no code to a WebSocket either (0 by WebIDL): refused, not taken as 1000.
+    const closeCode = code === undefined ? 1000 : code;
+    assertCloseArguments(closeCode, reason ?? '');
     const state = this.readyState;
     if (state === this.CLOSING) return;
     this.closing = true;
@@ -207,9 +209,13 @@ export class ReconnectingWebSocket extends EventTarget {
     // natively. During an attempt: the attempt fails, error then close 1006. Between attempts
     // (nothing in flight) or open: the record says what happened.
     this.closeCall =
-      state === this.CLOSED ? 'after-end' : this.client.state === 'connecting' ? 'before-open' : undefined;
+      state === this.CLOSED
+        ? 'after-end'
+        : this.client.state === 'connecting' || this.client.state === 'idle' // idle: lazy, not started
+          ? 'before-open'
+          : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
-    void this.client.close(code ?? 1000, reason ?? '');
+    void this.client.close(closeCode, reason ?? '');
   }
 
   private handler<E>(type: string): Handler<E> {

@@ -91,4 +91,23 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     const { ws } = socket('wss://Chat.Example.test');
     expect(ws.url).toBe('wss://chat.example.test/');
   });
+
+  it('fails a lazy socket closed before it started: error, then close 1006', () => {
+    // readyState is CONNECTING until the first send; a WebSocket closed while CONNECTING fails.
+    const transport = createFakeTransport();
+    const ws = new ReconnectingWebSocket('wss://x.test/', undefined, { transport, lazy: true });
+    const seen: string[] = [];
+    ws.addEventListener('error', () => seen.push('error'));
+    ws.addEventListener('close', (event) => seen.push(`close ${(event as ResockCloseEvent).code}`));
+    expect(ws.readyState).toBe(ws.CONNECTING);
+    ws.close();
+    expect(seen).toEqual(['error', 'close 1006']);
+    expect(transport.connections).toEqual([]);
+  });
+
+  it('refuses close(null) as a browser does (WebIDL makes it 0), instead of sending 1000', () => {
+    const { ws } = socket();
+    expect(() => ws.close(null as unknown as number)).toThrow(/code/);
+    expect(ws.readyState).toBe(ws.CONNECTING);
+  });
 });
