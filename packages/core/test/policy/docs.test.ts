@@ -11,4 +11,14 @@ describe('docs/close-codes.md', () => {
     expect(positions.filter((p) => p < 0)).toEqual([]);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
+
+  it("says each row's action and in-a-row limit as the preset has them", () => {
+    for (const row of presets.default) {
+      const line = doc.split('\n').find((l) => l.includes(`\`default:${row.name}\``)) ?? '';
+      const action = line.split('|')[3]?.trim() ?? '';
+      expect(action.split(/[\s:(,]/)[0], row.name).toBe(row.action);
+      const limit = /at most (\d+) in a row/.exec(action)?.[1];
+      expect(limit === undefined ? undefined : Number(limit), row.name).toBe(row.maxConsecutive);
+    }
+  });
 });
