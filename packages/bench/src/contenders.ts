@@ -91,7 +91,8 @@ export const resock: Contender = {
     const client = createClient({
       url,
       ...(options.zeroDelay ? { policy: zeroDelayPolicy } : {}),
-      ...(options.heartbeat === false ? { heartbeat: false } : {}),
+      // On unless told otherwise, as with nodeTransport (the counting wrapper keeps its pings).
+      heartbeat: options.heartbeat ?? true,
       ...(options.onAttempt ? { transport: countingTransport(options.onAttempt) } : {}),
     });
     return {

@@ -7,7 +7,7 @@ import {
   type ReconnectingWebSocketOptions,
   type Transport,
 } from '@resock/core';
-import { nodeTransport } from './nodeTransport';
+import { nodeTransport, pings } from './nodeTransport';
 
 /** The client's options, with `transport` optional (default: `nodeTransport()`). */
 export type NodeClientOptions<TMessage = InboundMessage> = Omit<ClientOptions<TMessage>, 'transport'> & {
@@ -15,12 +15,19 @@ export type NodeClientOptions<TMessage = InboundMessage> = Omit<ClientOptions<TM
 };
 
 /**
- * `createClient` from `@resock/core` with the `ws` transport, and the heartbeat on by default:
- * protocol pings every 30 s (10 s to answer), which any standard server answers, so a worker
- * notices a dead peer in under a minute instead of TCP's many.
+ * `createClient` from `@resock/core` with the `ws` transport, and the heartbeat on by default
+ * with it: protocol pings every 30 s (10 s to answer), which any standard server answers, so a
+ * worker notices a dead peer in under a minute instead of TCP's many. Another transport (one
+ * that cannot ping, like `nativeTransport()`) keeps core's default: off unless asked for.
  */
 export function createClient<TMessage = InboundMessage>(options: NodeClientOptions<TMessage>): Client<TMessage> {
-  return createCoreClient<TMessage>({ heartbeat: true, ...options, transport: options.transport ?? nodeTransport() });
+  return createCoreClient<TMessage>(withNodeDefaults(options));
+}
+
+/** `undefined` is "not given", as everywhere in resock: it keeps the default. */
+function withNodeDefaults<T extends { transport?: Transport | undefined; heartbeat?: unknown }>(options: T) {
+  const transport = options.transport ?? nodeTransport();
+  return { ...options, transport, heartbeat: options.heartbeat ?? pings(transport) };
 }
 
 /** `new ReconnectingWebSocket(url)` on `ws`: the WebSocket API, reconnecting by the policy. */
@@ -30,6 +37,6 @@ export class ReconnectingWebSocket extends CoreReconnectingWebSocket {
     protocols?: ClientOptions['protocols'],
     options: Partial<ReconnectingWebSocketOptions> = {},
   ) {
-    super(url, protocols, { heartbeat: true, ...options, transport: options.transport ?? nodeTransport() });
+    super(url, protocols, withNodeDefaults(options));
   }
 }

@@ -30,19 +30,29 @@ export type NodeTransportOptions = WsClientOptions & { closeTimeout?: number };
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   checkHeaders(options.headers);
-  return {
+  // An option given as undefined is not given: `closeTimeout: undefined` would otherwise replace
+  // ours, and ws would cut every closing handshake after ~1 ms.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const transport: Transport = {
     connect(request, handlers) {
       const socket = new WebSocket(request.url, request.protocols, {
         ...(request.connectTimeoutMs === undefined ? {} : { handshakeTimeout: request.connectTimeoutMs }),
         // ws waits this long for the peer to end TCP after a close frame (its default is 30 s).
         ...(request.closeTimeoutMs === undefined ? {} : { closeTimeout: request.closeTimeoutMs }),
-        ...options,
+        ...given,
       });
       socket.binaryType = 'nodebuffer';
       return attach(socket, handlers);
     },
   };
+  pinging.add(transport);
+  return transport;
 }
+
+const pinging = new WeakSet<Transport>();
+
+/** Whether `transport` is one of ours on `ws`, whose every connection has protocol pings. */
+export const pings = (transport: Transport): boolean => pinging.has(transport);
 
 function attach(socket: WebSocket, handlers: TransportHandlers) {
   let handshake: RawClose['handshake'];

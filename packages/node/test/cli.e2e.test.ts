@@ -104,6 +104,14 @@ describe('resock policy', () => {
     expect(stdout).toMatch(/your rule rules\[0\][\s\S]*action\s+stop/);
   });
 
+  it('explain: a 1006 by its causes, none of them the server (no close frame)', async () => {
+    const policy = file('drop', { rules: [{ codes: [1006], initiator: ['transport'], action: 'stop' }] });
+    const { stdout } = await resock(['policy', 'explain', policy, '1006']);
+    expect(stdout).not.toContain('from the server');
+    expect(stdout).toMatch(/the link dropped \(initiator transport\):\n\s+rule\s+your rule rules\[0\]/);
+    expect(stdout).toMatch(/the heartbeat found the peer dead \(heartbeat\):\n\s+rule\s+preset row default:heartbeat/);
+  });
+
   it('rejects what is neither a code nor a status (exit 2)', async () => {
     const { code, stderr } = await resock(['policy', 'explain', 'default', 'soon']);
     expect(code).toBe(2);
@@ -122,6 +130,27 @@ describe('resock connect', () => {
     expect(stderr).toContain('open');
     expect(stderr).toContain('token=***');
     expect(stderr).not.toContain('s3cret');
+  });
+
+  it('prints a binary message as <binary N bytes>, not as text', async () => {
+    server.plan({ kind: 'raw', bytes: [0x82, 3, 1, 2, 3] }); // one binary frame, then TCP ends
+    const { code, stdout } = await resock(['connect', `${server.url}/binary`], (session) => session.stdoutHas('\n'));
+    expect(code).toBe(0);
+    expect(stdout).toBe('<binary 3 bytes>\n');
+  });
+
+  it('--json: a line lost to the queue overflow is one dropped event', async () => {
+    server.plan({ kind: 'reject', status: 503 }); // the lines pile up meanwhile (1000 fit)
+    const lines = Array.from({ length: 1001 }, (_, i) => `line ${i + 1}`);
+    const { code, stdout } = await resock(['connect', `${server.url}/overflow`, '--json'], async (session) => {
+      session.write(lines.join('\n'));
+    });
+    expect(code).toBe(0);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data?: string });
+    expect(events.filter((e) => e.type === 'dropped')).toMatchObject([{ data: 'line 1001', reason: 'overflow' }]);
   });
 
   it('piped stdin that ends before the connection opens: every line still goes out, then exit 0', async () => {

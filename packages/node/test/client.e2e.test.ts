@@ -4,10 +4,12 @@ import {
   type CloseRecord,
   createClient,
   type NodeClientOptions,
+  nativeTransport,
   type ReconnectingEvent,
   type RefreshContext,
 } from '@resock/node';
 import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
+import { WebSocket as UndiciWebSocket } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 let server: ScenarioServer;
@@ -51,16 +53,32 @@ describe('@resock/node against a real ws server', () => {
     expect(got[1]).toBe('text');
   });
 
-  it('has the heartbeat on by default: a protocol ping after 30 s without traffic', async () => {
+  it.each([
+    ['not given', {}],
+    ['given as undefined (not given, as everywhere)', { heartbeat: undefined }],
+  ])('has the heartbeat on by default (%s): a protocol ping after 30 s without traffic', async (_, extra) => {
     // The exact timing is the core's (unit-tested on the virtual clock); this shows the default.
     const clock = createVirtualClock();
-    const c = createClient({ url: `${server.url}/live`, clock });
+    const c = createClient({ url: `${server.url}/live`, clock, ...(extra as object) });
     clients.push(c);
     await c.opened();
     const socket = [...server.sockets.values()][0];
     const pinged = new Promise<void>((resolve) => socket?.once('ping', () => resolve()));
     clock.advance(30_000);
     await pinged;
+  });
+
+  it('keeps the heartbeat off by default on a transport that cannot ping (nativeTransport)', async () => {
+    const clock = createVirtualClock();
+    const transport = nativeTransport({ WebSocket: UndiciWebSocket as never });
+    const c = createClient({ url: `${server.url}/live`, clock, transport });
+    clients.push(c);
+    const errors: string[] = [];
+    c.on('error', (error) => errors.push(error.message));
+    await c.opened();
+    clock.advance(60_000); // past a heartbeat's interval and timeout
+    expect(errors).toEqual([]);
+    expect(c.state).toBe('open');
   });
 
   it('stops after the server closes with 1000: one attempt, no retry', async () => {

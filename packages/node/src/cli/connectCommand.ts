@@ -68,8 +68,8 @@ export async function connect(args: ConnectArgs): Promise<number> {
     const interrupt = () => void finish(exitCodes.closed);
     process.on('SIGINT', interrupt);
     input.on('line', (line) => {
-      const result = client.send(line);
-      if (result !== 'sent') report(result, { data: line });
+      // A line lost to the queue's overflow is reported once, by the `dropped` event (wire).
+      if (client.send(line) === 'queued') report('queued', { data: line });
     });
     // stdin ended: lines sent while connecting are still queued; they go out with the next open
     // (flushed before the open event), then the session ends. The policy giving up ends it too.
@@ -89,7 +89,7 @@ function reporter(json: boolean): Report {
       process.stdout.write(`${JSON.stringify({ type, at: new Date().toISOString(), ...fields })}\n`);
   return (type, fields, text) => {
     if (type === 'message') {
-      process.stdout.write(`${String(fields.data)}\n`);
+      process.stdout.write(`${text}\n`); // binary as `<binary N bytes>`, never "undefined"
       return;
     }
     const time = new Date().toISOString().slice(11, 23);
@@ -131,7 +131,9 @@ function wire(client: Client, report: Report): () => void {
         `gave up (${reason}, rule ${decision.rule}): ${decision.explanation}`,
       ),
     ),
-    client.on('dropped', ({ reason }) => report('dropped', { reason }, `a message was dropped (${reason})`)),
+    client.on('dropped', ({ data, reason }) =>
+      report('dropped', { data, reason }, `a message was dropped (${reason}): ${JSON.stringify(data)}`),
+    ),
     client.on('error', (error) => report('error', { name: error.name, message: error.message }, error.message)),
   ];
   return () => {

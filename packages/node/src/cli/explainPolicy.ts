@@ -55,7 +55,10 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
       lines.push('  wait     the server’s Retry-After (clamped 1 s – 10 min) + 0–10 %');
     else if (rule.firstDelayMs) {
       const [min, max] = rule.firstDelayMs;
-      lines.push(`  first    ${min === max ? s(min) : `uniform ${s(min)}–${s(max)}`}`, `  then     ${backoff}`);
+      lines.push(
+        `  first    ${min === max ? s(min) : `uniform ${s(min)}–${s(max)}`} (an outage's first retry; later a floor)`,
+        `  then     ${backoff}`,
+      );
     } else lines.push(`  wait     ${backoff}`);
     if (rule.minDelayMs > 0) lines.push(`  floor    at least ${s(rule.minDelayMs)} (raised by a Retry-After)`);
     if (rule.action === 'refresh')
@@ -69,14 +72,31 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
   return lines;
 }
 
+/** Who ends a connection without a close frame, as the client's records say it. */
+const noFrameCauses = [
+  ['transport', 'the link dropped (initiator transport)'],
+  ['timeout', 'a connect or close deadline passed (timeout)'],
+  ['heartbeat', 'the heartbeat found the peer dead (heartbeat)'],
+] as const;
+
 /** Says, line by line, what `policy` does after `subject` and why. */
 export function explainPolicy(policy: Policy, subject: Subject): string[] {
   if (subject.kind === 'code') {
-    const record = normalizeClose({ code: subject.code, reason: '' }, { initiator: 'server' });
-    return [
-      `close code ${describeCloseCode(subject.code)} from the server:`,
-      ...describeRule(policy, matchRule(policy, record), false),
-    ];
+    const code = describeCloseCode(subject.code);
+    const record = normalizeClose({ code: subject.code, reason: '' });
+    if (record.initiator === 'server') {
+      return [`close code ${code} from the server:`, ...describeRule(policy, matchRule(policy, record), false)];
+    }
+    // No close frame (1006): never the server's; the rules may tell the causes apart.
+    const byRule = new Map<PolicyRule, string[]>();
+    for (const [initiator, cause] of noFrameCauses) {
+      const rule = matchRule(policy, normalizeClose({ code: subject.code, reason: '' }, { initiator }));
+      byRule.set(rule, [...(byRule.get(rule) ?? []), cause]);
+    }
+    return [...byRule].flatMap(([rule, causes]) => [
+      `close code ${code}, ${causes.join(' or ')}:`,
+      ...describeRule(policy, rule, false),
+    ]);
   }
   const rejected = (retryAfter: boolean) =>
     normalizeClose(
