@@ -25,9 +25,14 @@ export function resolveAgainstPage<U>(given: U): U | string {
   }
 }
 
-/** `f` applied to a value that may come as a promise, keeping a sync value sync. */
-const then = <T, R>(value: T | Promise<T>, f: (value: T) => R): R | Promise<R> =>
-  value instanceof Promise ? value.then(f) : f(value);
+/**
+ * `f` applied to a value that may come as a promise, keeping a sync value sync. Any thenable, as
+ * core takes it: `instanceof Promise` misses an iframe's promises and a library's.
+ */
+const then = <T, R>(value: T | PromiseLike<T>, f: (value: T) => R): R | Promise<R> =>
+  typeof (value as { then?: unknown } | null | undefined)?.then === 'function'
+    ? Promise.resolve(value).then(f)
+    : f(value as T);
 
 /** The `url` option, text or function, resolved against the page. */
 export function pageUrl(url: ClientOptions['url']): ClientOptions['url'] {

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import type { RefreshContext } from '@resock/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pageRefresh, pageUrl, resolveAgainstPage } from '../src/pageUrl';
@@ -46,5 +47,13 @@ describe('URLs relative to the page, as new WebSocket(url) takes them', () => {
     const refresh = pageRefresh(async () => ({ url: '/live?token=new', protocols: 'v2' }));
     expect(await refresh(context)).toEqual({ url: 'wss://app.example/live?token=new', protocols: 'v2' });
     expect(pageRefresh(() => undefined)(context)).toBeUndefined();
+  });
+
+  it('resolves what comes in a promise of another realm (an iframe) or library, as core takes any thenable', async () => {
+    const ForeignPromise = runInNewContext('Promise') as PromiseConstructor;
+    const url = pageUrl(() => ForeignPromise.resolve('/live')) as () => Promise<string>;
+    expect(await url()).toBe('wss://app.example/live');
+    const refresh = pageRefresh(() => ForeignPromise.resolve({ url: '/live?token=new' }));
+    expect(await refresh({} as RefreshContext)).toEqual({ url: 'wss://app.example/live?token=new' });
   });
 });

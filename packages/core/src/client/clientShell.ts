@@ -192,13 +192,22 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       if (outcome.protocols !== undefined) this.override = { ...this.override, protocols: outcome.protocols };
       this.dispatch({ type: 'refreshed' });
     });
-    // A hook that never settles (a token fetch with no timeout) gets an attempt's time, like a URL function.
-    this.timers.start('refresh', connectTimeoutMs, () => {
-      this.refreshing?.abort();
-      done();
-      const error = new ClientRuntimeError('refresh', `The refresh hook did not settle within ${connectTimeoutMs} ms`);
-      this.dispatch({ type: 'refreshFailed', error });
-    });
+    // A hook that never settles (a token fetch with no timeout) gets an attempt's time, like a URL
+    // function, and the same grace second when the deadline fires late (a frozen tab).
+    this.timers.start(
+      'refresh',
+      connectTimeoutMs,
+      () => {
+        this.refreshing?.abort();
+        done();
+        const error = new ClientRuntimeError(
+          'refresh',
+          `The refresh hook did not settle within ${connectTimeoutMs} ms`,
+        );
+        this.dispatch({ type: 'refreshFailed', error });
+      },
+      LATE_TIMER_MS,
+    );
   }
 
   /** The app's close is complete: nothing of the client may be left running. */

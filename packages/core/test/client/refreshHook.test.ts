@@ -67,4 +67,52 @@ describe('the refresh hook', () => {
     expect(gaps.slice(1).every((gap) => gap > 100)).toBe(true);
     expect(gaps.at(-1)).toBeGreaterThan(5_000); // grown with the back-off
   });
+
+  describe('in a tab frozen while it runs (its deadline fires late)', () => {
+    function refreshing() {
+      const signals: AbortSignal[] = [];
+      const finishers: Array<() => void> = [];
+      const h = harness({
+        connectTimeoutMs: 10_000,
+        refresh: ({ signal }: RefreshContext) => {
+          signals.push(signal);
+          return new Promise<void>((resolve) => finishers.push(() => resolve()));
+        },
+      });
+      h.transport.last().accept();
+      h.transport.last().serverClose(3000, 'token expired'); // default preset: refresh, at most 2 in a row
+      return { h, signals, finishers };
+    }
+
+    it('a refresh deadline that fires late gives the queued answer one more second, like connect/close', async () => {
+      const { h, signals, finishers } = refreshing();
+      await h.clock.advanceAsync(0);
+      expect(signals).toHaveLength(1); // the hook (a token fetch) is running
+      h.clock.jump(20_000); // the tab froze past the 10 s deadline; the fetch's answer is queued
+      h.clock.advance(0); // the late deadline timer fires first
+      expect(signals[0]?.aborted).toBe(false); // expected: one more second, as for connect/close
+      finishers[0]?.(); // the answer that was waiting in the queue
+      await h.clock.advanceAsync(0);
+      expect(h.of<ClientRuntimeError>('error')).toEqual([]);
+      expect(h.transport.connections).toHaveLength(2); // connects with the fresh credentials
+    });
+
+    it('two frozen-tab episodes during (working) token refreshes do not fail the client for good', async () => {
+      // Impact: every late misfire is a failed refresh for the policy (maxConsecutive 2 for 3000),
+      // so a tab frozen twice while a (working) token fetch ran ends in `failed` — never reconnects.
+      const { h, signals, finishers } = refreshing();
+      for (let episode = 0; episode < 2 && h.transport.connections.length === 1; episode++) {
+        // Until the (next) hook starts, on time.
+        for (let n = signals.length; signals.length === n && h.client.state !== 'failed'; )
+          await h.clock.advanceAsync(50);
+        const i = signals.length - 1;
+        h.clock.jump(20_000); // frozen while the token fetch ran
+        h.clock.advance(0);
+        finishers[i]?.(); // the hook did succeed; its answer was queued
+        await h.clock.advanceAsync(0);
+      }
+      expect(h.of<FailedEvent>('failed')).toEqual([]);
+      expect(h.transport.connections).toHaveLength(2);
+    });
+  });
 });
