@@ -74,7 +74,8 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     const { reliable } = this.options;
     const id = reliable ? reliable.id(data) : undefined;
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
-    const clear = status === 'open' && this.connection !== undefined && (!this.pending() || this.flushPending());
+    const clear =
+      status === 'open' && this.connection !== undefined && !this.untrusted && (!this.pending() || this.flushPending());
     const seq = this.seq++;
     let offered: OfferResult;
     let result: SendResult;

@@ -86,7 +86,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         break;
       }
       case 'probe':
-        if (this.heartbeat) sharedScheduler(this.options.clock).probe(this.heartbeat);
+        if (!this.heartbeat) break;
+        this.untrusted = true;
+        sharedScheduler(this.options.clock).probe(this.heartbeat);
         break;
       case 'cancelTimer':
         this.timers.cancel(effect.timer);

@@ -17,6 +17,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     this.connection = undefined;
     this.connectionId = id;
     this.connectionError = undefined;
+    this.untrusted = false;
     this.openInfo = undefined;
     this.counts.attempts++;
     let target: Target | Promise<Target>;
@@ -106,7 +107,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
         this.connectionError = event.error;
         return;
       case 'pong':
-        this.heartbeat?.alive(this.options.clock.now());
+        this.answered();
         return;
     }
   }
@@ -133,12 +134,12 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
       const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
       if (id !== undefined) {
         const message = this.outbox?.ack(id);
-        this.heartbeat?.alive(this.options.clock.now());
+        this.answered();
         if (message !== undefined) this.emitter.emit('acked', { id, data: message });
         return; // an acknowledgement is reliable delivery's own traffic
       }
     }
-    this.heartbeat?.alive(this.options.clock.now());
+    this.answered();
     // Checked even when no heartbeat runs (closing, or a broken ping builder): a late pong is
     // still heartbeat traffic, not the app's.
     const isPong = this.options.heartbeat?.isPong;
@@ -158,6 +159,14 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
       this.emitter.emit('error', new ClientRuntimeError('listener', `${name} threw`, error));
       return undefined;
     }
+  }
+
+  /** The peer spoke: it is alive, and what waited for a probe's answer goes out. */
+  private answered(): void {
+    this.heartbeat?.alive(this.options.clock.now());
+    if (!this.untrusted) return;
+    this.untrusted = false;
+    this.flushPending();
   }
 
   /** Whether messages wait: then a new one goes behind them, not straight out. */

@@ -43,6 +43,11 @@ export abstract class ShellState<TMessage> {
   protected connection: TransportConnection | undefined;
   protected connectionId = 0;
   protected connectionError: unknown;
+  /**
+   * The device went offline and the probe is out: sends wait in the queue until the peer
+   * answers, rather than go into a socket that may be dead (then they go on the next one).
+   */
+  protected untrusted = false;
   /** The connection whose socket refused a message (its close has begun); reported once. */
   protected refusedBy = 0;
   protected heartbeat: ConnectionHeartbeat | undefined;

@@ -71,6 +71,32 @@ describe('page awareness (environment)', () => {
     expect(h.transport.last().sent).toEqual(['while offline']);
   });
 
+  it('holds sends while the probe is out: queued, then written once the peer answers', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.goSilent();
+    environment.emit('offline');
+    expect(h.client.send('a')).toBe('queued'); // not into a socket that may be dead
+    socket.pong();
+    expect(socket.sent).toEqual(['a']);
+    expect(h.client.send('b')).toBe('sent');
+  });
+
+  it('a send held during a probe that fails goes out on the next connection', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    environment.emit('offline');
+    h.client.send('a');
+    h.clock.advance(2000); // no answer: the peer is dead
+    environment.emit('online');
+    h.transport.last().accept();
+    expect(h.transport.connections.map((c) => c.sent)).toEqual([[], ['a']]);
+  });
+
   it('keeps a socket that answers the probe', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
