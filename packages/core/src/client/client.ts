@@ -107,6 +107,12 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = waiters;
     const done = new Promise<CloseRecord>((resolve) => waiters.push(resolve));
+    // Sends held for a probe's answer: the app is leaving anyway, so they go ahead of its close
+    // frame, as without the probe, rather than be dropped with the queue.
+    if (this.untrusted) {
+      this.untrusted = false;
+      this.flushPending();
+    }
     this.dispatch({ type: 'close', code, reason });
     return done;
   }

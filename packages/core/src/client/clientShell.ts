@@ -87,8 +87,10 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       }
       case 'probe':
         if (!this.heartbeat) break;
-        this.untrusted = true;
         sharedScheduler(this.options.clock).probe(this.heartbeat);
+        // Sends wait for the answer only when a probe is out: a ping builder that throws stops
+        // the heartbeat, and then no answer would ever come.
+        this.untrusted = this.heartbeat !== undefined;
         break;
       case 'cancelTimer':
         this.timers.cancel(effect.timer);

@@ -119,11 +119,11 @@ export class ReconnectingWebSocket extends EventTarget {
       } finally {
         this.ending = false;
       }
-      this.ended = readyStates[client.state] === 3;
     });
-    // A failed client revived through `.client.reconnect()` is a live socket again.
+    // CLOSED once the client has failed (also without a close event: refreshes that kept
+    // failing); a failed client revived through `.client.reconnect()` is a live socket again.
     client.on('state', ({ to }) => {
-      if (readyStates[to] < 3) this.ended = false;
+      this.ended = readyStates[to] === 3;
     });
   }
 

@@ -110,4 +110,27 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(() => ws.close(null as unknown as number)).toThrow(/code/);
     expect(ws.readyState).toBe(ws.CONNECTING);
   });
+  it('fires no second close event when the signal aborts after the policy stopped on failed refreshes', async () => {
+    // The client fails here without a close event of its own (the policy decides again after
+    // each failed refresh and stops on maxConsecutive): still CLOSED, still silent.
+    const controller = new AbortController();
+    const clock = createVirtualClock(0);
+    const transport = createFakeTransport();
+    const ws = new ReconnectingWebSocket('wss://x.test/', undefined, {
+      transport,
+      clock,
+      random: seededRandom(3),
+      signal: controller.signal,
+      refresh: () => Promise.reject(new Error('token service down')),
+    });
+    const closes: number[] = [];
+    ws.onclose = (event: ResockCloseEvent) => closes.push(event.code);
+    transport.last().accept();
+    transport.last().serverClose(3000, 'token expired'); // default: refresh, at most 2 in a row
+    for (let i = 0; i < 60 && ws.client.state !== 'failed'; i++) await clock.advanceAsync(1000);
+    expect(ws.client.state).toBe('failed');
+    expect(ws.readyState).toBe(ws.CLOSED);
+    controller.abort(); // e.g. a component's cleanup, later
+    expect(closes).toEqual([3000]);
+  });
 });

@@ -56,7 +56,7 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
     else if (rule.firstDelayMs) {
       const [min, max] = rule.firstDelayMs;
       lines.push(
-        `  first    ${min === max ? s(min) : `uniform ${s(min)}–${s(max)}`} (an outage's first retry; later a floor)`,
+        `  first    ${min === max ? s(min) : `uniform ${s(min)}–${s(max)}`} (at an outage's first retry; past it, a floor under the back-off)`,
         `  then     ${backoff}`,
       );
     } else lines.push(`  wait     ${backoff}`);

@@ -1,0 +1,119 @@
+import type { CloseRecord } from '@resock/core';
+import { createFakeEnvironment } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+/** The device went offline with a socket open: probe it with the heartbeat rather than trust it. */
+describe('the offline probe', () => {
+  it('probes an open socket when the device goes offline instead of trusting it', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.goSilent();
+    environment.emit('offline');
+    expect(socket.pings).toBe(1);
+    h.clock.advance(2000);
+    expect(h.of<CloseRecord>('close')[0]).toMatchObject({ initiator: 'heartbeat' });
+    expect(h.client.state).toBe('waiting'); // and it will not retry until online
+    expect(h.transport.connections).toHaveLength(1);
+  });
+
+  it('without a heartbeat to probe with, lets the socket go when offline and reconnects on online', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment }, { terminate: false }); // like a browser's WebSocket
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    environment.emit('offline');
+    expect(socket.closeCall).toEqual({ code: 4000, reason: 'offline' });
+    expect(h.client.lastClose).toMatchObject({ code: 1006, initiator: 'transport', phase: 'open', synthetic: true });
+    expect(h.client.send('while offline')).toBe('queued'); // into the queue, not a dead socket
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(1); // no attempt while offline
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual(['while offline']);
+  });
+
+  it('holds sends while the probe is out: queued, then written once the peer answers', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.goSilent();
+    environment.emit('offline');
+    expect(h.client.send('a')).toBe('queued'); // not into a socket that may be dead
+    socket.pong();
+    expect(socket.sent).toEqual(['a']);
+    expect(h.client.send('b')).toBe('sent');
+  });
+
+  it('a send held during a probe that fails goes out on the next connection', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    environment.emit('offline');
+    h.client.send('a');
+    h.clock.advance(2000); // no answer: the peer is dead
+    environment.emit('online');
+    h.transport.last().accept();
+    expect(h.transport.connections.map((c) => c.sent)).toEqual([[], ['a']]);
+  });
+
+  it('does not hold sends for ever when the probe could not be sent (heartbeat.message threw)', () => {
+    // The builder fails exactly when the offline probe asks for a ping: the heartbeat stops,
+    // no probe is out, and no answer would ever release what waits for one.
+    const environment = createFakeEnvironment();
+    let calls = 0;
+    const h = harness(
+      {
+        environment,
+        heartbeat: {
+          intervalMs: 30_000,
+          timeoutMs: 2000,
+          message: () => {
+            calls++;
+            if (calls === 1) throw new Error('ping builder failed once');
+            return 'ping';
+          },
+        },
+      },
+      { ping: false }, // like a browser's WebSocket
+    );
+    h.transport.last().accept();
+    environment.emit('offline'); // probe: the builder throws, the heartbeat stops
+    expect(h.of('error')).toHaveLength(1);
+    h.client.send('a');
+    h.clock.advance(60_000);
+    environment.emit('online');
+    h.clock.advance(10 * 60_000);
+    // Whatever the fix, a new connection (if one was made) is accepted: 'a' must reach a socket.
+    if (h.transport.last().state === 'connecting') h.transport.last().accept();
+    expect(h.client.stats.messagesQueued).toBe(0);
+    expect(h.transport.connections.flatMap((c) => c.sent)).toContain('a');
+  });
+
+  it('a goodbye sent during the probe goes out ahead of close(), not dropped with the queue', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.goSilent();
+    environment.emit('offline');
+    h.client.send('bye');
+    void h.client.close(1000, 'done');
+    expect(socket.sent).toEqual(['bye']);
+    expect(socket.closeCall).toEqual({ code: 1000, reason: 'done' });
+  });
+
+  it('keeps a socket that answers the probe', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    environment.emit('offline');
+    h.clock.advance(2000);
+    expect(h.client.state).toBe('open');
+  });
+});
