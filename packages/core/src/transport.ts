@@ -57,4 +57,9 @@ export interface TransportConnection {
 export interface Transport {
   /** Starts one connection attempt. May throw; core records that as a failed attempt. */
   connect(request: ConnectRequest, handlers: TransportHandlers): TransportConnection;
+  /**
+   * Every connection has `ping()` (a protocol ping any standard server answers), so a heartbeat
+   * needs no `message`. `@resock/node` turns the heartbeat on by default for such a transport.
+   */
+  readonly pings?: boolean;
 }

@@ -7,7 +7,7 @@ import {
   type ReconnectingWebSocketOptions,
   type Transport,
 } from '@resock/core';
-import { nodeTransport, pings } from './nodeTransport';
+import { nodeTransport } from './nodeTransport';
 
 /** The client's options, with `transport` optional (default: `nodeTransport()`). */
 export type NodeClientOptions<TMessage = InboundMessage> = Omit<ClientOptions<TMessage>, 'transport'> & {
@@ -27,7 +27,7 @@ export function createClient<TMessage = InboundMessage>(options: NodeClientOptio
 /** `undefined` is "not given", as everywhere in resock: it keeps the default. */
 function withNodeDefaults<T extends { transport?: Transport | undefined; heartbeat?: unknown }>(options: T) {
   const transport = options.transport ?? nodeTransport();
-  return { ...options, transport, heartbeat: options.heartbeat ?? pings(transport) };
+  return { ...options, transport, heartbeat: options.heartbeat ?? transport.pings === true };
 }
 
 /** `new ReconnectingWebSocket(url)` on `ws`: the WebSocket API, reconnecting by the policy. */
