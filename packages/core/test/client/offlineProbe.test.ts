@@ -3,15 +3,21 @@ import { createFakeEnvironment } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harness } from './clientHarness';
 
+/** An open socket whose peer has gone quiet, then the device goes offline: the probe is out. */
+function silentWhenOffline() {
+  const environment = createFakeEnvironment();
+  const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+  h.transport.last().accept();
+  const socket = h.transport.last();
+  socket.goSilent();
+  environment.emit('offline');
+  return { h, socket, environment };
+}
+
 /** The device went offline with a socket open: probe it with the heartbeat rather than trust it. */
 describe('the offline probe', () => {
   it('probes an open socket when the device goes offline instead of trusting it', () => {
-    const environment = createFakeEnvironment();
-    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
-    h.transport.last().accept();
-    const socket = h.transport.last();
-    socket.goSilent();
-    environment.emit('offline');
+    const { h, socket } = silentWhenOffline();
     expect(socket.pings).toBe(1);
     h.clock.advance(2000);
     expect(h.of<CloseRecord>('close')[0]).toMatchObject({ initiator: 'heartbeat' });
@@ -37,12 +43,7 @@ describe('the offline probe', () => {
   });
 
   it('holds sends while the probe is out: queued, then written once the peer answers', () => {
-    const environment = createFakeEnvironment();
-    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
-    h.transport.last().accept();
-    const socket = h.transport.last();
-    socket.goSilent();
-    environment.emit('offline');
+    const { h, socket } = silentWhenOffline();
     expect(h.client.send('a')).toBe('queued'); // not into a socket that may be dead
     socket.pong();
     expect(socket.sent).toEqual(['a']);
@@ -50,11 +51,7 @@ describe('the offline probe', () => {
   });
 
   it('a send held during a probe that fails goes out on the next connection', () => {
-    const environment = createFakeEnvironment();
-    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
-    h.transport.last().accept();
-    h.transport.last().goSilent();
-    environment.emit('offline');
+    const { h, environment } = silentWhenOffline();
     h.client.send('a');
     h.clock.advance(2000); // no answer: the peer is dead
     environment.emit('online');
@@ -96,12 +93,7 @@ describe('the offline probe', () => {
   });
 
   it('a goodbye sent during the probe goes out ahead of close(), not dropped with the queue', () => {
-    const environment = createFakeEnvironment();
-    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
-    h.transport.last().accept();
-    const socket = h.transport.last();
-    socket.goSilent();
-    environment.emit('offline');
+    const { h, socket } = silentWhenOffline();
     h.client.send('bye');
     void h.client.close(1000, 'done');
     expect(socket.sent).toEqual(['bye']);
