@@ -109,10 +109,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     const done = new Promise<CloseRecord>((resolve) => waiters.push(resolve));
     // Sends held for a probe's answer: the app is leaving anyway, so they go ahead of its close
     // frame, as without the probe, rather than be dropped with the queue.
-    if (this.untrusted) {
-      this.untrusted = false;
-      this.flushPending();
-    }
+    this.trust();
     this.dispatch({ type: 'close', code, reason });
     return done;
   }

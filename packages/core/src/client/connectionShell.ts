@@ -164,6 +164,11 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   /** The peer spoke: it is alive, and what waited for a probe's answer goes out. */
   private answered(): void {
     this.heartbeat?.alive(this.options.clock.now());
+    this.trust();
+  }
+
+  /** Ends the wait for a probe's answer: what sends it held go out now, in order. */
+  protected trust(): void {
     if (!this.untrusted) return;
     this.untrusted = false;
     this.flushPending();

@@ -5,21 +5,9 @@ import {
   type ResockCloseEvent,
   type ResockMessageEvent,
 } from '@resock/core';
-import { createFakeTransport, createVirtualClock, seededRandom } from '@resock/core/testing';
+import { createFakeTransport } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
-
-function socket(protocols?: string | string[]) {
-  const clock = createVirtualClock(0);
-  const transport = createFakeTransport();
-  const ws = new ReconnectingWebSocket('wss://chat.example.test/?token=t', protocols, {
-    transport,
-    clock,
-    random: seededRandom(3),
-  });
-  const seen: string[] = [];
-  for (const type of ['open', 'message', 'close', 'error']) ws.addEventListener(type, () => seen.push(type));
-  return { ws, transport, clock, seen };
-}
+import { socket } from './facadeHarness';
 
 describe('ReconnectingWebSocket', () => {
   it('has the WebSocket constants and starts CONNECTING', () => {
@@ -74,7 +62,7 @@ describe('ReconnectingWebSocket', () => {
   });
 
   it('calls onopen and onmessage, and reports the protocol', () => {
-    const { ws, transport } = socket(['v1', 'v2']);
+    const { ws, transport } = socket({ protocols: ['v1', 'v2'] });
     const messages: unknown[] = [];
     let opened = false;
     ws.onopen = () => {

@@ -1,15 +1,6 @@
-import { ReconnectingWebSocket, type ResockCloseEvent } from '@resock/core';
-import { createFakeTransport, createVirtualClock, seededRandom } from '@resock/core/testing';
+import type { ResockCloseEvent } from '@resock/core';
 import { describe, expect, it } from 'vitest';
-
-function socket(url = 'wss://chat.example.test/?token=t') {
-  const clock = createVirtualClock(0);
-  const transport = createFakeTransport();
-  const ws = new ReconnectingWebSocket(url, undefined, { transport, clock, random: seededRandom(3) });
-  const seen: string[] = [];
-  for (const type of ['open', 'message', 'close', 'error']) ws.addEventListener(type, () => seen.push(type));
-  return { ws, transport, clock, seen };
-}
+import { socket } from './facadeHarness';
 
 /** Where the WHATWG WebSocket spec fixes readyState, events and url, the facade follows it. */
 describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
@@ -69,12 +60,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     // the README: "close() ... on a CLOSED socket says nothing more"). The `signal` option "closes
     // the client when aborted" — i.e. it is a close(); after the policy stopped it must be silent.
     const controller = new AbortController();
-    const transport = createFakeTransport();
-    const ws = new ReconnectingWebSocket('wss://x.test/', undefined, {
-      transport,
-      clock: createVirtualClock(0),
-      signal: controller.signal,
-    });
+    const { ws, transport } = socket({ signal: controller.signal });
     const closes: Array<[number, boolean]> = [];
     ws.onclose = (event: ResockCloseEvent) => closes.push([event.code, event.wasClean]);
     transport.last().accept();
@@ -88,20 +74,19 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     // WHATWG: the url getter returns the serialization of the URL parsed by the constructor
     // (MDN: "the absolute URL of the WebSocket as resolved by the constructor").
     // new WebSocket('wss://Chat.Example.test').url === 'wss://chat.example.test/'
-    const { ws } = socket('wss://Chat.Example.test');
+    const { ws } = socket({ url: 'wss://Chat.Example.test' });
     expect(ws.url).toBe('wss://chat.example.test/');
   });
 
   it('fails a lazy socket closed before it started: error, then close 1006', () => {
     // readyState is CONNECTING until the first send; a WebSocket closed while CONNECTING fails.
-    const transport = createFakeTransport();
-    const ws = new ReconnectingWebSocket('wss://x.test/', undefined, { transport, lazy: true });
-    const seen: string[] = [];
-    ws.addEventListener('error', () => seen.push('error'));
-    ws.addEventListener('close', (event) => seen.push(`close ${(event as ResockCloseEvent).code}`));
+    const { ws, transport, seen } = socket({ lazy: true });
+    const codes: number[] = [];
+    ws.addEventListener('close', (event) => codes.push((event as ResockCloseEvent).code));
     expect(ws.readyState).toBe(ws.CONNECTING);
     ws.close();
-    expect(seen).toEqual(['error', 'close 1006']);
+    expect(seen).toEqual(['error', 'close']);
+    expect(codes).toEqual([1006]);
     expect(transport.connections).toEqual([]);
   });
 
@@ -110,16 +95,12 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(() => ws.close(null as unknown as number)).toThrow(/code/);
     expect(ws.readyState).toBe(ws.CONNECTING);
   });
+
   it('fires no second close event when the signal aborts after the policy stopped on failed refreshes', async () => {
     // The client fails here without a close event of its own (the policy decides again after
     // each failed refresh and stops on maxConsecutive): still CLOSED, still silent.
     const controller = new AbortController();
-    const clock = createVirtualClock(0);
-    const transport = createFakeTransport();
-    const ws = new ReconnectingWebSocket('wss://x.test/', undefined, {
-      transport,
-      clock,
-      random: seededRandom(3),
+    const { ws, transport, clock } = socket({
       signal: controller.signal,
       refresh: () => Promise.reject(new Error('token service down')),
     });
