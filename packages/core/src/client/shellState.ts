@@ -1,5 +1,5 @@
 import type { CloseRecord } from '../close/closeRecord';
-import { ClientClosedError, ClientRuntimeError, type ResockError } from '../errors';
+import { ClientClosedError, ClientRuntimeError, InvalidOptionsError, type ResockError } from '../errors';
 import type { ClientEvents, OpenEvent } from '../events/clientEvents';
 import { listenerError, TypedEmitter } from '../events/typedEmitter';
 import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
@@ -96,12 +96,18 @@ export abstract class ShellState<TMessage> {
       this.dispatch({ type: 'close', code: 1000, reason: '' });
       return;
     }
+    try {
+      this.listenToEnvironment();
+    } catch (error) {
+      // The app's own environment failed at the call that made the client: a typed error there,
+      // and nothing left behind (no abort listener yet).
+      throw new InvalidOptionsError([{ path: 'environment', message: `subscribe threw (${String(error)})` }]);
+    }
     if (signal) {
       const onAbort = () => void this.close();
       signal.addEventListener('abort', onAbort, { once: true });
       this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
     }
-    this.listenToEnvironment();
     if (!o.lazy) this.dispatch({ type: 'start' });
   }
 
@@ -113,9 +119,9 @@ export abstract class ShellState<TMessage> {
   protected listenToEnvironment(): void {
     const { environment } = this.options;
     if (environment && !this.removeEnvironmentListener) {
-      this.removeEnvironmentListener = environment.subscribe((change) =>
-        this.dispatch({ type: 'environment', change }),
-      );
+      const remove = environment.subscribe((change) => this.dispatch({ type: 'environment', change }));
+      // Only a function can be called later to let go; anything else would throw then.
+      this.removeEnvironmentListener = typeof remove === 'function' ? remove : () => {};
     }
   }
 

@@ -8,6 +8,7 @@ import type { CloseRecord } from '../close/closeRecord';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { urlText } from '../resolveOptions';
+import { clampUnsignedShort, toUsvString } from './webIdl';
 
 /** The client's options except what the constructor takes positionally. */
 export type ReconnectingWebSocketOptions = Omit<ClientOptions, 'url' | 'protocols'>;
@@ -197,11 +198,14 @@ export class ReconnectingWebSocket extends EventTarget {
     if (!this.closing && readyStates[this.client.state] < this.CLOSING) this.client.send(data);
   }
 
-  /** Closes for good. Checks its arguments like a browser (1000 or 3000–4999; ≤ 123 bytes). */
+  /**
+   * Closes for good. Converts and checks its arguments like a browser: `close(1000.4)` is 1000,
+   * `close(null)` is 0 and refused; then 1000 or 3000–4999, and a reason of ≤ 123 bytes.
+   */
   close(code?: number, reason?: string): void {
-    // null is no code to a WebSocket either (0 by WebIDL): refused, not taken as 1000.
-    const closeCode = code === undefined ? 1000 : code;
-    assertCloseArguments(closeCode, reason ?? '');
+    const closeCode = code === undefined ? 1000 : clampUnsignedShort(code);
+    const closeReason = reason === undefined ? '' : toUsvString(reason);
+    assertCloseArguments(closeCode, closeReason);
     const state = this.readyState;
     if (state === this.CLOSING) return;
     this.closing = true;
@@ -215,7 +219,7 @@ export class ReconnectingWebSocket extends EventTarget {
           ? 'before-open'
           : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
-    void this.client.close(closeCode, reason ?? '');
+    void this.client.close(closeCode, closeReason);
   }
 
   private handler<E>(type: string): Handler<E> {

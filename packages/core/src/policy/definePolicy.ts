@@ -99,24 +99,30 @@ function compile(input: unknown): Policy | Problem[] {
     else problems.push(...result.problems);
   }
 
-  const userRules = (given.rules ?? []).map((rule, i) =>
+  const preset = given.preset ?? 'default';
+  const rules = given.rules ?? [];
+  const userRules = rules.map((rule, i) =>
     compileRule(rule, { id: rule.name ?? `rules[${i}]`, path: `rules[${i}]`, source: 'user' }, problems),
   );
-  const seen = new Set<string>();
-  (given.rules ?? []).forEach((rule, i) => {
+  // A rule's id keys its "in a row" streak, so every id must be its own: a name may not repeat,
+  // nor take the id of an unnamed rule (`rules[2]`) or of a preset row (`default:auth`).
+  const taken = new Set(presetRules(preset).map((row) => row.id));
+  rules.forEach((rule, i) => {
+    if (rule.name === undefined) taken.add(`rules[${i}]`);
+  });
+  rules.forEach((rule, i) => {
     if (rule.name === undefined) return;
-    if (seen.has(rule.name))
+    if (taken.has(rule.name))
       problems.push({
         path: `rules[${i}].name`,
         message: `duplicate rule name ${JSON.stringify(rule.name)}`,
       });
-    seen.add(rule.name);
+    taken.add(rule.name);
   });
   if (problems.length > 0) return problems;
 
-  const preset = given.preset ?? 'default';
-  // Snapshot now: `backoff` fields pass through zod by reference, so later edits to the
-  // caller's object must not reach the policy's JSON.
+  // Snapshot now: `backoff` fields are kept by reference, so later edits to the caller's
+  // object must not reach the policy's JSON.
   const json = JSON.stringify(given);
   const policy: Policy = Object.freeze({
     preset,

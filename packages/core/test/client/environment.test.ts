@@ -1,7 +1,7 @@
-import type { CloseRecord } from '@resock/core';
-import { createFakeEnvironment } from '@resock/core/testing';
+import { type CloseRecord, createClient, InvalidOptionsError } from '@resock/core';
+import { createFakeEnvironment, createFakeTransport } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
-import { harness } from './clientHarness';
+import { harness, URL_WITH_TOKEN } from './clientHarness';
 
 describe('page awareness (environment)', () => {
   it('makes no attempt while offline, and one at once when back online', () => {
@@ -154,6 +154,43 @@ describe('page awareness (environment)', () => {
     await h.client.close();
     expect(environment.listeners).toBe(0);
     expect(subscribed).toBe(1);
+  });
+
+  it('turns a subscribe() that throws at creation into InvalidOptionsError, leaving no abort listener', () => {
+    const environment = createFakeEnvironment();
+    const broken = {
+      ...environment,
+      subscribe: () => {
+        throw new Error('no page here');
+      },
+    };
+    const controller = new AbortController();
+    let added = 0;
+    const signal = controller.signal;
+    const addEventListener = signal.addEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof addEventListener>) => {
+      added++;
+      addEventListener(...args);
+    }) as typeof signal.addEventListener;
+    const transport = createFakeTransport();
+    expect(() => createClient({ url: URL_WITH_TOKEN, transport, environment: broken, signal })).toThrow(
+      InvalidOptionsError,
+    );
+    expect(() => createClient({ url: URL_WITH_TOKEN, transport, environment: broken })).toThrow(
+      /environment: subscribe threw \(Error: no page here\)/,
+    );
+    expect(added).toBe(0); // the signal holds nothing of a client that was never made
+    expect(transport.connections).toEqual([]);
+  });
+
+  it('closes cleanly when subscribe() returned no function to let go with', async () => {
+    // An RxJS-style subscription object instead of the function the Environment type asks for.
+    const environment = createFakeEnvironment();
+    const h = harness({ environment: { ...environment, subscribe: () => ({ unsubscribe() {} }) as never } });
+    h.transport.last().accept();
+    const record = await h.client.close();
+    expect(record.code).toBe(1000);
+    expect(h.of('error')).toEqual([]);
   });
 
   it('lets go of the environment when closed', async () => {

@@ -90,6 +90,29 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(transport.connections).toEqual([]);
   });
 
+  it.each([
+    [1000.4, 1000],
+    [4000.5, 4000], // [Clamp] rounds half to even
+    [4001.5, 4002],
+    ['4003', 4003],
+  ])('converts close(%j) as WebIDL does: it closes with %i', (code, expected) => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    ws.close(code as number);
+    expect(transport.connections[0]?.closeCall).toEqual({ code: expected, reason: '' });
+  });
+
+  it('converts the reason to a string as WebIDL does, and still refuses what a browser refuses', () => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    expect(() => ws.close(Number.NaN)).toThrow(/code/); // NaN is 0
+    expect(() => ws.close(70_000)).toThrow(/code/); // clamped to 65535
+    expect(() => ws.close(4000, Symbol('x') as unknown as string)).toThrow(TypeError);
+    expect(ws.readyState).toBe(ws.OPEN); // nothing refused reached the socket
+    ws.close(4000, 42 as unknown as string);
+    expect(transport.connections[0]?.closeCall).toEqual({ code: 4000, reason: '42' });
+  });
+
   it('refuses close(null) as a browser does (WebIDL makes it 0), instead of sending 1000', () => {
     const { ws } = socket();
     expect(() => ws.close(null as unknown as number)).toThrow(/code/);

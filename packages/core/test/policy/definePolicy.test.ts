@@ -113,6 +113,25 @@ describe('definePolicy', () => {
     ]);
   });
 
+  it('refuses a name that is already the id of a preset row or of an unnamed rule', () => {
+    // A rule's id keys its "in a row" streak: a user rule called "default:auth" would share the
+    // preset row's streak, and one called "rules[0]" the unnamed rule's.
+    expect(
+      problemsOf({
+        rules: [
+          { codes: [4000], action: 'retry' },
+          { name: 'default:auth', codes: [4001], action: 'refresh' },
+          { name: 'rules[0]', codes: [4002], action: 'retry' },
+          { name: 'persistent:reconnect-always', codes: [4003], action: 'retry' },
+        ],
+      }),
+    ).toEqual(['rules[1].name: duplicate rule name "default:auth"', 'rules[2].name: duplicate rule name "rules[0]"']);
+    // Another preset's row ids are free to use.
+    expect(() =>
+      definePolicy({ preset: 'persistent', rules: [{ name: 'default:auth', codes: [4001], action: 'refresh' }] }),
+    ).not.toThrow();
+  });
+
   it.each([null, 5, 'default', [], { preset: 'aggressive' }])('rejects %j with InvalidPolicyError', (input) => {
     expect(() => definePolicy(input as PolicyInput)).toThrow(InvalidPolicyError);
   });
