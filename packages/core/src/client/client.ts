@@ -139,7 +139,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   }
 
   takeQueued(): OutboundMessage[] {
-    return this.queue?.drain() ?? [];
+    return this.queue?.drain().map((message) => message.data) ?? [];
   }
 
   on<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void {

@@ -226,8 +226,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
     this.stopListeningToEnvironment();
-    for (const data of this.outbox?.drain() ?? []) this.dropped(data, 'closed');
-    for (const data of this.queue?.drain() ?? []) this.dropped(data, 'closed');
+    // What never reached the peer goes back to the app in send() order, tracked or not.
+    const left = [...(this.outbox?.drain() ?? []), ...(this.queue?.drain() ?? [])].sort((a, b) => a.seq - b.seq);
+    for (const { data } of left) this.dropped(data, 'closed');
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = undefined;
     for (const resolve of waiters) resolve(record);

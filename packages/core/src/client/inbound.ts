@@ -20,6 +20,8 @@ export class InboundPipeline<TMessage> {
   /** Connections opened so far: a message validated late counts for `isReady` only on its own. */
   private opened = 0;
   private chain: Promise<void> | undefined;
+  /** Messages on the chain: later ones queue behind them. */
+  private validating = 0;
   /** The client was closed: results of async validation still running are not delivered. */
   private stopped = false;
 
@@ -40,47 +42,31 @@ export class InboundPipeline<TMessage> {
   }
 
   receive(data: InboundMessage): void {
-    const { schema } = this;
-    const { opened } = this;
+    const { schema, opened } = this;
     if (!schema) {
       this.deliver(data as TMessage, opened);
       return;
     }
-    let value: unknown = data;
-    if (typeof data === 'string') {
-      try {
-        value = JSON.parse(data);
-      } catch (error) {
-        this.sinks.invalid({
-          data,
-          issues: [{ message: `not JSON: ${(error as Error).message}` }],
-        });
-        return;
-      }
-    }
-    let result: StandardResult<TMessage> | Promise<StandardResult<TMessage>>;
-    try {
-      result = schema['~standard'].validate(value);
-    } catch (error) {
-      this.sinks.invalid({ data, issues: [{ message: `the schema threw: ${String(error)}` }] });
-      return;
-    }
-    if (result instanceof Promise) {
-      const pending = result;
+    const outcome = check(schema, data);
+    // Arrival order: while an earlier message still validates, every later outcome (even one
+    // known at once: a sync result, text that is not JSON) waits its turn behind it.
+    if (outcome instanceof Promise || this.validating > 0) {
+      this.validating++;
       this.chain = (this.chain ?? Promise.resolve())
-        .then(() => pending)
+        .then(() => outcome)
         .then(
           (settled) => {
+            this.validating--;
             if (!this.stopped) this.validated(data, settled, opened);
           },
           (error: unknown) => {
-            if (!this.stopped)
-              this.sinks.invalid({ data, issues: [{ message: `the schema threw: ${String(error)}` }] });
+            this.validating--;
+            if (!this.stopped) this.validated(data, threw(error), opened);
           },
         );
       return;
     }
-    this.validated(data, result, opened);
+    this.validated(data, outcome, opened);
   }
 
   private validated(data: InboundMessage, result: StandardResult<TMessage>, opened: number): void {
@@ -104,6 +90,30 @@ export class InboundPipeline<TMessage> {
     this.sinks.message(message);
   }
 }
+
+/** JSON-parses text, then validates; a failure of either is a result with issues, not a throw. */
+function check<TMessage>(
+  schema: StandardSchemaV1<unknown, TMessage>,
+  data: InboundMessage,
+): StandardResult<TMessage> | Promise<StandardResult<TMessage>> {
+  let value: unknown = data;
+  if (typeof data === 'string') {
+    try {
+      value = JSON.parse(data);
+    } catch (error) {
+      return { issues: [{ message: `not JSON: ${(error as Error).message}` }] };
+    }
+  }
+  try {
+    return schema['~standard'].validate(value);
+  } catch (error) {
+    return threw(error);
+  }
+}
+
+const threw = (error: unknown): { issues: StandardIssue[] } => ({
+  issues: [{ message: `the schema threw: ${String(error)}` }],
+});
 
 function toIssue(issue: StandardIssue): MessageIssue {
   const path = issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment));

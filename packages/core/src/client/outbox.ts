@@ -1,4 +1,11 @@
-import { admission, byteSize, type OfferResult, type OutboundMessage, type QueueLimits } from './queue';
+import {
+  admission,
+  byteSize,
+  type OfferResult,
+  type OutboundMessage,
+  type QueuedMessage,
+  type QueueLimits,
+} from './queue';
 
 /** What identifies a message in reliable delivery: the app's `id(message)`. */
 export type MessageId = string | number;
@@ -86,8 +93,9 @@ export class Outbox {
     return [...this.entries].filter(([, entry]) => entry.sent === sent);
   }
 
-  drain(): OutboundMessage[] {
-    const all = [...this.entries.values()].map((entry) => entry.data);
+  /** Empties the outbox, each message with its `seq`. */
+  drain(): QueuedMessage[] {
+    const all = [...this.entries.values()];
     this.entries.clear();
     this.totalBytes = 0;
     this.unsent = 0;

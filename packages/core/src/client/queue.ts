@@ -101,10 +101,12 @@ export class OutboundQueue {
     return item.data;
   }
 
-  /** Empties the queue, oldest first. */
-  drain(): OutboundMessage[] {
-    const out: OutboundMessage[] = [];
-    for (let data = this.shift(); data !== undefined; data = this.shift()) out.push(data);
+  /** Empties the queue, oldest first, each message with its `seq`. */
+  drain(): QueuedMessage[] {
+    const out = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    this.totalBytes = 0;
     return out;
   }
 }

@@ -119,6 +119,21 @@ describe('reliable delivery', () => {
     expect(h.of<DroppedEvent>('dropped')).toEqual([{ data: msg(1), reason: 'closed' }]);
   });
 
+  it('hands back what was never delivered in send() order, tracked or not, when the app closes', async () => {
+    // An app that keeps its `dropped` messages to send later must get them in the order sent.
+    const h = harness({ reliable });
+    const untracked = (body: string) => JSON.stringify({ body }); // no id: not tracked
+    h.client.send(untracked('u0'));
+    h.client.send(msg(1));
+    h.client.send(untracked('u2'));
+    await h.client.close();
+    expect(h.of<DroppedEvent>('dropped')).toEqual([
+      { data: untracked('u0'), reason: 'closed' },
+      { data: msg(1), reason: 'closed' },
+      { data: untracked('u2'), reason: 'closed' },
+    ]);
+  });
+
   it('rejects a reliable option without both functions', async () => {
     const { createClient } = await import('@resock/core');
     const { createFakeTransport } = await import('@resock/core/testing');
