@@ -6,6 +6,7 @@ import { ConnectionShell } from './connectionShell';
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
 import type { OutboundMessage } from './queue';
 import { runRefresh } from './refreshRunner';
+import { safely } from './shellState';
 import { type Effect, type Env, type Input, type TimerName, transition } from './transition';
 
 /**
@@ -68,7 +69,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         if (!this.mailbox?.some((next) => next.type === 'close')) this.connect(effect.id);
         break;
       case 'closeSocket':
-        if (effect.id === this.connectionId) this.safely(() => this.connection?.close(effect.code, effect.reason));
+        if (effect.id === this.connectionId) safely(() => this.connection?.close(effect.code, effect.reason));
         break;
       case 'dropSocket':
         this.drop(effect.id, effect.code, effect.reason);
@@ -165,7 +166,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     this.heartbeat = new ConnectionHeartbeat(
       settings,
       clock.now(),
-      () => this.safely(ping),
+      () => safely(ping),
       () => this.dispatch({ type: 'heartbeatTimeout', id }),
       scheduler,
     );
@@ -181,11 +182,11 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   protected refresh(record: CloseRecord, attempt: number): void {
     const { refresh, requireTls, connectTimeoutMs } = this.options;
     if (!refresh) return; // the policy stops `refresh` without a hook; nothing to run
+    const check = { requireTls, redact: this.redact };
     const done = () => {
       this.refreshing = undefined;
       this.timers.cancel('refresh');
     };
-    const check = { requireTls, redact: (url: string) => this.redact(url) };
     this.refreshing = runRefresh(refresh, record, attempt, check, (outcome) => {
       done();
       if (!outcome.ok) {

@@ -2,7 +2,7 @@ import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
 import type { OutboundMessage } from './queue';
-import { ShellState } from './shellState';
+import { endConnection, later, ShellState } from './shellState';
 import { resolveTarget, type Target } from './target';
 
 /**
@@ -25,12 +25,12 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
       target = resolveTarget(
         this.override?.url ?? this.options.url,
         this.override?.protocols ?? this.options.protocols,
-        (url) => this.redact(url),
+        this.redact,
         this.options.requireTls,
       );
     } catch (error) {
       // On the next tick, so listeners attached right after createClient hear it.
-      this.later(() => this.attemptFailed(id, error));
+      later(() => this.attemptFailed(id, error));
       return;
     }
     if (target instanceof Promise) {
@@ -62,11 +62,11 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
       const request = { url: target.url, protocols: target.protocols, connectTimeoutMs, closeTimeoutMs };
       const connection = this.options.transport.connect(request, new ConnectionHandlers(this, id));
       if (id === this.connectionId) this.connection = connection;
-      else this.safely(() => (connection.terminate ? connection.terminate() : connection.close()));
+      else endConnection(connection);
     } catch (error) {
       // A transport throws at once for what no retry changes (a bad header, a blocked port):
       // the app hears it as an error, and the record carries the transport's own error.
-      this.later(() => {
+      later(() => {
         if (id !== this.connectionId) return;
         const text = this.redactText(String((error as { message?: unknown })?.message ?? error));
         this.emitter.emit('error', new ClientRuntimeError('transport', `transport.connect threw: ${text}`));
@@ -118,7 +118,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     const { connection } = this;
     this.connection = undefined;
     this.connectionId = 0;
-    if (connection) this.safely(() => (connection.terminate ? connection.terminate() : connection.close(code, reason)));
+    if (connection) endConnection(connection, code, reason);
   }
 
   /** A message from connection `id` (the hot path: no event object, one id check). */

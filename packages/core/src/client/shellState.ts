@@ -27,6 +27,10 @@ export abstract class ShellState<TMessage> {
 
   protected machine: Machine = initialMachine;
   protected readonly options: ResolvedOptions<TMessage>;
+  /** For a URL, unless `redactUrls: false`. */
+  protected readonly redact: (url: string) => string;
+  /** For free text that may quote a URL (a platform's error message), unless `redactUrls: false`. */
+  protected readonly redactText: (text: string) => string;
   protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
   // Created when first needed: an idle client holds as little as possible (memory bench).
   protected queue: OutboundQueue | undefined;
@@ -75,6 +79,8 @@ export abstract class ShellState<TMessage> {
   constructor(input: ClientOptions<TMessage>) {
     const o = resolveOptions(input);
     this.options = o;
+    this.redact = o.redactUrls ? redactUrl : unchanged;
+    this.redactText = o.redactUrls ? redactUrlsIn : unchanged;
     this.timers = new NamedTimers(o.clock);
     this.emitter = new TypedEmitter(this);
     // Only a schema or an isReady needs the pipeline; otherwise a message goes straight out.
@@ -160,7 +166,12 @@ export abstract class ShellState<TMessage> {
         this.openedAt = this.options.clock.now();
         this.counts.opens++;
         this.inbound?.connectionOpened();
-        this.openInfo = this.openEvent(event);
+        this.openInfo = Object.freeze({
+          url: this.redact(event.url),
+          protocol: event.protocol,
+          extensions: event.extensions,
+          attempt: event.attempt,
+        });
         emitter.emit('open', this.openInfo);
         break;
       case 'close':
@@ -196,11 +207,6 @@ export abstract class ShellState<TMessage> {
     }
   }
 
-  protected openEvent(event: { url: string; protocol: string; extensions: string; attempt: number }): OpenEvent {
-    const { protocol, extensions, attempt } = event;
-    return Object.freeze({ url: this.redact(event.url), protocol, extensions, attempt });
-  }
-
   protected dropped(data: OutboundMessage, reason: 'overflow' | 'closed'): void {
     this.counts.dropped++;
     this.emitter.emit('dropped', { data, reason });
@@ -229,28 +235,24 @@ export abstract class ShellState<TMessage> {
     const status = this.machine.phase.status;
     if (status === 'closed' || status === 'closing') throw new ClientClosedError(what);
   }
-
-  protected redact(url: string): string {
-    return this.options.redactUrls ? redactUrl(url) : url;
-  }
-
-  /** For free text that may quote a URL (a platform's error message), unless `redactUrls: false`. */
-  protected get redactText(): (text: string) => string {
-    return this.options.redactUrls ? redactUrlsIn : unchanged;
-  }
-
-  /** Runs `work` on the next tick. */
-  protected later(work: () => void): void {
-    Promise.resolve().then(work);
-  }
-
-  protected safely(work: () => void): void {
-    try {
-      work();
-    } catch {
-      // A transport that throws while closing is already gone; the deadlines finish the job.
-    }
-  }
 }
 
 const unchanged = (text: string) => text;
+
+/** Runs `work` on the next tick. */
+export function later(work: () => void): void {
+  Promise.resolve().then(work);
+}
+
+export function safely(work: () => void): void {
+  try {
+    work();
+  } catch {
+    // A transport that throws while closing is already gone; the deadlines finish the job.
+  }
+}
+
+/** Ends a connection: at once where the transport can (terminate), else with a close frame. */
+export function endConnection(connection: TransportConnection, code?: number, reason?: string): void {
+  safely(() => (connection.terminate ? connection.terminate() : connection.close(code, reason)));
+}
