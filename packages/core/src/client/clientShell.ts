@@ -43,15 +43,11 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   protected env(): Env {
     const o = this.options;
     const { environment } = o;
+    // The options' settings under their own names (random, policy, the timeouts) as they are.
     return {
+      ...o,
       now: o.clock.now(),
-      random: o.random,
-      policy: o.policy,
       refreshAvailable: o.refresh !== undefined,
-      connectTimeoutMs: o.connectTimeoutMs,
-      closeTimeoutMs: o.closeTimeoutMs,
-      stableAfterMs: o.stableAfterMs,
-      reconnectCloseCode: o.reconnectCloseCode,
       heartbeat: o.heartbeat !== undefined,
       probing: this.heartbeat !== undefined,
       redact: this.redactText,
@@ -88,7 +84,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       }
       case 'probe':
         if (!this.heartbeat) break;
-        sharedScheduler(this.options.clock).probe(this.heartbeat);
+        this.heartbeat.probe(this.options.clock.now());
         // Sends wait for the answer only when a probe is out: a ping builder that throws stops
         // the heartbeat, and then no answer would ever come.
         this.untrusted = this.heartbeat !== undefined;

@@ -15,62 +15,58 @@ export const COALESCE_MS = 20;
  * between firings (traffic postpones a ping), so the timer may fire early and re-arm; it
  * never fires late.
  */
-export class SharedScheduler {
-  private readonly tasks = new Set<ScheduledTask>();
-  private timer: TimerHandle | undefined;
-  private timerDueAt = Number.POSITIVE_INFINITY;
-
-  constructor(private readonly clock: Clock) {}
-
-  add(task: ScheduledTask): void {
-    this.tasks.add(task);
-    if (task.dueAt < this.timerDueAt) this.arm(task.dueAt);
-  }
-
-  /** Runs `task`'s probe now (a heartbeat pings at once) and re-arms for its new due time. */
-  probe(task: ScheduledTask & { probe(now: number): void }): void {
-    task.probe(this.clock.now());
-    this.reschedule(task);
-  }
-
+export interface SharedScheduler {
+  add(task: ScheduledTask): void;
   /** `task` is due earlier than the timer: re-arm (unless the task has just been removed). */
-  reschedule(task: ScheduledTask): void {
-    if (task.dueAt < this.timerDueAt && this.tasks.has(task)) this.arm(task.dueAt);
-  }
-
-  delete(task: ScheduledTask): void {
-    this.tasks.delete(task);
-    if (this.tasks.size === 0) this.disarm();
-  }
-
+  reschedule(task: ScheduledTask): void;
+  delete(task: ScheduledTask): void;
   /** For tests and leak checks. */
-  get size(): number {
-    return this.tasks.size;
-  }
+  readonly size: number;
+}
 
-  private arm(dueAt: number): void {
-    this.disarm();
-    this.timerDueAt = dueAt;
-    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, dueAt - this.clock.now()));
-  }
-
-  private disarm(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerDueAt = Number.POSITIVE_INFINITY;
-  }
-
-  private fire(): void {
-    this.timer = undefined;
-    this.timerDueAt = Number.POSITIVE_INFINITY;
-    const now = this.clock.now();
-    for (const task of [...this.tasks]) {
-      if (task.dueAt <= now + COALESCE_MS && this.tasks.has(task)) task.run(now);
+// A closure, not a class: one per clock, and its internals are no one else's business.
+function createScheduler(clock: Clock): SharedScheduler {
+  const tasks = new Set<ScheduledTask>();
+  let timer: TimerHandle | undefined;
+  let timerDueAt = Infinity;
+  const disarm = () => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    timerDueAt = Infinity;
+  };
+  const arm = (dueAt: number) => {
+    disarm();
+    timerDueAt = dueAt;
+    timer = clock.setTimeout(fire, Math.max(0, dueAt - clock.now()));
+  };
+  const fire = () => {
+    timer = undefined;
+    timerDueAt = Infinity;
+    const now = clock.now();
+    for (const task of [...tasks]) {
+      if (task.dueAt <= now + COALESCE_MS && tasks.has(task)) task.run(now);
     }
-    let next = Number.POSITIVE_INFINITY;
-    for (const task of this.tasks) if (task.dueAt < next) next = task.dueAt;
-    if (next !== Number.POSITIVE_INFINITY && next < this.timerDueAt) this.arm(next);
-  }
+    let next = Infinity;
+    for (const task of tasks) if (task.dueAt < next) next = task.dueAt;
+    if (next !== Infinity && next < timerDueAt) arm(next);
+  };
+  const reschedule = (task: ScheduledTask) => {
+    if (task.dueAt < timerDueAt && tasks.has(task)) arm(task.dueAt);
+  };
+  return {
+    add(task) {
+      tasks.add(task);
+      reschedule(task);
+    },
+    reschedule,
+    delete(task) {
+      tasks.delete(task);
+      if (tasks.size === 0) disarm();
+    },
+    get size() {
+      return tasks.size;
+    },
+  };
 }
 
 const schedulers = new WeakMap<Clock, SharedScheduler>();
@@ -79,7 +75,7 @@ const schedulers = new WeakMap<Clock, SharedScheduler>();
 export function sharedScheduler(clock: Clock): SharedScheduler {
   let scheduler = schedulers.get(clock);
   if (!scheduler) {
-    scheduler = new SharedScheduler(clock);
+    scheduler = createScheduler(clock);
     schedulers.set(clock, scheduler);
   }
   return scheduler;
@@ -127,6 +123,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
     if (this.awaitingSince !== undefined) return; // a ping is already out
     this.dueAt = now;
     this.run(now);
+    this.scheduler.reschedule(this); // for the pong's deadline
   }
 
   run(now: number): void {
