@@ -10,32 +10,37 @@ export type TransportEvent =
   | { readonly type: 'error'; readonly error: unknown }
   | { readonly type: 'pong' };
 
+interface TransportShell {
+  [fromTransport](id: number, event: TransportEvent): void;
+  deliver(id: number, data: InboundMessage): void;
+}
+
 /**
  * One small object per connection instead of five closures (an idle client should cost little
  * more than its socket). It tags every callback with its connection's id, so the shell can
  * ignore a connection it has already let go of. Messages skip the event object: the hot path.
  */
 export class ConnectionHandlers implements TransportHandlers {
-  constructor(
-    private readonly shell: {
-      [fromTransport](id: number, event: TransportEvent): void;
-      deliver(id: number, data: InboundMessage): void;
-    },
-    private readonly id: number,
-  ) {}
+  readonly #shell: TransportShell;
+  readonly #id: number;
+
+  constructor(shell: TransportShell, id: number) {
+    this.#shell = shell;
+    this.#id = id;
+  }
   onOpen(info: { protocol: string; extensions: string }): void {
-    this.shell[fromTransport](this.id, { type: 'open', protocol: info.protocol, extensions: info.extensions });
+    this.#shell[fromTransport](this.#id, { type: 'open', protocol: info.protocol, extensions: info.extensions });
   }
   onMessage(data: InboundMessage): void {
-    this.shell.deliver(this.id, data);
+    this.#shell.deliver(this.#id, data);
   }
   onClose(raw: RawClose): void {
-    this.shell[fromTransport](this.id, { type: 'close', raw });
+    this.#shell[fromTransport](this.#id, { type: 'close', raw });
   }
   onError(error: unknown): void {
-    this.shell[fromTransport](this.id, { type: 'error', error });
+    this.#shell[fromTransport](this.#id, { type: 'error', error });
   }
   onPong(): void {
-    this.shell[fromTransport](this.id, { type: 'pong' });
+    this.#shell[fromTransport](this.#id, { type: 'pong' });
   }
 }

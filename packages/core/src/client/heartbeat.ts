@@ -93,51 +93,60 @@ export interface HeartbeatSettings {
  */
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
-  private awaitingSince: number | undefined;
+  #awaitingSince: number | undefined;
   /** A late check has already asked again since the peer last spoke: the next one decides. */
-  private askedAgain = false;
+  #askedAgain = false;
+
+  readonly #settings: HeartbeatSettings;
+  readonly #ping: () => void;
+  readonly #onDead: () => void;
+  readonly #scheduler: SharedScheduler;
 
   constructor(
-    private readonly settings: HeartbeatSettings,
+    settings: HeartbeatSettings,
     now: number,
-    private readonly ping: () => void,
-    private readonly onDead: () => void,
-    private readonly scheduler: SharedScheduler,
+    ping: () => void,
+    onDead: () => void,
+    scheduler: SharedScheduler,
   ) {
+    this.#settings = settings;
+    this.#ping = ping;
+    this.#onDead = onDead;
+    this.#scheduler = scheduler;
     this.dueAt = now + settings.intervalMs;
   }
 
   /** The peer said something (a message or a pong). */
   alive(now: number): void {
-    const answered = this.awaitingSince !== undefined;
-    this.awaitingSince = undefined;
-    this.askedAgain = false;
-    this.dueAt = now + this.settings.intervalMs;
+    const answered = this.#awaitingSince !== undefined;
+    this.#awaitingSince = undefined;
+    this.#askedAgain = false;
+    this.dueAt = now + this.#settings.intervalMs;
     // The timer was set for the pong's deadline; with timeoutMs > intervalMs the next ping is
     // due before it.
-    if (answered) this.scheduler.reschedule(this);
+    if (answered) this.#scheduler.reschedule(this);
   }
 
   /** Ping now, whatever the schedule (the device went offline: do not trust the socket). */
   probe(now: number): void {
-    if (this.awaitingSince !== undefined) return; // a ping is already out
+    if (this.#awaitingSince !== undefined) return; // a ping is already out
     this.dueAt = now;
     this.run(now);
-    this.scheduler.reschedule(this); // for the pong's deadline
+    this.#scheduler.reschedule(this); // for the pong's deadline
   }
 
   run(now: number): void {
-    if (this.awaitingSince !== undefined) {
-      const deadline = this.awaitingSince + this.settings.timeoutMs;
-      if (now - deadline > LATE_TIMER_MS && !this.askedAgain) {
+    if (this.#awaitingSince !== undefined) {
+      const deadline = this.#awaitingSince + this.#settings.timeoutMs;
+      if (now - deadline > LATE_TIMER_MS && !this.#askedAgain) {
         // The check ran far too late: the tab was frozen or throttled and the pong may still be
         // in the event queue. Ask again rather than declare the peer dead — once: in a tab
         // throttled for good every check is late, and a dead peer must still be found.
-        this.askedAgain = true;
-        this.awaitingSince = undefined;
+        this.#askedAgain = true;
+        this.#awaitingSince = undefined;
         this.dueAt = now;
       } else if (now >= deadline) {
-        this.onDead();
+        this.#onDead();
         return;
       } else {
         this.dueAt = deadline;
@@ -145,8 +154,8 @@ export class ConnectionHeartbeat implements ScheduledTask {
       }
     }
     if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
-    this.awaitingSince = now;
-    this.dueAt = now + this.settings.timeoutMs;
-    this.ping();
+    this.#awaitingSince = now;
+    this.dueAt = now + this.#settings.timeoutMs;
+    this.#ping();
   }
 }

@@ -16,78 +16,87 @@ export interface InboundSinks<TMessage> {
  * `invalidMessage` event, never a throw out of the client. An async schema keeps arrival order.
  */
 export class InboundPipeline<TMessage> {
-  private awaitingReady = false;
+  #awaitingReady = false;
   /** Connections opened so far: a message validated late counts for `isReady` only on its own. */
-  private opened = 0;
-  private chain: Promise<void> | undefined;
+  #opened = 0;
+  #chain: Promise<void> | undefined;
   /** Messages on the chain: later ones queue behind them. */
-  private validating = 0;
+  #validating = 0;
   /** The client was closed: results of async validation still running are not delivered. */
-  private stopped = false;
+  #stopped = false;
+
+  readonly #schema: StandardSchemaV1<unknown, TMessage> | undefined;
+  readonly #isReady: ((message: TMessage) => boolean) | undefined;
+  readonly #sinks: InboundSinks<TMessage>;
 
   constructor(
-    private readonly schema: StandardSchemaV1<unknown, TMessage> | undefined,
-    private readonly isReady: ((message: TMessage) => boolean) | undefined,
-    private readonly sinks: InboundSinks<TMessage>,
-  ) {}
+    schema: StandardSchemaV1<unknown, TMessage> | undefined,
+    isReady: ((message: TMessage) => boolean) | undefined,
+    sinks: InboundSinks<TMessage>,
+  ) {
+    this.#schema = schema;
+    this.#isReady = isReady;
+    this.#sinks = sinks;
+  }
 
   /** A connection opened: watch for the app's ready message again. */
   connectionOpened(): void {
-    this.awaitingReady = this.isReady !== undefined;
-    this.opened++;
+    this.#awaitingReady = this.#isReady !== undefined;
+    this.#opened++;
   }
 
   stop(): void {
-    this.stopped = true;
+    this.#stopped = true;
   }
 
   receive(data: InboundMessage): void {
-    const { schema, opened } = this;
+    const schema = this.#schema;
+    const opened = this.#opened;
     if (!schema) {
-      this.deliver(data as TMessage, opened);
+      this.#deliver(data as TMessage, opened);
       return;
     }
     const outcome = check(schema, data);
     // Arrival order: while an earlier message still validates, every later outcome (even one
     // known at once: a sync result, text that is not JSON) waits its turn behind it.
-    if (outcome instanceof Promise || this.validating > 0) {
-      this.validating++;
-      this.chain = (this.chain ?? Promise.resolve())
+    if (outcome instanceof Promise || this.#validating > 0) {
+      this.#validating++;
+      this.#chain = (this.#chain ?? Promise.resolve())
         .then(() => outcome)
         .then(
           (settled) => {
-            this.validating--;
-            if (!this.stopped) this.validated(data, settled, opened);
+            this.#validating--;
+            if (!this.#stopped) this.#validated(data, settled, opened);
           },
           (error: unknown) => {
-            this.validating--;
-            if (!this.stopped) this.validated(data, threw(error), opened);
+            this.#validating--;
+            if (!this.#stopped) this.#validated(data, threw(error), opened);
           },
         );
       return;
     }
-    this.validated(data, outcome, opened);
+    this.#validated(data, outcome, opened);
   }
 
-  private validated(data: InboundMessage, result: StandardResult<TMessage>, opened: number): void {
-    if (result.issues) this.sinks.invalid({ data, issues: result.issues.map(toIssue) });
-    else this.deliver(result.value, opened);
+  #validated(data: InboundMessage, result: StandardResult<TMessage>, opened: number): void {
+    if (result.issues) this.#sinks.invalid({ data, issues: result.issues.map(toIssue) });
+    else this.#deliver(result.value, opened);
   }
 
-  private deliver(message: TMessage, opened: number): void {
-    if (this.awaitingReady && opened === this.opened) {
+  #deliver(message: TMessage, opened: number): void {
+    if (this.#awaitingReady && opened === this.#opened) {
       let ready = false;
       try {
-        ready = this.isReady?.(message) === true;
+        ready = this.#isReady?.(message) === true;
       } catch (error) {
-        this.sinks.readyThrew(error);
+        this.#sinks.readyThrew(error);
       }
       if (ready) {
-        this.awaitingReady = false;
-        this.sinks.ready();
+        this.#awaitingReady = false;
+        this.#sinks.ready();
       }
     }
-    this.sinks.message(message);
+    this.#sinks.message(message);
   }
 }
 

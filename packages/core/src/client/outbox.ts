@@ -25,21 +25,25 @@ interface Entry {
  * dedupes by id). Bounded like the queue, with the same overflow policy.
  */
 export class Outbox {
-  private readonly entries = new Map<MessageId, Entry>();
-  private totalBytes = 0;
+  readonly #entries = new Map<MessageId, Entry>();
+  #totalBytes = 0;
   /** Entries never written to a socket yet: they go out in send order with the queue's. */
   unsent = 0;
   /** Their bytes: what `bufferedAmount` still counts (sent ones only wait for an ack). */
   unsentBytes = 0;
 
-  constructor(private readonly limits: QueueLimits) {}
+  readonly #limits: QueueLimits;
+
+  constructor(limits: QueueLimits) {
+    this.#limits = limits;
+  }
 
   get length(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   get bytes(): number {
-    return this.totalBytes;
+    return this.#totalBytes;
   }
 
   add(id: MessageId, data: OutboundMessage, seq: number): OfferResult {
@@ -47,20 +51,20 @@ export class Outbox {
     // The same id again replaces the old copy, so its place counts as free; but the old copy
     // is removed only once the new one is accepted (a refused or rejected send loses nothing).
     const room = () => {
-      const old = this.entries.get(id);
-      return admission(this.limits, this.entries.size - (old ? 1 : 0), this.totalBytes - (old?.bytes ?? 0), bytes);
+      const old = this.#entries.get(id);
+      return admission(this.#limits, this.#entries.size - (old ? 1 : 0), this.#totalBytes - (old?.bytes ?? 0), bytes);
     };
     if (room() === 'refuse') return { accepted: false };
     const evicted: OutboundMessage[] = [];
-    for (const [oldest, entry] of this.entries) {
+    for (const [oldest, entry] of this.#entries) {
       if (room() === 'fits') break;
       if (oldest === id) continue;
       this.ack(oldest);
       evicted.push(entry.data);
     }
     this.ack(id);
-    this.entries.set(id, { data, bytes, seq, sent: false });
-    this.totalBytes += bytes;
+    this.#entries.set(id, { data, bytes, seq, sent: false });
+    this.#totalBytes += bytes;
     this.unsent++;
     this.unsentBytes += bytes;
     return { accepted: true, evicted };
@@ -68,10 +72,10 @@ export class Outbox {
 
   /** The peer has it: forget it, and return it (undefined for an id not, or no longer, here). */
   ack(id: MessageId): OutboundMessage | undefined {
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     if (!entry) return undefined;
-    this.entries.delete(id);
-    this.totalBytes -= entry.bytes;
+    this.#entries.delete(id);
+    this.#totalBytes -= entry.bytes;
     if (!entry.sent) {
       this.unsent--;
       this.unsentBytes -= entry.bytes;
@@ -80,7 +84,7 @@ export class Outbox {
   }
 
   markSent(id: MessageId): void {
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     if (entry && !entry.sent) {
       entry.sent = true;
       this.unsent--;
@@ -90,14 +94,14 @@ export class Outbox {
 
   /** Entries oldest first, with their ids: `sent` ones to send again, the others for the first time. */
   list(sent: boolean): Array<[MessageId, Entry]> {
-    return [...this.entries].filter(([, entry]) => entry.sent === sent);
+    return [...this.#entries].filter(([, entry]) => entry.sent === sent);
   }
 
   /** Empties the outbox, each message with its `seq`. */
   drain(): QueuedMessage[] {
-    const all = [...this.entries.values()];
-    this.entries.clear();
-    this.totalBytes = 0;
+    const all = [...this.#entries.values()];
+    this.#entries.clear();
+    this.#totalBytes = 0;
     this.unsent = 0;
     this.unsentBytes = 0;
     return all;

@@ -52,24 +52,28 @@ export function admission(
  * everything already queued.
  */
 export class OutboundQueue {
-  private items: Array<QueuedMessage> = [];
-  private head = 0;
-  private totalBytes = 0;
+  #items: Array<QueuedMessage> = [];
+  #head = 0;
+  #totalBytes = 0;
 
-  constructor(private readonly limits: QueueLimits) {}
+  readonly #limits: QueueLimits;
+
+  constructor(limits: QueueLimits) {
+    this.#limits = limits;
+  }
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.#items.length - this.#head;
   }
 
   get bytes(): number {
-    return this.totalBytes;
+    return this.#totalBytes;
   }
 
   /** `seq`: the message's place among everything the app sent (the outbox holds the rest). */
   offer(data: OutboundMessage, seq: number): OfferResult {
     const bytes = byteSize(data);
-    const room = () => admission(this.limits, this.length, this.totalBytes, bytes);
+    const room = () => admission(this.#limits, this.length, this.#totalBytes, bytes);
     if (room() === 'refuse') return { accepted: false };
     const evicted: OutboundMessage[] = [];
     while (room() === 'evict') {
@@ -77,27 +81,27 @@ export class OutboundQueue {
       if (oldest === undefined) break;
       evicted.push(oldest);
     }
-    this.items.push({ data, bytes, seq });
-    this.totalBytes += bytes;
+    this.#items.push({ data, bytes, seq });
+    this.#totalBytes += bytes;
     return { accepted: true, evicted };
   }
 
   /** The oldest message, left in place: a flush removes it only once it is sent. */
   peek(): QueuedMessage | undefined {
-    return this.items[this.head];
+    return this.#items[this.#head];
   }
 
   shift(): OutboundMessage | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head] = undefined as never; // let the message be collected
-    this.head++;
-    if (this.head > 64 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined as never; // let the message be collected
+    this.#head++;
+    if (this.#head > 64 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
     }
     if (!item) return undefined;
-    this.totalBytes -= item.bytes;
+    this.#totalBytes -= item.bytes;
     return item.data;
   }
 
