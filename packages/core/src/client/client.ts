@@ -61,16 +61,16 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && (!isBinary(data) || isDetached(data)))
       throw new InvalidMessageError(data, isBinary(data));
-    if (status !== 'idle') return this.accept(data, status);
+    if (status !== 'idle') return this.#accept(data, status);
     try {
-      return this.accept(data, status);
+      return this.#accept(data, status);
     } finally {
       // A lazy client starts on its first send, even one the queue refused.
       this.dispatch({ type: 'start' });
     }
   }
 
-  private accept(data: OutboundMessage, status: ClientStatus): SendResult {
+  #accept(data: OutboundMessage, status: ClientStatus): SendResult {
     const { reliable } = this.options;
     const id = reliable ? reliable.id(data) : undefined;
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).

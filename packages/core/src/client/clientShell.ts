@@ -51,7 +51,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       heartbeat: o.heartbeat !== undefined,
       probing: this.heartbeat !== undefined,
       redact: this.redactText,
-      pauseWhenHidden: o.pauseWhenHidden,
       online: environment ? environment.online() : true,
       visible: environment ? environment.visible() : true,
     };

@@ -42,10 +42,6 @@ export class Outbox {
     return this.#entries.size;
   }
 
-  get bytes(): number {
-    return this.#totalBytes;
-  }
-
   add(id: MessageId, data: OutboundMessage, seq: number): OfferResult {
     const bytes = byteSize(data);
     // The same id again replaces the old copy, so its place counts as free; but the old copy

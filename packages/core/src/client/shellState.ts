@@ -132,7 +132,7 @@ export abstract class ShellState<TMessage> {
   }
 
   /** Back from `failed`: a custom environment that throws now must not cut the step short. */
-  private listenAgain(): void {
+  #listenAgain(): void {
     try {
       this.listenToEnvironment();
     } catch (error) {
@@ -159,7 +159,7 @@ export abstract class ShellState<TMessage> {
           this.openedAt = undefined;
         }
         if (event.to === 'failed') this.stopListeningToEnvironment();
-        else if (event.from === 'failed' && event.to !== 'closed') this.listenAgain();
+        else if (event.from === 'failed' && event.to !== 'closed') this.#listenAgain();
         emitter.emit('state', { from: event.from, to: event.to });
         break;
       case 'open':
