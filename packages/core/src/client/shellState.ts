@@ -18,6 +18,8 @@ import type { Emitted, Input, TimerName } from './transition';
  * The bottom of the client's class chain: everything a client holds, its construction, and how
  * it tells the app what happened. Every field is declared here, with its initial value, because
  * the constructor may already dispatch (`start`) before a subclass's own fields would be set.
+ * Those the constructor sets before anything else are only `declare`d: no field definition is
+ * emitted for them, and every client still gets its fields in the same order.
  * Above it: `ConnectionShell` (one connection's traffic), `ClientShell` (the reducer and its
  * effects), `ReconnectingClient` (the public surface).
  */
@@ -26,18 +28,18 @@ export abstract class ShellState<TMessage> {
   abstract close(code?: number, reason?: string): Promise<CloseRecord>;
 
   protected machine: Machine = initialMachine;
-  protected readonly options: ResolvedOptions<TMessage>;
+  declare protected readonly options: ResolvedOptions<TMessage>;
   /** For a URL, unless `redactUrls: false`. */
-  protected readonly redact: (url: string) => string;
+  declare protected readonly redact: (url: string) => string;
   /** For free text that may quote a URL (a platform's error message), unless `redactUrls: false`. */
-  protected readonly redactText: (text: string) => string;
-  protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
+  declare protected readonly redactText: (text: string) => string;
+  declare protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
   // Created when first needed: an idle client holds as little as possible (memory bench).
   protected queue: OutboundQueue | undefined;
   protected outbox: Outbox | undefined;
-  protected readonly inbound: InboundPipeline<TMessage> | undefined;
+  declare protected readonly inbound: InboundPipeline<TMessage> | undefined;
   /** The reducer's timers, and the refresh hook's deadline (the shell's own). */
-  protected readonly timers: NamedTimers<TimerName | 'refresh'>;
+  declare protected readonly timers: NamedTimers<TimerName | 'refresh'>;
   protected mailbox: Input[] | undefined;
   protected running = false;
   /** The next message's place in send order, shared by the queue and the outbox. */
