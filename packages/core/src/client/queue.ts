@@ -92,15 +92,13 @@ export class OutboundQueue {
   }
 
   shift(): OutboundMessage | undefined {
-    if (this.#head >= this.#items.length) return undefined;
     const item = this.#items[this.#head];
-    this.#items[this.#head] = undefined as never; // let the message be collected
-    this.#head++;
+    if (!item) return undefined; // empty: every slot from the head on holds a message
+    this.#items[this.#head++] = undefined as never; // let the message be collected
     if (this.#head > 64 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
-    if (!item) return undefined;
     this.#totalBytes -= item.bytes;
     return item.data;
   }

@@ -9,7 +9,7 @@ export function redactUrl(url: string): string {
   // Nothing to hide: hand back the same string (no copy per open).
   if (!url.includes('?') && !url.includes('@')) return url;
   const match = urlParts.exec(url);
-  if (!match) return url.includes('?') || url.includes('@') ? '***' : url;
+  if (!match) return '***'; // it has a `?` or an `@`, but no shape to keep anything of
   const [, scheme = '', userinfo, rest = '', query, fragment = ''] = match;
   const redactedQuery = query
     ? `?${query

@@ -34,7 +34,7 @@ export type { Effect, Emitted, Env, Input, Step, TimerName } from './machineType
 export function transition(machine: Machine, input: Input, env: Env): Step {
   const s: Draft = { machine, effects: [], env };
   apply(s, input);
-  return { machine: s.machine, effects: s.effects };
+  return s;
 }
 
 function apply(s: Draft, input: Input): void {
