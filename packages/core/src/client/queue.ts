@@ -105,10 +105,10 @@ export class OutboundQueue {
 
   /** Empties the queue, oldest first, each message with its `seq`. */
   drain(): QueuedMessage[] {
-    const out = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    this.totalBytes = 0;
+    const out = this.#items.slice(this.#head);
+    this.#items = [];
+    this.#head = 0;
+    this.#totalBytes = 0;
     return out;
   }
 }
