@@ -130,7 +130,8 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (phase.status === 'closed' || phase.status === 'closing') {
       return Promise.reject(new ClientClosedError('wait for open'));
     }
-    if (phase.status === 'failed') {
+    // Failed, unless a reconnect() from a listener waits its turn (the mailbox): it revives it.
+    if (phase.status === 'failed' && !this.mailbox?.some((input) => input.type === 'reconnect')) {
       return Promise.reject(new ClientFailedError(phase.decision.stopReason ?? 'rule', phase.record));
     }
     const waiters = this.openedWaiters ?? [];

@@ -92,17 +92,12 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
           extensions: event.extensions,
         });
         return;
-      case 'close': {
-        const { raw } = event;
-        const error = this.connectionError;
+      case 'close':
         this.connection = undefined; // a closed socket buffers nothing (bufferedAmount)
-        this.dispatch({
-          type: 'transportClosed',
-          id,
-          raw: raw.error === undefined && error !== undefined ? { ...raw, error } : raw,
-        });
+        // The raw close goes on as given (a CloseEvent's fields are prototype getters, lost to a
+        // spread); the error reported before it is the cause when the close names none.
+        this.dispatch({ type: 'transportClosed', id, raw: event.raw, error: this.connectionError });
         return;
-      }
       case 'error':
         this.connectionError = event.error;
         return;

@@ -19,7 +19,7 @@ export type Input =
       readonly protocol: string;
       readonly extensions: string;
     }
-  | { readonly type: 'transportClosed'; readonly id: number; readonly raw: RawClose }
+  | { readonly type: 'transportClosed'; readonly id: number; readonly raw: RawClose; readonly error?: unknown }
   /** The URL or protocols could not be resolved, or `transport.connect` threw. */
   | { readonly type: 'connectFailed'; readonly id: number; readonly error: unknown }
   | { readonly type: 'connectTimeout'; readonly id: number }

@@ -75,8 +75,16 @@ export function record(
 ): CloseRecord {
   const context: Parameters<typeof normalizeClose>[1] = { phase, synthetic, now: s.env.now };
   if (initiator) context.initiator = initiator;
-  if (raw.handshake) context.handshake = raw.handshake;
-  const cause = error ?? raw.error;
+  let handshake: RawClose['handshake'];
+  let rawError: unknown;
+  try {
+    ({ handshake, error: rawError } = raw);
+  } catch {
+    // A hand-written transport may pass anything (nothing, a throwing getter): normalizeClose
+    // makes a 1006 of what it cannot read, so reading here must not throw either.
+  }
+  if (handshake) context.handshake = handshake;
+  const cause = rawError ?? error;
   if (cause !== undefined) context.error = redactError(s.env.redact, cause);
   return normalizeClose(raw, context);
 }
@@ -137,9 +145,11 @@ export function decideAfter(s: Draft, record: CloseRecord): void {
     },
   };
   if (decision.action === 'stop') {
+    // Waiters from before the failure are rejected first: an opened() that a `state` or `failed`
+    // listener calls after its reconnect() waits for that reconnect's open.
+    s.effects.push({ type: 'rejectOpened', stopReason: decision.stopReason ?? 'rule', record });
     enter(s, { status: 'failed', record, decision });
     emit(s, { name: 'failed', record, decision });
-    s.effects.push({ type: 'rejectOpened', stopReason: decision.stopReason ?? 'rule', record });
     return;
   }
   const refresh = decision.action === 'refresh';

@@ -56,7 +56,7 @@ function apply(s: Draft, input: Input): void {
       }
       return;
     case 'transportClosed':
-      transportClosed(s, input.id, input.raw);
+      transportClosed(s, input.id, input.raw, input.error);
       return;
     case 'connectFailed':
       if (current(s, input.id, 'connecting')) {
@@ -136,16 +136,16 @@ function lost(s: Draft, id: number, initiator: CloseInitiator, why: string, reas
   ended(s, synthetic(s, 'open', initiator, 1006, reason));
 }
 
-function transportClosed(s: Draft, id: number, raw: RawClose): void {
+function transportClosed(s: Draft, id: number, raw: RawClose, error: unknown): void {
   if (current(s, id, 'connecting')) {
     cancel(s, 'connect');
-    ended(s, record(s, raw, 'connecting', undefined, false));
+    ended(s, record(s, raw, 'connecting', undefined, false, error));
   } else if (current(s, id, 'open')) {
     leaveOpen(s);
-    ended(s, record(s, raw, 'open', undefined, false));
+    ended(s, record(s, raw, 'open', undefined, false, error));
   } else if (current(s, id, 'closing')) {
     cancel(s, 'close');
-    closed(s, record(s, raw, 'closing', 'client', false));
+    closed(s, record(s, raw, 'closing', 'client', false, error));
   }
 }
 

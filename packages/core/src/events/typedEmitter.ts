@@ -41,9 +41,10 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
 
   constructor(private readonly owner: ListenerErrorSink) {}
 
+  /** Its unsubscribe takes back the listener's `on` registrations for the event, not its `once` ones. */
   on<E extends keyof Events>(event: E, listener: Events[E]): () => void {
     this.emitter.on(event as string, guard, listener);
-    return () => this.off(event, listener);
+    return () => this.emitter.off(event as string, guard, listener);
   }
 
   /**
@@ -59,7 +60,11 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
     };
     onces.set(listener, [...(onces.get(listener) ?? []), [event, fire]]);
     this.emitter.once(event as string, fire);
-    return () => this.off(event, listener);
+    // Takes back this registration only: not an on() of the same listener, nor another once().
+    return () => {
+      this.emitter.off(event as string, fire);
+      this.forget(event, listener, fire);
+    };
   }
 
   off<E extends keyof Events>(event: E, listener: Events[E]): void {

@@ -72,6 +72,35 @@ describe('close() from a listener', () => {
   });
 });
 
+describe('reconnect() from a listener', () => {
+  // reconnect() "also revives a failed client"; opened() "rejects when the client fails or is
+  // closed first". A reconnect() in a failed (or state) listener waits its turn, but the app's
+  // opened() right after it is about that reconnect, not the failure before it.
+  it.each(['failed', 'state'] as const)('then opened() in a %s listener waits for the next open', async (event) => {
+    const h = harness();
+    let next: Promise<unknown> | undefined;
+    const stop = h.client.on(event, () => {
+      if (h.client.state !== 'failed' || next) return;
+      h.client.reconnect();
+      next = h.client.opened();
+      next.catch(() => undefined);
+    });
+    h.transport.last().reject(403); // default:http-client-error stops
+    stop();
+    expect(h.client.state).toBe('connecting');
+    h.transport.last().accept();
+    await expect(next).resolves.toMatchObject({ attempt: 1 });
+  });
+
+  it('an opened() from before the failure is still rejected', async () => {
+    const h = harness();
+    const before = h.client.opened();
+    h.client.once('failed', () => h.client.reconnect());
+    h.transport.last().reject(403);
+    await expect(before).rejects.toThrow(/stopped reconnecting/);
+  });
+});
+
 describe('an async message schema', () => {
   it('delivers nothing once close() has resolved', async () => {
     const { schema, release, gate } = gatedSchema();
@@ -117,6 +146,23 @@ describe('once listeners', () => {
     h.transport.last().deliver('1');
     h.transport.last().deliver('2');
     expect(heard).toEqual(['first:1', 'next:2']);
+  });
+});
+
+describe('unsubscribing', () => {
+  // `on` and `once` return their unsubscribe function: each takes back its own registration.
+  it("once()'s unsubscribe leaves an on() of the same function, and on()'s leaves its once()", () => {
+    const h = harness();
+    const calls: string[] = [];
+    const onOpen = () => calls.push('on');
+    const onceOpen = () => calls.push('once');
+    h.client.on('open', onOpen);
+    h.client.once('open', onOpen)();
+    const stopOn = h.client.on('open', onceOpen);
+    h.client.once('open', onceOpen);
+    stopOn();
+    h.transport.last().accept();
+    expect(calls).toEqual(['on', 'once']);
   });
 });
 
