@@ -27,7 +27,11 @@ export type BrowserClientOptions<TMessage = InboundMessage> = Omit<
 > &
   PageBound;
 
+/** Options to read; anything else goes to core as it is, for the options check's typed error. */
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
 function withPage<T extends PageBound & { refresh?: ClientOptions['refresh'] }>(options: T) {
+  if (!isObject(options)) return options;
   const environment = 'environment' in options ? options.environment : pageEnvironment();
   const { refresh } = options;
   return {
@@ -46,7 +50,8 @@ function withPage<T extends PageBound & { refresh?: ClientOptions['refresh'] }>(
  * replace it. A relative URL is resolved against the page, as a WebSocket's is.
  */
 export function createClient<TMessage = InboundMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage> {
-  return createCoreClient<TMessage>(withPage({ ...options, url: pageUrl(options.url) }) as ClientOptions<TMessage>);
+  const given = isObject(options) ? withPage({ ...options, url: pageUrl(options.url) }) : options;
+  return createCoreClient<TMessage>(given as ClientOptions<TMessage>);
 }
 
 /** A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy. */

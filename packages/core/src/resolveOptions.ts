@@ -108,6 +108,11 @@ const optionsCheck = shape(
   ['transport'],
 );
 
+/** Throws the options check's typed error for anything but an options object. */
+export function assertOptionsObject(input: unknown): void {
+  if (!isRecord(input)) throw new InvalidOptionsError([{ path: '(root)', message: 'expected an options object' }]);
+}
+
 /** Clients with the default queue limits share one frozen object. */
 const defaultQueue: QueueLimits = Object.freeze({
   maxMessages: clientDefaults.maxMessages,
@@ -121,7 +126,7 @@ const defaultQueue: QueueLimits = Object.freeze({
  */
 export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): ResolvedOptions<TMessage> {
   const problems: Problem[] = [];
-  if (!isRecord(input)) throw new InvalidOptionsError([{ path: '(root)', message: 'expected an options object' }]);
+  assertOptionsObject(input);
   const o = input as ClientOptions<TMessage>;
   optionsCheck(o, '', problems);
   const requireTls = o.requireTls === true;

@@ -24,8 +24,12 @@ export function createClient<TMessage = InboundMessage>(options: NodeClientOptio
   return createCoreClient<TMessage>(withNodeDefaults(options));
 }
 
-/** `undefined` is "not given", as everywhere in resock: it keeps the default. */
+/**
+ * `undefined` is "not given", as everywhere in resock: it keeps the default. Anything but an
+ * options object goes to core as it is, for the options check's typed error.
+ */
 function withNodeDefaults<T extends { transport?: Transport | undefined; heartbeat?: unknown }>(options: T) {
+  if (typeof options !== 'object' || options === null) return options;
   const transport = options.transport ?? nodeTransport();
   return { ...options, transport, heartbeat: options.heartbeat ?? transport.pings === true };
 }

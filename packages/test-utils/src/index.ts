@@ -1,4 +1,5 @@
 export { type ChaosOptions, type ChaosProxy, startChaosProxy } from './chaosProxy';
+export { defineEntryPointChecks, type EntryPoints } from './entryPointChecks';
 export { activeHandles, type HandleCounts } from './handles';
 export { heapAfterGc } from './heap';
 export { inProcessDriver } from './inProcessDriver';

@@ -7,7 +7,7 @@ import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
-import { urlText } from '../resolveOptions';
+import { assertOptionsObject, urlText } from '../resolveOptions';
 import { clampUnsignedShort, toUsvString } from './webIdl';
 
 /** The client's options except what the constructor takes positionally. */
@@ -92,12 +92,15 @@ export class ReconnectingWebSocket extends EventTarget {
     options: ReconnectingWebSocketOptions,
   ) {
     super();
+    // Read below (redactUrls) after the client exists: what is not an options object must get
+    // the typed error before any client starts.
+    if (options !== undefined) assertOptionsObject(options);
     const clientOptions: ClientOptions = { ...options, url };
     // null, as code written for `new WebSocket(url, null)`-style APIs passes it: no protocols.
     if (protocols != null) clientOptions.protocols = protocols as Protocols;
     this.client = createClient(clientOptions);
     const given = typeof url === 'function' ? '' : (urlText(url) ?? '');
-    this.givenUrl = options.redactUrls === false ? given : redactUrl(given);
+    this.givenUrl = options?.redactUrls === false ? given : redactUrl(given);
     const { client } = this;
     client.on('open', () => this.dispatchEvent(new Event('open')));
     client.on('message', (data) => this.dispatchEvent(new ResockMessageEvent(this.binary(data))));
