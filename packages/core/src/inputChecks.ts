@@ -66,9 +66,8 @@ export function list(item: Check, options: { nonEmpty?: boolean; length?: number
       return fail(problems, path, `expected ${options.length} entries`);
     if (options.nonEmpty && value.length === 0) return fail(problems, path, 'expected at least one entry');
     let ok = true;
-    value.forEach((entry, i) => {
-      if (!item(entry, at(path, i), problems)) ok = false;
-    });
+    // Every index, holes too (forEach skips them: `[, x]` would pass unchecked).
+    for (let i = 0; i < value.length; i++) if (!item(value[i], at(path, i), problems)) ok = false;
     return ok;
   };
 }
@@ -92,4 +91,36 @@ export function shape(fields: Record<string, Check>, required: readonly string[]
       if (!Object.hasOwn(fields, key)) ok = fail(problems, at(path, key), 'unknown key');
     return ok;
   };
+}
+
+/** Deeper than any input the checks read: left as it is (the checks then refuse it). */
+const MAX_DEPTH = 8;
+
+const errorText = (error: unknown): string => {
+  try {
+    return String(error);
+  } catch {
+    return 'an error that cannot be shown';
+  }
+};
+
+/**
+ * JSON-shaped input (what `read` returns) as plain data, read once: own enumerable fields (so
+ * what is checked is what is used, and what `JSON.stringify` keeps), each getter run once,
+ * arrays without holes, objects on a null prototype (a `__proto__` key stays a key). What cannot
+ * be read (a throwing getter, a revoked proxy) is a problem at its own path.
+ */
+export function plainData(read: () => unknown, path: string, problems: Problem[], depth = 0): unknown {
+  try {
+    const value = read() as Record<string | number, unknown>;
+    if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
+    const array = Array.isArray(value);
+    const copy: Record<string | number, unknown> = array ? [] : Object.create(null);
+    // An array's keys() are all its indexes, holes too.
+    for (const key of array ? value.keys() : Object.keys(value))
+      copy[key] = plainData(() => value[key], at(path, key), problems, depth + 1);
+    return copy;
+  } catch (error) {
+    return fail(problems, path, `could not be read (${errorText(error)})`);
+  }
 }

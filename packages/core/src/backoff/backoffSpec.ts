@@ -101,7 +101,11 @@ const backoffMessage = 'expected a backoff { "type": "exponential" | "grpc" | "c
 
 /** A back-off written as data: `{ "type": …, …the type's fields }`. */
 export const backoffInput: Check = (value, path, problems) => {
-  const check = isRecord(value) && typeof value.type === 'string' ? shapes[value.type] : undefined;
+  // Own keys only: a type of `constructor` or `toString` must not find Object.prototype's.
+  const check =
+    isRecord(value) && typeof value.type === 'string' && Object.hasOwn(shapes, value.type)
+      ? shapes[value.type]
+      : undefined;
   if (check) return check(value, path, problems);
   problems.push({ path: isRecord(value) ? at(path, 'type') : path || '(root)', message: backoffMessage });
   return false;

@@ -4,7 +4,7 @@ import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { describeCloseCode } from '../close/closeCode';
 import type { CloseRecord } from '../close/closeRecord';
 import { inRanges } from './codeRanges';
-import { definePolicy, type Policy, type PolicyRule } from './definePolicy';
+import { CLIENT_CLOSE_ID, definePolicy, FALLBACK_ID, type Policy, type PolicyRule } from './definePolicy';
 import type { PolicyInput, RuleAction } from './policyInput';
 
 export interface DecideContext {
@@ -47,9 +47,8 @@ export interface Decision {
   readonly explanation: string;
 }
 
-const CLIENT_CLOSE = 'client-close';
 const FALLBACK: PolicyRule = Object.freeze({
-  id: 'fallback',
+  id: FALLBACK_ID,
   source: 'preset',
   description: 'No rule matched: back off and retry.',
   action: 'retry',
@@ -91,7 +90,7 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   const defined = definePolicy(policy);
   const what = describeCloseCode(record.code) + (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
   if (record.initiator === 'client') {
-    return stop(CLIENT_CLOSE, 1, true, 'client', `${what}: the app closed the connection; always final`);
+    return stop(CLIENT_CLOSE_ID, 1, true, 'client', `${what}: the app closed the connection; always final`);
   }
   const rule = matchRule(defined, record);
   const previous = context.consecutive;

@@ -1,7 +1,7 @@
 import { type Backoff, exponentialDefaults, resolveBackoff } from '../backoff/backoffSpec';
 import type { CloseInitiator } from '../close/closeRecord';
 import { InvalidPolicyError, type Problem } from '../errors';
-import { isRecord } from '../inputChecks';
+import { isRecord, plainData } from '../inputChecks';
 import { type CodeRange, toCodeRange } from './codeRanges';
 import {
   type CodeSpec,
@@ -42,6 +42,10 @@ export interface Policy {
   toJSON(): PolicyInput;
 }
 
+/** decide()'s own rule ids: the app's close, and the retry when no rule matched. */
+export const CLIENT_CLOSE_ID = 'client-close';
+export const FALLBACK_ID = 'fallback';
+
 const defined = new WeakSet<object>();
 
 /** True for what `definePolicy` returned. */
@@ -65,27 +69,19 @@ const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponent
  */
 export function definePolicy(input: PolicyInput | Policy = {}): Policy {
   if (isPolicy(input)) return input;
+  // Checked and compiled from one plain copy, so what is checked is what is used.
+  const problems: Problem[] = [];
+  const given = plainData(() => input, '', problems);
+  if (problems.length > 0) throw new InvalidPolicyError(problems);
   // Most clients use the default policy: compile it once and share it (it is frozen).
-  if (isRecord(input) && Object.keys(input).length === 0) {
-    defaultPolicy ??= definePolicyFrom(input);
-    return defaultPolicy;
-  }
-  return definePolicyFrom(input);
+  const empty = isRecord(given) && Object.keys(given).length === 0;
+  const policy = (empty && defaultPolicy) || compile(given);
+  if (Array.isArray(policy)) throw new InvalidPolicyError(policy);
+  if (empty) defaultPolicy = policy;
+  return policy;
 }
 
 let defaultPolicy: Policy | undefined;
-
-function definePolicyFrom(input: unknown): Policy {
-  let policy: Policy | Problem[];
-  try {
-    policy = compile(input);
-  } catch (error) {
-    // Input that cannot even be read (a throwing getter, a revoked proxy) is still bad input.
-    policy = [{ path: '(root)', message: `could not be read (${String(error)})` }];
-  }
-  if (Array.isArray(policy)) throw new InvalidPolicyError(policy);
-  return policy;
-}
 
 function compile(input: unknown): Policy | Problem[] {
   const problems: Problem[] = [];
@@ -105,8 +101,9 @@ function compile(input: unknown): Policy | Problem[] {
     compileRule(rule, { id: rule.name ?? `rules[${i}]`, path: `rules[${i}]`, source: 'user' }, problems),
   );
   // A rule's id keys its "in a row" streak, so every id must be its own: a name may not repeat,
-  // nor take the id of an unnamed rule (`rules[2]`) or of a preset row (`default:auth`).
-  const taken = new Set(presetRules(preset).map((row) => row.id));
+  // nor take the id of an unnamed rule (`rules[2]`), of a preset row (`default:auth`) or one of
+  // decide()'s own (`fallback`, `client-close`).
+  const taken = new Set([CLIENT_CLOSE_ID, FALLBACK_ID, ...presetRules(preset).map((row) => row.id)]);
   rules.forEach((rule, i) => {
     if (rule.name === undefined) taken.add(`rules[${i}]`);
   });

@@ -26,8 +26,8 @@ export interface RuleInput {
   codes?: readonly CodeSpec[];
   /** HTTP statuses and `"a-b"` ranges of a rejected handshake (only Node's `ws` sees them). */
   status?: readonly CodeSpec[];
-  /** Only closes from these initiators, e.g. `["heartbeat"]`. */
-  initiator?: readonly CloseInitiator[];
+  /** Only closes from these initiators, e.g. `["heartbeat"]`; not `client` (the app's close always stops). */
+  initiator?: readonly Exclude<CloseInitiator, 'client'>[];
   /** Only when the server did (true) or did not (false) send `Retry-After`. */
   retryAfter?: boolean;
   action: RuleAction;
@@ -74,7 +74,14 @@ export const ruleInput: Check = shape(
     description: string(1000),
     codes: list(codeSpec, { nonEmpty: true }),
     status: list(statusSpec, { nonEmpty: true }),
-    initiator: list(oneOf(closeInitiators), { nonEmpty: true }),
+    initiator: list(
+      oneOf(
+        closeInitiators.filter((initiator) => initiator !== 'client'),
+        // decide(): the app's own close always stops, before any rule is read.
+        'expected "server", "transport", "heartbeat" or "timeout" (the app\'s own close always stops)',
+      ),
+      { nonEmpty: true },
+    ),
     retryAfter: boolean,
     action: oneOf(ruleActions),
     backoff: backoffInput,

@@ -126,10 +126,27 @@ describe('definePolicy', () => {
         ],
       }),
     ).toEqual(['rules[1].name: duplicate rule name "default:auth"', 'rules[2].name: duplicate rule name "rules[0]"']);
+    // Nor the ids decide() uses itself: a rule called "fallback" would take over the streak of
+    // closes no rule matched.
+    expect(
+      problemsOf({
+        preset: 'none',
+        rules: [
+          { name: 'fallback', codes: [4000], action: 'retry' },
+          { name: 'client-close', codes: [4001], action: 'retry' },
+        ],
+      }),
+    ).toEqual(['rules[0].name: duplicate rule name "fallback"', 'rules[1].name: duplicate rule name "client-close"']);
     // Another preset's row ids are free to use.
     expect(() =>
       definePolicy({ preset: 'persistent', rules: [{ name: 'default:auth', codes: [4001], action: 'refresh' }] }),
     ).not.toThrow();
+  });
+
+  it('refuses a rule for the app’s own close: it always stops, before any rule is read', () => {
+    expect(problemsOf({ rules: [{ codes: [1000], initiator: ['server', 'client'], action: 'retry' }] })).toEqual([
+      'rules[0].initiator[1]: expected "server", "transport", "heartbeat" or "timeout" (the app\'s own close always stops)',
+    ]);
   });
 
   it.each([null, 5, 'default', [], { preset: 'aggressive' }])('rejects %j with InvalidPolicyError', (input) => {
