@@ -29,7 +29,7 @@ export type NodeTransportOptions = WsClientOptions & { closeTimeout?: number };
  * dropped with `terminate()`.
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
-  checkHeaders(options.headers);
+  checkOptions(options);
   // An option given as undefined is not given: `closeTimeout: undefined` would otherwise replace
   // ours, and ws would cut every closing handshake after ~1 ms. (No copy when there is none: a
   // worker may hold thousands of transports.)
@@ -64,9 +64,11 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
     req.destroy(Object.assign(new Error(`Unexpected server response: ${status}`), { code: 'WS_UNEXPECTED_RESPONSE' }));
   };
   socket.on('unexpected-response', onUnexpectedResponse);
+  const connection = new WsConnection(socket, handlers);
   socket.once('open', () => {
     // Past the handshake these listeners have nothing left to do; an idle socket keeps less.
     socket.off('unexpected-response', onUnexpectedResponse);
+    connection.deflate = socket.extensions.includes('permessage-deflate');
     handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions });
   });
   socket.on('message', (data, isBinary) => {
@@ -83,12 +85,14 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
     if (lastError !== undefined) raw.error = lastError;
     handlers.onClose(raw);
   });
-  return new WsConnection(socket, handlers);
+  return connection;
 }
 
 /** The connection resock holds: prototype methods, so each socket costs one small object. */
 class WsConnection implements TransportConnection {
   private pongs = false;
+  /** permessage-deflate was agreed: ws then compresses binary data later, from the caller's buffer. */
+  deflate = false;
   constructor(
     private readonly socket: WebSocket,
     private readonly handlers: TransportHandlers,
@@ -97,7 +101,9 @@ class WsConnection implements TransportConnection {
     // Once its close has begun ws drops what it is given without a word: refuse instead, so
     // core keeps the message for the next connection.
     if (this.socket.readyState !== WebSocket.OPEN) throw new Error('WebSocket is not open');
-    this.socket.send(data);
+    // A message reported sent must keep the bytes it had: with deflate ws reads them later (and
+    // queues behind a message still compressing), so it gets a copy, as a browser frames one.
+    this.socket.send(this.deflate && typeof data !== 'string' ? copyOf(data) : data);
   }
   close(code?: number, reason?: string): void {
     this.socket.close(code, reason);
@@ -116,6 +122,12 @@ class WsConnection implements TransportConnection {
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }
+}
+
+function copyOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(data)
+    ? Buffer.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    : Buffer.from(new Uint8Array(data));
 }
 
 /**
@@ -139,18 +151,23 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string | undefine
 }
 
 /**
- * Node's HTTP client throws on a header name or value it cannot send, at every attempt: say so
- * here, at the call that made it, instead of letting each attempt fail.
+ * Node's HTTP client throws on a header name or value it cannot send, and ws on a protocol
+ * version it does not speak, at every attempt: say so here, at the call that made it, instead of
+ * letting each attempt fail. `origin` is sent as a header too.
  */
-function checkHeaders(headers: WsClientOptions['headers']): void {
+function checkOptions({ headers, origin, protocolVersion }: NodeTransportOptions): void {
   const problems: Array<{ path: string; message: string }> = [];
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  const header = (path: string, name: string, value: unknown) => {
     try {
       validateHeaderName(name);
       validateHeaderValue(name, value);
     } catch (error) {
-      problems.push({ path: `headers[${JSON.stringify(name)}]`, message: (error as Error).message });
+      problems.push({ path, message: (error as Error).message });
     }
-  }
+  };
+  for (const [name, value] of Object.entries(headers ?? {})) header(`headers[${JSON.stringify(name)}]`, name, value);
+  if (origin !== undefined) header('origin', 'Origin', origin);
+  if (protocolVersion !== undefined && protocolVersion !== 8 && protocolVersion !== 13)
+    problems.push({ path: 'protocolVersion', message: 'expected 8 or 13 (the versions ws speaks)' });
   if (problems.length > 0) throw new InvalidOptionsError(problems);
 }

@@ -56,6 +56,13 @@ describe('a hostile or broken server', () => {
     expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
   });
 
+  it('an HTTP 101 without Connection: Upgrade: a broken handshake, retried (not a refusal)', async () => {
+    context.server.plan({ kind: 'reject', status: 101 });
+    const { record, decision } = await firstDecision(connect());
+    expect(record).toMatchObject({ code: 1006, phase: 'connecting', handshake: { status: 101 } });
+    expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
+  });
+
   it('a subprotocol the client did not offer: the attempt fails before open and is retried', async () => {
     context.server.plan({ kind: 'unofferedProtocol', protocol: 'evil' });
     const { record, decision } = await firstDecision(connect());

@@ -56,7 +56,8 @@ const handshakeRows: RuleInput[] = [
   },
   {
     name: 'http-not-websocket',
-    status: ['100-399'],
+    // Not 101: a 101 that is no upgrade (no `Connection: Upgrade`) is a broken handshake, retried.
+    status: [100, '102-399'],
     action: 'stop',
   },
   {

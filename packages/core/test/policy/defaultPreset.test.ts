@@ -189,6 +189,9 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
   it.each([
     [302, 'stop', 'default:http-not-websocket'],
     [200, 'stop', 'default:http-not-websocket'],
+    [100, 'stop', 'default:http-not-websocket'],
+    // A 101 that is no upgrade (no `Connection: Upgrade`): a broken handshake, like a wrong token.
+    [101, 'retry', 'default:transient'],
     [418, 'stop', 'default:http-other-4xx'],
     [501, 'retry', 'default:http-other-5xx'],
   ])('handshake HTTP %d (not in the issue table): %s', (status, action, rule) => {

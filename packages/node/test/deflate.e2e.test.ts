@@ -1,0 +1,39 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createClient } from '@resock/node';
+import { expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+
+// With permessage-deflate agreed (ws offers it; many servers accept) ws compresses binary data
+// later, from the buffer it was given: a message reported 'sent' must still carry the bytes it
+// had at send(), as a browser's does, even when the app reuses its buffer at once.
+it('a sent message keeps the bytes it had at send(), with permessage-deflate', async () => {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: true });
+  await once(wss, 'listening');
+  const received: number[][] = [];
+  const both = new Promise<void>((resolve) =>
+    wss.on('connection', (ws) =>
+      ws.on('message', (data: Buffer) => {
+        if (received.push([data[0] ?? -1, data[data.length - 1] ?? -1]) === 2) resolve();
+      }),
+    ),
+  );
+  const client = createClient({ url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, heartbeat: false });
+  try {
+    expect((await client.opened()).extensions).toBe('permessage-deflate');
+    const buffer = new Uint8Array(4096).fill(1); // above ws's 1 KiB compression threshold
+    expect(client.send(buffer)).toBe('sent');
+    buffer.fill(2);
+    expect(client.send(buffer.buffer)).toBe('sent');
+    buffer.fill(3);
+    await both;
+    expect(received).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  } finally {
+    await client.close();
+    for (const socket of wss.clients) socket.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
+});

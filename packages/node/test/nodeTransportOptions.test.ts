@@ -1,0 +1,39 @@
+import { InvalidOptionsError, nodeTransport } from '@resock/node';
+import { describe, expect, it } from 'vitest';
+
+/** The problem paths of nodeTransport(options), or 'accepted'. */
+function problemsOf(options: Parameters<typeof nodeTransport>[0]): string[] | 'accepted' {
+  try {
+    nodeTransport(options);
+  } catch (error) {
+    if (!(error instanceof InvalidOptionsError)) throw error;
+    return error.problems.map((p) => p.path);
+  }
+  return 'accepted';
+}
+
+// Each of these would otherwise throw inside ws at every attempt, for ever: refused at the call.
+describe('nodeTransport(): what ws would refuse at every attempt is refused at once', () => {
+  const injected = 'https://app.example\r\nX-Injected: 1';
+
+  it('a header name or value Node cannot send', () => {
+    expect(problemsOf({ headers: { 'X Bad': '1', Origin: injected } })).toEqual([
+      'headers["X Bad"]',
+      'headers["Origin"]',
+    ]);
+  });
+
+  it('an origin Node cannot send (ws sends it as the Origin header)', () => {
+    expect(problemsOf({ origin: injected })).toEqual(['origin']);
+  });
+
+  it('a protocol version ws does not speak', () => {
+    expect(problemsOf({ protocolVersion: 7 })).toEqual(['protocolVersion']);
+  });
+
+  it('accepts what ws sends', () => {
+    expect(
+      problemsOf({ headers: { Authorization: 'Bearer x' }, origin: 'https://app.example', protocolVersion: 8 }),
+    ).toBe('accepted');
+  });
+});
