@@ -157,7 +157,7 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string | undefine
  */
 function checkOptions({ headers, origin, protocolVersion }: NodeTransportOptions): void {
   const problems: Array<{ path: string; message: string }> = [];
-  const header = (path: string, name: string, value: unknown) => {
+  const header = (path: string, name: string, value: Parameters<typeof validateHeaderValue>[1]) => {
     try {
       validateHeaderName(name);
       validateHeaderValue(name, value);
