@@ -52,6 +52,13 @@ export interface TransportConnection {
   ping?(): void;
   /** Bytes handed to the platform and not yet sent. */
   readonly bufferedAmount?: number;
+  /**
+   * A count that grows while bytes move on the link: received, or handed on from the platform's
+   * buffer to the network. Read only when a deadline is due (an unanswered ping, a close
+   * handshake): a link still moving bytes — a large message crossing it holds the pong or the
+   * close frame behind it — is slow, not dead, and gets another deadline.
+   */
+  readonly progress?: number;
 }
 
 export interface Transport {

@@ -5,6 +5,7 @@ import {
   validateHeaderName,
   validateHeaderValue,
 } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   InvalidOptionsError,
   type RawClose,
@@ -91,6 +92,9 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
 /** The connection resock holds: prototype methods, so each socket costs one small object. */
 class WsConnection implements TransportConnection {
   private pongs = false;
+  /** What `progress` saw still unsent at its last read, and what has drained in all. */
+  private unsent = 0;
+  private drained = 0;
   /** permessage-deflate was agreed: ws then compresses binary data later, from the caller's buffer. */
   deflate = false;
   constructor(
@@ -106,6 +110,15 @@ class WsConnection implements TransportConnection {
     this.socket.send(this.deflate && typeof data !== 'string' ? copyOf(data) : data);
   }
   close(code?: number, reason?: string): void {
+    // ws starts its close deadline at close(), and ends the socket when it fires: with what was
+    // sent before still in the socket's buffer (a slow link), that cuts it. So the close frame
+    // waits for the buffer to drain; core's close deadline, extended while bytes move, bounds
+    // the wait.
+    const raw = this.raw();
+    if (raw && raw.writableLength > 0 && this.socket.readyState === WebSocket.OPEN) {
+      raw.once('drain', () => this.socket.close(code, reason));
+      return;
+    }
     this.socket.close(code, reason);
   }
   terminate(): void {
@@ -122,7 +135,27 @@ class WsConnection implements TransportConnection {
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }
+  /**
+   * Bytes received, plus what left the process for the kernel (the socket's buffer and libuv's
+   * write queue shrinking — Node's own socket timeout reads the same queue to see a write in
+   * progress). Read at deadlines only, so a drop between two reads is what moved.
+   */
+  get progress(): number {
+    const raw = this.raw();
+    if (!raw) return this.drained;
+    const unsent = raw.writableLength + (raw._handle?.writeQueueSize ?? 0);
+    if (unsent < this.unsent) this.drained += this.unsent - unsent;
+    this.unsent = unsent;
+    return raw.bytesRead + this.drained;
+  }
+  /** ws's TCP (or TLS) socket, once it has one. */
+  private raw(): RawSocket | undefined {
+    return (this.socket as unknown as { _socket?: RawSocket | null })._socket ?? undefined;
+  }
 }
+
+/** What `progress` and `close` read of the socket under ws. */
+type RawSocket = Socket & { _handle?: { writeQueueSize?: number } | null };
 
 function copyOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return ArrayBuffer.isView(data)

@@ -12,4 +12,5 @@ export {
   type ScenarioServerOptions,
   startScenarioServer,
 } from './scenarioServer';
+export { type SlowLink, type SlowLinkOptions, startSlowLink } from './slowLink';
 export { type ClientStep, type ContractDriver, defineTransportContract, type Observation } from './transportContract';

@@ -2,6 +2,7 @@ import { LATE_TIMER_MS } from '../clock';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../errors';
 import type { OpenEvent } from '../events/clientEvents';
+import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
 import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
 import type { OutboundMessage } from './queue';
@@ -73,10 +74,11 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         // A deadline that fires over a second late was throttled or frozen with its tab: events
         // queued meanwhile (the open, the close) get one more second to be handled first.
         const grace = effect.timer === 'connect' || effect.timer === 'close' ? LATE_TIMER_MS : undefined;
+        const fire = () => this.dispatch(timerInput(effect.timer, effect.id));
         this.timers.start(
           effect.timer,
           effect.delayMs,
-          () => this.dispatch(timerInput(effect.timer, effect.id)),
+          effect.timer === 'close' ? this.whileMoving(effect.delayMs, fire, grace) : fire,
           grace,
         );
         break;
@@ -128,6 +130,25 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     }
   }
 
+  /**
+   * The close deadline's `fire`, unless bytes moved on the connection since it was set: what was
+   * sent before close() drains ahead of the close frame (and the peer's answer behind what it
+   * still sends), so a slow link gets another `delayMs` — up to MAX_CLOSE_DEADLINES in all, so
+   * a peer that trickles bytes cannot keep the client closing for ever.
+   */
+  protected whileMoving(delayMs: number, fire: () => void, grace: number | undefined): () => void {
+    const { connection } = this;
+    let moved = progressOf(connection);
+    let left = MAX_CLOSE_DEADLINES - 1;
+    const check = () => {
+      const now = progressOf(connection);
+      if (now === undefined || now === moved || left-- === 0 || connection !== this.connection) return fire();
+      moved = now;
+      this.timers.start('close', delayMs, check, grace);
+    };
+    return check;
+  }
+
   // ── per-connection services ─────────────────────────────────────────────────────────────
 
   protected startHeartbeat(id: number): void {
@@ -164,6 +185,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       () => safely(ping),
       () => this.dispatch({ type: 'heartbeatTimeout', id }),
       scheduler,
+      () => progressOf(connection),
     );
     scheduler.add(this.heartbeat);
   }
@@ -228,6 +250,18 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = undefined;
     for (const resolve of waiters) resolve(record);
+  }
+}
+
+/** A close handshake waits at most this many closeTimeoutMs while bytes still move. */
+const MAX_CLOSE_DEADLINES = 10;
+
+/** The connection's progress; a transport's getter that throws counts as none. */
+function progressOf(connection: TransportConnection | undefined): number | undefined {
+  try {
+    return connection?.progress;
+  } catch {
+    return undefined;
   }
 }
 

@@ -88,7 +88,8 @@ export interface HeartbeatSettings {
 
 /**
  * The liveness check of one open connection. Any inbound traffic proves the peer alive and
- * postpones the next ping; a ping unanswered for `timeoutMs` declares it dead. A silent peer
+ * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
+ * meanwhile, declares it dead. A silent peer
  * is therefore found within `intervalMs + timeoutMs` of its last word.
  */
 export class ConnectionHeartbeat implements ScheduledTask {
@@ -96,11 +97,14 @@ export class ConnectionHeartbeat implements ScheduledTask {
   #awaitingSince: number | undefined;
   /** A late check has already asked again since the peer last spoke: the next one decides. */
   #askedAgain = false;
+  /** The connection's `progress` when the ping went out (or the deadline was last extended). */
+  #moved: number | undefined;
 
   readonly #settings: HeartbeatSettings;
   readonly #ping: () => void;
   readonly #onDead: () => void;
   readonly #scheduler: SharedScheduler;
+  readonly #progress: () => number | undefined;
 
   constructor(
     settings: HeartbeatSettings,
@@ -108,11 +112,13 @@ export class ConnectionHeartbeat implements ScheduledTask {
     ping: () => void,
     onDead: () => void,
     scheduler: SharedScheduler,
+    progress: () => number | undefined = () => undefined,
   ) {
     this.#settings = settings;
     this.#ping = ping;
     this.#onDead = onDead;
     this.#scheduler = scheduler;
+    this.#progress = progress;
     this.dueAt = now + settings.intervalMs;
   }
 
@@ -146,7 +152,17 @@ export class ConnectionHeartbeat implements ScheduledTask {
         this.#awaitingSince = undefined;
         this.dueAt = now;
       } else if (now >= deadline) {
-        this.#onDead();
+        // Bytes moved meanwhile: a large message is crossing a slow link and the pong waits
+        // behind it (RFC 6455 §5.4: no control frame inside a frame). Slow, not dead: wait
+        // another timeoutMs; a link where nothing moves for that long is dead.
+        const moved = this.#progress();
+        if (moved === undefined || moved === this.#moved) {
+          this.#onDead();
+          return;
+        }
+        this.#moved = moved;
+        this.#awaitingSince = now;
+        this.dueAt = now + this.#settings.timeoutMs;
         return;
       } else {
         this.dueAt = deadline;
@@ -155,6 +171,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
     }
     if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
     this.#awaitingSince = now;
+    this.#moved = this.#progress();
     this.dueAt = now + this.#settings.timeoutMs;
     this.#ping();
   }

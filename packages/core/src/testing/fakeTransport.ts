@@ -35,6 +35,11 @@ export interface FakeConnection {
   refuseSends(refuse?: boolean): void;
   /** Any raw close, for cases the helpers above do not cover. */
   emitClose(raw: RawClose): void;
+  /**
+   * Bytes moved on the link without a whole message (a large one crossing a slow link): the
+   * connection's `progress` grows by `bytes`.
+   */
+  moveBytes(bytes?: number): void;
 }
 
 export interface FakeTransportOptions {
@@ -94,6 +99,7 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
   let silent = false;
   let refusing = false;
   let pings = 0;
+  let progress = 0;
   const sent: Outbound[] = [];
 
   const finish = (raw: RawClose) => {
@@ -154,6 +160,9 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
       refusing = refuse;
     },
     emitClose: finish,
+    moveBytes(bytes = 1) {
+      progress += bytes;
+    },
   };
 
   const platform: TransportConnection = {
@@ -170,6 +179,9 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
     },
     get bufferedAmount() {
       return 0;
+    },
+    get progress() {
+      return progress;
     },
   };
   if (options.terminate !== false) {

@@ -59,6 +59,8 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
     socket.removeEventListener('close', onClose);
     handlers.onClose(raw);
   };
+  let unsent = 0;
+  let drained = 0;
   const onOpen = () => {
     opened = true;
     handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions });
@@ -94,6 +96,14 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
     close: (code?: number, reason?: string) => socket.close(code, reason),
     get bufferedAmount() {
       return socket.bufferedAmount;
+    },
+    // What left bufferedAmount for the network (a WebSocket shows no received bytes before a
+    // whole message): read at deadlines only, so a drop between two reads is what moved.
+    get progress() {
+      const left = socket.bufferedAmount;
+      if (left < unsent) drained += unsent - left;
+      unsent = left;
+      return drained;
     },
   };
 }

@@ -19,8 +19,9 @@ export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
 /**
  * `resock connect <url>`: stdin lines go out as messages; messages come out on stdout, one per
  * line; lifecycle lines go to stderr (or everything as JSON lines on stdout with --json).
- * Exits 0 when stdin ends (once every line has gone out) or on Ctrl-C (after a 1000 close;
- * lines still queued are reported as dropped), 3 when the policy gives up.
+ * Exits 0 when stdin ends (once every line has gone out and the close was clean; 1 if it was
+ * not) or on Ctrl-C (after a 1000 close; lines still queued are reported as dropped), 3 when the
+ * policy gives up.
  */
 export async function connect(args: ConnectArgs): Promise<number> {
   const headers: Record<string, string> = {};
@@ -52,7 +53,7 @@ export async function connect(args: ConnectArgs): Promise<number> {
   return new Promise<number>((resolve) => {
     const input = createInterface({ input: process.stdin });
     let finishing = false;
-    const finish = async (code: number) => {
+    const finish = async (code: number, stdinEnded = false) => {
       // Closing readline below ends stdin, which would call this again with another status.
       if (finishing) return;
       finishing = true;
@@ -62,8 +63,20 @@ export async function connect(args: ConnectArgs): Promise<number> {
       unwire(); // the CLI's own close at the end is not news
       // Lines still queued (Ctrl-C before they could go out) are said to be lost, not lost silently.
       for (const data of client.takeQueued()) report('dropped', { data, reason: 'closed' });
-      await client.close();
-      resolve(code);
+      if (!stdinEnded) {
+        await client.close();
+        resolve(code);
+        return;
+      }
+      // Every line was sent: wait until they have left the process before the close frame, and
+      // say so when the close of that connection then was not clean (what was still on its way
+      // may be lost). Between connections, or with nothing sent, there is nothing to lose.
+      await drained(client);
+      const atRisk = client.state === 'open' && client.stats.messagesSent > 0;
+      const record = await client.close();
+      if (record.wasClean || !atRisk) return resolve(code);
+      report('error', { message: 'the close was not clean: the last lines may not have arrived' });
+      resolve(exitCodes.error);
     };
     const interrupt = () => void finish(exitCodes.closed);
     process.on('SIGINT', interrupt);
@@ -74,11 +87,31 @@ export async function connect(args: ConnectArgs): Promise<number> {
     // stdin ended: lines sent while connecting are still queued; they go out with the next open
     // (flushed before the open event), then the session ends. The policy giving up ends it too.
     input.on('close', () => {
-      if (client.stats.messagesQueued === 0) void finish(exitCodes.closed);
-      else client.once('open', () => void finish(exitCodes.closed));
+      if (client.stats.messagesQueued === 0) void finish(exitCodes.closed, true);
+      else client.once('open', () => void finish(exitCodes.closed, true));
     });
     client.on('failed', () => void finish(exitCodes.gaveUp));
   });
+}
+
+/** How long what was sent may sit in the process without a byte moving before the CLI closes anyway. */
+const DRAIN_STALL_MS = 10_000;
+
+/**
+ * Until what was sent has left the process (a close frame behind it would start ws's close
+ * deadline, which drops what is still buffered), the connection ends, or nothing has moved for
+ * DRAIN_STALL_MS. Polled: neither ws nor a WebSocket tells when its buffer is empty.
+ */
+async function drained(client: Client): Promise<void> {
+  let least = Number.POSITIVE_INFINITY;
+  let movedAt = Date.now();
+  while (client.state === 'open' && client.bufferedAmount > 0 && Date.now() - movedAt < DRAIN_STALL_MS) {
+    if (client.bufferedAmount < least) {
+      least = client.bufferedAmount;
+      movedAt = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 type Report = (type: string, fields: Record<string, unknown>, text?: string) => void;

@@ -9,8 +9,10 @@ const usage = `Usage:
                        [--heartbeat <ms>] [--json]
       Connects and stays connected by the policy. Each stdin line is sent; each message is
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
-      When stdin ends, lines still queued go out with the next connection, then it exits.
-      Exit status: 0 closed (stdin ended, Ctrl-C), 2 bad usage, 3 the policy gave up.
+      When stdin ends, lines still queued go out with the next connection, and it exits once
+      they have left the process and the close is done.
+      Exit status: 0 closed (stdin ended, Ctrl-C), 1 an error (or a close that was not clean
+      after stdin ended: the last lines may be lost), 2 bad usage, 3 the policy gave up.
   resock policy check <file.json>
       Validates a policy file and prints every problem with its path (exit 1 if any).
   resock policy explain <file.json|preset> <code|status>

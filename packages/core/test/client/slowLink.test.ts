@@ -1,0 +1,98 @@
+import { createFakeTransport, createVirtualClock } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../../src/client/client';
+import { harness } from './clientHarness';
+
+// A large message crossing a slow link holds the pong (or the close frame) behind it: while bytes
+// still move, a deadline gives another one instead of calling the link dead.
+describe('a slow link is not a dead one', () => {
+  const heartbeat = { intervalMs: 1000, timeoutMs: 500 };
+
+  it('an unanswered ping gets another timeoutMs while bytes move, and is dead once they stop', () => {
+    const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
+    transport.last().accept();
+    clock.advance(1000); // ping
+    expect(transport.last().pings).toBe(1);
+    clock.advance(300);
+    transport.last().moveBytes(16_384);
+    clock.advance(200); // the deadline: bytes moved since the ping
+    expect(of('close')).toEqual([]);
+    clock.advance(300);
+    transport.last().moveBytes(16_384);
+    clock.advance(200); // the next one: moved again
+    expect(of('close')).toEqual([]);
+    clock.advance(499);
+    expect(of('close')).toEqual([]);
+    clock.advance(1); // nothing moved for timeoutMs
+    expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
+  });
+
+  it('the pong that finally arrives ends the wait, and pings resume intervalMs after it', () => {
+    const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
+    transport.last().accept();
+    clock.advance(1000);
+    transport.last().moveBytes();
+    clock.advance(500); // extended
+    transport.last().pong();
+    clock.advance(999);
+    expect(transport.last().pings).toBe(1);
+    clock.advance(1);
+    expect(transport.last().pings).toBe(2);
+    expect(of('close')).toEqual([]);
+  });
+
+  it('a close handshake gets another closeTimeoutMs while bytes move', async () => {
+    const h = harness({ closeTimeoutMs: 3000 });
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    const closing = h.client.close(1000, 'done');
+    h.clock.advance(2000);
+    h.transport.last().moveBytes(); // what was sent before close() still draining
+    h.clock.advance(1000);
+    expect(h.client.state).toBe('closing');
+    h.clock.advance(2999);
+    expect(h.client.state).toBe('closing');
+    h.clock.advance(1); // nothing moved for closeTimeoutMs
+    expect(await closing).toMatchObject({ code: 1006, phase: 'closing', synthetic: true });
+    expect(h.transport.last().terminated).toBe(true);
+  });
+
+  it('a peer that trickles bytes keeps a close waiting ten closeTimeoutMs at most', async () => {
+    const h = harness({ closeTimeoutMs: 3000 });
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    const closing = h.client.close();
+    for (let i = 0; i < 9; i++) {
+      h.transport.last().moveBytes();
+      h.clock.advance(3000);
+      expect(h.client.state).toBe('closing');
+    }
+    h.transport.last().moveBytes();
+    h.clock.advance(3000);
+    expect(await closing).toMatchObject({ code: 1006, synthetic: true });
+  });
+
+  it('a progress that cannot be read counts as no movement', async () => {
+    const clock = createVirtualClock(0);
+    const fake = createFakeTransport();
+    const client = createClient({
+      url: 'wss://x.test/',
+      clock,
+      transport: {
+        connect(request, handlers) {
+          const connection = fake.connect(request, handlers);
+          return Object.defineProperty(Object.create(connection), 'progress', {
+            get() {
+              throw new Error('no counters here');
+            },
+          });
+        },
+      },
+    });
+    fake.last().accept();
+    fake.last().goSilent();
+    const closing = client.close();
+    clock.advance(3000);
+    expect(await closing).toMatchObject({ code: 1006, synthetic: true });
+  });
+});

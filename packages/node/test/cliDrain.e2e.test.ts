@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startScenarioServer, startSlowLink } from '@resock/test-utils';
+import { afterEach, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+
+const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+// `resock connect` with piped stdin sends every line at once; on a slow uplink most of them still
+// sit in the process when stdin ends. Closing then (ws's close deadline, 3 s) would cut them: it
+// waits until they have left, and exits 0 only after a clean close.
+it('resock connect exits 0 only once every stdin line has reached the server', async () => {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await once(wss, 'listening');
+  cleanup.push(
+    () =>
+      new Promise((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(resolve);
+      }),
+  );
+  let received = 0;
+  const serverSawEnd = new Promise<void>((resolve) =>
+    wss.on('connection', (ws) => {
+      ws.on('message', () => received++);
+      ws.on('close', () => resolve());
+    }),
+  );
+  // 24 MB at 4 MB/s: far more than the kernel's buffers take (about 4 MB here) or 3 s carry.
+  const link = await startSlowLink({ targetPort: (wss.address() as AddressInfo).port, upBytesPerSecond: 4_000_000 });
+  cleanup.push(() => link.stop());
+
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@resock/source', cli, 'connect', link.url, '--json'],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    child.stdout.emit('text');
+  });
+  while (!stdout.includes('"type":"open"')) await once(child.stdout, 'text');
+  const lines = Array.from({ length: 2400 }, (_, i) => `${i}:${'x'.repeat(10_000)}`);
+  child.stdin.end(`${lines.join('\n')}\n`);
+  const [code] = (await once(child, 'exit')) as [number];
+  link.unthrottle(); // what had left the process still arrives, as on a network
+  await serverSawEnd;
+
+  const dropped = stdout.split('\n').filter((line) => line.includes('"type":"dropped"')).length;
+  expect({ code, dropped, received }).toEqual({ code: 0, dropped: 0, received: 2400 });
+}, 60_000);
+
+it('resock connect exits 1 when the close after its lines was not clean (they may be lost)', async () => {
+  const server = await startScenarioServer({ default: { kind: 'silent' } }); // no close answer
+  cleanup.push(() => server.stop());
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@resock/source', cli, 'connect', server.url, '--json'],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    child.stdout.emit('text');
+  });
+  while (!stdout.includes('"type":"open"')) await once(child.stdout, 'text');
+  child.stdin.end('one line\n');
+  const [code] = (await once(child, 'exit')) as [number];
+  expect(code).toBe(1);
+  expect(stdout).toContain('the close was not clean');
+});

@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { type CloseRecord, createClient } from '@resock/node';
+import { type SlowLink, startSlowLink } from '@resock/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+
+// A large message crossing a slow link holds the pong (or the close frame) behind it: the
+// heartbeat and the close deadline must see a slow link, not a dead one. Scaled down: messages of
+// two to four seconds, deadlines of half a second to two. What the kernel has taken (about 4 MB
+// here, measured) drains unseen, so uploads are larger than that, and deadlines longer than its
+// drain; the defaults (10 s for a pong, 3 s for a close) cover it on links of 1 MB/s and up.
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function serverBehind(link: Omit<Parameters<typeof startSlowLink>[0], 'targetPort'>) {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await once(wss, 'listening');
+  cleanup.push(
+    () =>
+      new Promise((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(resolve);
+      }),
+  );
+  const slow: SlowLink = await startSlowLink({ targetPort: (wss.address() as AddressInfo).port, ...link });
+  cleanup.push(() => slow.stop());
+  return { wss, url: slow.url };
+}
+
+const heartbeat = { intervalMs: 300, timeoutMs: 500 };
+const noRetry = { backoff: { type: 'constant', delayMs: 60_000 } } as const;
+const outcome = (client: ReturnType<typeof createClient>) =>
+  new Promise<{ message: unknown } | { close: CloseRecord }>((resolve) => {
+    client.on('message', (data) =>
+      resolve({ message: typeof data === 'string' ? data : (data as Uint8Array).byteLength }),
+    );
+    client.on('close', (record) => resolve({ close: record }));
+  });
+
+describe('a slow link is not a dead one (ws)', () => {
+  it('the heartbeat keeps a connection that is receiving a 400 KB message at 200 KB/s', async () => {
+    const { wss, url } = await serverBehind({ downBytesPerSecond: 200_000 });
+    wss.on('connection', (ws) => ws.send(Buffer.alloc(400_000, 7)));
+    const client = createClient({ url, heartbeat, policy: noRetry });
+    cleanup.push(() => client.close());
+    expect(await outcome(client)).toEqual({ message: 400_000 });
+  });
+
+  it('the heartbeat keeps a connection that is sending a 16 MB message at 4 MB/s', async () => {
+    const { wss, url } = await serverBehind({ upBytesPerSecond: 4_000_000 });
+    wss.on('connection', (ws) => ws.on('message', (data: Buffer) => ws.send(`got ${data.length}`)));
+    const client = createClient({ url, heartbeat: { intervalMs: 300, timeoutMs: 3000 }, policy: noRetry });
+    cleanup.push(() => client.close());
+    await client.opened();
+    expect(client.send(new Uint8Array(16_000_000))).toBe('sent');
+    expect(await outcome(client)).toEqual({ message: 'got 16000000' });
+  });
+
+  it('close() right after a large send: the message arrives whole and the close is clean', async () => {
+    const { wss, url } = await serverBehind({ upBytesPerSecond: 4_000_000 });
+    const received = new Promise<number>((resolve) =>
+      wss.on('connection', (ws) => ws.on('message', (data: Buffer) => resolve(data.length))),
+    );
+    const client = createClient({ url, heartbeat: false, closeTimeoutMs: 2000 });
+    await client.opened();
+    expect(client.send(new Uint8Array(16_000_000))).toBe('sent');
+    const record = await client.close(1000, 'done');
+    expect(await received).toBe(16_000_000);
+    expect(record).toMatchObject({ code: 1000, reason: 'done', wasClean: true, synthetic: false });
+  });
+});
