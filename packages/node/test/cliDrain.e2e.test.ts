@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startScenarioServer, startSlowLink } from '@resock/test-utils';
 import { afterEach, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { startPlainServer } from './fixtures/plainServer';
 
 const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const cleanup: Array<() => unknown> = [];
@@ -12,33 +11,11 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-// `resock connect` with piped stdin sends every line at once; on a slow uplink most of them still
-// sit in the process when stdin ends. Closing then (ws's close deadline, 3 s) would cut them: it
-// waits until they have left, and exits 0 only after a clean close.
-it('resock connect exits 0 only once every stdin line has reached the server', async () => {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await once(wss, 'listening');
-  cleanup.push(
-    () =>
-      new Promise((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(resolve);
-      }),
-  );
-  let received = 0;
-  const serverSawEnd = new Promise<void>((resolve) =>
-    wss.on('connection', (ws) => {
-      ws.on('message', () => received++);
-      ws.on('close', () => resolve());
-    }),
-  );
-  // 24 MB at 4 MB/s: far more than the kernel's buffers take (about 4 MB here) or 3 s carry.
-  const link = await startSlowLink({ targetPort: (wss.address() as AddressInfo).port, upBytesPerSecond: 4_000_000 });
-  cleanup.push(() => link.stop());
-
+/** `resock connect <url> --json`, from source; resolves once it says it is open. */
+async function connectCli(url: string) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@resock/source', cli, 'connect', link.url, '--json'],
+    ['--import', 'tsx', '--conditions=@resock/source', cli, 'connect', url, '--json'],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let stdout = '';
@@ -47,9 +24,35 @@ it('resock connect exits 0 only once every stdin line has reached the server', a
     child.stdout.emit('text');
   });
   while (!stdout.includes('"type":"open"')) await once(child.stdout, 'text');
+  return {
+    /** Ends stdin with `text`; resolves with the exit code and everything printed. */
+    async run(text: string) {
+      child.stdin.end(text);
+      const [code] = (await once(child, 'exit')) as [number];
+      return { code, stdout };
+    },
+  };
+}
+
+// `resock connect` with piped stdin sends every line at once; on a slow uplink most of them still
+// sit in the process when stdin ends. Closing then (ws's close deadline, 3 s) would cut them: it
+// waits until they have left, and exits 0 only after a clean close.
+it('resock connect exits 0 only once every stdin line has reached the server', async () => {
+  const { wss, port, stop } = await startPlainServer();
+  cleanup.push(stop);
+  let received = 0;
+  const serverSawEnd = new Promise<void>((resolve) =>
+    wss.on('connection', (ws) => {
+      ws.on('message', () => received++);
+      ws.on('close', () => resolve());
+    }),
+  );
+  // 24 MB at 4 MB/s: far more than the kernel's buffers take (about 4 MB here) or 3 s carry.
+  const link = await startSlowLink({ targetPort: port, upBytesPerSecond: 4_000_000 });
+  cleanup.push(() => link.stop());
+  const session = await connectCli(link.url);
   const lines = Array.from({ length: 2400 }, (_, i) => `${i}:${'x'.repeat(10_000)}`);
-  child.stdin.end(`${lines.join('\n')}\n`);
-  const [code] = (await once(child, 'exit')) as [number];
+  const { code, stdout } = await session.run(`${lines.join('\n')}\n`);
   link.unthrottle(); // what had left the process still arrives, as on a network
   await serverSawEnd;
 
@@ -60,19 +63,7 @@ it('resock connect exits 0 only once every stdin line has reached the server', a
 it('resock connect exits 1 when the close after its lines was not clean (they may be lost)', async () => {
   const server = await startScenarioServer({ default: { kind: 'silent' } }); // no close answer
   cleanup.push(() => server.stop());
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=@resock/source', cli, 'connect', server.url, '--json'],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    child.stdout.emit('text');
-  });
-  while (!stdout.includes('"type":"open"')) await once(child.stdout, 'text');
-  child.stdin.end('one line\n');
-  const [code] = (await once(child, 'exit')) as [number];
+  const { code, stdout } = await (await connectCli(server.url)).run('one line\n');
   expect(code).toBe(1);
   expect(stdout).toContain('the close was not clean');
 });

@@ -1,9 +1,7 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { type CloseRecord, createClient } from '@resock/node';
 import { type SlowLink, startSlowLink } from '@resock/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { startPlainServer } from './fixtures/plainServer';
 
 // A large message crossing a slow link holds the pong (or the close frame) behind it: the
 // heartbeat and the close deadline must see a slow link, not a dead one. Scaled down: messages of
@@ -16,16 +14,9 @@ afterEach(async () => {
 });
 
 async function serverBehind(link: Omit<Parameters<typeof startSlowLink>[0], 'targetPort'>) {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await once(wss, 'listening');
-  cleanup.push(
-    () =>
-      new Promise((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(resolve);
-      }),
-  );
-  const slow: SlowLink = await startSlowLink({ targetPort: (wss.address() as AddressInfo).port, ...link });
+  const { wss, port, stop } = await startPlainServer();
+  cleanup.push(stop);
+  const slow: SlowLink = await startSlowLink({ targetPort: port, ...link });
   cleanup.push(() => slow.stop());
   return { wss, url: slow.url };
 }
