@@ -88,4 +88,75 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
     }, `${harness.server.url}/binary`);
     expect(seen).toEqual({ isArrayBuffer: true, bytes: [1, 2, 255] });
   });
+  it('says error only when a connection failed: not for an open one the network dropped (as native)', async () => {
+    harness.server.plan({ kind: 'terminate', afterMs: 50 }, { kind: 'terminate', afterMs: 50 });
+    const seen = await harness.page.evaluate(async (url) => {
+      // The first connection's events only (the facade then reconnects).
+      const firstConnection = (ws: WebSocket | InstanceType<typeof window.resock.ReconnectingWebSocket>) =>
+        new Promise<string[]>((resolve) => {
+          const events: string[] = [];
+          ws.onopen = () => events.push('open');
+          ws.onerror = () => events.push('error');
+          ws.onclose = (event: CloseEvent) => {
+            events.push(`close ${event.code} ${event.wasClean}`);
+            resolve([...events]); // not what close() below adds
+          };
+        });
+      const native = await firstConnection(new WebSocket(url));
+      const facadeSocket = new window.resock.ReconnectingWebSocket(url);
+      const facade = await firstConnection(facadeSocket);
+      facadeSocket.close();
+      return { native, facade };
+    }, `${harness.server.url}/dropped`);
+    expect(seen.native).toEqual(['open', 'close 1006 false']);
+    expect(seen.facade).toEqual(seen.native);
+  });
+
+  it('installed as window.WebSocket (so other code reconnects too): one facade over one native socket', async () => {
+    const seen = await harness.page.evaluate(async (url) => {
+      const Native = window.WebSocket;
+      let constructed = 0;
+      // The guard only keeps the page alive if facades open facades (it was ~400 deep).
+      class Polyfill extends window.resock.ReconnectingWebSocket {
+        constructor(u: string, p?: string | string[]) {
+          if (++constructed > 50) throw new Error('runaway recursion');
+          super(u, p);
+        }
+      }
+      (window as unknown as { WebSocket: unknown }).WebSocket = Polyfill;
+      try {
+        const ws = new (window.WebSocket as unknown as typeof Polyfill)(url);
+        const echoed = await new Promise<unknown>((resolve) => {
+          ws.onopen = () => ws.send('hi');
+          ws.onmessage = (event) => resolve(event.data);
+          ws.onclose = () => resolve('closed');
+        });
+        ws.close();
+        return { constructed, echoed };
+      } finally {
+        (window as unknown as { WebSocket: unknown }).WebSocket = Native;
+      }
+    }, `${harness.server.url}/echo`);
+    expect(seen).toEqual({ constructed: 1, echoed: 'hi' });
+  });
+
+  it("honours binaryType blob for an iframe's WebSocket (binary from another realm)", async () => {
+    const kind = await harness.page.evaluate(async (url) => {
+      const iframe = document.createElement('iframe');
+      document.body.append(iframe);
+      const { ReconnectingWebSocket, browserTransport } = window.resock;
+      const IframeWebSocket = (iframe.contentWindow as unknown as { WebSocket: never }).WebSocket;
+      const ws = new ReconnectingWebSocket(url, undefined, {
+        transport: browserTransport({ WebSocket: IframeWebSocket }),
+      });
+      const data = await new Promise<unknown>((resolve) => {
+        ws.onopen = () => ws.send(new Uint8Array([1, 2, 3]));
+        ws.onmessage = (event) => resolve(event.data);
+      });
+      ws.close();
+      iframe.remove();
+      return Object.prototype.toString.call(data);
+    }, `${harness.server.url}/binary`);
+    expect(kind).toBe('[object Blob]');
+  });
 });

@@ -1,4 +1,5 @@
-const socketUrl = /^(wss?|https?):\/\/[^\s/?#]+(\/[^\s#]*|\?[^\s#]*)?$/i;
+// Spaces in a path or query are the parser's to encode, as `new WebSocket(url)` does.
+const socketUrl = /^(wss?|https?):\/\/[^\s/?#]+(\/[^#]*|\?[^#]*)?$/i;
 const localHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /**

@@ -162,7 +162,9 @@ export function decideAfter(s: Draft, record: CloseRecord): void {
 
 /**
  * The retry is due: refresh first if the policy said so, then connect — unless the device is
- * offline (or the page hidden with pauseWhenHidden): then hold until the environment changes.
+ * offline (or, for a retry, the page hidden with pauseWhenHidden): then hold until the
+ * environment changes. A first connection is not a retry: a page opened in a background tab
+ * still connects.
  */
 export function beginAttempt(
   s: Draft,
@@ -171,7 +173,7 @@ export function beginAttempt(
   refresh = false,
 ): void {
   const { env } = s;
-  if (!env.online || (env.pauseWhenHidden && !env.visible)) {
+  if (!env.online || (env.pauseWhenHidden && !env.visible && record)) {
     enter(s, { status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'parked' });
     return;
   }

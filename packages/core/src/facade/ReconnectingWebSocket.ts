@@ -1,3 +1,4 @@
+import { isBinary } from '../binary';
 import { createClient } from '../client/client';
 import type { Client } from '../client/clientTypes';
 import type { OutboundMessage } from '../client/queue';
@@ -8,6 +9,7 @@ import type { CloseRecord } from '../close/closeRecord';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
+import { facadeMark } from '../transports/whatwgTransport';
 import { clampUnsignedShort, toUsvString } from './webIdl';
 
 /** The client's options except what the constructor takes positionally. */
@@ -115,8 +117,7 @@ export class ReconnectingWebSocket extends EventTarget {
       // `close`; one closed by the app before it opened has failed (1006).
       this.ending = true;
       try {
-        if (call === 'before-open' || (!record.wasClean && record.initiator !== 'client'))
-          this.dispatchEvent(new Event('error'));
+        if (call === 'before-open' || failed(record)) this.dispatchEvent(new Event('error'));
         this.dispatchEvent(
           call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record),
         );
@@ -130,6 +131,9 @@ export class ReconnectingWebSocket extends EventTarget {
       this.ended = readyStates[to] === 3;
     });
   }
+
+  /** Tells the WebSocket transport not to connect through a facade (see whatwgTransport). */
+  static readonly [facadeMark] = true;
 
   // The four handler attributes, as accessors on the prototype (see `handle`).
   declare onopen: Handler<Event>;
@@ -250,14 +254,29 @@ export class ReconnectingWebSocket extends EventTarget {
   }
 
   private binary(data: InboundMessage): unknown {
-    if (typeof data === 'string' || !(data instanceof Uint8Array || data instanceof ArrayBuffer)) return data;
-    const buffer =
-      data instanceof ArrayBuffer
-        ? data
-        : (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    // isBinary, not instanceof: a WebSocket from another realm (an iframe's) hands over its own.
+    if (typeof data === 'string' || !isBinary(data)) return data;
+    const buffer = ArrayBuffer.isView(data)
+      ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)
+      : data;
     const Blob = this.type === 'blob' ? blobConstructor() : undefined;
     return Blob ? new Blob([buffer]) : buffer;
   }
+}
+
+/**
+ * WHATWG: `error` only when the connection failed — before open, on a protocol error the platform
+ * reported, or at resock's own deadlines (a dead peer) — not when the network dropped an open one
+ * (Chromium: plain `close` 1006, measured).
+ */
+function failed(record: CloseRecord): boolean {
+  return (
+    record.initiator !== 'client' &&
+    (record.phase === 'connecting' ||
+      record.error !== undefined ||
+      record.initiator === 'heartbeat' ||
+      record.initiator === 'timeout')
+  );
 }
 
 function blobConstructor(): BlobConstructor | undefined {

@@ -27,6 +27,13 @@ interface CloseEventLike {
   readonly wasClean: boolean;
 }
 
+/** Marks resock's WebSocket facade (and its subclasses), across copies of resock in a page. */
+export const facadeMark: unique symbol = Symbol.for('resock.ReconnectingWebSocket');
+
+const globalWebSocket = () => (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+const isFacade = (Ctor: object) => facadeMark in Ctor;
+const loadedWebSocket = globalWebSocket();
+
 /**
  * A transport on any WHATWG `WebSocket`. Two platform facts shape it:
  * - an `error` before `open` ends the attempt at once with a 1006 record, because Node 22's
@@ -37,7 +44,11 @@ interface CloseEventLike {
 export function whatwgTransport(options: WhatwgTransportOptions = {}): Transport {
   return {
     connect(request, handlers) {
-      const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+      let Ctor = options.WebSocket ?? globalWebSocket();
+      // resock's own facade as the global (`window.WebSocket = ReconnectingWebSocket`, so that
+      // other code reconnects too) would open facades inside facades, without end: the
+      // WebSocket the runtime had when resock loaded carries its connections instead.
+      if (Ctor && isFacade(Ctor)) Ctor = loadedWebSocket && !isFacade(loadedWebSocket) ? loadedWebSocket : undefined;
       if (!Ctor)
         throw new TypeError('No WebSocket constructor: pass one as `WebSocket`, or use a runtime that has it.');
       const socket = new Ctor(request.url, request.protocols);

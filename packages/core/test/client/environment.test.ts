@@ -51,6 +51,18 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(2);
   });
 
+  it('with pauseWhenHidden, a client created in a hidden page still connects: only retries wait', () => {
+    // A page opened in a background tab (middle-click, session restore) is hidden from the start.
+    const environment = createFakeEnvironment({ visible: false });
+    const h = harness({ environment, pauseWhenHidden: true });
+    expect(h.transport.connections).toHaveLength(1);
+    h.transport.last().fail();
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(1); // the retry waits for the page
+    environment.emit('visible');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
   it('without pauseWhenHidden, an overdue retry (its timer throttled in the background) runs when shown', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment });

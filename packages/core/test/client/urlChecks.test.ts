@@ -24,6 +24,13 @@ describe('URLs are read as the WHATWG URL parser (ws, browsers) reads them', () 
     },
   );
 
+  it('takes spaces in a path or query, which the parser encodes (as new WebSocket(url) does)', () => {
+    const url = 'wss://x.test/rooms/my room?name=a b';
+    expect(new URL(url).href).toBe('wss://x.test/rooms/my%20room?name=a%20b');
+    expect(() => create(url)).not.toThrow();
+    expect(() => create('wss://x .test/')).toThrow(InvalidOptionsError); // not in a host
+  });
+
   it('still allows this machine in plain text under requireTls, however it is spelled', () => {
     for (const url of ['ws://localhost:8080/', 'ws://LOCALHOST/', 'ws://127.0.0.1/', 'ws://[::1]:9/'])
       expect(() => create(url, true)).not.toThrow();

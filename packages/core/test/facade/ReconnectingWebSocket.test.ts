@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import {
   InvalidCloseCodeError,
   InvalidMessageError,
@@ -90,6 +91,16 @@ describe('ReconnectingWebSocket', () => {
     expect([...new Uint8Array(messages[0] as ArrayBuffer)]).toEqual([2, 3]);
     expect(messages[1]).toBeInstanceOf(Blob);
     expect(await (messages[1] as Blob).arrayBuffer()).toEqual(new Uint8Array([9]).buffer);
+  });
+
+  it('hands binary from another realm (an iframe’s WebSocket) over as binaryType says too', async () => {
+    const { ws, transport } = socket();
+    const messages: unknown[] = [];
+    ws.onmessage = (event) => messages.push(event.data);
+    transport.last().accept();
+    transport.last().deliver(runInNewContext('new Uint8Array([4, 5]).buffer') as ArrayBuffer);
+    expect(messages[0]).toBeInstanceOf(Blob);
+    expect(await (messages[0] as Blob).arrayBuffer()).toEqual(new Uint8Array([4, 5]).buffer);
   });
 
   it('queues sends while not open and counts them in bufferedAmount', () => {

@@ -24,10 +24,27 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     ws.onerror = () => ws.close();
     ws.onclose = (event) => closes.push([event.code, event.wasClean]);
     transport.last().accept();
-    transport.last().drop();
+    transport.last().drop(new Error('a frame the protocol forbids')); // the platform failed it
     expect(seen).toEqual(['open', 'error', 'close']);
     expect(closes).toEqual([[1006, false]]);
     expect(ws.readyState).toBe(ws.CLOSED);
+  });
+
+  it('an open connection the network drops: close 1006 and no error, as in Chromium', () => {
+    // WHATWG fires `error` only when the connection failed; browser-truth.md: a TCP drop or
+    // reset after open is a plain close 1006.
+    const { transport, seen } = socket();
+    transport.last().accept();
+    transport.last().drop();
+    expect(seen).toEqual(['open', 'close']);
+  });
+
+  it('an open connection resock finds dead (heartbeat): error, then close 1006', () => {
+    const { transport, clock, seen } = socket({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+    transport.last().accept();
+    transport.last().goSilent();
+    clock.advance(1500);
+    expect(seen).toEqual(['open', 'error', 'close']);
   });
 
   it('is CLOSING right after close() called from an open listener', () => {
