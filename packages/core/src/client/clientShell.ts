@@ -85,10 +85,12 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       }
       case 'probe':
         if (!this.heartbeat) break;
+        // Sends wait for the answer while a probe is out: set first, as the answer may come
+        // within probe() itself (a transport that answers at once).
+        this.untrusted = true;
         this.heartbeat.probe(this.options.clock.now());
-        // Sends wait for the answer only when a probe is out: a ping builder that throws stops
-        // the heartbeat, and then no answer would ever come.
-        this.untrusted = this.heartbeat !== undefined;
+        // A ping builder that throws stops the heartbeat: then no answer would ever come.
+        if (!this.heartbeat) this.trust();
         break;
       case 'cancelTimer':
         this.timers.cancel(effect.timer);
@@ -142,7 +144,10 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     let left = MAX_CLOSE_DEADLINES - 1;
     const check = () => {
       const now = progressOf(connection);
-      if (now === undefined || now === moved || left-- === 0 || connection !== this.connection) return fire();
+      if (moved === undefined || now === undefined || now <= moved || left-- === 0 || connection !== this.connection) {
+        fire();
+        return;
+      }
       moved = now;
       this.timers.start('close', delayMs, check, grace);
     };
@@ -256,10 +261,14 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
 /** A close handshake waits at most this many closeTimeoutMs while bytes still move. */
 const MAX_CLOSE_DEADLINES = 10;
 
-/** The connection's progress; a transport's getter that throws counts as none. */
+/**
+ * The connection's progress: only a finite number counts, and only growth is movement (a getter
+ * that throws, a NaN from a hand-written transport must not keep a dead link alive).
+ */
 function progressOf(connection: TransportConnection | undefined): number | undefined {
   try {
-    return connection?.progress;
+    const progress = connection?.progress;
+    return Number.isFinite(progress) ? progress : undefined;
   } catch {
     return undefined;
   }

@@ -181,6 +181,11 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     try {
       connection.send(data);
       this.counts.sent++;
+      // A refusal that passed: the socket carries messages again, so its close is not coming.
+      if (this.refusedBy === this.connectionId) {
+        this.refusedBy = 0;
+        this.dispatch({ type: 'sendAccepted', id: this.connectionId });
+      }
       return true;
     } catch {
       this.refused();

@@ -156,7 +156,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
         // behind it (RFC 6455 §5.4: no control frame inside a frame). Slow, not dead: wait
         // another timeoutMs; a link where nothing moves for that long is dead.
         const moved = this.#progress();
-        if (moved === undefined || moved === this.#moved) {
+        if (moved === undefined || this.#moved === undefined || moved <= this.#moved) {
           this.#onDead();
           return;
         }

@@ -27,6 +27,8 @@ export type Input =
   | { readonly type: 'heartbeatTimeout'; readonly id: number }
   /** The open socket refused a message: its close has begun (or the link is going). */
   | { readonly type: 'sendFailed'; readonly id: number }
+  /** …and then took one again: the refusal passed (a transport's own backpressure). */
+  | { readonly type: 'sendAccepted'; readonly id: number }
   | { readonly type: 'stable'; readonly id: number }
   | { readonly type: 'retryDue' }
   | { readonly type: 'refreshed' }

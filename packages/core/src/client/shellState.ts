@@ -142,9 +142,15 @@ export abstract class ShellState<TMessage> {
     }
   }
 
+  /** A custom environment whose remover throws must not cut a close or a stop short either. */
   protected stopListeningToEnvironment(): void {
-    this.removeEnvironmentListener?.();
+    const remove = this.removeEnvironmentListener;
     this.removeEnvironmentListener = undefined;
+    try {
+      remove?.();
+    } catch (error) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', 'environment unsubscribe threw', error));
+    }
   }
 
   /** Feeds the reducer (ClientShell). */

@@ -77,6 +77,9 @@ function apply(s: Draft, input: Input): void {
       // The close that follows carries the peer's code; give it closeTimeoutMs to arrive.
       if (current(s, input.id, 'open')) start(s, 'close', s.env.closeTimeoutMs, input.id);
       return;
+    case 'sendAccepted':
+      if (current(s, input.id, 'open')) cancel(s, 'close');
+      return;
     case 'closeTimeout':
       if (current(s, input.id, 'closing')) {
         // RFC 6455 §7.1.1: the client may stop waiting for the server's close; the close

@@ -108,4 +108,14 @@ describe('the offline probe', () => {
     h.clock.advance(2000);
     expect(h.client.state).toBe('open');
   });
+
+  it('a probe answered at once (within ping()) holds no send afterwards', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } }); // autoPong
+    h.transport.last().accept();
+    environment.emit('offline'); // the probe's pong comes back inside ping()
+    expect(h.transport.last().pings).toBe(1);
+    expect(h.client.send('a')).toBe('sent'); // was 'queued' until the next ping, 30 s later
+    expect(h.transport.last().sent).toEqual(['a']);
+  });
 });

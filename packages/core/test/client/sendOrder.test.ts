@@ -112,4 +112,18 @@ describe('a send from a "dropped" listener while a tracked message is admitted',
     h.client.send(tracked(2)); // evicts 1 (unacked) -> 'dropped' -> nested send
     expect(h.transport.last().sent).toEqual([tracked(1), tracked(2), JSON.stringify({ note: 1 })]);
   });
+
+  it('a refusal that passes (the transport takes messages again) does not have the socket let go', () => {
+    const h = harness({ closeTimeoutMs: 3000 });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.refuseSends();
+    expect(h.client.send('a')).toBe('queued');
+    socket.refuseSends(false);
+    expect(h.client.send('b')).toBe('sent');
+    expect(socket.sent).toEqual(['a', 'b']);
+    h.clock.advance(3000); // the refusal's close deadline was called off
+    expect(h.client.state).toBe('open');
+    expect(h.transport.connections).toHaveLength(1);
+  });
 });

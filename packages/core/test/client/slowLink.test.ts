@@ -72,25 +72,46 @@ describe('a slow link is not a dead one', () => {
     expect(await closing).toMatchObject({ code: 1006, synthetic: true });
   });
 
-  it('a progress that cannot be read counts as no movement', async () => {
+  /** A client whose connections' progress reads `read()`: a transport written by hand. */
+  const withProgress = (read: () => number) => {
     const clock = createVirtualClock(0);
-    const fake = createFakeTransport();
+    const fake = createFakeTransport({ autoPong: false });
     const client = createClient({
       url: 'wss://x.test/',
       clock,
+      heartbeat,
       transport: {
         connect(request, handlers) {
-          const connection = fake.connect(request, handlers);
-          return Object.defineProperty(Object.create(connection), 'progress', {
-            get() {
-              throw new Error('no counters here');
-            },
-          });
+          return Object.defineProperty(Object.create(fake.connect(request, handlers)), 'progress', { get: read });
         },
       },
     });
+    const closes: unknown[] = [];
+    client.on('close', (record) => closes.push(record));
     fake.last().accept();
     fake.last().goSilent();
+    return { clock, client, closes };
+  };
+  let count = 100;
+  const broken: Array<[string, () => number]> = [
+    [
+      'throws',
+      () => {
+        throw new Error('no counters here');
+      },
+    ],
+    ['is NaN', () => Number.NaN],
+    ['goes down', () => count--],
+  ];
+
+  it.each(broken)('a progress that %s is no movement: a dead peer is still found', (_, read) => {
+    const { clock, closes } = withProgress(read);
+    clock.advance(1500); // ping at 1000, no pong by 1500
+    expect(closes).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
+  });
+
+  it.each(broken)('a progress that %s is no movement: a close ends after one closeTimeoutMs', async (_, read) => {
+    const { clock, client } = withProgress(read);
     const closing = client.close();
     clock.advance(3000);
     expect(await closing).toMatchObject({ code: 1006, synthetic: true });

@@ -92,6 +92,7 @@ const inputs: Record<string, Input> = {
   closeTimeout: { type: 'closeTimeout', id: 7 },
   heartbeatTimeout: { type: 'heartbeatTimeout', id: 7 },
   sendFailed: { type: 'sendFailed', id: 7 },
+  sendAccepted: { type: 'sendAccepted', id: 7 },
   stable: { type: 'stable', id: 7 },
   retryDue: { type: 'retryDue' },
   refreshed: { type: 'refreshed' },
@@ -121,6 +122,7 @@ connectTimeout    =           waiting     =           =        =           =    
 closeTimeout      =           =           waiting     closed   =           =           =           =            =           =       =
 heartbeatTimeout  =           =           connecting  =        =           =           =           =            =           =       =
 sendFailed        =           =           open*       =        =           =           =           =            =           =       =
+sendAccepted      =           =           open*       =        =           =           =           =            =           =       =
 stable            =           =           open*       =        =           =           =           =            =           =       =
 retryDue          =           =           =           =        connecting  waiting*    =           =            =           =       =
 refreshed         =           =           =           =        =           connecting  =           connecting   =           =       =
@@ -217,6 +219,9 @@ describe('transition: effects', () => {
   it('a refused send gives the close closeTimeoutMs to arrive, then lets the socket go', () => {
     const refused = transition(at(phases.open as Phase), inputs.sendFailed as Input, env);
     expect(refused.effects).toEqual([{ type: 'startTimer', timer: 'close', delayMs: env.closeTimeoutMs, id: 7 }]);
+    // The socket took a message again: the refusal passed, and so does its deadline.
+    const accepted = transition(at(phases.open as Phase), inputs.sendAccepted as Input, env);
+    expect(accepted.effects).toEqual([{ type: 'cancelTimer', timer: 'close' }]);
     const late = transition(at(phases.open as Phase), inputs.closeTimeout as Input, env);
     expect(late.effects).toContainEqual({ type: 'dropSocket', id: 7, code: 4000, reason: 'close timeout' });
     expect(late.effects).toContainEqual({
