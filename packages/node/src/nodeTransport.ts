@@ -142,7 +142,8 @@ class WsConnection implements TransportConnection {
    */
   get progress(): number {
     const raw = this.raw();
-    const seen = (this.seen ??= { unsent: 0, drained: 0 });
+    this.seen ??= { unsent: 0, drained: 0 };
+    const { seen } = this;
     if (!raw) return seen.drained;
     const unsent = raw.writableLength + (raw._handle?.writeQueueSize ?? 0);
     if (unsent < seen.unsent) seen.drained += seen.unsent - unsent;
