@@ -28,7 +28,8 @@ export type BrowserClientOptions<TMessage = InboundMessage> = Omit<
   PageBound;
 
 /** Options to read; anything else goes to core as it is, for the options check's typed error. */
-const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+const isObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function withPage<T extends PageBound & { refresh?: ClientOptions['refresh'] }>(options: T) {
   if (!isObject(options)) return options;

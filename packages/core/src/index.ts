@@ -130,6 +130,9 @@ export type {
   TransportHandlers,
 } from './transport';
 
+// For transports: byte counters as `progress` (a slow link told from a dead one)
+export { drainMeter } from './transports/drainMeter';
+
 // A transport on any WHATWG WebSocket (used by @resock/browser and @resock/node's nativeTransport)
 export {
   type WebSocketConstructorLike,

@@ -95,6 +95,11 @@ export function shape(fields: Record<string, Check>, required: readonly string[]
 
 /** Deeper than any input the checks read: left as it is (the checks then refuse it). */
 const MAX_DEPTH = 8;
+/**
+ * More values than any policy holds: input past it is refused, not copied (shared references
+ * would make the copy grow exponentially with depth).
+ */
+const MAX_VALUES = 10_000;
 
 const errorText = (error: unknown): string => {
   try {
@@ -104,21 +109,40 @@ const errorText = (error: unknown): string => {
   }
 };
 
+/** The walk of one `plainData` call: the values left to copy, the objects on the current path. */
+interface Walk {
+  left: number;
+  readonly within: Set<object>;
+}
+
 /**
  * JSON-shaped input (what `read` returns) as plain data, read once: own enumerable fields (so
  * what is checked is what is used, and what `JSON.stringify` keeps), each getter run once,
  * arrays without holes, objects on a null prototype (a `__proto__` key stays a key). What cannot
- * be read (a throwing getter, a revoked proxy) is a problem at its own path.
+ * be read (a throwing getter, a revoked proxy), an object inside itself, or input too large is a
+ * problem at its own path.
  */
-export function plainData(read: () => unknown, path: string, problems: Problem[], depth = 0): unknown {
+export function plainData(
+  read: () => unknown,
+  path: string,
+  problems: Problem[],
+  walk: Walk = { left: MAX_VALUES, within: new Set() },
+): unknown {
   try {
     const value = read() as Record<string | number, unknown>;
-    if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
+    if (walk.within.size >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
+    if (walk.within.has(value)) return fail(problems, path, 'contains itself');
+    if (walk.left-- <= 0) {
+      if (walk.left === -1) fail(problems, '', `more than ${MAX_VALUES} values`);
+      return undefined;
+    }
     const array = Array.isArray(value);
     const copy: Record<string | number, unknown> = array ? [] : Object.create(null);
     // An array's keys() are all its indexes, holes too.
-    for (const key of array ? value.keys() : Object.keys(value))
-      copy[key] = plainData(() => value[key], at(path, key), problems, depth + 1);
+    const keys = array ? [...value.keys()] : Object.keys(value);
+    walk.within.add(value);
+    for (const key of keys) copy[key] = plainData(() => value[key], at(path, key), problems, walk);
+    walk.within.delete(value);
     return copy;
   } catch (error) {
     return fail(problems, path, `could not be read (${errorText(error)})`);

@@ -30,6 +30,7 @@ export function createClient<TMessage = InboundMessage>(options: NodeClientOptio
  */
 function withNodeDefaults<T extends { transport?: Transport | undefined; heartbeat?: unknown }>(options: T) {
   if (typeof options !== 'object' || options === null) return options;
+  if (Array.isArray(options as unknown)) return options as never;
   const transport = options.transport ?? nodeTransport();
   return { ...options, transport, heartbeat: options.heartbeat ?? transport.pings === true };
 }

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import {
+  drainMeter,
   InvalidOptionsError,
   type RawClose,
   type Transport,
@@ -93,8 +94,7 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
 class WsConnection implements TransportConnection {
   private pongs = false;
   // Set only when needed (declared, so no slot on every idle connection: the memory benchmark).
-  /** What `progress` saw still unsent at its last read, and what has drained in all. */
-  declare private seen?: { unsent: number; drained: number };
+  declare private meter?: ReturnType<typeof drainMeter>;
   /** permessage-deflate was agreed: ws then compresses binary data later, from the caller's buffer. */
   declare deflate?: true;
   constructor(
@@ -110,12 +110,13 @@ class WsConnection implements TransportConnection {
     this.socket.send(this.deflate && typeof data !== 'string' ? copyOf(data) : data);
   }
   close(code?: number, reason?: string): void {
-    // ws starts its close deadline at close(), and ends the socket when it fires: with what was
-    // sent before still in the socket's buffer (a slow link), that cuts it. So the close frame
-    // waits for the buffer to drain; core's close deadline, extended while bytes move, bounds
-    // the wait.
+    // ws starts its close deadline at close(), and ends the socket when it fires: with a backlog
+    // still in the process (a slow link), that cuts it. So the close frame waits for the
+    // backlog to drain — when Node will say so ('drain' follows only a write that filled the
+    // buffer; a little left over goes ahead of the frame anyway); core's close deadline,
+    // extended while bytes move, bounds the wait.
     const raw = this.raw();
-    if (raw && raw.writableLength > 0 && this.socket.readyState === WebSocket.OPEN) {
+    if (raw?.writableNeedDrain && this.socket.readyState === WebSocket.OPEN) {
       raw.once('drain', () => this.socket.close(code, reason));
       return;
     }
@@ -136,19 +137,16 @@ class WsConnection implements TransportConnection {
     return this.socket.bufferedAmount;
   }
   /**
-   * Bytes received, plus what left the process for the kernel (the socket's buffer and libuv's
-   * write queue shrinking — Node's own socket timeout reads the same queue to see a write in
-   * progress). Read at deadlines only, so a drop between two reads is what moved.
+   * Bytes received, plus what the kernel took from the process's backlog: dispatched to libuv
+   * less its write queue (the queue Node's own socket timeout reads to see a write in progress);
+   * the backlog is everything written and not yet taken.
    */
   get progress(): number {
     const raw = this.raw();
-    this.seen ??= { unsent: 0, drained: 0 };
-    const { seen } = this;
-    if (!raw) return seen.drained;
-    const unsent = raw.writableLength + (raw._handle?.writeQueueSize ?? 0);
-    if (unsent < seen.unsent) seen.drained += seen.unsent - unsent;
-    seen.unsent = unsent;
-    return raw.bytesRead + seen.drained;
+    if (!raw) return 0;
+    this.meter ??= drainMeter();
+    const taken = (raw._bytesDispatched ?? 0) - (raw._handle?.writeQueueSize ?? 0);
+    return this.meter(raw.bytesRead, taken, raw.bytesWritten - taken);
   }
   /** ws's TCP (or TLS) socket, once it has one. */
   private raw(): RawSocket | undefined {
@@ -157,7 +155,7 @@ class WsConnection implements TransportConnection {
 }
 
 /** What `progress` and `close` read of the socket under ws. */
-type RawSocket = Socket & { _handle?: { writeQueueSize?: number } | null };
+type RawSocket = Socket & { _bytesDispatched?: number; _handle?: { writeQueueSize?: number } | null };
 
 function copyOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return ArrayBuffer.isView(data)

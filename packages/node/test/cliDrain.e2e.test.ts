@@ -67,3 +67,21 @@ it('resock connect exits 1 when the close after its lines was not clean (they ma
   expect(code).toBe(1);
   expect(stdout).toContain('the close was not clean');
 });
+
+it('resock connect exits 1 when the connection drops while its lines still drain', async () => {
+  const { wss, port, stop } = await startPlainServer();
+  cleanup.push(stop);
+  let received = 0;
+  wss.on('connection', (ws) =>
+    ws.on('message', () => {
+      if (++received === 1000) ws.terminate(); // mid-upload, well after stdin has ended
+    }),
+  );
+  const link = await startSlowLink({ targetPort: port, upBytesPerSecond: 4_000_000 });
+  cleanup.push(() => link.stop());
+  const lines = Array.from({ length: 2400 }, (_, i) => `${i}:${'x'.repeat(10_000)}`);
+  const { code, stdout } = await (await connectCli(link.url)).run(`${lines.join('\n')}\n`);
+  expect(received).toBeLessThan(2400);
+  expect(code).toBe(1);
+  expect(stdout).toContain('the last lines may not have arrived');
+}, 60_000);

@@ -14,13 +14,16 @@ export interface EntryPoints {
  */
 export function defineEntryPointChecks(label: string, entry: EntryPoints): void {
   describe(`${label}, given something that is not an options object`, () => {
-    it.each([null, undefined, 42, 'wss://x.test'])('createClient(%j) throws InvalidOptionsError', (given) => {
-      expect(() => entry.createClient(given as never)).toThrow(
-        expect.objectContaining({ name: 'InvalidOptionsError' }),
-      );
-    });
+    it.each([null, undefined, 42, 'wss://x.test', ['wss://x.test']])(
+      'createClient(%j) throws InvalidOptionsError',
+      (given) => {
+        expect(() => entry.createClient(given as never)).toThrow(
+          expect.objectContaining({ name: 'InvalidOptionsError' }),
+        );
+      },
+    );
 
-    it.each([null, 42, 'x'])('new ReconnectingWebSocket(url, [], %j) throws InvalidOptionsError', (given) => {
+    it.each([null, 42, 'x', []])('new ReconnectingWebSocket(url, [], %j) throws InvalidOptionsError', (given) => {
       let thrown: unknown;
       try {
         new entry.ReconnectingWebSocket('wss://x.test', [], given as never);

@@ -52,9 +52,18 @@ export async function startSlowLink(options: SlowLinkOptions): Promise<SlowLink>
       clearInterval(timer);
       timers.delete(timer);
     };
+    // A token bucket on the clock, not bytes per tick: a loaded machine's late ticks must not
+    // slow the link down (the tests' deadlines are set against its rate).
+    let allowance = 0;
+    let last = performance.now();
     const timer = setInterval(() => {
       if (to.destroyed) return stop();
-      const take = fast ? held.length : Math.min(held.length, Math.ceil((bytesPerSecond * TICK_MS) / 1000));
+      const now = performance.now();
+      allowance = Math.min(bytesPerSecond, allowance + ((now - last) * bytesPerSecond) / 1000);
+      last = now;
+      const take = fast ? held.length : Math.min(held.length, Math.floor(allowance));
+      // Nothing waiting: no credit saved up for a burst later.
+      allowance = held.length === take ? 0 : allowance - take;
       if (take > 0) to.write(held.subarray(0, take));
       held = held.subarray(take);
       if (held.length <= HELD_BYTES) from.resume();

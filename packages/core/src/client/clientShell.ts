@@ -4,7 +4,7 @@ import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../err
 import type { OpenEvent } from '../events/clientEvents';
 import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
-import { ConnectionHeartbeat, sharedScheduler } from './heartbeat';
+import { ConnectionHeartbeat, progressOf, sharedScheduler } from './heartbeat';
 import type { OutboundMessage } from './queue';
 import { runRefresh } from './refreshRunner';
 import { safely } from './shellState';
@@ -190,7 +190,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       () => safely(ping),
       () => this.dispatch({ type: 'heartbeatTimeout', id }),
       scheduler,
-      () => progressOf(connection),
+      connection,
     );
     scheduler.add(this.heartbeat);
   }
@@ -260,19 +260,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
 
 /** A close handshake waits at most this many closeTimeoutMs while bytes still move. */
 const MAX_CLOSE_DEADLINES = 10;
-
-/**
- * The connection's progress: only a finite number counts, and only growth is movement (a getter
- * that throws, a NaN from a hand-written transport must not keep a dead link alive).
- */
-function progressOf(connection: TransportConnection | undefined): number | undefined {
-  try {
-    const progress = connection?.progress;
-    return Number.isFinite(progress) ? progress : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function timerInput(timer: TimerName, id: number): Input {
   switch (timer) {

@@ -1,4 +1,5 @@
 import { type Clock, LATE_TIMER_MS, type TimerHandle } from '../clock';
+import type { TransportConnection } from '../transport';
 
 /** One thing the shared scheduler runs when `dueAt` has passed. */
 export interface ScheduledTask {
@@ -89,8 +90,8 @@ export interface HeartbeatSettings {
 /**
  * The liveness check of one open connection. Any inbound traffic proves the peer alive and
  * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
- * meanwhile, declares it dead. A silent peer
- * is therefore found within `intervalMs + timeoutMs` of its last word.
+ * meanwhile, declares it dead. A silent peer is therefore found within `intervalMs + timeoutMs`
+ * of its last word, or of the last byte that moved (a slow link's large message).
  */
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
@@ -104,7 +105,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
   readonly #ping: () => void;
   readonly #onDead: () => void;
   readonly #scheduler: SharedScheduler;
-  readonly #progress: () => number | undefined;
+  readonly #connection: TransportConnection | undefined;
 
   constructor(
     settings: HeartbeatSettings,
@@ -112,13 +113,14 @@ export class ConnectionHeartbeat implements ScheduledTask {
     ping: () => void,
     onDead: () => void,
     scheduler: SharedScheduler,
-    progress: () => number | undefined = () => undefined,
+    /** Whose `progress` tells a slow link from a dead one (a reference: no closure per connection). */
+    connection?: TransportConnection,
   ) {
     this.#settings = settings;
     this.#ping = ping;
     this.#onDead = onDead;
     this.#scheduler = scheduler;
-    this.#progress = progress;
+    this.#connection = connection;
     this.dueAt = now + settings.intervalMs;
   }
 
@@ -155,7 +157,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
         // Bytes moved meanwhile: a large message is crossing a slow link and the pong waits
         // behind it (RFC 6455 §5.4: no control frame inside a frame). Slow, not dead: wait
         // another timeoutMs; a link where nothing moves for that long is dead.
-        const moved = this.#progress();
+        const moved = progressOf(this.#connection);
         if (moved === undefined || this.#moved === undefined || moved <= this.#moved) {
           this.#onDead();
           return;
@@ -171,8 +173,21 @@ export class ConnectionHeartbeat implements ScheduledTask {
     }
     if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
     this.#awaitingSince = now;
-    this.#moved = this.#progress();
+    this.#moved = progressOf(this.#connection);
     this.dueAt = now + this.#settings.timeoutMs;
     this.#ping();
+  }
+}
+
+/**
+ * The connection's progress: only a finite number counts, and only growth is movement (a getter
+ * that throws, a NaN from a hand-written transport must not keep a dead link alive).
+ */
+export function progressOf(connection: TransportConnection | undefined): number | undefined {
+  try {
+    const progress = connection?.progress;
+    return Number.isFinite(progress) ? progress : undefined;
+  } catch {
+    return undefined;
   }
 }

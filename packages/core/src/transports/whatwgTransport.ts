@@ -1,4 +1,5 @@
 import type { RawClose, Transport, TransportHandlers } from '../transport';
+import { drainMeter } from './drainMeter';
 
 /** The parts of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) this adapter uses. */
 export interface WebSocketLike {
@@ -32,7 +33,16 @@ export const facadeMark: unique symbol = Symbol.for('resock.ReconnectingWebSocke
 
 const globalWebSocket = () => (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
 const isFacade = (Ctor: object) => facadeMark in Ctor;
-const loadedWebSocket = globalWebSocket();
+
+/**
+ * The runtime's own WebSocket, kept by the first copy of resock that loads before a facade is
+ * the global, for every copy: one loaded later (a widget's bundle, a hot reload) finds the
+ * facade there, not the platform's.
+ */
+const platformKey = Symbol.for('resock.platformWebSocket');
+const shared = globalThis as { [platformKey]?: WebSocketConstructorLike };
+const loaded = globalWebSocket();
+if (loaded && !isFacade(loaded)) shared[platformKey] ??= loaded;
 
 /**
  * A transport on any WHATWG `WebSocket`. Two platform facts shape it:
@@ -47,8 +57,8 @@ export function whatwgTransport(options: WhatwgTransportOptions = {}): Transport
       let Ctor = options.WebSocket ?? globalWebSocket();
       // resock's own facade as the global (`window.WebSocket = ReconnectingWebSocket`, so that
       // other code reconnects too) would open facades inside facades, without end: the
-      // WebSocket the runtime had when resock loaded carries its connections instead.
-      if (Ctor && isFacade(Ctor)) Ctor = loadedWebSocket && !isFacade(loadedWebSocket) ? loadedWebSocket : undefined;
+      // runtime's own WebSocket carries its connections instead.
+      if (Ctor && isFacade(Ctor)) Ctor = shared[platformKey];
       if (!Ctor)
         throw new TypeError('No WebSocket constructor: pass one as `WebSocket`, or use a runtime that has it.');
       const socket = new Ctor(request.url, request.protocols);
@@ -70,8 +80,8 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
     socket.removeEventListener('close', onClose);
     handlers.onClose(raw);
   };
-  let unsent = 0;
-  let drained = 0;
+  let handed = 0;
+  let meter: ReturnType<typeof drainMeter> | undefined;
   const onOpen = () => {
     opened = true;
     handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions });
@@ -98,23 +108,24 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
       // [AllowShared]), which would cycle connections, and undici 7 sends it as the text
       // "7,0,255" (both measured). A copy is what the app meant; one from another realm is
       // copied too, which costs a copy, not correctness.
+      const before = socket.bufferedAmount;
       socket.send(
         ArrayBuffer.isView(data) && !(data.buffer instanceof ArrayBuffer)
           ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
           : data,
       );
+      // What send() added to bufferedAmount (its UTF-8 or binary size, counted by the socket).
+      handed += socket.bufferedAmount - before;
     },
     close: (code?: number, reason?: string) => socket.close(code, reason),
     get bufferedAmount() {
       return socket.bufferedAmount;
     },
-    // What left bufferedAmount for the network (a WebSocket shows no received bytes before a
-    // whole message): read at deadlines only, so a drop between two reads is what moved.
+    // What left bufferedAmount for the network (a WebSocket shows no bytes received before a
+    // whole message).
     get progress() {
-      const left = socket.bufferedAmount;
-      if (left < unsent) drained += unsent - left;
-      unsent = left;
-      return drained;
+      meter ??= drainMeter();
+      return meter(0, handed - socket.bufferedAmount, socket.bufferedAmount);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { whatwgTransport } from '@resock/core';
 import { createFakeTransport, createVirtualClock } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client/client';
@@ -115,5 +116,65 @@ describe('a slow link is not a dead one', () => {
     const closing = client.close();
     clock.advance(3000);
     expect(await closing).toMatchObject({ code: 1006, synthetic: true });
+  });
+
+  describe('on a WHATWG WebSocket (bufferedAmount is all it shows)', () => {
+    /** A socket whose network takes `rate` bytes per 100 ms from bufferedAmount; no pongs. */
+    const linkAt = (rate: number) => {
+      const clock = createVirtualClock(0);
+      const sockets: Array<{ bufferedAmount: number }> = [];
+      class FakeSocket {
+        binaryType = 'blob';
+        readyState = 1;
+        protocol = '';
+        extensions = '';
+        bufferedAmount = 0;
+        onOpen: (() => void) | undefined;
+        constructor() {
+          sockets.push(this);
+        }
+        send(data: string | ArrayBufferView | ArrayBuffer) {
+          this.bufferedAmount += typeof data === 'string' ? data.length : data.byteLength;
+        }
+        close() {}
+        addEventListener(type: string, listener: () => void) {
+          if (type === 'open') this.onOpen = listener;
+        }
+        removeEventListener() {}
+      }
+      const client = createClient({
+        url: 'wss://x.test/',
+        clock,
+        transport: whatwgTransport({ WebSocket: FakeSocket as never }),
+        heartbeat: { intervalMs: 1000, timeoutMs: 2000, message: 'ping', isPong: (d) => d === 'pong' },
+      });
+      const closes: unknown[] = [];
+      client.on('close', (record) => closes.push(record));
+      (sockets[0] as FakeSocket).onOpen?.();
+      const tick = () => {
+        for (const socket of sockets) socket.bufferedAmount = Math.max(0, socket.bufferedAmount - rate);
+        clock.setTimeout(tick, 100);
+      };
+      clock.setTimeout(tick, 100);
+      return { clock, client, closes };
+    };
+
+    it('bytes that drain while the app sends more still count (a second upload behind the first)', () => {
+      const { clock, client, closes } = linkAt(100); // 1 kB/s, all along
+      client.send(new Uint8Array(20_000));
+      clock.advance(1500); // ping at 1000, behind ~19 kB
+      client.send(new Uint8Array(20_000)); // the backlog grows though bytes drain
+      clock.advance(1500); // the pong's deadline, at 3000: 2 kB moved since the ping
+      expect(closes).toEqual([]);
+    });
+
+    it('bytes a dead peer’s buffers take with room to spare do not (an app that keeps chatting)', () => {
+      const { clock, client, closes } = linkAt(1_000_000); // nothing ever waits
+      for (let t = 0; t < 3000; t += 200) {
+        client.send('chat');
+        clock.advance(200);
+      }
+      expect(closes).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]); // ping 1000, dead 3000
+    });
   });
 });

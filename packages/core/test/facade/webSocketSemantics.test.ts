@@ -31,7 +31,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
   });
 
   it('an open connection the network drops: close 1006 and no error, as in Chromium', () => {
-    // WHATWG fires `error` only when the connection failed; browser-truth.md: a TCP drop or
+    // WHATWG fires `error` only when the connection failed; measured in Chromium: a TCP drop or
     // reset after open is a plain close 1006.
     const { transport, seen } = socket();
     transport.last().accept();

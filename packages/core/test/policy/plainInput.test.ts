@@ -126,6 +126,24 @@ describe('definePolicy: unreadable input is InvalidPolicyError at the field, nev
   });
 });
 
+describe('definePolicy: input that never ends is refused, not copied', () => {
+  it('an object inside itself', () => {
+    const rule: Record<string, unknown> = { codes: [4000], action: 'stop' };
+    rule.self = rule;
+    expect(problemsOf({ rules: [rule] })).toContain('rules[0].self');
+  });
+
+  it('shared references that would copy into millions of values (6 wide, 8 deep)', () => {
+    let level: Record<string, unknown> = {};
+    for (let depth = 0; depth < 8; depth++) {
+      const next: Record<string, unknown> = {};
+      for (let i = 0; i < 6; i++) next[`k${i}`] = level;
+      level = next;
+    }
+    expect(problemsOf(level)).toContain('(root)');
+  });
+});
+
 describe('back-off types: only the four real ones, not Object.prototype’s members', () => {
   const expected = 'expected a backoff { "type": "exponential" | "grpc" | "constant" | "linear", … }';
   it.each(['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'])('refuses { type: %j }', (type) => {

@@ -53,32 +53,32 @@ export async function connect(args: ConnectArgs): Promise<number> {
   return new Promise<number>((resolve) => {
     const input = createInterface({ input: process.stdin });
     let finishing = false;
+    let interrupted = false;
     const finish = async (code: number, stdinEnded = false) => {
       // Closing readline below ends stdin, which would call this again with another status.
       if (finishing) return;
       finishing = true;
       input.close();
       process.stdin.destroy();
+      // Every line was sent: wait until they have left the process before the close frame (ws
+      // would cut what is still buffered), still reporting what happens; Ctrl-C cuts it short.
+      // Lines on a connection that then ends, or is not closed cleanly, may be lost: say so.
+      const atRisk = stdinEnded && client.state === 'open' && client.stats.messagesSent > 0;
+      if (atRisk) await drained(client, () => interrupted);
+      const ended = atRisk && client.state !== 'open';
       process.off('SIGINT', interrupt);
       unwire(); // the CLI's own close at the end is not news
       // Lines still queued (Ctrl-C before they could go out) are said to be lost, not lost silently.
       for (const data of client.takeQueued()) report('dropped', { data, reason: 'closed' });
-      if (!stdinEnded) {
-        await client.close();
-        resolve(code);
-        return;
-      }
-      // Every line was sent: wait until they have left the process before the close frame, and
-      // say so when the close of that connection then was not clean (what was still on its way
-      // may be lost). Between connections, or with nothing sent, there is nothing to lose.
-      await drained(client);
-      const atRisk = client.state === 'open' && client.stats.messagesSent > 0;
       const record = await client.close();
-      if (record.wasClean || !atRisk) return resolve(code);
+      if (!atRisk || (record.wasClean && !ended)) return resolve(code);
       report('error', { message: 'the close was not clean: the last lines may not have arrived' });
       resolve(exitCodes.error);
     };
-    const interrupt = () => void finish(exitCodes.closed);
+    const interrupt = () => {
+      if (finishing) interrupted = true;
+      else void finish(exitCodes.closed);
+    };
     process.on('SIGINT', interrupt);
     input.on('line', (line) => {
       // A line lost to the queue's overflow is reported once, by the `dropped` event (wire).
@@ -98,14 +98,15 @@ export async function connect(args: ConnectArgs): Promise<number> {
 const DRAIN_STALL_MS = 10_000;
 
 /**
- * Until what was sent has left the process (a close frame behind it would start ws's close
- * deadline, which drops what is still buffered), the connection ends, or nothing has moved for
- * DRAIN_STALL_MS. Polled: neither ws nor a WebSocket tells when its buffer is empty.
+ * Until what was sent has left the process, the connection ends, `stop()` says so, or nothing
+ * has moved for DRAIN_STALL_MS — unlike the transport's own wait before the close frame, with
+ * no cap on the time a moving link takes. Polled: neither ws nor a WebSocket tells when its
+ * buffer is empty.
  */
-async function drained(client: Client): Promise<void> {
+async function drained(client: Client, stop: () => boolean): Promise<void> {
   let least = Number.POSITIVE_INFINITY;
   let movedAt = Date.now();
-  while (client.state === 'open' && client.bufferedAmount > 0 && Date.now() - movedAt < DRAIN_STALL_MS) {
+  while (client.state === 'open' && client.bufferedAmount > 0 && !stop() && Date.now() - movedAt < DRAIN_STALL_MS) {
     if (client.bufferedAmount < least) {
       least = client.bufferedAmount;
       movedAt = Date.now();
