@@ -66,8 +66,9 @@ export function list(item: Check, options: { nonEmpty?: boolean; length?: number
       return fail(problems, path, `expected ${options.length} entries`);
     if (options.nonEmpty && value.length === 0) return fail(problems, path, 'expected at least one entry');
     let ok = true;
-    // Every index, holes too (forEach skips them: `[, x]` would pass unchecked).
-    for (let i = 0; i < value.length; i++) if (!item(value[i], at(path, i), problems)) ok = false;
+    value.forEach((entry, i) => {
+      if (!item(entry, at(path, i), problems)) ok = false;
+    });
     return ok;
   };
 }

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import {
   drainMeter,
   InvalidOptionsError,
+  type Problem,
   type RawClose,
   type Transport,
   type TransportConnection,
@@ -157,10 +158,11 @@ class WsConnection implements TransportConnection {
 /** What `progress` and `close` read of the socket under ws. */
 type RawSocket = Socket & { _bytesDispatched?: number; _handle?: { writeQueueSize?: number } | null };
 
+/** Buffer.from copies a Uint8Array (a view over the same bytes is no copy). */
 function copyOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(data)
-    ? Buffer.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
-    : Buffer.from(new Uint8Array(data));
+  return Buffer.from(
+    ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data),
+  );
 }
 
 /**
@@ -189,7 +191,7 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string | undefine
  * letting each attempt fail. `origin` is sent as a header too.
  */
 function checkOptions({ headers, origin, protocolVersion }: NodeTransportOptions): void {
-  const problems: Array<{ path: string; message: string }> = [];
+  const problems: Problem[] = [];
   const header = (path: string, name: string, value: Parameters<typeof validateHeaderValue>[1]) => {
     try {
       validateHeaderName(name);

@@ -2,9 +2,8 @@ import { LATE_TIMER_MS } from '../clock';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../errors';
 import type { OpenEvent } from '../events/clientEvents';
-import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
-import { ConnectionHeartbeat, progressOf, sharedScheduler } from './heartbeat';
+import { ConnectionHeartbeat, grew, progressOf, sharedScheduler } from './heartbeat';
 import type { OutboundMessage } from './queue';
 import { runRefresh } from './refreshRunner';
 import { safely } from './shellState';
@@ -144,7 +143,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     let left = MAX_CLOSE_DEADLINES - 1;
     const check = () => {
       const now = progressOf(connection);
-      if (moved === undefined || now === undefined || now <= moved || left-- === 0 || connection !== this.connection) {
+      if (!grew(moved, now) || left-- === 0 || connection !== this.connection) {
         fire();
         return;
       }

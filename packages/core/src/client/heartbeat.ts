@@ -158,7 +158,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
         // behind it (RFC 6455 §5.4: no control frame inside a frame). Slow, not dead: wait
         // another timeoutMs; a link where nothing moves for that long is dead.
         const moved = progressOf(this.#connection);
-        if (moved === undefined || this.#moved === undefined || moved <= this.#moved) {
+        if (!grew(this.#moved, moved)) {
           this.#onDead();
           return;
         }
@@ -191,3 +191,7 @@ export function progressOf(connection: TransportConnection | undefined): number 
     return undefined;
   }
 }
+
+/** Whether bytes moved between two readings of `progressOf`: only growth counts. */
+export const grew = (before: number | undefined, now: number | undefined): boolean =>
+  before !== undefined && now !== undefined && now > before;

@@ -94,8 +94,8 @@ export class ReconnectingWebSocket extends EventTarget {
     options: ReconnectingWebSocketOptions,
   ) {
     super();
-    // Read below (redactUrls) after the client exists: what is not an options object must get
-    // the typed error before any client starts.
+    // What is not an options object gets the typed error before a client starts (the options
+    // are read again below, once it has).
     if (options !== undefined) assertOptionsObject(options);
     const clientOptions: ClientOptions = { ...options, url };
     // null, as code written for `new WebSocket(url, null)`-style APIs passes it: no protocols.
@@ -254,7 +254,7 @@ export class ReconnectingWebSocket extends EventTarget {
   }
 
   private binary(data: InboundMessage): unknown {
-    // isBinary, not instanceof: a WebSocket from another realm (an iframe's) hands over its own.
+    // isBinary, not instanceof: a WebSocket from another realm hands over that realm's buffers.
     if (typeof data === 'string' || !isBinary(data)) return data;
     const buffer = ArrayBuffer.isView(data)
       ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)

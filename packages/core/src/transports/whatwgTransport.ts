@@ -28,7 +28,7 @@ interface CloseEventLike {
   readonly wasClean: boolean;
 }
 
-/** Marks resock's WebSocket facade (and its subclasses), across copies of resock in a page. */
+/** Marks resock's WebSocket facade (and its subclasses), across copies of resock in one realm. */
 export const facadeMark: unique symbol = Symbol.for('resock.ReconnectingWebSocket');
 
 const globalWebSocket = () => (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
@@ -55,9 +55,9 @@ export function whatwgTransport(options: WhatwgTransportOptions = {}): Transport
   return {
     connect(request, handlers) {
       let Ctor = options.WebSocket ?? globalWebSocket();
-      // resock's own facade as the global (`window.WebSocket = ReconnectingWebSocket`, so that
-      // other code reconnects too) would open facades inside facades, without end: the
-      // runtime's own WebSocket carries its connections instead.
+      // resock's own facade as the global WebSocket (installed so that other code reconnects
+      // too) would open facades inside facades, without end: the runtime's own WebSocket
+      // carries its connections instead.
       if (Ctor && isFacade(Ctor)) Ctor = shared[platformKey];
       if (!Ctor)
         throw new TypeError('No WebSocket constructor: pass one as `WebSocket`, or use a runtime that has it.');
