@@ -8,7 +8,7 @@ export interface ConnectRequest {
   /** The resolved URL of this attempt. */
   url: string;
   protocols: string[];
-  /** The client's connect deadline; a transport may enforce it natively too (ws `handshakeTimeout`). */
+  /** The client's connect deadline, which the client enforces; a transport may also pass it on. */
   connectTimeoutMs?: number;
   /** How long a close handshake may take; a transport may enforce it natively too (ws `closeTimeout`). */
   closeTimeoutMs?: number;

@@ -24,6 +24,14 @@ export function createClient<TMessage = InboundMessage>(options: NodeClientOptio
   return createCoreClient<TMessage>(withNodeDefaults(options));
 }
 
+let sharedTransport: Transport | undefined;
+
+/** One shared default: it holds no state of its own, and a worker may hold thousands of clients. */
+function defaultTransport(): Transport {
+  if (!sharedTransport) sharedTransport = nodeTransport();
+  return sharedTransport;
+}
+
 /**
  * `undefined` is "not given", as everywhere in resock: it keeps the default. Anything but an
  * options object goes to core as it is, for the options check's typed error.
@@ -31,7 +39,7 @@ export function createClient<TMessage = InboundMessage>(options: NodeClientOptio
 function withNodeDefaults<T extends { transport?: Transport | undefined; heartbeat?: unknown }>(options: T) {
   if (typeof options !== 'object' || options === null) return options;
   if (Array.isArray(options as unknown)) return options as never;
-  const transport = options.transport ?? nodeTransport();
+  const transport = options.transport ?? defaultTransport();
   return { ...options, transport, heartbeat: options.heartbeat ?? transport.pings === true };
 }
 

@@ -20,8 +20,9 @@ import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
 /**
  * Every `ws` client option passes through: `headers`, `origin`, TLS (`ca`, `cert`, `key`,
  * `rejectUnauthorized`, …), `agent`, `perMessageDeflate`, `maxPayload` (ws default: 100 MiB),
- * `followRedirects`, …; plus `closeTimeout` (ws ≥ 8.19). `handshakeTimeout` defaults to the
- * client's `connectTimeoutMs`, `closeTimeout` to its `closeTimeoutMs`.
+ * `followRedirects`, …; plus `closeTimeout` (ws ≥ 8.19), which defaults to the client's
+ * `closeTimeoutMs`. The client's own `connectTimeoutMs` bounds the handshake; `handshakeTimeout`
+ * is not set for it, as Node keeps that timer on every open socket (120 B each, idle).
  */
 export type NodeTransportOptions = WsClientOptions & { closeTimeout?: number };
 
@@ -43,12 +44,12 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
     // Every connection has protocol pings: @resock/node turns the heartbeat on by default.
     pings: true,
     connect(request, handlers) {
-      const socket = new WebSocket(request.url, request.protocols, {
-        ...(request.connectTimeoutMs === undefined ? {} : { handshakeTimeout: request.connectTimeoutMs }),
+      const wsOptions: NodeTransportOptions = {
         // ws waits this long for the peer to end TCP after a close frame (its default is 30 s).
         ...(request.closeTimeoutMs === undefined ? {} : { closeTimeout: request.closeTimeoutMs }),
         ...given,
-      });
+      };
+      const socket = new WebSocket(request.url, request.protocols, wsOptions);
       socket.binaryType = 'nodebuffer';
       return attach(socket, handlers);
     },
@@ -58,19 +59,20 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
 function attach(socket: WebSocket, handlers: TransportHandlers) {
   let handshake: RawClose['handshake'];
   let lastError: unknown;
-  const onUnexpectedResponse = (req: ClientRequest, res: IncomingMessage) => {
+  // Not kept in a variable: the other listeners' closures share this scope, and would keep it
+  // alive on every idle socket after the open has removed it.
+  socket.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
     const status = res.statusCode ?? 0;
     handshake = { status, headers: flatten(res.headers) };
     res.resume(); // discard the body
     // ws hands the attempt to us here; ending it with an error gives error + close 1006.
     // A bare req.destroy() would leave the attempt hanging (measured).
     req.destroy(Object.assign(new Error(`Unexpected server response: ${status}`), { code: 'WS_UNEXPECTED_RESPONSE' }));
-  };
-  socket.on('unexpected-response', onUnexpectedResponse);
+  });
   const connection = new WsConnection(socket, handlers);
   socket.once('open', () => {
     // Past the handshake these listeners have nothing left to do; an idle socket keeps less.
-    socket.off('unexpected-response', onUnexpectedResponse);
+    socket.removeAllListeners('unexpected-response');
     if (socket.extensions.includes('permessage-deflate')) connection.deflate = true;
     handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions });
   });

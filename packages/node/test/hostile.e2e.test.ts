@@ -63,6 +63,16 @@ describe('a hostile or broken server', () => {
     expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
   });
 
+  it('a server that never answers the upgrade: the connect deadline ends the attempt, and the next one follows', async () => {
+    context.server.plan({ kind: 'hang' }, { kind: 'hang' });
+    const client = createClient({ url: `${context.server.url}/hostile`, heartbeat: false, connectTimeoutMs: 200 });
+    context.clients.push(client);
+    const { record, decision } = await firstDecision(client);
+    expect(record).toMatchObject({ code: 1006, phase: 'connecting', initiator: 'timeout', wasClean: false });
+    expect(decision.action).toBe('retry');
+    await context.server.waitForAttempts(2);
+  });
+
   it('a subprotocol the client did not offer: the attempt fails before open and is retried', async () => {
     context.server.plan({ kind: 'unofferedProtocol', protocol: 'evil' });
     const { record, decision } = await firstDecision(connect());
