@@ -209,6 +209,18 @@ describe('resock connect', () => {
     expect(stderr).toMatch(/url: expected an absolute ws:/);
   });
 
+  // `--header Authorization: Bearer abc` (quotes forgotten) parses as an empty header and two
+  // stray arguments: refused, rather than connecting with an empty Authorization header.
+  it('refuses arguments it would not read (exit 2), naming them', async () => {
+    const before = server.attempts.length;
+    const { code, stderr } = await resock(['connect', server.url, '--header', 'Authorization:', 'Bearer', 'abc']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unexpected argument: Bearer abc');
+    expect(server.attempts.length).toBe(before);
+    const check = await resock(['policy', 'check', file('extra', {}), 'other.json']);
+    expect({ code: check.code, names: check.stderr.includes('other.json') }).toEqual({ code: 2, names: true });
+  });
+
   it('says how to use it when the URL is missing (exit 2)', async () => {
     const { code, stderr } = await resock(['connect']);
     expect(code).toBe(2);

@@ -25,6 +25,7 @@ async function connectCli(url: string) {
   });
   while (!stdout.includes('"type":"open"')) await once(child.stdout, 'text');
   return {
+    child,
     /** Ends stdin with `text`; resolves with the exit code and everything printed. */
     async run(text: string) {
       child.stdin.end(text);
@@ -84,4 +85,32 @@ it('resock connect exits 1 when the connection drops while its lines still drain
   expect(received).toBeLessThan(2400);
   expect(code).toBe(1);
   expect(stdout).toContain('the last lines may not have arrived');
+}, 60_000);
+
+// Ctrl-C while 24 MB of lines drain over a 1 MB/s link: the close frame would wait behind them
+// (its deadline extended while bytes move, ~20 s here), so Ctrl-C cuts the connection instead.
+it('resock connect: Ctrl-C while its lines drain ends it at once, with exit 1 (they may be lost)', async () => {
+  const { wss, port, stop } = await startPlainServer();
+  cleanup.push(stop);
+  let received = 0;
+  const hundred = new Promise<void>((resolve) =>
+    wss.on('connection', (ws) =>
+      ws.on('message', () => {
+        if (++received === 100) resolve();
+      }),
+    ),
+  );
+  const link = await startSlowLink({ targetPort: port, upBytesPerSecond: 1_000_000 });
+  cleanup.push(() => link.stop());
+  const session = await connectCli(link.url);
+  const lines = Array.from({ length: 2400 }, (_, i) => `${i}:${'x'.repeat(10_000)}`);
+  const done = session.run(`${lines.join('\n')}\n`);
+  await hundred; // stdin has ended, the lines are draining
+  const pressed = performance.now();
+  session.child.kill('SIGINT');
+  const { code, stdout } = await done;
+  // A bound far above the ~0.1 s this takes, far below the ~20 s the drain would.
+  expect(performance.now() - pressed).toBeLessThan(4500);
+  expect(code).toBe(1);
+  expect(stdout).toContain('interrupted: what was still leaving may not have arrived');
 }, 60_000);

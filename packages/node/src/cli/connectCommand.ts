@@ -1,5 +1,11 @@
 import { createInterface } from 'node:readline';
-import { type Client, type CloseRecord, describeCloseCode } from '@resock/core';
+import {
+  type Client,
+  type CloseRecord,
+  describeCloseCode,
+  type Transport,
+  type TransportConnection,
+} from '@resock/core';
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
 import { loadPolicy, UsageError } from './policyCommands';
@@ -20,8 +26,10 @@ export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
  * `resock connect <url>`: stdin lines go out as messages; messages come out on stdout, one per
  * line; lifecycle lines go to stderr (or everything as JSON lines on stdout with --json).
  * Exits 0 when stdin ends (once every line has gone out and the close was clean; 1 if it was
- * not) or on Ctrl-C (after a 1000 close; lines still queued are reported as dropped), 3 when the
- * policy gives up.
+ * not) or on Ctrl-C (after a 1000 close; lines still queued are reported as dropped; a Ctrl-C
+ * while the session drains or closes cuts the connection, exit 1), 3 when the policy gives up.
+ * Messages that arrive until the close is done are printed; a reader that goes away
+ * (`| head -1`) ends the session as Ctrl-C does.
  */
 export async function connect(args: ConnectArgs): Promise<number> {
   const headers: Record<string, string> = {};
@@ -31,10 +39,20 @@ export async function connect(args: ConnectArgs): Promise<number> {
     headers[header.slice(0, at).trim()] = header.slice(at + 1).trim();
   }
   const policy = args.policy ? await loadPolicy(args.policy) : undefined;
+  // The live connection, kept so that a Ctrl-C while the session drains or closes can cut it.
+  let connection: TransportConnection | undefined;
+  const ws = nodeTransport({ headers });
+  const transport: Transport = {
+    pings: true,
+    connect(request, handlers) {
+      connection = ws.connect(request, handlers);
+      return connection;
+    },
+  };
   const client = createClient({
     url: args.url,
     protocols: args.protocols,
-    transport: nodeTransport({ headers }),
+    transport,
     ...(policy ? { policy } : {}),
     // Without --heartbeat, the package's default heartbeat (on for Node).
     ...(args.heartbeatMs === undefined
@@ -47,7 +65,7 @@ export async function connect(args: ConnectArgs): Promise<number> {
         }),
   });
   const report = reporter(args.json);
-  const unwire = wire(client, report);
+  const { unwire, unwireMessages } = wire(client, report);
   report('connecting', { url: client.url });
 
   return new Promise<number>((resolve) => {
@@ -66,20 +84,32 @@ export async function connect(args: ConnectArgs): Promise<number> {
       const atRisk = stdinEnded && client.state === 'open' && client.stats.messagesSent > 0;
       if (atRisk) await drained(client, () => interrupted);
       const ended = atRisk && client.state !== 'open';
-      process.off('SIGINT', interrupt);
-      unwire(); // the CLI's own close at the end is not news
+      unwire(); // the CLI's own close at the end is not news; replies until it is done still are
       // Lines still queued (Ctrl-C before they could go out) are said to be lost, not lost silently.
-      for (const data of client.takeQueued()) report('dropped', { data, reason: 'closed' });
+      for (const data of client.takeQueued())
+        report('dropped', { data, reason: 'closed' }, droppedText(data, 'closed'));
       const record = await client.close();
-      if (!atRisk || (record.wasClean && !ended)) return resolve(code);
-      report('error', { message: 'the close was not clean: the last lines may not have arrived' });
+      unwireMessages();
+      process.off('SIGINT', interrupt);
+      if (!(atRisk || interrupted) || (record.wasClean && !ended)) return resolve(code);
+      const message = interrupted
+        ? 'interrupted: what was still leaving may not have arrived'
+        : 'the close was not clean: the last lines may not have arrived';
+      report('error', { message }, message);
       resolve(exitCodes.error);
     };
+    // Ctrl-C ends the session with a close; pressed again while it drains or closes (a close frame
+    // waits behind what is still leaving, on a slow link for long), it cuts the connection.
     const interrupt = () => {
-      if (finishing) interrupted = true;
-      else void finish(exitCodes.closed);
+      if (!finishing) return void finish(exitCodes.closed);
+      interrupted = true;
+      connection?.terminate?.();
     };
     process.on('SIGINT', interrupt);
+    // A reader that has gone (`| head -1`) ends the session as Ctrl-C does, not with a crash.
+    const readerGone = () => void finish(exitCodes.closed);
+    process.stdout.on('error', readerGone);
+    process.stderr.on('error', readerGone);
     input.on('line', (line) => {
       // A line lost to the queue's overflow is reported once, by the `dropped` event (wire).
       if (client.send(line) === 'queued') report('queued', { data: line });
@@ -118,16 +148,17 @@ async function drained(client: Client, stop: () => boolean): Promise<void> {
 type Report = (type: string, fields: Record<string, unknown>, text?: string) => void;
 
 function reporter(json: boolean): Report {
-  if (json)
-    return (type, fields) =>
-      process.stdout.write(`${JSON.stringify({ type, at: new Date().toISOString(), ...fields })}\n`);
+  // Once a reader has gone (`| head -1`), the session ends: nothing more is written there.
+  const out = (line: string) => process.stdout.writable && process.stdout.write(line);
+  if (json) return (type, fields) => out(`${JSON.stringify({ type, at: new Date().toISOString(), ...fields })}\n`);
   return (type, fields, text) => {
     if (type === 'message') {
-      process.stdout.write(`${text}\n`); // binary as `<binary N bytes>`, never "undefined"
+      out(`${text}\n`); // binary as `<binary N bytes>`, never "undefined"
       return;
     }
     const time = new Date().toISOString().slice(11, 23);
-    process.stderr.write(`[${time}] ${type.padEnd(12)} ${text ?? JSON.stringify(fields)}\n`);
+    if (process.stderr.writable)
+      process.stderr.write(`[${time}] ${type.padEnd(12)} ${text ?? JSON.stringify(fields)}\n`);
   };
 }
 
@@ -137,19 +168,20 @@ function describe(record: CloseRecord): string {
   return `${describeCloseCode(record.code)}${status} reason=${JSON.stringify(record.reason)} wasClean=${record.wasClean} phase=${record.phase} initiator=${record.initiator}${error}`;
 }
 
-function wire(client: Client, report: Report): () => void {
+/** The CLI's report of the client's events; messages are let go of separately, after the close. */
+function wire(client: Client, report: Report) {
+  const offMessages = client.on('message', (data) => {
+    const text = typeof data === 'string' ? data : `<binary ${(data as Uint8Array).byteLength} bytes>`;
+    report(
+      'message',
+      typeof data === 'string' ? { data } : { binary: Buffer.from(data as Uint8Array).toString('base64') },
+      text,
+    );
+  });
   const offs = [
     client.on('open', ({ url, protocol, attempt }) =>
       report('open', { url, protocol, attempt }, `${url} attempt ${attempt}${protocol ? ` protocol ${protocol}` : ''}`),
     ),
-    client.on('message', (data) => {
-      const text = typeof data === 'string' ? data : `<binary ${(data as Uint8Array).byteLength} bytes>`;
-      report(
-        'message',
-        typeof data === 'string' ? { data } : { binary: Buffer.from(data as Uint8Array).toString('base64') },
-        text,
-      );
-    }),
     client.on('close', (record) => report('close', { record }, describe(record))),
     client.on('reconnecting', ({ attempt, delayMs, action, rule }) =>
       report(
@@ -165,12 +197,17 @@ function wire(client: Client, report: Report): () => void {
         `gave up (${reason}, rule ${decision.rule}): ${decision.explanation}`,
       ),
     ),
-    client.on('dropped', ({ data, reason }) =>
-      report('dropped', { data, reason }, `a message was dropped (${reason}): ${JSON.stringify(data)}`),
-    ),
+    client.on('dropped', ({ data, reason }) => report('dropped', { data, reason }, droppedText(data, reason))),
     client.on('error', (error) => report('error', { name: error.name, message: error.message }, error.message)),
   ];
-  return () => {
-    for (const off of offs) off();
+  return {
+    unwire() {
+      for (const off of offs) off();
+    },
+    unwireMessages: offMessages,
   };
+}
+
+function droppedText(data: unknown, reason: string): string {
+  return `a message was dropped (${reason}): ${JSON.stringify(data)}`;
 }

@@ -11,8 +11,10 @@ const usage = `Usage:
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
       When stdin ends, lines still queued go out with the next connection, and it exits once
       they have left the process and the close is done.
-      Exit status: 0 closed (stdin ended, Ctrl-C), 1 an error (or a close that was not clean
-      after stdin ended: the last lines may be lost), 2 bad usage, 3 the policy gave up.
+      Ctrl-C closes with 1000; pressed while the last lines drain, it cuts the connection.
+      Exit status: 0 closed (stdin ended, Ctrl-C), 1 an error (or, after stdin ended, a close
+      that was not clean or a Ctrl-C: the last lines may be lost), 2 bad usage, 3 the policy
+      gave up.
   resock policy check <file.json>
       Validates a policy file and prints every problem with its path (exit 1 if any).
   resock policy explain <file.json|preset> <code|status>
@@ -37,9 +39,16 @@ async function main(argv: string[]): Promise<number> {
     say(usage);
     return values.help ? 0 : exitCodes.usage;
   }
+  // An argument nobody reads is refused, not dropped: `--header Authorization: Bearer abc`
+  // (quotes forgotten) would otherwise connect with an empty header.
+  const only = (count: number) => {
+    if (rest.length > count) throw new UsageError(`unexpected argument: ${rest.slice(count).join(' ')}`);
+  };
+  if (values.policy === '') throw new UsageError('--policy expects a file');
   if (command === 'connect') {
     const [url] = rest;
     if (!url) throw new UsageError('connect needs a URL');
+    only(1);
     const heartbeatMs = values.heartbeat === undefined ? undefined : Number(values.heartbeat);
     // Digits only: Number('') and Number(' ') are 0, which would turn the heartbeat off unasked.
     if (heartbeatMs !== undefined && !(/^\d+$/.test(values.heartbeat ?? '') && Number.isSafeInteger(heartbeatMs))) {
@@ -54,8 +63,14 @@ async function main(argv: string[]): Promise<number> {
       json: values.json ?? false,
     });
   }
-  if (command === 'policy' && rest[0] === 'check' && rest[1]) return policyCheck(rest[1], say);
-  if (command === 'policy' && rest[0] === 'explain' && rest[1] && rest[2]) return policyExplain(rest[1], rest[2], say);
+  if (command === 'policy' && rest[0] === 'check' && rest[1]) {
+    only(2);
+    return policyCheck(rest[1], say);
+  }
+  if (command === 'policy' && rest[0] === 'explain' && rest[1] && rest[2]) {
+    only(3);
+    return policyExplain(rest[1], rest[2], say);
+  }
   throw new UsageError(`unknown command: ${positionals.join(' ')}`);
 }
 

@@ -1,0 +1,88 @@
+// How a `resock connect` session ends: stdin running out, Ctrl-C, or the reader of its output
+// going away — each with nothing lost silently and nothing left hanging.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { startScenarioServer } from '@resock/test-utils';
+import { afterEach, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+/** `resock …` from source, stdin/stdout/stderr piped; output collected as it comes. */
+function launch(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@resock/source', cli, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    out.stdout += chunk.toString();
+    child.emit('text');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    out.stderr += chunk.toString();
+    child.emit('text');
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  cleanup.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return {
+    child,
+    out,
+    exited,
+    /** Resolves once stdout or stderr (`where`) contains `text`. */
+    async has(text: string, where: 'stdout' | 'stderr' = 'stderr') {
+      while (!out[where].includes(text)) await once(child, 'text');
+    },
+  };
+}
+
+// `echo hello | resock connect ws://echo`: the reply comes during the closing handshake (the
+// server sends it before it answers the close frame), and is printed.
+it('piped stdin — a reply that arrives during the final close is printed', async () => {
+  const server = await startScenarioServer(); // echo
+  cleanup.push(() => server.stop());
+  const run = launch(['connect', server.url]);
+  await run.has('open');
+  run.child.stdin.end('hello\n');
+  const [code] = await run.exited;
+  await server.waitForReceived(1);
+  expect({ code, stdout: run.out.stdout }).toEqual({ code: 0, stdout: 'hello\n' });
+});
+
+// Lines still waiting for a connection at Ctrl-C are reported in words, like every dropped line.
+it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)', async () => {
+  const server = await startScenarioServer();
+  cleanup.push(() => server.stop());
+  server.plan({ kind: 'reject', status: 503 }); // the first attempt fails: the lines queue
+  const run = launch(['connect', server.url]);
+  run.child.stdin.write('first\n');
+  await run.has('reconnecting');
+  run.child.kill('SIGINT');
+  const [code] = await run.exited;
+  expect(code).toBe(0);
+  expect(run.out.stderr).toContain('a message was dropped (closed): "first"');
+});
+
+// `resock connect … | head -1`: once the reader has gone, the next message the CLI prints meets
+// a closed pipe. The session ends quietly (a 1000 close, no stack trace), as cat or wscat do.
+it('stdout closed by its reader (| head -1) ends the session politely, no EPIPE crash', async () => {
+  const server = await startScenarioServer(); // echo
+  cleanup.push(() => server.stop());
+  const run = launch(['connect', server.url]);
+  run.child.stdin.write('one\n');
+  await run.has('one\n', 'stdout');
+  run.child.stdout.destroy(); // `head -1` has what it wanted and exits
+  run.child.stdin.write('two\n'); // echoed: the CLI writes to the closed pipe
+  const [code] = await run.exited;
+  await server.waitForClientClose(1);
+  expect({
+    crashed: /Unhandled 'error' event|EPIPE/.test(run.out.stderr),
+    serverSawClose: server.clientCloses[0]?.code,
+    code,
+  }).toEqual({ crashed: false, serverSawClose: 1000, code: 0 });
+});
