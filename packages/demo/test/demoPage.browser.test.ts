@@ -7,6 +7,18 @@ import { startDemoPage } from '../src/page/pageServer';
 
 const reports = fileURLToPath(new URL('../reports/', import.meta.url));
 
+/** The story's chapters, as listed on the page's timeline. */
+const story = [
+  '1. normal traffic',
+  '2. the server restarts (1012)',
+  '3. the network drops (1006)',
+  '4. the token expires (3000 → refresh hook)',
+  '5. overloaded (1013 Try Again Later)',
+  '6. goodbye (1000)',
+];
+const chapters = async (page: Page) =>
+  (await page.locator('li.k-chapter').allTextContents()).map((c) => c.replace(/^\+[\d.]+schapter/, ''));
+
 describe.skipIf(chromiumMissing)(`the demo page in Chromium${chromiumSkipReason}`, () => {
   let server: Awaited<ReturnType<typeof startDemoPage>>;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -41,17 +53,23 @@ describe.skipIf(chromiumMissing)(`the demo page in Chromium${chromiumSkipReason}
     await page.locator('#state', { hasText: 'open' }).waitFor();
     await page.click('#story');
     await page.locator('#state', { hasText: 'failed' }).waitFor({ timeout: 20_000 });
-    const chapters = await page.locator('li.k-chapter').allTextContents();
-    expect(chapters.map((c) => c.replace(/^\+[\d.]+schapter/, ''))).toEqual([
-      '1. normal traffic',
-      '2. the server restarts (1012)',
-      '3. the network drops (1006)',
-      '4. the token expires (3000 → refresh hook)',
-      '5. overloaded (1013 Try Again Later)',
-      '6. goodbye (1000)',
-    ]);
+    expect(await chapters(page)).toEqual(story);
     expect(await page.locator('li.k-refresh').count()).toBe(1);
     await page.screenshot({ path: `${reports}demo-page-story.png`, fullPage: true });
+  }, 30_000);
+
+  it('plays one story at a time: the button is disabled while it runs, so a second click does nothing', async () => {
+    await page.reload(); // a fresh client and timeline
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    const button = page.locator('#story');
+    await button.click();
+    await page.locator('li.k-chapter', { hasText: '2. the server restarts' }).waitFor();
+    expect(await button.isDisabled()).toBe(true);
+    // An impatient second click, a real one (force: Playwright would otherwise wait until enabled).
+    await button.click({ force: true });
+    await page.locator('#state', { hasText: 'failed' }).waitFor({ timeout: 20_000 });
+    expect(await chapters(page)).toEqual(story);
+    await page.locator('#story:enabled').waitFor(); // and it can be played again
   }, 30_000);
 
   it('shows a refused handshake as the browser sees it: 1006 in connecting, no status', async () => {
@@ -64,5 +82,16 @@ describe.skipIf(chromiumMissing)(`the demo page in Chromium${chromiumSkipReason}
     const text = await refused.textContent();
     expect(text).toContain('1006 Abnormal Closure');
     expect(text).not.toContain('HTTP'); // the page prints a status when there is one; a browser has none
+  });
+
+  it("shows a request the server refuses on the timeline, in the server's words", async () => {
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    await page.fill('#reason', 'é'.repeat(62)); // 124 UTF-8 bytes: one more than a close frame holds
+    await page.click('#close');
+    const refused = page.locator('li.k-error');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain(
+      'the server refused close (400): reason: at most 123 UTF-8 bytes, got 124',
+    );
   });
 });

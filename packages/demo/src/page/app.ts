@@ -2,7 +2,7 @@
 import { type CloseRecord, createClient, type Decision, describeCloseCode, ruleNote } from '@resock/browser';
 import { closeDetails, handshakeText } from '../closeText';
 import { demoPolicy } from '../demoPolicy';
-import type { Control } from './pageServer';
+import type { Control } from './control';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const timeline = $('timeline');
@@ -70,51 +70,89 @@ client.on('reconnecting', ({ decision }) => decided(decision));
 client.on('failed', ({ decision }) => decided(decision));
 client.on('message', (data) => add('message', `← ${String(data)}`));
 
-const control = (body: Control) =>
-  fetch('/control', { method: 'POST', body: JSON.stringify(body) }).then((res) => {
-    if (!res.ok) throw new Error(`control failed: ${res.status}`);
+/**
+ * Asks the server to misbehave. A refusal throws with the server's own words (its JSON
+ * `{ error }`), so whoever called can put it on the timeline: nothing else on the page would show it.
+ */
+async function control(body: Control): Promise<void> {
+  const res = await fetch('/control', { method: 'POST', body: JSON.stringify(body) });
+  if (res.ok) return;
+  const text = await res.text();
+  let error = text;
+  try {
+    error = String((JSON.parse(text) as { error?: unknown }).error ?? text);
+  } catch {
+    // not JSON (a proxy's error page, say): shown as it came
+  }
+  throw new Error(`the server refused ${body.action} (${res.status}): ${error}`);
+}
+const showFailure = (error: unknown) => add('error', error instanceof Error ? error.message : String(error));
+
+/**
+ * Resolves on the client's next `event`. A client that stops while the story waits for an open
+ * (a Close with 1000 clicked mid-story, say) would keep it waiting for ever, so that rejects.
+ */
+const next = (event: 'open' | 'failed') =>
+  new Promise<void>((resolve, reject) => {
+    if (event === 'failed') return void client.once('failed', () => resolve());
+    const offFailed = client.once('failed', () => {
+      offOpen();
+      reject(new Error('the client stopped before the story was over'));
+    });
+    const offOpen = client.once('open', () => {
+      offFailed();
+      resolve();
+    });
   });
-const next = (event: 'open' | 'failed') => new Promise((resolve) => client.once(event, resolve));
 
 $('close').onclick = () =>
   control({
     action: 'close',
     code: Number(($('code') as HTMLSelectElement).value),
     reason: ($('reason') as HTMLInputElement).value,
-  });
-$('drop').onclick = () => control({ action: 'drop' });
+  }).catch(showFailure);
+$('drop').onclick = () => control({ action: 'drop' }).catch(showFailure);
 $('reject').onclick = () =>
   control({
     action: 'reject',
     status: Number(($('status') as HTMLSelectElement).value),
     retryAfter: Number(($('retryAfter') as HTMLInputElement).value),
-  });
+  }).catch(showFailure);
+
+/** A chapter: a title, what the server is asked to do, and the client's answer to wait for. */
+async function chapter(title: string, body?: Control, until: 'open' | 'failed' = 'open'): Promise<void> {
+  add('chapter', title);
+  if (!body) return;
+  const answered = next(until);
+  // Should the request fail, the wait is abandoned: its later rejection is nobody's business.
+  answered.catch(() => undefined);
+  await control(body);
+  await answered;
+}
 
 // The same story as the terminal demo, told by the page's own client.
-$('story').onclick = async () => {
-  const chapter = (title: string) => add('chapter', title);
+async function playStory(): Promise<void> {
   if (client.state === 'failed') client.reconnect();
   await client.opened();
-  chapter('1. normal traffic');
+  await chapter('1. normal traffic');
   for (let i = 1; i <= 3; i++) client.send(`hello ${i}`);
-  chapter('2. the server restarts (1012)');
-  let reopened = next('open');
-  await control({ action: 'close', code: 1012, reason: 'deploy' });
-  await reopened;
-  chapter('3. the network drops (1006)');
-  reopened = next('open');
-  await control({ action: 'drop' });
-  await reopened;
-  chapter('4. the token expires (3000 → refresh hook)');
-  reopened = next('open');
-  await control({ action: 'close', code: 3000, reason: 'token expired' });
-  await reopened;
-  chapter('5. overloaded (1013 Try Again Later)');
-  reopened = next('open');
-  await control({ action: 'close', code: 1013, reason: 'overloaded' });
-  await reopened;
-  chapter('6. goodbye (1000)');
-  const failed = next('failed');
-  await control({ action: 'close', code: 1000, reason: 'goodbye' });
-  await failed;
+  await chapter('2. the server restarts (1012)', { action: 'close', code: 1012, reason: 'deploy' });
+  await chapter('3. the network drops (1006)', { action: 'drop' });
+  await chapter('4. the token expires (3000 → refresh hook)', { action: 'close', code: 3000, reason: 'token expired' });
+  await chapter('5. overloaded (1013 Try Again Later)', { action: 'close', code: 1013, reason: 'overloaded' });
+  await chapter('6. goodbye (1000)', { action: 'close', code: 1000, reason: 'goodbye' }, 'failed');
+}
+
+// One story at a time: two would interleave their chapters and close each other's connections,
+// and the later one would wait for ever on a client the earlier one had stopped.
+const story = $<HTMLButtonElement>('story');
+story.onclick = async () => {
+  story.disabled = true;
+  try {
+    await playStory();
+  } catch (error) {
+    showFailure(error);
+  } finally {
+    story.disabled = false;
+  }
 };

@@ -1,15 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
 import { build } from 'esbuild';
+import { type Control, parseControl } from './control';
 
 const app = fileURLToPath(new URL('./app.ts', import.meta.url));
 const page = fileURLToPath(new URL('./index.html', import.meta.url));
 
-/** What the page's buttons ask the server to do. */
-export type Control =
-  | { action: 'close'; code?: number; reason?: string }
-  | { action: 'drop' }
-  | { action: 'reject'; status: number; retryAfter?: number };
+/** A control request is a few dozen bytes; anything near this is no page's button press. */
+const maxControlBytes = 4096;
 
 /**
  * The browser half of the demo: one server that serves the page (bundled from @resock/browser's
@@ -38,21 +37,40 @@ export async function startDemoPage(options: { port?: number } = {}): Promise<Sc
       if (req.method === 'GET' && req.url === '/app.js')
         return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
       if (req.method !== 'POST' || req.url !== '/control' || !server) return void res.writeHead(404).end();
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      req.on('end', () => {
-        try {
-          apply(server as ScenarioServer, JSON.parse(body) as Control);
-          res.writeHead(204).end();
-        } catch (error) {
-          res.writeHead(400).end(String(error));
-        }
+      const live = server;
+      readControl(req, res, (control) => {
+        apply(live, control);
+        res.writeHead(204).end();
       });
     },
   });
   return Object.assign(server, { pageUrl: `http://127.0.0.1:${server.port}/` });
+}
+
+/** Reads and checks a control request, then hands it on; a bad one is answered here, with why. */
+function readControl(req: IncomingMessage, res: ServerResponse, then: (control: Control) => void): void {
+  const refuse = (status: number, error: string) => {
+    // Connection: close, as the rest of an oversized body is not read.
+    res.writeHead(status, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ error }));
+  };
+  const tooLarge = `the body is over ${maxControlBytes} bytes`;
+  if (Number(req.headers['content-length']) > maxControlBytes) return void refuse(413, tooLarge);
+  // Decoded as UTF-8 by the stream, so a character split across two chunks arrives whole.
+  req.setEncoding('utf8');
+  let body = '';
+  let bytes = 0;
+  req.on('data', (chunk: string) => {
+    if (res.headersSent) return;
+    bytes += Buffer.byteLength(chunk);
+    if (bytes > maxControlBytes) return void refuse(413, tooLarge);
+    body += chunk;
+  });
+  req.on('end', () => {
+    if (res.headersSent) return;
+    const control = parseControl(body);
+    if ('error' in control) return void refuse(400, control.error);
+    then(control);
+  });
 }
 
 function apply(server: ScenarioServer, control: Control): void {
@@ -64,6 +82,7 @@ function apply(server: ScenarioServer, control: Control): void {
       server.destroyAll();
       return;
     case 'reject': {
+      // A finite number (parseControl saw to it): its String() has no CR/LF to smuggle in a header with.
       const headers: Record<string, string> = control.retryAfter ? { 'Retry-After': String(control.retryAfter) } : {};
       // The next handshake is refused; drop the live connection so the client meets it now.
       server.plan({ kind: 'reject', status: control.status, headers });

@@ -24,14 +24,27 @@ handshake.
   --no-color   no colours
   --help       this text`;
 
-const { values } = parseArgs({
-  options: {
-    plain: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-    help: { type: 'boolean' },
-    serve: { type: 'boolean' },
-  },
-});
+/** The options, or exit 2 with the usage on stderr: a mistyped flag deserves a hint, not a stack trace. */
+function readOptions() {
+  const args = process.argv.slice(2);
+  // `pnpm demo -- --serve`, the npm habit, hands the script a literal `--` first.
+  if (args[0] === '--') args.shift();
+  try {
+    return parseArgs({
+      args,
+      options: {
+        plain: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean' },
+        serve: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`demo: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    process.exit(2);
+  }
+}
+const values = readOptions();
 if (values.help) {
   console.log(usage);
   process.exit(0);

@@ -1,0 +1,53 @@
+// `pnpm demo`'s options, run from source as `pnpm demo` runs it. Only option handling: the
+// options tried here end the process before the story starts.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../src/terminal/main.ts', import.meta.url));
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  // A demo that did not exit as expected would play its story for a minute: not in a test run.
+  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill();
+});
+
+/** Runs the demo with `args`; resolves with its exit code and output once it exits. */
+async function demo(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@resock/source', main, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+describe('pnpm demo (the terminal entry)', () => {
+  it('drops one leading `--`, as `pnpm demo -- --help` (the npm habit) passes it on', async () => {
+    const { code, stdout, stderr } = await demo(['--', '--help']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^Usage: pnpm demo \[--serve\]/);
+  });
+
+  it('answers an unknown option with the problem and the usage on stderr (exit 2), not a stack trace', async () => {
+    const { code, stdout, stderr } = await demo(['--bogus']);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(/^demo: Unknown option '--bogus'.*\n\nUsage: pnpm demo /);
+    expect(stderr).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /);
+  });
+
+  it('refuses a stray argument the same way (exit 2)', async () => {
+    const { code, stderr } = await demo(['--serve', 'now']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^demo: Unexpected argument 'now'.*\n\nUsage: pnpm demo /);
+  });
+});
