@@ -69,6 +69,16 @@ describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
       expect(delayMs).toBeLessThanOrEqual(30_000);
     });
 
+    // The handshake's Retry-After never reaches a page; a hint in the close reason does.
+    it('1013 with a retry hint in its reason waits what the server asked (120 s, +0–10 %)', async () => {
+      const { record, decision } = await firstClose({ kind: 'close', code: 1013, reason: '{"retryAfter":120}' });
+      expect(record).toMatchObject({ code: 1013, reason: '{"retryAfter":120}', initiator: 'server' });
+      expect(decision).toMatchObject({ action: 'throttle', rule: 'default:try-again-later' });
+      const { delayMs } = decision as { delayMs: number };
+      expect(delayMs).toBeGreaterThanOrEqual(120_000);
+      expect(delayMs).toBeLessThanOrEqual(132_000);
+    });
+
     it('1008 needs a refresh hook, and without one stops', async () => {
       const { decision } = await firstClose({ kind: 'close', code: 1008 });
       expect(decision).toMatchObject({ action: 'stop', stopReason: 'refreshUnavailable' });

@@ -48,7 +48,7 @@ export {
   closeRecordSchema,
 } from './close/closeRecord';
 export { type CloseContext, normalizeClose } from './close/normalizeClose';
-export { MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS, parseRetryAfter } from './close/retryAfter';
+export { MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS, parseReasonRetryAfter, parseRetryAfter } from './close/retryAfter';
 export { utf8ByteLength } from './close/utf8';
 export type { ClientEnvironment, EnvironmentChange } from './environment';
 // Errors

@@ -31,6 +31,26 @@ export function parseRetryAfter(value: unknown, now: number = systemClock.now())
   return date === undefined ? undefined : clamp(date - now);
 }
 
+/**
+ * A retry hint in a close reason — the one way a server can say "come back in a minute" that a
+ * browser passes on (it hides every handshake header): a JSON object with `retryAfterMs` (ms) or
+ * `retryAfter` (seconds), e.g. `{"retryAfter":60}`. Clamped as `Retry-After` is (1 s – 10 min),
+ * so a hostile server can neither spin nor park the client; anything else is no hint.
+ */
+export function parseReasonRetryAfter(reason: string): number | undefined {
+  // Most reasons are prose: only one that starts like an object is parsed.
+  if (!reason.startsWith('{')) return undefined;
+  let hint: unknown;
+  try {
+    hint = JSON.parse(reason);
+  } catch {
+    return undefined;
+  }
+  const { retryAfterMs, retryAfter } = (hint ?? {}) as { retryAfterMs?: unknown; retryAfter?: unknown };
+  const ms = typeof retryAfterMs === 'number' ? retryAfterMs : typeof retryAfter === 'number' ? retryAfter * 1000 : -1;
+  return ms >= 0 && ms !== Infinity ? clamp(ms) : undefined;
+}
+
 function clamp(ms: number): number | undefined {
   if (Number.isNaN(ms)) return undefined;
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, Math.round(ms)));

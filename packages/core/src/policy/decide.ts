@@ -3,6 +3,7 @@ import { type Random, systemRandom, uniform } from '../backoff/jitter';
 import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { describeCloseCode } from '../close/closeCode';
 import type { CloseRecord } from '../close/closeRecord';
+import { parseReasonRetryAfter } from '../close/retryAfter';
 import { inRanges } from './codeRanges';
 import { CLIENT_CLOSE_ID, definePolicy, FALLBACK_ID, type Policy, type PolicyRule } from './definePolicy';
 import type { PolicyInput, RuleAction } from './policyInput';
@@ -65,15 +66,22 @@ const FALLBACK: PolicyRule = Object.freeze({
 
 /** The first rule of the policy that matches the record (the fallback if none does). */
 export function matchRule(policy: Policy, record: CloseRecord): PolicyRule {
-  for (const rule of policy.rules) if (matches(rule, record)) return rule;
+  const told = serverDelay(policy, record) !== undefined;
+  for (const rule of policy.rules) if (matches(rule, record, told)) return rule;
   return FALLBACK;
 }
 
-function matches(rule: PolicyRule, record: CloseRecord): boolean {
+/** When the server said to come back: its handshake's `Retry-After`, else its close reason's hint. */
+function serverDelay(policy: Policy, record: CloseRecord): number | undefined {
+  return (
+    record.handshake?.retryAfterMs ??
+    (policy.reasonHints && record.initiator === 'server' ? parseReasonRetryAfter(record.reason) : undefined)
+  );
+}
+
+function matches(rule: PolicyRule, record: CloseRecord, told: boolean): boolean {
   if (rule.initiator && !rule.initiator.includes(record.initiator)) return false;
-  if (rule.retryAfter !== undefined && (record.handshake?.retryAfterMs !== undefined) !== rule.retryAfter) {
-    return false;
-  }
+  if (rule.retryAfter !== undefined && told !== rule.retryAfter) return false;
   if (!rule.codes && !rule.status) return true;
   const status = record.handshake?.status;
   return (
@@ -143,10 +151,10 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   }
 
   const random = context.random ?? systemRandom;
-  const retryAfterMs = record.handshake?.retryAfterMs;
+  const retryAfterMs = serverDelay(defined, record);
   let delayMs: number;
   if (rule.action === 'throttle' && retryAfterMs !== undefined) {
-    delayMs = 0; // the server said when: its Retry-After is the floor below, not added to a back-off
+    delayMs = 0; // the server said when: its hint is the floor below, not added to a back-off
   } else if (rule.firstDelayMs && consecutive === 1 && attempt === 1) {
     delayMs = firstDelay(rule.firstDelayMs, random);
   } else {
@@ -163,6 +171,10 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   // Below the floor, wait the floor plus 0–10 %: a fleet told "30 s" must not return in the same tick.
   if (delayMs < floor) delayMs = floor * (1 + 0.1 * uniform(random));
   delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delayMs));
+  const hinted =
+    retryAfterMs !== undefined && record.handshake?.retryAfterMs === undefined
+      ? `; its close reason asks for ${retryAfterMs / 1000} s or more`
+      : '';
 
   return Object.freeze({
     action: rule.action,
@@ -170,7 +182,7 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     rule: rule.id,
     consecutive,
     counts: rule.counts,
-    explanation: because,
+    explanation: because + hinted,
   });
 }
 

@@ -38,6 +38,7 @@ export interface Policy {
   readonly backoff: Backoff;
   readonly maxAttempts: number | undefined;
   readonly maxElapsedMs: number | undefined;
+  readonly reasonHints: boolean;
   /** The policy as JSON input again (what a config file would hold). */
   toJSON(): PolicyInput;
 }
@@ -127,6 +128,7 @@ function compile(input: unknown): Policy | Problem[] {
     backoff,
     maxAttempts: given.maxAttempts,
     maxElapsedMs: given.maxElapsedMs,
+    reasonHints: given.reasonHints !== false,
     toJSON: () => JSON.parse(json) as PolicyInput,
   });
   defined.add(policy);

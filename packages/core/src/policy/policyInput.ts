@@ -28,7 +28,10 @@ export interface RuleInput {
   status?: readonly CodeSpec[];
   /** Only closes from these initiators, e.g. `["heartbeat"]`; not `client` (the app's close always stops). */
   initiator?: readonly Exclude<CloseInitiator, 'client'>[];
-  /** Only when the server did (true) or did not (false) send `Retry-After`. */
+  /**
+   * Only when the server did (true) or did not (false) say when to come back: a handshake's
+   * `Retry-After`, or a close reason's retry hint (see `PolicyInput.reasonHints`).
+   */
   retryAfter?: boolean;
   action: RuleAction;
   /** The back-off for this rule's retries; default: the policy's. */
@@ -58,6 +61,12 @@ export interface PolicyInput {
   maxAttempts?: number;
   /** Stop once an outage has lasted this long. @default unlimited */
   maxElapsedMs?: number;
+  /**
+   * Read a retry hint from a close reason that is a JSON object — `{"retryAfter":60}` (seconds)
+   * or `{"retryAfterMs":60000}` — as a `Retry-After`: a floor under the delay (clamped to
+   * 1 s – 10 min). @default true
+   */
+  reasonHints?: boolean;
 }
 
 const codeMessage = 'expected a close code 0–65535 or a range "a-b"';
@@ -100,4 +109,5 @@ export const policyInput: Check = shape({
   backoff: backoffInput,
   maxAttempts: atLeastOne,
   maxElapsedMs: durationMs,
+  reasonHints: boolean,
 });
