@@ -159,7 +159,8 @@ function environment(s: Draft, change: EnvironmentChange): void {
     case 'visible':
       if (phase.status !== 'waiting' || phase.hold === 'suspended') return;
       if (phase.hold === 'none' && phase.dueAt === undefined) return; // the refresh hook is running
-      // The server said when (1013, 429, Retry-After): a network blip does not shorten its wait.
+      // The server said when (1013, 429, Retry-After, a close reason's hint): a network blip
+      // does not shorten its wait.
       if (phase.hold === 'none' && throttled(s, phase)) return;
       // Back online: attempt at once. Visible again: an overdue retry (its timer slowed down
       // in a background tab) happens now; one not yet due keeps its timer.
@@ -201,9 +202,14 @@ function environment(s: Draft, change: EnvironmentChange): void {
   }
 }
 
-/** A throttle decision whose wait is not over yet. */
+/** A server-ordered wait (a throttle, or a retry the server said when to make) not over yet. */
 function throttled(s: Draft, phase: { decision: Decision | undefined; dueAt: number | undefined }): boolean {
-  return phase.decision?.action === 'throttle' && phase.dueAt !== undefined && s.env.now < phase.dueAt;
+  const { decision, dueAt } = phase;
+  return (
+    (decision?.action === 'throttle' || decision?.retryAfterMs !== undefined) &&
+    dueAt !== undefined &&
+    s.env.now < dueAt
+  );
 }
 
 /** The page is put away: close with 1000 (a page may send nothing else) and wait for pageshow. */

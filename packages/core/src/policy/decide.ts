@@ -44,6 +44,11 @@ export interface Decision {
   readonly counts: boolean;
   /** Present when `action` is `stop`. */
   readonly stopReason?: StopReason;
+  /**
+   * The server's own word on when to come back (its `Retry-After`, or its close reason's hint),
+   * clamped: a floor under `delayMs` that going online or a page shown again does not cut short.
+   */
+  readonly retryAfterMs?: number;
   /** One line saying why: for logs, the demo and `resock policy explain`. */
   readonly explanation: string;
 }
@@ -183,6 +188,7 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     consecutive,
     counts: rule.counts,
     explanation: because + hinted,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 }
 

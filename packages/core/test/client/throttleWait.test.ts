@@ -38,6 +38,22 @@ describe("a server-ordered wait (throttle) outlasts the page's events", () => {
     expect(h.transport.connections).toHaveLength(2);
   });
 
+  it('a retry the server said when to make (its close reason’s hint) is not cut short by online', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment });
+    h.transport.last().accept();
+    h.transport.last().serverClose(4000, '{"retryAfter":60}');
+    const decision = h.of<ReconnectingEvent>('reconnecting')[0]?.decision;
+    expect(decision).toMatchObject({ action: 'retry', retryAfterMs: 60_000 });
+    environment.emit('offline');
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(1);
+    h.clock.advance((decision?.delayMs ?? 0) - 1);
+    expect(h.transport.connections).toHaveLength(1);
+    h.clock.advance(1);
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
   it('an ordinary back-off still gives way to online at once (as before)', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment });
