@@ -88,6 +88,15 @@ describe('resock policy', () => {
     expect(stdout).toMatch(/first\s+uniform 5\.0 s–30\.0 s/);
   });
 
+  it('explain: a retry hint in the close reason is mentioned where it counts (not after a stop)', async () => {
+    const retried = await resock(['policy', 'explain', 'default', '1013']);
+    expect(retried.stdout).toMatch(/hint\s+a reason like \{"retryAfter":120\}/);
+    const stopped = await resock(['policy', 'explain', 'default', '1000']);
+    expect(stopped.stdout).not.toContain('retryAfter');
+    const off = await resock(['policy', 'explain', file('nohints', { reasonHints: false }), '1013']);
+    expect(off.stdout).not.toContain('retryAfter');
+  });
+
   it('explain: an HTTP status, with and without Retry-After', async () => {
     const { stdout } = await resock(['policy', 'explain', 'default', '429']);
     expect(stdout).toContain('HTTP 429 answering the handshake, with Retry-After:');

@@ -85,7 +85,13 @@ export function explainPolicy(policy: Policy, subject: Subject): string[] {
     const code = describeCloseCode(subject.code);
     const record = normalizeClose({ code: subject.code, reason: '' });
     if (record.initiator === 'server') {
-      return [`close code ${code} from the server:`, ...describeRule(policy, matchRule(policy, record), false)];
+      const rule = matchRule(policy, record);
+      // A close frame may carry the server's word on when to come back (see docs/close-codes.md).
+      const hint =
+        policy.reasonHints && rule.action !== 'stop'
+          ? ['  hint     a reason like {"retryAfter":120} raises the wait to 120 s (clamped 1 s – 10 min)']
+          : [];
+      return [`close code ${code} from the server:`, ...describeRule(policy, rule, false), ...hint];
     }
     // No close frame (1006): never the server's; the rules may tell the causes apart.
     const byRule = new Map<PolicyRule, string[]>();
