@@ -42,6 +42,8 @@ export interface TransportConnection {
    * Throws when the socket cannot carry the message — above all once its close has begun (the
    * peer's close frame arrived): core then keeps the message queued and gives the close
    * `closeTimeoutMs` to arrive. A transport that silently discards instead loses the message.
+   * It may call its handlers from inside send() (a loopback's reply, a drop it noticed): core
+   * acts on them once the write is done.
    */
   send(data: string | ArrayBuffer | ArrayBufferView): void;
   /** Polite close: sends a close frame. Core has validated the arguments. */

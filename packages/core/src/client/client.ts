@@ -61,9 +61,9 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && (!isBinary(data) || isDetached(data)))
       throw new InvalidMessageError(data, isBinary(data));
-    if (status !== 'idle') return this.#accept(data, status);
+    if (status !== 'idle') return this.sending(() => this.#accept(data, status));
     try {
-      return this.#accept(data, status);
+      return this.sending(() => this.#accept(data, status));
     } finally {
       // A lazy client starts on its first send, even one the queue refused.
       this.dispatch({ type: 'start' });

@@ -82,6 +82,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
     if (id !== this.connectionId) return; // a connection resock has already let go of
+    if (this.#sending) return this.#hold(() => this[fromTransport](id, event));
     switch (event.type) {
       case 'open':
         this.dispatch({
@@ -118,7 +119,36 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** A message from connection `id` (the hot path: no event object, one id check). */
   deliver(id: number, data: InboundMessage): void {
-    if (id === this.connectionId) this.received(data);
+    if (id !== this.connectionId) return;
+    if (this.#sending) this.#hold(() => this.deliver(id, data));
+    else this.received(data);
+  }
+
+  /** Sending sections under way (see sending()), and the transport callbacks they hold. */
+  #sending = 0;
+  #held: Array<() => void> | undefined;
+
+  #hold(callback: () => void): void {
+    (this.#held ??= []).push(callback);
+  }
+
+  /**
+   * Runs `send` (writes, and the queue's bookkeeping around them) with what a transport reports
+   * from inside a write — a loopback's reply, a drop it noticed — held until it is done: a
+   * listener that sends again then finds every message written or in its place, never one
+   * half-way (written, not yet taken off the queue), and sends behind what was sent before it.
+   */
+  protected sending<T>(send: () => T): T {
+    this.#sending++;
+    try {
+      return send();
+    } finally {
+      if (--this.#sending === 0 && this.#held) {
+        const held = this.#held;
+        this.#held = undefined;
+        for (const callback of held) callback();
+      }
+    }
   }
 
   /** The hot path: one counter, the liveness mark, then the pipeline. */
@@ -209,7 +239,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   protected flushQueue(): void {
     // Unacknowledged messages first, in the order they were sent: the peer may or may not
     // have them, so they go again (at-least-once).
-    for (const [, entry] of this.outbox?.list(true) ?? []) if (!this.write(entry.data)) return;
+    this.outbox?.resend();
     this.flushPending();
   }
 
@@ -218,8 +248,12 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
    * at the first refusal (the rest keep their places). True when nothing waits any more.
    */
   protected flushPending(): boolean {
+    return this.sending(() => this.#flush());
+  }
+
+  #flush(): boolean {
     const { queue, outbox } = this;
-    const tracked = outbox?.unsent ? outbox.list(false) : [];
+    const tracked = outbox?.unsent ? outbox.list() : [];
     for (let i = 0; ; ) {
       const queued = queue?.peek();
       const entry = tracked[i];

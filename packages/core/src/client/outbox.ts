@@ -88,9 +88,23 @@ export class Outbox {
     }
   }
 
-  /** Entries oldest first, with their ids: `sent` ones to send again, the others for the first time. */
-  list(sent: boolean): Array<[MessageId, Entry]> {
-    return [...this.#entries].filter(([, entry]) => entry.sent === sent);
+  /**
+   * A new connection: every entry the last ones may have swallowed is owed to it again. As
+   * unsent entries they keep their places in send order — before anything not yet sent, as
+   * everything sent was — and one the socket refuses is tried again like any other.
+   */
+  resend(): void {
+    for (const entry of this.#entries.values()) {
+      if (!entry.sent) continue;
+      entry.sent = false;
+      this.unsent++;
+      this.unsentBytes += entry.bytes;
+    }
+  }
+
+  /** Entries not yet written to this connection, oldest first, with their ids. */
+  list(): Array<[MessageId, Entry]> {
+    return [...this.#entries].filter(([, entry]) => !entry.sent);
   }
 
   /** Empties the outbox, each message with its `seq`. */

@@ -9,6 +9,7 @@ const reliable: ReliableOptions = {
 };
 const msg = (id: number) => JSON.stringify({ id, body: `m${id}` });
 const ack = (id: number) => JSON.stringify({ ack: id });
+const untracked = (name: string) => JSON.stringify({ name });
 
 describe('reliable delivery', () => {
   it('keeps a message until the peer acknowledges it, and consumes the acknowledgement', () => {
@@ -153,5 +154,57 @@ describe('reliable delivery and bufferedAmount', () => {
     expect(h.client.send(msg(2))).toBe('sent');
     expect(h.client.bufferedAmount).toBe(0);
     expect(h.client.stats.messagesUnacked).toBe(2);
+  });
+});
+
+describe('reliable delivery: resends after a refusal that passes', () => {
+  // What is owed to a new connection stays owed when the socket refuses it at open: the refusal
+  // may pass (the socket is kept), and then it goes first, as after any reconnect.
+  it('a refusal that passes at open must not let a new message jump the unacknowledged resend', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    expect(h.client.send(msg(1))).toBe('sent'); // never acknowledged
+    h.transport.last().drop();
+    h.clock.runNext();
+    const second = h.transport.last();
+    second.refuseSends(); // the transport's own backpressure while the open flushes
+    second.accept();
+    second.refuseSends(false); // the refusal passes: the socket is kept
+    h.client.send(msg(2));
+    expect(second.sent).toEqual([msg(1), msg(2)]);
+  });
+
+  it('…and the skipped message is never sent again while that connection lives', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    h.client.send(msg(1));
+    h.transport.last().drop();
+    h.clock.runNext();
+    const second = h.transport.last();
+    second.refuseSends();
+    second.accept();
+    second.refuseSends(false);
+    h.client.send(untracked('hello')); // traffic after the refusal passed
+    h.transport.last().deliver('{"other":true}'); // the peer is alive, the link is fine
+    h.clock.advance(60_000);
+    expect(h.client.state).toBe('open');
+    expect(second).toBe(h.transport.last());
+    expect(h.client.stats.messagesUnacked).toBe(1);
+    expect(second.sent).toEqual([msg(1), untracked('hello')]);
+  });
+
+  it('an untracked message queued behind the refused resend goes out after it, not instead of it', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    h.client.send(msg(1));
+    h.transport.last().drop();
+    h.client.send(untracked('queued while waiting'));
+    h.clock.runNext();
+    const second = h.transport.last();
+    second.refuseSends();
+    second.accept();
+    second.refuseSends(false);
+    h.client.send(msg(2)); // flushes what waits first (the queue), then itself
+    expect(second.sent).toEqual([msg(1), untracked('queued while waiting'), msg(2)]);
   });
 });

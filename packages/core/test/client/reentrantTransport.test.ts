@@ -1,0 +1,174 @@
+// A transport may call back from inside send() — an in-memory or loopback transport answers at
+// once, a hand-written one reports a drop it noticed while writing. Nothing it reports is acted
+// on until the write and its bookkeeping are done, so a listener that sends again finds every
+// message written once or in its place, and sends behind what was sent before it.
+import type { DroppedEvent, ReliableOptions, Transport } from '@resock/core';
+import { createFakeTransport, type FakeConnection } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+/** Messages are JSON `{ id, … }`; the peer acknowledges with `{ ack: id }`. */
+const reliable: ReliableOptions = {
+  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
+  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
+};
+const msg = (id: number) => JSON.stringify({ id, body: `m${id}` });
+const untracked = (name: string) => JSON.stringify({ name });
+
+describe('a transport that reports the close from inside send()', () => {
+  /**
+   * The fake transport, except that the next write on a connection, once armed, is followed by
+   * the link dropping inside the same send() call (a hand-written transport that learns of the
+   * dead socket while writing and reports it at once).
+   */
+  function dropInsideSend() {
+    const fake = createFakeTransport();
+    let armed: FakeConnection | undefined;
+    const transport: Transport = {
+      connect(request, handlers) {
+        const platform = fake.connect(request, handlers);
+        const conn = fake.last();
+        return {
+          send(data) {
+            platform.send(data);
+            if (armed === conn) {
+              armed = undefined;
+              conn.drop();
+            }
+          },
+          close: (code, reason) => platform.close(code, reason),
+          terminate: () => platform.terminate?.(),
+        };
+      },
+    };
+    return { fake, transport, arm: () => (armed = fake.last()) };
+  }
+
+  // Messages go out in send() order: a listener's send made while send(b) runs comes after b.
+  it('a message sent by a listener during send(b) does not jump ahead of b', () => {
+    const t = dropInsideSend();
+    const h = harness({ transport: t.transport });
+    t.fake.last().accept();
+    t.fake.last().refuseSends(); // backpressure: 'a' waits in the queue
+    expect(h.client.send('a')).toBe('queued');
+    t.fake.last().refuseSends(false);
+    t.arm(); // writing 'a' (flushed by the next send) kills the link inside that write
+    h.client.on('state', ({ to }) => {
+      if (to === 'waiting') h.client.send('c'); // e.g. "resubscribe" queued on a drop
+    });
+    expect(h.client.send('b')).toBe('queued');
+    h.clock.runNext();
+    t.fake.last().accept();
+    expect(t.fake.last().sent).toEqual(['b', 'c']);
+  });
+
+  it('…and close() hands the two back in the order they were handed to send()', async () => {
+    const t = dropInsideSend();
+    const h = harness({ transport: t.transport });
+    t.fake.last().accept();
+    t.fake.last().refuseSends();
+    h.client.send('a');
+    t.fake.last().refuseSends(false);
+    t.arm();
+    h.client.on('state', ({ to }) => {
+      if (to === 'waiting') h.client.send('c');
+    });
+    h.client.send('b');
+    await h.client.close();
+    expect(h.of<DroppedEvent>('dropped').map((e) => e.data)).toEqual(['b', 'c']);
+  });
+});
+
+describe('a transport that delivers a message from inside send() (loopback)', () => {
+  /**
+   * The fake transport, except that, once armed, the next write is answered by the server from
+   * inside the same send() call (an in-memory or loopback transport), and that after `refuseAfter`
+   * more writes the socket refuses (its close has begun).
+   */
+  function loopback() {
+    const fake = createFakeTransport();
+    let echo = false;
+    let writesLeft = Number.POSITIVE_INFINITY;
+    const transport: Transport = {
+      connect(request, handlers) {
+        const platform = fake.connect(request, handlers);
+        const conn = fake.last();
+        return {
+          send(data) {
+            if (writesLeft-- <= 0) throw new Error('the socket is closing');
+            platform.send(data);
+            if (echo) {
+              echo = false;
+              conn.deliver(`reply to ${String(data)}`);
+            }
+          },
+          close: (code, reason) => platform.close(code, reason),
+          terminate: () => platform.terminate?.(),
+        };
+      },
+    };
+    return {
+      fake,
+      transport,
+      echoNextWrite: () => {
+        echo = true;
+      },
+      refuseAfter: (writes: number) => {
+        writesLeft = writes;
+      },
+    };
+  }
+
+  /** A client whose `message` listener answers the first server message with a send (a common pattern). */
+  function answering(options: Parameters<typeof harness>[0] = {}) {
+    const t = loopback();
+    const h = harness({ transport: t.transport, ...options });
+    let answered = false;
+    h.client.on('message', () => {
+      if (answered) return;
+      answered = true;
+      h.client.send(JSON.stringify({ name: 'answer' }));
+    });
+    return { t, h };
+  }
+
+  // Without `reliable`, no message is written twice.
+  it('a queued message is written once when a listener sends while it is being flushed', () => {
+    const { t, h } = answering();
+    t.fake.last().accept();
+    t.fake.last().refuseSends();
+    h.client.send(untracked('a')); // waits: the socket refused it
+    t.fake.last().refuseSends(false);
+    t.echoNextWrite(); // the server answers 'a' from inside its write
+    h.client.send(untracked('b')); // flushes 'a' first
+    // 'b' was handed to send() before the listener's answer: it goes first.
+    expect(t.fake.last().sent).toEqual([untracked('a'), untracked('b'), untracked('answer')]);
+  });
+
+  // Every message is written, queued or reported dropped: none is lost without a word.
+  it('…and no queued message vanishes when that nested flush is cut short', () => {
+    const { t, h } = answering();
+    t.fake.last().accept();
+    t.fake.last().refuseSends();
+    h.client.send(untracked('a'));
+    h.client.send(untracked('x'));
+    t.fake.last().refuseSends(false);
+    t.echoNextWrite();
+    t.refuseAfter(2); // 'a' goes, then (inside it) 'a' again, then the socket's close begins
+    h.client.send(untracked('b'));
+    const accounted = [
+      ...t.fake.last().sent,
+      ...h.client.takeQueued(),
+      ...h.of<DroppedEvent>('dropped').map((e) => e.data),
+    ];
+    expect(accounted).toContain(untracked('x'));
+  });
+
+  it('with reliable, a tracked message sent while open is written once per connection', () => {
+    const { t, h } = answering({ reliable });
+    t.fake.last().accept();
+    t.echoNextWrite();
+    expect(h.client.send(msg(1))).toBe('sent');
+    expect(t.fake.last().sent).toEqual([msg(1), untracked('answer')]);
+  });
+});
