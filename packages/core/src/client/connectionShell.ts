@@ -82,7 +82,10 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
     if (id !== this.connectionId) return; // a connection resock has already let go of
-    if (this.#sending) return this.#hold(() => this[fromTransport](id, event));
+    if (this.#sending) {
+      this.#hold(() => this[fromTransport](id, event));
+      return;
+    }
     switch (event.type) {
       case 'open':
         this.dispatch({
@@ -129,7 +132,8 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   #held: Array<() => void> | undefined;
 
   #hold(callback: () => void): void {
-    (this.#held ??= []).push(callback);
+    if (this.#held) this.#held.push(callback);
+    else this.#held = [callback];
   }
 
   /**

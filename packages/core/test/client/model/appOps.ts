@@ -1,0 +1,91 @@
+/**
+ * Operations the app performs: its calls (good and bad arguments alike), the page's changes,
+ * its abort signal, and arming its listeners to throw or to call back into the client.
+ */
+import {
+  ClientClosedError,
+  CloseReasonTooLongError,
+  InvalidCloseCodeError,
+  InvalidCloseReasonError,
+  InvalidMessageError,
+} from '@resock/core';
+import { callOpened, emitEnv, expectThrow, startClose, takeQueued, unchanged } from './appCalls';
+import type { BadClose, BadSend, OpHandlers } from './modelOps';
+import type { World } from './modelState';
+import { doSend } from './sendCall';
+
+/** What send() must refuse: no string or binary, a detached buffer, a shared one. */
+function badData(what: BadSend): unknown {
+  if (what === 'null') return null;
+  if (what === 'number') return 42;
+  if (what === 'object') return { hello: 1 };
+  if (what === 'undefined') return undefined;
+  if (what === 'shared') return new SharedArrayBuffer(8);
+  if (what === 'symbol') return Symbol('x');
+  if (what === 'bigint') return 1n;
+  const buffer = new ArrayBuffer(0);
+  structuredClone(buffer, { transfer: [buffer] }); // detaches it
+  return buffer;
+}
+
+/** The arguments close() must refuse, and the error each must throw. */
+function badClose(what: BadClose): [code: unknown, reason: unknown, error: new (...args: never[]) => Error] {
+  if (what === 'nan') return [Number.NaN, '', InvalidCloseCodeError];
+  if (what === 'float') return [1000.5, '', InvalidCloseCodeError];
+  if (what === 'string') return ['1000', '', InvalidCloseCodeError];
+  if (what === 'null') return [null, '', InvalidCloseCodeError];
+  if (what === 'longReason') return [1000, 'é'.repeat(62), CloseReasonTooLongError];
+  if (what === 'reasonNumber') return [1000, 42, InvalidCloseReasonError];
+  if (what === 'reasonNull') return [1000, null, InvalidCloseReasonError];
+  return [what, '', InvalidCloseCodeError];
+}
+
+const isClosed = (world: World) => world.client.state === 'closed' || world.client.state === 'closing';
+
+export const appOps = {
+  send: (world, op) => doSend(world, op, false),
+  sendBad(world, op) {
+    const data = badData(op.what);
+    const type = isClosed(world) ? ClientClosedError : InvalidMessageError;
+    unchanged(world, `send(${op.what})`, () =>
+      expectThrow(`send(${op.what})`, () => world.client.send(data as string), type),
+    );
+  },
+  closeBad(world, op) {
+    const [code, reason, type] = badClose(op.what);
+    const what = `close(${String(code)})`;
+    unchanged(world, what, () => expectThrow(what, () => world.client.close(code as number, reason as string), type));
+  },
+  reconnect(world) {
+    if (isClosed(world)) {
+      unchanged(world, 'reconnect after close', () =>
+        expectThrow('reconnect', () => world.client.reconnect(), ClientClosedError),
+      );
+      return;
+    }
+    // The outage starts over (before the call: a synchronous transport may open inside it).
+    world.failures = 0;
+    world.outageStart = undefined;
+    world.client.reconnect();
+  },
+  open(world) {
+    if (isClosed(world)) {
+      unchanged(world, 'open after close', () => expectThrow('open', () => world.client.open(), ClientClosedError));
+      return;
+    }
+    world.client.open();
+  },
+  close: (world, op) => startClose(world, op.code, op.reason),
+  takeQueued: (world) => takeQueued(world),
+  opened: (world) => callOpened(world),
+  env: (world, op) => emitEnv(world, op.change, false),
+  abort(world) {
+    if (world.cfg.signal) world.abort.abort();
+  },
+  arm(world, op) {
+    world.armed.push({ event: op.event, action: op.action });
+  },
+  armThrow(world, op) {
+    world.throwOn.push(op.event);
+  },
+} satisfies Partial<OpHandlers<World>>;

@@ -1,0 +1,58 @@
+/**
+ * Calls an armed listener makes into the client while it is emitting (re-entrancy): each must
+ * behave as it would from outside, or wait its turn, without breaking what the event reports.
+ */
+import { ClientClosedError } from '@resock/core';
+import { callOpened, emitEnv, expectThrow, startClose, takeQueued } from './appCalls';
+import type { ArmAction, Change } from './modelOps';
+import type { World } from './modelState';
+import { doSend } from './sendCall';
+
+export function reenter(world: World, action: ArmAction, during: string): void {
+  const { client } = world;
+  const closed = client.state === 'closed' || client.state === 'closing';
+  world.log.push(`   (in a ${during} listener: ${action} while ${client.state})`);
+  world.reentrantCalls++;
+  switch (action) {
+    case 'send':
+    case 'sendTracked':
+      doSend(world, { t: 'send', id: action === 'send' ? 'none' : 'fresh', reuse: 0, pad: 3 }, true);
+      return;
+    case 'close':
+      startClose(world, undefined, undefined);
+      return;
+    case 'reconnect':
+      if (closed) {
+        expectThrow('reconnect in a listener', () => client.reconnect(), ClientClosedError);
+        return;
+      }
+      // It may wait in the mailbox: the outage restarts when it runs (unknown to the model).
+      world.failures = undefined;
+      world.outageStart = Number.NaN;
+      world.reentrantReconnect = true;
+      client.reconnect();
+      return;
+    case 'takeQueued':
+      takeQueued(world);
+      return;
+    case 'opened':
+      callOpened(world);
+      return;
+    case 'serverDrop': {
+      const last = world.current();
+      if (last && last.state !== 'closed' && !world.newestLetGo()) last.drop();
+      return;
+    }
+    case 'serverAccept': {
+      const last = world.current();
+      if (last?.state === 'connecting' && !world.newestLetGo()) {
+        world.noteOwedAtOpen();
+        last.accept();
+      }
+      return;
+    }
+    default:
+      emitEnv(world, action.slice(4) as Change, true);
+      return;
+  }
+}

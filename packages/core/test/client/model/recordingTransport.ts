@@ -1,0 +1,57 @@
+/**
+ * The fake transport as the client sees it, wrapped so the world records every dial and can
+ * play the tricks a real platform plays: calling back inside connect() (a synchronous
+ * transport), a server reply or a dropped link inside send() (a loopback, a link that dies
+ * mid-write).
+ */
+import type { Transport, TransportConnection } from '../../../src/transport';
+import type { Dial, World } from './modelState';
+
+export function recordingTransport(world: World): Transport {
+  const { fake } = world;
+  const fakeConnect = fake.connect.bind(fake);
+  return {
+    connect: (request, handlers) => {
+      const dial: Dial = { handlers, fake: undefined, at: world.clock.now() };
+      world.dials.push(dial);
+      const before = fake.connections.length;
+      const platform = fakeConnect(request, handlers); // may throw (failNextConnect)
+      if (fake.connections.length > before) dial.fake = fake.last();
+      const wrapped: TransportConnection = {
+        send: (data) => {
+          platform.send(data);
+          if (world.echoOnSend === dial && dial.fake?.state === 'open') {
+            world.echoOnSend = undefined;
+            world.serverSays(dial.fake, 'hello from the server');
+          }
+          if (world.closeOnSend === dial) {
+            world.closeOnSend = undefined;
+            dial.fake?.drop();
+          }
+        },
+        close: (code, reason) => platform.close(code, reason),
+        get bufferedAmount() {
+          return platform.bufferedAmount ?? 0;
+        },
+        get progress() {
+          return platform.progress ?? 0;
+        },
+      };
+      const { terminate, ping } = platform;
+      if (terminate) wrapped.terminate = () => terminate.call(platform);
+      if (ping) wrapped.ping = () => ping.call(platform);
+      const sync = world.syncNext;
+      world.syncNext = undefined;
+      if (sync && dial.fake) {
+        world.log.push(`   (the transport calls back inside connect: ${sync})`);
+        if (sync === 'accept') {
+          world.noteOwedAtOpen();
+          dial.fake.accept();
+        } else if (sync === 'fail') dial.fake.fail();
+        else dial.fake.reject(401);
+      }
+      return wrapped;
+    },
+    pings: !(world.cfg.heartbeat && world.cfg.appPing),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * send(), made the way the app would and checked on the spot: what it returns must match what
+ * happened (on the wire, in the queue or outbox, or dropped), a refused message changes
+ * nothing, and a message with a reused id replaces the unacked one before it.
+ */
+import { ClientClosedError, QueueFullError } from '@resock/core';
+import { expectThrow, unchanged } from './appCalls';
+import type { Op } from './modelOps';
+import { fail, isOutstanding, type Msg, type World } from './modelState';
+import { scanWire } from './wireChecks';
+
+/** A message whose text says its place in send() order (and its id), padded to a size. */
+function newMsg(world: World, id: number | undefined, pad: number): Msg {
+  const k = world.nextK++;
+  const text = JSON.stringify(id === undefined ? { k, p: 'x'.repeat(pad) } : { k, id, p: 'x'.repeat(pad) });
+  return {
+    k,
+    text,
+    id,
+    bytes: text.length,
+    writes: [],
+    dropped: undefined,
+    acked: false,
+    replaced: false,
+    taken: false,
+  };
+}
+
+export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: boolean): void {
+  const { client } = world;
+  const state = client.state;
+  let id: number | undefined;
+  if (world.cfg.reliable && op.id === 'fresh') id = world.nextK;
+  if (world.cfg.reliable && op.id === 'reuse') id = 1_000_000 + op.reuse;
+  const msg = newMsg(world, id, op.pad);
+  if (state === 'closed' || state === 'closing') {
+    const call = () => expectThrow('send after close', () => client.send(msg.text), ClientClosedError);
+    // Inside a listener the client is mid-change: only the throw is held to there.
+    if (reentrant) call();
+    else unchanged(world, 'send after close', call);
+    return;
+  }
+  world.msgs.push(msg);
+  world.byText.set(msg.text, msg);
+  const before = world.events.length;
+  const statsBefore = client.stats;
+  const replacedCandidate =
+    id === undefined ? undefined : world.msgs.find((m) => m !== msg && m.id === id && isOutstanding(m));
+  const lastIndex = world.newest;
+  // A write is tried (and refused) when something waits, or for this message unless the
+  // outbox refuses it first: that starts the refusing socket's close deadline.
+  const refusable =
+    state === 'open' &&
+    !world.cfg.heartbeat &&
+    world.refusing.has(lastIndex) &&
+    world.current() === world.fake.connections[lastIndex] &&
+    !world.firstRefusal.has(lastIndex);
+  const waitingBefore = world.pendingMsgs().length - 1;
+  const noteRefusal = (result: string) => {
+    if (refusable && (waitingBefore > 0 || result === 'queued')) world.firstRefusal.set(lastIndex, world.clock.now());
+  };
+  let result: string;
+  const calls = world.reentrantCalls;
+  try {
+    result = client.send(msg.text);
+  } catch (error) {
+    noteRefusal('threw');
+    if (!(error instanceof QueueFullError)) fail(`send threw ${String(error)}`);
+    if (world.cfg.queue?.overflow !== 'reject') fail('QueueFullError without overflow reject');
+    // Nothing lost: the message was refused whole, nothing else moved.
+    world.msgs.splice(world.msgs.indexOf(msg), 1);
+    world.byText.delete(msg.text);
+    // Nothing queued was dropped (what waited may have gone out first: the socket was clear).
+    if (world.events.slice(before).includes('dropped') && !reentrant)
+      fail('a send refused with QueueFullError dropped something');
+    if (client.stats.messagesUnacked > statsBefore.messagesUnacked && world.reentrantCalls === calls)
+      fail('a send refused with QueueFullError grew the outbox');
+    scanWire(world);
+    return;
+  }
+  noteRefusal(result);
+  // What waited may have gone out first (a clear socket flushes before this message): read
+  // the wire before the old copy of a same-id message counts as replaced.
+  scanWire(world, msg.text);
+  if (replacedCandidate && result !== 'dropped') replacedCandidate.replaced = true;
+  scanWire(world);
+  // A listener that sent during this call (a dropped event) may have moved it on already.
+  if (world.reentrantCalls !== calls) return;
+  checkResult(world, msg, result, state);
+}
+
+/** What send() returned must match what became of the message. */
+function checkResult(world: World, msg: Msg, result: string, state: World['client']['state']): void {
+  if (result === 'sent') {
+    if (world.current()?.sent.at(-1) !== msg.text) fail(`send() said sent, but ${msg.k} is not on the wire`);
+  } else if (result === 'queued') {
+    // (A lazy client starts after queueing: a transport that opens inside connect() flushes it
+    // before send() returns.)
+    if (msg.writes.length > 0 && state !== 'idle') fail(`send() said queued, but ${msg.k} went out`);
+    if (msg.dropped) fail(`send() said queued, but ${msg.k} was dropped`);
+    // Open, a socket that takes messages, nothing held: it must go out at once.
+    if (
+      state === 'open' &&
+      world.probeOut !== world.newest &&
+      world.current()?.state === 'open' &&
+      !world.refusing.has(world.newest)
+    )
+      fail(`send() queued ${msg.k} while open with a socket that takes messages`);
+  } else if (result === 'dropped') {
+    if (msg.dropped !== 'overflow') fail(`send() said dropped, but no dropped event for ${msg.k}`);
+  } else fail(`send() returned ${result}`);
+}
