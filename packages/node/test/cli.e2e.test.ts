@@ -95,6 +95,11 @@ describe('resock policy', () => {
     expect(stopped.stdout).not.toContain('retryAfter');
     const off = await resock(['policy', 'explain', file('nohints', { reasonHints: false }), '1013']);
     expect(off.stdout).not.toContain('retryAfter');
+    const rules = { rules: [{ name: 'told', codes: [4000], retryAfter: true, action: 'throttle' }] };
+    const split = await resock(['policy', 'explain', file('told', rules), '4000']);
+    expect(split.stdout).toMatch(
+      /with a retry hint in its reason[\s\S]*told[\s\S]*without one:[\s\S]*default:transient/,
+    );
   });
 
   it('explain: an HTTP status, with and without Retry-After', async () => {

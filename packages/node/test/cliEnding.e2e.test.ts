@@ -86,3 +86,15 @@ it('stdout closed by its reader (| head -1) ends the session politely, no EPIPE 
     code,
   }).toEqual({ crashed: false, serverSawClose: 1000, code: 0 });
 });
+
+it('--json: stdin ended while connecting (its line queued), then the reader goes: it ends at once', async () => {
+  const server = await startScenarioServer();
+  cleanup.push(() => server.stop());
+  server.plan(...Array.from({ length: 20 }, () => ({ kind: 'reject' as const, status: 503 })));
+  const run = launch(['connect', server.url, '--json']);
+  run.child.stdin.end('queued line\n');
+  await run.has('"type":"reconnecting"', 'stdout');
+  run.child.stdout.destroy(); // the next JSON line meets a closed pipe
+  const [code] = await run.exited;
+  expect({ crashed: /Unhandled|EPIPE/.test(run.out.stderr), code }).toEqual({ crashed: false, code: 0 });
+}, 30_000);

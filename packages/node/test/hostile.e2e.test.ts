@@ -1,6 +1,7 @@
 import { type Client, type CloseRecord, createClient, type ReconnectingEvent } from '@resock/node';
 import { describe, expect, it } from 'vitest';
 import { serverPerTest } from './fixtures/serverPerTest';
+import { startSilentUpgradeServer } from './fixtures/silentUpgradeServer';
 
 const context = serverPerTest();
 
@@ -71,6 +72,20 @@ describe('a hostile or broken server', () => {
     expect(record).toMatchObject({ code: 1006, phase: 'connecting', initiator: 'timeout', wasClean: false });
     expect(decision.action).toBe('retry');
     await context.server.waitForAttempts(2);
+  });
+
+  // ws's own handshake timer is not set (it stays on every open socket): core's deadline must
+  // still free each abandoned attempt's TCP socket, as the server sees.
+  it('each handshake the connect deadline gives up on lets go of its TCP socket', async () => {
+    const server = await startSilentUpgradeServer();
+    try {
+      const client = createClient({ url: server.url, heartbeat: false, connectTimeoutMs: 200 });
+      await server.until((accepted, open) => accepted >= 3 && open <= 1); // two given up on
+      await client.close();
+      await server.until((_accepted, open) => open === 0);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('a subprotocol the client did not offer: the attempt fails before open and is retried', async () => {

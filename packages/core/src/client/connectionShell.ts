@@ -82,10 +82,13 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
     if (id !== this.connectionId) return; // a connection resock has already let go of
-    if (this.#sending) {
-      this.#hold(() => this[fromTransport](id, event));
-      return;
-    }
+    if (this.#sending || this.#held) this.#hold(() => this.#fromTransport(id, event));
+    else this.#fromTransport(id, event);
+  }
+
+  #fromTransport(id: number, event: TransportEvent): void {
+    // Checked again when replayed: an open or close of a connection let go meanwhile is no news.
+    if (id !== this.connectionId) return;
     switch (event.type) {
       case 'open':
         this.dispatch({
@@ -123,15 +126,22 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   /** A message from connection `id` (the hot path: no event object, one id check). */
   deliver(id: number, data: InboundMessage): void {
     if (id !== this.connectionId) return;
-    if (this.#sending) this.#hold(() => this.deliver(id, data));
-    else this.received(data);
+    if (this.#sending || this.#held) {
+      // It arrived while its connection was current: heard even if the app lets go of that
+      // connection before it is replayed (unless the client is closed by then).
+      this.#hold(() => this.machine.phase.status !== 'closed' && this.received(data));
+    } else {
+      this.received(data);
+    }
   }
 
-  /** Sending sections under way (see sending()), and the transport callbacks they hold. */
+  /** Sending sections under way (see sending()). */
   #sending = 0;
-  #held: Array<() => void> | undefined;
+  /** The transport callbacks held meanwhile, in the order made; set until they are all replayed. */
+  #held: Array<() => unknown> | undefined;
+  #replaying = false;
 
-  #hold(callback: () => void): void {
+  #hold(callback: () => unknown): void {
     if (this.#held) this.#held.push(callback);
     else this.#held = [callback];
   }
@@ -147,11 +157,21 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     try {
       return send();
     } finally {
-      if (--this.#sending === 0 && this.#held) {
-        const held = this.#held;
-        this.#held = undefined;
-        for (const callback of held) callback();
-      }
+      if (--this.#sending === 0 && this.#held && !this.#replaying) this.#replay(this.#held);
+    }
+  }
+
+  /**
+   * In the order the transport made them, one list to the end: what arrives meanwhile (a reply
+   * to a send a replayed listener made) joins the end of it, never overtakes what waits.
+   */
+  #replay(held: Array<() => unknown>): void {
+    this.#replaying = true;
+    try {
+      for (let i = 0; i < held.length; i++) held[i]?.();
+    } finally {
+      this.#held = undefined;
+      this.#replaying = false;
     }
   }
 

@@ -47,8 +47,9 @@ export function parseReasonRetryAfter(reason: string): number | undefined {
     return undefined;
   }
   const { retryAfterMs, retryAfter } = (hint ?? {}) as { retryAfterMs?: unknown; retryAfter?: unknown };
-  const ms = typeof retryAfterMs === 'number' ? retryAfterMs : typeof retryAfter === 'number' ? retryAfter * 1000 : -1;
-  return ms >= 0 && ms !== Infinity ? clamp(ms) : undefined;
+  const [value, unit] = typeof retryAfterMs === 'number' ? [retryAfterMs, 1] : [retryAfter, 1000];
+  // What was sent must be a finite number ≥ 0; in ms it may overflow (1e306 s): clamp takes that.
+  return typeof value === 'number' && value >= 0 && value !== Infinity ? clamp(value * unit) : undefined;
 }
 
 function clamp(ms: number): number | undefined {

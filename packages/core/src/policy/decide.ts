@@ -8,6 +8,9 @@ import { inRanges } from './codeRanges';
 import { CLIENT_CLOSE_ID, definePolicy, FALLBACK_ID, type Policy, type PolicyRule } from './definePolicy';
 import type { PolicyInput, RuleAction } from './policyInput';
 
+/** What a wait raised to a floor gets on top, at most (a fraction of the floor). */
+export const FLOOR_SPREAD = 0.1;
+
 export interface DecideContext {
   /**
    * The number of the retry being decided: 1 for the first retry after a stable connection (or
@@ -174,7 +177,7 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   }
   const floor = Math.max(rule.minDelayMs, retryAfterMs ?? 0);
   // Below the floor, wait the floor plus 0–10 %: a fleet told "30 s" must not return in the same tick.
-  if (delayMs < floor) delayMs = floor * (1 + 0.1 * uniform(random));
+  if (delayMs < floor) delayMs = floor * (1 + FLOOR_SPREAD * uniform(random));
   delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delayMs));
   const hinted =
     retryAfterMs !== undefined && record.handshake?.retryAfterMs === undefined

@@ -172,3 +172,92 @@ describe('a transport that delivers a message from inside send() (loopback)', ()
     expect(t.fake.last().sent).toEqual([msg(1), untracked('answer')]);
   });
 });
+
+/**
+ * The fake transport, except that every write is answered by the server from inside the same
+ * send() call (an in-memory or loopback transport), and that after `refuseAfter` more writes the
+ * socket refuses (its close has begun).
+ */
+function answeringEveryWrite() {
+  const fake = createFakeTransport();
+  let writesLeft = Number.POSITIVE_INFINITY;
+  const transport: Transport = {
+    connect(request, handlers) {
+      const platform = fake.connect(request, handlers);
+      const conn = fake.last();
+      return {
+        send(data) {
+          if (writesLeft-- <= 0) throw new Error('the socket is closing');
+          platform.send(data);
+          conn.deliver(`reply to ${String(data)}`);
+        },
+        close: (code, reason) => platform.close(code, reason),
+        terminate: () => platform.terminate?.(),
+      };
+    },
+  };
+  return {
+    fake,
+    transport,
+    refuseAfter: (writes: number) => {
+      writesLeft = writes;
+    },
+  };
+}
+
+describe('what a transport reports from inside send() is replayed in the order it was made', () => {
+  // A request/response app: on "reply to a" it sends "b". The transport answered a, then x (both
+  // written by the open's flush), and only later b: the app must hear the replies in that order,
+  // as a WebSocket delivers messages in order.
+  it('a reply to a message written by a replayed callback does not overtake earlier held replies', () => {
+    const t = answeringEveryWrite();
+    const h = harness({ transport: t.transport });
+    h.client.send('a'); // queued: still connecting
+    h.client.send('x');
+    h.client.on('message', (data) => {
+      if (data === 'reply to a') h.client.send('b');
+    });
+    t.fake.last().accept(); // the open's flush writes a, then x
+    expect(t.fake.last().sent).toEqual(['a', 'x', 'b']);
+    expect(h.of('message')).toEqual(['reply to a', 'reply to x', 'reply to b']);
+  });
+
+  it('…the same when the app’s own send() flushes what waited', () => {
+    const t = answeringEveryWrite();
+    const h = harness({ transport: t.transport });
+    t.fake.last().accept();
+    t.fake.last().refuseSends();
+    h.client.send('a');
+    h.client.send('x');
+    t.fake.last().refuseSends(false);
+    h.client.on('message', (data) => {
+      if (data === 'reply to a') h.client.send('b');
+    });
+    h.client.send('y'); // flushes a and x first, then y
+    expect(t.fake.last().sent).toEqual(['a', 'x', 'y', 'b']);
+    expect(h.of('message')).toEqual(['reply to a', 'reply to x', 'reply to y', 'reply to b']);
+  });
+});
+
+describe('a message that arrived during a write is heard even if the app then lets go of its connection', () => {
+  // "reply to a" arrived while a was written; later in the same send() a `dropped` listener
+  // calls reconnect(). The reply arrived first, so the app hears it.
+  it('a reply that arrived before a dropped-listener’s reconnect() still reaches the app', () => {
+    const t = answeringEveryWrite();
+    const h = harness({
+      transport: t.transport,
+      queue: { maxMessages: 100, maxBytes: 10, overflow: 'drop-newest' },
+    });
+    t.fake.last().accept();
+    t.fake.last().refuseSends();
+    h.client.send('a');
+    h.client.send('x');
+    t.fake.last().refuseSends(false);
+    t.refuseAfter(1); // a goes (and is answered inside its write), then x is refused
+    h.client.on('dropped', () => h.client.reconnect());
+    expect(h.client.send('b'.repeat(20))).toBe('dropped'); // larger than the queue: dropped
+    expect(t.fake.connections[0]?.sent).toEqual(['a']);
+    expect(t.fake.connections).toHaveLength(2); // the reconnect happened
+    expect(h.of('message')).toEqual(['reply to a']);
+  });
+});

@@ -64,3 +64,42 @@ describe("a server-ordered wait (throttle) outlasts the page's events", () => {
     expect(h.transport.connections).toHaveLength(2);
   });
 });
+
+/** 1012 Service Restart (retry, first delay 5–30 s), with or without a 1 s hint in its reason. */
+function restarted(reason: string) {
+  const environment = createFakeEnvironment();
+  const h = harness({ environment });
+  h.transport.last().accept();
+  h.transport.last().serverClose(1012, reason);
+  const decision = h.of<ReconnectingEvent>('reconnecting')[0]?.decision;
+  expect(decision?.action).toBe('retry');
+  expect(decision?.delayMs).toBeGreaterThanOrEqual(5000);
+  return { h, environment, decision };
+}
+
+describe('a hint shorter than the back-off: only its own part of the wait is the server’s', () => {
+  it('without a hint, online after 2 s retries at once (the control)', () => {
+    const { h, environment } = restarted('deploy');
+    h.clock.advance(2000);
+    environment.emit('offline');
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('with {"retryAfter":1}, online after 2 s (the server’s second is over) retries at once too', () => {
+    const { h, environment, decision } = restarted('{"retryAfter":1}');
+    expect(decision?.retryAfterMs).toBe(1000);
+    h.clock.advance(2000);
+    environment.emit('offline');
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('with {"retryAfter":1}, pagehide → pageshow after 2 s retries at once, as without it', () => {
+    const { h, environment } = restarted('{"retryAfter":1}');
+    environment.emit('pagehide');
+    h.clock.advance(2000);
+    environment.emit('pageshow');
+    expect(h.transport.connections).toHaveLength(2);
+  });
+});

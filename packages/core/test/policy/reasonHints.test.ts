@@ -15,6 +15,8 @@ describe('a retry hint in the close reason', () => {
     ['{"reason":"overloaded","retryAfter":1.5}', 1500],
     ['{"retryAfter":0}', 1000], // clamped: no spin…
     ['{"retryAfter":86400}', 600_000], // …and no parking for a day
+    ['{"retryAfter":1e306}', 600_000], // finite as sent, though not in ms
+    ['{"retryAfterMs":1e308}', 600_000],
   ])('%s is a wait of %d ms', (reason, ms) => {
     expect(parseReasonRetryAfter(reason)).toBe(ms);
   });

@@ -86,7 +86,19 @@ export function explainPolicy(policy: Policy, subject: Subject): string[] {
     const record = normalizeClose({ code: subject.code, reason: '' });
     if (record.initiator === 'server') {
       const rule = matchRule(policy, record);
-      // A close frame may carry the server's word on when to come back (see docs/close-codes.md).
+      // A close frame may carry the server's word on when to come back (see docs/close-codes.md),
+      // and a rule's `retryAfter` may tell the two apart.
+      if (policy.reasonHints) {
+        const told = matchRule(policy, normalizeClose({ code: subject.code, reason: '{"retryAfter":120}' }));
+        if (told !== rule) {
+          return [
+            `close code ${code} from the server, with a retry hint in its reason ({"retryAfter":120}):`,
+            ...describeRule(policy, told, true),
+            `close code ${code} from the server, without one:`,
+            ...describeRule(policy, rule, false),
+          ];
+        }
+      }
       const hint =
         policy.reasonHints && rule.action !== 'stop'
           ? ['  hint     a reason like {"retryAfter":120} raises the wait to 120 s (clamped 1 s – 10 min)']
