@@ -4,7 +4,8 @@ import { createFakeTransport, createVirtualClock, type FakeTransportOptions, see
 export const URL_WITH_TOKEN = 'wss://api.example.test/socket?token=s3cret&room=7';
 
 type EventName = keyof ClientEvents;
-const eventNames: EventName[] = [
+/** Every event a client emits (the harness records them all). */
+export const eventNames: EventName[] = [
   'open',
   'message',
   'close',

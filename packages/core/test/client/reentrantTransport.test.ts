@@ -15,6 +15,51 @@ const reliable: ReliableOptions = {
 const msg = (id: number) => JSON.stringify({ id, body: `m${id}` });
 const untracked = (name: string) => JSON.stringify({ name });
 
+/** The fake transport, with `write` standing in for each send(): it may call back from inside. */
+function callingBack(write: (conn: FakeConnection, send: () => void, data: unknown) => void) {
+  const fake = createFakeTransport();
+  const transport: Transport = {
+    connect(request, handlers) {
+      const platform = fake.connect(request, handlers);
+      const conn = fake.last();
+      return {
+        send: (data) => write(conn, () => platform.send(data), data),
+        close: (code, reason) => platform.close(code, reason),
+        terminate: () => platform.terminate?.(),
+      };
+    },
+  };
+  return { fake, transport };
+}
+
+/**
+ * The server answers a write from inside the same send() call (an in-memory or loopback
+ * transport) — every write, or once armed only the next one — and after `refuseAfter` more
+ * writes the socket refuses (its close has begun).
+ */
+function loopback(answerEvery = false) {
+  let echo = false;
+  let writesLeft = Number.POSITIVE_INFINITY;
+  const { fake, transport } = callingBack((conn, send, data) => {
+    if (writesLeft-- <= 0) throw new Error('the socket is closing');
+    send();
+    if (answerEvery || echo) {
+      echo = false;
+      conn.deliver(`reply to ${String(data)}`);
+    }
+  });
+  return {
+    fake,
+    transport,
+    echoNextWrite: () => {
+      echo = true;
+    },
+    refuseAfter: (writes: number) => {
+      writesLeft = writes;
+    },
+  };
+}
+
 describe('a transport that reports the close from inside send()', () => {
   /**
    * The fake transport, except that the next write on a connection, once armed, is followed by
@@ -22,25 +67,14 @@ describe('a transport that reports the close from inside send()', () => {
    * dead socket while writing and reports it at once).
    */
   function dropInsideSend() {
-    const fake = createFakeTransport();
     let armed: FakeConnection | undefined;
-    const transport: Transport = {
-      connect(request, handlers) {
-        const platform = fake.connect(request, handlers);
-        const conn = fake.last();
-        return {
-          send(data) {
-            platform.send(data);
-            if (armed === conn) {
-              armed = undefined;
-              conn.drop();
-            }
-          },
-          close: (code, reason) => platform.close(code, reason),
-          terminate: () => platform.terminate?.(),
-        };
-      },
-    };
+    const { fake, transport } = callingBack((conn, send) => {
+      send();
+      if (armed === conn) {
+        armed = undefined;
+        conn.drop();
+      }
+    });
     return { fake, transport, arm: () => (armed = fake.last()) };
   }
 
@@ -80,45 +114,6 @@ describe('a transport that reports the close from inside send()', () => {
 });
 
 describe('a transport that delivers a message from inside send() (loopback)', () => {
-  /**
-   * The fake transport, except that, once armed, the next write is answered by the server from
-   * inside the same send() call (an in-memory or loopback transport), and that after `refuseAfter`
-   * more writes the socket refuses (its close has begun).
-   */
-  function loopback() {
-    const fake = createFakeTransport();
-    let echo = false;
-    let writesLeft = Number.POSITIVE_INFINITY;
-    const transport: Transport = {
-      connect(request, handlers) {
-        const platform = fake.connect(request, handlers);
-        const conn = fake.last();
-        return {
-          send(data) {
-            if (writesLeft-- <= 0) throw new Error('the socket is closing');
-            platform.send(data);
-            if (echo) {
-              echo = false;
-              conn.deliver(`reply to ${String(data)}`);
-            }
-          },
-          close: (code, reason) => platform.close(code, reason),
-          terminate: () => platform.terminate?.(),
-        };
-      },
-    };
-    return {
-      fake,
-      transport,
-      echoNextWrite: () => {
-        echo = true;
-      },
-      refuseAfter: (writes: number) => {
-        writesLeft = writes;
-      },
-    };
-  }
-
   /** A client whose `message` listener answers the first server message with a send (a common pattern). */
   function answering(options: Parameters<typeof harness>[0] = {}) {
     const t = loopback();
@@ -173,44 +168,12 @@ describe('a transport that delivers a message from inside send() (loopback)', ()
   });
 });
 
-/**
- * The fake transport, except that every write is answered by the server from inside the same
- * send() call (an in-memory or loopback transport), and that after `refuseAfter` more writes the
- * socket refuses (its close has begun).
- */
-function answeringEveryWrite() {
-  const fake = createFakeTransport();
-  let writesLeft = Number.POSITIVE_INFINITY;
-  const transport: Transport = {
-    connect(request, handlers) {
-      const platform = fake.connect(request, handlers);
-      const conn = fake.last();
-      return {
-        send(data) {
-          if (writesLeft-- <= 0) throw new Error('the socket is closing');
-          platform.send(data);
-          conn.deliver(`reply to ${String(data)}`);
-        },
-        close: (code, reason) => platform.close(code, reason),
-        terminate: () => platform.terminate?.(),
-      };
-    },
-  };
-  return {
-    fake,
-    transport,
-    refuseAfter: (writes: number) => {
-      writesLeft = writes;
-    },
-  };
-}
-
 describe('what a transport reports from inside send() is replayed in the order it was made', () => {
   // A request/response app: on "reply to a" it sends "b". The transport answered a, then x (both
   // written by the open's flush), and only later b: the app must hear the replies in that order,
   // as a WebSocket delivers messages in order.
   it('a reply to a message written by a replayed callback does not overtake earlier held replies', () => {
-    const t = answeringEveryWrite();
+    const t = loopback(true);
     const h = harness({ transport: t.transport });
     h.client.send('a'); // queued: still connecting
     h.client.send('x');
@@ -223,7 +186,7 @@ describe('what a transport reports from inside send() is replayed in the order i
   });
 
   it('…the same when the app’s own send() flushes what waited', () => {
-    const t = answeringEveryWrite();
+    const t = loopback(true);
     const h = harness({ transport: t.transport });
     t.fake.last().accept();
     t.fake.last().refuseSends();
@@ -243,7 +206,7 @@ describe('a message that arrived during a write is heard even if the app then le
   // "reply to a" arrived while a was written; later in the same send() a `dropped` listener
   // calls reconnect(). The reply arrived first, so the app hears it.
   it('a reply that arrived before a dropped-listener’s reconnect() still reaches the app', () => {
-    const t = answeringEveryWrite();
+    const t = loopback(true);
     const h = harness({
       transport: t.transport,
       queue: { maxMessages: 100, maxBytes: 10, overflow: 'drop-newest' },

@@ -6,24 +6,12 @@
  * app as a message. Armed listeners throw or call back into the client from here.
  */
 import type { CloseRecord } from '@resock/core';
+import { eventNames } from '../clientHarness';
 import { reenter } from './listenerCalls';
 import { armEvents } from './modelOps';
 import { fail, type World } from './modelState';
 import { onFailed, onOpen, onReconnecting, onState } from './outageChecks';
 import { scanWire } from './wireChecks';
-
-const eventNames = [
-  'open',
-  'message',
-  'close',
-  'reconnecting',
-  'failed',
-  'state',
-  'error',
-  'dropped',
-  'invalidMessage',
-  'acked',
-] as const;
 
 /** The events whose order after an unasked close is fixed. */
 const lifecycleEvents = ['open', 'close', 'state', 'reconnecting', 'failed'];
