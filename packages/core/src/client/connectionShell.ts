@@ -81,13 +81,12 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
-    if (id !== this.connectionId) return; // a connection resock has already let go of
     if (this.#sending || this.#held) this.#hold(() => this.#fromTransport(id, event));
     else this.#fromTransport(id, event);
   }
 
   #fromTransport(id: number, event: TransportEvent): void {
-    // Checked again when replayed: an open or close of a connection let go meanwhile is no news.
+    // A connection resock has let go of (also while this waited to be replayed) is no news.
     if (id !== this.connectionId) return;
     switch (event.type) {
       case 'open':

@@ -1,8 +1,9 @@
 import type { CloseInitiator, CloseRecord } from '../close/closeRecord';
 import type { EnvironmentChange } from '../environment';
-import { type Decision, FLOOR_SPREAD } from '../policy/decide';
+import type { Decision } from '../policy/decide';
 import type { RawClose } from '../transport';
 import type { Env, Input, Step } from './machineTypes';
+import { serverDue } from './serverWait';
 import type { Machine } from './state';
 import {
   beginAttempt,
@@ -161,7 +162,7 @@ function environment(s: Draft, change: EnvironmentChange): void {
       if (phase.hold === 'none' && phase.dueAt === undefined) return; // the refresh hook is running
       // The server said when (1013, 429, Retry-After, a close reason's hint): a network blip
       // does not shorten its wait.
-      if (phase.hold === 'none' && serverDue(s, phase) !== undefined) return;
+      if (phase.hold === 'none' && serverDue(s.env.now, phase) !== undefined) return;
       // Back online: attempt at once. Visible again: an overdue retry (its timer slowed down
       // in a background tab) happens now; one not yet due keeps its timer.
       if (phase.hold === 'parked' || change === 'online' || (phase.dueAt !== undefined && s.env.now >= phase.dueAt)) {
@@ -186,7 +187,7 @@ function environment(s: Draft, change: EnvironmentChange): void {
       return;
     case 'pageshow':
       if (phase.status === 'waiting' && phase.hold === 'suspended') {
-        const due = serverDue(s, phase);
+        const due = serverDue(s.env.now, phase);
         if (due !== undefined) {
           // Back before the server's wait is over: wait out the rest of it.
           enter(s, { ...phase, hold: 'none' });
@@ -200,26 +201,6 @@ function environment(s: Draft, change: EnvironmentChange): void {
     case 'hidden':
       return; // a due retry holds itself (attempt) when pauseWhenHidden is set
   }
-}
-
-/**
- * When a server-ordered wait not over yet ends: a throttle's whole wait, or the part of another
- * retry's that the server asked for (its `retryAfterMs`; the rest is the client's own back-off,
- * which going online or a page shown again cuts short as for any retry).
- */
-function serverDue(
-  s: Draft,
-  { decision, dueAt }: { decision: Decision | undefined; dueAt: number | undefined },
-): number | undefined {
-  if (!decision || dueAt === undefined) return undefined;
-  const { action, retryAfterMs, delayMs } = decision;
-  let due: number | undefined;
-  // A wait the server's word set (its spread included) is all the server's; past a longer
-  // back-off, only its word is.
-  if (action === 'throttle' || (retryAfterMs !== undefined && delayMs <= retryAfterMs * (1 + FLOOR_SPREAD)))
-    due = dueAt;
-  else if (retryAfterMs !== undefined) due = dueAt - delayMs + retryAfterMs;
-  return due !== undefined && s.env.now < due ? due : undefined;
 }
 
 /** The page is put away: close with 1000 (a page may send nothing else) and wait for pageshow. */

@@ -74,7 +74,11 @@ const FALLBACK: PolicyRule = Object.freeze({
 
 /** The first rule of the policy that matches the record (the fallback if none does). */
 export function matchRule(policy: Policy, record: CloseRecord): PolicyRule {
-  const told = serverDelay(policy, record) !== undefined;
+  return firstMatch(policy, record, serverDelay(policy, record) !== undefined);
+}
+
+/** `told`: the server said when to come back (read once, by the caller). */
+function firstMatch(policy: Policy, record: CloseRecord, told: boolean): PolicyRule {
   for (const rule of policy.rules) if (matches(rule, record, told)) return rule;
   return FALLBACK;
 }
@@ -108,7 +112,8 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   if (record.initiator === 'client') {
     return stop(CLIENT_CLOSE_ID, 1, true, 'client', `${what}: the app closed the connection; always final`);
   }
-  const rule = matchRule(defined, record);
+  const retryAfterMs = serverDelay(defined, record);
+  const rule = firstMatch(defined, record, retryAfterMs !== undefined);
   const previous = context.consecutive;
   const consecutive = (previous?.rule === rule.id ? previous.count : 0) + 1;
   // Preset rows carry no prose at run time (see presetNotes); user rules may.
@@ -159,7 +164,6 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   }
 
   const random = context.random ?? systemRandom;
-  const retryAfterMs = serverDelay(defined, record);
   let delayMs: number;
   if (rule.action === 'throttle' && retryAfterMs !== undefined) {
     delayMs = 0; // the server said when: its hint is the floor below, not added to a back-off

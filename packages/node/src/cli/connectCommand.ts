@@ -43,7 +43,7 @@ export async function connect(args: ConnectArgs): Promise<number> {
   let connection: TransportConnection | undefined;
   const ws = nodeTransport({ headers });
   const transport: Transport = {
-    pings: true,
+    ...ws,
     connect(request, handlers) {
       connection = ws.connect(request, handlers);
       return connection;
