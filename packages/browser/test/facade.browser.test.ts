@@ -45,6 +45,36 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
     ]);
   });
 
+  it('sends a Blob as a WebSocket does: queued before open, then in its place among the others', async () => {
+    harness.server.plan({ kind: 'echo' });
+    const seen = await harness.page.evaluate(async (url) => {
+      const ws = new window.resock.ReconnectingWebSocket(url);
+      ws.binaryType = 'arraybuffer';
+      const echoed: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        ws.onmessage = (event) => {
+          const { data } = event;
+          echoed.push(typeof data === 'string' ? data : `${(data as ArrayBuffer).byteLength} bytes`);
+          if (echoed.length === 4) resolve();
+        };
+      });
+      ws.send(new Blob([new Uint8Array(256 * 1024)])); // before open: queued
+      ws.send('queued after the blob');
+      const queued = ws.bufferedAmount;
+      ws.onopen = () => {
+        ws.send(new Blob(['abc']));
+        ws.send('last');
+      };
+      await done;
+      ws.close();
+      return { queued, echoed };
+    }, `${harness.server.url}/blob`);
+    expect(seen).toEqual({
+      queued: 256 * 1024 + 21,
+      echoed: [`${256 * 1024} bytes`, 'queued after the blob', '3 bytes', 'last'],
+    });
+  });
+
   it('takes a URL relative to the page, as new WebSocket(url) does', async () => {
     const seen = await harness.page.evaluate(async () => {
       const ws = new window.resock.ReconnectingWebSocket('/echo?token=t');

@@ -1,3 +1,20 @@
+/**
+ * A Blob (or File) as core sees it: structurally, since core knows no platform. Every WebSocket
+ * (browsers, undici, ws ≥ 8.18) sends one as a binary message, in order with what is sent
+ * around it, and reads it itself: core only passes it on and counts its `size`.
+ */
+export interface BlobLike {
+  readonly size: number;
+  readonly type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** A Blob or File from any realm (its tag, not instanceof: an iframe's Blob is another class). */
+export function isBlob(value: unknown): value is BlobLike {
+  const tag = Object.prototype.toString.call(value);
+  return (tag === '[object Blob]' || tag === '[object File]') && typeof (value as BlobLike).size === 'number';
+}
+
 /** Binary data a WebSocket carries: an ArrayBuffer (from any realm) or a view on one (Buffer too). */
 export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
   return ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]';

@@ -107,7 +107,7 @@ export class InvalidMessageError extends ResockError {
     super(
       detached
         ? 'Cannot send a detached ArrayBuffer: it was transferred away (postMessage, structuredClone).'
-        : `Cannot send ${data === null ? 'null' : typeof data}: expected a string, an ArrayBuffer or a typed array / DataView.`,
+        : `Cannot send ${data === null ? 'null' : typeof data}: expected a string, an ArrayBuffer, a typed array / DataView or a Blob.`,
     );
   }
 }

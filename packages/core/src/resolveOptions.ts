@@ -1,5 +1,5 @@
 import { systemRandom } from './backoff/jitter';
-import { isBinary } from './binary';
+import { isBinary, isBlob } from './binary';
 import type { QueueLimits } from './client/queue';
 import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
@@ -55,7 +55,7 @@ const heartbeatCheck = shape({
   timeoutMs: duration(1),
   message: check(
     'expected a string, binary data or a function returning one',
-    (v) => typeof v === 'function' || typeof v === 'string' || isBinary(v),
+    (v) => typeof v === 'function' || typeof v === 'string' || isBinary(v) || isBlob(v),
   ),
   isPong: fn,
 });

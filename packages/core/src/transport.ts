@@ -3,6 +3,7 @@
  * `@resock/browser` on the native `WebSocket`; users write their own for React Native, Deno or
  * tests. Nothing on this side of it ever sees a platform event, a `Buffer` or `ws`.
  */
+import type { OutboundMessage } from './client/queue';
 
 export interface ConnectRequest {
   /** The resolved URL of this attempt. */
@@ -43,9 +44,10 @@ export interface TransportConnection {
    * peer's close frame arrived): core then keeps the message queued and gives the close
    * `closeTimeoutMs` to arrive. A transport that silently discards instead loses the message.
    * It may call its handlers from inside send() (a loopback's reply, a drop it noticed): core
-   * acts on them once the write is done.
+   * acts on them once the write is done. A Blob is the app's (`send(blob)`): pass it to the
+   * socket as it is (every WebSocket reads it itself, in order) or throw if the platform cannot.
    */
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  send(data: OutboundMessage): void;
   /** Polite close: sends a close frame. Core has validated the arguments. */
   close(code?: number, reason?: string): void;
   /** Drop now, no close frame (Node `ws`). Without it core closes politely and detaches. */

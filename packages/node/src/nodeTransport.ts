@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import {
   drainMeter,
   InvalidOptionsError,
+  type OutboundMessage,
   type Problem,
   type RawClose,
   type Transport,
@@ -104,13 +105,15 @@ class WsConnection implements TransportConnection {
     private readonly socket: WebSocket,
     private readonly handlers: TransportHandlers,
   ) {}
-  send(data: string | ArrayBuffer | ArrayBufferView): void {
+  send(data: OutboundMessage): void {
     // Once its close has begun ws drops what it is given without a word: refuse instead, so
     // core keeps the message for the next connection.
     if (this.socket.readyState !== WebSocket.OPEN) throw new Error('WebSocket is not open');
     // A message reported sent must keep the bytes it had: with deflate ws reads them later (and
     // queues behind a message still compressing), so it gets a copy, as a browser frames one.
-    this.socket.send(this.deflate && typeof data !== 'string' ? copyOf(data) : data);
+    // A string or a Blob cannot change (ws reads a Blob itself, keeping the order).
+    if (typeof data !== 'string' && 'byteLength' in data) this.socket.send(this.deflate ? copyOf(data) : data);
+    else this.socket.send(data as string | Blob);
   }
   close(code?: number, reason?: string): void {
     // ws starts its close deadline at close(), and ends the socket when it fires: with a backlog

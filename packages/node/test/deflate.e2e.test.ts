@@ -37,3 +37,31 @@ it('a sent message keeps the bytes it had at send(), with permessage-deflate', a
     await new Promise((resolve) => wss.close(resolve));
   }
 });
+
+// A Blob is read by ws itself (no copy: it cannot change); with deflate the text sent after it
+// must still arrive after it.
+it('a Blob is sent whole and in its place, with permessage-deflate', async () => {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: true });
+  await once(wss, 'listening');
+  const received: string[] = [];
+  const all = new Promise<void>((resolve) =>
+    wss.on('connection', (ws) =>
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (received.push(isBinary ? `${data.length} bytes of ${data[0]}` : data.toString()) === 3) resolve();
+      }),
+    ),
+  );
+  const client = createClient({ url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, heartbeat: false });
+  try {
+    expect(client.send(new Blob([new Uint8Array(64 * 1024).fill(5)]))).toBe('queued');
+    await client.opened();
+    expect(client.send('after')).toBe('sent');
+    expect(client.send(new Blob([new Uint8Array(4096).fill(6)]))).toBe('sent');
+    await all;
+    expect(received).toEqual(['65536 bytes of 5', 'after', '4096 bytes of 6']);
+  } finally {
+    await client.close();
+    for (const socket of wss.clients) socket.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
+});

@@ -65,6 +65,7 @@ export async function runContractSteps(
     else if (step.do === 'send') connection.send(step.text);
     else if (step.do === 'sendBytes') connection.send(new Uint8Array(step.bytes));
     else if (step.do === 'sendSharedBytes') connection.send(sharedView(step.bytes));
+    else if (step.do === 'sendBlob') connection.send(new Blob([new Uint8Array(step.bytes)]));
     else if (step.do === 'waitMessages') ok = await until(() => seen.messages.length >= step.count);
     else if (step.do === 'close') connection.close(step.code, step.reason);
     else if (step.do === 'terminate') connection.terminate?.();

@@ -8,6 +8,8 @@ export type ClientStep =
   | { do: 'sendBytes'; bytes: number[] }
   /** The bytes in the middle of a SharedArrayBuffer (a view with an offset, as a worker pool hands out). */
   | { do: 'sendSharedBytes'; bytes: number[] }
+  /** A Blob of these bytes (as the app hands one to `send`). */
+  | { do: 'sendBlob'; bytes: number[] }
   | { do: 'waitMessages'; count: number }
   | { do: 'close'; code?: number; reason?: string }
   | { do: 'terminate' }
@@ -83,6 +85,26 @@ export function defineTransportContract(driver: ContractDriver): void {
         { do: 'close', code: 1000 },
       ]);
       expect(seen.messages).toEqual([{ bytes: [7, 0, 255] }]);
+    });
+
+    it('sends a Blob as its bytes, in order with what is sent after it (the socket reads it itself)', async () => {
+      // Large enough that reading it takes longer than framing the text sent after it.
+      const big = Array.from({ length: 64 * 1024 }, (_, i) => (i * 7) % 256);
+      const seen = await run({ kind: 'echo' }, [
+        { do: 'waitOpen' },
+        { do: 'sendBlob', bytes: big },
+        { do: 'send', text: 'after the blob' },
+        { do: 'sendBlob', bytes: [1, 2, 3] },
+        { do: 'waitMessages', count: 3 },
+        { do: 'close', code: 1000 },
+      ]);
+      expect(seen.messages.map((m) => ('text' in m ? m.text : m.bytes.length))).toEqual([
+        big.length,
+        'after the blob',
+        3,
+      ]);
+      expect(seen.messages[0]).toEqual({ bytes: big });
+      expect(seen.messages[2]).toEqual({ bytes: [1, 2, 3] });
     });
 
     it('reports a server close with its code and UTF-8 reason, clean', async () => {

@@ -1,4 +1,4 @@
-import { isBinary, isDetached } from '../binary';
+import { isBinary, isBlob, isDetached } from '../binary';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../errors';
@@ -59,7 +59,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   send(data: OutboundMessage): SendResult {
     const status = this.machine.phase.status;
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
-    if (typeof data !== 'string' && (!isBinary(data) || isDetached(data)))
+    if (typeof data !== 'string' && (isBinary(data) ? isDetached(data) : !isBlob(data)))
       throw new InvalidMessageError(data, isBinary(data));
     if (status !== 'idle') return this.sending(() => this.#accept(data, status));
     try {

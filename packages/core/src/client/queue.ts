@@ -1,7 +1,8 @@
+import { type BlobLike, isBlob } from '../binary';
 import { utf8ByteLength } from '../close/utf8';
 import { QueueFullError } from '../errors';
 
-export type OutboundMessage = string | ArrayBuffer | ArrayBufferView;
+export type OutboundMessage = string | ArrayBuffer | ArrayBufferView | BlobLike;
 export type QueueOverflow = 'drop-oldest' | 'drop-newest' | 'reject';
 
 export interface QueueLimits {
@@ -11,7 +12,7 @@ export interface QueueLimits {
 }
 
 export function byteSize(data: OutboundMessage): number {
-  return typeof data === 'string' ? utf8ByteLength(data) : data.byteLength;
+  return typeof data === 'string' ? utf8ByteLength(data) : isBlob(data) ? data.size : data.byteLength;
 }
 
 export interface QueuedMessage {

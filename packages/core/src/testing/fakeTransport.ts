@@ -1,6 +1,7 @@
+import type { OutboundMessage } from '../client/queue';
 import type { ConnectRequest, RawClose, Transport, TransportConnection, TransportHandlers } from '../transport';
 
-type Outbound = string | ArrayBuffer | ArrayBufferView;
+type Outbound = OutboundMessage;
 
 /** One connection attempt of the fake transport, driven by the test. */
 export interface FakeConnection {

@@ -1,3 +1,4 @@
+import type { OutboundMessage } from '../client/queue';
 import type { RawClose, Transport, TransportHandlers } from '../transport';
 import { drainMeter } from './drainMeter';
 
@@ -9,7 +10,7 @@ export interface WebSocketLike {
   readonly protocol: string;
   readonly extensions: string;
   readonly bufferedAmount: number;
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  send(data: OutboundMessage): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: string, listener: (event: never) => void): void;
   removeEventListener(type: string, listener: (event: never) => void): void;
@@ -100,7 +101,7 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
   socket.addEventListener('error', onError as (event: never) => void);
   socket.addEventListener('close', onClose as (event: never) => void);
   return {
-    send: (data: string | ArrayBuffer | ArrayBufferView) => {
+    send: (data: OutboundMessage) => {
       // A WebSocket whose close has begun discards what it is given without a word; refusing
       // instead keeps the message queued for the next connection (see TransportConnection.send).
       if (socket.readyState !== 1) throw new Error('WebSocket is not open');

@@ -94,7 +94,23 @@ describe('sending and the queue', () => {
     client.send('a');
     expect(() => client.send(42 as never)).toThrow(InvalidMessageError);
     expect(() => client.send({} as never)).toThrow(InvalidMessageError);
+    // Only a real Blob or File: something that merely claims the tag has no size to count.
+    expect(() => client.send({ [Symbol.toStringTag]: 'Blob' } as never)).toThrow(/Blob/);
     expect(client.takeQueued()).toEqual(['a']);
+  });
+
+  it('queues a Blob or File as it is, counting its size, and writes it in its place', () => {
+    const { client, transport } = harness({ queue: { maxMessages: 10, maxBytes: 10, overflow: 'drop-newest' } });
+    const blob = new Blob([new Uint8Array(6)]);
+    const file = new File(['abc'], 'a.txt');
+    expect(client.send('a')).toBe('queued');
+    expect(client.send(blob)).toBe('queued');
+    expect(client.send(file)).toBe('queued');
+    expect(client.bufferedAmount).toBe(10);
+    expect(client.send('b')).toBe('dropped'); // 11 bytes would not fit
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['a', blob, file]);
+    expect(client.send(new Blob(['now']))).toBe('sent');
   });
 
   it('a close() with a bad code or reason throws its typed error at the call and changes nothing', () => {

@@ -245,9 +245,15 @@ describe('ReconnectingWebSocket', () => {
     expect(errors).toEqual([]);
   });
 
-  it('refuses a Blob with a typed error (a Blob can only be read asynchronously: send its arrayBuffer())', () => {
-    const { ws } = socket();
-    expect(() => ws.send(new Blob(['hi']) as never)).toThrow(InvalidMessageError);
+  it('sends a Blob as a WebSocket does, queued in its place while connecting, counted in bufferedAmount', () => {
+    const { ws, transport } = socket();
+    const blob = new Blob(['héllo']);
+    ws.send('first');
+    ws.send(blob);
+    expect(ws.bufferedAmount).toBe(5 + 6);
+    transport.last().accept();
+    expect(transport.last().sent).toEqual(['first', blob]);
+    expect(() => ws.send(42 as never)).toThrow(InvalidMessageError);
   });
 
   it('exposes the typed client underneath', () => {
