@@ -14,11 +14,13 @@ export type {
 export { type BackoffContext, computeBackoff } from './backoff/computeBackoff';
 export type { Jitter, Random } from './backoff/jitter';
 export { constant, exponential, grpc, linear } from './backoff/strategies';
+export type { BlobLike } from './binary';
 // The reconnecting client
 export { createClient } from './client/client';
 export type { Client, ClientStats, SendResult } from './client/clientTypes';
 export type { OutboundMessage, QueueOverflow } from './client/queue';
 export { redactUrl } from './client/redactUrl';
+export type { SendOptions } from './client/sendOptions';
 export type { ClientStatus } from './client/state';
 // Time and the page
 export { type Clock, systemClock, type TimerHandle } from './clock';
@@ -76,6 +78,7 @@ export type {
   AckedEvent,
   ClientEvents,
   DroppedEvent,
+  DropReason,
   FailedEvent,
   InboundMessage,
   InvalidMessageEvent,

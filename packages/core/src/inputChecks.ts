@@ -39,6 +39,18 @@ export function number(
   };
 }
 
+/** Passes when `test` accepts the value; otherwise one problem, `message`. */
+export const check =
+  (message: string, test: (value: unknown) => unknown): Check =>
+  (value, path, problems) =>
+    !!test(value) || fail(problems, path, message);
+
+/** Duck-typed, so an AbortSignal from any realm or polyfill passes. */
+export const abortSignal = check(
+  'expected an AbortSignal',
+  (v) => isRecord(v) && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function',
+);
+
 export function string(maxLength: number, minLength = 0): Check {
   return (value, path, problems) =>
     (typeof value === 'string' && value.length >= minLength && value.length <= maxLength) ||

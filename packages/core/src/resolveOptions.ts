@@ -5,7 +5,7 @@ import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';
-import { boolean, type Check, fail, isRecord, number, oneOf, shape } from './inputChecks';
+import { abortSignal, boolean, check, fail, isRecord, number, oneOf, shape } from './inputChecks';
 import { type ClientOptions, clientDefaults, type ResolvedOptions } from './options';
 import { definePolicy, type Policy } from './policy/definePolicy';
 
@@ -35,11 +35,6 @@ export function protocolList(value: unknown): string[] | undefined {
   return new Set(list).size === list.length ? list : undefined;
 }
 
-/** Passes for a function, or when `test` accepts the value; otherwise `message`. */
-const check =
-  (message: string, test: (value: unknown) => unknown): Check =>
-  (value, path, problems) =>
-    !!test(value) || fail(problems, path, message);
 const fn = check('expected a function', (v) => typeof v === 'function');
 /** An object whose `keys` are all methods (the duck type of a Clock, an environment, …). */
 const methods = (message: string, ...keys: string[]) =>
@@ -92,10 +87,7 @@ const optionsCheck = shape(
       const standard = (isRecord(v) || typeof v === 'function') && (v as { '~standard'?: unknown })['~standard'];
       return isRecord(standard) && typeof standard.validate === 'function';
     }),
-    signal: check(
-      'expected an AbortSignal',
-      (v) => isRecord(v) && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function',
-    ),
+    signal: abortSignal,
     environment: methods('expected { online(), visible(), subscribe(listener) }', 'online', 'visible', 'subscribe'),
     reliable: methods('expected { id(message), ackOf(incoming) }', 'id', 'ackOf'),
     clock: methods('expected a Clock: { now, setTimeout, clearTimeout }', 'now', 'setTimeout', 'clearTimeout'),

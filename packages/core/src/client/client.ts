@@ -1,4 +1,5 @@
 import { isBinary, isBlob, isDetached } from '../binary';
+import { MAX_TIMER_DELAY_MS } from '../clock';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../errors';
@@ -7,13 +8,17 @@ import type { ClientOptions } from '../options';
 import { ClientShell } from './clientShell';
 import type { Client, ClientStats, SendResult } from './clientTypes';
 import { Outbox } from './outbox';
-import { type OfferResult, type OutboundMessage, OutboundQueue } from './queue';
+import { type OfferResult, type OutboundMessage, OutboundQueue, type WaitLimits } from './queue';
+import { checkSendOptions, type SendOptions } from './sendOptions';
 import type { ClientStatus } from './state';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
 export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage> {
   return new ReconnectingClient(options);
 }
+
+/** A waiting message's limits, and how its abort listener is added once it waits. */
+type Limits = WaitLimits & { readonly listen?: () => void };
 
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
@@ -56,48 +61,100 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     };
   }
 
-  send(data: OutboundMessage): SendResult {
+  send(data: OutboundMessage, options?: SendOptions): SendResult {
     const status = this.machine.phase.status;
     if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
     if (typeof data !== 'string' && (isBinary(data) ? isDetached(data) : !isBlob(data)))
       throw new InvalidMessageError(data, isBinary(data));
-    if (status !== 'idle') return this.sending(() => this.#accept(data, status));
+    const asked = checkSendOptions(options);
+    if (status !== 'idle') return this.sending(() => this.#accept(data, status, asked));
     try {
-      return this.sending(() => this.#accept(data, status));
+      return this.sending(() => this.#accept(data, status, asked));
     } finally {
       // A lazy client starts on its first send, even one the queue refused.
       this.dispatch({ type: 'start' });
     }
   }
 
-  #accept(data: OutboundMessage, status: ClientStatus): SendResult {
+  #accept(data: OutboundMessage, status: ClientStatus, asked: SendOptions | undefined): SendResult {
+    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
     const { reliable } = this.options;
-    const id = reliable ? reliable.id(data) : undefined;
+    const id = reliable && !asked?.volatile ? reliable.id(data) : undefined;
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
     const clear =
       status === 'open' && this.connection !== undefined && !this.untrusted && (!this.pending() || this.flushPending());
+    if (asked?.volatile) return clear && this.write(data) ? 'sent' : this.#refuse(data, 'volatile');
     const seq = this.seq++;
+    const limits = asked && this.#limits(asked, seq);
     let offered: OfferResult;
     let result: SendResult;
     if (id !== undefined) {
       // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
       this.outbox ??= new Outbox(this.options.queue);
       // add() throws QueueFullError with overflow 'reject'
-      offered = this.outbox.add(id, data, seq);
+      offered = this.outbox.add(id, data, seq, limits);
       result = !offered.accepted ? 'dropped' : clear && this.write(data) ? 'sent' : 'queued';
       if (result === 'sent') this.outbox.markSent(id);
     } else {
       if (clear && this.write(data)) return 'sent';
       this.queue ??= new OutboundQueue(this.options.queue);
       // offer() throws QueueFullError with overflow 'reject'
-      offered = this.queue.offer(data, seq);
+      offered = this.queue.offer(data, seq, limits);
       result = offered.accepted ? 'queued' : 'dropped';
     }
+    // It waits (queued, or for its ack): its limits start to count.
+    if (limits && offered.accepted) this.#watch(limits);
     // Only now tell the app what the offer cost: a listener that sends again must find this
     // message already written or waiting in its place.
     if (!offered.accepted) this.dropped(data, 'overflow');
     else for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
     return result;
+  }
+
+  #refuse(data: OutboundMessage, reason: 'aborted' | 'volatile'): SendResult {
+    this.dropped(data, reason);
+    return 'dropped';
+  }
+
+  /**
+   * A message's `ttlMs` deadline and abort hook; undefined when it asked for neither. The abort
+   * listener is added only once the message waits (`listen`), and let go of when it stops.
+   */
+  #limits({ ttlMs, signal }: SendOptions, seq: number): Limits | undefined {
+    const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
+    if (!signal) return until === undefined ? undefined : { until };
+    const withdraw = () => this.#withdraw(seq);
+    return {
+      until,
+      release: () => signal.removeEventListener('abort', withdraw),
+      listen: () => signal.addEventListener('abort', withdraw, { once: true }),
+    };
+  }
+
+  #watch({ until, listen }: Limits): void {
+    listen?.();
+    if (until !== undefined) this.#expireBy(until);
+  }
+
+  /** The app aborted a waiting message's signal: it leaves the queue (or outbox). */
+  #withdraw(seq: number): void {
+    const mine = (message: { seq: number }) => message.seq === seq;
+    const message = this.queue?.remove(mine)[0] ?? this.outbox?.remove(mine)[0];
+    if (message) this.dropped(message.data, 'aborted');
+  }
+
+  /** Arms the `expire` timer for `until`, unless it is due sooner already. */
+  #expireBy(until: number): void {
+    if (this.expiresAt !== undefined && this.expiresAt <= until) return;
+    this.expiresAt = until;
+    const delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, until - this.options.clock.now()));
+    this.timers.start('expire', delayMs, () => {
+      this.expiresAt = undefined;
+      const gone = this.expired();
+      // Armed for what still waits first: a listener's send below arms its own if sooner.
+      if (this.expiresNext < Number.POSITIVE_INFINITY) this.#expireBy(this.expiresNext);
+      for (const { data } of gone) this.dropped(data, 'expired');
+    });
   }
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {

@@ -1,6 +1,7 @@
 import type { CloseRecord } from '../close/closeRecord';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { OutboundMessage } from './queue';
+import type { SendOptions } from './sendOptions';
 import type { ClientStatus } from './state';
 
 export type SendResult = 'sent' | 'queued' | 'dropped';
@@ -35,8 +36,11 @@ export interface Client<TMessage = InboundMessage> {
   readonly stats: ClientStats;
   /** The record of the last close, if any. */
   readonly lastClose: CloseRecord | undefined;
-  /** Sends now when open, else queues. Throws `ClientClosedError` after `close()`. */
-  send(data: OutboundMessage): SendResult;
+  /**
+   * Sends now when open, else queues (`options`: `volatile`, `ttlMs`, `signal`). Throws
+   * `ClientClosedError` after `close()`, `InvalidMessageError` or `InvalidOptionsError` for bad input.
+   */
+  send(data: OutboundMessage, options?: SendOptions): SendResult;
   /** Closes for good (1000 and 3000–4999 only; reason ≤ 123 UTF-8 bytes). Resolves with the final record. */
   close(code?: number, reason?: string): Promise<CloseRecord>;
   /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */

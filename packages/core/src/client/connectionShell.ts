@@ -275,6 +275,9 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   }
 
   #flush(): boolean {
+    // A late timer (a throttled tab) must not let an expired message out: told once written.
+    if (this.expiresAt !== undefined)
+      for (const { data } of this.expired()) this.#hold(() => this.dropped(data, 'expired'));
     const { queue, outbox } = this;
     const tracked = outbox?.unsent ? outbox.list() : [];
     for (let i = 0; ; ) {

@@ -5,12 +5,13 @@ import {
   type OutboundMessage,
   type QueuedMessage,
   type QueueLimits,
+  type WaitLimits,
 } from './queue';
 
 /** What identifies a message in reliable delivery: the app's `id(message)`. */
 export type MessageId = string | number;
 
-interface Entry {
+interface Entry extends WaitLimits {
   readonly data: OutboundMessage;
   readonly bytes: number;
   /** Its place among everything the app sent (the queue holds the untracked rest). */
@@ -42,7 +43,7 @@ export class Outbox {
     return this.#entries.size;
   }
 
-  add(id: MessageId, data: OutboundMessage, seq: number): OfferResult {
+  add(id: MessageId, data: OutboundMessage, seq: number, limits?: WaitLimits): OfferResult {
     const bytes = byteSize(data);
     // The same id again replaces the old copy, so its place counts as free; but the old copy
     // is removed only once the new one is accepted (a refused or rejected send loses nothing).
@@ -59,7 +60,7 @@ export class Outbox {
       evicted.push(entry.data);
     }
     this.ack(id);
-    this.#entries.set(id, { data, bytes, seq, sent: false });
+    this.#entries.set(id, { data, bytes, seq, sent: false, until: limits?.until, release: limits?.release });
     this.#totalBytes += bytes;
     this.unsent++;
     this.unsentBytes += bytes;
@@ -76,7 +77,19 @@ export class Outbox {
       this.unsent--;
       this.unsentBytes -= entry.bytes;
     }
+    entry.release?.();
     return entry.data;
+  }
+
+  /** Takes out the entries that `leave` picks (an abort, an expiry): they are no longer sent again. */
+  remove(leave: (entry: Entry) => boolean): Entry[] {
+    const gone: Entry[] = [];
+    for (const [id, entry] of this.#entries)
+      if (leave(entry)) {
+        this.ack(id);
+        gone.push(entry);
+      }
+    return gone;
   }
 
   markSent(id: MessageId): void {
@@ -114,6 +127,7 @@ export class Outbox {
     this.#totalBytes = 0;
     this.unsent = 0;
     this.unsentBytes = 0;
+    for (const entry of all) entry.release?.();
     return all;
   }
 }

@@ -15,7 +15,15 @@ export function byteSize(data: OutboundMessage): number {
   return typeof data === 'string' ? utf8ByteLength(data) : isBlob(data) ? data.size : data.byteLength;
 }
 
-export interface QueuedMessage {
+/** What a send's options ask of a message while it waits (see sendOptions.ts). */
+export interface WaitLimits {
+  /** `ttlMs`: the clock time at which it stops waiting and is dropped as expired. */
+  readonly until?: number | undefined;
+  /** `signal`: lets go of its abort listener; called once the message stops waiting, however. */
+  readonly release?: (() => void) | undefined;
+}
+
+export interface QueuedMessage extends WaitLimits {
   readonly data: OutboundMessage;
   readonly bytes: number;
   readonly seq: number;
@@ -72,7 +80,7 @@ export class OutboundQueue {
   }
 
   /** `seq`: the message's place among everything the app sent (the outbox holds the rest). */
-  offer(data: OutboundMessage, seq: number): OfferResult {
+  offer(data: OutboundMessage, seq: number, limits?: WaitLimits): OfferResult {
     const bytes = byteSize(data);
     const room = () => admission(this.#limits, this.length, this.#totalBytes, bytes);
     if (room() === 'refuse') return { accepted: false };
@@ -82,7 +90,7 @@ export class OutboundQueue {
       if (oldest === undefined) break;
       evicted.push(oldest);
     }
-    this.#items.push({ data, bytes, seq });
+    this.#items.push({ data, bytes, seq, until: limits?.until, release: limits?.release });
     this.#totalBytes += bytes;
     return { accepted: true, evicted };
   }
@@ -101,6 +109,7 @@ export class OutboundQueue {
       this.#head = 0;
     }
     this.#totalBytes -= item.bytes;
+    item.release?.();
     return item.data;
   }
 
@@ -110,6 +119,19 @@ export class OutboundQueue {
     this.#items = [];
     this.#head = 0;
     this.#totalBytes = 0;
+    for (const item of out) item.release?.();
     return out;
+  }
+
+  /** Takes out the messages that `leave` picks (an abort, an expiry), keeping the others' order. */
+  remove(leave: (item: QueuedMessage) => boolean): QueuedMessage[] {
+    const gone: QueuedMessage[] = [];
+    this.#items = this.#items.slice(this.#head).filter((item) => !(leave(item) && gone.push(item)));
+    this.#head = 0;
+    for (const item of gone) {
+      this.#totalBytes -= item.bytes;
+      item.release?.();
+    }
+    return gone;
   }
 }

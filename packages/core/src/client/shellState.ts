@@ -1,6 +1,6 @@
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientRuntimeError, InvalidOptionsError, type ResockError } from '../errors';
-import type { ClientEvents, OpenEvent } from '../events/clientEvents';
+import type { ClientEvents, DropReason, OpenEvent } from '../events/clientEvents';
 import { listenerError, TypedEmitter } from '../events/typedEmitter';
 import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
 import { resolveOptions } from '../resolveOptions';
@@ -9,7 +9,7 @@ import type { ConnectionHeartbeat } from './heartbeat';
 import { InboundPipeline } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
-import type { OutboundMessage, OutboundQueue } from './queue';
+import type { OutboundMessage, OutboundQueue, QueuedMessage, WaitLimits } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { initialMachine, type Machine } from './state';
 import type { Emitted, Input, TimerName } from './transition';
@@ -39,7 +39,11 @@ export abstract class ShellState<TMessage> {
   protected outbox: Outbox | undefined;
   declare protected readonly inbound: InboundPipeline<TMessage> | undefined;
   /** The reducer's timers, and the refresh hook's deadline (the shell's own). */
-  declare protected readonly timers: NamedTimers<TimerName | 'refresh'>;
+  declare protected readonly timers: NamedTimers<TimerName | 'refresh' | 'expire'>;
+  /** When the `expire` timer is due: the earliest `ttlMs` deadline of a waiting message. */
+  declare protected expiresAt: number | undefined;
+  /** The earliest deadline left after the last `expired()` (Infinity: none). */
+  declare protected expiresNext: number;
   protected mailbox: Input[] | undefined;
   protected running = false;
   /** The next message's place in send order, shared by the queue and the outbox. */
@@ -215,9 +219,27 @@ export abstract class ShellState<TMessage> {
     }
   }
 
-  protected dropped(data: OutboundMessage, reason: 'overflow' | 'closed'): void {
+  protected dropped(data: OutboundMessage, reason: DropReason): void {
     this.counts.dropped++;
     this.emitter.emit('dropped', { data, reason });
+  }
+
+  /**
+   * Takes out what waited past its `ttlMs`, in send order (the `expire` timer's, or a flush's
+   * check), and notes in `expiresNext` the earliest deadline of what still waits.
+   */
+  protected expired(): QueuedMessage[] {
+    const now = this.options.clock.now();
+    let next = Number.POSITIVE_INFINITY;
+    const due = ({ until }: WaitLimits) => {
+      if (until === undefined) return false;
+      if (until <= now) return true;
+      next = Math.min(next, until);
+      return false;
+    };
+    const gone = [...(this.queue?.remove(due) ?? []), ...(this.outbox?.remove(due) ?? [])];
+    this.expiresNext = next;
+    return gone.sort((a, b) => a.seq - b.seq);
   }
 
   [listenerError](error: unknown, event: PropertyKey): void {

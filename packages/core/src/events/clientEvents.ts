@@ -39,10 +39,16 @@ export interface StateEvent {
   readonly to: ClientStatus;
 }
 
+/**
+ * Why a message will not go out (again): `overflow`, the queue (or outbox) was full; `closed`,
+ * the app closed the client with it waiting; `expired`, its `ttlMs` passed while it waited;
+ * `aborted`, its `signal` was aborted; `volatile`, it could not be written at once.
+ */
+export type DropReason = 'overflow' | 'closed' | 'expired' | 'aborted' | 'volatile';
+
 export interface DroppedEvent {
   readonly data: OutboundMessage;
-  /** `overflow`: the queue was full; `closed`: the app closed the client with it queued. */
-  readonly reason: 'overflow' | 'closed';
+  readonly reason: DropReason;
 }
 
 /** Reliable delivery: the peer acknowledged a message still in the outbox. */

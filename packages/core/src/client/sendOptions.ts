@@ -1,0 +1,40 @@
+import { MAX_TIMER_DELAY_MS } from '../clock';
+import { InvalidOptionsError, type Problem } from '../errors';
+import { abortSignal, boolean, isRecord, number, shape } from '../inputChecks';
+
+/** What one `send` asks beyond the client's defaults. */
+export interface SendOptions {
+  /**
+   * Now or never: written if the connection can take it at once (open, and nothing sent
+   * earlier still waits), else dropped (`'volatile'`); never queued, never tracked by `reliable`.
+   * For state that the next message supersedes (a cursor, a typing flag).
+   */
+  readonly volatile?: boolean;
+  /**
+   * How long, from this call, the message may wait: queued, or (under `reliable`) not yet
+   * acknowledged. Past it, it is taken out and dropped (`'expired'`): never written (or
+   * written again) late. Up to 2³¹−1 ms.
+   */
+  readonly ttlMs?: number;
+  /**
+   * Aborting it takes the message out while it waits (dropped, `'aborted'`); a signal already
+   * aborted drops it at once. Once it is out (or acknowledged) the signal is let go of.
+   */
+  readonly signal?: AbortSignal;
+}
+
+const sendOptionsCheck = shape({
+  volatile: boolean,
+  ttlMs: number(0, MAX_TIMER_DELAY_MS, { tooBig: 'expected at most 2147483647 ms (about 24.8 days)' }),
+  signal: abortSignal,
+});
+
+/** The options of one `send`, checked at the call: `InvalidOptionsError` names each problem. */
+export function checkSendOptions(options: unknown): SendOptions | undefined {
+  if (options === undefined) return undefined;
+  // Each field read once, so what is checked is what is used (a getter cannot change it after).
+  const read = isRecord(options) ? Object.fromEntries(Object.keys(options).map((key) => [key, options[key]])) : options;
+  const problems: Problem[] = [];
+  if (!sendOptionsCheck(read, 'send', problems)) throw new InvalidOptionsError(problems);
+  return read as SendOptions;
+}
