@@ -98,3 +98,23 @@ it('--json: stdin ended while connecting (its line queued), then the reader goes
   const [code] = await run.exited;
   expect({ crashed: /Unhandled|EPIPE/.test(run.out.stderr), code }).toEqual({ crashed: false, code: 0 });
 }, 30_000);
+
+// Ctrl-C on a session whose server never answers the close frame (it stopped reading): the
+// close deadline (3 s) ends the session, which exits 0 — nothing was at risk — and leaves no
+// process behind waiting for an answer that never comes.
+it('Ctrl-C against a server that never answers the close: the close deadline ends it', async () => {
+  const server = await startScenarioServer({ default: { kind: 'silent' } });
+  cleanup.push(() => server.stop());
+  const run = launch(['connect', server.url, '--heartbeat', '0']);
+  await run.has('open');
+  const pressed = performance.now();
+  run.child.kill('SIGINT');
+  const [code] = await run.exited;
+  const waited = performance.now() - pressed;
+  // The deadline is 3 s: well past it would be a hang, well before it would be no wait at all.
+  expect({ code, waitedAtLeast2s: waited > 2000, waitedUnder8s: waited < 8000 }).toEqual({
+    code: 0,
+    waitedAtLeast2s: true,
+    waitedUnder8s: true,
+  });
+}, 30_000);
