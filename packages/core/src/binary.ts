@@ -12,7 +12,9 @@ export interface BlobLike {
 /** A Blob or File from any realm (its tag, not instanceof: an iframe's Blob is another class). */
 export function isBlob(value: unknown): value is BlobLike {
   const tag = Object.prototype.toString.call(value);
-  return (tag === '[object Blob]' || tag === '[object File]') && typeof (value as BlobLike).size === 'number';
+  if (tag !== '[object Blob]' && tag !== '[object File]') return false;
+  const { size, type, arrayBuffer } = value as BlobLike;
+  return typeof size === 'number' && typeof type === 'string' && typeof arrayBuffer === 'function';
 }
 
 /** Binary data a WebSocket carries: an ArrayBuffer (from any realm) or a view on one (Buffer too). */

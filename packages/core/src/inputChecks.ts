@@ -48,7 +48,11 @@ export const check =
 /** Duck-typed, so an AbortSignal from any realm or polyfill passes. */
 export const abortSignal = check(
   'expected an AbortSignal',
-  (v) => isRecord(v) && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function',
+  (v) =>
+    isRecord(v) &&
+    typeof v.aborted === 'boolean' &&
+    typeof v.addEventListener === 'function' &&
+    typeof v.removeEventListener === 'function',
 );
 
 export function string(maxLength: number, minLength = 0): Check {
@@ -114,7 +118,7 @@ const MAX_DEPTH = 8;
  */
 const MAX_VALUES = 10_000;
 
-const errorText = (error: unknown): string => {
+export const errorText = (error: unknown): string => {
   try {
     return String(error);
   } catch {

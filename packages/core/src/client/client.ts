@@ -1,5 +1,4 @@
 import { isBinary, isBlob, isDetached } from '../binary';
-import { MAX_TIMER_DELAY_MS } from '../clock';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../errors';
@@ -7,6 +6,7 @@ import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEv
 import type { ClientOptions } from '../options';
 import { ClientShell } from './clientShell';
 import type { Client, ClientStats, SendResult } from './clientTypes';
+import { Expiry } from './expiry';
 import { Outbox } from './outbox';
 import { type OfferResult, type OutboundMessage, OutboundQueue, type WaitLimits } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
@@ -24,6 +24,13 @@ const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.f
 
 /** The public surface of a client; the machinery is in `ClientShell`. */
 class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Client<TMessage> {
+  constructor(options: ClientOptions<TMessage>) {
+    super(options);
+    // Only now, with every layer's fields and private methods in place: a transport may call
+    // back from inside connect() (a loopback opens at once), and a signal may have closed it.
+    if (!this.options.lazy && this.machine.phase.status === 'idle') this.dispatch({ type: 'start' });
+  }
+
   // ── the public surface ──────────────────────────────────────────────────────────────────
 
   get state(): ClientStatus {
@@ -62,27 +69,34 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   }
 
   send(data: OutboundMessage, options?: SendOptions): SendResult {
-    const status = this.machine.phase.status;
-    if (status === 'closed' || status === 'closing') throw new ClientClosedError('send');
+    // Options first: reading them runs the app's getters, which may close the client.
+    const asked = checkSendOptions(options);
+    this.assertNotClosed('send');
     if (typeof data !== 'string' && (isBinary(data) ? isDetached(data) : !isBlob(data)))
       throw new InvalidMessageError(data, isBinary(data));
-    const asked = checkSendOptions(options);
-    if (status !== 'idle') return this.sending(() => this.#accept(data, status, asked));
+    if (this.machine.phase.status !== 'idle') return this.sending(() => this.#accept(data, asked));
     try {
-      return this.sending(() => this.#accept(data, status, asked));
+      return this.sending(() => this.#accept(data, asked));
     } finally {
       // A lazy client starts on its first send, even one the queue refused.
       this.dispatch({ type: 'start' });
     }
   }
 
-  #accept(data: OutboundMessage, status: ClientStatus, asked: SendOptions | undefined): SendResult {
-    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
+  #accept(data: OutboundMessage, asked: SendOptions | undefined): SendResult {
     const { reliable } = this.options;
     const id = reliable && !asked?.volatile ? reliable.id(data) : undefined;
+    // id() is the app's code: it may have closed the client, or aborted this message's signal.
+    this.assertNotClosed('send');
+    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
+    // A late expiry timer (a throttled tab): what expired must not take room from this message.
+    this.expireOverdue();
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
     const clear =
-      status === 'open' && this.connection !== undefined && !this.untrusted && (!this.pending() || this.flushPending());
+      this.machine.phase.status === 'open' &&
+      this.connection !== undefined &&
+      !this.untrusted &&
+      (!this.pending() || this.flushPending());
     if (asked?.volatile) return clear && this.write(data) ? 'sent' : this.#refuse(data, 'volatile');
     const seq = this.seq++;
     const limits = asked && this.#limits(asked, seq);
@@ -133,28 +147,24 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
 
   #watch({ until, listen }: Limits): void {
     listen?.();
-    if (until !== undefined) this.#expireBy(until);
+    if (until === undefined) return;
+    this.expiry ??= new Expiry(
+      this.options.clock,
+      this.timers,
+      () => [this.queue, this.outbox],
+      () => {
+        for (const { data } of this.expiry?.due() ?? []) this.dropped(data, 'expired');
+      },
+    );
+    this.expiry.arm(until);
   }
 
   /** The app aborted a waiting message's signal: it leaves the queue (or outbox). */
   #withdraw(seq: number): void {
     const mine = (message: { seq: number }) => message.seq === seq;
     const message = this.queue?.remove(mine)[0] ?? this.outbox?.remove(mine)[0];
-    if (message) this.dropped(message.data, 'aborted');
-  }
-
-  /** Arms the `expire` timer for `until`, unless it is due sooner already. */
-  #expireBy(until: number): void {
-    if (this.expiresAt !== undefined && this.expiresAt <= until) return;
-    this.expiresAt = until;
-    const delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, until - this.options.clock.now()));
-    this.timers.start('expire', delayMs, () => {
-      this.expiresAt = undefined;
-      const gone = this.expired();
-      // Armed for what still waits first: a listener's send below arms its own if sooner.
-      if (this.expiresNext < Number.POSITIVE_INFINITY) this.#expireBy(this.expiresNext);
-      for (const { data } of gone) this.dropped(data, 'expired');
-    });
+    // Aborted from the app's code inside a send (its reliable.id): told once that send is done.
+    if (message) this.tell(() => this.dropped(message.data, 'aborted'));
   }
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {
@@ -197,6 +207,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   }
 
   takeQueued(): OutboundMessage[] {
+    this.expireOverdue(); // what expired is dropped as such, not handed back
     return this.queue?.drain().map((message) => message.data) ?? [];
   }
 

@@ -81,7 +81,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
-    if (this.#sending || this.#held) this.#hold(() => this.#fromTransport(id, event));
+    if (this.holding()) this.hold(() => this.#fromTransport(id, event));
     else this.#fromTransport(id, event);
   }
 
@@ -125,53 +125,19 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   /** A message from connection `id` (the hot path: no event object, one id check). */
   deliver(id: number, data: InboundMessage): void {
     if (id !== this.connectionId) return;
-    if (this.#sending || this.#held) {
+    if (this.holding()) {
       // It arrived while its connection was current: heard even if the app lets go of that
       // connection before it is replayed (unless the client is closed by then).
-      this.#hold(() => this.machine.phase.status !== 'closed' && this.received(data));
+      this.hold(() => this.machine.phase.status !== 'closed' && this.received(data));
     } else {
       this.received(data);
     }
   }
 
-  /** Sending sections under way (see sending()). */
-  #sending = 0;
-  /** The transport callbacks held meanwhile, in the order made; set until they are all replayed. */
-  #held: Array<() => unknown> | undefined;
-  #replaying = false;
-
-  #hold(callback: () => unknown): void {
-    if (this.#held) this.#held.push(callback);
-    else this.#held = [callback];
-  }
-
-  /**
-   * Runs `send` (writes, and the queue's bookkeeping around them) with what a transport reports
-   * from inside a write — a loopback's reply, a drop it noticed — held until it is done: a
-   * listener that sends again then finds every message written or in its place, never one
-   * half-way (written, not yet taken off the queue), and sends behind what was sent before it.
-   */
-  protected sending<T>(send: () => T): T {
-    this.#sending++;
-    try {
-      return send();
-    } finally {
-      if (--this.#sending === 0 && this.#held && !this.#replaying) this.#replay(this.#held);
-    }
-  }
-
-  /**
-   * In the order the transport made them, one list to the end: what arrives meanwhile (a reply
-   * to a send a replayed listener made) joins the end of it, never overtakes what waits.
-   */
-  #replay(held: Array<() => unknown>): void {
-    this.#replaying = true;
-    try {
-      for (let i = 0; i < held.length; i++) held[i]?.();
-    } finally {
-      this.#held = undefined;
-      this.#replaying = false;
-    }
+  /** Takes out what is past its `ttlMs` while the timer is late; told once the section ends. */
+  protected expireOverdue(): void {
+    if (this.expiry?.overdue())
+      for (const { data } of this.expiry.due()) this.tell(() => this.dropped(data, 'expired'));
   }
 
   /** The hot path: one counter, the liveness mark, then the pipeline. */
@@ -275,9 +241,8 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   }
 
   #flush(): boolean {
-    // A late timer (a throttled tab) must not let an expired message out: told once written.
-    if (this.expiresAt !== undefined)
-      for (const { data } of this.expired()) this.#hold(() => this.dropped(data, 'expired'));
+    // A late timer (a throttled tab) must not let an expired message out.
+    this.expireOverdue();
     const { queue, outbox } = this;
     const tracked = outbox?.unsent ? outbox.list() : [];
     for (let i = 0; ; ) {

@@ -5,25 +5,29 @@ import { listenerError, TypedEmitter } from '../events/typedEmitter';
 import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
 import { resolveOptions } from '../resolveOptions';
 import type { TransportConnection } from '../transport';
+import type { Expiry } from './expiry';
 import type { ConnectionHeartbeat } from './heartbeat';
 import { InboundPipeline } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
-import type { OutboundMessage, OutboundQueue, QueuedMessage, WaitLimits } from './queue';
+import type { OutboundMessage, OutboundQueue } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
+import { SendingSections } from './sendingSections';
 import { initialMachine, type Machine } from './state';
 import type { Emitted, Input, TimerName } from './transition';
 
 /**
  * The bottom of the client's class chain: everything a client holds, its construction, and how
  * it tells the app what happened. Every field is declared here, with its initial value, because
- * the constructor may already dispatch (`start`) before a subclass's own fields would be set.
+ * the constructor may already dispatch (a signal aborted already closes the client) before a
+ * subclass's own fields would be set; the first connection starts only once every layer is
+ * built (`ReconnectingClient`'s constructor).
  * Those the constructor sets before anything else are only `declare`d: no field definition is
  * emitted for them, and every client still gets its fields in the same order.
- * Above it: `ConnectionShell` (one connection's traffic), `ClientShell` (the reducer and its
+ * Below it: `SendingSections`. Above it: `ConnectionShell` (one connection's traffic), `ClientShell` (the reducer and its
  * effects), `ReconnectingClient` (the public surface).
  */
-export abstract class ShellState<TMessage> {
+export abstract class ShellState<TMessage> extends SendingSections {
   /** The app's close; the abort signal ends the client through it. */
   abstract close(code?: number, reason?: string): Promise<CloseRecord>;
 
@@ -41,9 +45,8 @@ export abstract class ShellState<TMessage> {
   /** The reducer's timers, and the refresh hook's deadline (the shell's own). */
   declare protected readonly timers: NamedTimers<TimerName | 'refresh' | 'expire'>;
   /** When the `expire` timer is due: the earliest `ttlMs` deadline of a waiting message. */
-  declare protected expiresAt: number | undefined;
-  /** The earliest deadline left after the last `expired()` (Infinity: none). */
-  declare protected expiresNext: number;
+  /** The `ttlMs` deadlines of waiting messages; made for the first message that has one. */
+  declare protected expiry: Expiry | undefined;
   protected mailbox: Input[] | undefined;
   protected running = false;
   /** The next message's place in send order, shared by the queue and the outbox. */
@@ -83,6 +86,7 @@ export abstract class ShellState<TMessage> {
   lastClose: CloseRecord | undefined;
 
   constructor(input: ClientOptions<TMessage>) {
+    super();
     const o = resolveOptions(input);
     this.options = o;
     this.redact = o.redactUrls ? redactUrl : unchanged;
@@ -120,7 +124,6 @@ export abstract class ShellState<TMessage> {
       signal.addEventListener('abort', onAbort, { once: true });
       this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
     }
-    if (!o.lazy) this.dispatch({ type: 'start' });
   }
 
   /**
@@ -222,24 +225,6 @@ export abstract class ShellState<TMessage> {
   protected dropped(data: OutboundMessage, reason: DropReason): void {
     this.counts.dropped++;
     this.emitter.emit('dropped', { data, reason });
-  }
-
-  /**
-   * Takes out what waited past its `ttlMs`, in send order (the `expire` timer's, or a flush's
-   * check), and notes in `expiresNext` the earliest deadline of what still waits.
-   */
-  protected expired(): QueuedMessage[] {
-    const now = this.options.clock.now();
-    let next = Number.POSITIVE_INFINITY;
-    const due = ({ until }: WaitLimits) => {
-      if (until === undefined) return false;
-      if (until <= now) return true;
-      next = Math.min(next, until);
-      return false;
-    };
-    const gone = [...(this.queue?.remove(due) ?? []), ...(this.outbox?.remove(due) ?? [])];
-    this.expiresNext = next;
-    return gone.sort((a, b) => a.seq - b.seq);
   }
 
   [listenerError](error: unknown, event: PropertyKey): void {

@@ -96,6 +96,10 @@ describe('sending and the queue', () => {
     expect(() => client.send({} as never)).toThrow(InvalidMessageError);
     // Only a real Blob or File: something that merely claims the tag has no size to count.
     expect(() => client.send({ [Symbol.toStringTag]: 'Blob' } as never)).toThrow(/Blob/);
+    // Nor one with a tag and a size but no way to read it: a browser would send "[object Blob]".
+    expect(() => client.send({ [Symbol.toStringTag]: 'Blob', size: 3, type: '' } as never)).toThrow(
+      InvalidMessageError,
+    );
     expect(client.takeQueued()).toEqual(['a']);
   });
 

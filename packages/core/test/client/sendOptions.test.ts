@@ -75,10 +75,10 @@ describe('send options: ttlMs', () => {
   it('tells of the expiry only once the open has written what waited', () => {
     const h = harness();
     h.client.send('late', { ttlMs: 10 });
+    h.client.send('after');
     h.clock.jump(20);
     const seen: string[] = [];
     h.client.on('dropped', () => seen.push(`dropped; sent so far: ${h.transport.last().sent.join(',')}`));
-    h.client.send('after');
     h.transport.last().accept();
     expect(seen).toEqual(['dropped; sent so far: after']);
   });
@@ -221,6 +221,25 @@ describe('send options: bad input', () => {
     expect(attempt(5)).toThrow(/send: expected object/);
     expect(h.client.takeQueued()).toEqual(['kept']);
     expect(h.of('dropped')).toEqual([]);
+  });
+
+  it('reads the known options from a prototype too (a class), and a throwing getter is a typed error', () => {
+    const h = harness();
+    class Urgent {
+      get ttlMs() {
+        return 1000;
+      }
+    }
+    expect(h.client.send('x', new Urgent())).toBe('queued');
+    h.clock.advance(1000);
+    expect(drops(h.of)).toEqual(['x expired']);
+    const broken = {
+      get signal(): AbortSignal {
+        throw new Error('boom');
+      },
+    };
+    expect(() => h.client.send('y', broken)).toThrow(/send\.signal: could not be read \(Error: boom\)/);
+    expect(h.client.stats.messagesQueued).toBe(0);
   });
 
   it('reads each option once (a getter cannot pass the check, then change)', () => {

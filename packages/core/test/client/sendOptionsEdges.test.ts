@@ -1,0 +1,153 @@
+// Send options where the app's own code runs inside send(), and where the clock runs late.
+import { ClientClosedError, type DroppedEvent, InvalidOptionsError, type ReliableOptions } from '@resock/core';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+const drops = (of: ReturnType<typeof harness>['of']) =>
+  of<DroppedEvent>('dropped').map(({ data, reason }) => `${String(data)} ${reason}`);
+const reliable: ReliableOptions = {
+  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
+  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
+};
+
+describe('send options: app code inside send() (a reliable id() that aborts)', () => {
+  it('id() aborting the message’s own signal (untracked): it is dropped, never written later', () => {
+    const controller = new AbortController();
+    const h = harness({
+      reliable: {
+        id: () => {
+          controller.abort();
+          return undefined;
+        },
+        ackOf: () => undefined,
+      },
+    });
+    expect(h.client.send('x', { signal: controller.signal })).toBe('dropped');
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([]);
+    expect(drops(h.of)).toEqual(['x aborted']);
+  });
+
+  it('id() aborting the message’s own signal (tracked): it is not put in the outbox and resent', () => {
+    const controller = new AbortController();
+    const h = harness({
+      reliable: {
+        id: () => {
+          controller.abort();
+          return 1;
+        },
+        ackOf: () => undefined,
+      },
+    });
+    expect(h.client.send('x', { signal: controller.signal })).toBe('dropped');
+    expect(h.client.stats.messagesUnacked).toBe(0);
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([]);
+  });
+
+  it('a dropped listener run by an abort inside id() sends behind the message being sent', () => {
+    const controller = new AbortController();
+    const h = harness({
+      reliable: {
+        id: (message) => {
+          if (message === 'second') controller.abort();
+          return undefined;
+        },
+        ackOf: () => undefined,
+      },
+    });
+    let again = true;
+    h.client.on('dropped', () => {
+      if (!again) return;
+      again = false;
+      h.client.send('from listener');
+    });
+    h.client.send('first', { signal: controller.signal });
+    h.client.send('second');
+    h.transport.last().accept();
+    expect(drops(h.of)).toEqual(['first aborted']);
+    // send('second') was called before send('from listener'): send() order.
+    expect(h.transport.last().sent).toEqual(['second', 'from listener']);
+  });
+});
+
+describe('send options: app code inside send() that closes the client', () => {
+  it('an option getter that closes the client: nothing left queued in the closed client, no timer running', () => {
+    const h = harness();
+    const options = {
+      get ttlMs() {
+        void h.client.close();
+        return 1000;
+      },
+    };
+    // The options are read before the client's state: the send meets a closed client.
+    expect(() => h.client.send('x', options)).toThrow(ClientClosedError);
+    expect(h.client.state).toBe('closed');
+    expect(h.client.stats.messagesQueued).toBe(0);
+    expect(h.clock.pending()).toBe(0);
+  });
+
+  it('a reliable id() that closes the client: no expire timer left after close', () => {
+    const h = harness({
+      reliable: {
+        id: () => {
+          void h.client.close();
+          return undefined;
+        },
+        ackOf: () => undefined,
+      },
+    });
+    expect(() => h.client.send('x', { ttlMs: 1000 })).toThrow(ClientClosedError);
+    expect(h.client.state).toBe('closed');
+    expect(h.client.stats.messagesQueued).toBe(0);
+    expect(h.clock.pending()).toBe(0);
+  });
+});
+
+describe('send options: a signal that cannot be let go of', () => {
+  // Passes the duck-typed check (aborted + addEventListener) but has no removeEventListener.
+  const halfSignal = () => ({ aborted: false, addEventListener() {} }) as unknown as AbortSignal;
+
+  it('is an InvalidOptionsError at the call', () => {
+    const h = harness();
+    expect(() => h.client.send('x', { signal: halfSignal() })).toThrow(InvalidOptionsError);
+    expect(h.client.stats.messagesQueued).toBe(0);
+  });
+});
+
+describe('send options: a late expire timer (throttled tab)', () => {
+  it('drop-newest: an expired message does not take the room of a fresh one', () => {
+    const h = harness({ queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-newest' } });
+    h.client.send('old', { ttlMs: 1000 });
+    h.clock.jump(5000); // the tab was frozen: the expire timer has not fired
+    expect(h.client.send('fresh')).toBe('queued');
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual(['fresh']);
+    expect(drops(h.of)).toEqual(['old expired']);
+  });
+
+  it('reject: no QueueFullError for a queue holding only expired messages', () => {
+    const h = harness({ queue: { maxMessages: 1, maxBytes: 1000, overflow: 'reject' } });
+    h.client.send('old', { ttlMs: 1000 });
+    h.clock.jump(5000);
+    expect(() => h.client.send('fresh')).not.toThrow();
+  });
+
+  it('reliable: an expired, unacknowledged entry does not take the outbox room of a fresh one', () => {
+    const h = harness({ reliable, queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-newest' } });
+    h.transport.last().accept();
+    h.client.send('{"id":1}', { ttlMs: 1000 });
+    h.clock.jump(5000);
+    expect(h.client.send('{"id":2}')).toBe('sent');
+    expect(h.transport.last().sent).toEqual(['{"id":1}', '{"id":2}']);
+  });
+
+  it('takeQueued() does not hand back what has expired: it is dropped as such', () => {
+    const h = harness();
+    h.client.send('old', { ttlMs: 1000 });
+    h.client.send('kept');
+    h.clock.jump(5000);
+    expect(h.client.takeQueued()).toEqual(['kept']);
+    expect(drops(h.of)).toEqual(['old expired']);
+  });
+});
