@@ -135,13 +135,17 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
    * listener is added only once the message waits (`listen`), and let go of when it stops.
    */
   #limits({ ttlMs, signal }: SendOptions, seq: number): Limits | undefined {
+    if (ttlMs === undefined && !signal) return undefined;
     const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
-    if (!signal) return until === undefined ? undefined : { until };
     const withdraw = () => this.#withdraw(seq);
     return {
       until,
-      release: () => signal.removeEventListener('abort', withdraw),
-      listen: () => signal.addEventListener('abort', withdraw, { once: true }),
+      signal,
+      release: () => {
+        signal?.removeEventListener('abort', withdraw);
+        if (until !== undefined) this.expiry?.left();
+      },
+      listen: () => signal?.addEventListener('abort', withdraw, { once: true }),
     };
   }
 
@@ -156,7 +160,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
         for (const { data } of this.expiry?.due() ?? []) this.dropped(data, 'expired');
       },
     );
-    this.expiry.arm(until);
+    this.expiry.track(until);
   }
 
   /** The app aborted a waiting message's signal: it leaves the queue (or outbox). */

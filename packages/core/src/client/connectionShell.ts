@@ -240,6 +240,10 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     return this.sending(() => this.#flush());
   }
 
+  #aborted(data: OutboundMessage | undefined): void {
+    if (data !== undefined) this.tell(() => this.dropped(data, 'aborted'));
+  }
+
   #flush(): boolean {
     // A late timer (a throttled tab) must not let an expired message out.
     this.expireOverdue();
@@ -248,13 +252,16 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     for (let i = 0; ; ) {
       const queued = queue?.peek();
       const entry = tracked[i];
+      // A signal aborted already (the app's own abort listener ran first and sent): not written.
       if (entry && !(queued && queued.seq < entry[1].seq)) {
-        if (!this.write(entry[1].data)) return false;
-        outbox?.markSent(entry[0]);
+        if (entry[1].signal?.aborted) this.#aborted(outbox?.ack(entry[0]));
+        else if (!this.write(entry[1].data)) return false;
+        else outbox?.markSent(entry[0]);
         i++;
       } else if (queued) {
-        if (!this.write(queued.data)) return false;
-        queue?.shift();
+        if (queued.signal?.aborted) this.#aborted(queue?.shift());
+        else if (!this.write(queued.data)) return false;
+        else queue?.shift();
       } else {
         return true;
       }

@@ -14,6 +14,8 @@ type Store = { remove(leave: (message: WaitLimits) => boolean): QueuedMessage[] 
 export class Expiry {
   /** When the timer is due: no waiting message has an earlier deadline. */
   #at: number | undefined;
+  /** Messages with a deadline still waiting: with none left, no timer keeps the process alive. */
+  #waiting = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -23,8 +25,20 @@ export class Expiry {
     private readonly fired: () => void,
   ) {}
 
-  /** A message waits until `until`: the timer is armed for it unless it is due sooner already. */
-  arm(until: number): void {
+  /** A message waits until `until` (each is `left()` once, however it stops waiting). */
+  track(until: number): void {
+    this.#waiting++;
+    this.#arm(until);
+  }
+
+  left(): void {
+    if (--this.#waiting > 0) return;
+    this.#at = undefined;
+    this.timers.cancel('expire');
+  }
+
+  /** The timer is armed for `until` unless it is due sooner already. */
+  #arm(until: number): void {
     if (this.#at !== undefined && this.#at <= until) return;
     this.#at = until;
     const delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, until - this.clock.now()));
@@ -46,10 +60,10 @@ export class Expiry {
       next = Math.min(next, until);
       return false;
     };
-    const gone = this.stores().flatMap((store) => store?.remove(expired) ?? []);
+    const gone = this.stores().flatMap((store) => store?.remove(expired) ?? []); // each `left()`
     this.#at = undefined;
     this.timers.cancel('expire');
-    if (next < Number.POSITIVE_INFINITY) this.arm(next);
+    if (next < Number.POSITIVE_INFINITY) this.#arm(next);
     return gone.sort((a, b) => a.seq - b.seq);
   }
 }

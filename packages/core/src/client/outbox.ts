@@ -60,7 +60,8 @@ export class Outbox {
       evicted.push(entry.data);
     }
     this.ack(id);
-    this.#entries.set(id, { data, bytes, seq, sent: false, until: limits?.until, release: limits?.release });
+    const { until, signal, release } = limits ?? {};
+    this.#entries.set(id, { data, bytes, seq, sent: false, until, signal, release });
     this.#totalBytes += bytes;
     this.unsent++;
     this.unsentBytes += bytes;

@@ -19,7 +19,9 @@ export function byteSize(data: OutboundMessage): number {
 export interface WaitLimits {
   /** `ttlMs`: the clock time at which it stops waiting and is dropped as expired. */
   readonly until?: number | undefined;
-  /** `signal`: lets go of its abort listener; called once the message stops waiting, however. */
+  /** `signal`: it is not written once aborted (the app's own abort listener may run first). */
+  readonly signal?: AbortSignal | undefined;
+  /** Called once the message stops waiting, however: lets go of its abort listener and deadline. */
   readonly release?: (() => void) | undefined;
 }
 
@@ -90,7 +92,7 @@ export class OutboundQueue {
       if (oldest === undefined) break;
       evicted.push(oldest);
     }
-    this.#items.push({ data, bytes, seq, until: limits?.until, release: limits?.release });
+    this.#items.push({ data, bytes, seq, until: limits?.until, signal: limits?.signal, release: limits?.release });
     this.#totalBytes += bytes;
     return { accepted: true, evicted };
   }

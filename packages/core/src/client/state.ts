@@ -11,7 +11,8 @@ export type ClientStatus = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting
 export type Phase =
   | { readonly status: 'idle' }
   | { readonly status: 'connecting'; readonly id: number }
-  | { readonly status: 'open'; readonly id: number }
+  /** `since`: when it opened (the flap guard's stability is elapsed time, whatever its timer does). */
+  | { readonly status: 'open'; readonly id: number; readonly since: number }
   | {
       readonly status: 'closing';
       readonly id: number;

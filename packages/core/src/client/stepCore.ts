@@ -110,6 +110,10 @@ export function connect(s: Draft): void {
 }
 
 export function leaveOpen(s: Draft): void {
+  // Open long enough to be stable, its timer not yet run (a frozen tab wakes to the close): it was.
+  const { phase } = s.machine;
+  const { stableAfterMs, now } = s.env;
+  if (phase.status === 'open' && stableAfterMs > 0 && now - phase.since >= stableAfterMs) resetOutage(s);
   cancel(s, 'stable');
   cancel(s, 'close'); // a refused send's deadline (sendFailed)
   if (s.env.heartbeat) s.effects.push({ type: 'stopHeartbeat' });

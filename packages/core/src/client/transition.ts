@@ -125,7 +125,7 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
   cancel(s, 'connect');
   // Queued messages go out before any listener (of `state` or `open`) can send a new one.
   s.effects.push({ type: 'flushQueue' });
-  enter(s, { status: 'open', id });
+  enter(s, { status: 'open', id, since: s.env.now });
   if (s.env.heartbeat) s.effects.push({ type: 'startHeartbeat', id });
   if (s.env.stableAfterMs > 0) start(s, 'stable', s.env.stableAfterMs, id);
   else resetOutage(s);

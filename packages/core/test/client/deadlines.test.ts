@@ -270,6 +270,30 @@ describe('flap guard', () => {
     expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 1 });
   });
 
+  it('counts the time open, not its timer: a frozen tab that wakes to the close was stable', () => {
+    const h = harness({ random: () => 0.999, stableAfterMs: 5000 });
+    for (let i = 0; i < 3; i++) {
+      h.transport.last().fail();
+      h.clock.runNext();
+    }
+    h.transport.last().accept();
+    h.clock.jump(60_000); // frozen: the stability timer has not run when the close is handled
+    h.transport.last().drop();
+    expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 1 });
+  });
+
+  it('…but a connection that ends before stableAfterMs does not reset it', () => {
+    const h = harness({ random: () => 0.999, stableAfterMs: 5000 });
+    for (let i = 0; i < 3; i++) {
+      h.transport.last().fail();
+      h.clock.runNext();
+    }
+    h.transport.last().accept();
+    h.clock.jump(4999);
+    h.transport.last().drop();
+    expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 4 });
+  });
+
   it('or as soon as isReady accepts a message', () => {
     const h = harness({ random: () => 0.999, isReady: (m) => m === 'welcome' });
     for (let i = 0; i < 3; i++) {

@@ -151,3 +151,62 @@ describe('send options: a late expire timer (throttled tab)', () => {
     expect(drops(h.of)).toEqual(['old expired']);
   });
 });
+
+describe('send options: found by the model test (test/client/model)', () => {
+  // Model: seed 11, MODEL_RUNS=20000 (run 11063): two messages on one signal, a `dropped`
+  // listener that lets the connection open; the second message was written after the abort.
+  it('a send made from an abort listener does not let out a message whose signal is aborted', () => {
+    const h = harness();
+    const conn = h.transport.last();
+    conn.accept();
+    conn.refuseSends(); // backpressure: what is sent now waits in the queue
+    const saving = new AbortController();
+    // The app's own listener, added first, tells the server it gave up.
+    saving.signal.addEventListener('abort', () => h.client.send('{"op":"cancelled"}'));
+    expect(h.client.send('{"op":"save"}', { signal: saving.signal })).toBe('queued');
+    conn.refuseSends(false);
+    saving.abort();
+    expect(conn.sent).toEqual(['{"op":"cancelled"}']);
+    expect(drops(h.of)).toEqual(['{"op":"save"} aborted']);
+  });
+
+  it('nor does a send made from the dropped event of another message on the same signal', () => {
+    const h = harness();
+    const conn = h.transport.last();
+    conn.accept();
+    conn.refuseSends();
+    const saving = new AbortController();
+    h.client.send('a', { signal: saving.signal });
+    h.client.send('b', { signal: saving.signal });
+    conn.refuseSends(false);
+    h.client.on('dropped', ({ data }) => {
+      if (data === 'a') h.client.send('c');
+    });
+    saving.abort();
+    expect(conn.sent).toEqual(['c']);
+    expect(drops(h.of)).toEqual(['a aborted', 'b aborted']);
+  });
+});
+
+describe('send options: the expire timer ends with the last deadline', () => {
+  // Model: seed 11 (run 7): a failed client kept a timer with nothing waiting (the model's
+  // "failed: no timers pending", as policy.test.ts asserts without send options).
+  it('a failed client keeps no expire timer for a message that went out already', () => {
+    const h = harness();
+    expect(h.client.send('x', { ttlMs: 60_000 })).toBe('queued');
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual(['x']);
+    h.transport.last().serverClose(1000); // normal closure: the default policy stops
+    expect(h.client.state).toBe('failed');
+    expect(h.clock.pending()).toBe(0);
+  });
+
+  it('nor for a message taken back with takeQueued()', () => {
+    const h = harness();
+    h.transport.last().accept();
+    h.transport.last().serverClose(1000);
+    expect(h.client.send('x', { ttlMs: 60_000 })).toBe('queued');
+    expect(h.client.takeQueued()).toEqual(['x']);
+    expect(h.clock.pending()).toBe(0);
+  });
+});

@@ -41,7 +41,7 @@ const stopDecision = decide(env.policy, stopRecord, { attempt: 1, refreshAvailab
 const phases: Record<string, Phase> = {
   idle: { status: 'idle' },
   connecting: { status: 'connecting', id: 7 },
-  open: { status: 'open', id: 7 },
+  open: { status: 'open', id: 7, since: now }, // just opened: not stable yet
   closing: { status: 'closing', id: 7, code: 1000, reason: '' },
   waiting: { status: 'waiting', refresh: false, record, decision: retryDecision, dueAt: now + 500, hold: 'none' },
   refreshing: {

@@ -94,8 +94,11 @@ export function emitEnv(world: World, change: Change, reentrant: boolean): void 
     (state === 'open' || reentrant) &&
     world.cfg.heartbeat &&
     (world.cfg.appPing || world.silent.has(index))
-  )
+  ) {
     world.probeOut = index;
+    // From outside while open, it is surely out; from a listener, perhaps later or never.
+    world.probeSure = reentrant ? undefined : index;
+  }
   if (change === 'pagehide' && world.watch) world.watch.suspended = true;
   if (change === 'pageshow' && world.watch) world.watch.suspended = false;
   if (reentrant) {

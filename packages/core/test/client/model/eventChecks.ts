@@ -5,11 +5,12 @@
  * once, errors come only from what the world provoked, and control traffic never reaches the
  * app as a message. Armed listeners throw or call back into the client from here.
  */
-import type { CloseRecord } from '@resock/core';
+import type { CloseRecord, DroppedEvent } from '@resock/core';
 import { eventNames } from '../clientHarness';
 import { reenter } from './listenerCalls';
 import { armEvents } from './modelOps';
 import { fail, type World } from './modelState';
+import { checkDropReason } from './optionChecks';
 import { onFailed, onOpen, onReconnecting, onState } from './outageChecks';
 import { scanWire } from './wireChecks';
 
@@ -84,10 +85,11 @@ function onClose(world: World, payload: unknown): void {
 }
 
 function onDropped(world: World, payload: unknown): void {
-  const { data, reason } = payload as { data: string; reason: 'overflow' | 'closed' };
-  const msg = world.byText.get(data);
+  const { data, reason } = payload as DroppedEvent;
+  const msg = world.byText.get(data as string);
   if (!msg) fail(`dropped an unknown message ${String(data)}`);
   if (msg.dropped) fail(`message ${msg.k} dropped twice`);
+  checkDropReason(world, msg, reason);
   if (msg.acked || msg.replaced || msg.taken) fail(`message ${msg.k} dropped after it was accounted for`);
   if (msg.id === undefined && msg.writes.length > 0) fail(`untracked message ${msg.k} dropped after it was sent`);
   msg.dropped = reason;

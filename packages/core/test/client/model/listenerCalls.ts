@@ -6,7 +6,14 @@ import { ClientClosedError } from '@resock/core';
 import { callOpened, emitEnv, expectThrow, startClose, takeQueued } from './appCalls';
 import type { ArmAction, Change } from './modelOps';
 import type { World } from './modelState';
+import { abortController } from './optionOps';
 import { doSend } from './sendCall';
+
+/** The newest controller not aborted yet, if any. */
+function lastLiveController(world: World): number {
+  for (let i = world.controllers.length - 1; i >= 0; i--) if (!world.controllers[i]?.aborted) return i;
+  return -1;
+}
 
 export function reenter(world: World, action: ArmAction, during: string): void {
   const { client } = world;
@@ -16,7 +23,21 @@ export function reenter(world: World, action: ArmAction, during: string): void {
   switch (action) {
     case 'send':
     case 'sendTracked':
-      doSend(world, { t: 'send', id: action === 'send' ? 'none' : 'fresh', reuse: 0, pad: 3 }, true);
+      doSend(world, { t: 'send', id: action === 'send' ? 'none' : 'fresh', reuse: 0, pad: 3, opts: undefined }, true);
+      return;
+    case 'sendVolatile': {
+      const opts = { volatile: true, ttlMs: undefined, signal: 'none' as const, pick: 0 };
+      doSend(world, { t: 'send', id: 'fresh', reuse: 0, pad: 3, opts }, true);
+      return;
+    }
+    case 'sendTtl': {
+      // Due at once: out now, or taken out at the next turn of the clock (or of a flush).
+      const opts = { volatile: false, ttlMs: 0, signal: 'fresh' as const, pick: 0 };
+      doSend(world, { t: 'send', id: 'fresh', reuse: 0, pad: 3, opts }, true);
+      return;
+    }
+    case 'abortSignal':
+      abortController(world, lastLiveController(world), true);
       return;
     case 'close':
       startClose(world, undefined, undefined);

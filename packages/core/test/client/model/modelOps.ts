@@ -23,6 +23,41 @@ const badCloses = [
 ] as const;
 export type BadClose = (typeof badCloses)[number];
 
+/** Send options send() must refuse with InvalidOptionsError (changing nothing). */
+export const badOptions = [
+  'negative',
+  'nan',
+  'infinity',
+  'tooBig',
+  'volatileString',
+  'signalObject',
+  'unknownKey',
+  'mixed',
+  'number',
+  'string',
+  'null',
+  'array',
+] as const;
+export type BadOption = (typeof badOptions)[number];
+
+/**
+ * A send's options: `signal` a fresh controller the world keeps, one it keeps already (`pick`),
+ * or one aborted before the call. ttlMs around the time steps drawn below (0: out now or never).
+ */
+export interface SendOpts {
+  volatile: boolean;
+  ttlMs: number | undefined;
+  signal: 'none' | 'fresh' | 'reuse' | 'aborted';
+  pick: number;
+}
+
+const sendOptsArb: fc.Arbitrary<SendOpts> = fc.record({
+  volatile: fc.constantFrom(false, false, false, true),
+  ttlMs: fc.option(fc.constantFrom(0, 1, 100, 999, 1000, 1500, 3000, 5000, 30_000, 60_000), { nil: undefined }),
+  signal: fc.constantFrom('none' as const, 'fresh' as const, 'fresh' as const, 'reuse' as const, 'aborted' as const),
+  pick: fc.nat(7),
+});
+
 const changes = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow'] as const;
 export type Change = (typeof changes)[number];
 
@@ -36,6 +71,9 @@ const armActions = [
   'send',
   'sendTracked',
   'sendTracked',
+  'sendVolatile',
+  'sendTtl',
+  'abortSignal',
   'close',
   'reconnect',
   'reconnect',
@@ -51,8 +89,11 @@ const armActions = [
 export type ArmAction = (typeof armActions)[number];
 
 export type Op =
-  | { t: 'send'; id: 'none' | 'fresh' | 'reuse'; reuse: number; pad: number }
+  | { t: 'send'; id: 'none' | 'fresh' | 'reuse'; reuse: number; pad: number; opts: SendOpts | undefined }
   | { t: 'sendBad'; what: BadSend }
+  | { t: 'sendBadOptions'; what: BadOption }
+  /** Aborts one of the controllers whose signals went with send(). */
+  | { t: 'abortSignal'; pick: number }
   | { t: 'accept' }
   | { t: 'serverMessage'; text: string }
   | { t: 'ack'; pick: number }
@@ -117,9 +158,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       id: fc.constantFrom('none' as const, 'fresh' as const, 'fresh' as const, 'reuse' as const),
       reuse: fc.nat(3),
       pad: fc.nat(40),
+      opts: fc.option(sendOptsArb, { nil: undefined, freq: 2 }),
     }),
   },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('sendBad' as const), what: fc.constantFrom(...badSends) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('sendBadOptions' as const), what: fc.constantFrom(...badOptions) }),
+  },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('abortSignal' as const), pick: fc.nat(7) }) },
   just({ t: 'accept' }, 24),
   {
     weight: 8,

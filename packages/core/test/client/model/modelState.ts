@@ -3,7 +3,7 @@
  * environment, plus everything the app handed to it and every trick played on it. The checks
  * compare the client's events, stats and wire traffic with this record.
  */
-import { type Client, type CloseRecord, createClient } from '@resock/core';
+import { type Client, type CloseRecord, createClient, type DropReason } from '@resock/core';
 import {
   createFakeEnvironment,
   createFakeTransport,
@@ -26,7 +26,11 @@ export interface Msg {
   readonly bytes: number;
   /** Connection indexes it was written to, in order. */
   readonly writes: number[];
-  dropped: 'overflow' | 'closed' | undefined;
+  /** Send options: when it must stop waiting (send() time + ttlMs), now-or-never, its controller. */
+  readonly deadline: number | undefined;
+  readonly volatile: boolean;
+  readonly signal: number | undefined;
+  dropped: DropReason | undefined;
   acked: boolean;
   /** A newer message with the same id took its place in the outbox. */
   replaced: boolean;
@@ -45,8 +49,11 @@ export interface Dial {
 export interface Watch {
   dueAt: number;
   action: string;
-  /** A throttle, or a retry the server said when to make: only reconnect() may cut it short. */
-  serverOrdered: boolean;
+  /**
+   * Until when the server ordered the wait (a throttle's whole wait; a retry's `retryAfterMs`,
+   * the rest being the client's back-off): only reconnect() may cut that part short.
+   */
+  serverDueAt: number | undefined;
   /** A pagehide came while it ran (the client suspends its timers). */
   suspended: boolean;
   emittedAt: number;
@@ -63,10 +70,19 @@ export function fail(message: string): never {
 /** One real macrotask, so the client's promise callbacks (url, refresh, schema) run. */
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** An untracked message still waiting in the queue. */
-export const isQueued = (m: Msg) => m.id === undefined && m.writes.length === 0 && !m.dropped && !m.taken;
+/** An untracked message still waiting in the queue (a volatile one never waits). */
+export const isQueued = (m: Msg) =>
+  m.id === undefined && m.writes.length === 0 && !m.dropped && !m.taken && !m.volatile;
 /** A tracked message the outbox still holds (written or not). */
 export const isOutstanding = (m: Msg) => m.id !== undefined && !m.acked && !m.dropped && !m.replaced;
+/** Its ttlMs is up at `at`: the client takes it out before any write (its event may come later). */
+export const isDue = (m: Msg, at: number) => m.deadline !== undefined && m.deadline <= at;
+
+/** One successful write: when, and inside which send() call (innermost). */
+export interface WriteInfo {
+  readonly at: number;
+  readonly by: number | undefined;
+}
 
 export class World {
   readonly clock = createVirtualClock(Date.UTC(2026, 0, 1));
@@ -91,6 +107,8 @@ export class World {
   readonly silent = new Set<number>();
   /** Per connection: when a write was first refused (its close deadline started). */
   readonly firstRefusal = new Map<number, number>();
+  /** Per connection refused: its writes logged by then; a write after them ends the deadline. */
+  readonly refusalMark = new Map<number, number>();
   lastJumpEnd = Number.NEGATIVE_INFINITY;
 
   // What the app sent, and what went out.
@@ -107,8 +125,16 @@ export class World {
   readonly owedAtOpen = new Map<number, number[]>();
   /** A probe (offline with a heartbeat) is out on this connection: sends are held. */
   probeOut: number | undefined;
+  /** probeOut, when the model is sure the probe went out (see emitEnv). */
+  probeSure: number | undefined;
   /** Messages handed to the client by the connection it listens to. */
   delivered = 0;
+  /** Controllers whose signals went with send(); `aborted` once the model aborted one. */
+  readonly controllers: Array<{ controller: AbortController; aborted: boolean }> = [];
+  /** The k of each send() call under way, innermost last. */
+  readonly sendStack: number[] = [];
+  /** Per connection, one entry a write (aligned with its `sent`). */
+  readonly writeLog: WriteInfo[][] = [];
 
   // Events, and what must follow them.
   /** The names of the events emitted so far, in order. */
@@ -174,9 +200,13 @@ export class World {
     return this.dials.at(-1)?.fake;
   }
 
-  /** Which unacked tracked messages, already written once, are owed first on a new connection. */
+  /**
+   * Which unacked tracked messages, already written once, are owed first on a new connection
+   * (not those whose ttlMs is up: the flush takes them out first).
+   */
   owed(): Msg[] {
-    return this.msgs.filter((m) => isOutstanding(m) && m.writes.length > 0);
+    const now = this.clock.now();
+    return this.msgs.filter((m) => isOutstanding(m) && m.writes.length > 0 && !isDue(m, now));
   }
 
   /** Notes what the newest connection owes, just before it opens. */
@@ -187,9 +217,17 @@ export class World {
     );
   }
 
-  /** Messages never written: the queue, and tracked messages not sent yet. */
+  /** Messages never written: the queue, and tracked messages not sent yet (ttlMs not up). */
   pendingMsgs(): Msg[] {
-    return this.msgs.filter((m) => isQueued(m) || (isOutstanding(m) && m.writes.length === 0));
+    const now = this.clock.now();
+    return this.msgs.filter((m) => (isQueued(m) || (isOutstanding(m) && m.writes.length === 0)) && !isDue(m, now));
+  }
+
+  /** A write was refused on connection `index`: its close deadline starts (unless it runs). */
+  noteRefusal(index: number): void {
+    if (this.firstRefusal.has(index)) return;
+    this.firstRefusal.set(index, this.clock.now());
+    this.refusalMark.set(index, this.writeLog[index]?.length ?? 0);
   }
 
   /** Whether the client has let go of dial `index`: a newer dial exists, or it ended it itself. */

@@ -29,7 +29,8 @@ export function onState(world: World, payload: unknown): void {
   world.stateTrail = to;
   if (from === 'open' && world.openSince !== undefined) {
     // A connection open longer than stableAfterMs ends the outage; a tie with the timer may go
-    // either way, and a reconnect() from a listener restarts it when the model cannot see.
+    // either way, and a reconnect() from a listener restarts it when the model cannot see. The
+    // time open counts, not the timer: a close as a frozen tab wakes (the timer overdue) too.
     const openFor = world.clock.now() - world.openSince;
     if (world.reentrantReconnect) {
       world.failures = undefined;
@@ -63,10 +64,15 @@ export function onReconnecting(world: World, payload: unknown): void {
   if (e.rule === 'app-4000s' && e.delayMs < 2000) fail(`app-4000s: delay ${e.delayMs} under minDelayMs 2000`);
   if (e.decision.counts && world.failures !== undefined) world.failures = e.attempt;
   checkDecision(e);
+  // The server's part of the wait (src/client/serverWait.ts): all of a throttle's, or of a wait
+  // its word set (+0–10 %); else only its retryAfterMs, the rest the client's own back-off.
+  const retryAfter = e.decision.retryAfterMs;
+  const serverPart =
+    e.action === 'throttle' || (retryAfter !== undefined && e.delayMs <= retryAfter * 1.1) ? e.delayMs : retryAfter;
   world.watch = {
     dueAt: world.clock.now() + e.delayMs,
     action: e.action,
-    serverOrdered: e.action === 'throttle' || e.decision.retryAfterMs !== undefined,
+    serverDueAt: serverPart === undefined ? undefined : world.clock.now() + serverPart,
     suspended: world.reentrantSuspend,
     emittedAt: world.clock.now(),
     rule: e.rule,
@@ -123,12 +129,12 @@ function noteAttempt(world: World): void {
   const now = world.clock.now();
   if (now < w.dueAt - 1e-6) {
     const ops = [...world.opWhileWatch, ...world.reentrantOps];
-    // reconnect() cuts any wait short; online and pageshow only a wait the client chose.
+    // reconnect() cuts any wait short; online and pageshow only the client's own part of it.
     const allowed =
       world.reentrantReconnect ||
-      (w.serverOrdered
-        ? ops.includes('reconnect')
-        : ops.includes('reconnect') || ops.includes('env:online') || ops.includes('env:pageshow'));
+      ops.includes('reconnect') ||
+      ((ops.includes('env:online') || ops.includes('env:pageshow')) &&
+        (w.serverDueAt === undefined || now >= w.serverDueAt - 1e-6));
     if (!allowed)
       fail(
         `attempt at ${now - w.emittedAt} ms after 'reconnecting' (${w.rule}, ${w.action}) said ${w.dueAt - w.emittedAt} ms (ops: ${ops.join(',')})`,

@@ -17,9 +17,14 @@ export function recordingTransport(world: World): Transport {
       const before = fake.connections.length;
       const platform = fakeConnect(request, handlers); // may throw (failNextConnect)
       if (fake.connections.length > before) dial.fake = fake.last();
+      const index = fake.connections.length - 1;
       const wrapped: TransportConnection = {
         send: (data) => {
           platform.send(data);
+          // When, and inside which send() call: the send options' checks read it with the wire.
+          const log = world.writeLog[index] ?? [];
+          world.writeLog[index] = log;
+          log.push({ at: world.clock.now(), by: world.sendStack.at(-1) });
           if (world.echoOnSend === dial && dial.fake?.state === 'open') {
             world.echoOnSend = undefined;
             world.serverSays(dial.fake, 'hello from the server');

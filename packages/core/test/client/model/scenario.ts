@@ -9,6 +9,7 @@ import { checkInvariants } from './invariants';
 import type { Config } from './modelConfig';
 import type { Op, OpHandlers } from './modelOps';
 import { fail, tick, Violation, World } from './modelState';
+import { optionOps } from './optionOps';
 import { serverOps } from './serverOps';
 import { scanWire } from './wireChecks';
 
@@ -45,7 +46,7 @@ const timeOps = {
 } satisfies Partial<OpHandlers<World>>;
 
 // Together they must handle every operation: a missing one is a type error here.
-const handlers: OpHandlers<World> = { ...appOps, ...serverOps, ...timeOps };
+const handlers: OpHandlers<World> = { ...appOps, ...optionOps, ...serverOps, ...timeOps };
 
 export async function applyOp(world: World, op: Op): Promise<void> {
   // reconnect(), online and pageshow may cut a wait short: what came since it was announced.

@@ -7,18 +7,26 @@ import { ClientClosedError, QueueFullError } from '@resock/core';
 import { expectThrow, unchanged } from './appCalls';
 import type { Op } from './modelOps';
 import { fail, isOutstanding, type Msg, type World } from './modelState';
+import { checkOptionResult } from './optionChecks';
+import { type Asked, askedOf } from './optionOps';
 import { scanWire } from './wireChecks';
 
-/** A message whose text says its place in send() order (and its id), padded to a size. */
-function newMsg(world: World, id: number | undefined, pad: number): Msg {
+/**
+ * A message whose text says its place in send() order (and its id), padded to a size. A
+ * volatile one is not tracked, even with an id in its text.
+ */
+function newMsg(world: World, id: number | undefined, pad: number, asked: Asked): Msg {
   const k = world.nextK++;
   const text = JSON.stringify(id === undefined ? { k, p: 'x'.repeat(pad) } : { k, id, p: 'x'.repeat(pad) });
   return {
     k,
     text,
-    id,
+    id: asked.volatile ? undefined : id,
     bytes: text.length,
     writes: [],
+    deadline: asked.ttlMs === undefined ? undefined : world.clock.now() + asked.ttlMs,
+    volatile: asked.volatile,
+    signal: asked.signal,
     dropped: undefined,
     acked: false,
     replaced: false,
@@ -32,9 +40,12 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   let id: number | undefined;
   if (world.cfg.reliable && op.id === 'fresh') id = world.nextK;
   if (world.cfg.reliable && op.id === 'reuse') id = 1_000_000 + op.reuse;
-  const msg = newMsg(world, id, op.pad);
+  const asked = askedOf(world, op.opts);
+  const msg = newMsg(world, id, op.pad, asked);
+  id = msg.id;
+  const abortedAtCall = asked.signal !== undefined && world.controllers[asked.signal]?.aborted === true;
   if (state === 'closed' || state === 'closing') {
-    const call = () => expectThrow('send after close', () => client.send(msg.text), ClientClosedError);
+    const call = () => expectThrow('send after close', () => client.send(msg.text, asked.options), ClientClosedError);
     // Inside a listener the client is mid-change: only the throw is held to there.
     if (reentrant) call();
     else unchanged(world, 'send after close', call);
@@ -42,8 +53,8 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   }
   world.msgs.push(msg);
   world.byText.set(msg.text, msg);
-  const before = world.events.length;
   const statsBefore = client.stats;
+  const overflowBefore = world.msgs.filter((m) => m.dropped === 'overflow').length;
   const replacedCandidate =
     id === undefined ? undefined : world.msgs.find((m) => m !== msg && m.id === id && isOutstanding(m));
   const lastIndex = world.newest;
@@ -57,12 +68,13 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
     !world.firstRefusal.has(lastIndex);
   const waitingBefore = world.pendingMsgs().length - 1;
   const noteRefusal = (result: string) => {
-    if (refusable && (waitingBefore > 0 || result === 'queued')) world.firstRefusal.set(lastIndex, world.clock.now());
+    if (refusable && (waitingBefore > 0 || result === 'queued')) world.noteRefusal(lastIndex);
   };
   let result: string;
   const calls = world.reentrantCalls;
+  world.sendStack.push(msg.k);
   try {
-    result = client.send(msg.text);
+    result = client.send(msg.text, asked.options);
   } catch (error) {
     noteRefusal('threw');
     if (!(error instanceof QueueFullError)) fail(`send threw ${String(error)}`);
@@ -70,13 +82,16 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
     // Nothing lost: the message was refused whole, nothing else moved.
     world.msgs.splice(world.msgs.indexOf(msg), 1);
     world.byText.delete(msg.text);
-    // Nothing queued was dropped (what waited may have gone out first: the socket was clear).
-    if (world.events.slice(before).includes('dropped') && !reentrant)
-      fail('a send refused with QueueFullError dropped something');
+    // Nothing queued was evicted (what waited may have gone out first: the socket was clear;
+    // what was past its ttlMs may have been taken out first, dropped as expired).
+    const evicted = world.msgs.filter((m) => m.dropped === 'overflow').length;
+    if (evicted !== overflowBefore && !reentrant) fail('a send refused with QueueFullError dropped something');
     if (client.stats.messagesUnacked > statsBefore.messagesUnacked && world.reentrantCalls === calls)
       fail('a send refused with QueueFullError grew the outbox');
     scanWire(world);
     return;
+  } finally {
+    world.sendStack.pop();
   }
   noteRefusal(result);
   // What waited may have gone out first (a clear socket flushes before this message): read
@@ -87,26 +102,30 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   // A listener that sent during this call (a dropped event) may have moved it on already.
   if (world.reentrantCalls !== calls) return;
   checkResult(world, msg, result, state);
+  const held = state === 'open' && world.probeOut === world.newest && world.probeSure === world.newest;
+  checkOptionResult(msg, result, abortedAtCall, takesAtOnce(world, state), held);
 }
 
-/** What send() returned must match what became of the message. */
+/** Open, a socket that takes messages, nothing held for a probe: a message must go out at once. */
+function takesAtOnce(world: World, state: World['client']['state']): boolean {
+  return (
+    state === 'open' &&
+    world.probeOut !== world.newest &&
+    world.current()?.state === 'open' &&
+    !world.refusing.has(world.newest)
+  );
+}
+
+/** What send() returned must match what became of the message (see checkOptionResult too). */
 function checkResult(world: World, msg: Msg, result: string, state: World['client']['state']): void {
   if (result === 'sent') {
     if (world.current()?.sent.at(-1) !== msg.text) fail(`send() said sent, but ${msg.k} is not on the wire`);
   } else if (result === 'queued') {
     // (A lazy client starts after queueing: a transport that opens inside connect() flushes it
-    // before send() returns.)
+    // before send() returns, or, with ttlMs 0, takes it out as expired.)
     if (msg.writes.length > 0 && state !== 'idle') fail(`send() said queued, but ${msg.k} went out`);
-    if (msg.dropped) fail(`send() said queued, but ${msg.k} was dropped`);
-    // Open, a socket that takes messages, nothing held: it must go out at once.
-    if (
-      state === 'open' &&
-      world.probeOut !== world.newest &&
-      world.current()?.state === 'open' &&
-      !world.refusing.has(world.newest)
-    )
-      fail(`send() queued ${msg.k} while open with a socket that takes messages`);
-  } else if (result === 'dropped') {
-    if (msg.dropped !== 'overflow') fail(`send() said dropped, but no dropped event for ${msg.k}`);
-  } else fail(`send() returned ${result}`);
+    if (msg.dropped && !(msg.dropped === 'expired' && state === 'idle'))
+      fail(`send() said queued, but ${msg.k} was dropped`);
+    if (takesAtOnce(world, state)) fail(`send() queued ${msg.k} while open with a socket that takes messages`);
+  } else if (result !== 'dropped') fail(`send() returned ${result}`);
 }

@@ -43,8 +43,7 @@ function accept(world: World): void {
   const owed = world.owed().map((m) => m.text);
   const pending = world.pendingMsgs().map((m) => m.text);
   const refusing = world.refusing.has(index);
-  if (refusing && owed.length + pending.length > 0 && !world.firstRefusal.has(index))
-    world.firstRefusal.set(index, world.clock.now());
+  if (refusing && owed.length + pending.length > 0) world.noteRefusal(index);
   if (world.newestLetGo()) {
     unchanged(world, 'accept of a let-go connection', () => last.accept());
     return;

@@ -4,7 +4,8 @@
  * most, nothing written after it was acked, dropped, replaced or taken back, and (reliable) the
  * unacked messages go again on a new connection before anything new.
  */
-import { fail, isOutstanding, type Msg, type World } from './modelState';
+import { fail, isDue, isOutstanding, type Msg, type World, type WriteInfo } from './modelState';
+import { checkOptionWrite } from './optionChecks';
 
 /** Reads what went out since the last call; with `upTo`, stops before that message. */
 export function scanWire(world: World, upTo?: string): void {
@@ -22,17 +23,23 @@ export function scanWire(world: World, upTo?: string): void {
       if (msg.k === lastK) fail(`connection ${index}: message ${msg.k} written twice in a row`);
       if (msg.k < lastK) fail(`connection ${index}: message ${msg.k} after ${lastK} (send order)`);
       lastK = msg.k;
-      if (i >= from) noteWrite(world, msg, index);
+      if (i >= from) noteWrite(world, msg, index, world.writeLog[index]?.[i]);
+      // A write that passed after a refusal (a blip is over): the client ends that close deadline.
+      if (i >= (world.refusalMark.get(index) ?? Number.POSITIVE_INFINITY)) {
+        world.firstRefusal.delete(index);
+        world.refusalMark.delete(index);
+      }
     }
     world.scanned[index] = i;
   });
 }
 
 /** Checks and records one write seen for the first time. */
-function noteWrite(world: World, msg: Msg, index: number): void {
+function noteWrite(world: World, msg: Msg, index: number, write: WriteInfo | undefined): void {
   world.totalWrites++;
   if (msg.dropped || msg.acked || msg.replaced || msg.taken)
     fail(`message ${msg.k} written after it was accounted for (${JSON.stringify(msg)})`);
+  checkOptionWrite(world, msg, write);
   if (msg.writes.includes(index)) fail(`message ${msg.k} written twice on connection ${index}`);
   if (msg.id === undefined && msg.writes.length > 0) fail(`untracked message ${msg.k} sent twice`);
   const owed = world.owedAtOpen.get(index);
@@ -40,7 +47,8 @@ function noteWrite(world: World, msg: Msg, index: number): void {
     // Reliable: what the last connections may have swallowed goes again before anything new.
     for (const k of owed) {
       const o = world.msgs.find((m) => m.k === k) as Msg;
-      if (isOutstanding(o) && !o.writes.includes(index))
+      // (One whose ttlMs is up by then was taken out, its event perhaps not told yet.)
+      if (isOutstanding(o) && !o.writes.includes(index) && !isDue(o, write?.at ?? Number.NaN))
         fail(`connection ${index}: message ${msg.k} written before the unacked ${k} was sent again`);
     }
   }
