@@ -9,7 +9,7 @@ const entry = "import { createClient } from '@resock/browser'; globalThis.x = cr
 
 /** Core's modules by area (file names in core's dist); anything else is its own area. */
 const areas = {
-  'options and policy checks': ['resolveOptions', 'inputChecks', 'policyInput', 'backoffSpec', 'errors'],
+  'options and policy checks': ['resolveOptions', 'inputChecks', 'policyInput', 'backoffSpec', 'errors', 'sendOptions'],
   'policy engine and presets': [
     'definePolicy',
     'decide',
@@ -24,6 +24,7 @@ const areas = {
   'client shell': [
     'client',
     'clientShell',
+    'sendingSections',
     'connectionShell',
     'shellState',
     'connectionHandlers',
@@ -32,7 +33,7 @@ const areas = {
     'refreshRunner',
     'redactUrl',
   ],
-  'queue, heartbeat, outbox, inbound': ['heartbeat', 'outbox', 'queue', 'inbound'],
+  'queue, heartbeat, outbox, inbound': ['heartbeat', 'outbox', 'queue', 'inbound', 'expiry'],
   'events (eventemitter3 + typing)': ['index', 'typedEmitter'],
 };
 const areaOf = (file) => {
