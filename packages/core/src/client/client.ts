@@ -10,6 +10,7 @@ import { Expiry } from './expiry';
 import { Outbox } from './outbox';
 import { type OfferResult, type OutboundMessage, OutboundQueue, type WaitLimits } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
+import { later } from './shellState';
 import type { ClientStatus } from './state';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
@@ -28,7 +29,19 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     super(options);
     // Only now, with every layer's fields and private methods in place: a transport may call
     // back from inside connect() (a loopback opens at once), and a signal may have closed it.
-    if (!this.options.lazy && this.machine.phase.status === 'idle') this.dispatch({ type: 'start' });
+    if (this.options.lazy || this.machine.phase.status !== 'idle') return;
+    // What it reports from inside that first connect() is heard a microtask later: the app
+    // attaches its listeners right after createClient returns.
+    // (Until they are, what it reports next waits behind them.)
+    this.early = [];
+    this.dispatch({ type: 'start' });
+    if (this.early.length === 0) this.early = undefined;
+    else
+      later(() => {
+        const early = this.early ?? [];
+        this.early = undefined;
+        for (const callback of early) callback();
+      });
   }
 
   // ── the public surface ──────────────────────────────────────────────────────────────────
@@ -212,7 +225,10 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
 
   takeQueued(): OutboundMessage[] {
     this.expireOverdue(); // what expired is dropped as such, not handed back
-    return this.queue?.drain().map((message) => message.data) ?? [];
+    const taken = this.queue?.drain() ?? [];
+    // Nor one whose signal is aborted (the app's own abort listener ran before resock's).
+    for (const { data, signal } of taken) if (signal?.aborted) this.dropped(data, 'aborted');
+    return taken.filter(({ signal }) => !signal?.aborted).map(({ data }) => data);
   }
 
   on<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void {

@@ -113,6 +113,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         break;
       case 'emit':
         this.emit(effect.event);
+        if (effect.event.name === 'open') this.deliverEarly();
         break;
       case 'resolveOpened':
         // The 'open' emitted just before, in the same step, set openInfo.
@@ -248,9 +249,10 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
     this.stopListeningToEnvironment();
+    this.expireOverdue(); // past its ttlMs (a late timer) it expired: not 'closed', to be sent again
     // What never reached the peer goes back to the app in send() order, tracked or not.
     const left = [...(this.outbox?.drain() ?? []), ...(this.queue?.drain() ?? [])].sort((a, b) => a.seq - b.seq);
-    for (const { data } of left) this.dropped(data, 'closed');
+    for (const { data, signal } of left) this.dropped(data, signal?.aborted ? 'aborted' : 'closed');
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = undefined;
     for (const resolve of waiters) resolve(record);

@@ -17,6 +17,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     this.connection = undefined;
     this.connectionId = id;
     this.connectionError = undefined;
+    this.beforeOpen = undefined;
     this.untrusted = false;
     this.openInfo = undefined;
     this.counts.attempts++;
@@ -81,6 +82,7 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
+    if (this.early) return void this.early.push(() => this[fromTransport](id, event));
     if (this.holding()) this.hold(() => this.#fromTransport(id, event));
     else this.#fromTransport(id, event);
   }
@@ -124,7 +126,14 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** A message from connection `id` (the hot path: no event object, one id check). */
   deliver(id: number, data: InboundMessage): void {
+    if (this.early) return void this.early.push(() => this.deliver(id, data));
     if (id !== this.connectionId) return;
+    // Its open still waits in the mailbox (both came from inside connect()): heard after it.
+    if (this.machine.phase.status === 'connecting') {
+      this.beforeOpen ??= [];
+      this.beforeOpen.push(data);
+      return;
+    }
     if (this.holding()) {
       // It arrived while its connection was current: heard even if the app lets go of that
       // connection before it is replayed (unless the client is closed by then).
@@ -138,6 +147,13 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   protected expireOverdue(): void {
     if (this.expiry?.overdue())
       for (const { data } of this.expiry.due()) this.tell(() => this.dropped(data, 'expired'));
+  }
+
+  /** Once the open is told: what arrived before the reducer heard of it (see deliver()). */
+  protected deliverEarly(): void {
+    const early = this.beforeOpen;
+    this.beforeOpen = undefined;
+    for (const data of early ?? []) if (this.machine.phase.status !== 'closed') this.received(data);
   }
 
   /** The hot path: one counter, the liveness mark, then the pipeline. */

@@ -1,6 +1,6 @@
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientRuntimeError, InvalidOptionsError, type ResockError } from '../errors';
-import type { ClientEvents, DropReason, OpenEvent } from '../events/clientEvents';
+import type { ClientEvents, DropReason, InboundMessage, OpenEvent } from '../events/clientEvents';
 import { listenerError, TypedEmitter } from '../events/typedEmitter';
 import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
 import { resolveOptions } from '../resolveOptions';
@@ -45,6 +45,10 @@ export abstract class ShellState<TMessage> extends SendingSections {
   /** The reducer's timers, and the refresh hook's deadline (the shell's own). */
   declare protected readonly timers: NamedTimers<TimerName | 'refresh' | 'expire'>;
   /** When the `expire` timer is due: the earliest `ttlMs` deadline of a waiting message. */
+  /** While createClient runs: what the transport reports from inside the first connect(). */
+  declare protected early: Array<() => void> | undefined;
+  /** Messages that arrived while the reducer had not yet heard of their connection's open. */
+  declare protected beforeOpen: InboundMessage[] | undefined;
   /** The `ttlMs` deadlines of waiting messages; made for the first message that has one. */
   declare protected expiry: Expiry | undefined;
   protected mailbox: Input[] | undefined;

@@ -224,24 +224,3 @@ describe('a message that arrived during a write is heard even if the app then le
     expect(h.of('message')).toEqual(['reply to a']);
   });
 });
-
-// A transport that opens inside connect() — the first connect() runs inside createClient. Every
-// layer of the client must exist by then (it once hit a field not yet set, reported as
-// "transport.connect threw").
-describe('a transport that opens from inside connect(), during createClient', () => {
-  it('opens, and what is sent goes out', async () => {
-    const sent: unknown[] = [];
-    const transport: Transport = {
-      connect(_request, handlers) {
-        handlers.onOpen({ protocol: '', extensions: '' });
-        return { send: (data) => void sent.push(data), close() {} };
-      },
-    };
-    const h = harness({ transport });
-    await Promise.resolve();
-    expect(h.of('error')).toEqual([]);
-    expect(h.client.state).toBe('open');
-    expect(h.client.send('hi')).toBe('sent');
-    expect(sent).toEqual(['hi']);
-  });
-});

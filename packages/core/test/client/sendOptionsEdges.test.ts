@@ -210,3 +210,44 @@ describe('send options: the expire timer ends with the last deadline', () => {
     expect(h.clock.pending()).toBe(0);
   });
 });
+
+describe('send options: close() with a late expire timer (throttled tab)', () => {
+  it('a queued message past its ttlMs is dropped as expired, not handed back as closed', async () => {
+    const h = harness();
+    h.client.send('stale', { ttlMs: 1000 });
+    h.client.send('kept');
+    h.clock.jump(5000); // frozen: the expire timer has not fired
+    await h.client.close();
+    // As takeQueued() would: an app that carries 'closed' messages to its next client must not get it.
+    expect(drops(h.of)).toEqual(['stale expired', 'kept closed']);
+  });
+
+  it('an unacknowledged message past its ttlMs is dropped as expired, not closed', async () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    h.client.send('{"id":1}', { ttlMs: 1000 });
+    h.transport.last().drop();
+    h.clock.jump(5000);
+    await h.client.close();
+    expect(drops(h.of)).toEqual(['{"id":1} expired']);
+  });
+});
+
+describe("send options: the app's own abort listener runs before resock's", () => {
+  it('takeQueued() and close() do not hand back a message whose signal is aborted', async () => {
+    const h = harness();
+    const first = new AbortController();
+    first.signal.addEventListener('abort', () => {
+      expect(h.client.takeQueued()).toEqual(['kept']);
+    });
+    h.client.send('cancelled', { signal: first.signal });
+    h.client.send('kept');
+    first.abort();
+    const second = new AbortController();
+    second.signal.addEventListener('abort', () => void h.client.close());
+    h.client.send('cancelled too', { signal: second.signal });
+    second.abort();
+    await h.client.close();
+    expect(drops(h.of)).toEqual(['cancelled aborted', 'cancelled too aborted']);
+  });
+});
