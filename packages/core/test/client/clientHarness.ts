@@ -1,4 +1,12 @@
-import { type Client, type ClientEvents, type ClientOptions, createClient, type StandardSchemaV1 } from '@resock/core';
+import {
+  type Client,
+  type ClientEvents,
+  type ClientOptions,
+  createClient,
+  type DroppedEvent,
+  type ReliableOptions,
+  type StandardSchemaV1,
+} from '@resock/core';
 import { createFakeTransport, createVirtualClock, type FakeTransportOptions, seededRandom } from '@resock/core/testing';
 
 export const URL_WITH_TOKEN = 'wss://api.example.test/socket?token=s3cret&room=7';
@@ -58,3 +66,13 @@ export function gatedSchema() {
   };
   return { schema, release: () => release(), gate };
 }
+
+/** The `dropped` events a harness recorded, as `"<data> <reason>"`. */
+export const drops = (of: ReturnType<typeof harness>['of']) =>
+  of<DroppedEvent>('dropped').map(({ data, reason }) => `${String(data)} ${reason}`);
+
+/** Messages `{"id":n}` are tracked; the server acknowledges with `{"ack":n}`. */
+export const jsonReliable: ReliableOptions = {
+  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
+  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
+};

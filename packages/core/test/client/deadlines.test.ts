@@ -230,6 +230,17 @@ describe('heartbeat', () => {
   });
 });
 
+/** Three failed attempts (back-off drawn at its longest), then a fourth that opens. */
+function openAfterThreeFailures(options: Parameters<typeof harness>[0]) {
+  const h = harness({ random: () => 0.999, ...options });
+  for (let i = 0; i < 3; i++) {
+    h.transport.last().fail();
+    h.clock.runNext();
+  }
+  h.transport.last().accept();
+  return h;
+}
+
 describe('flap guard', () => {
   it('backs off a server that accepts and then closes at once, instead of hammering it', () => {
     const h = harness({ random: () => 0.999 });
@@ -259,48 +270,28 @@ describe('flap guard', () => {
   });
 
   it('resets the back-off once a connection has stayed open for stableAfterMs', () => {
-    const h = harness({ random: () => 0.999, stableAfterMs: 5000 });
-    for (let i = 0; i < 3; i++) {
-      h.transport.last().fail();
-      h.clock.runNext();
-    }
-    h.transport.last().accept();
+    const h = openAfterThreeFailures({ stableAfterMs: 5000 });
     h.clock.advance(5000);
     h.transport.last().drop();
     expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 1 });
   });
 
   it('counts the time open, not its timer: a frozen tab that wakes to the close was stable', () => {
-    const h = harness({ random: () => 0.999, stableAfterMs: 5000 });
-    for (let i = 0; i < 3; i++) {
-      h.transport.last().fail();
-      h.clock.runNext();
-    }
-    h.transport.last().accept();
+    const h = openAfterThreeFailures({ stableAfterMs: 5000 });
     h.clock.jump(60_000); // frozen: the stability timer has not run when the close is handled
     h.transport.last().drop();
     expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 1 });
   });
 
   it('…but a connection that ends before stableAfterMs does not reset it', () => {
-    const h = harness({ random: () => 0.999, stableAfterMs: 5000 });
-    for (let i = 0; i < 3; i++) {
-      h.transport.last().fail();
-      h.clock.runNext();
-    }
-    h.transport.last().accept();
+    const h = openAfterThreeFailures({ stableAfterMs: 5000 });
     h.clock.jump(4999);
     h.transport.last().drop();
     expect(h.of<ReconnectingEvent>('reconnecting').at(-1)).toMatchObject({ attempt: 4 });
   });
 
   it('or as soon as isReady accepts a message', () => {
-    const h = harness({ random: () => 0.999, isReady: (m) => m === 'welcome' });
-    for (let i = 0; i < 3; i++) {
-      h.transport.last().fail();
-      h.clock.runNext();
-    }
-    h.transport.last().accept();
+    const h = openAfterThreeFailures({ isReady: (m) => m === 'welcome' });
     h.transport.last().deliver('welcome');
     expect(h.clock.pending()).toBe(0); // the stability timer is gone too
     h.transport.last().drop();

@@ -1,15 +1,8 @@
-import { type DroppedEvent, InvalidOptionsError, type ReliableOptions } from '@resock/core';
+import { InvalidOptionsError } from '@resock/core';
 import { describe, expect, it } from 'vitest';
-import { harness } from './clientHarness';
+import { drops, harness, jsonReliable } from './clientHarness';
 
-const drops = (of: ReturnType<typeof harness>['of']) =>
-  of<DroppedEvent>('dropped').map(({ data, reason }) => `${String(data)} ${reason}`);
-
-/** Messages `{"id":n}` are tracked; the server acknowledges with `{"ack":n}`. */
-const reliable: ReliableOptions = {
-  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
-  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
-};
+const reliable = jsonReliable;
 
 describe('send options: volatile', () => {
   it('goes out when the connection can take it at once, else is dropped, never queued', () => {

@@ -1,14 +1,9 @@
 // Send options where the app's own code runs inside send(), and where the clock runs late.
-import { ClientClosedError, type DroppedEvent, InvalidOptionsError, type ReliableOptions } from '@resock/core';
+import { ClientClosedError, InvalidOptionsError } from '@resock/core';
 import { describe, expect, it } from 'vitest';
-import { harness } from './clientHarness';
+import { drops, harness, jsonReliable } from './clientHarness';
 
-const drops = (of: ReturnType<typeof harness>['of']) =>
-  of<DroppedEvent>('dropped').map(({ data, reason }) => `${String(data)} ${reason}`);
-const reliable: ReliableOptions = {
-  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
-  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
-};
+const reliable = jsonReliable;
 
 describe('send options: app code inside send() (a reliable id() that aborts)', () => {
   it('id() aborting the message’s own signal (untracked): it is dropped, never written later', () => {
