@@ -202,7 +202,7 @@ try {
   }
 
   step(`storm at scale (${plan.scale} simulated clients)`);
-  const scale = stormAtScale({ clients: plan.scale, downMs: 1000, horizonMs: 120_000, seed: 7 });
+  const scale = await stormAtScale({ clients: plan.scale, downMs: 1000, horizonMs: 120_000, seed: 7 });
   results.stormAtScale = scale;
   rows.push([
     `storm at scale, ${plan.scale} clients`,

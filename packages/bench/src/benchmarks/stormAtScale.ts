@@ -6,7 +6,7 @@ import { createVirtualClock, seededRandom } from '@resock/core/testing';
  * transport that plays the server: all connected, the server dies at `killAt`, comes back
  * `downMs` later. No sockets, so the figure is the policy's spread, not the network's.
  */
-export function stormAtScale(options: {
+export async function stormAtScale(options: {
   clients: number;
   downMs: number;
   horizonMs: number;
@@ -48,6 +48,9 @@ export function stormAtScale(options: {
     });
     return client;
   });
+  // What a transport reports from inside the first connect() (this one opens there) reaches the
+  // client a microtask after createClient, so the app's listeners hear it.
+  await Promise.resolve();
   clock.advance(killAt);
   for (const handlers of [...live]) {
     live.delete(handlers);
