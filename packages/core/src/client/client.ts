@@ -38,9 +38,10 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (this.early.length === 0) this.early = undefined;
     else
       later(() => {
+        // One list to the end: what the transport reports meanwhile joins it, in order.
         const early = this.early ?? [];
+        for (let i = 0; i < early.length; i++) early[i]?.();
         this.early = undefined;
-        for (const callback of early) callback();
       });
   }
 
@@ -224,10 +225,14 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   }
 
   takeQueued(): OutboundMessage[] {
-    this.expireOverdue(); // what expired is dropped as such, not handed back
+    // What expired (a late timer) is dropped as such, not handed back; nor one whose signal is
+    // aborted (the app's own abort listener ran before resock's). Told in send() order.
+    const expired = this.takeExpired();
     const taken = this.queue?.drain() ?? [];
-    // Nor one whose signal is aborted (the app's own abort listener ran before resock's).
-    for (const { data, signal } of taken) if (signal?.aborted) this.dropped(data, 'aborted');
+    this.dropAll(
+      expired,
+      taken.filter(({ signal }) => signal?.aborted),
+    );
     return taken.filter(({ signal }) => !signal?.aborted).map(({ data }) => data);
   }
 

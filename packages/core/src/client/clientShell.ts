@@ -249,10 +249,11 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
     this.stopListeningToEnvironment();
-    this.expireOverdue(); // past its ttlMs (a late timer) it expired: not 'closed', to be sent again
-    // What never reached the peer goes back to the app in send() order, tracked or not.
-    const left = [...(this.outbox?.drain() ?? []), ...(this.queue?.drain() ?? [])].sort((a, b) => a.seq - b.seq);
-    for (const { data, signal } of left) this.dropped(data, signal?.aborted ? 'aborted' : 'closed');
+    this.beforeOpen = undefined;
+    // What never reached the peer goes back to the app, tracked or not: past its ttlMs (a late
+    // timer) as expired, not to be sent again; with its signal aborted as aborted.
+    const expired = this.takeExpired();
+    this.dropAll(expired, [...(this.outbox?.drain() ?? []), ...(this.queue?.drain() ?? [])]);
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = undefined;
     for (const resolve of waiters) resolve(record);

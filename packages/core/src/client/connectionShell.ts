@@ -82,7 +82,11 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
-    if (this.early) return void this.early.push(() => this[fromTransport](id, event));
+    if (this.early) this.early.push(() => this.#transportEvent(id, event));
+    else this.#transportEvent(id, event);
+  }
+
+  #transportEvent(id: number, event: TransportEvent): void {
     if (this.holding()) this.hold(() => this.#fromTransport(id, event));
     else this.#fromTransport(id, event);
   }
@@ -126,34 +130,36 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
 
   /** A message from connection `id` (the hot path: no event object, one id check). */
   deliver(id: number, data: InboundMessage): void {
-    if (this.early) return void this.early.push(() => this.deliver(id, data));
-    if (id !== this.connectionId) return;
-    // Its open still waits in the mailbox (both came from inside connect()): heard after it.
-    if (this.machine.phase.status === 'connecting') {
+    // Its open not yet told (both came from inside connect()), or what came with the open still
+    // waiting to be heard: heard after them, in order, on the first connection as on any other.
+    if (id === this.connectionId && (this.machine.phase.status === 'connecting' || this.beforeOpen)) {
       this.beforeOpen ??= [];
       this.beforeOpen.push(data);
-      return;
-    }
-    if (this.holding()) {
-      // It arrived while its connection was current: heard even if the app lets go of that
-      // connection before it is replayed (unless the client is closed by then).
-      this.hold(() => this.machine.phase.status !== 'closed' && this.received(data));
-    } else {
-      this.received(data);
-    }
+    } else if (this.early) this.early.push(() => this.#deliver(id, data));
+    else this.#deliver(id, data);
   }
 
-  /** Takes out what is past its `ttlMs` while the timer is late; told once the section ends. */
-  protected expireOverdue(): void {
-    if (this.expiry?.overdue())
-      for (const { data } of this.expiry.due()) this.tell(() => this.dropped(data, 'expired'));
+  #deliver(id: number, data: InboundMessage): void {
+    if (id !== this.connectionId) return;
+    // It arrived while its connection was current: heard even if the app lets go of that
+    // connection before it is replayed (unless the client is closed by then).
+    if (this.holding()) this.hold(() => this.machine.phase.status !== 'closed' && this.#hear(data));
+    else this.#hear(data);
+  }
+
+  /** Behind what came with the open, while that is being heard. */
+  #hear(data: InboundMessage): void {
+    if (this.beforeOpen) this.beforeOpen.push(data);
+    else this.received(data);
   }
 
   /** Once the open is told: what arrived before the reducer heard of it (see deliver()). */
   protected deliverEarly(): void {
     const early = this.beforeOpen;
+    if (!early) return;
+    // One list to the end: what arrives meanwhile (a reply to a listener's send) joins it.
+    for (let i = 0; i < early.length; i++) this.received(early[i] as InboundMessage);
     this.beforeOpen = undefined;
-    for (const data of early ?? []) if (this.machine.phase.status !== 'closed') this.received(data);
   }
 
   /** The hot path: one counter, the liveness mark, then the pipeline. */

@@ -10,7 +10,7 @@ import type { ConnectionHeartbeat } from './heartbeat';
 import { InboundPipeline } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
-import type { OutboundMessage, OutboundQueue } from './queue';
+import type { OutboundMessage, OutboundQueue, QueuedMessage } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { SendingSections } from './sendingSections';
 import { initialMachine, type Machine } from './state';
@@ -44,10 +44,9 @@ export abstract class ShellState<TMessage> extends SendingSections {
   declare protected readonly inbound: InboundPipeline<TMessage> | undefined;
   /** The reducer's timers, and the refresh hook's deadline (the shell's own). */
   declare protected readonly timers: NamedTimers<TimerName | 'refresh' | 'expire'>;
-  /** When the `expire` timer is due: the earliest `ttlMs` deadline of a waiting message. */
   /** While createClient runs: what the transport reports from inside the first connect(). */
   declare protected early: Array<() => void> | undefined;
-  /** Messages that arrived while the reducer had not yet heard of their connection's open. */
+  /** Messages that came with their connection's open, until they are heard (after it). */
   declare protected beforeOpen: InboundMessage[] | undefined;
   /** The `ttlMs` deadlines of waiting messages; made for the first message that has one. */
   declare protected expiry: Expiry | undefined;
@@ -229,6 +228,25 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected dropped(data: OutboundMessage, reason: DropReason): void {
     this.counts.dropped++;
     this.emitter.emit('dropped', { data, reason });
+  }
+
+  /** Takes out what is past its `ttlMs` while the timer is late; told once the section ends. */
+  protected expireOverdue(): void {
+    for (const { data } of this.takeExpired()) this.tell(() => this.dropped(data, 'expired'));
+  }
+
+  /**
+   * Tells of messages taken out for good, in send() order: `expired` ones as expired, the rest
+   * as aborted (their signal is) or closed.
+   */
+  protected dropAll(expired: readonly QueuedMessage[], rest: readonly QueuedMessage[]): void {
+    for (const m of [...expired, ...rest].sort((a, b) => a.seq - b.seq))
+      this.dropped(m.data, expired.includes(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed');
+  }
+
+  /** What is past its `ttlMs` while the timer is late, taken out, in send order. */
+  protected takeExpired(): QueuedMessage[] {
+    return this.expiry?.overdue() ? this.expiry.due() : [];
   }
 
   [listenerError](error: unknown, event: PropertyKey): void {

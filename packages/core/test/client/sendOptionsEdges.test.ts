@@ -1,5 +1,5 @@
 // Send options where the app's own code runs inside send(), and where the clock runs late.
-import { ClientClosedError, InvalidOptionsError } from '@resock/core';
+import { ClientClosedError, type DroppedEvent, InvalidOptionsError } from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { drops, harness, jsonReliable } from './clientHarness';
 
@@ -244,5 +244,30 @@ describe("send options: the app's own abort listener runs before resock's", () =
     second.abort();
     await h.client.close();
     expect(drops(h.of)).toEqual(['cancelled aborted', 'cancelled too aborted']);
+  });
+});
+
+describe('send options: close() from inside a send tells the drops in send() order', () => {
+  it('close() from reliable.id(): "stale expired" before "kept closed"', () => {
+    let closeInId = false;
+    const h = harness({
+      reliable: {
+        ...jsonReliable,
+        id: (message) => {
+          if (closeInId) void h.client.close();
+          return jsonReliable.id(message);
+        },
+      },
+    });
+    const heard: string[] = [];
+    h.client.on('dropped', ({ data, reason }: DroppedEvent) => heard.push(`${String(data)} ${reason}`));
+    h.client.on('close', () => heard.push('close'));
+    h.client.send('"stale"', { ttlMs: 1000 });
+    h.client.send('"kept"');
+    h.clock.jump(5000); // a throttled tab: the expire timer has not fired
+    closeInId = true;
+    expect(() => h.client.send('{"id":1}')).toThrow(); // closed by its own id()
+    // As close() outside a send does (sendOptionsEdges.test.ts): send order, expired first.
+    expect(heard).toEqual(['close', '"stale" expired', '"kept" closed']);
   });
 });
