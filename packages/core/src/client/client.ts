@@ -170,9 +170,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       this.options.clock,
       this.timers,
       () => [this.queue, this.outbox],
-      () => {
-        for (const { data } of this.expiry?.due() ?? []) this.dropped(data, 'expired');
-      },
+      () => this.dropAll(this.expiry?.due() ?? [], []),
     );
     this.expiry.track(until);
   }

@@ -232,7 +232,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
 
   /** Takes out what is past its `ttlMs` while the timer is late; told once the section ends. */
   protected expireOverdue(): void {
-    for (const { data } of this.takeExpired()) this.tell(() => this.dropped(data, 'expired'));
+    const expired = this.takeExpired();
+    if (expired.length) this.tell(() => this.dropAll(expired, []));
   }
 
   /**
