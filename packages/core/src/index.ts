@@ -18,6 +18,7 @@ export type { BlobLike } from './binary';
 // The reconnecting client
 export { createClient } from './client/client';
 export type { Client, ClientStats, SendResult } from './client/clientTypes';
+export type { ListenerOptions } from './client/listenerOptions';
 export type { OutboundMessage, QueueOverflow } from './client/queue';
 export { redactUrl } from './client/redactUrl';
 export type { SendOptions } from './client/sendOptions';

@@ -7,6 +7,7 @@ import type { ClientOptions } from '../options';
 import { ClientShell } from './clientShell';
 import type { Client, ClientStats, SendResult } from './clientTypes';
 import { Expiry } from './expiry';
+import { checkListener, type ListenerOptions } from './listenerOptions';
 import { Outbox } from './outbox';
 import { type OfferResult, type OutboundMessage, OutboundQueue, type WaitLimits } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
@@ -234,12 +235,20 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     return taken.filter(({ signal }) => !signal?.aborted).map(({ data }) => data);
   }
 
-  on<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void {
-    return this.emitter.on(event, listener);
+  on<E extends keyof ClientEvents<TMessage>>(
+    event: E,
+    listener: ClientEvents<TMessage>[E],
+    options?: ListenerOptions,
+  ): () => void {
+    return this.emitter.on(event, listener, checkListener('on', event, listener, options));
   }
 
-  once<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void {
-    return this.emitter.once(event, listener);
+  once<E extends keyof ClientEvents<TMessage>>(
+    event: E,
+    listener: ClientEvents<TMessage>[E],
+    options?: ListenerOptions,
+  ): () => void {
+    return this.emitter.once(event, listener, checkListener('once', event, listener, options));
   }
 
   off<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): void {

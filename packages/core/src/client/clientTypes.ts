@@ -1,5 +1,6 @@
 import type { CloseRecord } from '../close/closeRecord';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
+import type { ListenerOptions } from './listenerOptions';
 import type { OutboundMessage } from './queue';
 import type { SendOptions } from './sendOptions';
 import type { ClientStatus } from './state';
@@ -51,8 +52,21 @@ export interface Client<TMessage = InboundMessage> {
   opened(): Promise<OpenEvent>;
   /** Takes every queued message out of the queue, oldest first. */
   takeQueued(): OutboundMessage[];
-  on<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void;
-  once<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): () => void;
+  /**
+   * Adds a listener; returns its unsubscribe. `options.signal` takes it back when aborted. An
+   * unknown event, a listener that is not a function or bad options throw `InvalidOptionsError`.
+   */
+  on<E extends keyof ClientEvents<TMessage>>(
+    event: E,
+    listener: ClientEvents<TMessage>[E],
+    options?: ListenerOptions,
+  ): () => void;
+  /** As `on`, for the next time the event fires only. */
+  once<E extends keyof ClientEvents<TMessage>>(
+    event: E,
+    listener: ClientEvents<TMessage>[E],
+    options?: ListenerOptions,
+  ): () => void;
   off<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): void;
   [Symbol.asyncDispose](): Promise<void>;
 }

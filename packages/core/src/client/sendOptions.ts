@@ -1,6 +1,6 @@
 import { MAX_TIMER_DELAY_MS } from '../clock';
-import { InvalidOptionsError, type Problem } from '../errors';
-import { abortSignal, boolean, errorText, isRecord, number, shape } from '../inputChecks';
+import { abortSignal, boolean, number, shape } from '../inputChecks';
+import { readCallOptions } from './callOptions';
 
 /** What one `send` asks beyond the client's defaults. */
 export interface SendOptions {
@@ -30,24 +30,5 @@ const sendOptionsCheck = shape({
 });
 
 /** The options of one `send`, checked at the call: `InvalidOptionsError` names each problem. */
-export function checkSendOptions(options: unknown): SendOptions | undefined {
-  if (options === undefined) return undefined;
-  const problems: Problem[] = [];
-  let read: unknown = options;
-  if (isRecord(options)) {
-    // Each field read once, so what is checked is what is used (a getter cannot change it after);
-    // the known ones also from a prototype (a class's getters), any other own key to be refused.
-    const fields: Record<string, unknown> = {};
-    for (const key of new Set(['volatile', 'ttlMs', 'signal', ...Object.keys(options)])) {
-      try {
-        const value = options[key];
-        if (value !== undefined) fields[key] = value;
-      } catch (error) {
-        problems.push({ path: `send.${key}`, message: `could not be read (${errorText(error)})` });
-      }
-    }
-    read = fields;
-  }
-  if (!sendOptionsCheck(read, 'send', problems) || problems.length) throw new InvalidOptionsError(problems);
-  return read as SendOptions;
-}
+export const checkSendOptions = (options: unknown): SendOptions | undefined =>
+  readCallOptions(options, 'send', ['volatile', 'ttlMs', 'signal'], sendOptionsCheck);

@@ -28,6 +28,22 @@ function guard(this: Listener, payload: unknown): void {
   }
 }
 
+const noop = (): void => {};
+
+/**
+ * `undo` also run when `signal` aborts; the function returned runs it and lets go of the
+ * signal (a long-lived signal must not keep every listener it ever guarded).
+ */
+function tie(signal: AbortSignal | undefined, undo: () => void): () => void {
+  if (!signal) return undo;
+  const abort = () => undo();
+  signal.addEventListener('abort', abort);
+  return () => {
+    signal.removeEventListener('abort', abort);
+    undo();
+  };
+}
+
 /**
  * eventemitter3 with a typed event map, where `on` and `once` return their unsubscribe
  * function. A listener that throws cannot corrupt the emitter's owner mid-transition, nor keep
@@ -41,30 +57,38 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
 
   constructor(private readonly owner: ListenerErrorSink) {}
 
-  /** Its unsubscribe takes back the listener's `on` registrations for the event, not its `once` ones. */
-  on<E extends keyof Events>(event: E, listener: Events[E]): () => void {
+  /**
+   * Its unsubscribe takes back the listener's `on` registrations for the event, not its `once`
+   * ones. Aborting `signal` does the same; one already aborted registers nothing.
+   */
+  on<E extends keyof Events>(event: E, listener: Events[E], signal?: AbortSignal): () => void {
+    if (signal?.aborted) return noop;
+    // Tied first: a signal that throws leaves nothing registered.
+    const unsubscribe = tie(signal, () => this.emitter.off(event as string, guard, listener));
     this.emitter.on(event as string, guard, listener);
-    return () => this.emitter.off(event as string, guard, listener);
+    return unsubscribe;
   }
 
   /**
    * A once-listener gets a function of its own: eventemitter3 drops a fired once-entry by its
    * function alone, which would take every other once-listener sharing `guard` with it.
    */
-  once<E extends keyof Events>(event: E, listener: Events[E]): () => void {
+  once<E extends keyof Events>(event: E, listener: Events[E], signal?: AbortSignal): () => void {
+    if (signal?.aborted) return noop;
     this.onces ??= new WeakMap();
     const { onces } = this;
     const fire = (payload: unknown) => {
-      this.forget(event, listener, fire);
+      unsubscribe();
       guard.call(listener, payload);
     };
-    onces.set(listener, [...(onces.get(listener) ?? []), [event, fire]]);
-    this.emitter.once(event as string, fire);
     // Takes back this registration only: not an on() of the same listener, nor another once().
-    return () => {
+    const unsubscribe = tie(signal, () => {
       this.emitter.off(event as string, fire);
       this.forget(event, listener, fire);
-    };
+    });
+    onces.set(listener, [...(onces.get(listener) ?? []), [event, fire]]);
+    this.emitter.once(event as string, fire);
+    return unsubscribe;
   }
 
   off<E extends keyof Events>(event: E, listener: Events[E]): void {

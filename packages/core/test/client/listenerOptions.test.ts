@@ -1,0 +1,160 @@
+import { InvalidOptionsError } from '@resock/core';
+import { describe, expect, it, vi } from 'vitest';
+import { harness } from './clientHarness';
+
+/** A real AbortSignal whose listeners are counted (added minus removed). */
+function countedSignal() {
+  const controller = new AbortController();
+  const { signal } = controller;
+  let listening = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  vi.spyOn(signal, 'addEventListener').mockImplementation((...args: Parameters<typeof add>) => {
+    listening++;
+    add(...args);
+  });
+  vi.spyOn(signal, 'removeEventListener').mockImplementation((...args: Parameters<typeof remove>) => {
+    listening--;
+    remove(...args);
+  });
+  return { controller, signal, listening: () => listening };
+}
+
+const problemsOf = (call: () => unknown) => {
+  try {
+    call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    return (error as InvalidOptionsError).problems;
+  }
+  throw new Error('expected an InvalidOptionsError');
+};
+
+describe('on/once with a signal', () => {
+  it('aborting the signal takes an on() listener back, as addEventListener does', () => {
+    const h = harness();
+    const { controller, signal, listening } = countedSignal();
+    const heard: unknown[] = [];
+    h.client.on('message', (data) => heard.push(data), { signal });
+    h.transport.last().accept();
+    h.transport.last().deliver('one');
+    controller.abort();
+    h.transport.last().deliver('two');
+    expect(heard).toEqual(['one']);
+    expect(listening()).toBe(1); // aborted: the signal is done, its listener fired once
+  });
+
+  it('a signal already aborted registers nothing', () => {
+    const h = harness();
+    const heard: unknown[] = [];
+    const unsubscribe = h.client.on('open', () => heard.push('on'), { signal: AbortSignal.abort() });
+    h.client.once('open', () => heard.push('once'), { signal: AbortSignal.abort() });
+    h.transport.last().accept();
+    expect(heard).toEqual([]);
+    expect(unsubscribe).not.toThrow();
+  });
+
+  it('a once() listener aborted before the event never hears it; one that fired lets go of the signal', () => {
+    const h = harness();
+    const first = countedSignal();
+    const second = countedSignal();
+    const heard: string[] = [];
+    h.client.once('open', () => heard.push('aborted'), { signal: first.signal });
+    h.client.once('open', () => heard.push('fired'), { signal: second.signal });
+    first.controller.abort();
+    h.transport.last().accept();
+    expect(heard).toEqual(['fired']);
+    // A long-lived signal (a component's) must not keep a fired listener and its client alive.
+    expect(second.listening()).toBe(0);
+    second.controller.abort(); // late: takes back nothing else
+    h.transport.last().serverClose(4000); // a retry follows
+    h.clock.advance(60_000);
+    h.transport.last().accept();
+    expect(heard).toEqual(['fired']);
+  });
+
+  it('the unsubscribe function lets go of the signal too', () => {
+    const h = harness();
+    const { signal, listening } = countedSignal();
+    const heard: unknown[] = [];
+    const off = h.client.on('message', (data) => heard.push(data), { signal });
+    const offOnce = h.client.once('message', (data) => heard.push(`once ${data}`), { signal });
+    expect(listening()).toBe(2);
+    off();
+    offOnce();
+    expect(listening()).toBe(0);
+    h.transport.last().accept();
+    h.transport.last().deliver('late');
+    expect(heard).toEqual([]);
+  });
+
+  it('aborting takes back only the registrations it was given', () => {
+    const h = harness();
+    const { controller, signal } = countedSignal();
+    const heard: string[] = [];
+    h.client.on('open', () => heard.push('with signal'), { signal });
+    h.client.on('open', () => heard.push('without'));
+    controller.abort();
+    h.transport.last().accept();
+    expect(heard).toEqual(['without']);
+  });
+});
+
+describe("on/once's arguments are checked at the call", () => {
+  it('a misspelt event, a listener that is not a function, or bad options is an InvalidOptionsError naming each', () => {
+    const h = harness();
+    const client = h.client as unknown as {
+      on(event: unknown, listener: unknown, options?: unknown): unknown;
+      once(event: unknown, listener: unknown, options?: unknown): unknown;
+    };
+    expect(problemsOf(() => client.on('opne', () => {})).map((p) => p.path)).toEqual(['on.event']);
+    expect(problemsOf(() => client.once('open', 'handler')).map((p) => p.path)).toEqual(['once.listener']);
+    expect(problemsOf(() => client.on('open', () => {}, { signal: {} }))).toEqual([
+      { path: 'on.signal', message: 'expected an AbortSignal' },
+    ]);
+    expect(problemsOf(() => client.on('open', () => {}, { sigal: AbortSignal.abort() }))).toEqual([
+      { path: 'on.sigal', message: 'unknown key' },
+    ]);
+    expect(problemsOf(() => client.on('open', () => {}, 5)).map((p) => p.path)).toEqual(['on']);
+    const unreadable = {
+      get signal(): AbortSignal {
+        throw new Error('no');
+      },
+    };
+    expect(problemsOf(() => client.on(Symbol('open'), null, unreadable)).map((p) => p.path)).toEqual([
+      'on.event',
+      'on.listener',
+      'on.signal',
+    ]);
+  });
+
+  it('a refused registration adds nothing and leaves the others working', () => {
+    const h = harness();
+    const heard: string[] = [];
+    h.client.on('open', () => heard.push('kept'));
+    const client = h.client as unknown as { on(event: string, listener: unknown, options?: unknown): unknown };
+    const noted = vi.fn();
+    expect(() => client.on('open', noted, { signal: 'no' })).toThrow(InvalidOptionsError);
+    h.transport.last().accept();
+    expect(heard).toEqual(['kept']);
+    expect(noted).not.toHaveBeenCalled();
+  });
+
+  it('reads the signal once, also from a prototype (a class of options)', () => {
+    const h = harness();
+    const { controller, signal } = countedSignal();
+    let reads = 0;
+    class Options {
+      get signal() {
+        reads++;
+        return signal;
+      }
+    }
+    const heard: string[] = [];
+    h.client.on('open', () => heard.push('open'), new Options());
+    expect(reads).toBe(1);
+    controller.abort();
+    h.transport.last().accept();
+    expect(heard).toEqual([]);
+  });
+});
