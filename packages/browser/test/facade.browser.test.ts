@@ -39,9 +39,9 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       'onclose 4001 token expired true',
       'readyState 0', // reconnecting: CONNECTING, as code waiting for OPEN expects
       // close() while it waits to reconnect (nothing in flight) ends it for good, and says so
-      // like any close, with no error: no attempt failed
-      'listener 1000  false',
-      'onclose 1000  false',
+      // like any close, with no error: no attempt failed; close() gave no code, so 1005
+      'listener 1005  false',
+      'onclose 1005  false',
     ]);
   });
 
@@ -118,6 +118,25 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
     }, `${harness.server.url}/binary`);
     expect(seen).toEqual({ isArrayBuffer: true, bytes: [1, 2, 255] });
   });
+  it('close() with no code closes as a native one: a bare close frame, 1005 on both sides', async () => {
+    harness.server.plan({ kind: 'echo' }, { kind: 'echo' });
+    const before = harness.server.clientCloses.length;
+    const seen = await harness.page.evaluate(async (url) => {
+      const closeOnOpen = (ws: WebSocket | InstanceType<typeof window.resock.ReconnectingWebSocket>) =>
+        new Promise<string>((resolve) => {
+          ws.onopen = () => ws.close();
+          ws.onclose = (event: CloseEvent) => resolve(`close ${event.code} "${event.reason}" ${event.wasClean}`);
+        });
+      const native = await closeOnOpen(new WebSocket(url));
+      const facade = await closeOnOpen(new window.resock.ReconnectingWebSocket(url));
+      return { native, facade };
+    }, `${harness.server.url}/bare-close`);
+    expect(seen.native).toBe('close 1005 "" true');
+    expect(seen.facade).toBe(seen.native);
+    await harness.server.waitForClientClose(before + 2);
+    expect(harness.server.clientCloses.slice(before).map(({ code }) => code)).toEqual([1005, 1005]);
+  });
+
   it('says error only when a connection failed: not for an open one the network dropped (as native)', async () => {
     harness.server.plan({ kind: 'terminate', afterMs: 50 }, { kind: 'terminate', afterMs: 50 });
     const seen = await harness.page.evaluate(async (url) => {

@@ -152,6 +152,14 @@ export function defineTransportContract(driver: ContractDriver): void {
       expect(seen.close).toMatchObject({ code: 4000, wasClean: true });
     });
 
+    it('closes without a status when given no code: 1005 on both sides, as WebSocket.close()', async () => {
+      const before = server.clientCloses.length;
+      const seen = await run({ kind: 'echo' }, [{ do: 'waitOpen' }, { do: 'close' }]);
+      await server.waitForClientClose(before + 1);
+      expect(server.clientCloses.at(-1)).toMatchObject({ code: 1005, reason: '' });
+      expect(seen.close).toMatchObject({ code: 1005, reason: '', wasClean: true });
+    });
+
     it('does not open against a server that never answers the upgrade', async () => {
       const seen = await run({ kind: 'hang' }, [], [], 300);
       expect(seen.opened).toBeNull();

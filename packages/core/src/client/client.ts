@@ -22,6 +22,13 @@ export function createClient<TMessage = InboundMessage>(options: ClientOptions<T
 /** A waiting message's limits, and how its abort listener is added once it waits. */
 type Limits = WaitLimits & { readonly listen?: () => void };
 
+/** How the facade closes as `WebSocket.close()` does (a symbol: no public method). */
+const closeWithoutStatus = Symbol('resock.closeWithoutStatus');
+
+/** The facade's close(): `code` undefined sends a close frame without a status (checked by the caller). */
+export const closeAsWebSocket = (client: Client, code: number | undefined, reason: string): Promise<CloseRecord> =>
+  (client as unknown as ReconnectingClient<unknown>)[closeWithoutStatus](code, reason);
+
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
 /** The public surface of a client; the machinery is in `ClientShell`. */
@@ -186,6 +193,11 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {
     assertCloseArguments(code, reason);
+    return this[closeWithoutStatus](code, reason);
+  }
+
+  /** `close` with its arguments checked; `code` undefined for a close frame without a status. */
+  [closeWithoutStatus](code: number | undefined, reason: string): Promise<CloseRecord> {
     const phase = this.machine.phase;
     if (phase.status === 'closed') return Promise.resolve(phase.record);
     const waiters = this.closeWaiters ?? [];

@@ -33,7 +33,8 @@ export type Input =
   | { readonly type: 'retryDue' }
   | { readonly type: 'refreshed' }
   | { readonly type: 'refreshFailed'; readonly error: unknown }
-  | { readonly type: 'close'; readonly code: number; readonly reason: string }
+  /** `code` undefined: a close frame without a status, as `WebSocket.close()` sends (the facade's). */
+  | { readonly type: 'close'; readonly code: number | undefined; readonly reason: string }
   /** The page or device changed (see `ClientEnvironment`). */
   | { readonly type: 'environment'; readonly change: EnvironmentChange }
   | { readonly type: 'reconnect' };
@@ -46,7 +47,7 @@ export type Effect =
   | {
       readonly type: 'closeSocket';
       readonly id: number;
-      readonly code: number;
+      readonly code: number | undefined;
       readonly reason: string;
     }
   /** Terminate where the transport can, else close politely; either way stop listening to it. */

@@ -16,7 +16,8 @@ export type Phase =
   | {
       readonly status: 'closing';
       readonly id: number;
-      readonly code: number;
+      /** Undefined for a close frame without a status. */
+      readonly code: number | undefined;
       readonly reason: string;
     }
   | {

@@ -255,7 +255,10 @@ function reconnect(s: Draft): void {
   connect(s);
 }
 
-function close(s: Draft, code: number, reason: string): void {
+/** RFC 6455 §7.1.5: what a close without a status reports; made up, so never on the wire. */
+const NO_STATUS = 1005;
+
+function close(s: Draft, code: number | undefined, reason: string): void {
   const phase = s.machine.phase;
   switch (phase.status) {
     case 'closing':
@@ -269,16 +272,16 @@ function close(s: Draft, code: number, reason: string): void {
       return;
     case 'connecting':
       cancel(s, 'connect');
-      drop(s, phase.id, code, reason);
-      closed(s, synthetic(s, 'connecting', 'client', code, reason));
+      drop(s, phase.id, code ?? 1000, reason);
+      closed(s, synthetic(s, 'connecting', 'client', code ?? NO_STATUS, reason));
       return;
     case 'waiting':
       stopWaiting(s, phase);
-      closed(s, synthetic(s, 'closing', 'client', code, reason));
+      closed(s, synthetic(s, 'closing', 'client', code ?? NO_STATUS, reason));
       return;
     case 'idle':
     case 'failed':
-      closed(s, synthetic(s, 'closing', 'client', code, reason));
+      closed(s, synthetic(s, 'closing', 'client', code ?? NO_STATUS, reason));
       return;
   }
 }

@@ -1,5 +1,5 @@
 import { isBinary } from '../binary';
-import { createClient } from '../client/client';
+import { closeAsWebSocket, createClient } from '../client/client';
 import type { Client } from '../client/clientTypes';
 import type { OutboundMessage } from '../client/queue';
 import { redactUrl } from '../client/redactUrl';
@@ -210,9 +210,11 @@ export class ReconnectingWebSocket extends EventTarget {
    * `close(null)` is 0 and refused; then 1000 or 3000–4999, and a reason of ≤ 123 bytes.
    */
   close(code?: number, reason?: string): void {
-    const closeCode = code === undefined ? 1000 : clampUnsignedShort(code);
+    // No code: a close frame without a status (the server and this close event say 1005), as a
+    // WebSocket's close(); with a reason, 1000 (WHATWG: a reason needs a code).
+    const closeCode = code === undefined ? (reason === undefined ? undefined : 1000) : clampUnsignedShort(code);
     const closeReason = reason === undefined ? '' : toUsvString(reason);
-    assertCloseArguments(closeCode, closeReason);
+    if (closeCode !== undefined) assertCloseArguments(closeCode, closeReason);
     const state = this.readyState;
     if (state === this.CLOSING) return;
     this.closing = true;
@@ -226,7 +228,7 @@ export class ReconnectingWebSocket extends EventTarget {
           ? 'before-open'
           : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
-    void this.client.close(closeCode, closeReason);
+    void closeAsWebSocket(this.client, closeCode, closeReason);
   }
 
   private handler<E>(type: string): Handler<E> {

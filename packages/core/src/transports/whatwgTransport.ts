@@ -118,7 +118,8 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
       // What send() added to bufferedAmount (its UTF-8 or binary size, counted by the socket).
       handed += socket.bufferedAmount - before;
     },
-    close: (code?: number, reason?: string) => socket.close(code, reason),
+    // No code: a bare close(), as Chromium takes close(undefined, reason) for code 0 and throws.
+    close: (code?: number, reason?: string) => (code === undefined ? socket.close() : socket.close(code, reason)),
     get bufferedAmount() {
       return socket.bufferedAmount;
     },

@@ -154,4 +154,42 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     controller.abort(); // e.g. a component's cleanup, later
     expect(closes).toEqual([3000]);
   });
+
+  it('close() without arguments sends a close frame without a status, and hears 1005, as a WebSocket', () => {
+    // WHATWG close(): no code, no reason — the frame carries no status; the server (ws echoes
+    // it) and the page's close event both say 1005 (measured in Chromium).
+    const { ws, transport } = socket();
+    const closes: Array<[number, boolean]> = [];
+    ws.onclose = (event: ResockCloseEvent) => closes.push([event.code, event.wasClean]);
+    transport.last().accept();
+    ws.close();
+    expect(transport.last().closeCall).toEqual({});
+    expect(closes).toEqual([[1005, true]]);
+    expect(ws.client.lastClose?.code).toBe(1005);
+  });
+
+  it('close(undefined, reason) sends 1000 with the reason (a reason needs a code)', () => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    ws.close(undefined, 'bye');
+    expect(transport.last().closeCall).toEqual({ code: 1000, reason: 'bye' });
+  });
+
+  it("the typed client's close() still says 1000 (a normal closure the server can read)", async () => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    const record = await ws.client.close();
+    expect(transport.last().closeCall).toEqual({ code: 1000, reason: '' });
+    expect(record.code).toBe(1000);
+  });
+
+  it('close() without a code between attempts makes up 1005, never a code nobody sent', () => {
+    const { ws, transport } = socket();
+    transport.last().fail(); // waiting for the retry: nothing in flight
+    const closes: number[] = [];
+    ws.onclose = (event: ResockCloseEvent) => closes.push(event.code);
+    ws.close();
+    expect(closes).toEqual([1005]);
+    expect(ws.client.lastClose).toMatchObject({ code: 1005, initiator: 'client', synthetic: true });
+  });
 });
