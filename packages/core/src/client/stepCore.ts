@@ -149,9 +149,10 @@ export function decideAfter(s: Draft, record: CloseRecord): void {
     },
   };
   if (decision.action === 'stop') {
-    // Waiters from before the failure are rejected first: an opened() that a `state` or `failed`
-    // listener calls after its reconnect() waits for that reconnect's open.
-    s.effects.push({ type: 'rejectOpened', stopReason: decision.stopReason ?? 'rule', record });
+    // Only the waiters from before this step are rejected: ahead of every listener of the step
+    // (the `close` before the decision, a failed refresh's `error`, then `state` and `failed`),
+    // so an opened() that one of them calls after its reconnect() waits for that reconnect's open.
+    s.effects.unshift({ type: 'rejectOpened', stopReason: decision.stopReason ?? 'rule', record });
     enter(s, { status: 'failed', record, decision });
     emit(s, { name: 'failed', record, decision });
     return;

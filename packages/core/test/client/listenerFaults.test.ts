@@ -76,17 +76,37 @@ describe('reconnect() from a listener', () => {
   // reconnect() "also revives a failed client"; opened() "rejects when the client fails or is
   // closed first". A reconnect() in a failed (or state) listener waits its turn, but the app's
   // opened() right after it is about that reconnect, not the failure before it.
-  it.each(['failed', 'state'] as const)('then opened() in a %s listener waits for the next open', async (event) => {
-    const h = harness();
+  it.each(['close', 'failed', 'state'] as const)(
+    'then opened() in a %s listener waits for the next open',
+    async (event) => {
+      const h = harness();
+      let next: Promise<unknown> | undefined;
+      const stop = h.client.on(event, () => {
+        if (h.client.state !== 'failed' || next) return;
+        h.client.reconnect();
+        next = h.client.opened();
+        next.catch(() => undefined);
+      });
+      h.transport.last().reject(403); // default:http-client-error stops
+      stop();
+      expect(h.client.state).toBe('connecting');
+      h.transport.last().accept();
+      await expect(next).resolves.toMatchObject({ attempt: 1 });
+    },
+  );
+
+  it('then opened() in the error listener of the refresh that failed last waits for the next open', async () => {
+    const h = harness({ refresh: () => Promise.reject(new Error('token service down')) });
     let next: Promise<unknown> | undefined;
-    const stop = h.client.on(event, () => {
-      if (h.client.state !== 'failed' || next) return;
+    h.client.on('error', () => {
+      if (h.client.state !== 'failed' || next) return; // the second failed refresh stops (maxConsecutive)
       h.client.reconnect();
       next = h.client.opened();
       next.catch(() => undefined);
     });
-    h.transport.last().reject(403); // default:http-client-error stops
-    stop();
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired'); // default: refresh, at most 2 in a row
+    for (let i = 0; i < 600 && !next; i++) await h.clock.advanceAsync(1000);
     expect(h.client.state).toBe('connecting');
     h.transport.last().accept();
     await expect(next).resolves.toMatchObject({ attempt: 1 });
