@@ -88,13 +88,9 @@ export type {
   ReconnectingEvent,
   StateEvent,
 } from './events/clientEvents';
+export { ResockCloseEvent, ResockMessageEvent } from './facade/facadeEvents';
 // The WebSocket-compatible facade
-export {
-  ReconnectingWebSocket,
-  type ReconnectingWebSocketOptions,
-  ResockCloseEvent,
-  ResockMessageEvent,
-} from './facade/ReconnectingWebSocket';
+export { ReconnectingWebSocket, type ReconnectingWebSocketOptions } from './facade/ReconnectingWebSocket';
 export {
   type ClientOptions,
   clientDefaults,

@@ -43,10 +43,11 @@ declare class EventTarget {
 
 // URL checks (`isSocketUrl`, `requireTls`) read URLs as the WHATWG parser does; where a
 // runtime's URL lacks the getters (React Native), they fall back to a regex. The facade's `url`
-// is serialized by it, as a WebSocket's is.
+// is serialized by it, as a WebSocket's is, and its message events carry its `origin`.
 declare class URL {
   constructor(url: string, base?: string);
   protocol: string;
   readonly hostname: string;
   readonly href: string;
+  readonly origin: string;
 }

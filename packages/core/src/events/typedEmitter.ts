@@ -30,18 +30,10 @@ function guard(this: Listener, payload: unknown): void {
 
 const noop = (): void => {};
 
-/**
- * `undo` also run when `signal` aborts; the function returned runs it and lets go of the
- * signal (a long-lived signal must not keep every listener it ever guarded).
- */
-function tie(signal: AbortSignal | undefined, undo: () => void): () => void {
-  if (!signal) return undo;
-  const abort = () => undo();
-  signal.addEventListener('abort', abort);
-  return () => {
-    signal.removeEventListener('abort', abort);
-    undo();
-  };
+/** A registration with a function of its own (see `own`): its event, and how it is taken back. */
+interface Owned {
+  readonly event: PropertyKey;
+  readonly end: () => void;
 }
 
 /**
@@ -52,58 +44,67 @@ function tie(signal: AbortSignal | undefined, undo: () => void): () => void {
  */
 export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
   private readonly emitter = new EventEmitter();
-  /** Each once-listener's own functions, by event (see `once`); weak, so none outlives its listener. */
-  private onces: WeakMap<Listener, Array<[PropertyKey, Listener]>> | undefined;
+  /** The registrations with a function of their own, by listener; weak, so none outlives its listener. */
+  private owned: WeakMap<Listener, Owned[]> | undefined;
 
   constructor(private readonly owner: ListenerErrorSink) {}
 
   /**
-   * Its unsubscribe takes back the listener's `on` registrations for the event, not its `once`
-   * ones. Aborting `signal` does the same; one already aborted registers nothing.
+   * Its unsubscribe takes back the listener's `on` registrations for the event (once: a stale
+   * one run again takes back nothing later), not its `once` ones. With `signal`, see `own`.
    */
   on<E extends keyof Events>(event: E, listener: Events[E], signal?: AbortSignal): () => void {
-    if (signal?.aborted) return noop;
-    // Tied first: a signal that throws leaves nothing registered.
-    const unsubscribe = tie(signal, () => this.emitter.off(event as string, guard, listener));
+    if (signal) return this.own(event, listener, signal, false);
     this.emitter.on(event as string, guard, listener);
-    return unsubscribe;
+    let done = false;
+    return () => {
+      if (!done) this.emitter.off(event as string, guard, listener);
+      done = true;
+    };
+  }
+
+  once<E extends keyof Events>(event: E, listener: Events[E], signal?: AbortSignal): () => void {
+    return this.own(event, listener, signal, true);
+  }
+
+  /** Takes back every registration of the listener for the event, letting go of their signals. */
+  off<E extends keyof Events>(event: E, listener: Events[E]): void {
+    this.emitter.off(event as string, guard, listener);
+    for (const owned of this.owned?.get(listener) ?? []) if (owned.event === event) owned.end();
   }
 
   /**
-   * A once-listener gets a function of its own: eventemitter3 drops a fired once-entry by its
-   * function alone, which would take every other once-listener sharing `guard` with it.
+   * A registration taken back by itself alone: a once-listener (eventemitter3 drops a fired
+   * once-entry by its function, which would take every other one sharing `guard`), or one with
+   * a signal. As addEventListener's `signal`: one already aborted registers nothing, aborting
+   * takes back this registration only, and one taken back during an event (by its signal, by
+   * off() or by its unsubscribe) does not hear the rest of it. Its end lets go of the signal: a
+   * long-lived signal must not keep every listener it ever guarded.
    */
-  once<E extends keyof Events>(event: E, listener: Events[E], signal?: AbortSignal): () => void {
+  private own(event: PropertyKey, listener: Listener, signal: AbortSignal | undefined, once: boolean): () => void {
     if (signal?.aborted) return noop;
-    this.onces ??= new WeakMap();
-    const { onces } = this;
+    let live = true;
     const fire = (payload: unknown) => {
-      unsubscribe();
+      if (!live) return;
+      if (once) end();
       guard.call(listener, payload);
     };
-    // Takes back this registration only: not an on() of the same listener, nor another once().
-    const unsubscribe = tie(signal, () => {
+    const end = () => {
+      if (!live) return;
+      live = false;
+      signal?.removeEventListener('abort', end);
       this.emitter.off(event as string, fire);
-      this.forget(event, listener, fire);
-    });
-    onces.set(listener, [...(onces.get(listener) ?? []), [event, fire]]);
-    this.emitter.once(event as string, fire);
-    return unsubscribe;
-  }
-
-  off<E extends keyof Events>(event: E, listener: Events[E]): void {
-    this.emitter.off(event as string, guard, listener);
-    for (const [name, fire] of this.onces?.get(listener) ?? [])
-      if (name === event) {
-        this.emitter.off(event as string, fire);
-        this.forget(event, listener, fire);
-      }
-  }
-
-  private forget(event: PropertyKey, listener: Listener, fire: Listener): void {
-    const left = this.onces?.get(listener)?.filter(([name, f]) => name !== event || f !== fire);
-    if (left?.length) this.onces?.set(listener, left);
-    else this.onces?.delete(listener);
+      const left = this.owned?.get(listener)?.filter((owned) => owned !== entry);
+      if (left?.length) this.owned?.set(listener, left);
+      else this.owned?.delete(listener);
+    };
+    const entry: Owned = { event, end };
+    // First: a signal that throws leaves nothing registered.
+    signal?.addEventListener('abort', end);
+    this.owned ??= new WeakMap();
+    this.owned.set(listener, [...(this.owned.get(listener) ?? []), entry]);
+    this.emitter.on(event as string, fire);
+    return end;
   }
 
   /** Whether anyone listens: lets hot paths skip building a payload nobody reads. */

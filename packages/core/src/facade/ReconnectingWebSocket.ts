@@ -1,7 +1,7 @@
-import { isBinary } from '../binary';
+import { isBinary, isBlob } from '../binary';
 import { closeAsWebSocket, createClient } from '../client/client';
 import type { Client } from '../client/clientTypes';
-import type { OutboundMessage } from '../client/queue';
+import { byteSize, type OutboundMessage } from '../client/queue';
 import { redactUrl } from '../client/redactUrl';
 import type { ClientStatus } from '../client/state';
 import { assertCloseArguments } from '../close/closeArguments';
@@ -10,35 +10,11 @@ import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
 import { facadeMark } from '../transports/whatwgTransport';
+import { failed, originOf, ResockCloseEvent, ResockMessageEvent } from './facadeEvents';
 import { clampUnsignedShort, toUsvString } from './webIdl';
 
 /** The client's options except what the constructor takes positionally. */
 export type ReconnectingWebSocketOptions = Omit<ClientOptions, 'url' | 'protocols'>;
-
-/** What `message` listeners receive: `data` as a WebSocket's `MessageEvent` has it. */
-export class ResockMessageEvent extends Event {
-  readonly data: unknown;
-  constructor(data: unknown) {
-    super('message');
-    this.data = data;
-  }
-}
-
-/** What `close` listeners receive: `code`, `reason`, `wasClean` as a `CloseEvent`, plus the record. */
-export class ResockCloseEvent extends Event {
-  readonly code: number;
-  readonly reason: string;
-  readonly wasClean: boolean;
-  readonly record: CloseRecord;
-  /** `code` and `reason` default to the record's; a close() before open says 1006, as browsers do. */
-  constructor(record: CloseRecord, code = record.code, reason = record.reason) {
-    super('close');
-    this.code = code;
-    this.reason = reason;
-    this.wasClean = record.wasClean;
-    this.record = record;
-  }
-}
 
 const readyStates: Record<ClientStatus, 0 | 1 | 2 | 3> = {
   idle: 0,
@@ -63,14 +39,15 @@ type BlobConstructor = new (parts: ArrayBuffer[]) => unknown;
  * `close` does nothing more.
  */
 export class ReconnectingWebSocket extends EventTarget {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  readonly CONNECTING = 0;
-  readonly OPEN = 1;
-  readonly CLOSING = 2;
-  readonly CLOSED = 3;
+  // WebIDL constants: on the constructor and the prototype, read-only (defined below).
+  declare static readonly CONNECTING: 0;
+  declare static readonly OPEN: 1;
+  declare static readonly CLOSING: 2;
+  declare static readonly CLOSED: 3;
+  declare readonly CONNECTING: 0;
+  declare readonly OPEN: 1;
+  declare readonly CLOSING: 2;
+  declare readonly CLOSED: 3;
 
   /** The typed client underneath, for everything the WebSocket API cannot say. */
   readonly client: Client;
@@ -87,6 +64,14 @@ export class ReconnectingWebSocket extends EventTarget {
   private ending = false;
   /** The last close event left the socket CLOSED (the policy stopped): nothing more to say. */
   private ended = false;
+  /** Inside close(): a close the client reports now is told from a task, as natively. */
+  private inClose = false;
+  /** A close told from a task is due: CLOSING until then. */
+  private endDue = false;
+  /** The current connection's origin, for message events. */
+  private origin = '';
+  /** Bytes sent once CLOSING or CLOSED: discarded, and counted, as by a WebSocket. */
+  private discarded = 0;
 
   constructor(
     url: ClientOptions['url'],
@@ -104,8 +89,14 @@ export class ReconnectingWebSocket extends EventTarget {
     const given = typeof url === 'function' ? '' : (urlText(url) ?? '');
     this.givenUrl = options?.redactUrls === false ? given : redactUrl(given);
     const { client } = this;
-    client.on('open', () => this.dispatchEvent(new Event('open')));
-    client.on('message', (data) => this.dispatchEvent(new ResockMessageEvent(this.binary(data))));
+    client.on('open', () => {
+      this.origin = originOf(this.url);
+      this.dispatchEvent(new Event('open'));
+    });
+    client.on('message', (data) => {
+      // WHATWG: a message that arrives once close() was called (CLOSING) is not delivered.
+      if (this.readyState === 1) this.dispatchEvent(new ResockMessageEvent(this.binary(data), this.origin));
+    });
     client.on('close', (record) => {
       // The app's close() ends the client; a reconnect() record (also the client's) is not it.
       const final = record.initiator === 'client' && client.state === 'closed';
@@ -115,15 +106,23 @@ export class ReconnectingWebSocket extends EventTarget {
       if (call === 'after-end' || (final && this.ended)) return;
       // As a WebSocket does: CLOSED first, then `error` for a connection that failed, then
       // `close`; one closed by the app before it opened has failed (1006).
-      this.ending = true;
-      try {
-        if (call === 'before-open' || failed(record)) this.dispatchEvent(new Event('error'));
-        this.dispatchEvent(
-          call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record),
-        );
-      } finally {
-        this.ending = false;
-      }
+      const error = call === 'before-open' || failed(record);
+      const event = call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record);
+      const end = () => {
+        this.endDue = false;
+        this.ending = true;
+        try {
+          if (error) this.dispatchEvent(new Event('error'));
+          this.dispatchEvent(event);
+        } finally {
+          this.ending = false;
+        }
+      };
+      // WHATWG: these come from a task, never from inside close() (code right after it, such
+      // as `ws.close(); stopped = true` or `ws.addEventListener('close', …)`, runs first).
+      this.endDue = this.inClose;
+      if (this.inClose) void Promise.resolve().then(end);
+      else end();
     });
     // CLOSED once the client has failed (also without a close event: refreshes that kept
     // failing); a failed client revived through `.client.reconnect()` is a live socket again.
@@ -141,6 +140,10 @@ export class ReconnectingWebSocket extends EventTarget {
   declare onclose: Handler<ResockCloseEvent>;
   declare onerror: Handler<Event>;
   static {
+    ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach((name, value) => {
+      for (const target of [ReconnectingWebSocket, ReconnectingWebSocket.prototype])
+        Object.defineProperty(target, name, { value, enumerable: true });
+    });
     for (const type of ['open', 'message', 'close', 'error']) {
       Object.defineProperty(ReconnectingWebSocket.prototype, `on${type}`, {
         get(this: ReconnectingWebSocket) {
@@ -169,7 +172,7 @@ export class ReconnectingWebSocket extends EventTarget {
    */
   get readyState(): 0 | 1 | 2 | 3 {
     const state = this.ending ? 3 : readyStates[this.client.state];
-    return this.closing && state < 2 ? 2 : state;
+    return (this.closing && state < 2) || this.endDue ? 2 : state;
   }
 
   /** As a WebSocket reports it: parsed and serialized, http(s) as ws(s); redacted like the client's. */
@@ -192,9 +195,9 @@ export class ReconnectingWebSocket extends EventTarget {
     return this.client.extensions;
   }
 
-  /** Bytes not yet sent, including messages queued while disconnected. */
+  /** Bytes not yet sent, including messages queued while disconnected (and, as natively, discarded ones). */
   get bufferedAmount(): number {
-    return this.client.bufferedAmount;
+    return this.client.bufferedAmount + this.discarded;
   }
 
   /**
@@ -202,7 +205,9 @@ export class ReconnectingWebSocket extends EventTarget {
    * an error or close listener the client is already on its way back: a send there waits for it.
    */
   send(data: OutboundMessage): void {
-    if (!this.closing && readyStates[this.client.state] < this.CLOSING) this.client.send(data);
+    // The client's state, not readyState: inside a close listener (CLOSED) it is on its way back.
+    if (!this.closing && readyStates[this.client.state] < 2) this.client.send(data);
+    else if (typeof data === 'string' || isBinary(data) || isBlob(data)) this.discarded += byteSize(data);
   }
 
   /**
@@ -228,7 +233,12 @@ export class ReconnectingWebSocket extends EventTarget {
           ? 'before-open'
           : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
-    void closeAsWebSocket(this.client, closeCode, closeReason);
+    this.inClose = true;
+    try {
+      void closeAsWebSocket(this.client, closeCode, closeReason);
+    } finally {
+      this.inClose = false;
+    }
   }
 
   private handler<E>(type: string): Handler<E> {
@@ -264,21 +274,6 @@ export class ReconnectingWebSocket extends EventTarget {
     const Blob = this.type === 'blob' ? blobConstructor() : undefined;
     return Blob ? new Blob([buffer]) : buffer;
   }
-}
-
-/**
- * WHATWG: `error` only when the connection failed — before open, on a protocol error the platform
- * reported, or at resock's own deadlines (a dead peer) — not when the network dropped an open one
- * (Chromium: plain `close` 1006, measured).
- */
-function failed(record: CloseRecord): boolean {
-  return (
-    record.initiator !== 'client' &&
-    (record.phase === 'connecting' ||
-      record.error !== undefined ||
-      record.initiator === 'heartbeat' ||
-      record.initiator === 'timeout')
-  );
 }
 
 function blobConstructor(): BlobConstructor | undefined {

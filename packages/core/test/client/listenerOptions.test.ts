@@ -41,7 +41,7 @@ describe('on/once with a signal', () => {
     controller.abort();
     h.transport.last().deliver('two');
     expect(heard).toEqual(['one']);
-    expect(listening()).toBe(1); // aborted: the signal is done, its listener fired once
+    expect(listening()).toBe(0);
   });
 
   it('a signal already aborted registers nothing', () => {
@@ -156,5 +156,66 @@ describe("on/once's arguments are checked at the call", () => {
     controller.abort();
     h.transport.last().accept();
     expect(heard).toEqual([]);
+  });
+});
+
+describe('on/once: what is taken back, and when', () => {
+  it('a listener whose signal is aborted during an emit does not hear the rest of it (on and once)', () => {
+    // DOM: aborting runs "remove an event listener", which sets its removed flag; "inner
+    // invoke" skips a removed listener, so one taken back mid-dispatch is not called.
+    const h = harness();
+    const teardown = new AbortController();
+    const heard: string[] = [];
+    h.client.on('message', (data) => {
+      heard.push(`first ${data}`);
+      if (data === 'bye') teardown.abort(); // e.g. a view that closes on this message
+    });
+    h.client.on('message', (data) => heard.push(`on ${data}`), { signal: teardown.signal });
+    h.client.once('message', (data) => heard.push(`once ${data}`), { signal: teardown.signal });
+    h.transport.last().accept();
+    h.transport.last().deliver('bye');
+    expect(heard).toEqual(['first bye']);
+  });
+
+  it('aborting a signal after off() takes back nothing: not a later registration of the same listener', () => {
+    // Registered with a signal, taken off, registered again for good: the old signal is spent.
+    const h = harness();
+    const old = new AbortController();
+    const heard: unknown[] = [];
+    const listener = (data: unknown) => heard.push(data);
+    h.client.on('message', listener, { signal: old.signal });
+    h.client.off('message', listener);
+    h.client.on('message', listener);
+    old.abort();
+    h.transport.last().accept();
+    h.transport.last().deliver('still subscribed');
+    expect(heard).toEqual(['still subscribed']);
+  });
+
+  it('off() lets go of the signal, as the unsubscribe function does', () => {
+    // Else the signal keeps its abort listener (and through it the listener and the client).
+    const h = harness();
+    const { signal, listening } = countedSignal();
+    const listener = () => {};
+    h.client.on('message', listener, { signal });
+    h.client.once('open', listener, { signal });
+    expect(listening()).toBe(2);
+    h.client.off('message', listener);
+    h.client.off('open', listener);
+    expect(listening()).toBe(0);
+  });
+
+  it('an unsubscribe function called a second time takes back nothing more', () => {
+    // A cleanup run twice must not remove a later registration of the same listener.
+    const h = harness();
+    const heard: unknown[] = [];
+    const listener = (data: unknown) => heard.push(data);
+    const unsubscribe = h.client.on('message', listener);
+    unsubscribe();
+    h.client.on('message', listener);
+    unsubscribe(); // stale
+    h.transport.last().accept();
+    h.transport.last().deliver('x');
+    expect(heard).toEqual(['x']);
   });
 });

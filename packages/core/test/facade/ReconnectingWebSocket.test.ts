@@ -8,7 +8,7 @@ import {
 } from '@resock/core';
 import { createFakeTransport } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
-import { socket } from './facadeHarness';
+import { nextClose, socket } from './facadeHarness';
 
 describe('ReconnectingWebSocket', () => {
   it('has the WebSocket constants and starts CONNECTING', () => {
@@ -112,10 +112,12 @@ describe('ReconnectingWebSocket', () => {
     expect(ws.bufferedAmount).toBe(0);
   });
 
-  it('validates close() like a browser, with resock’s typed error', () => {
+  it('validates close() like a browser, with resock’s typed error', async () => {
     const { ws } = socket();
     expect(() => ws.close(1001)).toThrow(InvalidCloseCodeError);
     ws.close();
+    expect(ws.readyState).toBe(ws.CLOSING);
+    await nextClose(ws);
     expect(ws.readyState).toBe(ws.CLOSED);
   });
 
@@ -155,11 +157,14 @@ describe('ReconnectingWebSocket', () => {
     expect(transport.last().sent).toEqual([]);
   });
 
-  it('close() before open fails the connection: error, then close 1006', () => {
+  it('close() before open fails the connection: error, then close 1006, from a task (not inside close())', async () => {
     const { ws, seen } = socket();
     const events: Array<[number, boolean]> = [];
     ws.onclose = (event) => events.push([event.code, event.wasClean]);
     ws.close(4000, 'never mind');
+    expect(seen).toEqual([]);
+    expect(ws.readyState).toBe(ws.CLOSING);
+    await nextClose(ws);
     expect(seen).toEqual(['error', 'close']);
     expect(events).toEqual([[1006, false]]);
   });
@@ -195,11 +200,12 @@ describe('ReconnectingWebSocket', () => {
     expect(transport.last().sent).toEqual(['after the drop']);
   });
 
-  it('close() between attempts (nothing in flight) reports the client’s record, no error', () => {
+  it('close() between attempts (nothing in flight) reports the client’s record, no error', async () => {
     const { ws, transport, seen } = socket();
     transport.last().fail(); // waiting for the retry
     seen.length = 0;
     ws.close();
+    await nextClose(ws);
     expect(seen).toEqual(['close']);
   });
 

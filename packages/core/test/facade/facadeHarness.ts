@@ -1,4 +1,4 @@
-import { ReconnectingWebSocket, type ReconnectingWebSocketOptions } from '@resock/core';
+import { ReconnectingWebSocket, type ReconnectingWebSocketOptions, type ResockCloseEvent } from '@resock/core';
 import { createFakeTransport, createVirtualClock, seededRandom } from '@resock/core/testing';
 
 /**
@@ -16,3 +16,12 @@ export function socket(
   for (const type of ['open', 'message', 'close', 'error']) ws.addEventListener(type, () => seen.push(type));
   return { ws, transport, clock, seen };
 }
+
+/**
+ * The next close event: one from close() comes from a task, as natively, not from inside the
+ * call, so a test awaits it.
+ */
+export const nextClose = (ws: ReconnectingWebSocket) =>
+  new Promise<ResockCloseEvent>((resolve) =>
+    ws.addEventListener('close', (event) => resolve(event as ResockCloseEvent), { once: true }),
+  );

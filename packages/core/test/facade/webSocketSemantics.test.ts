@@ -1,6 +1,6 @@
 import type { ResockCloseEvent } from '@resock/core';
 import { describe, expect, it } from 'vitest';
-import { socket } from './facadeHarness';
+import { nextClose, socket } from './facadeHarness';
 
 /** Where the WHATWG WebSocket spec fixes readyState, events and url, the facade follows it. */
 describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
@@ -95,13 +95,14 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(ws.url).toBe('wss://chat.example.test/');
   });
 
-  it('fails a lazy socket closed before it started: error, then close 1006', () => {
+  it('fails a lazy socket closed before it started: error, then close 1006', async () => {
     // readyState is CONNECTING until the first send; a WebSocket closed while CONNECTING fails.
     const { ws, transport, seen } = socket({ lazy: true });
     const codes: number[] = [];
     ws.addEventListener('close', (event) => codes.push((event as ResockCloseEvent).code));
     expect(ws.readyState).toBe(ws.CONNECTING);
     ws.close();
+    await nextClose(ws);
     expect(seen).toEqual(['error', 'close']);
     expect(codes).toEqual([1006]);
     expect(transport.connections).toEqual([]);
@@ -155,7 +156,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(closes).toEqual([3000]);
   });
 
-  it('close() without arguments sends a close frame without a status, and hears 1005, as a WebSocket', () => {
+  it('close() without arguments sends a close frame without a status, and hears 1005, as a WebSocket', async () => {
     // WHATWG close(): no code, no reason — the frame carries no status; the server (ws echoes
     // it) and the page's close event both say 1005 (measured in Chromium).
     const { ws, transport } = socket();
@@ -164,6 +165,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     transport.last().accept();
     ws.close();
     expect(transport.last().closeCall).toEqual({});
+    await nextClose(ws);
     expect(closes).toEqual([[1005, true]]);
     expect(ws.client.lastClose?.code).toBe(1005);
   });
@@ -183,12 +185,13 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(record.code).toBe(1000);
   });
 
-  it('close() without a code between attempts makes up 1005, never a code nobody sent', () => {
+  it('close() without a code between attempts makes up 1005, never a code nobody sent', async () => {
     const { ws, transport } = socket();
     transport.last().fail(); // waiting for the retry: nothing in flight
     const closes: number[] = [];
     ws.onclose = (event: ResockCloseEvent) => closes.push(event.code);
     ws.close();
+    await nextClose(ws);
     expect(closes).toEqual([1005]);
     expect(ws.client.lastClose).toMatchObject({ code: 1005, initiator: 'client', synthetic: true });
   });
