@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
@@ -135,6 +136,35 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
     expect(seen.facade).toBe(seen.native);
     await harness.server.waitForClientClose(before + 2);
     expect(harness.server.clientCloses.slice(before).map(({ code }) => code)).toEqual([1005, 1005]);
+  });
+
+  it('close() while connecting: CLOSING, then error and close 1006 from a later task, as native', async () => {
+    // A server that takes TCP and never answers the upgrade (not a planned scenario: close() may
+    // come before the attempt reaches a server at all).
+    const silent = createServer((socket) => sockets.push(socket));
+    const sockets: Socket[] = [];
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const seen = await harness.page.evaluate(async (url) => {
+      const closeWhileConnecting = async (ws: WebSocket | InstanceType<typeof window.resock.ReconnectingWebSocket>) => {
+        const events: string[] = [];
+        ws.onerror = () => events.push(`error ${ws.readyState}`);
+        ws.close();
+        events.push(`after close() ${ws.readyState}`);
+        // Added after close(): heard, because the events come from a task, not from inside close().
+        await new Promise((resolve) =>
+          ws.addEventListener('close', (event) => resolve(events.push(`close ${(event as CloseEvent).code}`))),
+        );
+        return events;
+      };
+      const native = await closeWhileConnecting(new WebSocket(url));
+      const facade = await closeWhileConnecting(new window.resock.ReconnectingWebSocket(url));
+      return { native, facade };
+    }, `ws://127.0.0.1:${port}/close-while-connecting`);
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    expect(seen.native).toEqual(['after close() 2', 'error 3', 'close 1006']);
+    expect(seen.facade).toEqual(seen.native);
   });
 
   it('says error only when a connection failed: not for an open one the network dropped (as native)', async () => {
