@@ -9,7 +9,7 @@ import type { Client, ClientStats, SendResult } from './clientTypes';
 import { Expiry } from './expiry';
 import { checkListener, type ListenerOptions } from './listenerOptions';
 import { Outbox } from './outbox';
-import { type OfferResult, type OutboundMessage, OutboundQueue, type WaitLimits } from './queue';
+import { type OfferResult, type OutboundMessage, OutboundQueue, type QueuedMessage, type WaitLimits } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
 import { later } from './shellState';
 import type { ClientStatus } from './state';
@@ -33,6 +33,9 @@ const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.f
 
 /** The public surface of a client; the machinery is in `ClientShell`. */
 class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Client<TMessage> {
+  /** How many waiting messages hold each signal: a send takes out those already aborted. */
+  #signals: Map<AbortSignal, number> | undefined;
+
   constructor(options: ClientOptions<TMessage>) {
     super(options);
     // Only now, with every layer's fields and private methods in place: a transport may call
@@ -111,8 +114,10 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     // id() is the app's code: it may have closed the client, or aborted this message's signal.
     this.assertNotClosed('send');
     if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
-    // A late expiry timer (a throttled tab): what expired must not take room from this message.
+    // A late expiry timer (a throttled tab): what expired must not take room from this message;
+    // nor one whose signal the app aborted, its own abort listener (sending this) before resock's.
     this.expireOverdue();
+    for (const [signal] of this.#signals ?? []) if (signal.aborted) this.#withdraw((m) => m.signal === signal);
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
     const clear =
       this.machine.phase.status === 'open' &&
@@ -159,15 +164,28 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
   #limits({ ttlMs, signal }: SendOptions, seq: number): Limits | undefined {
     if (ttlMs === undefined && !signal) return undefined;
     const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
-    const withdraw = () => this.#withdraw(seq);
+    const withdraw = () => this.#withdraw((m) => m.seq === seq);
+    this.#signals ??= new Map();
+    const signals = this.#signals;
+    let listening = false;
     return {
       until,
       signal,
       release: () => {
-        signal?.removeEventListener('abort', withdraw);
+        if (signal && listening) {
+          signal.removeEventListener('abort', withdraw);
+          const left = (signals.get(signal) ?? 1) - 1;
+          if (left) signals.set(signal, left);
+          else signals.delete(signal);
+        }
         if (until !== undefined) this.expiry?.left();
       },
-      listen: () => signal?.addEventListener('abort', withdraw, { once: true }),
+      listen: () => {
+        if (!signal) return;
+        listening = true;
+        signal.addEventListener('abort', withdraw, { once: true });
+        signals.set(signal, (signals.get(signal) ?? 0) + 1);
+      },
     };
   }
 
@@ -183,12 +201,11 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     this.expiry.track(until);
   }
 
-  /** The app aborted a waiting message's signal: it leaves the queue (or outbox). */
-  #withdraw(seq: number): void {
-    const mine = (message: { seq: number }) => message.seq === seq;
-    const message = this.queue?.remove(mine)[0] ?? this.outbox?.remove(mine)[0];
+  /** The app aborted waiting messages' signal: they leave the queue (and outbox). */
+  #withdraw(mine: (message: QueuedMessage) => boolean): void {
+    const gone = [...(this.queue?.remove(mine) ?? []), ...(this.outbox?.remove(mine) ?? [])];
     // Aborted from the app's code inside a send (its reliable.id): told once that send is done.
-    if (message) this.tell(() => this.dropped(message.data, 'aborted'));
+    if (gone.length) this.tell(() => this.dropAll([], gone));
   }
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {
