@@ -14,6 +14,8 @@ export interface BackoffContext {
 export const retryNumber = (attempt: number): number =>
   Number.isNaN(attempt) ? 1 : Math.max(1, Math.floor(Math.min(attempt, Number.MAX_SAFE_INTEGER)));
 
+const finite = (value: number | undefined): number | undefined => (Number.isFinite(value) ? value : undefined);
+
 /**
  * The delay before retry number `attempt` (1 = the first retry). Always within
  * [0, the back-off's cap], whatever `attempt` or `random()` is.
@@ -40,8 +42,9 @@ export function computeBackoff(backoff: Backoff, attempt: number, context: Backo
       raw: rawOf(n),
       initialDelayMs,
       maxDelayMs,
-      previousDelayMs: context.previousDelayMs,
-      elapsedMs: context.elapsedMs,
+      // Not a finite number is unknown (as a NaN attempt): else it would pin every client to the cap.
+      previousDelayMs: finite(context.previousDelayMs),
+      elapsedMs: finite(context.elapsedMs),
       windowStartMs: n > 1 ? rawOf(n - 1) : 0,
       random,
     });

@@ -40,10 +40,17 @@ interface Fields {
  * `synthetic: true`. The record is a frozen plain object holding no reference to the input.
  */
 export function normalizeClose(input: unknown, context: CloseContext = {}): CloseRecord {
+  let fields: Fields | undefined;
+  try {
+    fields = readFields(input);
+  } catch {
+    // Unreadable input is only that: what the caller knows (a handshake's answer, the phase
+    // that follows from it) still makes the record.
+  }
   try {
     // Valid by construction (every field is checked or chosen from its allowed values); the
     // tests check each result against closeRecordSchema on fuzzed input.
-    return freezeRecord(buildRecord(readFields(input), context));
+    return freezeRecord(buildRecord(fields, context));
   } catch {
     return fallbackRecord(context);
   }

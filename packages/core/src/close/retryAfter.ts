@@ -62,12 +62,13 @@ function parseHttpDate(text: string, now: number): number | undefined {
   if (m) return utc(m[3], m[2], m[1], m[4], m[5], m[6]);
   m = rfc850.exec(text);
   if (m) {
-    // RFC 9110: a two-digit year more than 50 years in the future means the past century.
-    const yy = Number(m[3]);
-    const thisYear = new Date(Number.isFinite(now) ? now : 0).getUTCFullYear();
-    let year = Math.floor(thisYear / 100) * 100 + yy;
-    if (year > thisYear + 50) year -= 100;
-    return utc(String(year), m[2], m[1], m[4], m[5], m[6]);
+    // RFC 9110 §5.6.7: a timestamp that appears more than 50 years in the future is in the past
+    // century (the timestamp, not the year: late in 2026, 01-Dec-76 is 1976).
+    const today = new Date(Number.isFinite(now) ? now : 0);
+    const year = Math.floor(today.getUTCFullYear() / 100) * 100 + Number(m[3]);
+    const at = utc(String(year), m[2], m[1], m[4], m[5], m[6]);
+    today.setUTCFullYear(today.getUTCFullYear() + 50);
+    return at !== undefined && at > today.getTime() ? utc(String(year - 100), m[2], m[1], m[4], m[5], m[6]) : at;
   }
   m = asctime.exec(text);
   if (m) return utc(m[6], m[1], m[2], m[3], m[4], m[5]);

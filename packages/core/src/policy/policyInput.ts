@@ -108,6 +108,7 @@ export const policyInput: Check = shape({
   rules: list(ruleInput),
   backoff: backoffInput,
   maxAttempts: atLeastOne,
-  maxElapsedMs: durationMs,
+  // An outage's length, compared with the clock, never a timer: days and weeks are fine.
+  maxElapsedMs: number(0, Number.MAX_SAFE_INTEGER, { message: 'expected a duration in ms ≥ 0' }),
   reasonHints: boolean,
 });

@@ -1,3 +1,6 @@
+import type { PresetName } from './policyInput';
+import { presets } from './presets';
+
 /**
  * Why each preset row exists, by row name: shown by `resock policy explain`, the demo and
  * `ruleNote`. Apart from the rows themselves so that a client bundle, which only needs the
@@ -48,8 +51,14 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
     'Everything else: Centrifugo reconnects (its 3000 means "connection closed", not Unauthorized).',
 });
 
-/** The reason for a rule id such as `default:service-restart`, if it is a preset row. */
+/**
+ * The reason for a rule id such as `default:service-restart`, if it is a row of that preset: not
+ * for a user rule that shares a row's name (`auth`, `mine:transient`), nor a row another preset has.
+ */
 export function ruleNote(ruleId: string): string | undefined {
-  const name = ruleId.slice(ruleId.indexOf(':') + 1);
-  return Object.hasOwn(presetNotes, name) ? presetNotes[name] : undefined;
+  const at = ruleId.indexOf(':');
+  const preset = ruleId.slice(0, at);
+  const name = ruleId.slice(at + 1);
+  const rows = at > 0 && Object.hasOwn(presets, preset) ? presets[preset as PresetName] : [];
+  return rows.some((row) => row.name === name) && Object.hasOwn(presetNotes, name) ? presetNotes[name] : undefined;
 }

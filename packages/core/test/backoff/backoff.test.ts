@@ -1,4 +1,13 @@
-import { type Backoff, computeBackoff, constant, exponential, grpc, InvalidPolicyError, linear } from '@resock/core';
+import {
+  type Backoff,
+  computeBackoff,
+  constant,
+  definePolicy,
+  exponential,
+  grpc,
+  InvalidPolicyError,
+  linear,
+} from '@resock/core';
 import { seededRandom } from '@resock/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -228,5 +237,30 @@ describe('every back-off, on any input', () => {
       expect(computeBackoff(backoff, 1e308)).toBe(30_000);
       expect(computeBackoff(backoff, Number.POSITIVE_INFINITY)).toBe(30_000);
     }
+  });
+});
+
+describe('back-off jitter with an unknown outage start or previous delay', () => {
+  // jitter.ts: windowed is plain full jitter "once a span has passed, or at the cap" and (tested)
+  // "without an outage start"; README: "Jitter stays spread at the cap". A non-finite elapsedMs /
+  // previousDelayMs is unknown, as a NaN attempt is (retryNumber reads it as 1): it must not pin
+  // every client of a fleet to one instant.
+  it('windowed: a NaN elapsedMs is no outage start (full jitter of retry 1), not the 30 s cap for all', () => {
+    const backoff = definePolicy().backoff;
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (u) => {
+        const withNaN = computeBackoff(backoff, 1, { random: () => u, elapsedMs: Number.NaN });
+        const without = computeBackoff(backoff, 1, { random: () => u });
+        expect(withNaN).toBe(without);
+      }),
+    );
+  });
+
+  it('decorrelated: a NaN previousDelayMs still gives a spread delay, not always the cap', () => {
+    const backoff = exponential({ jitter: 'decorrelated' });
+    const delays = [0, 0.25, 0.5, 0.75].map((u) =>
+      computeBackoff(backoff, 3, { random: () => u, previousDelayMs: Number.NaN }),
+    );
+    expect(new Set(delays).size).toBeGreaterThan(1);
   });
 });

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type CloseRecord, closeRecordSchema, normalizeClose } from '@resock/core';
+import { type CloseRecord, closeRecordSchema, decide, definePolicy, normalizeClose } from '@resock/core';
 import fc from 'fast-check';
 import { CloseEvent as UndiciCloseEvent } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -208,5 +208,48 @@ describe('normalizeClose', () => {
         { numRuns: 1000 },
       );
     });
+  });
+});
+
+describe('normalizeClose keeps the context when the input cannot be read', () => {
+  // A transport's close object whose reason getter throws (or a revoked proxy): the README says it
+  // becomes a synthetic 1006, but what the *caller* knows (the handshake's HTTP answer, the error,
+  // and the phase that follows from it) is not part of the unreadable input.
+  const unreadable = () => {
+    const { proxy, revoke } = Proxy.revocable({ code: 1000, reason: '' }, {});
+    revoke();
+    return proxy;
+  };
+  const throwingReason = {
+    code: 1006,
+    get reason(): string {
+      throw new Error('boom');
+    },
+  };
+  const context = {
+    now,
+    handshake: { status: 401, headers: { 'retry-after': '5' } },
+    error: { name: 'Error', message: 'Unexpected server response: 401', code: 'ECONNRESET' },
+  };
+
+  it.each([
+    ['a revoked proxy', unreadable],
+    ['a throwing reason getter', () => throwingReason],
+  ])('%s: the record is the same as for input that is merely not an object', (_label, input) => {
+    const expected = normalizeClose(null, context);
+    expect(expected).toMatchObject({ code: 1006, synthetic: true, phase: 'connecting', handshake: { status: 401 } });
+    const got = normalizeClose(input(), context);
+    expect(closeRecordSchema.safeParse(got).success).toBe(true);
+    // CloseContext.phase: "Default: `connecting` when a handshake answer is given, else `open`."
+    expect(got.phase).toBe('connecting');
+    expect(got.handshake).toEqual({ status: 401, retryAfterMs: 5000 });
+    expect(got.error).toEqual(context.error);
+  });
+
+  it('so a rejected 401 handshake is refreshed, not retried as a lost link', () => {
+    const got = normalizeClose(throwingReason, context);
+    const decision = decide(definePolicy(), got, { attempt: 1, refreshAvailable: true, now, random: () => 0.5 });
+    expect(decision.rule).toBe('default:http-401');
+    expect(decision.action).toBe('refresh');
   });
 });

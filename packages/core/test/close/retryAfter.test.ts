@@ -33,3 +33,13 @@ describe('parseRetryAfter', () => {
     },
   );
 });
+
+describe('parseRetryAfter, RFC 850 two-digit years', () => {
+  // RFC 9110 §5.6.7: recipients "MUST interpret a timestamp that appears to be more than 50 years in
+  // the future as representing the most recent year in the past that had the same last two digits."
+  // retryAfter.ts cites the same rule. `now` is 2026-11-21 12:00 GMT; 2076-12-01 is 50 years and 10
+  // days ahead, so the date is 1976-12-01: in the past, i.e. the 1 s minimum.
+  it('reads "01-Dec-76" in late 2026 as 1976 (more than 50 years ahead), not 2076', () => {
+    expect(parseRetryAfter('Wednesday, 01-Dec-76 00:00:00 GMT', now)).toBe(1000);
+  });
+});

@@ -219,3 +219,13 @@ describe('definePolicy', () => {
     );
   });
 });
+
+describe('maxElapsedMs is an outage length, not a timer', () => {
+  // PolicyInput.maxElapsedMs: "Stop once an outage has lasted this long. @default unlimited".
+  // decide() only compares it with `now - outageStartedAt`; it never becomes a setTimeout delay,
+  // yet definePolicy refuses more than 2^31−1 ms "(timers overflow beyond)".
+  it('accepts "give up after 30 days"', () => {
+    const thirtyDays = 30 * 86_400_000;
+    expect(() => definePolicy({ maxElapsedMs: thirtyDays })).not.toThrow();
+  });
+});

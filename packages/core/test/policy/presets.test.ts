@@ -1,6 +1,6 @@
-import { definePolicy, presetNames, presetNotes, presets, ruleNote } from '@resock/core';
+import { decide, definePolicy, presetNames, presetNotes, presets, ruleNote } from '@resock/core';
 import { describe, expect, it } from 'vitest';
-import { decideWith, delays, handshake, record } from './decideHelpers';
+import { decideWith, delays, handshake, now, record } from './decideHelpers';
 
 describe('presets', () => {
   it.each(presetNames)('%s compiles, and every row names itself and says why', (preset) => {
@@ -115,5 +115,33 @@ describe('presets', () => {
       action: 'retry',
       rule: 'fallback',
     });
+  });
+});
+
+describe('ruleNote answers only for preset rows', () => {
+  // presetNotes.ts: "The reason for a rule id such as `default:service-restart`, if it is a preset row."
+  it('gives no preset prose for a user rule that happens to share a row name', () => {
+    // definePolicy accepts these names: only the ids `default:auth` / `default:transient` are taken.
+    const policy = definePolicy({
+      rules: [
+        { name: 'auth', codes: [4001], action: 'retry' },
+        { name: 'mine:transient', codes: [4002], action: 'stop' },
+      ],
+    });
+    const ctx = { attempt: 1, refreshAvailable: true, now, random: () => 0.5 };
+    const a = decide(policy, record(4001), ctx);
+    const b = decide(policy, record(4002), ctx);
+    expect(a.rule).toBe('auth');
+    expect(b.rule).toBe('mine:transient');
+    // The demo shows `ruleNote(decision.rule) ?? decision.explanation`: a 4001 *retry* must not be
+    // explained as "1008 Policy Violation / 3000 Unauthorized … Refresh credentials".
+    expect(ruleNote(a.rule)).toBeUndefined();
+    expect(ruleNote(b.rule)).toBeUndefined();
+  });
+
+  it('gives no note for a row id that no preset has', () => {
+    expect(ruleNote('none:auth')).toBeUndefined(); // the none preset has no rows at all
+    expect(ruleNote('persistent:auth')).toBeUndefined(); // persistent drops the refresh rows
+    expect(ruleNote('default:reconnect-always')).toBeUndefined(); // a persistent-only row
   });
 });
