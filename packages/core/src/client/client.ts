@@ -117,7 +117,8 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     // A late expiry timer (a throttled tab): what expired must not take room from this message;
     // nor one whose signal the app aborted, its own abort listener (sending this) before resock's.
     this.expireOverdue();
-    for (const [signal] of this.#signals ?? []) if (signal.aborted) this.#withdraw((m) => m.signal === signal);
+    if (this.#signals?.size)
+      for (const [signal] of this.#signals) if (signal.aborted) this.#withdraw((m) => m.signal === signal);
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
     const clear =
       this.machine.phase.status === 'open' &&
