@@ -161,8 +161,15 @@ function environment(s: Draft, change: EnvironmentChange): void {
       if (phase.status !== 'waiting' || phase.hold === 'suspended') return;
       if (phase.hold === 'none' && phase.dueAt === undefined) return; // the refresh hook is running
       // The server said when (1013, 429, Retry-After, a close reason's hint): a network blip
-      // does not shorten its wait.
-      if (phase.hold === 'none' && serverDue(s.env.now, phase) !== undefined) return;
+      // does not shorten its wait. Back online within the server's part of a longer back-off:
+      // attempt once that part is over (as after pageshow), not at the end of the back-off.
+      if (phase.hold === 'none') {
+        const due = serverDue(s.env.now, phase);
+        if (due !== undefined) {
+          if (change === 'online' && phase.dueAt !== undefined && due < phase.dueAt) start(s, 'retry', due - s.env.now);
+          return;
+        }
+      }
       // Back online: attempt at once. Visible again: an overdue retry (its timer slowed down
       // in a background tab) happens now; one not yet due keeps its timer.
       if (phase.hold === 'parked' || change === 'online' || (phase.dueAt !== undefined && s.env.now >= phase.dueAt)) {

@@ -102,4 +102,28 @@ describe('a hint shorter than the back-off: only its own part of the wait is the
     environment.emit('pageshow');
     expect(h.transport.connections).toHaveLength(2);
   });
+
+  it('with {"retryAfter":1}, online inside the server’s second retries once that second is over, not at the end of the back-off', () => {
+    const { h, environment } = restarted('{"retryAfter":1}');
+    h.clock.advance(300);
+    environment.emit('offline');
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(1); // the server's word still runs
+    h.clock.advance(699);
+    expect(h.transport.connections).toHaveLength(1);
+    h.clock.advance(1);
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('with {"retryAfter":1}, offline again before that second is over waits for online', () => {
+    const { h, environment } = restarted('{"retryAfter":1}');
+    h.clock.advance(300);
+    environment.emit('offline');
+    environment.emit('online');
+    environment.emit('offline');
+    h.clock.advance(60_000);
+    expect(h.transport.connections).toHaveLength(1);
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+  });
 });
