@@ -6,6 +6,10 @@
 declare function setTimeout(callback: () => void, delayMs?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
 
+// The monotonic clock, so a wall clock set back holds no deadline (clock.ts); optional, as a
+// runtime may lack it.
+declare var performance: { now?(): number } | undefined;
+
 declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: ArrayBuffer | ArrayBufferView): string;

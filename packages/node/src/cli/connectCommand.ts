@@ -135,11 +135,17 @@ const DRAIN_STALL_MS = 10_000;
  */
 async function drained(client: Client, stop: () => boolean): Promise<void> {
   let least = Number.POSITIVE_INFINITY;
-  let movedAt = Date.now();
-  while (client.state === 'open' && client.bufferedAmount > 0 && !stop() && Date.now() - movedAt < DRAIN_STALL_MS) {
+  // The monotonic clock: a wall clock set back must not stretch the stall.
+  let movedAt = performance.now();
+  while (
+    client.state === 'open' &&
+    client.bufferedAmount > 0 &&
+    !stop() &&
+    performance.now() - movedAt < DRAIN_STALL_MS
+  ) {
     if (client.bufferedAmount < least) {
       least = client.bufferedAmount;
-      movedAt = Date.now();
+      movedAt = performance.now();
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

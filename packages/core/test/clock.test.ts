@@ -1,0 +1,104 @@
+import type { Clock, CloseRecord } from '@resock/core';
+import { createVirtualClock } from '@resock/core/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { forwardTime, systemClock } from '../src/clock';
+import { harness } from './client/clientHarness';
+
+/** A wall clock and a monotonic clock the test moves by hand. */
+function clocks(startWall = 1_795_000_000_000) {
+  const c = { wall: startWall, mono: 5000 };
+  return {
+    c,
+    now: forwardTime(
+      () => c.wall,
+      () => c.mono,
+    ),
+  };
+}
+
+describe('the system clock', () => {
+  it('reads the wall clock as it is while it moves forward (no drift from Date.now)', () => {
+    const { c, now } = clocks();
+    expect(now()).toBe(c.wall);
+    c.wall += 1; // readings far more frequent than the wall clock's millisecond ticks
+    c.mono += 0.4;
+    expect(now()).toBe(c.wall);
+    c.mono += 0.4;
+    expect(now()).toBe(c.wall);
+    c.wall += 30_000;
+    c.mono += 30_000;
+    expect(now()).toBe(c.wall);
+  });
+
+  it('a wall clock set back an hour holds no deadline: the monotonic time counts instead', () => {
+    const { c, now } = clocks();
+    const start = now();
+    const deadline = start + 10_000; // a heartbeat's pong deadline
+    c.wall -= 3_600_000 - 4000; // NTP steps the clock back an hour, 4 s after the ping
+    c.mono += 4000;
+    expect(now()).toBe(start + 4000);
+    c.wall += 6000;
+    c.mono += 6000;
+    expect(now()).toBe(deadline); // on time, not an hour late
+    c.wall += 1000;
+    c.mono += 1000;
+    expect(now()).toBe(deadline + 1000); // and it moves with the wall clock again
+  });
+
+  it('a jump forward (a device waking up, its monotonic clock stopped meanwhile) counts as time gone', () => {
+    const { c, now } = clocks();
+    const start = now();
+    c.wall += 7_200_000;
+    expect(now()).toBe(start + 7_200_000);
+  });
+
+  it('without a monotonic clock (or with a broken one) it never goes back', () => {
+    const c = { wall: 1_795_000_000_000 };
+    const now = forwardTime(() => c.wall);
+    const start = now();
+    c.wall -= 60_000;
+    expect(now()).toBe(start);
+    c.wall += 1000;
+    expect(now()).toBe(start + 1000);
+    const broken = forwardTime(
+      () => c.wall,
+      () => Number.NaN,
+    );
+    const before = broken();
+    c.wall -= 5000;
+    expect(broken()).toBe(before);
+  });
+
+  it('is the one the clients use by default: it tracks Date.now, and does not follow it back', () => {
+    expect(Math.abs(systemClock.now() - Date.now())).toBeLessThan(1000);
+    const before = systemClock.now();
+    const spy = vi.spyOn(Date, 'now').mockReturnValue(before - 3_600_000);
+    try {
+      expect(systemClock.now()).toBeGreaterThanOrEqual(before);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('a client whose wall clock is set back an hour', () => {
+  it('still finds a silent peer dead at its heartbeat deadline, not an hour later', () => {
+    const timers = createVirtualClock(Date.UTC(2026, 10, 21, 12));
+    let setBack = 0;
+    const clock: Clock = {
+      now: forwardTime(
+        () => timers.now() - setBack,
+        () => timers.now(),
+      ),
+      setTimeout: (callback, delayMs) => timers.setTimeout(callback, delayMs),
+      clearTimeout: (handle) => timers.clearTimeout(handle),
+    };
+    const h = harness({ clock, heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+    h.transport.last().accept();
+    h.transport.last().goSilent();
+    timers.advance(1100); // the ping is out, its pong due at 1.5 s
+    setBack = 3_600_000;
+    timers.advance(400);
+    expect(h.of<CloseRecord>('close')).toMatchObject([{ initiator: 'heartbeat' }]);
+  });
+});
