@@ -83,6 +83,9 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
   });
   socket.on('error', (error) => {
     lastError = error;
+    // A redirect ws no longer follows (maxRedirects reached, a Location it cannot parse) fails
+    // with no 'unexpected-response': its answer, a 3xx, is still on the request.
+    handshake ??= redirectAnswer(socket);
     handlers.onError(error);
   });
   socket.on('close', (code, reason) => {
@@ -92,6 +95,15 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
     handlers.onClose(raw);
   });
   return connection;
+}
+
+/**
+ * The HTTP answer on the attempt's request, if any. Read, not listened for: a 'redirect'
+ * listener would make ws keep Authorization and cookies on a redirect to another host.
+ */
+function redirectAnswer(socket: WebSocket): RawClose['handshake'] {
+  const res = (socket as unknown as { _req?: { res?: IncomingMessage } | null })._req?.res;
+  return res?.statusCode ? { status: res.statusCode, headers: flatten(res.headers) } : undefined;
 }
 
 /** The connection resock holds: prototype methods, so each socket costs one small object. */

@@ -235,6 +235,20 @@ describe('resock connect', () => {
     expect({ code: check.code, names: check.stderr.includes('other.json') }).toEqual({ code: 2, names: true });
   });
 
+  it.each([
+    [['policy', 'explain', 'default', '4000', '--policy', 'mine.json'], 'takes no options (--policy)'],
+    [['policy', 'check', 'p.json', '--json'], 'takes no options (--json)'],
+    [['policy', 'check', 'p.json', '--header', 'Authorization: Bearer abc'], 'takes no options (--header)'],
+    [['policy', 'check', 'p.json', '--heartbeat', '5000'], 'takes no options (--heartbeat)'],
+    [['policy', 'check', 'p.json', '--protocol', 'v2'], 'takes no options (--protocol)'],
+    [['connect', 'ws://127.0.0.1:1/', '--policy', 'a.json', '--policy', 'b.json'], '--policy given 2 times'],
+    [['connect', 'ws://127.0.0.1:1/', '--heartbeat', '0', '--heartbeat', '5000'], '--heartbeat given 2 times'],
+  ])('refuses %j: an option it would not read, or one of two values (exit 2)', async (args, message) => {
+    const { code, stderr } = await resock(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
   it('says how to use it when the URL is missing (exit 2)', async () => {
     const { code, stderr } = await resock(['connect']);
     expect(code).toBe(2);

@@ -61,6 +61,8 @@ it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)
   server.plan({ kind: 'reject', status: 503 }); // the first attempt fails: the lines queue
   const run = launch(['connect', server.url]);
   run.child.stdin.write('first\n');
+  // Both, in either order: the line is queued (read from stdin), and the attempt has failed.
+  await run.has('queued       {"data":"first"}');
   await run.has('reconnecting');
   run.child.kill('SIGINT');
   const [code] = await run.exited;

@@ -25,10 +25,11 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      policy: { type: 'string' },
+      // multiple, so that a second one is refused rather than silently replacing the first
+      policy: { type: 'string', multiple: true },
       header: { type: 'string', multiple: true },
       protocol: { type: 'string', multiple: true },
-      heartbeat: { type: 'string' },
+      heartbeat: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -44,19 +45,30 @@ async function main(argv: string[]): Promise<number> {
   const only = (count: number) => {
     if (rest.length > count) throw new UsageError(`unexpected argument: ${rest.slice(count).join(' ')}`);
   };
-  if (values.policy === '') throw new UsageError('--policy expects a file');
+  const single = (name: 'policy' | 'heartbeat') => {
+    const given = values[name];
+    if (given && given.length > 1) throw new UsageError(`--${name} given ${given.length} times`);
+    return given?.[0];
+  };
+  const policy = single('policy');
+  const heartbeat = single('heartbeat');
+  if (policy === '') throw new UsageError('--policy expects a file');
+  if (command === 'policy') {
+    const given = Object.entries(values).filter(([name, value]) => name !== 'help' && value !== undefined);
+    if (given.length) throw new UsageError(`policy ${rest[0] ?? ''} takes no options (--${given[0]?.[0]})`);
+  }
   if (command === 'connect') {
     const [url] = rest;
     if (!url) throw new UsageError('connect needs a URL');
     only(1);
-    const heartbeatMs = values.heartbeat === undefined ? undefined : Number(values.heartbeat);
+    const heartbeatMs = heartbeat === undefined ? undefined : Number(heartbeat);
     // Digits only: Number('') and Number(' ') are 0, which would turn the heartbeat off unasked.
-    if (heartbeatMs !== undefined && !(/^\d+$/.test(values.heartbeat ?? '') && Number.isSafeInteger(heartbeatMs))) {
+    if (heartbeatMs !== undefined && !(/^\d+$/.test(heartbeat ?? '') && Number.isSafeInteger(heartbeatMs))) {
       throw new UsageError('--heartbeat expects milliseconds (0 turns it off)');
     }
     return connect({
       url,
-      ...(values.policy ? { policy: values.policy } : {}),
+      ...(policy ? { policy } : {}),
       headers: values.header ?? [],
       protocols: values.protocol ?? [],
       ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
