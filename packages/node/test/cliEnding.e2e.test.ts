@@ -120,3 +120,15 @@ it('Ctrl-C against a server that never answers the close: the close deadline end
     waitedUnder8s: true,
   });
 }, 30_000);
+
+// `docker stop`, a service manager, `kill`: asked to end, the session closes as on Ctrl-C.
+it('SIGTERM closes with 1000 and exits 0, as Ctrl-C does (not a cut TCP the server sees as 1006)', async () => {
+  const server = await startScenarioServer(); // echo
+  cleanup.push(() => server.stop());
+  const run = launch(['connect', server.url]);
+  await run.has('open');
+  run.child.kill('SIGTERM');
+  const [code, signal] = await run.exited;
+  await server.waitForClientClose(1);
+  expect({ code, signal, serverSaw: server.clientCloses[0]?.code }).toEqual({ code: 0, signal: null, serverSaw: 1000 });
+});

@@ -91,6 +91,7 @@ export async function connect(args: ConnectArgs): Promise<number> {
       const record = await client.close();
       unwireMessages();
       process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
       if (!(atRisk || interrupted) || (record.wasClean && !ended)) return resolve(code);
       const message = interrupted
         ? 'interrupted: what was still leaving may not have arrived'
@@ -106,6 +107,9 @@ export async function connect(args: ConnectArgs): Promise<number> {
       connection?.terminate?.();
     };
     process.on('SIGINT', interrupt);
+    // SIGTERM (a service manager, `docker stop`, `kill`) is asked to end, as Ctrl-C is: a 1000
+    // close, not a dropped TCP connection the server sees as 1006.
+    process.on('SIGTERM', interrupt);
     // A reader that has gone (`| head -1`) ends the session as Ctrl-C does, not with a crash.
     const readerGone = () => void finish(exitCodes.closed);
     process.stdout.on('error', readerGone);

@@ -11,7 +11,7 @@ const usage = `Usage:
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
       When stdin ends, lines still queued go out with the next connection, and it exits once
       they have left the process and the close is done.
-      Ctrl-C closes with 1000; pressed while the last lines drain, it cuts the connection.
+      Ctrl-C (or SIGTERM) closes with 1000; again while the last lines drain, it cuts the connection.
       Exit status: 0 closed (stdin ended, Ctrl-C), 1 an error (or, after stdin ended, a close
       that was not clean or a Ctrl-C: the last lines may be lost), 2 bad usage, 3 the policy
       gave up.
