@@ -26,6 +26,7 @@ const areas = {
     'clientShell',
     'sendingSections',
     'connectionShell',
+    'outboundShell',
     'shellState',
     'connectionHandlers',
     'namedTimers',

@@ -1,16 +1,16 @@
 import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
-import type { OutboundMessage } from './queue';
-import { endConnection, later, ShellState } from './shellState';
+import { OutboundShell } from './outboundShell';
+import { endConnection, later } from './shellState';
 import { resolveTarget, type Target } from './target';
 
 /**
  * One connection's life on the shell's side: resolving the URL, dialing, the transport's
  * callbacks (tagged with the connection's id, so a connection let go of is ignored), inbound
- * messages and acknowledgements, and flushing the outbox and queue into a new socket.
+ * messages and acknowledgements (writing to it is `OutboundShell`'s).
  */
-export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
+export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> {
   // ── connections ─────────────────────────────────────────────────────────────────────────
 
   protected connect(id: number): void {
@@ -143,13 +143,16 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     if (id !== this.connectionId) return;
     // It arrived while its connection was current: heard even if the app lets go of that
     // connection before it is replayed (unless the client is closed by then).
-    if (this.holding()) this.hold(() => this.machine.phase.status !== 'closed' && this.#hear(data));
-    else this.#hear(data);
+    if (this.holding()) this.hold(() => this.machine.phase.status !== 'closed' && this.#hear(id, data));
+    else this.#hear(id, data);
   }
 
-  /** Behind what came with the open, while that is being heard. */
-  #hear(data: InboundMessage): void {
-    if (this.beforeOpen) this.beforeOpen.push(data);
+  /**
+   * Behind what came with its connection's open, while that is being heard; a message replayed
+   * after the app let go of its connection is heard at once (it came before the next one's).
+   */
+  #hear(id: number, data: InboundMessage): void {
+    if (this.beforeOpen && id === this.connectionId) this.beforeOpen.push(data);
     else this.received(data);
   }
 
@@ -162,20 +165,29 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
     this.beforeOpen = undefined;
   }
 
-  /** The hot path: one counter, the liveness mark, then the pipeline. */
+  /**
+   * The hot path: one counter, the liveness mark, the message, then what waited for a probe's
+   * answer goes out — after the message is heard: a reply to what goes out came after it.
+   */
   protected received(data: InboundMessage): void {
     this.counts.received++;
+    this.heartbeat?.alive(this.options.clock.now());
+    const id = this.connectionId;
+    this.#take(data);
+    // Unless a listener let go of the connection (a close() has already let them go ahead).
+    if (this.untrusted && id === this.connectionId) this.trust();
+  }
+
+  #take(data: InboundMessage): void {
     const { reliable } = this.options;
     if (reliable) {
       const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
       if (id !== undefined) {
         const message = this.outbox?.ack(id);
-        this.answered();
         if (message !== undefined) this.emitter.emit('acked', { id, data: message });
         return; // an acknowledgement is reliable delivery's own traffic
       }
     }
-    this.answered();
     // Checked even when no heartbeat runs (closing, or a broken ping builder): a late pong is
     // still heartbeat traffic, not the app's.
     const isPong = this.options.heartbeat?.isPong;
@@ -201,92 +213,5 @@ export abstract class ConnectionShell<TMessage> extends ShellState<TMessage> {
   private answered(): void {
     this.heartbeat?.alive(this.options.clock.now());
     this.trust();
-  }
-
-  /** Ends the wait for a probe's answer: what sends it held go out now, in order. */
-  protected trust(): void {
-    if (!this.untrusted) return;
-    this.untrusted = false;
-    this.flushPending();
-  }
-
-  /** Whether messages wait: then a new one goes behind them, not straight out. */
-  protected pending(): boolean {
-    return (this.queue?.length ?? 0) > 0 || (this.outbox?.unsent ?? 0) > 0;
-  }
-
-  /** Writes one message to the socket; false when the socket refuses it. */
-  protected write(data: OutboundMessage): boolean {
-    const { connection } = this;
-    if (!connection) return false;
-    try {
-      connection.send(data);
-      this.counts.sent++;
-      // A refusal that passed: the socket carries messages again, so its close is not coming.
-      if (this.refusedBy === this.connectionId) {
-        this.refusedBy = 0;
-        this.dispatch({ type: 'sendAccepted', id: this.connectionId });
-      }
-      return true;
-    } catch {
-      this.refused();
-      return false;
-    }
-  }
-
-  /**
-   * The socket refused a message: its close has begun (the peer's close frame arrived) or the
-   * link is going. The message keeps its place; the reducer gives the close `closeTimeoutMs` to
-   * arrive, because undici never delivers it while a server holds the TCP connection open.
-   */
-  private refused(): void {
-    const id = this.connectionId;
-    if (id === 0 || this.refusedBy === id) return;
-    this.refusedBy = id;
-    this.dispatch({ type: 'sendFailed', id });
-  }
-
-  /** On open, before anyone hears of it: what the last connections may have swallowed, then the rest. */
-  protected flushQueue(): void {
-    // Unacknowledged messages first, in the order they were sent: the peer may or may not
-    // have them, so they go again (at-least-once).
-    this.outbox?.resend();
-    this.flushPending();
-  }
-
-  /**
-   * Sends what waits, in send() order across the queue and the outbox's unsent entries, and stops
-   * at the first refusal (the rest keep their places). True when nothing waits any more.
-   */
-  protected flushPending(): boolean {
-    return this.sending(() => this.#flush());
-  }
-
-  #aborted(data: OutboundMessage | undefined): void {
-    if (data !== undefined) this.tell(() => this.dropped(data, 'aborted'));
-  }
-
-  #flush(): boolean {
-    // A late timer (a throttled tab) must not let an expired message out.
-    this.expireOverdue();
-    const { queue, outbox } = this;
-    const tracked = outbox?.unsent ? outbox.list() : [];
-    for (let i = 0; ; ) {
-      const queued = queue?.peek();
-      const entry = tracked[i];
-      // A signal aborted already (the app's own abort listener ran first and sent): not written.
-      if (entry && !(queued && queued.seq < entry[1].seq)) {
-        if (entry[1].signal?.aborted) this.#aborted(outbox?.ack(entry[0]));
-        else if (!this.write(entry[1].data)) return false;
-        else outbox?.markSent(entry[0]);
-        i++;
-      } else if (queued) {
-        if (queued.signal?.aborted) this.#aborted(queue?.shift());
-        else if (!this.write(queued.data)) return false;
-        else queue?.shift();
-      } else {
-        return true;
-      }
-    }
   }
 }

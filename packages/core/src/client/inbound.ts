@@ -1,4 +1,5 @@
 import type { InboundMessage, InvalidMessageEvent, MessageIssue } from '../events/clientEvents';
+import { errorText } from '../inputChecks';
 import type { StandardIssue, StandardResult, StandardSchemaV1 } from '../standardSchema';
 
 export interface InboundSinks<TMessage> {
@@ -59,7 +60,8 @@ export class InboundPipeline<TMessage> {
     const outcome = check(schema, data);
     // Arrival order: while an earlier message still validates, every later outcome (even one
     // known at once: a sync result, text that is not JSON) waits its turn behind it.
-    if (outcome instanceof Promise || this.#validating > 0) {
+    // Any thenable is async (a Promise from another realm, a library's own): as `await` takes it.
+    if (isThenable(outcome) || this.#validating > 0) {
       this.#validating++;
       this.#chain = (this.#chain ?? Promise.resolve())
         .then(() => outcome)
@@ -78,9 +80,23 @@ export class InboundPipeline<TMessage> {
     this.#validated(data, outcome, opened);
   }
 
+  /**
+   * A result that is not one (a schema's `validate` that forgot to return, issues not a list)
+   * is an invalid message too: never a throw into the transport, nor a link of the chain left
+   * rejected for the next message to trip on.
+   */
   #validated(data: InboundMessage, result: StandardResult<TMessage>, opened: number): void {
-    if (result.issues) this.#sinks.invalid({ data, issues: result.issues.map(toIssue) });
-    else this.#deliver(result.value, opened);
+    let issues: MessageIssue[] | undefined;
+    let value: TMessage | undefined;
+    try {
+      if (typeof result !== 'object' || result === null) throw new TypeError(`got ${String(result)}`);
+      if (result.issues) issues = Array.from(result.issues, toIssue);
+      else value = result.value;
+    } catch (error) {
+      issues = [{ message: `the schema gave no usable result: ${errorText(error)}` }];
+    }
+    if (issues) this.#sinks.invalid({ data, issues });
+    else this.#deliver(value as TMessage, opened);
   }
 
   #deliver(message: TMessage, opened: number): void {
@@ -117,6 +133,14 @@ function check<TMessage>(
     return schema['~standard'].validate(value);
   } catch (error) {
     return threw(error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return typeof (value as { then?: unknown } | null)?.then === 'function';
+  } catch {
+    return false; // a `then` that cannot be read: taken as a (broken) result, not a throw
   }
 }
 

@@ -5,7 +5,6 @@ import { byteSize, type OutboundMessage } from '../client/queue';
 import { redactUrl } from '../client/redactUrl';
 import type { ClientStatus } from '../client/state';
 import { assertCloseArguments } from '../close/closeArguments';
-import type { CloseRecord } from '../close/closeRecord';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';

@@ -1,0 +1,95 @@
+import type { OutboundMessage } from './queue';
+import { ShellState } from './shellState';
+
+/**
+ * Writing to the current socket: one message, or what waits (the outbox's unsent entries and
+ * the queue, in send() order), a refusal keeping its place; and the offline probe's hold on sends.
+ */
+export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
+  /** Ends the wait for a probe's answer: what sends it held go out now, in order. */
+  protected trust(): void {
+    if (!this.untrusted) return;
+    this.untrusted = false;
+    this.flushPending();
+  }
+
+  /** Whether messages wait: then a new one goes behind them, not straight out. */
+  protected pending(): boolean {
+    return (this.queue?.length ?? 0) > 0 || (this.outbox?.unsent ?? 0) > 0;
+  }
+
+  /** Writes one message to the socket; false when the socket refuses it. */
+  protected write(data: OutboundMessage): boolean {
+    const { connection } = this;
+    if (!connection) return false;
+    try {
+      connection.send(data);
+      this.counts.sent++;
+      // A refusal that passed: the socket carries messages again, so its close is not coming.
+      if (this.refusedBy === this.connectionId) {
+        this.refusedBy = 0;
+        this.dispatch({ type: 'sendAccepted', id: this.connectionId });
+      }
+      return true;
+    } catch {
+      this.refused();
+      return false;
+    }
+  }
+
+  /**
+   * The socket refused a message: its close has begun (the peer's close frame arrived) or the
+   * link is going. The message keeps its place; the reducer gives the close `closeTimeoutMs` to
+   * arrive, because undici never delivers it while a server holds the TCP connection open.
+   */
+  private refused(): void {
+    const id = this.connectionId;
+    if (id === 0 || this.refusedBy === id) return;
+    this.refusedBy = id;
+    this.dispatch({ type: 'sendFailed', id });
+  }
+
+  /** On open, before anyone hears of it: what the last connections may have swallowed, then the rest. */
+  protected flushQueue(): void {
+    // Unacknowledged messages first, in the order they were sent: the peer may or may not
+    // have them, so they go again (at-least-once).
+    this.outbox?.resend();
+    this.flushPending();
+  }
+
+  /**
+   * Sends what waits, in send() order across the queue and the outbox's unsent entries, and stops
+   * at the first refusal (the rest keep their places). True when nothing waits any more.
+   */
+  protected flushPending(): boolean {
+    return this.sending(() => this.#flush());
+  }
+
+  #aborted(data: OutboundMessage | undefined): void {
+    if (data !== undefined) this.tell(() => this.dropped(data, 'aborted'));
+  }
+
+  #flush(): boolean {
+    // A late timer (a throttled tab) must not let an expired message out.
+    this.expireOverdue();
+    const { queue, outbox } = this;
+    const tracked = outbox?.unsent ? outbox.list() : [];
+    for (let i = 0; ; ) {
+      const queued = queue?.peek();
+      const entry = tracked[i];
+      // A signal aborted already (the app's own abort listener ran first and sent): not written.
+      if (entry && !(queued && queued.seq < entry[1].seq)) {
+        if (entry[1].signal?.aborted) this.#aborted(outbox?.ack(entry[0]));
+        else if (!this.write(entry[1].data)) return false;
+        else outbox?.markSent(entry[0]);
+        i++;
+      } else if (queued) {
+        if (queued.signal?.aborted) this.#aborted(queue?.shift());
+        else if (!this.write(queued.data)) return false;
+        else queue?.shift();
+      } else {
+        return true;
+      }
+    }
+  }
+}
