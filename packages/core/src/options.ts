@@ -17,7 +17,10 @@ export interface RefreshContext {
   /** The close that asked for fresh credentials. */
   readonly record: CloseRecord;
   readonly attempt: number;
-  /** Aborted when the app closes the client or reconnects while the hook runs. */
+  /**
+   * Aborted when the app closes the client or reconnects while the hook runs, or when the hook
+   * has not settled within `connectTimeoutMs` (the refresh then counts as failed).
+   */
   readonly signal: AbortSignal;
 }
 

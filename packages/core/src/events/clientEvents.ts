@@ -12,7 +12,10 @@ export interface OpenEvent {
   readonly url: string;
   readonly protocol: string;
   readonly extensions: string;
-  /** 1 for the first try of an outage, 2 after one failed attempt, … */
+  /**
+   * 1 for the first connection (or the first after a stable one); in an outage, 1 + the retries
+   * made: the first reconnect after a close opens as 2.
+   */
   readonly attempt: number;
 }
 
