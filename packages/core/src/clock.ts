@@ -12,27 +12,44 @@ export interface Clock {
 /** Opaque: whatever the clock's `setTimeout` returned. */
 export type TimerHandle = unknown;
 
+/** How fast a clock ahead of the wall clock (it was set back) comes back to it: 10 % of the time passing. */
+const SLEW = 0.1;
+
 /**
- * The wall clock, never set back: while it moves forward it is read as it is; when it goes back
+ * The wall clock, never set back. While it moves forward it is read as it is; when it goes back
  * (NTP stepping it, a user), the time the monotonic clock (`performance.now()`, where the runtime
- * has one) saw pass is counted instead, and the difference kept from then on. Without it, every
- * deadline checked against the clock would be held for as long as it went back (a heartbeat
- * finding no dead peer for an hour). A jump forward (a device waking up) counts as time gone.
+ * has one) saw pass is counted instead, and the clock, now ahead of the wall clock, comes back to
+ * it: at once if the wall clock is set forward again, else by running at 0.9× until it meets it
+ * (a deadline of 10 s then takes 11 s). Without this, every deadline checked against the clock
+ * would be held for as long as it went back (a heartbeat finding no dead peer for an hour). A
+ * jump forward (a device waking up, its monotonic clock stopped) counts as time gone. With no
+ * monotonic clock, a clock set back holds time only until the next reading.
  */
 export function forwardTime(wall: () => number, monotonic?: () => number): () => number {
   let lastWall = wall();
   let lastMonotonic = monotonic?.() ?? 0;
-  let offset = 0;
+  let ahead = 0;
   return () => {
     const w = wall();
     const m = monotonic?.() ?? lastMonotonic;
     // A broken monotonic reading (NaN) counts as no time.
-    if (w < lastWall) offset += lastWall - w + Math.max(0, m - lastMonotonic || 0);
+    const passed = Math.max(0, m - lastMonotonic || 0);
+    if (w < lastWall) ahead += lastWall - w + passed;
+    else if (ahead > 0 && monotonic) {
+      // What the wall clock gained beyond the time that passed is given back first (it was set
+      // right again); then 10 % of the time passing. Never more than the wall clock gained: the
+      // clock never goes back.
+      const gained = w - lastWall;
+      ahead = Math.max(0, ahead - Math.min(gained, Math.max(0, gained - passed) + passed * SLEW));
+    }
     lastWall = w;
     lastMonotonic = m;
-    return w + offset;
+    return w + ahead;
   };
 }
+
+/** The wall clock as it is: for reading absolute dates (an HTTP-date), not for deadlines. */
+export const wallTime = (): number => Date.now();
 
 const performanceNow = globalThis.performance?.now?.bind(globalThis.performance);
 

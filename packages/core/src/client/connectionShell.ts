@@ -172,10 +172,14 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
   protected received(data: InboundMessage): void {
     this.counts.received++;
     this.heartbeat?.alive(this.options.clock.now());
+    // The peer answered: trusted while its message is heard (a listener's send goes out, behind
+    // what was held), and what was held goes out after it at the latest — unless a listener let
+    // go of the connection (a close() has already let them go ahead).
+    const held = this.untrusted;
+    this.untrusted = false;
     const id = this.connectionId;
     this.#take(data);
-    // Unless a listener let go of the connection (a close() has already let them go ahead).
-    if (this.untrusted && id === this.connectionId) this.trust();
+    if (held && id === this.connectionId) this.flushPending();
   }
 
   #take(data: InboundMessage): void {

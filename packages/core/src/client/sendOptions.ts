@@ -31,4 +31,7 @@ const sendOptionsCheck = shape({
 
 /** The options of one `send`, checked at the call: `InvalidOptionsError` names each problem. */
 export const checkSendOptions = (options: unknown): SendOptions | undefined =>
-  readCallOptions(options, 'send', ['volatile', 'ttlMs', 'signal'], sendOptionsCheck);
+  // The hot path (no options) allocates nothing.
+  options === undefined ? undefined : readCallOptions(options, 'send', sendOptionKeys, sendOptionsCheck);
+
+const sendOptionKeys = ['volatile', 'ttlMs', 'signal'];

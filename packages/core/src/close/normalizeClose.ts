@@ -2,7 +2,7 @@ import { isBinary } from '../binary';
 import { systemClock } from '../clock';
 import type { CloseRecord } from './closeRecord';
 import { type CloseInitiator, type ClosePhase, closeInitiators, closePhases } from './closeVocabulary';
-import { parseRetryAfter } from './retryAfter';
+import { parseHttpDateValue, parseRetryAfter } from './retryAfter';
 import { decodeUtf8 } from './utf8';
 
 /** What the caller knows about a close that the platform event does not say. */
@@ -109,7 +109,10 @@ function readHandshake(context: CloseContext): CloseRecord['handshake'] {
   if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599) {
     result.status = status;
   }
-  const retryAfterMs = parseRetryAfter(headerValue(given.headers, 'retry-after'), readNow(context));
+  // An HTTP-date is read against the response's own Date (the server's clock) when it has one.
+  const now = readNow(context);
+  const served = parseHttpDateValue(headerValue(given.headers, 'date'), now);
+  const retryAfterMs = parseRetryAfter(headerValue(given.headers, 'retry-after'), served ?? now);
   if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
   return result.status === undefined && result.retryAfterMs === undefined ? undefined : result;
 }

@@ -1,4 +1,4 @@
-import { systemClock } from '../clock';
+import { wallTime } from '../clock';
 
 /** A server may not make us wait less than this (no spin)… */
 export const MIN_RETRY_AFTER_MS = 1_000;
@@ -17,11 +17,12 @@ const asctime = new RegExp(`^(?:${days}) (${month}) ( \\d|\\d{2}) ${time} (\\d{4
 
 /**
  * Parses an HTTP `Retry-After` value (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) into a
- * delay in ms from `now`, clamped to 1 s – 10 min. Returns undefined for anything else: a
+ * delay in ms from `now` (by default the wall clock as it is; better, the response's own `Date`:
+ * the server's clock, so no skew between the two), clamped to 1 s – 10 min. Returns undefined for anything else: a
  * negative number, a fraction, garbage. Only exact HTTP-date forms are accepted (not whatever
  * `Date.parse` guesses), so every runtime reads the same header the same way.
  */
-export function parseRetryAfter(value: unknown, now: number = systemClock.now()): number | undefined {
+export function parseRetryAfter(value: unknown, now: number = wallTime()): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (typeof text === 'number') return Number.isInteger(text) && text >= 0 ? clamp(text * 1000) : undefined;
   if (typeof text !== 'string') return undefined;
@@ -50,6 +51,12 @@ export function parseReasonRetryAfter(reason: string): number | undefined {
   const [value, unit] = typeof retryAfterMs === 'number' ? [retryAfterMs, 1] : [retryAfter, 1000];
   // What was sent must be a finite number ≥ 0; in ms it may overflow (1e306 s): clamp takes that.
   return typeof value === 'number' && value >= 0 && value !== Infinity ? clamp(value * unit) : undefined;
+}
+
+/** An HTTP-date header's value (a response's `Date`) in ms since the epoch; undefined if it is none. */
+export function parseHttpDateValue(value: unknown, now: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return typeof text === 'string' ? parseHttpDate(text.trim(), now) : undefined;
 }
 
 function clamp(ms: number): number | undefined {

@@ -50,8 +50,9 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
   constructor(private readonly owner: ListenerErrorSink) {}
 
   /**
-   * Its unsubscribe takes back the listener's `on` registrations for the event (once: a stale
-   * one run again takes back nothing later), not its `once` ones. With `signal`, see `own`.
+   * Without a signal, its unsubscribe takes back the listener's plain `on` registrations for the
+   * event (once: a stale one run again takes back nothing later), not its `once` or signal ones.
+   * With `signal`, see `own`.
    */
   on<E extends keyof Events>(event: E, listener: Events[E], signal?: AbortSignal): () => void {
     if (signal) return this.own(event, listener, signal, false);

@@ -93,8 +93,9 @@ export class ReconnectingWebSocket extends EventTarget {
       this.dispatchEvent(new Event('open'));
     });
     client.on('message', (data) => {
-      // WHATWG: a message that arrives once close() was called (CLOSING) is not delivered.
-      if (this.readyState === 1) this.dispatchEvent(new ResockMessageEvent(this.binary(data), this.origin));
+      // WHATWG: a message that arrives once close() was called (CLOSING) is not delivered; one
+      // that arrived before (heard late: a schema validating it, a write's replay) still is.
+      if (!this.closing) this.dispatchEvent(new ResockMessageEvent(this.binary(data), this.origin));
     });
     client.on('close', (record) => {
       // The app's close() ends the client; a reconnect() record (also the client's) is not it.

@@ -1,4 +1,4 @@
-import type { CloseRecord } from '@resock/core';
+import type { CloseRecord, DroppedEvent, SendResult } from '@resock/core';
 import { createFakeEnvironment } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harness } from './clientHarness';
@@ -117,5 +117,18 @@ describe('the offline probe', () => {
     expect(h.transport.last().pings).toBe(1);
     expect(h.client.send('a')).toBe('sent'); // was 'queued' until the next ping, 30 s later
     expect(h.transport.last().sent).toEqual(['a']);
+  });
+});
+
+describe('the message that answers the offline probe', () => {
+  it('a volatile reply sent from its message listener goes out, behind what was held', () => {
+    const { h, socket } = silentWhenOffline();
+    expect(h.client.send('held')).toBe('queued');
+    const results: SendResult[] = [];
+    h.client.on('message', () => results.push(h.client.send('reply', { volatile: true })));
+    socket.deliver('server: still here');
+    expect(results).toEqual(['sent']);
+    expect(socket.sent).toEqual(['held', 'reply']);
+    expect(h.of<DroppedEvent>('dropped')).toEqual([]);
   });
 });

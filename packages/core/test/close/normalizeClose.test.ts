@@ -131,6 +131,19 @@ describe('normalizeClose', () => {
     expect(record.handshake).toEqual({ status: 503, retryAfterMs: 20_000 });
   });
 
+  it("reads an HTTP-date Retry-After against the response's own Date (the server's clock), not ours", () => {
+    // Our clock is 5 min fast; the server says: in 20 s, by its clock.
+    const serverNow = now - 300_000;
+    const record = normalizeClose(null, {
+      now,
+      handshake: {
+        status: 503,
+        headers: { date: new Date(serverNow).toUTCString(), 'retry-after': new Date(serverNow + 20_000).toUTCString() },
+      },
+    });
+    expect(record.handshake).toEqual({ status: 503, retryAfterMs: 20_000 });
+  });
+
   it('drops a handshake status outside 100–599 and a garbage Retry-After', () => {
     const record = normalizeClose(
       { code: 1006 },

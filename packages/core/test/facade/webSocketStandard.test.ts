@@ -1,6 +1,10 @@
-import { ReconnectingWebSocket, type ResockCloseEvent } from '@resock/core';
+import { ReconnectingWebSocket, type ResockCloseEvent, type StandardSchemaV1 } from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { socket } from './facadeHarness';
+
+const asyncSchema: StandardSchemaV1<unknown, string> = {
+  '~standard': { version: 1, vendor: 'test', validate: async (value) => ({ value: String(value) }) },
+};
 
 /**
  * Where code written for a native WebSocket can tell: messages after close(), a message event's
@@ -104,5 +108,17 @@ describe('ReconnectingWebSocket, as the WebSocket standard has it (events, const
     ws.send('héllo'); // 6 bytes in UTF-8
     ws.send(new Uint8Array(4));
     expect(ws.bufferedAmount).toBe(10);
+  });
+
+  it('delivers a message that arrived while OPEN even when its async validation ends after the connection dropped', async () => {
+    const { ws, transport, seen } = socket({ messages: asyncSchema });
+    const heard: unknown[] = [];
+    ws.onmessage = (event) => heard.push(event.data);
+    transport.last().accept();
+    transport.last().deliver('"bye"'); // arrived while OPEN
+    transport.last().drop(); // the link goes right after (the policy reconnects)
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(heard).toEqual(['bye']);
+    expect(seen).toContain('message');
   });
 });
