@@ -27,15 +27,16 @@ const SLEW = 0.1;
  */
 export function forwardTime(wall: () => number, monotonic?: () => number): () => number {
   let lastWall = wall();
-  let lastMonotonic = monotonic?.() ?? 0;
+  let lastMonotonic = monotonic?.() ?? Number.NaN;
   let ahead = 0;
   return () => {
     const w = wall();
-    const m = monotonic?.() ?? lastMonotonic;
-    // A broken monotonic reading (NaN) counts as no time.
-    const passed = Math.max(0, m - lastMonotonic || 0);
+    const m = monotonic?.() ?? Number.NaN;
+    // A monotonic clock counts only while its readings are numbers (NaN: none, or a broken one).
+    const known = Number.isFinite(m) && Number.isFinite(lastMonotonic);
+    const passed = known ? Math.max(0, m - lastMonotonic) : 0;
     if (w < lastWall) ahead += lastWall - w + passed;
-    else if (ahead > 0 && monotonic) {
+    else if (ahead > 0 && known) {
       // What the wall clock gained beyond the time that passed is given back first (it was set
       // right again); then 10 % of the time passing. Never more than the wall clock gained: the
       // clock never goes back.

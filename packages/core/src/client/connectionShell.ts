@@ -54,6 +54,9 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
   protected dial(id: number, target: Target): void {
     const phase = this.machine.phase;
     if (id !== this.connectionId || phase.status !== 'connecting' || phase.id !== id) return;
+    // The url function closed the client (its signal, a close()) while it ran: dial nothing the
+    // close would drop at once (a socket carrying the token for nothing).
+    if (this.mailbox?.some((next) => next.type === 'close')) return;
     this.currentUrl = target.url;
     // Callbacks the transport makes from inside connect() queue up until it has returned.
     const nested = this.running;

@@ -91,7 +91,9 @@ export interface HeartbeatSettings {
  * The liveness check of one open connection. Any inbound traffic proves the peer alive and
  * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
  * meanwhile, declares it dead. A silent peer is therefore found within `intervalMs + timeoutMs`
- * of its last word, or of the last byte that moved (a slow link's large message).
+ * of its last word; while bytes still move (a slow link's large message), each check that saw
+ * them gives another `timeoutMs`, so a link whose bytes stop is found within
+ * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved.
  */
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;

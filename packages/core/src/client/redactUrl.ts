@@ -1,16 +1,19 @@
 const urlParts = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?(#.*)?$/i;
 
 /**
- * Hides what a URL may carry as credentials: userinfo becomes `***@` and every query value
- * `***` (keys stay, so logs still say which parameters were sent; a pair without `=` goes whole). Applied to every URL in a
- * record, event or error unless the app opts out with `redactUrls: false`.
+ * Hides what a URL may carry as credentials: userinfo becomes `***@`, every query value `***`
+ * (keys stay, so logs still say which parameters were sent; a pair without `=` goes whole) and a
+ * fragment `#***`; a URL the platform cannot parse keeps only its scheme. Applied to every URL in
+ * a record, event or error unless the app opts out with `redactUrls: false`.
  */
 export function redactUrl(url: string): string {
   // Nothing to hide: hand back the same string (no copy per open).
-  if (!url.includes('?') && !url.includes('@')) return url;
+  if (!url.includes('?') && !url.includes('@') && !url.includes('#')) return url;
   const match = urlParts.exec(url);
-  if (!match) return '***'; // it has a `?` or an `@`, but no shape to keep anything of
-  const [, scheme = '', userinfo, rest = '', query, fragment = ''] = match;
+  // One the platform cannot parse (a password holding `/` or `#`, as base64 tokens do) keeps its
+  // scheme only: what looks like its path or fragment may be the secret.
+  if (!match || !parses(url)) return match ? `${match[1]}***` : '***';
+  const [, scheme = '', userinfo, rest = '', query, fragment] = match;
   const redactedQuery = query
     ? `?${query
         .slice(1)
@@ -22,7 +25,19 @@ export function redactUrl(url: string): string {
         })
         .join('&')}`
     : '';
-  return `${scheme}${userinfo ? '***@' : ''}${rest}${redactedQuery}${fragment}`;
+  // A fragment may carry a token too (OAuth's implicit flow); a WebSocket URL may not have one.
+  return `${scheme}${userinfo ? '***@' : ''}${rest}${redactedQuery}${fragment ? '#***' : ''}`;
+}
+
+/** Where there is no global URL (React Native), the shape above is all there is to go by. */
+function parses(url: string): boolean {
+  if (typeof URL !== 'function') return true;
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const urlsInText = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;

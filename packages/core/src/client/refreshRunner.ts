@@ -30,26 +30,32 @@ export function runRefresh(
   } catch (error) {
     result = Promise.reject(error);
   }
-  Promise.resolve(result).then(
-    (value) => {
-      const next =
-        typeof value === 'object' && value !== null ? (value as { url?: UrlInput; protocols?: Protocols }) : {};
-      const outcome: { ok: true; url?: UrlInput; protocols?: Protocols } = { ok: true };
-      if (next.url !== undefined) {
-        const text = urlText(next.url);
-        const problem = urlProblem(text, check.requireTls);
-        if (problem) return report({ ok: false, error: unusable(`url ${text ? check.redact(text) : ''}`, problem) });
-        outcome.url = next.url;
-      }
-      if (next.protocols !== undefined) {
-        if (!protocolList(next.protocols)) return report({ ok: false, error: unusable('protocols', 'invalid list') });
-        outcome.protocols = next.protocols;
-      }
-      report(outcome);
-    },
-    (error: unknown) => report({ ok: false, error }),
-  );
+  Promise.resolve(result)
+    .then((value) => report(readResult(value, check)))
+    // Also a result that throws when read (a getter): a failed refresh at once, never an
+    // unhandled rejection nor a hook "not settled" at its deadline.
+    .then(undefined, (error: unknown) => report({ ok: false, error }));
   return controller;
+}
+
+/** What a settled hook gave: its `url` and `protocols`, checked as the options' are. */
+function readResult(
+  value: unknown,
+  check: { readonly requireTls: boolean; readonly redact: (url: string) => string },
+): RefreshOutcome {
+  const next = typeof value === 'object' && value !== null ? (value as { url?: UrlInput; protocols?: Protocols }) : {};
+  const outcome: { ok: true; url?: UrlInput; protocols?: Protocols } = { ok: true };
+  if (next.url !== undefined) {
+    const text = urlText(next.url);
+    const problem = urlProblem(text, check.requireTls);
+    if (problem) return { ok: false, error: unusable(`url ${text ? check.redact(text) : ''}`, problem) };
+    outcome.url = next.url;
+  }
+  if (next.protocols !== undefined) {
+    if (!protocolList(next.protocols)) return { ok: false, error: unusable('protocols', 'invalid list') };
+    outcome.protocols = next.protocols;
+  }
+  return outcome;
 }
 
 const unusable = (what: string, problem: string) =>

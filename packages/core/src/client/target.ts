@@ -21,7 +21,15 @@ export function resolveTarget(
   requireTls = false,
 ): Target | Promise<Target> {
   const u = typeof url === 'function' ? url() : url;
-  const p = typeof protocols === 'function' ? protocols() : protocols;
+  let p: unknown;
+  try {
+    p = typeof protocols === 'function' ? protocols() : protocols;
+  } catch (error) {
+    // The attempt fails on this throw: a URL promise's own failure is then nobody's to hear,
+    // and must not surface as an unhandled rejection.
+    if (isThenable(u)) Promise.resolve(u).then(undefined, () => {});
+    throw error;
+  }
   if (isThenable(u) || isThenable(p)) {
     return Promise.all([u, p]).then(([uu, pp]) => checkTarget(uu, pp, redact, requireTls));
   }
