@@ -238,4 +238,37 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
     }, `${harness.server.url}/binary`);
     expect(kind).toBe('[object Blob]');
   });
+
+  it("sends a Blob from an iframe (the platform's own, another realm); refuses a library's Blob at send()", async () => {
+    harness.server.plan({ kind: 'echo' });
+    const seen = await harness.page.evaluate(async (url) => {
+      const iframe = document.createElement('iframe');
+      document.body.append(iframe);
+      const IframeBlob = (iframe.contentWindow as unknown as { Blob: typeof Blob }).Blob;
+      const ws = new window.resock.ReconnectingWebSocket(url);
+      ws.binaryType = 'arraybuffer';
+      // A library's Blob: the tag and the methods, not the platform's object.
+      const foreign = {
+        size: 3,
+        type: '',
+        arrayBuffer: async () => new Uint8Array([7, 8, 9]).buffer,
+        stream: () => new Blob([new Uint8Array([7, 8, 9])]).stream(),
+        [Symbol.toStringTag]: 'Blob',
+      };
+      const echoed = await new Promise<number[]>((resolve) => {
+        ws.onmessage = (event) => resolve([...new Uint8Array(event.data as ArrayBuffer)]);
+        ws.onopen = () => ws.send(new IframeBlob([new Uint8Array([1, 2, 3])]));
+      });
+      let refused = '';
+      try {
+        ws.send(foreign as unknown as Blob);
+      } catch (error) {
+        refused = (error as Error).name;
+      }
+      ws.close();
+      iframe.remove();
+      return { echoed, refused };
+    }, `${harness.server.url}/iframe-blob`);
+    expect(seen).toEqual({ echoed: [1, 2, 3], refused: 'InvalidMessageError' });
+  });
 });

@@ -103,11 +103,13 @@ export class QueueFullError extends ResockError {
 /** `send` was given something a WebSocket cannot carry. */
 export class InvalidMessageError extends ResockError {
   override readonly name = 'InvalidMessageError' as const;
-  constructor(data: unknown, detached = false) {
+  constructor(data: unknown, why: boolean | 'foreign' = false) {
     super(
-      detached
-        ? 'Cannot send a detached ArrayBuffer: it was transferred away (postMessage, structuredClone).'
-        : `Cannot send ${data === null ? 'null' : typeof data}: expected a string, an ArrayBuffer, a typed array / DataView or a Blob.`,
+      why === 'foreign'
+        ? "Cannot send a library's Blob here: the WebSocket would send it as text. Send its bytes."
+        : why
+          ? 'Cannot send a detached ArrayBuffer: it was transferred away (postMessage, structuredClone).'
+          : `Cannot send ${data === null ? 'null' : typeof data}: expected a string, an ArrayBuffer, a typed array / DataView or a Blob.`,
     );
   }
 }

@@ -45,7 +45,8 @@ export interface TransportConnection {
    * `closeTimeoutMs` to arrive. A transport that silently discards instead loses the message.
    * It may call its handlers from inside send() (a loopback's reply, a drop it noticed): core
    * acts on them once the write is done. A Blob is the app's (`send(blob)`): pass it to the
-   * socket as it is (every WebSocket reads it itself, in order) or throw if the platform cannot.
+   * socket as it is (every WebSocket reads it itself, in order); one it cannot carry is refused
+   * at `send()` by `Transport.accepts`, not here (a throw here is a closing socket).
    */
   send(data: OutboundMessage): void;
   /** Polite close: sends a close frame. Core has validated the arguments. */
@@ -73,4 +74,9 @@ export interface Transport {
    * needs no `message`. `@resock/node` turns the heartbeat on by default for such a transport.
    */
   readonly pings?: boolean;
+  /**
+   * Whether its connections can carry `data`, which core has already found to be text, binary or
+   * a Blob; false makes `send()` throw `InvalidMessageError` at the call. Absent: all of them.
+   */
+  accepts?(data: OutboundMessage): boolean;
 }

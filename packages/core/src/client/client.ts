@@ -99,6 +99,8 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     this.assertNotClosed('send');
     if (typeof data !== 'string' && (isBinary(data) ? isDetached(data) : !isBlob(data)))
       throw new InvalidMessageError(data, isBinary(data));
+    // A Blob of a library's, which this transport's WebSocket would send as "[object Blob]".
+    if (this.options.transport.accepts?.(data) === false) throw new InvalidMessageError(data, 'foreign');
     if (this.machine.phase.status !== 'idle') return this.sending(() => this.#accept(data, asked));
     try {
       return this.sending(() => this.#accept(data, asked));

@@ -104,7 +104,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         this.flushQueue();
         break;
       case 'refresh':
-        this.refresh(effect.record, effect.attempt);
+        // As for 'connect': a listener of this step closed the client; no hook for a retry that
+        // will not come (a token fetched for nothing).
+        if (!this.mailbox?.some((next) => next.type === 'close')) this.refresh(effect.record, effect.attempt);
         break;
       case 'abortRefresh':
         this.refreshing?.abort();

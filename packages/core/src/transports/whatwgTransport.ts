@@ -1,3 +1,4 @@
+import { isBlob } from '../binary';
 import type { OutboundMessage } from '../client/queue';
 import type { RawClose, Transport, TransportHandlers } from '../transport';
 import { drainMeter } from './drainMeter';
@@ -45,6 +46,24 @@ const shared = globalThis as { [platformKey]?: WebSocketConstructorLike };
 const loaded = globalWebSocket();
 if (loaded && !isFacade(loaded)) shared[platformKey] ??= loaded;
 
+// The platform's own Blob `size` getter: it works on a Blob the platform made (of any realm,
+// WebIDL brand checks being by interface) and throws on one of a library's (fetch-blob,
+// formdata-node), which undici's WebSocket would send as the text "[object Blob]" (measured).
+const blobSize = Object.getOwnPropertyDescriptor(
+  (globalThis as { Blob?: { prototype: object } }).Blob?.prototype ?? {},
+  'size',
+)?.get;
+
+function platformBlob(data: unknown): boolean {
+  if (!blobSize) return true; // no Blob of its own: the WebSocket's to judge
+  try {
+    blobSize.call(data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A transport on any WHATWG `WebSocket`. Two platform facts shape it:
  * - an `error` before `open` ends the attempt at once with a 1006 record, because Node 22's
@@ -54,6 +73,7 @@ if (loaded && !isFacade(loaded)) shared[platformKey] ??= loaded;
  */
 export function whatwgTransport(options: WhatwgTransportOptions = {}): Transport {
   return {
+    accepts: (data) => !isBlob(data) || platformBlob(data),
     connect(request, handlers) {
       let Ctor = options.WebSocket ?? globalWebSocket();
       // resock's own facade as the global WebSocket (installed so that other code reconnects

@@ -1,4 +1,4 @@
-import type { ClientRuntimeError, FailedEvent, RefreshContext } from '@resock/core';
+import type { ClientRuntimeError, CloseRecord, FailedEvent, RefreshContext } from '@resock/core';
 import { describe, expect, it, vi } from 'vitest';
 import { harness } from './clientHarness';
 
@@ -114,5 +114,48 @@ describe('the refresh hook', () => {
       expect(h.of<FailedEvent>('failed')).toEqual([]);
       expect(h.transport.connections).toHaveLength(2);
     });
+  });
+});
+
+describe('close() from a listener of the step that decides "refresh now"', () => {
+  it('does not call the refresh hook once the app has closed the client (3000, default policy)', async () => {
+    const calls: AbortSignal[] = [];
+    const h = harness({
+      refresh: ({ signal }) => {
+        calls.push(signal);
+        return new Promise(() => undefined); // a token fetch
+      },
+    });
+    h.transport.last().accept();
+    let closing: Promise<CloseRecord> | undefined;
+    // The app gives up on an auth failure: it closes from the close listener.
+    h.client.once('close', () => {
+      closing = h.client.close(1000, 'logged out');
+    });
+    h.transport.last().serverClose(3000, 'token expired');
+    const record = await closing;
+    expect(record).toMatchObject({ code: 1000, reason: 'logged out', initiator: 'client' });
+    // As with a retry "now" (run('connect') dials nothing a close in the mailbox would drop):
+    // the hook is "called before retrying", and no retry follows a close().
+    expect(calls).toHaveLength(0);
+  });
+
+  it('nor when the close comes from the reconnecting listener', async () => {
+    let calls = 0;
+    const h = harness({
+      refresh: () => {
+        calls++;
+        return new Promise(() => undefined);
+      },
+    });
+    h.transport.last().accept();
+    let closing: Promise<CloseRecord> | undefined;
+    h.client.once('reconnecting', ({ action, delayMs }) => {
+      expect([action, delayMs]).toEqual(['refresh', 0]);
+      closing = h.client.close();
+    });
+    h.transport.last().serverClose(3000, 'token expired');
+    await closing;
+    expect(calls).toBe(0);
   });
 });
