@@ -26,17 +26,33 @@ const SLEW = 0.1;
  * monotonic clock, a clock set back holds time only until the next reading.
  */
 export function forwardTime(wall: () => number, monotonic?: () => number): () => number {
+  // A monotonic clock counts only while its readings are numbers (none, or a broken one: NaN).
+  const mono = (): number | undefined => {
+    const m = monotonic?.();
+    return m !== undefined && Number.isFinite(m) ? m : undefined;
+  };
   let lastWall = wall();
-  let lastMonotonic = monotonic?.() ?? Number.NaN;
+  // A recent pair of readings of both clocks: the time that passed since the last reading, if
+  // the wall clock goes back, is the monotonic time since the pair less the wall time since it.
+  let pairWall = lastWall;
+  let pairMono = mono();
   let ahead = 0;
   return () => {
     const w = wall();
-    const m = monotonic?.() ?? Number.NaN;
-    // A monotonic clock counts only while its readings are numbers (NaN: none, or a broken one).
-    const known = Number.isFinite(m) && Number.isFinite(lastMonotonic);
-    const passed = known ? Math.max(0, m - lastMonotonic) : 0;
-    if (w < lastWall) ahead += lastWall - w + passed;
-    else if (ahead > 0 && known) {
+    if (w >= lastWall && ahead === 0) {
+      // The common path (every message): the wall clock alone, the pair renewed once a second.
+      if (w - pairWall >= 1000) {
+        pairWall = w;
+        pairMono = mono();
+      }
+      lastWall = w;
+      return w;
+    }
+    const m = mono();
+    // -1: no monotonic clock to go by.
+    const passed = m !== undefined && pairMono !== undefined ? Math.max(0, m - pairMono - (lastWall - pairWall)) : -1;
+    if (w < lastWall) ahead += lastWall - w + Math.max(0, passed);
+    else if (passed >= 0) {
       // What the wall clock gained beyond the time that passed is given back first (it was set
       // right again); then 10 % of the time passing. Never more than the wall clock gained: the
       // clock never goes back.
@@ -44,7 +60,8 @@ export function forwardTime(wall: () => number, monotonic?: () => number): () =>
       ahead = Math.max(0, ahead - Math.min(gained, Math.max(0, gained - passed) + passed * SLEW));
     }
     lastWall = w;
-    lastMonotonic = m;
+    pairWall = w;
+    pairMono = m;
     return w + ahead;
   };
 }

@@ -81,6 +81,28 @@ describe('the system clock', () => {
     expect(last - 1_795_000_000_000).toBeLessThanOrEqual(200_000 + 60_000); // not ahead without bound
   });
 
+  it('reads the monotonic clock once a second at most while nothing is amiss, and still counts a set-back exactly', () => {
+    const c = { wall: 1_795_000_000_000, mono: 5000 };
+    let monoReads = 0;
+    const now = forwardTime(
+      () => c.wall,
+      () => {
+        monoReads++;
+        return c.mono;
+      },
+    );
+    const start = now();
+    for (let i = 0; i < 1500; i++) {
+      c.wall += 1; // a message a millisecond, for 1.5 s
+      c.mono += 1;
+      now();
+    }
+    expect(monoReads).toBeLessThanOrEqual(2);
+    c.wall -= 3_600_000 - 300; // set back an hour, 300 ms after the last reading
+    c.mono += 300;
+    expect(now()).toBe(start + 1800);
+  });
+
   it('a jump forward (a device waking up, its monotonic clock stopped meanwhile) counts as time gone', () => {
     const { c, now } = clocks();
     const start = now();
