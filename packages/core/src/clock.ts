@@ -48,6 +48,9 @@ export function forwardTime(wall: () => number, monotonic?: () => number): () =>
       lastWall = w;
       return w;
     }
+    // Catching up, read again within the wall clock's tick: keep the pair, whose monotonic time
+    // counts when the tick comes (renewed now, it would lose it, and the slew run slow).
+    if (w === lastWall) return w + ahead;
     const m = mono();
     // -1: no monotonic clock to go by.
     const passed = m !== undefined && pairMono !== undefined ? Math.max(0, m - pairMono - (lastWall - pairWall)) : -1;

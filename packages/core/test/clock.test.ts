@@ -149,3 +149,49 @@ describe('a client whose wall clock is set back an hour', () => {
     expect(h.of<CloseRecord>('close')).toMatchObject([{ initiator: 'heartbeat' }]);
   });
 });
+
+/**
+ * A wall clock with whole milliseconds (Date.now()) and a fractional monotonic clock
+ * (performance.now()), both driven by one "real" time the test advances.
+ */
+function realClocks() {
+  const c = { real: 0, setBack: 0 };
+  const base = 1_795_000_000_000;
+  const now = forwardTime(
+    () => Math.floor(base + c.real) - c.setBack,
+    () => 5000 + c.real,
+  );
+  return { c, now };
+}
+
+describe('the clock slewing back, read more often than the wall clock ticks', () => {
+  it('runs at 0.9× after a set-back however often it is read (ten readings a millisecond)', () => {
+    const { c, now } = realClocks();
+    const start = now();
+    c.setBack = 3_600_000; // NTP steps the wall clock back an hour…
+    c.real += 4000; // …4 s later it is read again
+    const t0 = now();
+    expect(t0).toBe(start + 4000);
+    // 10 s of real time, the clock read every 0.1 ms (a busy socket: a message, an env() per
+    // dispatch, the heartbeat's alive(); several readings within each Date.now() millisecond).
+    for (let i = 0; i < 100_000; i++) {
+      c.real = 4000 + (i + 1) / 10;
+      now();
+    }
+    // 10 s of real time at 0.9×: about 9 s.
+    expect(now() - t0).toBeGreaterThanOrEqual(8_900);
+  });
+
+  it('two readings per wall-clock millisecond already halve the clock rate', () => {
+    const { c, now } = realClocks();
+    now();
+    c.setBack = 60_000;
+    c.real += 1000;
+    const t0 = now();
+    for (let i = 0; i < 20_000; i++) {
+      c.real = 1000 + (i + 1) / 2;
+      now();
+    }
+    expect(now() - t0).toBeGreaterThanOrEqual(8_900); // 10 s real at 0.9×
+  });
+});

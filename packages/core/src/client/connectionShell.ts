@@ -178,11 +178,16 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
     // The peer answered: trusted while its message is heard (a listener's send goes out, behind
     // what was held), and what was held goes out after it at the latest — unless a listener let
     // go of the connection (a close() has already let them go ahead).
-    const held = this.untrusted;
+    if (!this.untrusted) {
+      this.#take(data);
+      return;
+    }
     this.untrusted = false;
+    this.answering = true;
     const id = this.connectionId;
     this.#take(data);
-    if (held && id === this.connectionId) this.flushPending();
+    if (this.answering && id === this.connectionId) this.trust();
+    this.answering = false;
   }
 
   #take(data: InboundMessage): void {

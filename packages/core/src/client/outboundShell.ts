@@ -6,10 +6,14 @@ import { ShellState } from './shellState';
  * the queue, in send() order), a refusal keeping its place; and the offline probe's hold on sends.
  */
 export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
+  /** The probe's answer is being heard: what it held goes out after it, unless close() lets it go first. */
+  protected answering = false;
+
   /** Ends the wait for a probe's answer: what sends it held go out now, in order. */
   protected trust(): void {
-    if (!this.untrusted) return;
+    if (!this.untrusted && !this.answering) return;
     this.untrusted = false;
+    this.answering = false;
     this.flushPending();
   }
 

@@ -14,6 +14,9 @@ export function redactUrl(url: string): string {
   // scheme only: what looks like its path or fragment may be the secret.
   if (!match || !parses(url)) return match ? `${match[1]}***` : '***';
   const [, scheme = '', userinfo, rest = '', query, fragment] = match;
+  // An `@` after a `/` may end a credential holding one (a base64 token) that a parser takes for
+  // a host and a path: hiding a path's `@me` too is the safe side.
+  if (!userinfo && rest.includes('@')) return `${scheme}***`;
   const redactedQuery = query
     ? `?${query
         .slice(1)

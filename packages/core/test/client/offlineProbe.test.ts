@@ -1,5 +1,5 @@
-import type { CloseRecord, DroppedEvent, SendResult } from '@resock/core';
-import { createFakeEnvironment } from '@resock/core/testing';
+import type { CloseRecord, DroppedEvent, SendResult, Transport } from '@resock/core';
+import { createFakeEnvironment, createFakeTransport } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harness } from './clientHarness';
 
@@ -129,6 +129,58 @@ describe('the message that answers the offline probe', () => {
     socket.deliver('server: still here');
     expect(results).toEqual(['sent']);
     expect(socket.sent).toEqual(['held', 'reply']);
+    expect(h.of<DroppedEvent>('dropped')).toEqual([]);
+  });
+});
+
+/** The fake transport, with one log of what each connection was asked to do, in order. */
+function loggingTransport() {
+  const fake = createFakeTransport();
+  const wire: string[] = [];
+  const transport: Transport = {
+    connect(request, handlers) {
+      const connection = fake.connect(request, handlers);
+      return {
+        ...connection,
+        send: (data) => {
+          connection.send(data);
+          wire.push(`send ${String(data)}`);
+        },
+        close: (code, reason) => {
+          wire.push(`close ${code}`);
+          connection.close(code, reason);
+        },
+        get bufferedAmount() {
+          return connection.bufferedAmount;
+        },
+        get progress() {
+          return connection.progress;
+        },
+        ping: () => connection.ping?.(),
+        terminate: () => connection.terminate?.(),
+      };
+    },
+  };
+  return { fake, transport, wire };
+}
+
+describe('close() from the listener of the message that answers the probe', () => {
+  it('a message listener that closes the client: what the probe held goes out ahead of the close frame', () => {
+    const environment = createFakeEnvironment();
+    const { fake, transport, wire } = loggingTransport();
+    const h = harness({ environment, transport, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    fake.last().accept();
+    const socket = fake.last();
+    socket.goSilent(); // no pong, no echo of the close frame
+    environment.emit('offline'); // the probe is out: sends are held
+    expect(h.client.send('bye')).toBe('queued');
+    // The answer is a message; its listener leaves (a "logged out" push, say).
+    h.client.on('message', () => void h.client.close(1000, 'done'));
+    socket.deliver('server: you are logged out');
+    // As without the probe, and as close() from anywhere else during the probe
+    // (offlineProbe.test: "a goodbye sent during the probe goes out ahead of close()"):
+    // 'bye' is written before the close frame, never after it.
+    expect(wire).toEqual(['send bye', 'close 1000']);
     expect(h.of<DroppedEvent>('dropped')).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 import type { ClientRuntimeError, RefreshContext } from '@resock/core';
 import { flushPromises } from '@resock/core/testing';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { redactUrl } from '../../src/client/redactUrl';
 import { harness } from './clientHarness';
 
 // Rejections nobody handled, as Node (default --unhandled-rejections=throw) would crash on.
@@ -107,5 +108,18 @@ describe('the client closed from inside the url function', () => {
     expect(calls).toBe(2);
     expect(h.client.state).toBe('closed');
     expect(h.transport.connections).toHaveLength(1); // no socket opened with the stale token
+  });
+});
+
+describe('redactUrl and a credential holding "/" (base64)', () => {
+  it('hides a password holding "/" also when what precedes the "/" reads as a port', () => {
+    // The platform parses this one (host "user", port 8443): the `@` after a `/` still hides it.
+    const out = redactUrl('wss://user:8443/c2VjcmV0@api.example.test/socket');
+    expect(out).not.toContain('c2VjcmV0');
+  });
+
+  it('hides a username-only token holding "/"', () => {
+    const out = redactUrl('wss://dG9rZW4/c2VjcmV0@api.example.test/socket');
+    expect(out).not.toContain('c2VjcmV0');
   });
 });
