@@ -108,14 +108,23 @@ export class ReconnectingWebSocket extends EventTarget {
       // `close`; one closed by the app before it opened has failed (1006).
       const error = call === 'before-open' || failed(record);
       const event = call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record);
-      const end = () => {
-        this.endDue = false;
-        this.ending = true;
+      const told = () => {
         try {
-          if (error) this.dispatchEvent(new Event('error'));
           this.dispatchEvent(event);
         } finally {
           this.ending = false;
+        }
+      };
+      const end = () => {
+        this.endDue = false;
+        this.ending = true;
+        if (!error) return told();
+        try {
+          this.dispatchEvent(new Event('error'));
+        } finally {
+          // Natively error and close are two steps: what an error listener queued (a microtask)
+          // runs before close. Still CLOSED in between.
+          void Promise.resolve().then(told);
         }
       };
       // WHATWG: these come from a task, never from inside close() (code right after it, such

@@ -56,9 +56,10 @@ describe('ReconnectingWebSocket', () => {
     expect(ws.readyState).toBe(ws.CLOSED);
   });
 
-  it('fires error before close for a connection that failed, as a WebSocket does', () => {
-    const { transport, seen } = socket();
+  it('fires error before close for a connection that failed, as a WebSocket does', async () => {
+    const { ws, transport, seen } = socket();
     transport.last().fail();
+    await nextClose(ws);
     expect(seen).toEqual(['error', 'close']);
   });
 

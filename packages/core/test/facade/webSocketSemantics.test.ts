@@ -14,7 +14,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(states).toEqual([ws.CLOSED]);
   });
 
-  it('close() from an error listener ends quietly: one close event for the failed connection', () => {
+  it('close() from an error listener ends quietly: one close event for the failed connection', async () => {
     // The very common `ws.onerror = () => ws.close()`: on a real WebSocket the connection is
     // already closed when `error` fires (readyState CLOSED), so close() does nothing and exactly
     // one `close` follows. The README: "close() from a close listener or on a CLOSED socket says
@@ -25,6 +25,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     ws.onclose = (event) => closes.push([event.code, event.wasClean]);
     transport.last().accept();
     transport.last().drop(new Error('a frame the protocol forbids')); // the platform failed it
+    await nextClose(ws);
     expect(seen).toEqual(['open', 'error', 'close']);
     expect(closes).toEqual([[1006, false]]);
     expect(ws.readyState).toBe(ws.CLOSED);
@@ -39,12 +40,26 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(seen).toEqual(['open', 'close']);
   });
 
-  it('an open connection resock finds dead (heartbeat): error, then close 1006', () => {
-    const { transport, clock, seen } = socket({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+  it('an open connection resock finds dead (heartbeat): error, then close 1006', async () => {
+    const { ws, transport, clock, seen } = socket({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
     transport.last().accept();
     transport.last().goSilent();
     clock.advance(1500);
+    await nextClose(ws);
     expect(seen).toEqual(['open', 'error', 'close']);
+  });
+
+  it('a microtask an error listener queues runs before close, as error and close are two steps natively', async () => {
+    const { ws, transport } = socket();
+    const order: string[] = [];
+    ws.onerror = () => {
+      order.push('error');
+      queueMicrotask(() => order.push(`microtask (readyState ${ws.readyState})`));
+    };
+    ws.onclose = () => order.push('close');
+    transport.last().fail();
+    await nextClose(ws);
+    expect(order).toEqual(['error', 'microtask (readyState 3)', 'close']);
   });
 
   it('is CLOSING right after close() called from an open listener', () => {
@@ -188,6 +203,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
   it('close() without a code between attempts makes up 1005, never a code nobody sent', async () => {
     const { ws, transport } = socket();
     transport.last().fail(); // waiting for the retry: nothing in flight
+    await nextClose(ws); // that attempt's own close
     const closes: number[] = [];
     ws.onclose = (event: ResockCloseEvent) => closes.push(event.code);
     ws.close();
