@@ -141,7 +141,6 @@ function loggingTransport() {
     connect(request, handlers) {
       const connection = fake.connect(request, handlers);
       return {
-        ...connection,
         send: (data) => {
           connection.send(data);
           wire.push(`send ${String(data)}`);
@@ -149,12 +148,6 @@ function loggingTransport() {
         close: (code, reason) => {
           wire.push(`close ${code}`);
           connection.close(code, reason);
-        },
-        get bufferedAmount() {
-          return connection.bufferedAmount;
-        },
-        get progress() {
-          return connection.progress;
         },
         ping: () => connection.ping?.(),
         terminate: () => connection.terminate?.(),
