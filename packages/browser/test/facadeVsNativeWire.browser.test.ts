@@ -22,7 +22,7 @@ describe.skipIf(chromiumMissing)(
           {
             accepted: false,
             drive: async (attemptBefore) => {
-              await context.harness.server.waitForAttempts(attemptBefore + 1).catch(() => undefined);
+              await context.harness.server.waitForAttempts(attemptBefore + 1);
               await context.harness.page.evaluate(() =>
                 (window.state.tracer as { act: (a: Action[]) => void }).act([{ close: [] }]),
               );
@@ -120,7 +120,7 @@ describe.skipIf(chromiumMissing)(
           {
             accepted: false,
             drive: async (attemptBefore) => {
-              await context.harness.server.waitForAttempts(attemptBefore + 1).catch(() => undefined);
+              await context.harness.server.waitForAttempts(attemptBefore + 1);
               await context.harness.page.evaluate(() =>
                 (window.state.tracer as { act: (a: Action[]) => void }).act([{ close: [] }]),
               );

@@ -114,6 +114,8 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       );
       await page.evaluate(() => (window.state.setVisibility as (v: string) => void)('hidden'));
       server.terminateAll();
+      // Nothing may happen here, so nothing can be awaited: 8× the policy's 100 ms retry delay,
+      // in which a retry not held while hidden would certainly have come.
       await page.waitForTimeout(800);
       expect(server.attempts).toHaveLength(1);
       await page.evaluate(() => {
@@ -210,6 +212,8 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false })));
       await server.waitForClientClose(1);
       await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false })));
+      // Nothing may happen here: a pageshow reconnect is at once (the bfcache test above), so
+      // 300 ms is ample for one that should not be.
       await page.waitForTimeout(300);
       expect(server.attempts).toHaveLength(1);
     });

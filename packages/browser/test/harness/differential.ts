@@ -79,7 +79,9 @@ export function useDifferential() {
             .map((r) => (typeof r.data === 'string' ? r.data : `bytes:${[...r.data].join(',')}`)),
         };
       }
-      await page.evaluate(() => (window.state.tracer as { teardown: () => Promise<string> }).teardown());
+      const ended = await page.evaluate(() => (window.state.tracer as { teardown: () => Promise<string> }).teardown());
+      // The facade let go for good before the next run (it must take none of its scenarios).
+      if (which === 'facade') expect(['closed', 'failed']).toContain(ended);
       // Whether an attempt closed while CONNECTING reached the server is a race: not compared.
       runs[which] = { ...result, server: options.racyServer ? undefined : serverSide };
     }
@@ -104,6 +106,12 @@ export function useDifferential() {
   /** Both runs compared; `clientClosed`: the script closed the socket, so the facade must end too. */
   function compare(runs: Record<'native' | 'facade', Run>, clientClosed: boolean) {
     const { native, facade } = runs;
+    // Two runs where nothing happened would compare equal: the native socket must have closed.
+    expect(native.settled, 'native: it closed within the wait').not.toBe('timeout');
+    expect(
+      native.trace.some((line) => line.startsWith('close ')),
+      'native: a close event',
+    ).toBe(true);
     expect(native.extras, 'native: no events after its close').toEqual([]);
     const facadeView = {
       trace: facade.trace,

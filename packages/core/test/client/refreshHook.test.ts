@@ -150,12 +150,15 @@ describe('close() from a listener of the step that decides "refresh now"', () =>
     });
     h.transport.last().accept();
     let closing: Promise<CloseRecord> | undefined;
+    let decided: unknown[] = [];
     h.client.once('reconnecting', ({ action, delayMs }) => {
-      expect([action, delayMs]).toEqual(['refresh', 0]);
+      decided = [action, delayMs];
       closing = h.client.close();
     });
     h.transport.last().serverClose(3000, 'token expired');
-    await closing;
+    expect(decided).toEqual(['refresh', 0]); // a refresh in this same step
+    await expect(closing).resolves.toMatchObject({ initiator: 'client' });
     expect(calls).toBe(0);
+    expect(h.of('error')).toEqual([]);
   });
 });
