@@ -7,6 +7,13 @@ describe.skipIf(chromiumMissing)(
   { timeout: 40_000 },
   () => {
     const { context, differential, compare } = useDifferential();
+    /** Closes the socket in the page once the server has seen its attempt (still CONNECTING). */
+    const closeOnceAttempted = async (attemptBefore: number) => {
+      await context.harness.server.waitForAttempts(attemptBefore + 1);
+      await context.harness.page.evaluate(() =>
+        (window.state.tracer as { act: (a: Action[]) => void }).act([{ close: [] }]),
+      );
+    };
     describe('handshake failures', () => {
       for (const status of [401, 404, 503]) {
         it(`HTTP ${status}`, async () => {
@@ -15,20 +22,7 @@ describe.skipIf(chromiumMissing)(
         });
       }
       it('server never answers the upgrade; the client closes once the server saw the attempt', async () => {
-        const runs = await differential(
-          '/hang',
-          { kind: 'hang' },
-          {},
-          {
-            accepted: false,
-            drive: async (attemptBefore) => {
-              await context.harness.server.waitForAttempts(attemptBefore + 1);
-              await context.harness.page.evaluate(() =>
-                (window.state.tracer as { act: (a: Action[]) => void }).act([{ close: [] }]),
-              );
-            },
-          },
-        );
+        const runs = await differential('/hang', { kind: 'hang' }, {}, { accepted: false, drive: closeOnceAttempted });
         compare(runs, true);
       });
     });
@@ -117,15 +111,7 @@ describe.skipIf(chromiumMissing)(
           '/microtasks-hang',
           { kind: 'hang' },
           { probeMicrotasks: true },
-          {
-            accepted: false,
-            drive: async (attemptBefore) => {
-              await context.harness.server.waitForAttempts(attemptBefore + 1);
-              await context.harness.page.evaluate(() =>
-                (window.state.tracer as { act: (a: Action[]) => void }).act([{ close: [] }]),
-              );
-            },
-          },
+          { accepted: false, drive: closeOnceAttempted },
         );
         compare(runs, true);
       });
