@@ -20,6 +20,15 @@ export const fail = (problems: Problem[], path: string, message: string): false 
   return false;
 };
 
+/** A promise from any realm or library, as `await` takes it (instanceof Promise misses both). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return typeof (value as { then?: unknown } | null)?.then === 'function';
+  } catch {
+    return false; // a `then` that cannot be read: no promise (and no throw)
+  }
+}
+
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 

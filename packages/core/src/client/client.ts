@@ -168,14 +168,12 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (ttlMs === undefined && !signal) return undefined;
     const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
     const withdraw = () => this.#withdraw((m) => m.seq === seq);
-    this.#signals ??= new Map();
-    const signals = this.#signals;
-    let listening = false;
+    let signals: Map<AbortSignal, number> | undefined; // set once it listens
     return {
       until,
       signal,
       release: () => {
-        if (signal && listening) {
+        if (signal && signals) {
           signal.removeEventListener('abort', withdraw);
           const left = (signals.get(signal) ?? 1) - 1;
           if (left) signals.set(signal, left);
@@ -185,7 +183,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       },
       listen: () => {
         if (!signal) return;
-        listening = true;
+        signals = this.#signals ??= new Map();
         signal.addEventListener('abort', withdraw, { once: true });
         signals.set(signal, (signals.get(signal) ?? 0) + 1);
       },
@@ -247,7 +245,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       return Promise.reject(new ClientClosedError('wait for open'));
     }
     // Failed, unless a reconnect() from a listener waits its turn (the mailbox): it revives it.
-    if (phase.status === 'failed' && !this.mailbox?.some((input) => input.type === 'reconnect')) {
+    if (phase.status === 'failed' && !this.asked('reconnect')) {
       return Promise.reject(new ClientFailedError(phase.decision.stopReason ?? 'rule', phase.record));
     }
     const waiters = this.openedWaiters ?? [];

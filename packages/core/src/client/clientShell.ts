@@ -61,7 +61,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'connect':
         // A listener of this same step already closed the client (a retry "now" shares its step
         // with the close event): dial nothing the close would drop at once.
-        if (!this.mailbox?.some((next) => next.type === 'close')) this.connect(effect.id);
+        if (!this.asked('close')) this.connect(effect.id);
         break;
       case 'closeSocket':
         if (effect.id === this.connectionId) safely(() => this.connection?.close(effect.code, effect.reason));
@@ -106,7 +106,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'refresh':
         // As for 'connect': a listener of this step closed the client; no hook for a retry that
         // will not come (a token fetched for nothing).
-        if (!this.mailbox?.some((next) => next.type === 'close')) this.refresh(effect.record, effect.attempt);
+        if (!this.asked('close')) this.refresh(effect.record, effect.attempt);
         break;
       case 'abortRefresh':
         this.refreshing?.abort();

@@ -56,7 +56,7 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
     if (id !== this.connectionId || phase.status !== 'connecting' || phase.id !== id) return;
     // The url function closed the client (its signal, a close()) while it ran: dial nothing the
     // close would drop at once (a socket carrying the token for nothing).
-    if (this.mailbox?.some((next) => next.type === 'close')) return;
+    if (this.asked('close')) return;
     this.currentUrl = target.url;
     // Callbacks the transport makes from inside connect() queue up until it has returned.
     const nested = this.running;

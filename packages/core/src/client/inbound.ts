@@ -1,5 +1,5 @@
 import type { InboundMessage, InvalidMessageEvent, MessageIssue } from '../events/clientEvents';
-import { errorText } from '../inputChecks';
+import { errorText, isThenable } from '../inputChecks';
 import type { StandardIssue, StandardResult, StandardSchemaV1 } from '../standardSchema';
 
 export interface InboundSinks<TMessage> {
@@ -133,14 +133,6 @@ function check<TMessage>(
     return schema['~standard'].validate(value);
   } catch (error) {
     return threw(error);
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  try {
-    return typeof (value as { then?: unknown } | null)?.then === 'function';
-  } catch {
-    return false; // a `then` that cannot be read: taken as a (broken) result, not a throw
   }
 }
 

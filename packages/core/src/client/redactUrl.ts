@@ -1,3 +1,5 @@
+import { parseUrl } from './socketUrl';
+
 const urlParts = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?(#.*)?$/i;
 
 /**
@@ -12,7 +14,7 @@ export function redactUrl(url: string): string {
   const match = urlParts.exec(url);
   // One the platform cannot parse (a password holding `/` or `#`, as base64 tokens do) keeps its
   // scheme only: what looks like its path or fragment may be the secret.
-  if (!match || !parses(url)) return match ? `${match[1]}***` : '***';
+  if (!match || parseUrl(url) === null) return match ? `${match[1]}***` : '***';
   const [, scheme = '', userinfo, rest = '', query, fragment] = match;
   // An `@` after a `/` may end a credential holding one (a base64 token) that a parser takes for
   // a host and a path: hiding a path's `@me` too is the safe side.
@@ -30,17 +32,6 @@ export function redactUrl(url: string): string {
     : '';
   // A fragment may carry a token too (OAuth's implicit flow); a WebSocket URL may not have one.
   return `${scheme}${userinfo ? '***@' : ''}${rest}${redactedQuery}${fragment ? '#***' : ''}`;
-}
-
-/** Where there is no global URL (React Native), the shape above is all there is to go by. */
-function parses(url: string): boolean {
-  if (typeof URL !== 'function') return true;
-  try {
-    new URL(url);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const urlsInText = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;

@@ -77,14 +77,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
     | undefined;
   protected removeAbortListener: (() => void) | undefined;
   protected removeEnvironmentListener: (() => void) | undefined;
-  protected readonly counts = {
-    attempts: 0,
-    opens: 0,
-    sent: 0,
-    received: 0,
-    dropped: 0,
-    uptimeMs: 0,
-  };
+  protected readonly counts = { attempts: 0, opens: 0, sent: 0, received: 0, dropped: 0, uptimeMs: 0 };
   protected openedAt: number | undefined;
   lastClose: CloseRecord | undefined;
 
@@ -167,6 +160,11 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected abstract dispatch(input: Input): void;
 
   // ── telling the app ─────────────────────────────────────────────────────────────────────
+
+  /** An input of this type waits in the mailbox: a listener of the step under way asked for it. */
+  protected asked(type: Input['type']): boolean {
+    return this.mailbox?.some((next) => next.type === type) === true;
+  }
 
   protected emit(event: Emitted): void {
     const { emitter } = this;

@@ -8,7 +8,7 @@ const localHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
  * which lacks the getters).
  * Regexes alone disagree with it on `\`, on several `@` and on hosts and ports it rejects.
  */
-function parse(text: string): { protocol: string; hostname: string } | null | undefined {
+export function parseUrl(text: string): { protocol: string; hostname: string } | null | undefined {
   if (typeof URL !== 'function') return undefined;
   let url: URL;
   try {
@@ -25,12 +25,12 @@ function parse(text: string): { protocol: string; hostname: string } | null | un
 
 /** A URL a WebSocket can connect to: ws, wss (or http, https, which browsers map), no fragment. */
 export function isSocketUrl(url: string): boolean {
-  return socketUrl.test(url) && parse(url) !== null;
+  return socketUrl.test(url) && parseUrl(url) !== null;
 }
 
 /** Plain text (ws:, http:) to a host other than this machine. */
 export function isInsecureRemoteUrl(url: string): boolean {
-  const parsed = parse(url);
+  const parsed = parseUrl(url);
   if (parsed === null) return false; // not a socket URL at all: isSocketUrl says so
   if (parsed) return (parsed.protocol === 'ws:' || parsed.protocol === 'http:') && !localHost.test(parsed.hostname);
   // Without a full parser: the host is what ends the last `@`-terminated userinfo, `\` a `/`.

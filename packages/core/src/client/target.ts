@@ -1,4 +1,5 @@
 import { ClientRuntimeError } from '../errors';
+import { isThenable } from '../inputChecks';
 import type { ClientOptions } from '../options';
 import { protocolList, urlProblem, urlText } from '../resolveOptions';
 
@@ -49,7 +50,3 @@ function checkTarget(url: unknown, protocols: unknown, redact: (url: string) => 
   if (!list) throw new ClientRuntimeError('url', 'The protocols option produced an invalid subprotocol list');
   return { url: text, protocols: list };
 }
-
-/** A promise from any realm or library (instanceof Promise misses both). */
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as { then?: unknown } | null)?.then === 'function';

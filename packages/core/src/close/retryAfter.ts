@@ -23,7 +23,7 @@ const asctime = new RegExp(`^(?:${days}) (${month}) ( \\d|\\d{2}) ${time} (\\d{4
  * `Date.parse` guesses), so every runtime reads the same header the same way.
  */
 export function parseRetryAfter(value: unknown, now: number = wallTime()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
+  const text = headerText(value);
   if (typeof text === 'number') return Number.isInteger(text) && text >= 0 ? clamp(text * 1000) : undefined;
   if (typeof text !== 'string') return undefined;
   const trimmed = text.trim();
@@ -55,9 +55,12 @@ export function parseReasonRetryAfter(reason: string): number | undefined {
 
 /** An HTTP-date header's value (a response's `Date`) in ms since the epoch; undefined if it is none. */
 export function parseHttpDateValue(value: unknown, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
+  const text = headerText(value);
   return typeof text === 'string' ? parseHttpDate(text.trim(), now) : undefined;
 }
+
+/** A header's value as Node gives it: a repeated header is a list, its first value counts. */
+const headerText = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);
 
 function clamp(ms: number): number | undefined {
   if (Number.isNaN(ms)) return undefined;
