@@ -129,25 +129,34 @@ describe('the system clock', () => {
 });
 
 describe('a client whose wall clock is set back an hour', () => {
-  it('still finds a silent peer dead at its heartbeat deadline, not an hour later', () => {
-    const timers = createVirtualClock(Date.UTC(2026, 10, 21, 12));
-    let setBack = 0;
-    const clock: Clock = {
-      now: forwardTime(
-        () => timers.now() - setBack,
-        () => timers.now(),
-      ),
-      setTimeout: (callback, delayMs) => timers.setTimeout(callback, delayMs),
-      clearTimeout: (handle) => timers.clearTimeout(handle),
-    };
-    const h = harness({ clock, heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
-    h.transport.last().accept();
-    h.transport.last().goSilent();
-    timers.advance(1100); // the ping is out, its pong due at 1.5 s
-    setBack = 3_600_000;
-    timers.advance(400);
-    expect(h.of<CloseRecord>('close')).toMatchObject([{ initiator: 'heartbeat' }]);
-  });
+  it.each([
+    // A pong due at 1.5 s: found dead on time.
+    ['a monotonic clock', (timers: { now(): number }) => timers.now(), 400],
+    // A performance.now() stub or polyfill that gives nothing usable counts as none: time is
+    // held only until the next reading, not for the hour.
+    ['a broken monotonic clock (NaN)', () => Number.NaN, 1000],
+  ])(
+    'with %s, still finds a silent peer dead at its heartbeat deadline, not an hour later',
+    (_, monotonic, afterMs) => {
+      const timers = createVirtualClock(Date.UTC(2026, 10, 21, 12));
+      let setBack = 0;
+      const clock: Clock = {
+        now: forwardTime(
+          () => timers.now() - setBack,
+          () => monotonic(timers),
+        ),
+        setTimeout: (callback, delayMs) => timers.setTimeout(callback, delayMs),
+        clearTimeout: (handle) => timers.clearTimeout(handle),
+      };
+      const h = harness({ clock, heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+      h.transport.last().accept();
+      h.transport.last().goSilent();
+      timers.advance(1100); // the ping is out, its pong due at 1.5 s
+      setBack = 3_600_000;
+      timers.advance(afterMs);
+      expect(h.of<CloseRecord>('close')).toMatchObject([{ initiator: 'heartbeat' }]);
+    },
+  );
 });
 
 /**
@@ -193,5 +202,20 @@ describe('the clock slewing back, read more often than the wall clock ticks', ()
       now();
     }
     expect(now() - t0).toBeGreaterThanOrEqual(8_900); // 10 s real at 0.9×
+  });
+});
+
+describe('a wall clock set back, with a broken monotonic clock', () => {
+  it('forwardTime with a NaN monotonic clock moves on after the set-back, as without one', () => {
+    const c = { wall: 1_795_000_000_000 };
+    const broken = forwardTime(
+      () => c.wall,
+      () => Number.NaN,
+    );
+    const start = broken();
+    c.wall -= 3_600_000; // NTP steps the clock back an hour
+    expect(broken()).toBe(start); // held at that reading: fine
+    c.wall += 10_000; // ten real seconds pass
+    expect(broken()).toBeGreaterThan(start);
   });
 });
