@@ -1,7 +1,9 @@
 // Checks the built packages the way users load them: `import` (ESM) and `require` (CJS) must
 // expose the same names, core's promised public names must be there, and @resock/node and
 // @resock/browser must re-export all of core. Run after `pnpm build`.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -59,6 +61,33 @@ for (const adapter of ['@resock/node', '@resock/browser']) {
   const missing = surfaces['@resock/core'].filter((name) => !surfaces[adapter].includes(name));
   if (missing.length > 0) failures.push(`${adapter} does not re-export ${missing.join(', ')}`);
 }
+// What a package's declarations import, an app's compiler must find from that package alone:
+// each bare import is a dependency, and its types come with it (its own, or an @types package
+// that is a dependency too). A devDependency is not installed for the package's users.
+for (const dir of ['core', 'node', 'browser']) {
+  const root = join('packages', dir);
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const deps = { ...manifest.dependencies, ...manifest.peerDependencies };
+  const files = readdirSync(join(root, 'dist'), { recursive: true }).filter((f) => /\.d\.c?ts$/.test(f));
+  for (const file of files) {
+    const text = readFileSync(join(root, 'dist', file), 'utf8');
+    for (const [, id] of text.matchAll(/(?:from\s+|import\()['"]([^.'"][^'"]*)['"]/g)) {
+      const name = id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0];
+      const typesPackage = `@types/${name.replace(/^@([^/]+)\//, '$1__')}`;
+      if (!(name in deps)) failures.push(`${manifest.name}: dist/${file} imports ${id}, not a dependency`);
+      else if (!hasOwnTypes(root, name) && !(typesPackage in deps))
+        failures.push(
+          `${manifest.name}: dist/${file} imports ${id}, whose types (${typesPackage}) are not a dependency`,
+        );
+    }
+  }
+}
+
+function hasOwnTypes(root, name) {
+  const own = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+  return Boolean(own.types || own.typings || JSON.stringify(own.exports ?? {}).includes('"types"'));
+}
+
 if (failures.length > 0) {
   console.error(failures.join('\n'));
   process.exit(1);

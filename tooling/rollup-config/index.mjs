@@ -1,6 +1,7 @@
 // One build shape for every published package: ESM (.js) + CJS (.cjs) + declarations
 // (.d.ts for import, .d.cts for require), so `exports` can point each condition at its own
 // file and @arethetypeswrong/cli sees no masquerading types.
+import { rmSync } from 'node:fs';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
@@ -14,6 +15,9 @@ const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.start
  *   to its entry, built as one executable ESM file with a shebang (no CJS, no declarations).
  */
 export function defineRollupConfig({ input, bin = {}, target = 'es2022' }) {
+  // Chunk names carry a hash: without emptying dist first, chunks of earlier builds stay there
+  // and get published. Once per `rollup -c`, before any of the builds below writes.
+  rmSync('dist', { recursive: true, force: true });
   const binaries = Object.keys(bin).length
     ? [
         {
@@ -31,6 +35,9 @@ export function defineRollupConfig({ input, bin = {}, target = 'es2022' }) {
         },
       ]
     : [];
+  // The client is `AsyncDisposable` (`await using`): an app compiling with an older `lib` and
+  // skipLibCheck off still finds Symbol.asyncDispose, as @types/node does it.
+  const banner = '/// <reference lib="esnext.disposable" />';
   return [
     ...binaries,
     {
@@ -63,18 +70,8 @@ export function defineRollupConfig({ input, bin = {}, target = 'es2022' }) {
       external,
       plugins: [dts({ tsconfig: 'tsconfig.build.json' })],
       output: [
-        {
-          dir: 'dist',
-          format: 'es',
-          entryFileNames: '[name].d.ts',
-          chunkFileNames: '[name]-[hash].d.ts',
-        },
-        {
-          dir: 'dist',
-          format: 'es',
-          entryFileNames: '[name].d.cts',
-          chunkFileNames: '[name]-[hash].d.cts',
-        },
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: '[name]-[hash].d.ts', banner },
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: '[name]-[hash].d.cts', banner },
       ],
     },
   ];
