@@ -48,10 +48,12 @@ export const CLIENT_CLOSE_ID = 'client-close';
 export const FALLBACK_ID = 'fallback';
 
 const defined = new WeakSet<object>();
+/** Marks a policy across copies of resock (an app's `require` beside its `import` loads two). */
+const policyMark = Symbol.for('resock.Policy');
 
-/** True for what `definePolicy` returned. */
+/** True for what `definePolicy` returned (this copy of resock's, or another's). */
 export function isPolicy(value: unknown): value is Policy {
-  return typeof value === 'object' && value !== null && defined.has(value);
+  return isRecord(value) && (defined.has(value) || (value as { [policyMark]?: unknown })[policyMark] === true);
 }
 
 /**
@@ -69,10 +71,11 @@ const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponent
  * A policy already defined is returned as it is.
  */
 export function definePolicy(input: PolicyInput | Policy = {}): Policy {
-  if (isPolicy(input)) return input;
-  // Checked and compiled from one plain copy, so what is checked is what is used.
+  if (defined.has(input)) return input as Policy;
+  // Checked and compiled from one plain copy, so what is checked is what is used. Another copy's
+  // policy is compiled again from its JSON: nothing of that copy's internals is trusted.
   const problems: Problem[] = [];
-  const given = plainData(() => input, '', problems);
+  const given = plainData(() => (isPolicy(input) ? input.toJSON() : input), '', problems);
   if (problems.length > 0) throw new InvalidPolicyError(problems);
   // Most clients use the default policy: compile it once and share it (it is frozen).
   const empty = isRecord(given) && Object.keys(given).length === 0;
@@ -130,6 +133,7 @@ function compile(input: unknown): Policy | Problem[] {
     maxElapsedMs: given.maxElapsedMs,
     reasonHints: given.reasonHints !== false,
     toJSON: () => JSON.parse(json) as PolicyInput,
+    [policyMark]: true,
   });
   defined.add(policy);
   return policy;

@@ -1,0 +1,43 @@
+import { createClient, decide, definePolicy, isPolicy, normalizeClose } from '@resock/core';
+import { createFakeTransport } from '@resock/core/testing';
+import { describe, expect, it, vi } from 'vitest';
+
+/**
+ * An app that `import`s resock and also `require`s it (its own CJS config module, a dependency)
+ * loads two copies of core. A policy one copy made must work in the other: its checks are the
+ * same, only its module state (what it remembers defining) is its own.
+ */
+async function otherCopy() {
+  vi.resetModules();
+  const copy = await import('../../src/policy/definePolicy');
+  vi.resetModules();
+  return copy;
+}
+
+describe('a policy made by another copy of resock', () => {
+  it('is a policy here, and definePolicy makes this copy’s own with the same rules', async () => {
+    const { definePolicy: defineThere } = await otherCopy();
+    const there = defineThere({ rules: [{ name: 'kicked', codes: [4000], action: 'stop' }] });
+    expect(isPolicy(there)).toBe(true);
+    const here = definePolicy(there);
+    expect(here).not.toBe(there);
+    expect(here.toJSON()).toEqual(there.toJSON());
+    expect(definePolicy(here)).toBe(here);
+  });
+
+  it('is taken by createClient and decide', async () => {
+    const { definePolicy: defineThere } = await otherCopy();
+    const policy = defineThere({ rules: [{ name: 'kicked', codes: [4000], action: 'stop' }] });
+    const client = createClient({ url: 'wss://example.test/', transport: createFakeTransport(), lazy: true, policy });
+    void client.close();
+    const record = normalizeClose({ code: 4000, reason: '', wasClean: true }, { phase: 'open' });
+    expect(decide(policy, record, { attempt: 1, refreshAvailable: false })).toMatchObject({
+      action: 'stop',
+      rule: 'kicked',
+    });
+  });
+
+  it('a look-alike that no copy made is not a policy', () => {
+    expect(isPolicy({ preset: 'default', rules: [], toJSON: () => ({}) })).toBe(false);
+  });
+});
