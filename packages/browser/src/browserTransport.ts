@@ -2,7 +2,7 @@ import { type Transport, type WebSocketConstructorLike, whatwgTransport } from '
 
 export interface BrowserTransportOptions {
   /** @default globalThis.WebSocket */
-  WebSocket?: WebSocketConstructorLike;
+  WebSocket?: WebSocketConstructorLike | undefined;
 }
 
 /**

@@ -2,10 +2,8 @@ import {
   type Client,
   type ClientEnvironment,
   type ClientOptions,
-  ReconnectingWebSocket as CoreReconnectingWebSocket,
   createClient as createCoreClient,
   type InboundMessage,
-  type ReconnectingWebSocketOptions,
   type Transport,
 } from '@resock/core';
 import { browserTransport } from './browserTransport';
@@ -13,9 +11,9 @@ import { pageEnvironment } from './pageEnvironment';
 import { pageRefresh, pageUrl } from './pageUrl';
 
 /** What the page-bound constructors add to the options: both optional, with page defaults. */
-interface PageBound {
+export interface PageBound {
   /** Default: the native WebSocket. */
-  transport?: Transport;
+  transport?: Transport | undefined;
   /** Default: the page (`pageEnvironment()`); `undefined` turns page awareness off. */
   environment?: ClientEnvironment | undefined;
 }
@@ -31,7 +29,7 @@ export type BrowserClientOptions<TMessage = InboundMessage> = Omit<
 const isObject = (value: unknown): value is object =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function withPage<T extends PageBound & { refresh?: ClientOptions['refresh'] }>(options: T) {
+export function withPage<T extends PageBound & { refresh?: ClientOptions['refresh'] }>(options: T) {
   if (!isObject(options)) return options;
   const environment = 'environment' in options ? options.environment : pageEnvironment();
   const { refresh } = options;
@@ -53,15 +51,4 @@ function withPage<T extends PageBound & { refresh?: ClientOptions['refresh'] }>(
 export function createClient<TMessage = InboundMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage> {
   const given = isObject(options) ? withPage({ ...options, url: pageUrl(options.url) }) : options;
   return createCoreClient<TMessage>(given as ClientOptions<TMessage>);
-}
-
-/** A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy. */
-export class ReconnectingWebSocket extends CoreReconnectingWebSocket {
-  constructor(
-    url: ClientOptions['url'],
-    protocols?: ClientOptions['protocols'],
-    options: Partial<Omit<ReconnectingWebSocketOptions, 'environment'>> & PageBound = {},
-  ) {
-    super(pageUrl(url), protocols, withPage(options) as ReconnectingWebSocketOptions);
-  }
 }

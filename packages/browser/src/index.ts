@@ -3,5 +3,11 @@
 // and the page.
 export * from '@resock/core';
 export { type BrowserTransportOptions, browserTransport } from './browserTransport';
-export { type BrowserClientOptions, createClient, ReconnectingWebSocket } from './createClient';
+export { type BrowserClientOptions, createClient } from './createClient';
 export { pageEnvironment } from './pageEnvironment';
+export {
+  type BrowserReconnectingWebSocketOptions,
+  ReconnectingWebSocket,
+  type ReconnectingWebSocketConstructor,
+  type ReconnectingWebSocketEventMap,
+} from './ReconnectingWebSocket';

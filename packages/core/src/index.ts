@@ -88,7 +88,7 @@ export type {
   ReconnectingEvent,
   StateEvent,
 } from './events/clientEvents';
-export { ResockCloseEvent, ResockMessageEvent } from './facade/facadeEvents';
+export { type ReconnectingWebSocketEventMap, ResockCloseEvent, ResockMessageEvent } from './facade/facadeEvents';
 // The WebSocket-compatible facade
 export { ReconnectingWebSocket, type ReconnectingWebSocketOptions } from './facade/ReconnectingWebSocket';
 export {

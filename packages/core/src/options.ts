@@ -30,84 +30,84 @@ export type RefreshResult = void | undefined | { url?: UrlInput; protocols?: Pro
 
 export interface HeartbeatOptions<TMessage = InboundMessage> {
   /** Quiet time before a ping. @default 30000 */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** How long a ping may go unanswered before the peer is dropped. @default 10000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Where the transport has no protocol ping (browsers): the app-level ping to send. */
-  message?: OutboundMessage | (() => OutboundMessage);
+  message?: OutboundMessage | (() => OutboundMessage) | undefined;
   /** Recognizes the reply to `message`; replies are not delivered as `message` events. */
-  isPong?: (data: InboundMessage | TMessage) => boolean;
+  isPong?: ((data: InboundMessage | NoInfer<TMessage>) => boolean) | undefined;
 }
 
 export interface QueueOptions {
   /** @default 1000 */
-  maxMessages?: number;
+  maxMessages?: number | undefined;
   /** UTF-8 bytes for text. @default 1048576 (1 MiB) */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** @default 'drop-newest' (send returns 'dropped' and a `dropped` event fires) */
-  overflow?: 'drop-oldest' | 'drop-newest' | 'reject';
+  overflow?: 'drop-oldest' | 'drop-newest' | 'reject' | undefined;
 }
 
 export interface ClientOptions<TMessage = InboundMessage> {
   /** Where to connect. A function is called before every attempt (tokens, rotating endpoints). */
   url: UrlInput | (() => UrlInput | Promise<UrlInput>);
   /** Subprotocols; a function is called before every attempt. @default [] */
-  protocols?: Protocols | (() => Protocols | Promise<Protocols>);
+  protocols?: Protocols | (() => Protocols | Promise<Protocols>) | undefined;
   /** How to reach the network. `@resock/node` and `@resock/browser` pass theirs. */
   transport: Transport;
   /** The retry policy. @default the `default` preset */
-  policy?: PolicyInput | Policy;
+  policy?: PolicyInput | Policy | undefined;
   /** Called before retrying when the policy says `refresh`; without it such closes stop. */
-  refresh?: (context: RefreshContext) => RefreshResult | Promise<RefreshResult>;
+  refresh?: ((context: RefreshContext) => RefreshResult | Promise<RefreshResult>) | undefined;
   /** An attempt not open by then fails (`initiator: 'timeout'`). @default 10000 */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * After resock sends a close, the longest it waits for the transport's close; also how long
    * a socket that refuses sends (its close has begun) may take to report it. @default 3000
    */
-  closeTimeoutMs?: number;
+  closeTimeoutMs?: number | undefined;
   /** A connection counts as stable (resetting back-off) after this long open. @default 5000 */
-  stableAfterMs?: number;
+  stableAfterMs?: number | undefined;
   /** Or as soon as this accepts an inbound message (an auth ack, a hello). */
-  isReady?: (message: TMessage) => boolean;
+  isReady?: ((message: NoInfer<TMessage>) => boolean) | undefined;
   /** Liveness checks; `true` for the defaults. @default false (`@resock/node`: true, protocol pings) */
-  heartbeat?: boolean | HeartbeatOptions<TMessage>;
-  queue?: QueueOptions;
+  heartbeat?: boolean | HeartbeatOptions<TMessage> | undefined;
+  queue?: QueueOptions | undefined;
   /** A schema (zod, valibot, … — any Standard Schema) for inbound messages; text is JSON-parsed first. */
-  messages?: StandardSchemaV1<unknown, TMessage>;
+  messages?: StandardSchemaV1<unknown, TMessage> | undefined;
   /** Closes the client when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Connect on the first `send()` or `open()` instead of at once. @default false */
-  lazy?: boolean;
+  lazy?: boolean | undefined;
   /** @default the system clock */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** @default Math.random */
-  random?: Random;
+  random?: Random | undefined;
   /** Hide query values and userinfo of URLs in events, records and errors. @default true */
-  redactUrls?: boolean;
+  redactUrls?: boolean | undefined;
   /** The code resock closes with when it drops a connection to reconnect. @default 4000 */
-  reconnectCloseCode?: number;
+  reconnectCloseCode?: number | undefined;
   /**
    * The page around the client: attempts wait while offline, an open socket is probed when the
    * device goes offline, the page's pagehide/pageshow suspend and resume it. `@resock/browser`
    * passes the page's. @default none (always online and visible)
    */
-  environment?: ClientEnvironment;
+  environment?: ClientEnvironment | undefined;
   /** Hold retries while the page is hidden; a retry that fell due meanwhile runs when it is shown. @default false */
-  pauseWhenHidden?: boolean;
+  pauseWhenHidden?: boolean | undefined;
   /**
    * Reliable delivery (opt-in): messages for which `id` returns an id stay in an outbox until
    * `ackOf` recognizes the peer's acknowledgement, and are sent again, in order, after every
    * reconnect — at-least-once; the receiver dedupes by id. Acknowledgements are consumed, not
    * delivered as messages. The outbox is bounded by `queue`'s limits and overflow policy.
    */
-  reliable?: ReliableOptions;
+  reliable?: ReliableOptions | undefined;
   /**
    * Refuse plain-text `ws:` / `http:` URLs unless the host is the local machine (localhost,
    * 127.0.0.0/8, [::1]): tokens in a URL or in messages never cross a network unencrypted.
    * @default false
    */
-  requireTls?: boolean;
+  requireTls?: boolean | undefined;
 }
 
 export interface ReliableOptions {

@@ -11,7 +11,7 @@ import { nodeTransport } from './nodeTransport';
 
 /** The client's options, with `transport` optional (default: `nodeTransport()`). */
 export type NodeClientOptions<TMessage = InboundMessage> = Omit<ClientOptions<TMessage>, 'transport'> & {
-  transport?: Transport;
+  transport?: Transport | undefined;
 };
 
 /**
@@ -44,12 +44,12 @@ function withNodeDefaults<T extends { transport?: Transport | undefined; heartbe
 }
 
 /** `new ReconnectingWebSocket(url)` on `ws`: the WebSocket API, reconnecting by the policy. */
-export class ReconnectingWebSocket extends CoreReconnectingWebSocket {
+export class ReconnectingWebSocket<TMessage = InboundMessage> extends CoreReconnectingWebSocket<TMessage> {
   constructor(
     url: ClientOptions['url'],
-    protocols?: ClientOptions['protocols'],
-    options: Partial<ReconnectingWebSocketOptions> = {},
+    protocols?: ClientOptions['protocols'] | null,
+    options: Partial<ReconnectingWebSocketOptions<TMessage>> = {},
   ) {
-    super(url, protocols, withNodeDefaults(options));
+    super(url, protocols ?? undefined, withNodeDefaults(options) as ReconnectingWebSocketOptions<TMessage>);
   }
 }

@@ -2,7 +2,7 @@ import { type Transport, type WebSocketConstructorLike, whatwgTransport } from '
 
 export interface NativeTransportOptions {
   /** Default: Node's global `WebSocket` (Node ≥ 22; Node 20 with `--experimental-websocket`). */
-  WebSocket?: WebSocketConstructorLike;
+  WebSocket?: WebSocketConstructorLike | undefined;
 }
 
 /**

@@ -70,7 +70,7 @@ describe('@resock/node against a real ws server', () => {
 
   it('keeps the heartbeat off by default on a transport that cannot ping (nativeTransport)', async () => {
     const clock = createVirtualClock();
-    const transport = nativeTransport({ WebSocket: UndiciWebSocket as never });
+    const transport = nativeTransport({ WebSocket: UndiciWebSocket });
     const c = createClient({ url: `${server.url}/live`, clock, transport });
     clients.push(c);
     const errors: string[] = [];

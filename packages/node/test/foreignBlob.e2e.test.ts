@@ -48,7 +48,7 @@ afterEach(async () => {
 it('nativeTransport (undici): a library\'s Blob is an InvalidMessageError at send(), never the text "[object Blob]"', async () => {
   client = createClient({
     url: `${server.url}/blob`,
-    transport: nativeTransport({ WebSocket: UndiciWebSocket as never }),
+    transport: nativeTransport({ WebSocket: UndiciWebSocket }),
     heartbeat: false,
   });
   await client.opened();

@@ -21,7 +21,7 @@ const nextClose = (client: Client) => new Promise<CloseRecord>((resolve) => clie
 describe.each([
   ['ws', undefined, { code: 4000, initiator: 'server' }],
   // undici never reports the close while the server holds TCP: core's deadline lets it go.
-  ['undici', nativeTransport({ WebSocket: UndiciWebSocket as never }), { code: 1006, initiator: 'timeout' }],
+  ['undici', nativeTransport({ WebSocket: UndiciWebSocket }), { code: 1006, initiator: 'timeout' }],
 ] as const)('a server that half-closes (%s)', (_name, transport: Transport | undefined, expected) => {
   it('a message sent then is queued, the connection ends within closeTimeoutMs, and it is delivered on the next', async () => {
     const { server, clients } = context;

@@ -12,7 +12,7 @@ defineTransportContract(
 
 // Node 20 has no global WebSocket; undici 7 is the same implementation Node 24 ships.
 defineTransportContract(
-  inProcessDriver('nativeTransport (undici 7)', () => nativeTransport({ WebSocket: UndiciWebSocket as never }), {
+  inProcessDriver('nativeTransport (undici 7)', () => nativeTransport({ WebSocket: UndiciWebSocket }), {
     seesHandshakeStatus: false,
     canPing: false,
     canTerminate: false,

@@ -9,7 +9,7 @@ export interface ListenerOptions {
    * Aborting it takes the registration back, as `addEventListener`'s `signal` does; one already
    * aborted registers nothing. The unsubscribe function (or a once-listener firing) lets go of it.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 // Every event by name, kept complete by the type: a misspelt event is refused at the call

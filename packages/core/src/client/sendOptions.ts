@@ -9,18 +9,18 @@ export interface SendOptions {
    * earlier still waits), else dropped (`'volatile'`); never queued, never tracked by `reliable`.
    * For state that the next message supersedes (a cursor, a typing flag).
    */
-  readonly volatile?: boolean;
+  readonly volatile?: boolean | undefined;
   /**
    * How long, from this call, the message may wait: queued, or (under `reliable`) not yet
    * acknowledged. Past it, it is taken out and dropped (`'expired'`): never written (or
    * written again) late. Up to 2³¹−1 ms.
    */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
   /**
    * Aborting it takes the message out while it waits (dropped, `'aborted'`); a signal already
    * aborted drops it at once. Once it is out (or acknowledged) the signal is let go of.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 const sendOptionsCheck = shape({

@@ -38,4 +38,8 @@ export const closeRecordSchema = z.strictObject({
   at: z.number(),
 });
 
-export type CloseRecord = z.infer<typeof closeRecordSchema>;
+/** Frozen, as every record resock makes is: its type says so too. */
+export type CloseRecord = Frozen<CloseRecordDraft>;
+/** A record while normalizeClose builds it, before it is frozen. */
+export type CloseRecordDraft = z.infer<typeof closeRecordSchema>;
+type Frozen<T> = { readonly [K in keyof T]: T[K] extends object | undefined ? Frozen<T[K]> : T[K] };

@@ -1,6 +1,6 @@
 import { isBinary } from '../binary';
 import { systemClock } from '../clock';
-import type { CloseRecord } from './closeRecord';
+import type { CloseRecord, CloseRecordDraft } from './closeRecord';
 import { type CloseInitiator, type ClosePhase, closeInitiators, closePhases } from './closeVocabulary';
 import { parseHttpDateValue, parseRetryAfter } from './retryAfter';
 import { decodeUtf8 } from './utf8';
@@ -84,7 +84,7 @@ function buildRecord(fields: Fields | undefined, context: CloseContext): CloseRe
   const code = fields?.code ?? 1006;
   const initiator =
     oneOf(closeInitiators, context.initiator) ?? (code === 1006 || phase === 'connecting' ? 'transport' : 'server');
-  const record: CloseRecord = {
+  const record: CloseRecordDraft = {
     code,
     reason: fields?.reason ?? '',
     // RFC 6455 §7.1.4: clean only if the closing handshake completed, which cannot have
@@ -101,10 +101,10 @@ function buildRecord(fields: Fields | undefined, context: CloseContext): CloseRe
   return record;
 }
 
-function readHandshake(context: CloseContext): CloseRecord['handshake'] {
+function readHandshake(context: CloseContext): CloseRecordDraft['handshake'] {
   const given = context.handshake;
   if (typeof given !== 'object' || given === null) return undefined;
-  const result: NonNullable<CloseRecord['handshake']> = {};
+  const result: NonNullable<CloseRecordDraft['handshake']> = {};
   const status = given.status;
   if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599) {
     result.status = status;
@@ -126,12 +126,12 @@ function headerValue(headers: unknown, name: string): unknown {
   return undefined;
 }
 
-function describeError(error: unknown): CloseRecord['error'] {
+function describeError(error: unknown): CloseRecordDraft['error'] {
   try {
     if (typeof error === 'string') return { name: 'Error', message: error };
     if (typeof error !== 'object' || error === null) return undefined;
     const e = error as { name?: unknown; message?: unknown; code?: unknown };
-    const described: NonNullable<CloseRecord['error']> = {
+    const described: NonNullable<CloseRecordDraft['error']> = {
       name: typeof e.name === 'string' ? e.name : 'Error',
       message: typeof e.message === 'string' ? e.message : '',
     };

@@ -3,31 +3,49 @@ import { closeAsWebSocket, createClient } from '../client/client';
 import type { Client } from '../client/clientTypes';
 import { byteSize, type OutboundMessage } from '../client/queue';
 import { redactUrl } from '../client/redactUrl';
-import type { ClientStatus } from '../client/state';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
 import { facadeMark } from '../transports/whatwgTransport';
-import { failed, originOf, ResockCloseEvent, ResockMessageEvent } from './facadeEvents';
+import {
+  blobConstructor,
+  failed,
+  type Listener,
+  messageData,
+  originOf,
+  type ReconnectingWebSocketEventMap,
+  ResockCloseEvent,
+  ResockMessageEvent,
+} from './facadeEvents';
+import { readyStates } from './readyStates';
 import { clampUnsignedShort, toUsvString } from './webIdl';
 
-/** The client's options except what the constructor takes positionally. */
-export type ReconnectingWebSocketOptions = Omit<ClientOptions, 'url' | 'protocols'>;
+/** The client's options except what the constructor takes positionally (a `messages` schema too). */
+export type ReconnectingWebSocketOptions<TMessage = InboundMessage> = Omit<
+  ClientOptions<TMessage>,
+  'url' | 'protocols'
+>;
 
-const readyStates: Record<ClientStatus, 0 | 1 | 2 | 3> = {
-  idle: 0,
-  connecting: 0,
-  // Between attempts the socket is on its way back: code that waits for OPEN keeps waiting.
-  waiting: 0,
-  open: 1,
-  closing: 2,
-  closed: 3,
-  failed: 3,
-};
+// biome-ignore lint/suspicious/noExplicitAny: `this` is any facade, whatever its message type
+type Handler<E> = ((this: ReconnectingWebSocket<any>, event: E) => unknown) | null;
 
-type Handler<E> = ((this: ReconnectingWebSocket, event: E) => unknown) | null;
-type BlobConstructor = new (parts: ArrayBuffer[]) => unknown;
+// Types only: listeners typed by event name, as a WebSocket's are; no code of its own.
+// biome-ignore lint/correctness/noUnusedVariables: merged with the class, so its type parameter
+export interface ReconnectingWebSocket<TMessage> {
+  addEventListener<K extends keyof ReconnectingWebSocketEventMap>(
+    type: K,
+    listener: Listener<ReconnectingWebSocketEventMap[K]>,
+    options?: unknown,
+  ): void;
+  addEventListener(type: string, listener: Listener<Event>, options?: unknown): void;
+  removeEventListener<K extends keyof ReconnectingWebSocketEventMap>(
+    type: K,
+    listener: Listener<ReconnectingWebSocketEventMap[K]>,
+    options?: unknown,
+  ): void;
+  removeEventListener(type: string, listener: Listener<Event>, options?: unknown): void;
+}
 
 /**
  * A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy: the same
@@ -37,7 +55,8 @@ type BlobConstructor = new (parts: ArrayBuffer[]) => unknown;
  * of throwing. Once CLOSING or CLOSED it behaves as a WebSocket does: `send` discards,
  * `close` does nothing more.
  */
-export class ReconnectingWebSocket extends EventTarget {
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
+export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarget {
   // WebIDL constants: on the constructor and the prototype, read-only (defined below).
   declare static readonly CONNECTING: 0;
   declare static readonly OPEN: 1;
@@ -49,7 +68,7 @@ export class ReconnectingWebSocket extends EventTarget {
   declare readonly CLOSED: 3;
 
   /** The typed client underneath, for everything the WebSocket API cannot say. */
-  readonly client: Client;
+  readonly client: Client<TMessage>;
   /** The `onX` handlers, each with the listener that calls it (see `handle`). */
   private readonly handlers: Record<string, { handler: Handler<never>; listener: (event: Event) => void }> = {};
   private type: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
@@ -75,13 +94,13 @@ export class ReconnectingWebSocket extends EventTarget {
   constructor(
     url: ClientOptions['url'],
     protocols: ClientOptions['protocols'] | undefined,
-    options: ReconnectingWebSocketOptions,
+    options: ReconnectingWebSocketOptions<TMessage>,
   ) {
     super();
     // What is not an options object gets the typed error before a client starts (the options
     // are read again below, once it has).
     if (options !== undefined) assertOptionsObject(options);
-    const clientOptions: ClientOptions = { ...options, url };
+    const clientOptions: ClientOptions<TMessage> = { ...options, url };
     // null, as code written for `new WebSocket(url, null)`-style APIs passes it: no protocols.
     if (protocols != null) clientOptions.protocols = protocols as Protocols;
     this.client = createClient(clientOptions);
@@ -95,7 +114,7 @@ export class ReconnectingWebSocket extends EventTarget {
     client.on('message', (data) => {
       // WHATWG: a message that arrives once close() was called (CLOSING) is not delivered; one
       // that arrived before (heard late: a schema validating it, a write's replay) still is.
-      if (!this.closing) this.dispatchEvent(new ResockMessageEvent(this.binary(data), this.origin));
+      if (!this.closing) this.dispatchEvent(new ResockMessageEvent(messageData(data, this.type), this.origin));
     });
     client.on('close', (record) => {
       // The app's close() ends the client; a reconnect() record (also the client's) is not it.
@@ -273,18 +292,4 @@ export class ReconnectingWebSocket extends EventTarget {
       this.addEventListener(type, entry.listener);
     }
   }
-
-  private binary(data: InboundMessage): unknown {
-    // isBinary, not instanceof: a WebSocket from another realm hands over that realm's buffers.
-    if (typeof data === 'string' || !isBinary(data)) return data;
-    const buffer = ArrayBuffer.isView(data)
-      ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)
-      : data;
-    const Blob = this.type === 'blob' ? blobConstructor() : undefined;
-    return Blob ? new Blob([buffer]) : buffer;
-  }
-}
-
-function blobConstructor(): BlobConstructor | undefined {
-  return (globalThis as { Blob?: BlobConstructor }).Blob;
 }

@@ -1,3 +1,4 @@
+import { isBinary } from '../binary';
 import type { CloseRecord } from '../close/closeRecord';
 
 /**
@@ -6,7 +7,9 @@ import type { CloseRecord } from '../close/closeRecord';
  * (core knows no DOM), so not `instanceof MessageEvent`.
  */
 export class ResockMessageEvent extends Event {
-  readonly data: unknown;
+  /** `any`, as lib.dom's `MessageEvent.data`: code written for a WebSocket (`JSON.parse(event.data)`) compiles. */
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  readonly data: any;
   readonly origin: string;
   declare readonly lastEventId: '';
   declare readonly source: null;
@@ -64,4 +67,30 @@ export function originOf(url: string): string {
   } catch {
     return '';
   }
+}
+
+/** What each event's listeners receive, for `addEventListener`'s types (as lib.dom's `WebSocketEventMap`). */
+export interface ReconnectingWebSocketEventMap {
+  open: Event;
+  error: Event;
+  message: ResockMessageEvent;
+  close: ResockCloseEvent;
+}
+export type Listener<E> = ((event: E) => void) | { handleEvent(event: E): void } | null;
+
+type BlobConstructor = new (parts: ArrayBuffer[]) => unknown;
+
+export function blobConstructor(): BlobConstructor | undefined {
+  return (globalThis as { Blob?: BlobConstructor }).Blob;
+}
+
+/** A message's `data` as a WebSocket of that `binaryType` hands it over: text, a Blob or an ArrayBuffer. */
+export function messageData(data: unknown, binaryType: 'blob' | 'arraybuffer'): unknown {
+  // isBinary, not instanceof: a WebSocket from another realm hands over that realm's buffers.
+  if (typeof data === 'string' || !isBinary(data)) return data;
+  const buffer = ArrayBuffer.isView(data)
+    ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)
+    : data;
+  const Blob = binaryType === 'blob' ? blobConstructor() : undefined;
+  return Blob ? new Blob([buffer]) : buffer;
 }

@@ -3,7 +3,12 @@ import type { OutboundMessage } from '../client/queue';
 import type { RawClose, Transport, TransportHandlers } from '../transport';
 import { drainMeter } from './drainMeter';
 
-/** The parts of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) this adapter uses. */
+/**
+ * The parts of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) this adapter uses. `send` and
+ * the listeners take whatever the platform's own types say (`never` and `any` here): lib.dom's
+ * `Blob` is not resock's `BlobLike`, its listeners are overloads per event, and undici's differ
+ * again, yet each platform's constructor must be accepted as it is.
+ */
 export interface WebSocketLike {
   binaryType: string;
   /** 1 is OPEN. */
@@ -11,17 +16,19 @@ export interface WebSocketLike {
   readonly protocol: string;
   readonly extensions: string;
   readonly bufferedAmount: number;
-  send(data: OutboundMessage): void;
+  send(data: never): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: a listener of any platform's event types (see above)
+  addEventListener(type: string, listener: (event: any) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: as addEventListener
+  removeEventListener(type: string, listener: (event: any) => void): void;
 }
 
 export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 export interface WhatwgTransportOptions {
   /** The constructor to use. @default globalThis.WebSocket, looked up at each connect */
-  WebSocket?: WebSocketConstructorLike;
+  WebSocket?: WebSocketConstructorLike | undefined;
 }
 
 interface CloseEventLike {
@@ -117,9 +124,9 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
   const onClose = (event: CloseEventLike) =>
     finish({ code: event.code, reason: event.reason, wasClean: event.wasClean });
   socket.addEventListener('open', onOpen);
-  socket.addEventListener('message', onMessage as (event: never) => void);
-  socket.addEventListener('error', onError as (event: never) => void);
-  socket.addEventListener('close', onClose as (event: never) => void);
+  socket.addEventListener('message', onMessage);
+  socket.addEventListener('error', onError);
+  socket.addEventListener('close', onClose);
   return {
     send: (data: OutboundMessage) => {
       // A WebSocket whose close has begun discards what it is given without a word; refusing
@@ -131,9 +138,9 @@ function attach(socket: WebSocketLike, handlers: TransportHandlers) {
       // copied too, which costs a copy, not correctness.
       const before = socket.bufferedAmount;
       socket.send(
-        ArrayBuffer.isView(data) && !(data.buffer instanceof ArrayBuffer)
+        (ArrayBuffer.isView(data) && !(data.buffer instanceof ArrayBuffer)
           ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
-          : data,
+          : data) as never,
       );
       // What send() added to bufferedAmount (its UTF-8 or binary size, counted by the socket).
       handed += socket.bufferedAmount - before;

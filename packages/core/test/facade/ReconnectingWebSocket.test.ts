@@ -29,7 +29,7 @@ describe('ReconnectingWebSocket', () => {
     const viaListener: Array<[number, string, boolean]> = [];
     const viaHandler: Array<[number, string, boolean]> = [];
     ws.addEventListener('close', (event) => {
-      const { code, reason, wasClean } = event as ResockCloseEvent;
+      const { code, reason, wasClean } = event;
       viaListener.push([code, reason, wasClean]);
     });
     ws.onclose = (event) => viaHandler.push([event.code, event.reason, event.wasClean]);

@@ -22,6 +22,4 @@ export function socket(
  * call, so a test awaits it.
  */
 export const nextClose = (ws: ReconnectingWebSocket) =>
-  new Promise<ResockCloseEvent>((resolve) =>
-    ws.addEventListener('close', (event) => resolve(event as ResockCloseEvent), { once: true }),
-  );
+  new Promise<ResockCloseEvent>((resolve) => ws.addEventListener('close', resolve, { once: true }));

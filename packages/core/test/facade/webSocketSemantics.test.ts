@@ -114,7 +114,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     // readyState is CONNECTING until the first send; a WebSocket closed while CONNECTING fails.
     const { ws, transport, seen } = socket({ lazy: true });
     const codes: number[] = [];
-    ws.addEventListener('close', (event) => codes.push((event as ResockCloseEvent).code));
+    ws.addEventListener('close', (event) => codes.push(event.code));
     expect(ws.readyState).toBe(ws.CONNECTING);
     ws.close();
     await nextClose(ws);

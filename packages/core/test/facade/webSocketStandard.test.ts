@@ -71,9 +71,7 @@ describe('ReconnectingWebSocket, as the WebSocket standard has it (events, const
     stopped = true;
     expect(ws.readyState).toBe(ws.CLOSING);
     expect(seen).toEqual([]);
-    const closed = new Promise<number>((resolve) =>
-      ws.addEventListener('close', (e) => resolve((e as ResockCloseEvent).code)),
-    );
+    const closed = new Promise<number>((resolve) => ws.addEventListener('close', (e) => resolve(e.code)));
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toEqual(['error', 'close']);
     await expect(closed).resolves.toBe(1006);

@@ -1,0 +1,49 @@
+// The public types against what the runtime does: checked by `pnpm typecheck` (test files are
+// compiled), each beside a runtime check of the same behaviour.
+import { type CloseRecord, createClient, type InboundMessage, normalizeClose } from '@resock/core';
+import { createFakeTransport, createVirtualClock } from '@resock/core/testing';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+
+const base = () => ({ transport: createFakeTransport(), clock: createVirtualClock(0), url: 'wss://example.test/' });
+
+describe('public types', () => {
+  it('without a schema, messages are raw whatever isReady’s parameter says', () => {
+    const { transport, clock, url } = base();
+    // @ts-expect-error isReady sees every message as it arrives: text or binary, not only text
+    const client = createClient({ url, transport, clock, isReady: (m: string) => m === 'hello' });
+    const seen: unknown[] = [];
+    client.on('message', (data) => {
+      expectTypeOf(data).toEqualTypeOf<InboundMessage>();
+      seen.push(data);
+    });
+    transport.last().accept();
+    transport.last().deliver(new Uint8Array([1, 2, 3]));
+    expect(seen[0]).toBeInstanceOf(Uint8Array);
+    void client.close();
+  });
+
+  it('an option or send option left undefined is "not given", under exactOptionalPropertyTypes too', () => {
+    const { transport, clock, url } = base();
+    const maybeSignal = undefined as AbortSignal | undefined;
+    const maybeMs = undefined as number | undefined;
+    const client = createClient({ url, transport, clock, connectTimeoutMs: maybeMs, heartbeat: undefined });
+    expect(client.send('x', { signal: maybeSignal, ttlMs: maybeMs })).toBe('queued');
+    const off = client.on('open', () => undefined, { signal: maybeSignal });
+    off();
+    void client.close();
+  });
+
+  it('a CloseRecord is read-only in its type, as it is frozen', () => {
+    const record: CloseRecord = normalizeClose({ code: 1000, reason: '' });
+    const write = () => {
+      // @ts-expect-error frozen: writing is a type error
+      record.code = 4000;
+    };
+    expect(write).toThrow(TypeError);
+    const writeNested = () => {
+      // @ts-expect-error nested parts are frozen too
+      if (record.handshake) record.handshake.status = 500;
+    };
+    expect(writeNested).not.toThrow();
+  });
+});

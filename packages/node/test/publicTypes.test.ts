@@ -1,0 +1,63 @@
+// @resock/node's public types against its runtime: checked by `pnpm typecheck` (test files are
+// compiled), each beside a runtime check.
+import {
+  type Client,
+  createClient,
+  type InboundMessage,
+  nativeTransport,
+  nodeTransport,
+  ReconnectingWebSocket,
+  type StandardSchemaV1,
+} from '@resock/node';
+import { WebSocket as UndiciWebSocket } from 'undici';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+
+type Tick = { kind: 'tick'; n: number };
+/** A hand-written Standard Schema (what zod/valibot hand over), output Tick. */
+const tickSchema: StandardSchemaV1<unknown, Tick> = {
+  '~standard': { version: 1, vendor: 'review', validate: (value) => ({ value: value as Tick }) },
+};
+
+describe('review: @resock/node types', () => {
+  it('createClient infers the schema’s output through NodeClientOptions', async () => {
+    const client = createClient({
+      url: 'ws://127.0.0.1:9/',
+      lazy: true,
+      messages: tickSchema,
+    });
+    client.on('message', (m) => {
+      expectTypeOf(m).toEqualTypeOf<Tick>();
+    });
+    await client.close();
+  });
+
+  it('without a schema the message type is the raw inbound data', async () => {
+    const client: Client = createClient({ url: 'ws://127.0.0.1:9/', lazy: true });
+    client.on('message', (m) => expectTypeOf(m).toEqualTypeOf<InboundMessage>());
+    await client.close();
+  });
+
+  it('ReconnectingWebSocket’s third argument is optional and every option in it too', () => {
+    const ws = new ReconnectingWebSocket('ws://127.0.0.1:9/', undefined, { lazy: true });
+    expect(ws.readyState).toBe(ReconnectingWebSocket.CONNECTING);
+    ws.close();
+  });
+
+  it('nativeTransport takes Node’s own global WebSocket', () => {
+    // Node ≥ 22 (or 20 with the flag): the global WebSocket is what the README names.
+    if (typeof globalThis.WebSocket === 'function') {
+      expect(typeof nativeTransport({ WebSocket: globalThis.WebSocket }).connect).toBe('function');
+    }
+    // …or undici's, which Node's global is.
+    expect(typeof nativeTransport({ WebSocket: UndiciWebSocket }).connect).toBe('function');
+  });
+
+  it('nodeTransport type-checks ws options (and refuses what ws has not)', () => {
+    expect(typeof nodeTransport({ headers: { Authorization: 'Bearer x' }, perMessageDeflate: false }).connect).toBe(
+      'function',
+    );
+    // @ts-expect-error not a ws client option
+    const unknownOption = () => nodeTransport({ notAWsOption: true });
+    void unknownOption;
+  });
+});
