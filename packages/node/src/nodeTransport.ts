@@ -25,7 +25,16 @@ import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
  * `closeTimeoutMs`. The client's own `connectTimeoutMs` bounds the handshake; `handshakeTimeout`
  * is not set for it, as Node keeps that timer on every open socket (120 B each, idle).
  */
-export type NodeTransportOptions = WsClientOptions & { closeTimeout?: number };
+export type NodeTransportOptions = Omit<WsClientOptions, 'headers'> & {
+  closeTimeout?: number | undefined;
+  /**
+   * Sent with every handshake. A function is called before each attempt, so a token the
+   * `refresh` hook (or an async `url` function) renewed goes with the next one; what it returns
+   * is checked then, and a throw or a bad header fails that attempt (an `error` event).
+   */
+  headers?: Headers | (() => Headers) | undefined;
+};
+type Headers = { [name: string]: string };
 
 /**
  * The transport on `ws` (v8). Text arrives as `string`, binary as `Uint8Array` (a `Buffer`,
@@ -38,17 +47,19 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   // An option given as undefined is not given: `closeTimeout: undefined` would otherwise replace
   // ours, and ws would cut every closing handshake after ~1 ms. (No copy when there is none: a
   // worker may hold thousands of transports.)
-  const given = Object.values(options).includes(undefined)
+  const given: NodeTransportOptions = Object.values(options).includes(undefined)
     ? Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
     : options;
   return {
     // Every connection has protocol pings: @resock/node turns the heartbeat on by default.
     pings: true,
     connect(request, handlers) {
-      const wsOptions: NodeTransportOptions = {
+      const { headers } = given;
+      const wsOptions: WsClientOptions = {
         // ws waits this long for the peer to end TCP after a close frame (its default is 30 s).
         ...(request.closeTimeoutMs === undefined ? {} : { closeTimeout: request.closeTimeoutMs }),
         ...given,
+        headers: typeof headers === 'function' ? checkedHeaders(headers(), 'headers()') : headers,
       };
       const socket = new WebSocket(request.url, request.protocols, wsOptions);
       socket.binaryType = 'nodebuffer';
@@ -209,17 +220,33 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string | undefine
  */
 function checkOptions({ headers, origin, protocolVersion }: NodeTransportOptions): void {
   const problems: Problem[] = [];
-  const header = (path: string, name: string, value: Parameters<typeof validateHeaderValue>[1]) => {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-    } catch (error) {
-      problems.push({ path, message: (error as Error).message });
-    }
-  };
-  for (const [name, value] of Object.entries(headers ?? {})) header(`headers[${JSON.stringify(name)}]`, name, value);
-  if (origin !== undefined) header('origin', 'Origin', origin);
+  if (typeof headers !== 'function') headerProblems(headers, 'headers', problems);
+  if (origin !== undefined) headerProblem('origin', 'Origin', origin, problems);
   if (protocolVersion !== undefined && protocolVersion !== 8 && protocolVersion !== 13)
     problems.push({ path: 'protocolVersion', message: 'expected 8 or 13 (the versions ws speaks)' });
   if (problems.length > 0) throw new InvalidOptionsError(problems);
+}
+
+/** What a `headers()` function returned, checked as the option is (the attempt fails otherwise). */
+function checkedHeaders(headers: unknown, path: string): Headers | undefined {
+  const problems: Problem[] = [];
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null))
+    problems.push({ path, message: 'expected an object of header names and values' });
+  else headerProblems(headers as Headers | undefined, path, problems);
+  if (problems.length > 0) throw new InvalidOptionsError(problems);
+  return headers as Headers | undefined;
+}
+
+function headerProblems(headers: Headers | undefined, path: string, problems: Problem[]): void {
+  for (const [name, value] of Object.entries(headers ?? {}))
+    headerProblem(`${path}[${JSON.stringify(name)}]`, name, value, problems);
+}
+
+function headerProblem(path: string, name: string, value: unknown, problems: Problem[]): void {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string);
+  } catch (error) {
+    problems.push({ path, message: (error as Error).message });
+  }
 }

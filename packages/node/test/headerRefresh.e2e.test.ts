@@ -1,0 +1,88 @@
+// Backend workers authenticate with a header more often than with the URL. `headers` given as a
+// function is read before every attempt, so a token the refresh hook renewed goes with the next
+// handshake; a function that throws or returns a header Node cannot send fails that attempt only.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createClient, InvalidOptionsError, nodeTransport } from '@resock/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+/** A ws server on 127.0.0.1 that lets in only `Bearer <good>`, answering others 401; `seen` lists what came. */
+async function tokenServer(good: string) {
+  const seen: Array<string | undefined> = [];
+  const wss = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    verifyClient: ({ req }, done) => {
+      seen.push(req.headers.authorization);
+      if (req.headers.authorization === `Bearer ${good}`) done(true);
+      else done(false, 401);
+    },
+  });
+  await once(wss, 'listening');
+  cleanup.push(async () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    await once(wss, 'close');
+  });
+  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, seen };
+}
+
+describe('nodeTransport({ headers: () => … })', () => {
+  it('sends what the function returns at each attempt: a token the refresh hook renewed goes with the next one', async () => {
+    const { url, seen } = await tokenServer('fresh');
+    let token = 'stale';
+    const refreshes: number[] = [];
+    const client = createClient({
+      url,
+      heartbeat: false,
+      transport: nodeTransport({ headers: () => ({ Authorization: `Bearer ${token}` }) }),
+      refresh: async ({ record }) => {
+        refreshes.push(record.handshake?.status ?? 0);
+        token = 'fresh';
+      },
+    });
+    cleanup.push(() => client.close());
+    await client.opened();
+    expect(refreshes).toEqual([401]);
+    expect(seen).toEqual(['Bearer stale', 'Bearer fresh']);
+  });
+
+  it('a function that throws, or returns a header Node cannot send, fails that attempt (an error event), and the next one reads it again', async () => {
+    const { url, seen } = await tokenServer('ok');
+    const answers: Array<() => Record<string, string>> = [
+      () => {
+        throw new Error('no token yet');
+      },
+      () => ({ Authorization: 'Bearer ok\r\nX-Injected: 1' }),
+      () => ({ Authorization: 'Bearer ok' }),
+    ];
+    const errors: string[] = [];
+    const client = createClient({
+      url,
+      heartbeat: false,
+      policy: {
+        rules: [{ name: 'now', initiator: ['transport'], action: 'retry', backoff: { type: 'constant', delayMs: 1 } }],
+      },
+      transport: nodeTransport({ headers: () => (answers.shift() ?? (() => ({})))() }),
+    });
+    cleanup.push(() => client.close());
+    client.on('error', (error) => errors.push(error.message));
+    await client.opened();
+    expect(errors).toEqual([
+      expect.stringContaining('no token yet'),
+      expect.stringContaining('headers()["Authorization"]'),
+    ]);
+    // Neither bad attempt reached the server.
+    expect(seen).toEqual(['Bearer ok']);
+  });
+
+  it('a static headers object is still checked at the call', () => {
+    expect(() => nodeTransport({ headers: { 'Bad Name': 'x' } })).toThrow(InvalidOptionsError);
+  });
+});
