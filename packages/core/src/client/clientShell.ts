@@ -101,6 +101,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         this.stopHeartbeat();
         break;
       case 'flushQueue':
+        // At open, before it is told: a reply to what goes out now (a loopback answers inside
+        // send()) is heard after the open, as what came with it is (deliverEarly).
+        this.beforeOpen ??= [];
         this.flushQueue();
         break;
       case 'refresh':

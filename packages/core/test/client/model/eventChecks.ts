@@ -61,8 +61,11 @@ function checkEvent(world: World, name: string, payload: unknown): void {
     if (expected && !expected.split('|').includes(name))
       fail(`after a close: ${name} where ${expected} was due (close → state → reconnecting/failed)`);
   }
-  if (name === 'open') onOpen(world, payload, state);
-  else if (name === 'close') onClose(world, payload);
+  if (name === 'open') {
+    const conn = world.current();
+    if (conn) world.openTold.add(conn);
+    onOpen(world, payload, state);
+  } else if (name === 'close') onClose(world, payload);
   else if (name === 'state') onState(world, payload);
   else if (name === 'reconnecting') onReconnecting(world, payload);
   else if (name === 'failed') onFailed(world, payload, state);
@@ -128,6 +131,9 @@ function onMessage(world: World, payload: unknown, state: World['client']['state
     world.failures = 0;
     world.outageStart = undefined;
   }
+  // A reply the server gave inside a send (a loopback) comes after its connection's open, as any message.
+  const from = typeof payload === 'string' ? world.echoes.get(payload) : undefined;
+  if (from && !world.openTold.has(from)) fail(`${payload} heard before its connection's open was told`);
   if (payload === 'pong' && world.cfg.heartbeat && world.cfg.appPing) fail('a heartbeat pong delivered as a message');
   if (world.cfg.reliable && typeof payload === 'string' && payload.startsWith('{"ack"'))
     fail(`an acknowledgement delivered as a message: ${payload}`);

@@ -99,6 +99,9 @@ export class World {
   syncNext: 'accept' | 'fail' | 'reject401' | undefined;
   closeOnSend: Dial | undefined;
   echoOnSend: Dial | undefined;
+  /** The replies echoed from inside send(), each with its connection; connections whose open was told. */
+  readonly echoes = new Map<string, FakeConnection>();
+  readonly openTold = new Set<FakeConnection>();
   readonly blipped = new Set<FakeConnection>();
   readonly trickling = new Set<FakeConnection>();
   /** Connection indexes that refuse writes, that moved bytes, whose peer went silent. */

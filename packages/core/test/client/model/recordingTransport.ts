@@ -27,7 +27,10 @@ export function recordingTransport(world: World): Transport {
           log.push({ at: world.clock.now(), by: world.sendStack.at(-1) });
           if (world.echoOnSend === dial && dial.fake?.state === 'open') {
             world.echoOnSend = undefined;
-            world.serverSays(dial.fake, 'hello from the server');
+            // Its own text, so the message event tells which connection it came from.
+            const text = `echo ${world.echoes.size + 1}`;
+            world.echoes.set(text, dial.fake);
+            world.serverSays(dial.fake, text);
           }
           if (world.closeOnSend === dial) {
             world.closeOnSend = undefined;
