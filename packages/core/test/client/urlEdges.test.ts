@@ -80,6 +80,13 @@ describe('redactUrls on a URL the url function produced that no WebSocket can us
     expect(messages(h)[0]).not.toContain('SECRET');
   });
 
+  it('nor is text that is no URL at all (a bare token, its base URL missing)', async () => {
+    const h = harness({ url: () => 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.SECRET' });
+    await h.clock.advanceAsync(0);
+    expect(messages(h)).toHaveLength(1);
+    expect(messages(h)[0]).not.toContain('SECRET');
+  });
+
   it('nor in the error of a refresh hook that returned it', async () => {
     const h = harness({ refresh: () => ({ url: 'wss://user:ab/cd+SECRET@api.example.test/socket' }) });
     h.transport.last().accept();
@@ -121,5 +128,12 @@ describe('redactUrl and a credential holding "/" (base64)', () => {
   it('hides a username-only token holding "/"', () => {
     const out = redactUrl('wss://dG9rZW4/c2VjcmV0@api.example.test/socket');
     expect(out).not.toContain('c2VjcmV0');
+  });
+});
+
+describe('redactUrl and a bare credential in the query', () => {
+  it('hides a base64 one whole, its "=" padding being no key/value split', () => {
+    expect(redactUrl('wss://api.example.test/live?dG9rZW4tczNjcjN0==')).toBe('wss://api.example.test/live?***');
+    expect(redactUrl('wss://api.example.test/live?room=1&czNjcjN0=')).toBe('wss://api.example.test/live?room=***&***');
   });
 });
