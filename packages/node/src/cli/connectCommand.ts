@@ -9,6 +9,7 @@ import {
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
 import { loadPolicy, UsageError } from './policyCommands';
+import { printable } from './printable';
 
 export interface ConnectArgs {
   url: string;
@@ -33,9 +34,11 @@ export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
  */
 export async function connect(args: ConnectArgs): Promise<number> {
   const headers: Record<string, string> = {};
-  for (const header of args.headers) {
+  for (const [i, header] of args.headers.entries()) {
     const at = header.indexOf(':');
-    if (at <= 0) throw new UsageError(`--header expects "name: value", got "${header}"`);
+    // Not quoted: its value may be a token.
+    if (at <= 0)
+      throw new UsageError(`--header expects "name: value" (the header #${i + 1} given has no name and ":")`);
     headers[header.slice(0, at).trim()] = header.slice(at + 1).trim();
   }
   const policy = args.policy ? await loadPolicy(args.policy) : undefined;
@@ -163,12 +166,15 @@ function reporter(json: boolean): Report {
   if (json) return (type, fields) => out(`${JSON.stringify({ type, at: new Date().toISOString(), ...fields })}\n`);
   return (type, fields, text) => {
     if (type === 'message') {
-      out(`${text}\n`); // binary as `<binary N bytes>`, never "undefined"
+      // Binary as `<binary N bytes>`, never "undefined". On a terminal, a server's escape
+      // sequences are shown, not run; piped, the text is passed on exactly.
+      out(`${process.stdout.isTTY ? printable(text ?? '', true) : text}\n`);
       return;
     }
     const time = new Date().toISOString().slice(11, 23);
+    // Lifecycle lines carry a policy file's rule names and explanations: shown, one line each.
     if (process.stderr.writable)
-      process.stderr.write(`[${time}] ${type.padEnd(12)} ${text ?? JSON.stringify(fields)}\n`);
+      process.stderr.write(`[${time}] ${type.padEnd(12)} ${printable(text ?? JSON.stringify(fields))}\n`);
   };
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { InvalidOptionsError, isInvalidPolicyError } from '@resock/core';
 import { connect, exitCodes } from './connectCommand';
 import { policyCheck, policyExplain, UsageError } from './policyCommands';
+import { printable } from './printable';
 
 const usage = `Usage:
   resock connect <url> [--policy <file.json>] [--header "name: value"]... [--protocol <p>]...
@@ -35,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, ...rest] = positionals;
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+  // What a policy file says (rule names, descriptions, unknown keys) is printed, not obeyed.
+  const say = (line: string) => process.stdout.write(`${printable(line, true)}\n`);
   if (values.help || !command) {
     say(usage);
     return values.help ? 0 : exitCodes.usage;
@@ -43,7 +45,10 @@ async function main(argv: string[]): Promise<number> {
   // An argument nobody reads is refused, not dropped: `--header Authorization: Bearer abc`
   // (quotes forgotten) would otherwise connect with an empty header.
   const only = (count: number) => {
-    if (rest.length > count) throw new UsageError(`unexpected argument: ${rest.slice(count).join(' ')}`);
+    // Counted, not quoted: an unquoted header's value (a token) would land in the scrollback.
+    const extra = rest.length - count;
+    if (extra > 0)
+      throw new UsageError(`${extra} unexpected argument${extra === 1 ? '' : 's'} (a value with spaces needs quotes)`);
   };
   const single = (name: 'policy' | 'heartbeat') => {
     const given = values[name];
@@ -95,10 +100,10 @@ try {
     error instanceof InvalidOptionsError ||
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {
-    process.stderr.write(`resock: ${(error as Error).message}\n\n${usage}\n`);
+    process.stderr.write(`resock: ${printable((error as Error).message, true)}\n\n${usage}\n`);
     process.exitCode = exitCodes.usage;
   } else {
-    process.stderr.write(`resock: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`resock: ${printable((error as Error).stack ?? String(error), true)}\n`);
     process.exitCode = exitCodes.error;
   }
 }

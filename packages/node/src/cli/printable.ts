@@ -1,0 +1,19 @@
+/**
+ * Control characters, shown as escapes: text from a server or a file, printed for a person,
+ * must not drive the terminal (an escape sequence can retitle it, erase a line and print a
+ * fake lifecycle line in its place; bidi controls can reorder what is read). Tab stays, and
+ * line breaks where the text may span lines.
+ */
+export function printable(text: string, lines = false): string {
+  return text.replace(lines ? controls : controlsAndBreaks, shown);
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const controls = /[\0-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above
+const controlsAndBreaks = /[\0-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+const shown = (c: string): string => {
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
