@@ -13,6 +13,11 @@ export interface ConnectRequest {
   connectTimeoutMs?: number;
   /** How long a close handshake may take; a transport may enforce it natively too (ws `closeTimeout`). */
   closeTimeoutMs?: number;
+  /**
+   * Set when the client's options restrict where it may connect (`requireTls`): a transport that
+   * follows redirects asks it of every hop, and fails the attempt on a refusal.
+   */
+  mayConnectTo?: (url: string) => boolean;
 }
 
 /** A close as the platform reported it, before core normalizes it. */

@@ -63,6 +63,10 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       };
       const socket = new WebSocket(request.url, request.protocols, wsOptions);
       socket.binaryType = 'nodebuffer';
+      // ws follows a redirect wherever it points: with requireTls, each hop is asked first.
+      const { mayConnectTo } = request;
+      if (mayConnectTo && wsOptions.followRedirects)
+        socket.on('redirect', (to: string, req: ClientRequest) => redirectHop(request.url, to, req, mayConnectTo));
       return attach(socket, handlers);
     },
   };
@@ -115,6 +119,30 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
 function redirectAnswer(socket: WebSocket): RawClose['handshake'] {
   const res = (socket as unknown as { _req?: { res?: IncomingMessage } | null })._req?.res;
   return res?.statusCode ? { status: res.statusCode, headers: flatten(res.headers) } : undefined;
+}
+
+/**
+ * A redirect hop the client's options restrict (requireTls): one to plain text for a remote host
+ * is refused before its request is sent (the attempt fails with that error). Listening turns
+ * off ws's own rule for the rest, so it is applied here: a hop to another host, or one giving
+ * up TLS, loses Authorization and cookies (curl's rule), and a Host header given names the new host.
+ */
+function redirectHop(from: string, to: string, req: ClientRequest, mayConnectTo: (url: string) => boolean): void {
+  if (!mayConnectTo(to)) {
+    req.destroy(
+      Object.assign(new Error('requireTls: refused a redirect to plain text for a host other than this machine'), {
+        code: 'RESOCK_INSECURE_REDIRECT',
+      }),
+    );
+    return;
+  }
+  const before = new URL(from);
+  const after = new URL(to);
+  if (after.host !== before.host || (before.protocol === 'wss:' && after.protocol !== 'wss:')) {
+    req.removeHeader('authorization');
+    req.removeHeader('cookie');
+    if (after.host !== before.host && req.hasHeader('host')) req.setHeader('host', after.host);
+  }
 }
 
 /** The connection resock holds: prototype methods, so each socket costs one small object. */

@@ -3,9 +3,11 @@
 // handshake whose last answer was a 3xx: the record keeps that status, so the default policy
 // stops ("not a WebSocket endpoint", docs/close-codes.md) instead of retrying it as a lost link.
 import { once } from 'node:events';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo, createServer, type LookupFunction, type Socket } from 'node:net';
 import { createClient, nodeTransport } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -58,5 +60,65 @@ describe('nodeTransport with followRedirects', () => {
     });
     cleanup.push(() => client.close());
     expect(await firstOutcome(client)).toEqual({ event: 'failed', rule: 'default:http-not-websocket', status: 302 });
+  });
+});
+
+/** A ws server on 127.0.0.1 recording each handshake's headers. */
+async function recordingServer() {
+  const handshakes: IncomingHttpHeaders[] = [];
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  wss.on('connection', (_socket, req) => handshakes.push(req.headers));
+  await once(wss, 'listening');
+  cleanup.push(async () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    await once(wss, 'close');
+  });
+  return { port: (wss.address() as AddressInfo).port, handshakes };
+}
+
+/** Any host name resolves to 127.0.0.1: `elsewhere.example` stands for a real deployment's other host. */
+const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+  if (options?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+}) as unknown as LookupFunction;
+
+describe('nodeTransport with followRedirects and requireTls', () => {
+  it('refuses a hop to plain text for a remote host before its request goes: nothing reaches it', async () => {
+    const plain = await recordingServer();
+    const port = await rawServer(() => `HTTP/1.1 302 Found\r\nLocation: ws://elsewhere.example:${plain.port}/\r\n\r\n`);
+    const client = createClient({
+      url: `ws://127.0.0.1:${port}/`, // this machine: allowed in plain text
+      requireTls: true,
+      heartbeat: false,
+      policy: { rules: [{ initiator: ['transport'], action: 'stop' }] },
+      // lookup: an http.request option ws passes on (not in ws's types).
+      transport: nodeTransport({ followRedirects: true, lookup, headers: { 'X-Api-Key': 'SECRET' } } as never),
+    });
+    cleanup.push(() => client.close());
+    const failed = await new Promise((resolve) => client.once('failed', ({ record }) => resolve(record.error)));
+    expect(failed).toMatchObject({ code: 'RESOCK_INSECURE_REDIRECT', message: expect.stringContaining('requireTls') });
+    expect(plain.handshakes).toEqual([]);
+  });
+
+  it('follows a hop it allows, keeping ws’s rule: another host gets no Authorization nor cookies', async () => {
+    const target = await recordingServer();
+    const port = await rawServer(() => `HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:${target.port}/\r\n\r\n`);
+    const client = createClient({
+      url: `ws://localhost:${port}/`,
+      requireTls: true,
+      heartbeat: false,
+      transport: nodeTransport({
+        followRedirects: true,
+        lookup,
+        headers: { Authorization: 'Bearer SECRET', Cookie: 'sid=SECRET', 'X-Trace': 't1' },
+      } as never),
+    });
+    cleanup.push(() => client.close());
+    await client.opened();
+    expect(target.handshakes).toHaveLength(1);
+    expect(target.handshakes[0]).toMatchObject({ 'x-trace': 't1', host: `127.0.0.1:${target.port}` });
+    expect(target.handshakes[0]?.authorization).toBeUndefined();
+    expect(target.handshakes[0]?.cookie).toBeUndefined();
   });
 });

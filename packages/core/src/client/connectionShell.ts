@@ -1,9 +1,14 @@
 import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
+import type { ConnectRequest } from '../transport';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
 import { OutboundShell } from './outboundShell';
 import { endConnection, later } from './shellState';
+import { isInsecureRemoteUrl } from './socketUrl';
 import { resolveTarget, type Target } from './target';
+
+/** requireTls, for a transport's redirect hops: no plain text to a host other than this machine. */
+const secureEnough = (url: string): boolean => !isInsecureRemoteUrl(url);
 
 /**
  * One connection's life on the shell's side: resolving the URL, dialing, the transport's
@@ -62,8 +67,14 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
     const nested = this.running;
     this.running = true;
     try {
-      const { connectTimeoutMs, closeTimeoutMs } = this.options;
-      const request = { url: target.url, protocols: target.protocols, connectTimeoutMs, closeTimeoutMs };
+      const { connectTimeoutMs, closeTimeoutMs, requireTls } = this.options;
+      const request: ConnectRequest = {
+        url: target.url,
+        protocols: target.protocols,
+        connectTimeoutMs,
+        closeTimeoutMs,
+      };
+      if (requireTls) request.mayConnectTo = secureEnough;
       const connection = this.options.transport.connect(request, new ConnectionHandlers(this, id));
       if (id === this.connectionId) this.connection = connection;
       else endConnection(connection);
