@@ -32,7 +32,8 @@ export interface RawClose {
 }
 
 export interface TransportHandlers {
-  onOpen(info: { protocol: string; extensions: string }): void;
+  /** `url`: where the connection ended up, when a redirect the transport followed took it elsewhere. */
+  onOpen(info: { protocol: string; extensions: string; url?: string | undefined }): void;
   /** Text as `string`; binary as `ArrayBuffer` or `Uint8Array`. */
   onMessage(data: string | ArrayBuffer | Uint8Array): void;
   /** Called once per connection, last. A transport that never closes is bounded by core's deadlines. */

@@ -67,12 +67,12 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       const { mayConnectTo } = request;
       if (mayConnectTo && wsOptions.followRedirects)
         socket.on('redirect', (to: string, req: ClientRequest) => redirectHop(request.url, to, req, mayConnectTo));
-      return attach(socket, handlers);
+      return attach(socket, handlers, request.url);
     },
   };
 }
 
-function attach(socket: WebSocket, handlers: TransportHandlers) {
+function attach(socket: WebSocket, handlers: TransportHandlers, requested: string) {
   let handshake: RawClose['handshake'];
   let lastError: unknown;
   // Not kept in a variable: the other listeners' closures share this scope, and would keep it
@@ -90,7 +90,9 @@ function attach(socket: WebSocket, handlers: TransportHandlers) {
     // Past the handshake these listeners have nothing left to do; an idle socket keeps less.
     socket.removeAllListeners('unexpected-response');
     if (socket.extensions.includes('permessage-deflate')) connection.deflate = true;
-    handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions });
+    // ws's url is where a followed redirect led (parsed, so compared parsed).
+    const url = socket.url === new URL(requested).href ? undefined : socket.url;
+    handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions, url });
   });
   socket.on('message', (data, isBinary) => {
     // With binaryType 'nodebuffer' ws hands over one Buffer per message.

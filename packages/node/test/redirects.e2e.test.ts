@@ -101,7 +101,7 @@ describe('nodeTransport with followRedirects and requireTls', () => {
     expect(plain.handshakes).toEqual([]);
   });
 
-  it('follows a hop it allows, keeping ws’s rule: another host gets no Authorization nor cookies', async () => {
+  it('follows a hop it allows, says where it led, and keeps ws’s rule: another host gets no Authorization nor cookies', async () => {
     const target = await recordingServer();
     const port = await rawServer(() => `HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:${target.port}/\r\n\r\n`);
     const client = createClient({
@@ -115,7 +115,9 @@ describe('nodeTransport with followRedirects and requireTls', () => {
       } as never),
     });
     cleanup.push(() => client.close());
-    await client.opened();
+    // The open event and the client say where the redirect led.
+    expect((await client.opened()).url).toBe(`ws://127.0.0.1:${target.port}/`);
+    expect(client.url).toBe(`ws://127.0.0.1:${target.port}/`);
     expect(target.handshakes).toHaveLength(1);
     expect(target.handshakes[0]).toMatchObject({ 'x-trace': 't1', host: `127.0.0.1:${target.port}` });
     expect(target.handshakes[0]?.authorization).toBeUndefined();

@@ -5,7 +5,7 @@ import type { RawClose, TransportHandlers } from '../transport';
 export const fromTransport = Symbol('resock.fromTransport');
 
 export type TransportEvent =
-  | { readonly type: 'open'; readonly protocol: string; readonly extensions: string }
+  | { readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly url?: string | undefined }
   | { readonly type: 'close'; readonly raw: RawClose }
   | { readonly type: 'error'; readonly error: unknown }
   | { readonly type: 'pong' };
@@ -28,8 +28,9 @@ export class ConnectionHandlers implements TransportHandlers {
     this.#shell = shell;
     this.#id = id;
   }
-  onOpen(info: { protocol: string; extensions: string }): void {
-    this.#shell[fromTransport](this.#id, { type: 'open', protocol: info.protocol, extensions: info.extensions });
+  onOpen(info: { protocol: string; extensions: string; url?: string | undefined }): void {
+    const { protocol, extensions, url } = info;
+    this.#shell[fromTransport](this.#id, { type: 'open', protocol, extensions, url });
   }
   onMessage(data: InboundMessage): void {
     this.#shell.deliver(this.#id, data);

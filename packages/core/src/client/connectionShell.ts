@@ -110,6 +110,8 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
     if (id !== this.connectionId) return;
     switch (event.type) {
       case 'open':
+        // A redirect took it elsewhere: the client's url and the open event say where.
+        if (typeof event.url === 'string') this.currentUrl = event.url;
         this.dispatch({
           type: 'opened',
           id,

@@ -13,9 +13,10 @@ describe('the refresh hook', () => {
     await h.clock.advanceAsync(600_000);
     expect(refresh).toHaveBeenCalledTimes(2);
     expect(h.client.stats.attempts).toBe(1); // the garbage was never dialed
+    // Text that is no URL is not quoted (it may be a bare token).
     expect(causes(h.of<ClientRuntimeError>('error'))).toEqual([
-      'The refresh hook returned an unusable url not a url: expected an absolute ws:, wss:, http: or https: URL without a fragment',
-      'The refresh hook returned an unusable url not a url: expected an absolute ws:, wss:, http: or https: URL without a fragment',
+      'The refresh hook returned an unusable url ***: expected an absolute ws:, wss:, http: or https: URL without a fragment',
+      'The refresh hook returned an unusable url ***: expected an absolute ws:, wss:, http: or https: URL without a fragment',
     ]);
     expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
   });
