@@ -174,10 +174,11 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     if (context.previousDelayMs !== undefined) backoffContext.previousDelayMs = context.previousDelayMs;
     if (context.outageStartedAt !== undefined) backoffContext.elapsedMs = Math.max(0, now - context.outageStartedAt);
     delayMs = computeBackoff(rule.backoff ?? defined.backoff, attempt, backoffContext);
-    // Later in an outage a rule's first delay ("at once", "5–30 s") is only a floor under the
+    // Later in an outage a rule's first delay ("at once", "5–30 s") is a floor under the
     // back-off: a server that alternates two rules (401, then 1008, …) resets each streak every
-    // time, and would otherwise have every retry made at once.
-    if (rule.firstDelayMs && consecutive === 1) delayMs = Math.max(delayMs, firstDelay(rule.firstDelayMs, random));
+    // time, and would otherwise have every retry made at once; and a 1012 right after a 1012
+    // (a restart interrupted again) still spreads the fleet over 5–30 s, as the code asks.
+    if (rule.firstDelayMs) delayMs = Math.max(delayMs, firstDelay(rule.firstDelayMs, random));
   }
   const floor = Math.max(rule.minDelayMs, retryAfterMs ?? 0);
   // Below the floor, wait the floor plus 0–10 %: a fleet told "30 s" must not return in the same tick.

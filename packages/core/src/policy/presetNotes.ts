@@ -33,18 +33,20 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
     '1005/1006/1011/1014/1015, 3008 and other 3000–4999: lost link, server fault or app code without a known meaning. Back off.',
   'invalid-code': 'A code that is not valid on the wire: the peer is broken. Retry at most 3 in a row, then stop.',
   'reconnect-always': 'persistent: every close the app did not ask for is followed by a reconnect.',
-  'mirror-4401': '4401 (HTTP 401): refresh credentials, then retry; stop after 2 in a row.',
+  'mirror-4401':
+    '4401/4403 (HTTP 401/403): refresh credentials, then retry (Hocuspocus sends 4403 for a refused token and retries); stop after 2 in a row.',
   'mirror-4408': '4408/4500/4502/4504 (HTTP 408/500/502/504): transient; back off.',
   'mirror-4429': '4429/4503 (HTTP 429/503): overloaded; wait at least 30 s, doubling to 5 min.',
   'mirror-4xx': '44xx (HTTP 4xx: 400, 403, 404, 406, 409, …): a client error a retry repeats.',
   'mirror-5xx': '45xx (HTTP 5xx): a server fault; back off.',
   'graphql-unauthorized':
     '4401 Unauthorized: refresh credentials and retry; graphql-ws itself gives up, which is what happens without a refresh hook.',
-  'graphql-retryable':
-    '4403 Forbidden, 4408 init timeout, 4499 terminated, 4504 ack timeout: graphql-ws retries these.',
+  'graphql-forbidden': '4403 Forbidden (onConnect refused): graphql-ws retries it up to 5 times; so does this row.',
+  'graphql-retryable': '4408 init timeout, 4499 terminated, 4504 ack timeout: graphql-ws retries these.',
+  'graphql-normal-closure':
+    '1000 from the server: graphql-ws reconnects while operations hold the socket; here with the back-off.',
   'graphql-fatal': '4004/4005/4400/4406/4409/4429/4500: graphql-ws treats these as fatal.',
   'graphql-fatal-1xxx': 'graphql-ws: every 1xxx except 1000/1001/1005/1006/1012/1013/1014 is fatal.',
-  'centrifugo-state-invalidated': '3014: the server invalidated the connection state; refresh the token and reconnect.',
   'centrifugo-terminal': "3500–3999 and 4500–4999: Centrifugo's terminal bands.",
   'centrifugo-message-size': '1009: message size limit; centrifuge-js does not reconnect.',
   'centrifugo-reconnect':

@@ -149,7 +149,7 @@ function withoutMaxConsecutive({ maxConsecutive: _unused, ...row }: RuleInput): 
 const httpMirrorRows: RuleInput[] = [
   {
     name: 'mirror-4401',
-    codes: [4401],
+    codes: [4401, 4403],
     action: 'refresh',
     maxConsecutive: 2,
   },
@@ -187,8 +187,22 @@ const graphqlWsRows: RuleInput[] = [
     maxConsecutive: 2,
   },
   {
+    // What a server's onConnect refusing sends: graphql-ws retries it up to retryAttempts (5).
+    name: 'graphql-forbidden',
+    codes: [4403],
+    action: 'retry',
+    maxConsecutive: 5,
+  },
+  {
     name: 'graphql-retryable',
-    codes: [4403, 4408, 4499, 4504],
+    codes: [4408, 4499, 4504],
+    action: 'retry',
+  },
+  {
+    // graphql-ws reconnects after a server's 1000 while operations hold the socket, as a
+    // resock client always does: with the back-off, so a server repeating it cannot spin it.
+    name: 'graphql-normal-closure',
+    codes: [1000],
     action: 'retry',
   },
   {
@@ -207,12 +221,6 @@ const graphqlWsRows: RuleInput[] = [
 // Centrifugo's bands (centrifuge-js src/codes.ts): 3500–3999 and 4500–4999 are terminal.
 const centrifugoRows: RuleInput[] = [
   heartbeat,
-  {
-    name: 'centrifugo-state-invalidated',
-    codes: [3014],
-    action: 'refresh',
-    maxConsecutive: 2,
-  },
   {
     name: 'centrifugo-terminal',
     codes: ['3500-3999', '4500-4999'],

@@ -43,7 +43,7 @@ describe('presets', () => {
     it.each([
       [4401, 'refresh'],
       [4400, 'stop'],
-      [4403, 'stop'],
+      [4403, 'refresh'],
       [4404, 'stop'],
       [4406, 'stop'],
       [4409, 'stop'],
@@ -99,7 +99,7 @@ describe('presets', () => {
       [4999, 'stop'],
       [1000, 'retry'],
       [1009, 'stop'],
-      [3014, 'refresh'],
+      [3014, 'retry'],
     ])('%d: %s', (code, action) => {
       expect(decideWith(record(code), {}, policy).action).toBe(action);
     });
