@@ -13,6 +13,7 @@ import { type OfferResult, type OutboundMessage, OutboundQueue, type QueuedMessa
 import { checkSendOptions, type SendOptions } from './sendOptions';
 import { later } from './shellState';
 import type { ClientStatus } from './state';
+import { WaitingSignals } from './waitingSignals';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
 export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage> {
@@ -33,8 +34,8 @@ const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.f
 
 /** The public surface of a client; the machinery is in `ClientShell`. */
 class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Client<TMessage> {
-  /** How many waiting messages hold each signal: a send takes out those already aborted. */
-  #signals: Map<AbortSignal, number> | undefined;
+  /** The signals of waiting messages, each with one abort listener. */
+  #signals: WaitingSignals | undefined;
 
   constructor(options: ClientOptions<TMessage>) {
     super(options);
@@ -118,9 +119,10 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
     // A late expiry timer (a throttled tab): what expired must not take room from this message;
     // nor one whose signal the app aborted, its own abort listener (sending this) before resock's.
+    // Only a full store needs that room (else resock's own listener takes them out next): no
+    // walk over every waiting signal on each send.
     this.expireOverdue();
-    if (this.#signals?.size)
-      for (const [signal] of this.#signals) if (signal.aborted) this.#withdraw((m) => m.signal === signal);
+    if (this.#signals?.size && this.full(id !== undefined, data)) this.#signals.withdrawAborted();
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
     const clear =
       this.machine.phase.status === 'open' &&
@@ -129,7 +131,7 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
       (!this.pending() || this.flushPending());
     if (asked?.volatile) return clear && this.write(data) ? 'sent' : this.#refuse(data, 'volatile');
     const seq = this.seq++;
-    const limits = asked && this.#limits(asked, seq);
+    const limits = asked && this.#limits(asked);
     let offered: OfferResult;
     let result: SendResult;
     if (id !== undefined) {
@@ -164,28 +166,22 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
    * A message's `ttlMs` deadline and abort hook; undefined when it asked for neither. The abort
    * listener is added only once the message waits (`listen`), and let go of when it stops.
    */
-  #limits({ ttlMs, signal }: SendOptions, seq: number): Limits | undefined {
+  #limits({ ttlMs, signal }: SendOptions): Limits | undefined {
     if (ttlMs === undefined && !signal) return undefined;
     const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
-    const withdraw = () => this.#withdraw((m) => m.seq === seq);
-    let signals: Map<AbortSignal, number> | undefined; // set once it listens
+    let listening = false;
     return {
       until,
       signal,
       release: () => {
-        if (signal && signals) {
-          signal.removeEventListener('abort', withdraw);
-          const left = (signals.get(signal) ?? 1) - 1;
-          if (left) signals.set(signal, left);
-          else signals.delete(signal);
-        }
+        if (listening && signal) this.#signals?.letGo(signal);
         if (until !== undefined) this.expiry?.left();
       },
       listen: () => {
         if (!signal) return;
-        signals = this.#signals ??= new Map();
-        signal.addEventListener('abort', withdraw, { once: true });
-        signals.set(signal, (signals.get(signal) ?? 0) + 1);
+        listening = true;
+        this.#signals ??= new WaitingSignals((aborted) => this.#withdraw((m) => m.signal === aborted));
+        this.#signals.hold(signal);
       },
     };
   }

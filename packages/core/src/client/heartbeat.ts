@@ -12,9 +12,9 @@ export const COALESCE_MS = 20;
 
 /**
  * One timer for every heartbeat on a clock, however many clients there are: 10 000 idle
- * clients cost one pending timer, not 10 000. Tasks only ever move their `dueAt` later
- * between firings (traffic postpones a ping), so the timer may fire early and re-arm; it
- * never fires late.
+ * clients cost one pending timer, not 10 000. Between firings a task's `dueAt` moves later
+ * unannounced (traffic postpones a ping) or earlier through `reschedule`, so the timer may fire
+ * early and re-arm; it never fires late.
  */
 export interface SharedScheduler {
   add(task: ScheduledTask): void;
@@ -28,6 +28,11 @@ export interface SharedScheduler {
 // A closure, not a class: one per clock, and its internals are no one else's business.
 function createScheduler(clock: Clock): SharedScheduler {
   const tasks = new Set<ScheduledTask>();
+  // A min-heap by due time, so a firing reads only what is due, not every task (10 000 clients
+  // spread over an interval made each firing walk all of them). Lazy: a task keeps the time it
+  // was queued under (`queued`); traffic moving it later is found when that time comes.
+  const heap: Queued[] = [];
+  const queued = new Map<ScheduledTask, number>();
   let timer: TimerHandle | undefined;
   let timerDueAt = Infinity;
   const disarm = () => {
@@ -40,19 +45,38 @@ function createScheduler(clock: Clock): SharedScheduler {
     timerDueAt = dueAt;
     timer = clock.setTimeout(fire, Math.max(0, dueAt - clock.now()));
   };
+  const queue = (task: ScheduledTask) => {
+    queued.set(task, task.dueAt);
+    heapPush(heap, { at: task.dueAt, task });
+  };
   const fire = () => {
     timer = undefined;
     timerDueAt = Infinity;
     const now = clock.now();
-    for (const task of [...tasks]) {
-      if (task.dueAt <= now + COALESCE_MS && tasks.has(task)) task.run(now);
+    const due: ScheduledTask[] = [];
+    for (let top = heap[0]; top && top.at <= now + COALESCE_MS; top = heap[0]) {
+      heapPop(heap);
+      // Gone, or queued again under another time: this entry is stale.
+      if (queued.get(top.task) !== top.at) continue;
+      if (top.task.dueAt > now + COALESCE_MS)
+        queue(top.task); // traffic postponed it
+      else {
+        queued.delete(top.task);
+        due.push(top.task);
+      }
     }
-    let next = Infinity;
-    for (const task of tasks) if (task.dueAt < next) next = task.dueAt;
-    if (next !== Infinity && next < timerDueAt) arm(next);
+    for (const task of due) {
+      if (!tasks.has(task)) continue;
+      task.run(now);
+      if (tasks.has(task) && !queued.has(task)) queue(task);
+    }
+    const next = heap[0]?.at;
+    if (next !== undefined && next < timerDueAt) arm(next);
   };
   const reschedule = (task: ScheduledTask) => {
-    if (task.dueAt < timerDueAt && tasks.has(task)) arm(task.dueAt);
+    if (!tasks.has(task)) return;
+    if (queued.get(task) !== task.dueAt) queue(task);
+    if (task.dueAt < timerDueAt) arm(task.dueAt);
   };
   return {
     add(task) {
@@ -62,12 +86,46 @@ function createScheduler(clock: Clock): SharedScheduler {
     reschedule,
     delete(task) {
       tasks.delete(task);
-      if (tasks.size === 0) disarm();
+      queued.delete(task);
+      if (tasks.size > 0) return;
+      heap.length = 0;
+      disarm();
     },
     get size() {
       return tasks.size;
     },
   };
+}
+
+interface Queued {
+  readonly at: number;
+  readonly task: ScheduledTask;
+}
+
+function heapPush(heap: Queued[], item: Queued): void {
+  let i = heap.push(item) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if ((heap[parent] as Queued).at <= item.at) break;
+    heap[i] = heap[parent] as Queued;
+    i = parent;
+  }
+  heap[i] = item;
+}
+
+function heapPop(heap: Queued[]): void {
+  const last = heap.pop();
+  if (!last || heap.length === 0) return;
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= heap.length) break;
+    if (child + 1 < heap.length && (heap[child + 1] as Queued).at < (heap[child] as Queued).at) child++;
+    if ((heap[child] as Queued).at >= last.at) break;
+    heap[i] = heap[child] as Queued;
+    i = child;
+  }
+  heap[i] = last;
 }
 
 const schedulers = new WeakMap<Clock, SharedScheduler>();

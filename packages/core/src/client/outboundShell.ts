@@ -1,4 +1,4 @@
-import type { OutboundMessage } from './queue';
+import { byteSize, type OutboundMessage } from './queue';
 import { ShellState } from './shellState';
 
 /**
@@ -20,6 +20,13 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
   /** Whether messages wait: then a new one goes behind them, not straight out. */
   protected pending(): boolean {
     return (this.queue?.length ?? 0) > 0 || (this.outbox?.unsent ?? 0) > 0;
+  }
+
+  /** Whether a message finds its store (the outbox when tracked, else the queue) full. */
+  protected full(tracked: boolean, data: OutboundMessage): boolean {
+    const store = tracked ? this.outbox : this.queue;
+    const { maxMessages, maxBytes } = this.options.queue;
+    return store !== undefined && (store.length >= maxMessages || store.bytes + byteSize(data) > maxBytes);
   }
 
   /** Writes one message to the socket; false when the socket refuses it. */
@@ -77,16 +84,15 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     // A late timer (a throttled tab) must not let an expired message out.
     this.expireOverdue();
     const { queue, outbox } = this;
-    const tracked = outbox?.unsent ? outbox.list() : [];
-    for (let i = 0; ; ) {
+    const tracked = outbox?.unsent ? outbox.unsentEntries() : undefined;
+    for (let entry = tracked?.next().value; ; ) {
       const queued = queue?.peek();
-      const entry = tracked[i];
       // A signal aborted already (the app's own abort listener ran first and sent): not written.
       if (entry && !(queued && queued.seq < entry[1].seq)) {
         if (entry[1].signal?.aborted) this.#aborted(outbox?.ack(entry[0]));
         else if (!this.write(entry[1].data)) return false;
         else outbox?.markSent(entry[0]);
-        i++;
+        entry = tracked?.next().value;
       } else if (queued) {
         if (queued.signal?.aborted) this.#aborted(queue?.shift());
         else if (!this.write(queued.data)) return false;

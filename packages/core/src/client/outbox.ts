@@ -27,9 +27,13 @@ interface Entry extends WaitLimits {
  */
 export class Outbox {
   readonly #entries = new Map<MessageId, Entry>();
+  /**
+   * Entries not written to this connection yet, in send order: they go out with the queue's.
+   * Kept apart, so a flush that stops at a refusal reads only what it writes (copying the whole
+   * outbox on every send while a socket refused made a burst quadratic).
+   */
+  #unsent = new Map<MessageId, Entry>();
   #totalBytes = 0;
-  /** Entries never written to a socket yet: they go out in send order with the queue's. */
-  unsent = 0;
   /** Their bytes: what `bufferedAmount` still counts (sent ones only wait for an ack). */
   unsentBytes = 0;
 
@@ -41,6 +45,14 @@ export class Outbox {
 
   get length(): number {
     return this.#entries.size;
+  }
+
+  get unsent(): number {
+    return this.#unsent.size;
+  }
+
+  get bytes(): number {
+    return this.#totalBytes;
   }
 
   add(id: MessageId, data: OutboundMessage, seq: number, limits?: WaitLimits): OfferResult {
@@ -61,9 +73,10 @@ export class Outbox {
     }
     this.ack(id);
     const { until, signal, release } = limits ?? {};
-    this.#entries.set(id, { data, bytes, seq, sent: false, until, signal, release });
+    const entry: Entry = { data, bytes, seq, sent: false, until, signal, release };
+    this.#entries.set(id, entry);
+    this.#unsent.set(id, entry);
     this.#totalBytes += bytes;
-    this.unsent++;
     this.unsentBytes += bytes;
     return { accepted: true, evicted };
   }
@@ -75,7 +88,7 @@ export class Outbox {
     this.#entries.delete(id);
     this.#totalBytes -= entry.bytes;
     if (!entry.sent) {
-      this.unsent--;
+      this.#unsent.delete(id);
       this.unsentBytes -= entry.bytes;
     }
     entry.release?.();
@@ -97,7 +110,7 @@ export class Outbox {
     const entry = this.#entries.get(id);
     if (entry && !entry.sent) {
       entry.sent = true;
-      this.unsent--;
+      this.#unsent.delete(id);
       this.unsentBytes -= entry.bytes;
     }
   }
@@ -111,22 +124,22 @@ export class Outbox {
     for (const entry of this.#entries.values()) {
       if (!entry.sent) continue;
       entry.sent = false;
-      this.unsent++;
       this.unsentBytes += entry.bytes;
     }
+    this.#unsent = new Map(this.#entries);
   }
 
-  /** Entries not yet written to this connection, oldest first, with their ids. */
-  list(): Array<[MessageId, Entry]> {
-    return [...this.#entries].filter(([, entry]) => !entry.sent);
+  /** Entries not yet written to this connection, oldest first, with their ids (read as they go). */
+  unsentEntries(): IterableIterator<[MessageId, Entry]> {
+    return this.#unsent.entries();
   }
 
   /** Empties the outbox, each message with its `seq`. */
   drain(): QueuedMessage[] {
     const all = [...this.#entries.values()];
     this.#entries.clear();
+    this.#unsent.clear();
     this.#totalBytes = 0;
-    this.unsent = 0;
     this.unsentBytes = 0;
     for (const entry of all) entry.release?.();
     return all;

@@ -239,8 +239,9 @@ export abstract class ShellState<TMessage> extends SendingSections {
    * as aborted (their signal is) or closed.
    */
   protected dropAll(expired: readonly QueuedMessage[], rest: readonly QueuedMessage[]): void {
+    const isExpired = new Set(expired); // not a search per message: thousands may expire together
     for (const m of [...expired, ...rest].sort((a, b) => a.seq - b.seq))
-      this.dropped(m.data, expired.includes(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed');
+      this.dropped(m.data, isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed');
   }
 
   /** What is past its `ttlMs` while the timer is late, taken out, in send order. */
