@@ -71,8 +71,12 @@ export interface ReconnectingWebSocketConstructor {
   readonly CLOSED: 3;
 }
 
-/** A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy, on the native WebSocket and the page. */
-class PageReconnectingWebSocket<TMessage> extends CoreReconnectingWebSocket<TMessage> {
+/**
+ * A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy, on the native
+ * WebSocket and aware of the page. Typed as lib.dom's WebSocket (see the interface above); at run
+ * time a subclass of core's facade, named as it is (`ws.constructor.name`).
+ */
+export const ReconnectingWebSocket = class ReconnectingWebSocket<TMessage> extends CoreReconnectingWebSocket<TMessage> {
   constructor(
     url: ClientOptions['url'],
     protocols?: ClientOptions['protocols'] | null,
@@ -80,11 +84,4 @@ class PageReconnectingWebSocket<TMessage> extends CoreReconnectingWebSocket<TMes
   ) {
     super(pageUrl(url), protocols ?? undefined, withPage(options) as ReconnectingWebSocketOptions<TMessage>);
   }
-}
-
-/**
- * A drop-in for `new WebSocket(url, protocols)` that reconnects by the policy, on the native
- * WebSocket and aware of the page. Typed as lib.dom's WebSocket (see the interface above); the
- * runtime class is core's facade, which keeps its own listener and event types in Node.
- */
-export const ReconnectingWebSocket = PageReconnectingWebSocket as unknown as ReconnectingWebSocketConstructor;
+} as unknown as ReconnectingWebSocketConstructor;

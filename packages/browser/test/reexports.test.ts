@@ -16,6 +16,8 @@ describe('@resock/browser', () => {
     expect(browser.definePolicy).toBe(core.definePolicy);
     expect(browser.createClient).not.toBe(core.createClient);
     expect(browser.ReconnectingWebSocket.prototype).toBeInstanceOf(core.ReconnectingWebSocket);
+    // Named as what it stands in for: logs and `ws.constructor.name` say ReconnectingWebSocket.
+    expect(browser.ReconnectingWebSocket.name).toBe('ReconnectingWebSocket');
   });
 
   it('has no page environment outside a page (Node, a Web Worker)', () => {
