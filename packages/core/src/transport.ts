@@ -29,6 +29,8 @@ export interface RawClose {
   handshake?: { status?: number; headers?: Record<string, string | undefined> };
   /** The platform's error, if it gave one (`ECONNREFUSED`, `WS_ERR_INVALID_UTF8`, …). */
   error?: unknown;
+  /** The transport ended it itself (a limit of its own, such as ws's maxPayload), not the peer. */
+  initiator?: 'transport';
 }
 
 export interface TransportHandlers {

@@ -17,6 +17,7 @@ import {
   type TransportHandlers,
 } from '@resock/core';
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
+import { failureCode, invalidUpgrade } from './failureCodes';
 
 /**
  * Every `ws` client option passes through: `headers`, `origin`, TLS (`ca`, `cert`, `key`,
@@ -75,6 +76,12 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
 function attach(socket: WebSocket, handlers: TransportHandlers, requested: string) {
   let handshake: RawClose['handshake'];
   let lastError: unknown;
+  let opened = false;
+  // A 101 comes here before ws checks it: one it then refuses keeps its status (a broken
+  // upgrade, told from a reset before any answer).
+  socket.on('upgrade', (res: IncomingMessage) => {
+    handshake = { status: res.statusCode ?? 101, headers: flatten(res.headers) };
+  });
   // Not kept in a variable: the other listeners' closures share this scope, and would keep it
   // alive on every idle socket after the open has removed it.
   socket.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
@@ -89,6 +96,9 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
   socket.once('open', () => {
     // Past the handshake these listeners have nothing left to do; an idle socket keeps less.
     socket.removeAllListeners('unexpected-response');
+    socket.removeAllListeners('upgrade');
+    opened = true;
+    handshake = undefined;
     if (socket.extensions.includes('permessage-deflate')) connection.deflate = true;
     // ws's url is where a followed redirect led (parsed, so compared parsed).
     const url = socket.url === new URL(requested).href ? undefined : socket.url;
@@ -108,7 +118,8 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
   socket.on('close', (code, reason) => {
     const raw: RawClose = { code, reason: reason.toString(), wasClean: wasClean(socket, code) };
     if (handshake) raw.handshake = handshake;
-    if (lastError !== undefined) raw.error = lastError;
+    if (lastError !== undefined) raw.error = handshake?.status === 101 ? invalidUpgrade(lastError) : lastError;
+    if (code === 1006) failureCode(raw, lastError, opened, /^(wss|https):/i.test(socket.url));
     handlers.onClose(raw);
   });
   return connection;

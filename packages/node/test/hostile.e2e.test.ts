@@ -57,11 +57,11 @@ describe('a hostile or broken server', () => {
     expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
   });
 
-  it('an HTTP 101 without Connection: Upgrade: a broken handshake, retried (not a refusal)', async () => {
+  it('an HTTP 101 without Connection: Upgrade: a broken handshake, retried (at most 3 in a row)', async () => {
     context.server.plan({ kind: 'reject', status: 101 });
     const { record, decision } = await firstDecision(connect());
     expect(record).toMatchObject({ code: 1006, phase: 'connecting', handshake: { status: 101 } });
-    expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
+    expect(decision).toMatchObject({ action: 'retry', rule: 'default:http-invalid-upgrade' });
   });
 
   it('a server that never answers the upgrade: the connect deadline ends the attempt, and the next one follows', async () => {

@@ -79,6 +79,7 @@ export function record(
   let rawError: unknown;
   try {
     ({ handshake, error: rawError } = raw);
+    if (!initiator && raw.initiator === 'transport') context.initiator = 'transport';
   } catch {
     // A hand-written transport may pass anything (nothing, a throwing getter): normalizeClose
     // makes a 1006 of what it cannot read, so reading here must not throw either.
@@ -93,9 +94,15 @@ export function record(
 function redactError(redact: Env['redact'], error: unknown): unknown {
   if (typeof error === 'string') return redact(error);
   try {
-    const e = error as { name?: unknown; message?: unknown; code?: unknown };
+    const e = error as { name?: unknown; message?: unknown; code?: unknown; errors?: unknown };
     if (typeof e?.message !== 'string') return error;
-    return { name: e.name, message: redact(e.message), code: e.code };
+    // Node's connection to a host with IPv4 and IPv6 addresses fails with an AggregateError
+    // whose message is empty: its parts say what was refused.
+    const message =
+      e.message === '' && Array.isArray(e.errors)
+        ? e.errors.map((part) => String((part as { message?: unknown })?.message ?? part)).join('; ')
+        : e.message;
+    return { name: e.name, message: redact(message), code: e.code };
   } catch {
     return error;
   }

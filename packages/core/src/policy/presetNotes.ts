@@ -16,6 +16,8 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
     'HTTP 429, or 503 with Retry-After: wait what the server asked (clamped 1 s – 10 min, +0–10 % jitter).',
   'http-429': 'HTTP 429 without Retry-After: too many requests. Wait at least 30 s, doubling to 5 min.',
   'http-transient': 'HTTP 408/500/502/503/504: a timeout or a server or gateway fault, usually transient. Back off.',
+  'http-invalid-upgrade':
+    'A 101 the client refused (wrong accept key, a subprotocol not offered or missing, a bad extension answer): retry at most 3 in a row, then stop.',
   'http-not-websocket':
     'HTTP 1xx–3xx instead of 101: the URL is not a WebSocket endpoint (redirects are not followed).',
   'http-other-4xx': 'Any other HTTP 4xx: a client error that a retry repeats.',
@@ -29,8 +31,10 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
     '1012 Service Restart: its registration asks for a random 5–30 s so the fleet spreads out. Then back off.',
   'try-again-later': '1013 Try Again Later: the server is shedding load. Wait at least 30 s, doubling to 5 min, ±20 %.',
   forbidden: '3003 Forbidden: authorized but not permitted; permissions do not fix themselves.',
+  'tls-handshake':
+    '1015 (Node: a certificate not trusted, expired or for another host; a plain-text port on wss:): the same attempt fails the same way until it is fixed, so ≥ 30 s, doubling to 5 min.',
   transient:
-    '1005/1006/1011/1014/1015, 3008 and other 3000–4999: lost link, server fault or app code without a known meaning. Back off.',
+    '1005/1006/1011/1014, 3008 and other 3000–4999: lost link, server fault or app code without a known meaning. Back off.',
   'invalid-code': 'A code that is not valid on the wire: the peer is broken. Retry at most 3 in a row, then stop.',
   'reconnect-always': 'persistent: every close the app did not ask for is followed by a reconnect.',
   'mirror-4401':

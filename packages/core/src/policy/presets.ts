@@ -55,6 +55,14 @@ const handshakeRows: RuleInput[] = [
     action: 'retry',
   },
   {
+    // A 101 the client refused (a wrong accept key, a subprotocol not offered or missing): the
+    // deployment and the client disagree; a glitch is retried, a mismatch is not for ever.
+    name: 'http-invalid-upgrade',
+    status: [101],
+    action: 'retry',
+    maxConsecutive: 3,
+  },
+  {
     name: 'http-not-websocket',
     // Not 101: a 101 that is no upgrade (no `Connection: Upgrade`) is a broken handshake, retried.
     status: [100, '102-399'],
@@ -114,8 +122,17 @@ const defaultCodeRows: RuleInput[] = [
     action: 'stop',
   },
   {
+    // A TLS handshake that failed (Node: a certificate not trusted, expired or for another host):
+    // the same attempt gets the same answer until someone fixes it, so slowly, but not never.
+    name: 'tls-handshake',
+    codes: [1015],
+    action: 'throttle',
+    minDelayMs: 30_000,
+    backoff: throttleBackoff,
+  },
+  {
     name: 'transient',
-    codes: [1005, 1006, 1011, 1014, 1015, '3000-4999'],
+    codes: [1005, 1006, 1011, 1014, '3000-4999'],
     action: 'retry',
   },
   {

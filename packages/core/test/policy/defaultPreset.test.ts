@@ -34,7 +34,7 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
     });
   });
 
-  it.each([1005, 1006, 1011, 1014, 1015, 3008, 3001, 3999, 4000, 4001, 4999])(
+  it.each([1005, 1006, 1011, 1014, 3008, 3001, 3999, 4000, 4001, 4999])(
     '%d: retry with the default back-off (1 s ×2, cap 30 s, full jitter)',
     (code) => {
       expect(decideWith(record(code))).toMatchObject({
@@ -84,6 +84,17 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
     // A restart interrupted again: the fleet still spreads over 5–30 s.
     expect(bounds(again)[0]).toBeGreaterThanOrEqual(5000);
     expect(bounds(again)[1]).toBeLessThanOrEqual(30_000);
+  });
+
+  it('1015 TLS handshake (Node: a certificate it cannot trust): throttle ≥ 30 s, exponential to 5 min', () => {
+    expect(decideWith(record(1015, { phase: 'connecting', initiator: 'transport' }))).toMatchObject({
+      action: 'throttle',
+      rule: 'default:tls-handshake',
+    });
+    const first = bounds(delays(record(1015, { phase: 'connecting', initiator: 'transport' })));
+    expect(first[0]).toBeGreaterThanOrEqual(30_000);
+    const later = bounds(delays(record(1015, { phase: 'connecting', initiator: 'transport' }), { attempt: 12 }));
+    expect(later[1]).toBeLessThanOrEqual(360_000);
   });
 
   it('1013 Try Again Later: throttle ≥ 30 s, exponential to 5 min, spread', () => {
@@ -192,12 +203,25 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
     [302, 'stop', 'default:http-not-websocket'],
     [200, 'stop', 'default:http-not-websocket'],
     [100, 'stop', 'default:http-not-websocket'],
-    // A 101 that is no upgrade (no `Connection: Upgrade`): a broken handshake, like a wrong token.
-    [101, 'retry', 'default:transient'],
+    // A 101 the client refuses (no `Connection: Upgrade`, a wrong accept key, a subprotocol
+    // mismatch): retried, at most 3 in a row.
+    [101, 'retry', 'default:http-invalid-upgrade'],
     [418, 'stop', 'default:http-other-4xx'],
     [501, 'retry', 'default:http-other-5xx'],
   ])('handshake HTTP %d (not in the issue table): %s', (status, action, rule) => {
     expect(decideWith(handshake(status))).toMatchObject({ action, rule });
+  });
+
+  it('handshake HTTP 101 the client refuses: retry, at most 3 in a row, then stop', () => {
+    const refused = handshake(101);
+    let consecutive: { rule: string; count: number } | undefined;
+    const actions: string[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const decision = decideWith(refused, { attempt, ...(consecutive ? { consecutive } : {}) });
+      actions.push(decision.action);
+      consecutive = { rule: decision.rule, count: decision.consecutive };
+    }
+    expect(actions).toEqual(['retry', 'retry', 'retry', 'stop']);
   });
 
   it('a dead peer found by the heartbeat: retry at once, then the default back-off', () => {

@@ -1,0 +1,32 @@
+import type { RawClose } from '@resock/core';
+
+/**
+ * The RFC 6455 code of a failure ws reports as 1006, where its error says for sure what it was:
+ * a policy matches codes, not error codes, so without it a bad certificate is a lost link.
+ */
+export function failureCode(raw: RawClose, error: unknown, opened: boolean, secure: boolean): void {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return;
+  // 1015: the TLS handshake failed (a certificate not trusted, expired or for another host; a
+  // plain-text port behind a wss: URL). The same attempt gets the same answer.
+  if (!opened && secure && tlsFailure.test(code)) raw.code = 1015;
+  // 1009: a message over maxPayload. ws closed with 1009 itself, and the server will send the
+  // same message again after a reconnect.
+  else if (opened && code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+    raw.code = 1009;
+    raw.initiator = 'transport';
+  }
+}
+
+const tlsFailure =
+  /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|EPROTO$)/;
+
+/**
+ * A 101 that ws refused (a wrong Sec-WebSocket-Accept, a subprotocol not offered or missing, a
+ * bad extension answer): its error has no code of its own; this one names the kind.
+ */
+export function invalidUpgrade(error: unknown): unknown {
+  const e = error as { name?: unknown; message?: unknown; code?: unknown } | undefined;
+  if (!e || typeof e.message !== 'string' || e.code !== undefined) return error;
+  return { name: e.name, message: e.message, code: 'RESOCK_INVALID_UPGRADE' };
+}
