@@ -18,6 +18,7 @@ import {
 } from '@resock/core';
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
 import { failureCode, invalidUpgrade } from './failureCodes';
+import { redirectHop, socketHref } from './redirectHops';
 
 /**
  * Every `ws` client option passes through: `headers`, `origin`, TLS (`ca`, `cert`, `key`,
@@ -100,8 +101,8 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
     opened = true;
     handshake = undefined;
     if (socket.extensions.includes('permessage-deflate')) connection.deflate = true;
-    // ws's url is where a followed redirect led (parsed, so compared parsed).
-    const url = socket.url === new URL(requested).href ? undefined : socket.url;
+    // ws's url is where a followed redirect led (parsed, http: as ws:, so compared the same way).
+    const url = socket.url === socketHref(requested) ? undefined : socket.url;
     handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions, url });
   });
   socket.on('message', (data, isBinary) => {
@@ -132,30 +133,6 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
 function redirectAnswer(socket: WebSocket): RawClose['handshake'] {
   const res = (socket as unknown as { _req?: { res?: IncomingMessage } | null })._req?.res;
   return res?.statusCode ? { status: res.statusCode, headers: flatten(res.headers) } : undefined;
-}
-
-/**
- * A redirect hop the client's options restrict (requireTls): one to plain text for a remote host
- * is refused before its request is sent (the attempt fails with that error). Listening turns
- * off ws's own rule for the rest, so it is applied here: a hop to another host, or one giving
- * up TLS, loses Authorization and cookies (curl's rule), and a Host header given names the new host.
- */
-function redirectHop(from: string, to: string, req: ClientRequest, mayConnectTo: (url: string) => boolean): void {
-  if (!mayConnectTo(to)) {
-    req.destroy(
-      Object.assign(new Error('requireTls: refused a redirect to plain text for a host other than this machine'), {
-        code: 'RESOCK_INSECURE_REDIRECT',
-      }),
-    );
-    return;
-  }
-  const before = new URL(from);
-  const after = new URL(to);
-  if (after.host !== before.host || (before.protocol === 'wss:' && after.protocol !== 'wss:')) {
-    req.removeHeader('authorization');
-    req.removeHeader('cookie');
-    if (after.host !== before.host && req.hasHeader('host')) req.setHeader('host', after.host);
-  }
 }
 
 /** The connection resock holds: prototype methods, so each socket costs one small object. */

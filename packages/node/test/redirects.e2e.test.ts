@@ -124,3 +124,15 @@ describe('nodeTransport with followRedirects and requireTls', () => {
     expect(target.handshakes[0]?.cookie).toBeUndefined();
   });
 });
+
+describe('the open event’s url without a redirect', () => {
+  // ws keeps an http: URL as ws:; compared as given, every http: URL looked redirected.
+  it('is the URL the app gave, http: included', async () => {
+    const target = await recordingServer();
+    const url = `http://127.0.0.1:${target.port}/live`;
+    const client = createClient({ url, heartbeat: false });
+    cleanup.push(() => client.close());
+    expect((await client.opened()).url).toBe(url);
+    expect(client.url).toBe(url);
+  });
+});

@@ -122,7 +122,9 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     // Only a full store needs that room (else resock's own listener takes them out next): no
     // walk over every waiting signal on each send.
     this.expireOverdue();
-    if (this.#signals?.size && this.full(id !== undefined, data)) this.#signals.withdrawAborted();
+    // Nor may a copy replaced under its id leave untold (its hold on the signal let go).
+    if (this.#signals?.size && (this.full(id !== undefined, data) || (id !== undefined && this.outbox?.has(id))))
+      this.#signals.withdrawAborted();
     // Straight out only when nothing sent earlier still waits (a refused write keeps its place).
     const clear =
       this.machine.phase.status === 'open' &&

@@ -96,7 +96,8 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
       } else if (queued) {
         if (queued.signal?.aborted) this.#aborted(queue?.shift());
         else if (!this.write(queued.data)) return false;
-        else queue?.shift();
+        // Unless app code run inside the write (its signal aborted) has taken it out already.
+        else if (queue?.peek() === queued) queue.shift();
       } else {
         return true;
       }

@@ -125,16 +125,22 @@ function compile(input: unknown): Policy | Problem[] {
   // Snapshot now: `backoff` fields are kept by reference, so later edits to the caller's
   // object must not reach the policy's JSON.
   const json = JSON.stringify(given);
-  const policy: Policy = Object.freeze({
-    preset,
-    rules: Object.freeze([...(userRules as PolicyRule[]), ...presetRules(preset)]),
-    backoff,
-    maxAttempts: given.maxAttempts,
-    maxElapsedMs: given.maxElapsedMs,
-    reasonHints: given.reasonHints !== false,
-    toJSON: () => JSON.parse(json) as PolicyInput,
-    [policyMark]: true,
-  });
+  // The mark is not enumerable: a spread copy (`{ ...policy, maxAttempts: 3 }`) is input, not a policy.
+  const policy: Policy = Object.freeze(
+    Object.defineProperty(
+      {
+        preset,
+        rules: Object.freeze([...(userRules as PolicyRule[]), ...presetRules(preset)]),
+        backoff,
+        maxAttempts: given.maxAttempts,
+        maxElapsedMs: given.maxElapsedMs,
+        reasonHints: given.reasonHints !== false,
+        toJSON: () => JSON.parse(json) as PolicyInput,
+      },
+      policyMark,
+      { value: true },
+    ),
+  );
   defined.add(policy);
   return policy;
 }

@@ -61,3 +61,17 @@ describe('a message whose signal the app aborted, its own abort listener sending
     expect(h.client.stats.messagesUnacked).toBe(1);
   });
 });
+
+describe('an aborted message replaced under its id from the app’s own abort listener', () => {
+  // The outbox is not full: the replacement let go of the aborted copy's hold on the signal, and
+  // resock's abort listener went with it mid-dispatch; the copy vanished untold.
+  it('is told as aborted, full outbox or not', () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    const controller = new AbortController();
+    controller.signal.addEventListener('abort', () => h.client.send('{"id":1,"v":2}'));
+    expect(h.client.send('{"id":1,"v":1}', { signal: controller.signal })).toBe('sent');
+    controller.abort();
+    expect(drops(h.of)).toEqual(['{"id":1,"v":1} aborted']);
+  });
+});

@@ -2,8 +2,8 @@
 // once, a hand-written one reports a drop it noticed while writing. Nothing it reports is acted
 // on until the write and its bookkeeping are done, so a listener that sends again finds every
 // message written once or in its place, and sends behind what was sent before it.
-import type { DroppedEvent, ReliableOptions, Transport } from '@resock/core';
-import { createFakeTransport, type FakeConnection } from '@resock/core/testing';
+import { createClient, type DroppedEvent, type ReliableOptions, type Transport } from '@resock/core';
+import { createFakeTransport, createVirtualClock, type FakeConnection } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harness } from './clientHarness';
 
@@ -222,5 +222,40 @@ describe('a message that arrived during a write is heard even if the app then le
     expect(t.fake.connections[0]?.sent).toEqual(['a']);
     expect(t.fake.connections).toHaveLength(2); // the reconnect happened
     expect(h.of('message')).toEqual(['reply to a']);
+  });
+});
+
+describe('a signal aborted from inside a write of the flush', () => {
+  // A hand-written in-process transport: its "server" cancels the batch when it receives A
+  // (app code run inside send() may abort a signal). resock's abort listener took A out while A
+  // was being written; the flush then took the next one, B, out unwritten and untold.
+  it('does not lose the next queued message', () => {
+    const fake = createFakeTransport();
+    const controller = new AbortController();
+    const transport: Transport = {
+      connect(request, handlers) {
+        const platform = fake.connect(request, handlers);
+        return {
+          send(data) {
+            platform.send(data);
+            if (data === 'A') controller.abort();
+          },
+          close: (code, reason) => platform.close(code, reason),
+        };
+      },
+    };
+    const client = createClient({ url: 'wss://x.test/', transport, clock: createVirtualClock(0) });
+    const dropped: string[] = [];
+    client.on('dropped', ({ data, reason }: DroppedEvent) => dropped.push(`${String(data)} ${reason}`));
+    expect(client.send('A', { signal: controller.signal })).toBe('queued');
+    expect(client.send('B')).toBe('queued');
+    fake.last().accept();
+    // B is written, still waits, or is told dropped: every message is accounted for exactly once.
+    const accounted =
+      fake.last().sent.filter((d) => d === 'B').length +
+      dropped.filter((d) => d.startsWith('B ')).length +
+      client.takeQueued().filter((d) => d === 'B').length;
+    expect(accounted).toBe(1);
+    void client.close();
   });
 });

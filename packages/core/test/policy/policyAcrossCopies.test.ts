@@ -1,4 +1,4 @@
-import { createClient, decide, definePolicy, isPolicy, normalizeClose } from '@resock/core';
+import { createClient, decide, definePolicy, isPolicy, normalizeClose, type Policy } from '@resock/core';
 import { createFakeTransport } from '@resock/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -39,5 +39,19 @@ describe('a policy made by another copy of resock', () => {
 
   it('a look-alike that no copy made is not a policy', () => {
     expect(isPolicy({ preset: 'default', rules: [], toJSON: () => ({}) })).toBe(false);
+  });
+});
+
+describe('a policy spread with an override', () => {
+  // The mark is not copied by a spread: `{ ...policy, maxAttempts: 3 }` is input, checked as such.
+  it('is honoured or refused, never silently ignored', () => {
+    const spread: Policy = { ...definePolicy({ preset: 'graphqlWs' }), maxAttempts: 3 };
+    let outcome: unknown;
+    try {
+      outcome = definePolicy(spread).maxAttempts;
+    } catch (error) {
+      outcome = (error as Error).name;
+    }
+    expect([3, 'InvalidPolicyError']).toContain(outcome);
   });
 });
