@@ -12,8 +12,12 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-// Retitles the terminal, erases the line, and prints a fake lifecycle line in its place.
+// Retitles the terminal, erases the line, and prints a fake lifecycle line in its place (or on
+// a line of its own).
 const spoof = '\x1b]0;owned\x07\x1b[2K\r[00:00:00.000] open         wss://bank.example/ attempt 1';
+const ownLine = 'hello\n[00:00:00.000] close        1000 Normal Closure';
+// A C1 control (8-bit CSI) and a right-to-left override: JSON.stringify leaves both raw.
+const c1AndBidi = 'a\u009b2Jb\u202eevil';
 
 describe('resock and a hostile server or policy file', () => {
   it('connect: a message’s escape sequences are shown on a terminal, not run', async () => {
@@ -22,6 +26,7 @@ describe('resock and a hostile server or policy file', () => {
     cleanup.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
     wss.on('connection', (socket) => {
       socket.send(spoof);
+      socket.send(ownLine);
       socket.close(1000, 'done');
     });
     const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
@@ -29,6 +34,28 @@ describe('resock and a hostile server or policy file', () => {
     expect(terminal).toContain('\\x1b]0;owned\\x07\\x1b[2K\\x0d[00:00:00.000] open         wss://bank.example/');
     expect(terminal).not.toContain('\x1b]0;owned');
     expect(terminal).not.toContain('\x1b[2K');
+    expect(terminal).toContain('hello\\x0a[00:00:00.000] close');
+  });
+
+  it('connect --json: what JSON leaves raw (C1 and bidi controls) is written as \\u escapes, the same JSON', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(wss, 'listening');
+    cleanup.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    wss.on('connection', (socket) => {
+      socket.send(c1AndBidi);
+      socket.close(1000, 'done');
+    });
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+    const { stdout } = await resock(['connect', url, '--heartbeat', '0', '--json'], (session) =>
+      session.stdoutHas('"type":"message"'),
+    );
+    expect(stdout).toContain('a\\u009b2Jb\\u202eevil');
+    const message = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; data?: string })
+      .find((line) => line.type === 'message');
+    expect(message?.data).toBe(c1AndBidi);
   });
 
   it('policy check: an unknown key is shown escaped', async () => {

@@ -9,7 +9,7 @@ import {
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
 import { loadPolicy, UsageError } from './policyCommands';
-import { printable } from './printable';
+import { jsonLine, printable } from './printable';
 
 export interface ConnectArgs {
   url: string;
@@ -163,12 +163,12 @@ type Report = (type: string, fields: Record<string, unknown>, text?: string) => 
 function reporter(json: boolean): Report {
   // Once a reader has gone (`| head -1`), the session ends: nothing more is written there.
   const out = (line: string) => process.stdout.writable && process.stdout.write(line);
-  if (json) return (type, fields) => out(`${JSON.stringify({ type, at: new Date().toISOString(), ...fields })}\n`);
+  if (json) return (type, fields) => out(`${jsonLine({ type, at: new Date().toISOString(), ...fields })}\n`);
   return (type, fields, text) => {
     if (type === 'message') {
       // Binary as `<binary N bytes>`, never "undefined". On a terminal, a server's escape
       // sequences are shown, not run; piped, the text is passed on exactly.
-      out(`${process.stdout.isTTY ? printable(text ?? '', true) : text}\n`);
+      out(`${process.stdout.isTTY ? printable(text ?? '') : text}\n`);
       return;
     }
     const time = new Date().toISOString().slice(11, 23);
