@@ -1,4 +1,4 @@
-import { byteSize, type OutboundMessage } from './queue';
+import { byteSize, type OutboundMessage, type QueuedMessage } from './queue';
 import { ShellState } from './shellState';
 
 /**
@@ -73,7 +73,30 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
    * at the first refusal (the rest keep their places). True when nothing waits any more.
    */
   protected flushPending(): boolean {
-    return this.sending(() => this.#flush());
+    // A flush from inside a write (app code the transport ran: an abort listener that sends)
+    // would write the message in flight again: the flush under way writes what waits, in order.
+    if (this.#flushing) return false;
+    this.#flushing = true;
+    try {
+      return this.sending(() => this.#flush());
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #flushing = false;
+
+  /**
+   * Writes a waiting message, in flight meanwhile: app code the write runs (its signal's abort
+   * listener, an expiry it notices) must not take it out as dropped, for it is going out.
+   */
+  #written(store: { inFlight: QueuedMessage | undefined }, message: QueuedMessage): boolean {
+    store.inFlight = message;
+    try {
+      return this.write(message.data);
+    } finally {
+      store.inFlight = undefined;
+    }
   }
 
   #aborted(data: OutboundMessage | undefined): void {
@@ -88,16 +111,17 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     for (let entry = tracked?.next().value; ; ) {
       const queued = queue?.peek();
       // A signal aborted already (the app's own abort listener ran first and sent): not written.
-      if (entry && !(queued && queued.seq < entry[1].seq)) {
-        if (entry[1].signal?.aborted) this.#aborted(outbox?.ack(entry[0]));
-        else if (!this.write(entry[1].data)) return false;
-        else outbox?.markSent(entry[0]);
+      if (entry && outbox && !(queued && queued.seq < entry[1].seq)) {
+        const [id, waiting] = entry;
+        if (waiting.signal?.aborted) this.#aborted(outbox.ack(id));
+        else if (!this.#written(outbox, waiting)) return false;
+        // Unless app code run inside the write replaced it under its id: the copy waits its turn.
+        else outbox.markSent(id, waiting);
         entry = tracked?.next().value;
-      } else if (queued) {
-        if (queued.signal?.aborted) this.#aborted(queue?.shift());
-        else if (!this.write(queued.data)) return false;
-        // Unless app code run inside the write (its signal aborted) has taken it out already.
-        else if (queue?.peek() === queued) queue.shift();
+      } else if (queue && queued) {
+        if (queued.signal?.aborted) this.#aborted(queue.shift());
+        else if (!this.#written(queue, queued)) return false;
+        else if (queue.peek() === queued) queue.shift();
       } else {
         return true;
       }

@@ -34,6 +34,8 @@ export class Outbox {
    */
   #unsent = new Map<MessageId, Entry>();
   #totalBytes = 0;
+  /** The entry being written: nothing takes it out meanwhile (it is going out). */
+  inFlight: QueuedMessage | undefined;
   /** Their bytes: what `bufferedAmount` still counts (sent ones only wait for an ack). */
   unsentBytes = 0;
 
@@ -103,16 +105,17 @@ export class Outbox {
   remove(leave: (entry: Entry) => boolean): Entry[] {
     const gone: Entry[] = [];
     for (const [id, entry] of this.#entries)
-      if (leave(entry)) {
+      if (entry !== this.inFlight && leave(entry)) {
         this.ack(id);
         gone.push(entry);
       }
     return gone;
   }
 
-  markSent(id: MessageId): void {
+  /** `written`: the copy that went out; a newer one under the same id stays unsent. */
+  markSent(id: MessageId, written?: Entry): void {
     const entry = this.#entries.get(id);
-    if (entry && !entry.sent) {
+    if (entry && !entry.sent && (written === undefined || entry === written)) {
       entry.sent = true;
       this.#unsent.delete(id);
       this.unsentBytes -= entry.bytes;

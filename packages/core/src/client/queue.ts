@@ -68,6 +68,8 @@ export class OutboundQueue {
   #totalBytes = 0;
 
   readonly #limits: QueueLimits;
+  /** The message being written: nothing takes it out meanwhile (it is going out). */
+  inFlight: QueuedMessage | undefined;
 
   constructor(limits: QueueLimits) {
     this.#limits = limits;
@@ -128,7 +130,9 @@ export class OutboundQueue {
   /** Takes out the messages that `leave` picks (an abort, an expiry), keeping the others' order. */
   remove(leave: (item: QueuedMessage) => boolean): QueuedMessage[] {
     const gone: QueuedMessage[] = [];
-    this.#items = this.#items.slice(this.#head).filter((item) => !(leave(item) && gone.push(item)));
+    this.#items = this.#items
+      .slice(this.#head)
+      .filter((item) => !(item !== this.inFlight && leave(item) && gone.push(item)));
     this.#head = 0;
     for (const item of gone) {
       this.#totalBytes -= item.bytes;
