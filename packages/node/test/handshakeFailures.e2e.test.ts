@@ -149,6 +149,21 @@ describe('a TLS handshake that cannot succeed', () => {
 
   // The same request gets the same answer: at the lost-link pace, a fleet with a bad CA bundle or
   // an expired server certificate made a TLS handshake every few seconds per client.
+  it('a certificate the client cannot trust is not given up on for good by the graphqlWs preset', async () => {
+    const port = await wssServer(certs.selfSigned);
+    const client = track(
+      createClient({
+        url: `wss://127.0.0.1:${port}/`,
+        heartbeat: false,
+        policy: { preset: 'graphqlWs' },
+        transport: nodeTransport({ ca: certs.ca }),
+      }),
+    );
+    const { event, record, decision } = await firstOutcome(client);
+    expect(record).toMatchObject({ code: 1015, error: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+    expect({ event, rule: decision.rule }).toEqual({ event: 'reconnecting', rule: 'graphqlWs:tls-handshake' });
+  });
+
   it.each(cases)('%s is not retried for ever at the lost-link pace by the default policy', async (_label, start) => {
     const port = await start();
     const client = track(

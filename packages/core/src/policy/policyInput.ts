@@ -22,7 +22,7 @@ export interface RuleInput {
   name?: string;
   /** Why this rule exists; shown by `resock policy explain` and in decisions. */
   description?: string;
-  /** Close codes and `"a-b"` ranges. A failed handshake's code is 1006: match it by `status`. */
+  /** Close codes and `"a-b"` ranges. A failed handshake's code is 1006 (1015 for TLS, Node): match it by `status`. */
   codes?: readonly CodeSpec[];
   /** HTTP statuses and `"a-b"` ranges of a rejected handshake (only Node's `ws` sees them). */
   status?: readonly CodeSpec[];
@@ -37,9 +37,9 @@ export interface RuleInput {
   /** The back-off for this rule's retries; default: the policy's. */
   backoff?: BackoffInput;
   /**
-   * The delay the first time this rule matches in a row: a number, or `[min, max]` for uniform
-   * random. Later matches use the back-off; past an outage's first retry this is only a floor
-   * under the back-off. Default for `refresh`: 0 (refresh, then at once).
+   * The delay at an outage's first retry: a number, or `[min, max]` for uniform random. After
+   * that, a floor under the back-off each time this rule matches. Default for `refresh`: 0
+   * (refresh, then at once).
    */
   firstDelayMs?: number | readonly [number, number];
   /** A floor for every delay this rule gives; a server's `Retry-After` raises it. @default 0 */

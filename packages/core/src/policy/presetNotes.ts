@@ -19,13 +19,14 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
   'http-invalid-upgrade':
     'A 101 the client refused (wrong accept key, a subprotocol not offered or missing, a bad extension answer): retry at most 3 in a row, then stop.',
   'http-not-websocket':
-    'HTTP 1xx–3xx instead of 101: the URL is not a WebSocket endpoint (redirects are not followed).',
+    'HTTP 1xx–3xx instead of 101: the URL is not a WebSocket endpoint (or, with followRedirects, a redirect ws stopped following).',
   'http-other-4xx': 'Any other HTTP 4xx: a client error that a retry repeats.',
   'http-other-5xx': 'Any other HTTP 5xx: a server fault. Back off.',
   'normal-closure': '1000 from the server: the purpose of the connection is done.',
   'going-away':
     '1001 Going Away: a planned drain or deploy; the next attempt usually succeeds. Retry within 0–1 s, then back off.',
-  'fatal-protocol': '1002/1003/1007/1009/1010: we sent something the server cannot accept; retrying sends it again.',
+  'fatal-protocol':
+    '1002/1003/1007/1009/1010: what we sent the server cannot accept, or (1009, Node) what it sends is over our maxPayload; a retry repeats it.',
   auth: '1008 Policy Violation / 3000 Unauthorized: usually auth. Refresh credentials and retry (at most 2 in a row), else stop.',
   'service-restart':
     '1012 Service Restart: its registration asks for a random 5–30 s so the fleet spreads out. Then back off.',
@@ -50,7 +51,8 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
   'graphql-normal-closure':
     '1000 from the server: graphql-ws reconnects while operations hold the socket; here with the back-off.',
   'graphql-fatal': '4004/4005/4400/4406/4409/4429/4500: graphql-ws treats these as fatal.',
-  'graphql-fatal-1xxx': 'graphql-ws: every 1xxx except 1000/1001/1005/1006/1012/1013/1014 is fatal.',
+  'graphql-fatal-1xxx':
+    'graphql-ws: every 1xxx except 1000/1001/1005/1006/1012/1013/1014 is fatal; 1015 (a TLS handshake Node saw fail) is throttled, as graphql-ws on ws retries it as a 1006.',
   'centrifugo-terminal': "3500–3999 and 4500–4999: Centrifugo's terminal bands.",
   'centrifugo-message-size': '1009: message size limit; centrifuge-js does not reconnect.',
   'centrifugo-reconnect':

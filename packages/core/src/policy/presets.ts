@@ -228,8 +228,10 @@ const graphqlWsRows: RuleInput[] = [
     action: 'stop',
   },
   {
+    // Not 1015: a TLS handshake that failed (Node) is what graphql-ws on ws sees as a 1006 and
+    // retries; certificates get fixed without restarting clients (the default rows throttle it).
     name: 'graphql-fatal-1xxx',
-    codes: ['1002-1004', '1007-1011', '1015-1999'],
+    codes: ['1002-1004', '1007-1011', '1016-1999'],
     action: 'stop',
   },
   ...defaultRows,
