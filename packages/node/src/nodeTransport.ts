@@ -250,6 +250,9 @@ function checkedHeaders(headers: unknown, path: string): Headers | undefined {
   const problems: Problem[] = [];
   if (headers !== undefined && (typeof headers !== 'object' || headers === null))
     problems.push({ path, message: 'expected an object of header names and values' });
+  else if (typeof (headers as { then?: unknown } | undefined)?.then === 'function')
+    // A Promise has no headers of its own: sent, it would be none at all.
+    problems.push({ path, message: 'expected headers, not a Promise: renew a token in refresh, return it here' });
   else headerProblems(headers as Headers | undefined, path, problems);
   if (problems.length > 0) throw new InvalidOptionsError(problems);
   return headers as Headers | undefined;

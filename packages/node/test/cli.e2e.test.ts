@@ -77,6 +77,13 @@ describe('resock policy', () => {
     expect(stdout).toMatch(/the heartbeat found the peer dead \(heartbeat\):\n\s+rule\s+preset row default:heartbeat/);
   });
 
+  it('explain: a 1015 is a TLS handshake that failed, never the server’s (no close frame, no reason hint)', async () => {
+    const { stdout } = await resock(['policy', 'explain', 'default', '1015']);
+    expect(stdout).toMatch(/a TLS handshake that failed:\n\s+rule\s+preset row default:tls-handshake/);
+    expect(stdout).not.toContain('from the server');
+    expect(stdout).not.toContain('retryAfter');
+  });
+
   it('rejects what is neither a code nor a status (exit 2)', async () => {
     const { code, stderr } = await resock(['policy', 'explain', 'default', 'soon']);
     expect(code).toBe(2);

@@ -82,6 +82,13 @@ describe('resock and a hostile server or policy file', () => {
 });
 
 describe('resock and secrets on its command line', () => {
+  it('an unknown command (a header given without --header) is refused without quoting it', async () => {
+    const { code, stderr } = await resock(['Authorization:', 'Bearer', 's3cr3t']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command');
+    expect(stderr).not.toContain('s3cr3t');
+  });
+
   it('a --header without a colon is refused without quoting it', async () => {
     const { code, stderr } = await resock(['connect', 'ws://127.0.0.1:9/', '--header', 'Authorization Bearer s3cr3t']);
     expect(code).toBe(2);

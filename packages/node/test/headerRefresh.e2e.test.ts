@@ -82,6 +82,21 @@ describe('nodeTransport({ headers: () => … })', () => {
     expect(seen).toEqual(['Bearer ok']);
   });
 
+  it('an async function is refused at each attempt (a Promise has no headers: it would send none)', async () => {
+    const { url, seen } = await tokenServer('ok');
+    const errors: string[] = [];
+    const client = createClient({
+      url,
+      heartbeat: false,
+      policy: { rules: [{ initiator: ['transport'], action: 'stop' }] },
+      transport: nodeTransport({ headers: (async () => ({ Authorization: 'Bearer ok' })) as never }),
+    });
+    client.on('error', (error) => errors.push(error.message));
+    await new Promise((resolve) => client.once('failed', resolve));
+    expect(errors).toEqual([expect.stringContaining('not a Promise')]);
+    expect(seen).toEqual([]);
+  });
+
   it('a static headers object is still checked at the call', () => {
     expect(() => nodeTransport({ headers: { 'Bad Name': 'x' } })).toThrow(InvalidOptionsError);
   });

@@ -83,6 +83,14 @@ const noFrameCauses = [
 export function explainPolicy(policy: Policy, subject: Subject): string[] {
   if (subject.kind === 'code') {
     const code = describeCloseCode(subject.code);
+    // Never in a close frame: a TLS handshake that failed (Node records it; browsers never do).
+    if (subject.code === 1015) {
+      const failed = normalizeClose({ code: 1015, reason: '' }, { phase: 'connecting', initiator: 'transport' });
+      return [
+        `close code ${code}, a TLS handshake that failed:`,
+        ...describeRule(policy, matchRule(policy, failed), false),
+      ];
+    }
     const record = normalizeClose({ code: subject.code, reason: '' });
     if (record.initiator === 'server') {
       const rule = matchRule(policy, record);

@@ -88,7 +88,8 @@ async function main(argv: string[]): Promise<number> {
     only(3);
     return policyExplain(rest[1], rest[2], say);
   }
-  throw new UsageError(`unknown command: ${positionals.join(' ')}`);
+  // Not quoted: a header's value given without --header (a token) would land in the scrollback.
+  throw new UsageError('unknown command (expected connect, policy check or policy explain)');
 }
 
 try {
