@@ -9,30 +9,14 @@ import { type AddressInfo, createServer, type LookupFunction, type Server, type 
 import { type Client, type CloseRecord, createClient, type Decision, nodeTransport } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { listenLocally } from './fixtures/listenLocally';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-/** Listens on 127.0.0.1:0; every socket is destroyed and the server closed after the test. */
-async function listen(server: Server): Promise<number> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  });
-  server.on('tlsClientError', () => undefined);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanup.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-  return (server.address() as AddressInfo).port;
-}
+const listen = (server: Server) => listenLocally(server, cleanup);
 
 /** A TCP server that hands the first bytes of each connection (the HTTP request) to `answer`. */
 function rawServer(answer: (socket: Socket, request: string) => void): Promise<number> {

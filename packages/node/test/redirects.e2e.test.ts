@@ -4,10 +4,11 @@
 // stops ("not a WebSocket endpoint", docs/close-codes.md) instead of retrying it as a lost link.
 import { once } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
-import { type AddressInfo, createServer, type LookupFunction, type Socket } from 'node:net';
+import { type AddressInfo, createServer, type LookupFunction } from 'node:net';
 import { createClient, nodeTransport } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { listenLocally } from './fixtures/listenLocally';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -15,22 +16,11 @@ afterEach(async () => {
 });
 
 /** A raw HTTP server on 127.0.0.1 that answers every request with `answer(port)`. */
-async function rawServer(answer: (port: number) => string) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    socket.once('data', () => socket.write(answer((server.address() as AddressInfo).port)));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanup.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-  return (server.address() as AddressInfo).port;
+function rawServer(answer: (port: number) => string) {
+  const server = createServer((socket) =>
+    socket.once('data', () => socket.write(answer((server.address() as AddressInfo).port))),
+  );
+  return listenLocally(server, cleanup);
 }
 
 /** What the client does after its first attempt: stops (failed) or retries, by which rule. */

@@ -6,8 +6,15 @@ import {
   type DroppedEvent,
   type ReliableOptions,
   type StandardSchemaV1,
+  type Transport,
 } from '@resock/core';
-import { createFakeTransport, createVirtualClock, type FakeTransportOptions, seededRandom } from '@resock/core/testing';
+import {
+  createFakeTransport,
+  createVirtualClock,
+  type FakeConnection,
+  type FakeTransportOptions,
+  seededRandom,
+} from '@resock/core/testing';
 
 export const URL_WITH_TOKEN = 'wss://api.example.test/socket?token=s3cret&room=7';
 
@@ -76,3 +83,20 @@ export const jsonReliable: ReliableOptions = {
   id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
   ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
 };
+
+/** The fake transport, with `write` standing in for each send(): it may call back from inside. */
+export function callingBack(write: (conn: FakeConnection, send: () => void, data: unknown) => void) {
+  const fake = createFakeTransport();
+  const transport: Transport = {
+    connect(request, handlers) {
+      const platform = fake.connect(request, handlers);
+      const conn = fake.last();
+      return {
+        send: (data) => write(conn, () => platform.send(data), data),
+        close: (code, reason) => platform.close(code, reason),
+        terminate: () => platform.terminate?.(),
+      };
+    },
+  };
+  return { fake, transport };
+}

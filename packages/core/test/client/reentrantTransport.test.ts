@@ -5,7 +5,7 @@
 import { createClient, type DroppedEvent, type ReliableOptions, type Transport } from '@resock/core';
 import { createFakeTransport, createVirtualClock, type FakeConnection } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
-import { harness } from './clientHarness';
+import { callingBack, harness } from './clientHarness';
 
 /** Messages are JSON `{ id, … }`; the peer acknowledges with `{ ack: id }`. */
 const reliable: ReliableOptions = {
@@ -14,23 +14,6 @@ const reliable: ReliableOptions = {
 };
 const msg = (id: number) => JSON.stringify({ id, body: `m${id}` });
 const untracked = (name: string) => JSON.stringify({ name });
-
-/** The fake transport, with `write` standing in for each send(): it may call back from inside. */
-function callingBack(write: (conn: FakeConnection, send: () => void, data: unknown) => void) {
-  const fake = createFakeTransport();
-  const transport: Transport = {
-    connect(request, handlers) {
-      const platform = fake.connect(request, handlers);
-      const conn = fake.last();
-      return {
-        send: (data) => write(conn, () => platform.send(data), data),
-        close: (code, reason) => platform.close(code, reason),
-        terminate: () => platform.terminate?.(),
-      };
-    },
-  };
-  return { fake, transport };
-}
 
 /**
  * The server answers a write from inside the same send() call (an in-memory or loopback

@@ -1,30 +1,19 @@
 // What was sent while connecting goes out at open, before the open is told (so no listener's send
 // overtakes it). A loopback or in-memory transport answers from inside that send(): the reply is
 // heard after the open, as what came with the open is — never before it, as with a WebSocket.
-import { createClient, ReconnectingWebSocket, type Transport } from '@resock/core';
-import { createFakeTransport, createVirtualClock } from '@resock/core/testing';
+import { createClient, ReconnectingWebSocket } from '@resock/core';
+import { createVirtualClock } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
+import { callingBack } from './clientHarness';
 
 const url = 'wss://api.example.test/socket';
 
 /** The fake transport, the server answering each write with `answer(data)` from inside send(). */
-function loopback(answer: (data: unknown) => string) {
-  const fake = createFakeTransport();
-  const transport: Transport = {
-    connect(request, handlers) {
-      const platform = fake.connect(request, handlers);
-      const conn = fake.last();
-      return {
-        send(data) {
-          platform.send(data);
-          conn.deliver(answer(data));
-        },
-        close: (code, reason) => platform.close(code, reason),
-      };
-    },
-  };
-  return { fake, transport };
-}
+const loopback = (answer: (data: unknown) => string) =>
+  callingBack((conn, send, data) => {
+    send();
+    conn.deliver(answer(data));
+  });
 
 describe('a reply to a message flushed at open', () => {
   it('is heard after the open event, with the connection known', () => {
