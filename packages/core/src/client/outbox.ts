@@ -143,12 +143,7 @@ export class Outbox {
 
   /** Empties the outbox, each message with its `seq`. */
   drain(): QueuedMessage[] {
-    const all = [...this.#entries.values()];
-    this.#entries.clear();
-    this.#unsent.clear();
-    this.#totalBytes = 0;
-    this.unsentBytes = 0;
-    for (const entry of all) entry.release?.();
-    return all;
+    // Not the entry being written (app code its write ran closed the client): it went out.
+    return this.remove(() => true);
   }
 }

@@ -119,12 +119,8 @@ export class OutboundQueue {
 
   /** Empties the queue, oldest first, each message with its `seq`. */
   drain(): QueuedMessage[] {
-    const out = this.#items.slice(this.#head);
-    this.#items = [];
-    this.#head = 0;
-    this.#totalBytes = 0;
-    for (const item of out) item.release?.();
-    return out;
+    // Not the message being written (app code its write ran took the queue): it went out.
+    return this.remove(() => true);
   }
 
   /** Takes out the messages that `leave` picks (an abort, an expiry), keeping the others' order. */

@@ -33,7 +33,7 @@ function setup(during: (data: unknown) => void, refuse: (data: unknown) => boole
   return { fake, client, dropped };
 }
 
-describe('review: a send made from inside the write of a queued message', () => {
+describe('a send made from inside the write of a queued message', () => {
   it('does not write the message being written a second time', () => {
     // The app's listener of some other signal sends; that signal is aborted inside A's write.
     const other = new AbortController();
@@ -48,7 +48,7 @@ describe('review: a send made from inside the write of a queued message', () => 
   });
 });
 
-describe('review: a message whose signal is aborted inside its own write', () => {
+describe('a message whose signal is aborted inside its own write', () => {
   it('is not told dropped as aborted: it went out', () => {
     const controller = new AbortController();
     const { fake, client, dropped } = setup((data) => data === 'A' && controller.abort());
@@ -61,7 +61,7 @@ describe('review: a message whose signal is aborted inside its own write', () =>
   });
 });
 
-describe('review: a tracked copy replaced under its id from inside its own write', () => {
+describe('a tracked copy replaced under its id from inside its own write', () => {
   it('the replacement, refused once, keeps its place and goes out before a later send', () => {
     const controller = new AbortController();
     let refuseOnce = true;
@@ -83,6 +83,35 @@ describe('review: a tracked copy replaced under its id from inside its own write
     // Actual: ['{"id":1,"v":1}', '{"id":3}'] — the flush marked id 1 sent after writing v1, and
     // so the unwritten v2 under that id: it is never written on this connection, and id 3 overtook it.
     expect(fake.last().sent).toEqual(['{"id":1,"v":1}', '{"id":1,"v":2}', '{"id":3}']);
+    void client.close();
+  });
+});
+
+describe('takeQueued() from inside the write of a queued message', () => {
+  it('does not hand back the message being written: it went out', () => {
+    let taken: unknown[] = [];
+    const { fake, client } = setup((data) => {
+      if (data === 'A') taken = client.takeQueued();
+    });
+    expect(client.send('A')).toBe('queued');
+    expect(client.send('B')).toBe('queued');
+    fake.last().accept();
+    expect(fake.last().sent).toEqual(['A']);
+    expect(taken).toEqual(['B']); // A is on the wire: handed back, the app would send it again
+    void client.close();
+  });
+
+  it('does not tell it dropped when its signal was aborted first: it went out', () => {
+    const controller = new AbortController();
+    const { fake, client, dropped } = setup((data) => {
+      if (data !== 'A') return;
+      controller.abort(); // A is in flight: resock's own listener leaves it be
+      client.takeQueued();
+    });
+    expect(client.send('A', { signal: controller.signal })).toBe('queued');
+    fake.last().accept();
+    expect(fake.last().sent).toEqual(['A']);
+    expect(dropped).toEqual([]);
     void client.close();
   });
 });
