@@ -3,7 +3,6 @@ import {
   InvalidCloseCodeError,
   InvalidMessageError,
   ReconnectingWebSocket,
-  type ResockCloseEvent,
   type ResockMessageEvent,
 } from '@resock/core';
 import { createFakeTransport } from '@resock/core/testing';

@@ -1,4 +1,4 @@
-import { ReconnectingWebSocket, type ResockCloseEvent, type StandardSchemaV1 } from '@resock/core';
+import { ReconnectingWebSocket, type StandardSchemaV1 } from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { socket } from './facadeHarness';
 
