@@ -1,4 +1,4 @@
-import { byteSize, type OutboundMessage, type QueuedMessage } from './queue';
+import { byteSize, fits, type OutboundMessage, type QueuedMessage } from './queue';
 import { ShellState } from './shellState';
 
 /**
@@ -25,8 +25,7 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
   /** Whether a message finds its store (the outbox when tracked, else the queue) full. */
   protected full(tracked: boolean, data: OutboundMessage): boolean {
     const store = tracked ? this.outbox : this.queue;
-    const { maxMessages, maxBytes } = this.options.queue;
-    return store !== undefined && (store.length >= maxMessages || store.bytes + byteSize(data) > maxBytes);
+    return store !== undefined && !fits(this.options.queue, store.length, store.bytes, byteSize(data));
   }
 
   /** Writes one message to the socket; false when the socket refuses it. */

@@ -35,6 +35,10 @@ export type OfferResult =
   | { readonly accepted: true; readonly evicted: readonly OutboundMessage[] }
   | { readonly accepted: false };
 
+/** Whether a message of `bytes` joins `count` messages of `totalBytes` within the limits. */
+export const fits = ({ maxMessages, maxBytes }: QueueLimits, count: number, totalBytes: number, bytes: number) =>
+  count < maxMessages && totalBytes + bytes <= maxBytes;
+
 /**
  * Whether a message of `bytes` may join `count` messages of `totalBytes`: it fits, the oldest
  * must make room first (`drop-oldest`), or it is refused (`drop-newest`, or it could never
@@ -48,7 +52,7 @@ export function admission(
   bytes: number,
 ): 'fits' | 'evict' | 'refuse' {
   const { maxMessages, maxBytes, overflow } = limits;
-  if (count < maxMessages && totalBytes + bytes <= maxBytes) return 'fits';
+  if (fits(limits, count, totalBytes, bytes)) return 'fits';
   if (overflow === 'reject') {
     const full = count >= maxMessages;
     throw new QueueFullError(full ? 'maxMessages' : 'maxBytes', full ? maxMessages : maxBytes);
