@@ -256,11 +256,12 @@ class ReconnectingClient<TMessage> extends ClientShell<TMessage> implements Clie
     // aborted (the app's own abort listener ran before resock's). Told in send() order.
     const expired = this.takeExpired();
     const taken = this.queue?.drain() ?? [];
-    this.dropAll(
-      expired,
-      taken.filter(({ signal }) => signal?.aborted),
-    );
-    return taken.filter(({ signal }) => !signal?.aborted).map(({ data }) => data);
+    // Sorted before telling: a `dropped` listener that aborts a signal cannot unhand a message.
+    const kept: OutboundMessage[] = [];
+    const aborted: typeof taken = [];
+    for (const m of taken) m.signal?.aborted ? aborted.push(m) : kept.push(m.data);
+    this.dropAll(expired, aborted);
+    return kept;
   }
 
   on<E extends keyof ClientEvents<TMessage>>(

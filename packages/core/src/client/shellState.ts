@@ -240,8 +240,11 @@ export abstract class ShellState<TMessage> extends SendingSections {
    */
   protected dropAll(expired: readonly QueuedMessage[], rest: readonly QueuedMessage[]): void {
     const isExpired = new Set(expired); // not a search per message: thousands may expire together
-    for (const m of [...expired, ...rest].sort((a, b) => a.seq - b.seq))
-      this.dropped(m.data, isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed');
+    // Reasons fixed before any is told: a `dropped` listener may abort a later message's signal.
+    const told = [...expired, ...rest]
+      .sort((a, b) => a.seq - b.seq)
+      .map((m) => [m.data, isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed'] as const);
+    for (const [data, reason] of told) this.dropped(data, reason);
   }
 
   /** What is past its `ttlMs` while the timer is late, taken out, in send order. */
