@@ -54,13 +54,17 @@ export class Expiry {
   due(): QueuedMessage[] {
     const now = this.clock.now();
     let next = Number.POSITIVE_INFINITY;
+    let due = 0;
     const expired = ({ until }: WaitLimits) => {
       if (until === undefined) return false;
-      if (until <= now) return true;
+      if (until <= now) return ++due > 0;
       next = Math.min(next, until);
       return false;
     };
     const gone = this.stores().flatMap((store) => store?.remove(expired) ?? []); // each `left()`
+    // One that is due but being written stays (app code its write ran got here): the timer
+    // comes back for it once the write is done.
+    if (gone.length < due) next = now;
     this.#at = undefined;
     this.timers.cancel('expire');
     if (next < Number.POSITIVE_INFINITY) this.#arm(next);

@@ -1,3 +1,4 @@
+import type { MessageId, Outbox, OutboxEntry } from './outbox';
 import { byteSize, fits, type OutboundMessage, type QueuedMessage } from './queue';
 import { ShellState } from './shellState';
 
@@ -68,22 +69,56 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
   }
 
   /**
-   * Sends what waits, in send() order across the queue and the outbox's unsent entries, and stops
-   * at the first refusal (the rest keep their places). True when nothing waits any more.
+   * Whether a message may be written now: the client is open and trusts its socket (the one a
+   * flush began with: app code a write runs may close the client or let the socket go).
    */
-  protected flushPending(): boolean {
+  protected writable(connection = this.connection): boolean {
+    return (
+      this.machine.phase.status === 'open' &&
+      connection !== undefined &&
+      connection === this.connection &&
+      !this.untrusted
+    );
+  }
+
+  /**
+   * Sends what waits, in send() order across the queue and the outbox's unsent entries, up to the
+   * message numbered `before` (a send() in progress), and stops at the first refusal (the rest
+   * keep their places). True when nothing waits before it any more.
+   */
+  protected flushPending(before = Number.POSITIVE_INFINITY): boolean {
     // A flush from inside a write (app code the transport ran: an abort listener that sends)
     // would write the message in flight again: the flush under way writes what waits, in order.
     if (this.#flushing) return false;
     this.#flushing = true;
     try {
-      return this.sending(() => this.#flush());
+      return this.sending(() => this.#flush(before));
     } finally {
       this.#flushing = false;
     }
   }
 
+  /** A write is under way: a send from app code it runs waits its turn behind it. */
   #flushing = false;
+
+  /**
+   * Writes a message straight out (nothing waits before it); when it waits for its ack (`id`),
+   * in flight meanwhile. What app code the write runs sends meanwhile goes out next.
+   */
+  protected writeNow(data: OutboundMessage, id?: MessageId): boolean {
+    const { outbox } = this;
+    const entry = id === undefined ? undefined : outbox?.entry(id);
+    this.#flushing = true;
+    let sent = false;
+    try {
+      sent = entry ? this.#written(outbox as Outbox, entry) : this.write(data);
+      if (sent && entry) this.#wrote(outbox as Outbox, id as MessageId, entry);
+    } finally {
+      this.#flushing = false;
+    }
+    if (sent && this.pending()) this.flushPending();
+    return sent;
+  }
 
   /**
    * Writes a waiting message, in flight meanwhile: app code the write runs (its signal's abort
@@ -98,31 +133,60 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     }
   }
 
+  /**
+   * An outbox entry went out: it waits for its ack, unless app code its write ran aborted its
+   * signal or closed the client (which could not take it out while in flight). A copy that
+   * replaced it under its id stays unsent.
+   */
+  #wrote(outbox: Outbox, id: MessageId, entry: OutboxEntry): void {
+    if (outbox.entry(id) !== entry) return;
+    const closed = this.machine.phase.status === 'closed';
+    if (!closed && !entry.signal?.aborted) {
+      outbox.markSent(id);
+      return;
+    }
+    outbox.ack(id);
+    this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted'));
+  }
+
   #aborted(data: OutboundMessage | undefined): void {
     if (data !== undefined) this.tell(() => this.dropped(data, 'aborted'));
   }
 
-  #flush(): boolean {
-    // A late timer (a throttled tab) must not let an expired message out.
-    this.expireOverdue();
-    const { queue, outbox } = this;
-    const tracked = outbox?.unsent ? outbox.unsentEntries() : undefined;
-    for (let entry = tracked?.next().value; ; ) {
+  #flush(before: number): boolean {
+    const { connection } = this;
+    let tracked: IterableIterator<[MessageId, OutboxEntry]> | undefined;
+    let entry: [MessageId, OutboxEntry] | undefined;
+    // Everything is read again after each write: app code it ran may have closed the client,
+    // sent more (of either kind), replaced a copy, aborted a signal, or let a deadline pass.
+    for (;;) {
+      if (!this.writable(connection)) return false;
+      // A late timer (a throttled tab), or a ttlMs of 0: an expired message is not let out.
+      this.expireOverdue();
+      const { queue, outbox } = this;
+      // The oldest unsent entry, read on as the flush goes (a live iterator sees entries added
+      // since, and a copy replaced under its id at its new place); one that ran out starts again.
+      if (!outbox?.unsent) entry = undefined;
+      else
+        while (!entry || !outbox.isUnsent(entry)) {
+          tracked ??= outbox.unsentEntries();
+          const next = tracked.next();
+          if (next.done) tracked = undefined;
+          else entry = next.value;
+        }
       const queued = queue?.peek();
-      // A signal aborted already (the app's own abort listener ran first and sent): not written.
-      if (entry && outbox && !(queued && queued.seq < entry[1].seq)) {
+      const first = entry && !(queued && queued.seq < entry[1].seq) ? entry[1] : queued;
+      if (!first || first.seq >= before) return true;
+      if (entry && outbox && first === entry[1]) {
         const [id, waiting] = entry;
+        // A signal aborted already (the app's own abort listener ran first and sent): not written.
         if (waiting.signal?.aborted) this.#aborted(outbox.ack(id));
         else if (!this.#written(outbox, waiting)) return false;
-        // Unless app code run inside the write replaced it under its id: the copy waits its turn.
-        else outbox.markSent(id, waiting);
-        entry = tracked?.next().value;
+        else this.#wrote(outbox, id, waiting);
       } else if (queue && queued) {
         if (queued.signal?.aborted) this.#aborted(queue.shift());
         else if (!this.#written(queue, queued)) return false;
         else if (queue.peek() === queued) queue.shift();
-      } else {
-        return true;
       }
     }
   }

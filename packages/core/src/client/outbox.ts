@@ -11,7 +11,7 @@ import {
 /** What identifies a message in reliable delivery: the app's `id(message)`. */
 export type MessageId = string | number;
 
-interface Entry extends WaitLimits {
+export interface OutboxEntry extends WaitLimits {
   readonly data: OutboundMessage;
   readonly bytes: number;
   /** Its place among everything the app sent (the queue holds the untracked rest). */
@@ -26,13 +26,14 @@ interface Entry extends WaitLimits {
  * dedupes by id). Bounded like the queue, with the same overflow policy.
  */
 export class Outbox {
-  readonly #entries = new Map<MessageId, Entry>();
+  #entries = new Map<MessageId, OutboxEntry>();
+  #lastSeq = -1;
   /**
    * Entries not written to this connection yet, in send order: they go out with the queue's.
    * Kept apart, so a flush that stops at a refusal reads only what it writes (copying the whole
    * outbox on every send while a socket refused made a burst quadratic).
    */
-  #unsent = new Map<MessageId, Entry>();
+  #unsent = new Map<MessageId, OutboxEntry>();
   #totalBytes = 0;
   /** The entry being written: nothing takes it out meanwhile (it is going out). */
   inFlight: QueuedMessage | undefined;
@@ -79,9 +80,16 @@ export class Outbox {
     }
     this.ack(id);
     const { until, signal, release } = limits ?? {};
-    const entry: Entry = { data, bytes, seq, sent: false, until, signal, release };
+    const entry: OutboxEntry = { data, bytes, seq, sent: false, until, signal, release };
     this.#entries.set(id, entry);
     this.#unsent.set(id, entry);
+    // In send() order: ahead of what app code sent inside the writes made before this message
+    // took its place (they come later). Rare, so a re-sort.
+    if (seq < this.#lastSeq) {
+      this.#entries = bySeq(this.#entries);
+      this.#unsent = bySeq(this.#unsent);
+    }
+    this.#lastSeq = Math.max(this.#lastSeq, seq);
     this.#totalBytes += bytes;
     this.unsentBytes += bytes;
     return { accepted: true, evicted };
@@ -101,25 +109,38 @@ export class Outbox {
     return entry.data;
   }
 
-  /** Takes out the entries that `leave` picks (an abort, an expiry): they are no longer sent again. */
-  remove(leave: (entry: Entry) => boolean): Entry[] {
-    const gone: Entry[] = [];
+  /**
+   * Takes out the entries that `leave` picks (an abort, an expiry): they are no longer sent again.
+   * It sees each, but the one being written stays.
+   */
+  remove(leave: (entry: OutboxEntry) => boolean): OutboxEntry[] {
+    const gone: OutboxEntry[] = [];
     for (const [id, entry] of this.#entries)
-      if (entry !== this.inFlight && leave(entry)) {
+      if (leave(entry) && entry !== this.inFlight) {
         this.ack(id);
         gone.push(entry);
       }
     return gone;
   }
 
-  /** `written`: the copy that went out; a newer one under the same id stays unsent. */
-  markSent(id: MessageId, written?: Entry): void {
+  /** A message sent straight out: it waits for its ack only. */
+  markSent(id: MessageId): void {
     const entry = this.#entries.get(id);
-    if (entry && !entry.sent && (written === undefined || entry === written)) {
+    if (entry && !entry.sent) {
       entry.sent = true;
       this.#unsent.delete(id);
       this.unsentBytes -= entry.bytes;
     }
+  }
+
+  /** The entry under `id`, if any. */
+  entry(id: MessageId): OutboxEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  /** Whether `entry` is still the unsent copy under its id (not sent, replaced or taken out since). */
+  isUnsent([id, entry]: [MessageId, OutboxEntry]): boolean {
+    return this.#unsent.get(id) === entry;
   }
 
   /**
@@ -137,7 +158,7 @@ export class Outbox {
   }
 
   /** Entries not yet written to this connection, oldest first, with their ids (read as they go). */
-  unsentEntries(): IterableIterator<[MessageId, Entry]> {
+  unsentEntries(): IterableIterator<[MessageId, OutboxEntry]> {
     return this.#unsent.entries();
   }
 
@@ -147,3 +168,5 @@ export class Outbox {
     return this.remove(() => true);
   }
 }
+
+const bySeq = (entries: Map<MessageId, OutboxEntry>) => new Map([...entries].sort(([, a], [, b]) => a.seq - b.seq));

@@ -90,15 +90,25 @@ export class OutboundQueue {
   /** `seq`: the message's place among everything the app sent (the outbox holds the rest). */
   offer(data: OutboundMessage, seq: number, limits?: WaitLimits): OfferResult {
     const bytes = byteSize(data);
-    const room = () => admission(this.#limits, this.length, this.#totalBytes, bytes);
+    // The message being written (a send from app code its write runs) is going out: it takes
+    // no room, and is not evicted.
+    const going = this.inFlight;
+    const room = () =>
+      admission(this.#limits, this.length - (going ? 1 : 0), this.#totalBytes - (going?.bytes ?? 0), bytes);
     if (room() === 'refuse') return { accepted: false };
     const evicted: OutboundMessage[] = [];
     while (room() === 'evict') {
-      const oldest = this.shift();
+      let left = 1; // the oldest but the one being written
+      const oldest = going ? this.remove((item) => item !== going && left-- > 0)[0]?.data : this.shift();
       if (oldest === undefined) break;
       evicted.push(oldest);
     }
-    this.#items.push({ data, bytes, seq, until: limits?.until, signal: limits?.signal, release: limits?.release });
+    const item = { data, bytes, seq, until: limits?.until, signal: limits?.signal, release: limits?.release };
+    // In send() order: ahead of what app code sent inside the writes made before this message
+    // took its place (they come later).
+    let at = this.#items.length;
+    while (at > this.#head && (this.#items[at - 1] as QueuedMessage).seq > seq) at--;
+    this.#items.splice(at, 0, item);
     this.#totalBytes += bytes;
     return { accepted: true, evicted };
   }
@@ -127,12 +137,15 @@ export class OutboundQueue {
     return this.remove(() => true);
   }
 
-  /** Takes out the messages that `leave` picks (an abort, an expiry), keeping the others' order. */
+  /**
+   * Takes out the messages that `leave` picks (an abort, an expiry), keeping the others' order.
+   * It sees each, but the one being written stays.
+   */
   remove(leave: (item: QueuedMessage) => boolean): QueuedMessage[] {
     const gone: QueuedMessage[] = [];
     this.#items = this.#items
       .slice(this.#head)
-      .filter((item) => !(item !== this.inFlight && leave(item) && gone.push(item)));
+      .filter((item) => !(leave(item) && item !== this.inFlight && gone.push(item)));
     this.#head = 0;
     for (const item of gone) {
       this.#totalBytes -= item.bytes;

@@ -6,6 +6,7 @@
 
 import type { Change } from './modelOps';
 import { fail, isQueued, type Msg, type World } from './modelState';
+import { scanWire } from './wireChecks';
 
 export function expectThrow(what: string, call: () => unknown, type: new (...args: never[]) => Error): void {
   try {
@@ -50,6 +51,8 @@ export function startClose(world: World, code: number | undefined, reason: strin
 }
 
 export function takeQueued(world: World): void {
+  // What went out already (the message in flight, when called from inside its write) is not queued.
+  scanWire(world);
   const taken = world.client.takeQueued();
   const expected = world.msgs.filter(isQueued);
   // In order, oldest first. (From a `dropped` listener, messages evicted in the same send and

@@ -2,12 +2,13 @@
  * Model-based test of the reconnecting client. fast-check draws a client setup
  * (modelConfig.ts) and 20–80 operations (modelOps.ts): app calls, server actions, transport
  * callbacks, stale callbacks of let-go connections, time, page changes, bad input, listeners
- * that throw or call back in, and per-message send options (volatile, ttlMs, an abort signal;
- * optionOps.ts, checked by optionChecks.ts). One client on the fake transport, virtual clock and fake
- * environment runs them (scenario.ts) while a small model of what the app handed it
- * (modelState.ts) is held against every event (eventChecks.ts, outageChecks.ts), every write
- * (wireChecks.ts) and, after each step, the invariants from the README, docs/close-codes.md
- * and the source comments (invariants.ts).
+ * that throw or call back in, per-message send options (volatile, ttlMs, an abort signal;
+ * optionOps.ts, checked by optionChecks.ts), and app code a transport runs inside its send()
+ * while a message is in flight (aborts, sends, close(), takeQueued(); inWriteOps.ts). One
+ * client on the fake transport, virtual clock and fake environment runs them (scenario.ts)
+ * while a small model of what the app handed it (modelState.ts) is held against every event
+ * (eventChecks.ts, outageChecks.ts), every write (wireChecks.ts) and, after each step, the
+ * invariants from the README, docs/close-codes.md and the source comments (invariants.ts).
  *
  * A failure reports the seed, the shrunk setup and operations, and the violated promise with
  * the last operations before it. The run is deterministic: MODEL_SEED=<that seed> replays it

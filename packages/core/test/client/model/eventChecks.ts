@@ -93,7 +93,9 @@ function onDropped(world: World, payload: unknown): void {
   if (!msg) fail(`dropped an unknown message ${String(data)}`);
   if (msg.dropped) fail(`message ${msg.k} dropped twice`);
   checkDropReason(world, msg, reason);
-  if (msg.acked || msg.replaced || msg.taken) fail(`message ${msg.k} dropped after it was accounted for`);
+  const evictedUntold = msg.replacedInWrite && reason === 'overflow';
+  if (msg.acked || (msg.replaced && !evictedUntold) || msg.taken)
+    fail(`message ${msg.k} dropped after it was accounted for`);
   if (msg.id === undefined && msg.writes.length > 0) fail(`untracked message ${msg.k} dropped after it was sent`);
   msg.dropped = reason;
   if (reason === 'closed') {

@@ -6,6 +6,7 @@
  */
 import { sharedScheduler } from '../../../src/client/heartbeat';
 import { textOf } from './eventChecks';
+import { checkOwedOut } from './inWriteOps';
 import { fail, isOutstanding, isQueued, type World } from './modelState';
 import { checkWaiting, expiryTimers } from './optionChecks';
 import { scanWire } from './wireChecks';
@@ -24,6 +25,7 @@ export function checkInvariants(world: World): void {
   checkCounters(world);
   checkAccounting(world);
   checkWaiting(world);
+  checkOwedOut(world);
   checkConnections(world, state);
   checkLimits(world);
   checkDeadlines(world, state);

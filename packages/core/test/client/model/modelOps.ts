@@ -4,6 +4,7 @@
  * from inside an event, a listener that throws). The weights set how often each comes up.
  */
 import fc from 'fast-check';
+import { type InWriteAct, inWriteArb } from './inWriteActs';
 
 export const badSends = ['null', 'number', 'object', 'undefined', 'detached', 'shared', 'symbol', 'bigint'] as const;
 export type BadSend = (typeof badSends)[number];
@@ -125,6 +126,8 @@ export type Op =
   | { t: 'blip' }
   /** The current connection's next send() delivers a server message from inside it (loopback). */
   | { t: 'echoOnSend' }
+  /** The transport's next send() of an app message runs app code inside it (inWriteActs.ts). */
+  | { t: 'inWrite'; acts: InWriteAct[]; backlog: boolean; pad: number }
   /** The next such event's first listener throws. */
   | { t: 'armThrow'; event: ArmEvent }
   | { t: 'env'; change: Change }
@@ -223,6 +226,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   just({ t: 'closeOnSend' }, 2),
   just({ t: 'blip' }, 6),
   just({ t: 'echoOnSend' }, 2),
+  { weight: 8, arbitrary: inWriteArb },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('armThrow' as const), event: fc.constantFrom(...armEvents) }) },
   just({ t: 'goSilent' }, 4),
   just({ t: 'moveBytes' }, 4),

@@ -34,6 +34,11 @@ export interface Msg {
   acked: boolean;
   /** A newer message with the same id took its place in the outbox. */
   replaced: boolean;
+  /**
+   * That newer one was sent from inside a write: the send being written may have evicted this one
+   * already, to be told (overflow) once it is done; the newer one is then a copy of its own.
+   */
+  replacedInWrite: boolean;
   /** The app took it back with takeQueued(). */
   taken: boolean;
 }
@@ -99,6 +104,13 @@ export class World {
   syncNext: 'accept' | 'fail' | 'reject401' | undefined;
   closeOnSend: Dial | undefined;
   echoOnSend: Dial | undefined;
+  /** App code the transport runs inside its next send() of an app message (inWriteOps.ts). */
+  inWrite: { run: (data: unknown) => void } | undefined;
+  /** The messages being written while app code runs inside their write, innermost last. */
+  readonly writing: Array<Msg | undefined> = [];
+  /** How often app code ran inside a write; what it queued there, and on which connection. */
+  inWriteRuns = 0;
+  readonly owedOut: Array<{ msg: Msg; on: number }> = [];
   /** The replies echoed from inside send(), each with its connection; connections whose open was told. */
   readonly echoes = new Map<string, FakeConnection>();
   readonly openTold = new Set<FakeConnection>();

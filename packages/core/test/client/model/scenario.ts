@@ -6,6 +6,7 @@
 import { appOps } from './appOps';
 import { listen } from './eventChecks';
 import { checkInvariants } from './invariants';
+import { inWriteOps } from './inWriteOps';
 import type { Config } from './modelConfig';
 import type { Op, OpHandlers } from './modelOps';
 import { fail, tick, Violation, World } from './modelState';
@@ -46,7 +47,7 @@ const timeOps = {
 } satisfies Partial<OpHandlers<World>>;
 
 // Together they must handle every operation: a missing one is a type error here.
-const handlers: OpHandlers<World> = { ...appOps, ...optionOps, ...serverOps, ...timeOps };
+const handlers: OpHandlers<World> = { ...appOps, ...optionOps, ...serverOps, ...inWriteOps, ...timeOps };
 
 export async function applyOp(world: World, op: Op): Promise<void> {
   // reconnect(), online and pageshow may cut a wait short: what came since it was announced.
@@ -71,7 +72,13 @@ export async function runScenario(cfg: Config, ops: Op[]): Promise<void> {
       await tick();
       checkInvariants(world);
       world.endStep();
-    } catch (error) {
+    } catch (caught) {
+      // A violation found first inside a listener or a write (recorded, not thrown there) is the cause.
+      const first = world.asyncViolation;
+      const error =
+        first && !(caught instanceof Violation && caught.message === first)
+          ? new Violation(`${first}\n  (then: ${caught instanceof Error ? caught.message : String(caught)})`)
+          : caught;
       if (error instanceof Violation) {
         error.message += `\n  after ops:\n    ${recentOps(world)}\n  now: ${world.client.state}`;
         throw error;

@@ -6,7 +6,7 @@
 import { ClientClosedError, QueueFullError } from '@resock/core';
 import { expectThrow, unchanged } from './appCalls';
 import type { Op } from './modelOps';
-import { fail, isOutstanding, type Msg, type World } from './modelState';
+import { fail, isDue, isOutstanding, type Msg, type World } from './modelState';
 import { checkOptionResult } from './optionChecks';
 import { type Asked, askedOf } from './optionOps';
 import { scanWire } from './wireChecks';
@@ -30,16 +30,19 @@ function newMsg(world: World, id: number | undefined, pad: number, asked: Asked)
     dropped: undefined,
     acked: false,
     replaced: false,
+    replacedInWrite: false,
     taken: false,
   };
 }
 
-export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: boolean): void {
+/** `exactId`: the reliable id of a message sent before (app code inside a write replaces it). */
+export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: boolean, exactId?: number): void {
   const { client } = world;
   const state = client.state;
   let id: number | undefined;
   if (world.cfg.reliable && op.id === 'fresh') id = world.nextK;
   if (world.cfg.reliable && op.id === 'reuse') id = 1_000_000 + op.reuse;
+  if (world.cfg.reliable && exactId !== undefined) id = exactId;
   const asked = askedOf(world, op.opts);
   const msg = newMsg(world, id, op.pad, asked);
   id = msg.id;
@@ -55,8 +58,21 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   world.byText.set(msg.text, msg);
   const statsBefore = client.stats;
   const overflowBefore = world.msgs.filter((m) => m.dropped === 'overflow').length;
+  // (Not one past its ttlMs or whose signal was aborted: the client took it out first, its
+  // event perhaps not told yet — from inside a write, it is told once the write is done —
+  // unless it is the one in flight, which nothing takes out.)
+  const now = world.clock.now();
+  // (Nor one whose send() is under way: it takes its place once what waited before it went out.)
+  const gone = (m: Msg) =>
+    !world.writing.includes(m) &&
+    !world.sendStack.includes(m.k) &&
+    (isDue(m, now) || (m.signal !== undefined && world.controllers[m.signal]?.aborted === true));
+  // The latest copy under the id: from inside a write, one whose send() is under way may have
+  // replaced an earlier one that its send() will mark only when it returns.
   const replacedCandidate =
-    id === undefined ? undefined : world.msgs.find((m) => m !== msg && m.id === id && isOutstanding(m));
+    id === undefined
+      ? undefined
+      : [...world.msgs].reverse().find((m) => m !== msg && m.id === id && isOutstanding(m) && !gone(m));
   const lastIndex = world.newest;
   // A write is tried (and refused) when something waits, or for this message unless the
   // outbox refuses it first: that starts the refusing socket's close deadline.
@@ -97,13 +113,21 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   // What waited may have gone out first (a clear socket flushes before this message): read
   // the wire before the old copy of a same-id message counts as replaced.
   scanWire(world, msg.text);
-  if (replacedCandidate && result !== 'dropped') replacedCandidate.replaced = true;
+  if (replacedCandidate && result !== 'dropped') {
+    replacedCandidate.replaced = true;
+    replacedCandidate.replacedInWrite = world.writing.length > 0;
+  }
   scanWire(world);
   // A listener that sent during this call (a dropped event) may have moved it on already.
   if (world.reentrantCalls !== calls) return;
-  checkResult(world, msg, result, state);
+  // From inside a write (app code the transport runs), the message in flight and what waits
+  // behind it go first: this one waits its turn (volatile: dropped), and the flush under way
+  // must write it before the step ends (checkOwedOut).
+  const inWrite = world.writing.length > 0;
+  if (inWrite && result === 'queued') world.owedOut.push({ msg, on: world.newest });
+  checkResult(world, msg, result, state, inWrite);
   const held = state === 'open' && world.probeOut === world.newest && world.probeSure === world.newest;
-  checkOptionResult(msg, result, abortedAtCall, takesAtOnce(world, state), held);
+  checkOptionResult(msg, result, abortedAtCall, !inWrite && takesAtOnce(world, state), held);
 }
 
 /** Open, a socket that takes messages, nothing held for a probe: a message must go out at once. */
@@ -117,7 +141,7 @@ function takesAtOnce(world: World, state: World['client']['state']): boolean {
 }
 
 /** What send() returned must match what became of the message (see checkOptionResult too). */
-function checkResult(world: World, msg: Msg, result: string, state: World['client']['state']): void {
+function checkResult(world: World, msg: Msg, result: string, state: World['client']['state'], inWrite: boolean): void {
   if (result === 'sent') {
     if (world.current()?.sent.at(-1) !== msg.text) fail(`send() said sent, but ${msg.k} is not on the wire`);
   } else if (result === 'queued') {
@@ -126,6 +150,7 @@ function checkResult(world: World, msg: Msg, result: string, state: World['clien
     if (msg.writes.length > 0 && state !== 'idle') fail(`send() said queued, but ${msg.k} went out`);
     if (msg.dropped && !(msg.dropped === 'expired' && state === 'idle'))
       fail(`send() said queued, but ${msg.k} was dropped`);
-    if (takesAtOnce(world, state)) fail(`send() queued ${msg.k} while open with a socket that takes messages`);
+    if (takesAtOnce(world, state) && !inWrite)
+      fail(`send() queued ${msg.k} while open with a socket that takes messages`);
   } else if (result !== 'dropped') fail(`send() returned ${result}`);
 }

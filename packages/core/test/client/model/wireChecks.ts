@@ -47,8 +47,10 @@ function noteWrite(world: World, msg: Msg, index: number, write: WriteInfo | und
     // Reliable: what the last connections may have swallowed goes again before anything new.
     for (const k of owed) {
       const o = world.msgs.find((m) => m.k === k) as Msg;
-      // (One whose ttlMs is up by then was taken out, its event perhaps not told yet.)
-      if (isOutstanding(o) && !o.writes.includes(index) && !isDue(o, write?.at ?? Number.NaN))
+      // (One whose ttlMs is up by then, or whose signal the app aborted meanwhile — from inside
+      // a write — was taken out, its event perhaps not told yet.)
+      const aborted = o.signal !== undefined && world.controllers[o.signal]?.aborted === true;
+      if (isOutstanding(o) && !o.writes.includes(index) && !isDue(o, write?.at ?? Number.NaN) && !aborted)
         fail(`connection ${index}: message ${msg.k} written before the unacked ${k} was sent again`);
     }
   }

@@ -1,0 +1,154 @@
+import type { DropReason } from '../events/clientEvents';
+import { ClientShell } from './clientShell';
+import type { SendResult } from './clientTypes';
+import { Expiry } from './expiry';
+import { type MessageId, Outbox } from './outbox';
+import { type OfferResult, type OutboundMessage, OutboundQueue, type QueuedMessage, type WaitLimits } from './queue';
+import type { SendOptions } from './sendOptions';
+import { WaitingSignals } from './waitingSignals';
+
+/** A waiting message's limits, and how its abort listener is added once it waits. */
+type Limits = WaitLimits & { readonly listen?: () => void };
+
+/**
+ * What send() does with a message: its place in send() order, written at once or waiting in the
+ * queue (or the outbox, until acknowledged), with its `ttlMs` and `signal` watched while it waits.
+ * Its fields are set only once the client exists (nothing sends from inside the constructor).
+ */
+export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
+  /** The signals of waiting messages, each with one abort listener. */
+  #signals: WaitingSignals | undefined;
+  /** Sends whose message waits for the flush ahead of it (innermost last). */
+  #placing: Array<{ readonly id: MessageId | undefined; replaced: boolean }> | undefined;
+
+  /** What send() does with a message once it is checked (inside a sending section). */
+  protected accept(data: OutboundMessage, asked: SendOptions | undefined): SendResult {
+    const { reliable } = this.options;
+    const id = reliable && !asked?.volatile ? reliable.id(data) : undefined;
+    // id() is the app's code: it may have closed the client, or aborted this message's signal.
+    this.assertNotClosed('send');
+    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
+    // A late expiry timer (a throttled tab): what expired must not take room from this message;
+    // nor one whose signal the app aborted, its own abort listener (sending this) before resock's.
+    // Only a full store needs that room (else resock's own listener takes them out next): no
+    // walk over every waiting signal on each send.
+    this.expireOverdue();
+    // Nor may a copy replaced under its id leave untold (its hold on the signal let go).
+    if (this.#signals?.size && (this.full(id !== undefined, data) || (id !== undefined && this.outbox?.has(id))))
+      this.#signals.withdrawAborted();
+    // Its place in send() order is taken now: what waits goes out first, up to it, and what app
+    // code those writes run sends comes after it. Straight out only once nothing earlier waits.
+    const seq = this.seq++;
+    let clear = this.writable();
+    let replaced = false;
+    if (clear && this.pending()) {
+      const placing = { id, replaced };
+      this.#placing ??= [];
+      this.#placing.push(placing);
+      clear = this.flushPending(seq) && this.writable();
+      this.#placing.pop();
+      replaced = placing.replaced;
+    }
+    try {
+      const result = replaced ? 'queued' : this.#place(data, id, asked, seq, clear);
+      // Sent by app code inside such a flush, under the id of a send waiting for it: a later
+      // copy, it replaces that one (not written after it).
+      if (id !== undefined && result !== 'dropped')
+        for (const earlier of this.#placing ?? []) if (earlier.id === id) earlier.replaced = true;
+      return result;
+    } finally {
+      // What that code sent, behind this message, goes out now (unless the socket refused), also
+      // when this one could not wait (QueueFullError).
+      if (clear && this.refusedBy !== this.connectionId && this.pending()) this.flushPending();
+    }
+  }
+
+  /** Writes the message, or lets it wait (or drops it), once what waited before it went out. */
+  #place(
+    data: OutboundMessage,
+    id: MessageId | undefined,
+    asked: SendOptions | undefined,
+    seq: number,
+    clear: boolean,
+  ) {
+    // App code those writes ran may have aborted its signal, or closed the client (closing, the
+    // message waits, to be told closed with the rest).
+    if (this.machine.phase.status === 'closed') return this.#refuse(data, 'closed');
+    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
+    if (asked?.volatile) return clear && this.writeNow(data) ? 'sent' : this.#refuse(data, 'volatile');
+    let offered: OfferResult;
+    let result: SendResult;
+    if (id !== undefined) {
+      this.outbox ??= new Outbox(this.options.queue);
+      const limits = asked && this.#limits(asked);
+      // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
+      // add() throws QueueFullError with overflow 'reject'
+      offered = this.outbox.add(id, data, seq, limits);
+      // It waits (for its ack) from now: its limits count before its write runs app code.
+      if (limits && offered.accepted) this.#watch(limits);
+      result = !offered.accepted ? 'dropped' : clear && this.writeNow(data, id) ? 'sent' : 'queued';
+    } else {
+      if (clear && this.writeNow(data)) return 'sent';
+      const limits = asked && this.#limits(asked);
+      this.queue ??= new OutboundQueue(this.options.queue);
+      // offer() throws QueueFullError with overflow 'reject'
+      offered = this.queue.offer(data, seq, limits);
+      result = offered.accepted ? 'queued' : 'dropped';
+      // It waits (queued): its limits start to count.
+      if (limits && offered.accepted) this.#watch(limits);
+    }
+    // Only now tell the app what the offer cost: a listener that sends again must find this
+    // message already written or waiting in its place.
+    if (!offered.accepted) this.dropped(data, 'overflow');
+    else for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    return result;
+  }
+
+  #refuse(data: OutboundMessage, reason: DropReason): SendResult {
+    this.dropped(data, reason);
+    return 'dropped';
+  }
+
+  /**
+   * A message's `ttlMs` deadline and abort hook; undefined when it asked for neither. The abort
+   * listener is added only once the message waits (`listen`), and let go of when it stops.
+   */
+  #limits({ ttlMs, signal }: SendOptions): Limits | undefined {
+    if (ttlMs === undefined && !signal) return undefined;
+    const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
+    let listening = false;
+    return {
+      until,
+      signal,
+      release: () => {
+        if (listening && signal) this.#signals?.letGo(signal);
+        if (until !== undefined) this.expiry?.left();
+      },
+      listen: () => {
+        if (!signal) return;
+        listening = true;
+        this.#signals ??= new WaitingSignals((aborted) => this.#withdraw((m) => m.signal === aborted));
+        this.#signals.hold(signal);
+      },
+    };
+  }
+
+  #watch({ until, listen }: Limits): void {
+    listen?.();
+    if (until === undefined) return;
+    this.expiry ??= new Expiry(
+      this.options.clock,
+      this.timers,
+      () => [this.queue, this.outbox],
+      () => this.dropAll(this.expiry?.due() ?? [], []),
+    );
+    this.expiry.track(until);
+  }
+
+  /** The app aborted waiting messages' signal: they leave the queue (and outbox). */
+  #withdraw(mine: (message: QueuedMessage) => boolean): void {
+    const gone = [...(this.queue?.remove(mine) ?? []), ...(this.outbox?.remove(mine) ?? [])];
+    // Aborted from the app's code inside a send (its reliable.id): told once that send is done.
+    if (gone.length) this.tell(() => this.dropAll([], gone));
+  }
+}
