@@ -81,7 +81,8 @@ describe('nodeTransport with followRedirects and requireTls', () => {
       url: `ws://127.0.0.1:${port}/`, // this machine: allowed in plain text
       requireTls: true,
       heartbeat: false,
-      policy: { rules: [{ initiator: ['transport'], action: 'stop' }] },
+      // As the README advises: stop on this error code (the default policy retries it as a lost link).
+      policy: { rules: [{ errors: ['RESOCK_INSECURE_REDIRECT'], action: 'stop' }] },
       // lookup: an http.request option ws passes on (not in ws's types).
       transport: nodeTransport({ followRedirects: true, lookup, headers: { 'X-Api-Key': 'SECRET' } } as never),
     });

@@ -23,6 +23,7 @@ export interface PolicyRule {
   readonly codes: readonly CodeRange[] | undefined;
   readonly status: readonly CodeRange[] | undefined;
   readonly initiator: readonly CloseInitiator[] | undefined;
+  readonly errors: readonly string[] | undefined;
   readonly retryAfter: boolean | undefined;
   readonly backoff: Backoff | undefined;
   readonly firstDelayMs: readonly [number, number] | undefined;
@@ -170,8 +171,13 @@ interface RuleOrigin {
 function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): PolicyRule | undefined {
   const { path } = origin;
   const before = problems.length;
-  if (rule.codes === undefined && rule.status === undefined && rule.initiator === undefined) {
-    problems.push({ path, message: 'a rule needs "codes", "status" or "initiator" to match on' });
+  if (
+    rule.codes === undefined &&
+    rule.status === undefined &&
+    rule.initiator === undefined &&
+    rule.errors === undefined
+  ) {
+    problems.push({ path, message: 'a rule needs "codes", "status", "initiator" or "errors" to match on' });
   }
   const codes = ranges(rule.codes, 0, 65535, `${path}.codes`, problems);
   const status = ranges(rule.status, 100, 599, `${path}.status`, problems);
@@ -210,6 +216,7 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
     codes,
     status,
     initiator: rule.initiator ? Object.freeze([...rule.initiator]) : undefined,
+    errors: rule.errors ? Object.freeze([...rule.errors]) : undefined,
     retryAfter: rule.retryAfter,
     backoff,
     firstDelayMs: firstDelayMs ? Object.freeze(firstDelayMs) : undefined,

@@ -14,8 +14,8 @@ export type CodeSpec = number | `${number}-${number}`;
 
 /**
  * One row of a policy. It matches on close `codes`, handshake HTTP `status` (a rule with both
- * matches either), and optionally narrows by `initiator` and by whether the server sent
- * `Retry-After`. The first matching rule decides; the user's rules come before the preset's.
+ * matches either), and optionally narrows by `initiator`, by the transport's error code and by
+ * whether the server sent `Retry-After`. The first matching rule decides; the user's rules come before the preset's.
  */
 export interface RuleInput {
   /** Names the rule in decisions and events; default `rules[i]`. Unique within a policy. */
@@ -28,6 +28,12 @@ export interface RuleInput {
   status?: readonly CodeSpec[];
   /** Only closes from these initiators, e.g. `["heartbeat"]`; not `client` (the app's close always stops). */
   initiator?: readonly Exclude<CloseInitiator, 'client'>[];
+  /**
+   * Only closes whose transport error has one of these codes (`record.error.code`: in Node
+   * `ENOTFOUND`, `ECONNREFUSED`, `CERT_HAS_EXPIRED`, `RESOCK_INSECURE_REDIRECT`, …; a browser
+   * reports none), e.g. `{ errors: ["ENOTFOUND"], action: "throttle" }` for a host not found.
+   */
+  errors?: readonly string[];
   /**
    * Only when the server did (true) or did not (false) say when to come back: a handshake's
    * `Retry-After`, or a close reason's retry hint (see `PolicyInput.reasonHints`).
@@ -91,6 +97,7 @@ export const ruleInput: Check = shape(
       ),
       { nonEmpty: true },
     ),
+    errors: list(string(100, 1), { nonEmpty: true }),
     retryAfter: boolean,
     action: oneOf(ruleActions),
     backoff: backoffInput,

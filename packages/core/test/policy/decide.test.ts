@@ -150,4 +150,24 @@ describe('decide', () => {
     // 1012's registered 5–30 s stays the least wait, whatever the back-off says.
     expect(Math.min(...delays(record(1012), { attempt: 3 }))).toBeGreaterThanOrEqual(5_000);
   });
+
+  it("a rule's errors narrow it to closes whose transport error has one of those codes", () => {
+    const policy = { rules: [{ name: 'dns', errors: ['ENOTFOUND', 'EAI_AGAIN'], action: 'stop' as const }] };
+    const failed = (code?: string) =>
+      record(1006, { phase: 'connecting', initiator: 'transport', error: Object.assign(new Error('x'), { code }) });
+    expect(decideWith(failed('ENOTFOUND'), {}, policy)).toMatchObject({ action: 'stop', rule: 'dns' });
+    expect(decideWith(failed('EAI_AGAIN'), {}, policy)).toMatchObject({ action: 'stop', rule: 'dns' });
+    // Another error, an error without a code, or none at all: the default preset decides.
+    expect(decideWith(failed('ECONNREFUSED'), {}, policy)).toMatchObject({ action: 'retry' });
+    expect(decideWith(failed(undefined), {}, policy)).toMatchObject({ action: 'retry' });
+    expect(decideWith(record(1006), {}, policy)).toMatchObject({ action: 'retry' });
+    // With codes: both must hold (a TLS failure recorded as 1015 with this certificate error).
+    const tls = { rules: [{ codes: [1015], errors: ['CERT_HAS_EXPIRED'], action: 'stop' as const }] };
+    const expired = record(1015, {
+      phase: 'connecting',
+      error: Object.assign(new Error('x'), { code: 'CERT_HAS_EXPIRED' }),
+    });
+    expect(decideWith(expired, {}, tls)).toMatchObject({ action: 'stop', rule: 'rules[0]' });
+    expect(decideWith(record(1015, { phase: 'connecting' }), {}, tls)).toMatchObject({ action: 'throttle' });
+  });
 });

@@ -104,7 +104,7 @@ describe('definePolicy', () => {
       }),
     ).toEqual([
       'rules[0].codes[0]: expected a range "a-b" with 0 ≤ a ≤ b ≤ 65535',
-      'rules[1]: a rule needs "codes", "status" or "initiator" to match on',
+      'rules[1]: a rule needs "codes", "status", "initiator" or "errors" to match on',
       'rules[2].backoff: has no effect on a "stop" rule',
       'rules[3].firstDelayMs: expected [min, max] with min ≤ max',
       'rules[4].backoff.maxDelayMs: expected maxDelayMs ≥ initialDelayMs (10)',
@@ -141,6 +141,25 @@ describe('definePolicy', () => {
     expect(() =>
       definePolicy({ preset: 'persistent', rules: [{ name: 'default:auth', codes: [4001], action: 'refresh' }] }),
     ).not.toThrow();
+  });
+
+  it('takes errors as a non-empty list of error codes, kept in the policy and its JSON', () => {
+    const policy = definePolicy({ rules: [{ errors: ['ENOTFOUND'], action: 'throttle' }] });
+    expect(policy.rules[0]?.errors).toEqual(['ENOTFOUND']);
+    expect(definePolicy(policy.toJSON()).rules[0]?.errors).toEqual(['ENOTFOUND']);
+    expect(
+      problemsOf({
+        rules: [
+          { errors: [], action: 'stop' },
+          { errors: [''], action: 'stop' },
+          { errors: 'ENOTFOUND' as never, action: 'stop' },
+        ],
+      }),
+    ).toEqual([
+      'rules[0].errors: expected at least one entry',
+      'rules[1].errors[0]: expected a string of 1–100 characters',
+      'rules[2].errors: expected array',
+    ]);
   });
 
   it('refuses a rule for the app’s own close: it always stops, before any rule is read', () => {
