@@ -39,7 +39,8 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     // Its place in send() order is taken now: what waits goes out first, up to it, and what app
     // code those writes run sends comes after it. Straight out only once nothing earlier waits.
     const seq = this.seq++;
-    let clear = this.writable();
+    // (Not from app code a write runs: the flush under way writes it in its turn.)
+    let clear = this.clear();
     let replaced = false;
     if (clear && this.pending()) {
       const placing = { id, replaced };
@@ -73,7 +74,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   ) {
     // App code those writes ran may have aborted its signal, or closed the client (closing, the
     // message waits, to be told closed with the rest).
-    if (this.machine.phase.status === 'closed') return this.#refuse(data, 'closed');
+    if (this.closed()) return this.#refuse(data, 'closed');
     if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
     if (asked?.volatile) return clear && this.writeNow(data) ? 'sent' : this.#refuse(data, 'volatile');
     let offered: OfferResult;
@@ -89,6 +90,8 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       result = !offered.accepted ? 'dropped' : clear && this.writeNow(data, id) ? 'sent' : 'queued';
     } else {
       if (clear && this.writeNow(data)) return 'sent';
+      // A write that failed once app code it ran had closed the client.
+      if (this.closed()) return this.#refuse(data, 'closed');
       const limits = asked && this.#limits(asked);
       this.queue ??= new OutboundQueue(this.options.queue);
       // offer() throws QueueFullError with overflow 'reject'

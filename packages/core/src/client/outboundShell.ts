@@ -90,16 +90,24 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     // A flush from inside a write (app code the transport ran: an abort listener that sends)
     // would write the message in flight again: the flush under way writes what waits, in order.
     if (this.#flushing) return false;
-    this.#flushing = true;
-    try {
-      return this.sending(() => this.#flush(before));
-    } finally {
-      this.#flushing = false;
-    }
+    // Done before what the section held is told: a listener's send may go straight out then.
+    return this.sending(() => {
+      this.#flushing = true;
+      try {
+        return this.#flush(before);
+      } finally {
+        this.#flushing = false;
+      }
+    });
   }
 
   /** A write is under way: a send from app code it runs waits its turn behind it. */
   #flushing = false;
+
+  /** Whether a message may go straight out: writable, and no write under way it would overtake. */
+  protected clear(): boolean {
+    return !this.#flushing && this.writable();
+  }
 
   /**
    * Writes a message straight out (nothing waits before it); when it waits for its ack (`id`),
@@ -112,7 +120,7 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     let sent = false;
     try {
       sent = entry ? this.#written(outbox as Outbox, entry) : this.write(data);
-      if (sent && entry) this.#wrote(outbox as Outbox, id as MessageId, entry);
+      if (entry) this.#wrote(outbox as Outbox, id as MessageId, entry, sent);
     } finally {
       this.#flushing = false;
     }
@@ -138,15 +146,21 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
    * signal or closed the client (which could not take it out while in flight). A copy that
    * replaced it under its id stays unsent.
    */
-  #wrote(outbox: Outbox, id: MessageId, entry: OutboxEntry): void {
+  #wrote(outbox: Outbox, id: MessageId, entry: OutboxEntry, sent: boolean): void {
     if (outbox.entry(id) !== entry) return;
-    const closed = this.machine.phase.status === 'closed';
-    if (!closed && !entry.signal?.aborted) {
-      outbox.markSent(id);
+    const closed = this.closed();
+    // Refused, it keeps its place; gone with the client otherwise.
+    if (!closed && !(sent && entry.signal?.aborted)) {
+      if (sent) outbox.markSent(id);
       return;
     }
     outbox.ack(id);
     this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted'));
+  }
+
+  /** Closed for good (app code a write ran may have closed it, and it could not take that message out). */
+  protected closed(): boolean {
+    return this.machine.phase.status === 'closed';
   }
 
   #aborted(data: OutboundMessage | undefined): void {
@@ -181,12 +195,20 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
         const [id, waiting] = entry;
         // A signal aborted already (the app's own abort listener ran first and sent): not written.
         if (waiting.signal?.aborted) this.#aborted(outbox.ack(id));
-        else if (!this.#written(outbox, waiting)) return false;
-        else this.#wrote(outbox, id, waiting);
+        else {
+          const sent = this.#written(outbox, waiting);
+          this.#wrote(outbox, id, waiting, sent);
+          if (!sent) return false;
+        }
       } else if (queue && queued) {
         if (queued.signal?.aborted) this.#aborted(queue.shift());
-        else if (!this.#written(queue, queued)) return false;
-        else if (queue.peek() === queued) queue.shift();
+        else {
+          const sent = this.#written(queue, queued);
+          // Written, it is out; refused in a client closed meanwhile, it is gone with it.
+          if ((sent || this.closed()) && queue.peek() === queued) queue.shift();
+          if (!sent && this.closed()) this.dropped(queued.data, 'closed');
+          if (!sent) return false;
+        }
       }
     }
   }

@@ -98,8 +98,7 @@ export class OutboundQueue {
     if (room() === 'refuse') return { accepted: false };
     const evicted: OutboundMessage[] = [];
     while (room() === 'evict') {
-      let left = 1; // the oldest but the one being written
-      const oldest = going ? this.remove((item) => item !== going && left-- > 0)[0]?.data : this.shift();
+      const oldest = going ? this.#evictBehind(going) : this.shift();
       if (oldest === undefined) break;
       evicted.push(oldest);
     }
@@ -126,6 +125,17 @@ export class OutboundQueue {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
+    this.#totalBytes -= item.bytes;
+    item.release?.();
+    return item.data;
+  }
+
+  /** Takes out the oldest message but `going`, the one being written at the head: it moves up into its slot. */
+  #evictBehind(going: QueuedMessage): OutboundMessage | undefined {
+    const item = this.#items[this.#head + 1];
+    if (!item) return undefined;
+    this.#items[this.#head + 1] = going;
+    this.#items[this.#head++] = undefined as never;
     this.#totalBytes -= item.bytes;
     item.release?.();
     return item.data;

@@ -1,63 +1,10 @@
 // App code a hand-written transport runs inside its send(), once the frame left: an abort
-// listener, a send of its own, close(), takeQueued(). The message being written is in flight: it
-// went out. Found with the model's in-write operation (test/client/model/inWriteOps.ts); each
-// "Before:" comment says what the client did before the fix.
-import { createClient, type DroppedEvent, type Transport } from '@resock/core';
-import {
-  createFakeEnvironment,
-  createFakeTransport,
-  createVirtualClock,
-  type FakeEnvironment,
-} from '@resock/core/testing';
+// listener, a send of its own, takeQueued(). The message being written is in flight: it went
+// out. Found with the model's in-write operation (test/client/model/inWriteOps.ts); each
+// "Before:" comment says what the client did before the fix. close() there:
+// appCodeInWritesClose.test.ts; send() order: appCodeInWritesOrder.test.ts.
 import { describe, expect, it } from 'vitest';
-import { jsonReliable } from './clientHarness';
-
-/**
- * A client on a hand-written in-process transport that runs `during(data)` inside each write,
- * after the frame left; `closedAt` notes how many frames each connection had sent when the
- * client sent its close frame.
- */
-function setup(
-  during: (data: unknown) => void,
-  options: {
-    reliable?: boolean;
-    queue?: { maxMessages: number; maxBytes: number; overflow: 'drop-oldest' };
-    environment?: FakeEnvironment;
-  } = {},
-) {
-  let app = (_data: unknown) => {};
-  const clock = createVirtualClock(0);
-  const fake = createFakeTransport();
-  const closedAt: number[] = [];
-  const transport: Transport = {
-    connect(request, handlers) {
-      const platform = fake.connect(request, handlers);
-      const conn = fake.last();
-      return {
-        send(data) {
-          platform.send(data);
-          app(data);
-        },
-        close(code, reason) {
-          closedAt.push(conn.sent.length);
-          platform.close(code, reason);
-        },
-      };
-    },
-  };
-  const client = createClient({
-    url: 'wss://x.test/',
-    transport,
-    clock,
-    ...(options.reliable ? { reliable: jsonReliable } : {}),
-    ...(options.queue ? { queue: options.queue } : {}),
-    ...(options.environment ? { environment: options.environment } : {}),
-  });
-  app = during;
-  const dropped: string[] = [];
-  client.on('dropped', ({ data, reason }: DroppedEvent) => dropped.push(`${String(data)} ${reason}`));
-  return { fake, client, dropped, closedAt, clock, setDuring: (next: typeof during) => (app = next) };
-}
+import { inWriteClient as setup } from './inWriteClient';
 
 describe('a send of the other kind from inside the write of the flush', () => {
   it('a tracked message sent inside the write of a queued untracked one goes out with that flush', () => {
@@ -177,47 +124,6 @@ describe('a send that overflows a drop-oldest queue from inside the write of its
   });
 });
 
-describe('close() from inside the write of a message the flush of a send() writes', () => {
-  it('nothing more is written after the close frame (the rest goes before it, or is dropped as closed)', () => {
-    const { fake, client, closedAt } = setup((data) => {
-      if (data === 'A') void client.close();
-    });
-    client.send('A');
-    client.send('B');
-    const conn = fake.last();
-    conn.goSilent(); // the peer does not answer the close frame at once
-    conn.refuseSends(true); // A and B stay queued at open
-    conn.accept();
-    conn.refuseSends(false);
-    expect(conn.sent).toEqual([]);
-    client.send('C'); // flushes A and B first
-    expect(closedAt).toHaveLength(1);
-    // Before: ['B', 'C'] after the close frame (sent after A) — the flush under way wrote B, and
-    // send('C') (which said 'sent') wrote C, after the client's close frame (RFC 6455 §5.5.1: no
-    // data frame after a Close; a browser discards them, ws fails them): counted sent, never
-    // delivered, never told dropped.
-    expect(conn.sent.slice(closedAt[0])).toEqual([]);
-  });
-});
-
-describe('a send from inside the write of the flush that a send(X) starts', () => {
-  it('goes out after X: send(X) was called first (send() order, as for a listener during send(X))', () => {
-    const { fake, client } = setup((data) => {
-      if (data === 'A') client.send('Y');
-    });
-    client.send('A');
-    const conn = fake.last();
-    conn.refuseSends(true); // A stays queued at open
-    conn.accept();
-    conn.refuseSends(false);
-    client.send('X'); // flushes A first
-    // Before: ['A', 'Y', 'X'] — X takes its place in send() order only after the flush, so Y,
-    // queued inside A's write, goes ahead of it.
-    expect(conn.sent).toEqual(['A', 'X', 'Y']);
-    void client.close();
-  });
-});
-
 describe('a tracked copy replaced from inside the write of an earlier queued message', () => {
   it('is not written: only the copy that replaced it goes out', () => {
     const { fake, client } = setup(
@@ -272,88 +178,5 @@ describe('a tracked message taken out from inside its own write, which its send(
     expect(dropped).toContain('{"id":3} expired');
     expect(client.stats.messagesUnacked).toBe(0);
     void client.close();
-  });
-});
-
-describe('found by the model once the first fixes were in', () => {
-  it('close() inside the write of a tracked message, once the page let the socket go: told closed, no timer left', () => {
-    const environment = createFakeEnvironment();
-    const { fake, client, dropped, clock } = setup(
-      (data) => {
-        if (data !== '{"id":1}') return;
-        environment.emit('pagehide'); // lets the socket go: nothing left for close() to wait for
-        void client.close();
-      },
-      { reliable: true, environment },
-    );
-    fake.last().accept();
-    expect(client.send('{"id":1}', { ttlMs: 0 })).toBe('sent');
-    // Before: closed with it in the outbox and its expire timer running (close() could not take
-    // out the message in flight, and nothing did after).
-    expect(client.state).toBe('closed');
-    expect(dropped).toEqual(['{"id":1} closed']);
-    expect(clock.pending()).toBe(0);
-  });
-
-  it('a message that waits keeps its send() order ahead of a send made inside the flush before it', () => {
-    const { fake, client } = setup(
-      (data) => {
-        if (data !== '"A"') return;
-        client.send('{"id":2}');
-        fake.last().refuseSends(true); // the flush stops at "B": the send in progress must wait
-      },
-      { reliable: true },
-    );
-    const conn = fake.last();
-    client.send('"A"');
-    client.send('"B"');
-    conn.refuseSends(true);
-    conn.accept();
-    conn.refuseSends(false);
-    expect(client.send('{"id":1}')).toBe('queued');
-    conn.refuseSends(false);
-    client.send('"C"');
-    // Before: '{"id":2}' went ahead of '{"id":1}': the outbox kept the order they were added in.
-    expect(conn.sent).toEqual(['"A"', '"B"', '{"id":1}', '{"id":2}', '"C"']);
-    void client.close();
-  });
-
-  it('a copy sent under its id inside that flush replaces it, even once that copy expired', () => {
-    const { fake, client, dropped } = setup(
-      (data) => {
-        if (data === '"A"') client.send('{"id":1,"v":2}', { ttlMs: 0 });
-      },
-      { reliable: true },
-    );
-    const conn = fake.last();
-    client.send('"A"');
-    conn.refuseSends(true);
-    conn.accept();
-    conn.refuseSends(false);
-    expect(client.send('{"id":1,"v":1}')).toBe('queued');
-    // Before: the older copy went out once the newer one (now or never) had expired.
-    expect(conn.sent).toEqual(['"A"']);
-    expect(dropped).toEqual(['{"id":1,"v":2} expired']);
-    expect(client.stats.messagesUnacked).toBe(0);
-    void client.close();
-  });
-
-  it('a send whose flush closed the client: dropped as closed, no expire timer left', () => {
-    const { fake, client, dropped, clock } = setup((data) => {
-      if (data !== 'A') return;
-      client.send('now or never', { volatile: true }); // dropped: its listener reconnects
-      void client.close(); // no socket to wait for: closed at once
-    });
-    client.once('dropped', () => client.reconnect());
-    const conn = fake.last();
-    client.send('A');
-    conn.refuseSends(true);
-    conn.accept();
-    conn.refuseSends(false);
-    // Before: 'queued' in a client already closed, its expire timer running for good.
-    expect(client.send('X', { ttlMs: 0 })).toBe('dropped');
-    expect(client.state).toBe('closed');
-    expect(dropped).toEqual(['now or never volatile', 'X closed']);
-    expect(clock.pending()).toBe(0);
   });
 });

@@ -1,0 +1,111 @@
+// close() from app code a hand-written transport runs inside its send(): nothing is written
+// after the close frame, and nothing is left in the closed client — also when the write then
+// fails (the app's hook ran before the frame went to the socket, which the page let go of
+// meanwhile). Each "Before:" comment says what the client did before the fix.
+import { createFakeEnvironment } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { inWriteClient as setup } from './inWriteClient';
+
+describe('close() from inside the write of a message the flush of a send() writes', () => {
+  it('nothing more is written after the close frame (the rest goes before it, or is dropped as closed)', () => {
+    const { fake, client, closedAt } = setup((data) => {
+      if (data === 'A') void client.close();
+    });
+    client.send('A');
+    client.send('B');
+    const conn = fake.last();
+    conn.goSilent(); // the peer does not answer the close frame at once
+    conn.refuseSends(true); // A and B stay queued at open
+    conn.accept();
+    conn.refuseSends(false);
+    expect(conn.sent).toEqual([]);
+    client.send('C'); // flushes A and B first
+    expect(closedAt).toHaveLength(1);
+    // Before: ['B', 'C'] after the close frame (sent after A) — the flush under way wrote B, and
+    // send('C') (which said 'sent') wrote C, after the client's close frame (RFC 6455 §5.5.1: no
+    // data frame after a Close; a browser discards them, ws fails them): counted sent, never
+    // delivered, never told dropped.
+    expect(conn.sent.slice(closedAt[0])).toEqual([]);
+  });
+});
+
+describe('close() inside a write, once the page let the socket go', () => {
+  it('close() inside the write of a tracked message, once the page let the socket go: told closed, no timer left', () => {
+    const environment = createFakeEnvironment();
+    const { fake, client, dropped, clock } = setup(
+      (data) => {
+        if (data !== '{"id":1}') return;
+        environment.emit('pagehide'); // lets the socket go: nothing left for close() to wait for
+        void client.close();
+      },
+      { reliable: true, environment },
+    );
+    fake.last().accept();
+    expect(client.send('{"id":1}', { ttlMs: 0 })).toBe('sent');
+    // Before: closed with it in the outbox and its expire timer running (close() could not take
+    // out the message in flight, and nothing did after).
+    expect(client.state).toBe('closed');
+    expect(dropped).toEqual(['{"id":1} closed']);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('a send whose flush closed the client: dropped as closed, no expire timer left', () => {
+    const { fake, client, dropped, clock } = setup((data) => {
+      if (data !== 'A') return;
+      client.send('now or never', { volatile: true }); // dropped: its listener reconnects
+      void client.close(); // no socket to wait for: closed at once
+    });
+    client.once('dropped', () => client.reconnect());
+    const conn = fake.last();
+    client.send('A');
+    conn.refuseSends(true);
+    conn.accept();
+    conn.refuseSends(false);
+    // Before: 'queued' in a client already closed, its expire timer running for good.
+    expect(client.send('X', { ttlMs: 0 })).toBe('dropped');
+    expect(client.state).toBe('closed');
+    expect(dropped).toEqual(['now or never volatile', 'X closed']);
+    expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('close() inside a write that then fails', () => {
+  /** Armed, inside the write of `target`, before the frame goes: the page goes away, the app closes. */
+  const closingIn = (target: string, reliable: boolean) => {
+    const environment = createFakeEnvironment();
+    const h = setup(() => {}, { reliable, environment, before: true });
+    const arm = () =>
+      h.setDuring((data, client) => {
+        if (data !== target) return;
+        environment.emit('pagehide');
+        void client.close();
+      });
+    return { ...h, arm };
+  };
+
+  it("a tracked message its send() writes at once: told closed, not left in the closed client's outbox", () => {
+    const { client, conn, dropped, clock, arm } = closingIn('{"id":1}', true);
+    conn.accept();
+    arm();
+    client.send('{"id":1}', { ttlMs: 1000 });
+    expect(client.state).toBe('closed');
+    // Before: [] with messagesUnacked 1 and bufferedAmount 8 for good — the write failed, so
+    // #wrote (which tells a message in flight at close) never runs: send() says 'queued' on a
+    // closed client and the message is never told dropped.
+    expect(dropped).toEqual(['{"id":1} closed']);
+    expect(client.stats.messagesUnacked).toBe(0);
+    expect(client.bufferedAmount).toBe(0);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it("a queued message the flush of a send() writes: told closed, not left in the closed client's queue", () => {
+    const { client, dropped, backlog, arm } = closingIn('A', false);
+    backlog('A');
+    arm();
+    client.send('X'); // flushes A first
+    expect(client.state).toBe('closed');
+    // Before: ['X closed'] with messagesQueued 1 — A stays in the queue of the closed client.
+    expect(dropped).toEqual(['A closed', 'X closed']);
+    expect(client.stats.messagesQueued).toBe(0);
+  });
+});
