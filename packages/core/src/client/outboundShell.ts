@@ -174,9 +174,10 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     // Everything is read again after each write: app code it ran may have closed the client,
     // sent more (of either kind), replaced a copy, aborted a signal, or let a deadline pass.
     for (;;) {
-      if (!this.writable(connection)) return false;
-      // A late timer (a throttled tab), or a ttlMs of 0: an expired message is not let out.
+      // A late timer (a throttled tab), or a ttlMs of 0: an expired message is not let out (and,
+      // as before a flush that cannot write, is told so before a close that follows).
       this.expireOverdue();
+      if (!this.writable(connection)) return false;
       const { queue, outbox } = this;
       // The oldest unsent entry, read on as the flush goes (a live iterator sees entries added
       // since, and a copy replaced under its id at its new place); one that ran out starts again.
