@@ -84,6 +84,23 @@ describe('resock policy', () => {
     expect(stdout).not.toContain('retryAfter');
   });
 
+  it('explain: a rule on transport errors is told apart, where it can match (never a close frame)', async () => {
+    const rules = { rules: [{ name: 'dns', errors: ['ENOTFOUND', 'EAI_AGAIN'], action: 'throttle' }] };
+    const policy = file('dns', rules);
+    const lost = await resock(['policy', 'explain', policy, '1006']);
+    // Without those errors, the link dropped: the preset's row, as before.
+    expect(lost.stdout).toMatch(
+      /the link dropped \(initiator transport\)[^\n]*:\n\s+rule\s+preset row default:transient/,
+    );
+    expect(lost.stdout).toMatch(
+      /close code 1006 [^\n]*, the transport's error being ENOTFOUND or EAI_AGAIN:\n\s+rule\s+your rule dns[\s\S]*action\s+throttle/,
+    );
+    const status = await resock(['policy', 'explain', policy, '503']);
+    expect(status.stdout).toContain("HTTP 503, the transport's error being ENOTFOUND or EAI_AGAIN:");
+    const frame = await resock(['policy', 'explain', policy, '4000']);
+    expect(frame.stdout).not.toContain('ENOTFOUND');
+  });
+
   it('rejects what is neither a code nor a status (exit 2)', async () => {
     const { code, stderr } = await resock(['policy', 'explain', 'default', 'soon']);
     expect(code).toBe(2);

@@ -1,6 +1,7 @@
 import {
   type Backoff,
   describeCloseCode,
+  isSendableCloseCode,
   matchRule,
   normalizeClose,
   type Policy,
@@ -81,6 +82,31 @@ const noFrameCauses = [
 
 /** Says, line by line, what `policy` does after `subject` and why. */
 export function explainPolicy(policy: Policy, subject: Subject): string[] {
+  return [...explainSubject(policy, subject), ...explainErrors(policy, subject)];
+}
+
+/**
+ * The rules that apply to `subject` only with some transport errors (`errors`): e.g. a 1006
+ * that is a host DNS does not know (`ENOTFOUND`).
+ */
+function explainErrors(policy: Policy, subject: Subject): string[] {
+  // 1000 and 3000–4999 come only in a close frame, which carries no transport error.
+  if (subject.kind === 'code' && isSendableCloseCode(subject.code)) return [];
+  const what = subject.kind === 'code' ? `close code ${describeCloseCode(subject.code)}` : `HTTP ${subject.status}`;
+  return policy.rules.flatMap((rule) => {
+    const code = rule.errors?.[0];
+    if (code === undefined) return [];
+    const error = Object.assign(new Error(code), { code });
+    const record =
+      subject.kind === 'code'
+        ? normalizeClose({ code: subject.code, reason: '' }, { phase: 'connecting', initiator: 'transport', error })
+        : normalizeClose({ code: 1006, reason: '' }, { handshake: { status: subject.status }, error });
+    if (matchRule(policy, record) !== rule) return [];
+    return [`${what}, the transport's error being ${rule.errors?.join(' or ')}:`, ...describeRule(policy, rule, false)];
+  });
+}
+
+function explainSubject(policy: Policy, subject: Subject): string[] {
   if (subject.kind === 'code') {
     const code = describeCloseCode(subject.code);
     // Never in a close frame: a TLS handshake that failed (Node records it; browsers never do).
