@@ -7,6 +7,19 @@ import { type OfferResult, type OutboundMessage, OutboundQueue, type QueuedMessa
 import type { SendOptions } from './sendOptions';
 import { WaitingSignals } from './waitingSignals';
 
+/** A send whose message waits for the flush ahead of it. */
+interface Placing {
+  readonly id: MessageId | undefined;
+  readonly data: OutboundMessage;
+  readonly seq: number;
+  readonly signal: AbortSignal | undefined;
+  readonly volatile: boolean | undefined;
+  /** A later copy under its id, sent by app code inside that flush, replaced it. */
+  replaced: boolean;
+  /** The client closed inside that flush: it was told closed with the rest. */
+  closed?: boolean;
+}
+
 /** A waiting message's limits, and how its abort listener is added once it waits. */
 type Limits = WaitLimits & { readonly listen?: () => void };
 
@@ -19,7 +32,16 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   /** The signals of waiting messages, each with one abort listener. */
   #signals: WaitingSignals | undefined;
   /** Sends whose message waits for the flush ahead of it (innermost last). */
-  #placing: Array<{ readonly id: MessageId | undefined; replaced: boolean }> | undefined;
+  #placing: Placing[] | undefined;
+
+  /** A close completed inside such a flush: those messages are told closed with the rest, in send() order. */
+  protected override unplaced(): QueuedMessage[] {
+    // (A close from inside the constructor, an aborted signal, comes before this layer's fields.)
+    if (!(#placing in this)) return [];
+    const gone = (this.#placing ?? []).filter((p) => !p.replaced && !p.closed && !p.volatile);
+    for (const p of gone) p.closed = true;
+    return gone.map(({ data, seq, signal }) => ({ data, seq, signal, bytes: 0 }));
+  }
 
   /** What send() does with a message once it is checked (inside a sending section). */
   protected accept(data: OutboundMessage, asked: SendOptions | undefined): SendResult {
@@ -41,17 +63,18 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     const seq = this.seq++;
     // (Not from app code a write runs: the flush under way writes it in its turn.)
     let clear = this.clear();
-    let replaced = false;
+    let placed: SendResult | undefined;
     if (clear && this.pending()) {
-      const placing = { id, replaced };
+      const placing: Placing = { id, data, seq, signal: asked?.signal, volatile: asked?.volatile, replaced: false };
       this.#placing ??= [];
       this.#placing.push(placing);
       clear = this.flushPending(seq) && this.writable();
       this.#placing.pop();
-      replaced = placing.replaced;
+      // Replaced by a later copy, or told closed already.
+      placed = placing.replaced ? 'queued' : placing.closed ? 'dropped' : undefined;
     }
     try {
-      const result = replaced ? 'queued' : this.#place(data, id, asked, seq, clear);
+      const result = placed ?? this.#place(data, id, asked, seq, clear);
       // Sent by app code inside such a flush, under the id of a send waiting for it: a later
       // copy, it replaces that one (not written after it).
       if (id !== undefined && result !== 'dropped')
@@ -74,9 +97,9 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   ) {
     // App code those writes ran may have aborted its signal, or closed the client (closing, the
     // message waits, to be told closed with the rest).
-    if (this.closed()) return this.#refuse(data, 'closed');
     if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
     if (asked?.volatile) return clear && this.writeNow(data) ? 'sent' : this.#refuse(data, 'volatile');
+    if (this.closed()) return this.#refuse(data, 'closed');
     let offered: OfferResult;
     let result: SendResult;
     if (id !== undefined) {

@@ -4,7 +4,7 @@ import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../err
 import type { OpenEvent } from '../events/clientEvents';
 import { ConnectionShell } from './connectionShell';
 import { ConnectionHeartbeat, grew, progressOf, sharedScheduler } from './heartbeat';
-import type { OutboundMessage } from './queue';
+import type { OutboundMessage, QueuedMessage } from './queue';
 import { runRefresh } from './refreshRunner';
 import { safely } from './shellState';
 import { type Effect, type Env, type Input, type TimerName, transition } from './transition';
@@ -242,6 +242,11 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     );
   }
 
+  /** Messages whose send() waits for the flush ahead of them, taken out (see AcceptShell). */
+  protected unplaced(): QueuedMessage[] {
+    return [];
+  }
+
   /** The app's close is complete: nothing of the client may be left running. */
   protected finish(record: CloseRecord): void {
     this.timers.cancelAll();
@@ -258,7 +263,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     // What never reached the peer goes back to the app, tracked or not: past its ttlMs (a late
     // timer) as expired, not to be sent again; with its signal aborted as aborted.
     const expired = this.takeExpired();
-    this.dropAll(expired, [...(this.outbox?.drain() ?? []), ...(this.queue?.drain() ?? [])]);
+    this.dropAll(expired, [...(this.outbox?.drain() ?? []), ...(this.queue?.drain() ?? []), ...this.unplaced()]);
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = undefined;
     for (const resolve of waiters) resolve(record);

@@ -69,6 +69,23 @@ describe('close() inside a write, once the page let the socket go', () => {
   });
 });
 
+describe('close() inside the flush that a send() started', () => {
+  it('tells that send’s message closed in send() order, ahead of what was sent after it', () => {
+    const { client, dropped, backlog } = setup((data, c) => {
+      if (data !== 'A') return;
+      c.reconnect(); // lets this socket go: the client dials again
+      c.send('Y'); // waits for the new connection
+      void c.close(); // no socket to wait for: closed at once
+    });
+    backlog('A');
+    // Found by the model (seed 44). Before: ['Y closed', 'X closed'] — X, waiting for the flush
+    // ahead of it, was in no store when close() told the rest, and was told only after.
+    expect(client.send('X')).toBe('dropped');
+    expect(client.state).toBe('closed');
+    expect(dropped).toEqual(['X closed', 'Y closed']);
+  });
+});
+
 describe('close() inside a write that then fails', () => {
   /** Armed, inside the write of `target`, before the frame goes: the page goes away, the app closes. */
   const closingIn = (target: string, reliable: boolean) => {
@@ -105,7 +122,9 @@ describe('close() inside a write that then fails', () => {
     client.send('X'); // flushes A first
     expect(client.state).toBe('closed');
     // Before: ['X closed'] with messagesQueued 1 — A stays in the queue of the closed client.
-    expect(dropped).toEqual(['A closed', 'X closed']);
+    // (A is told after X, out of send() order: close() tells the rest from inside A's write,
+    // and A's fate is known only once that write has failed.)
+    expect(dropped).toEqual(['X closed', 'A closed']);
     expect(client.stats.messagesQueued).toBe(0);
   });
 });

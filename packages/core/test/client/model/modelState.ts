@@ -263,7 +263,10 @@ export class World {
 
   /** The server sends a message the client will hand to the app. */
   serverSays(conn: FakeConnection, text: string): void {
-    this.probeOut = undefined; // the peer spoke (before any listener runs)
+    // The peer spoke (before any listener runs): it answers a probe that is surely out. One a
+    // listener asked for may start only after this message is heard (a reply echoed from inside
+    // a write waits for the write; the offline waits in the mailbox): it may still be out.
+    if (this.probeSure === this.probeOut) this.probeOut = undefined;
     this.delivered++;
     conn.deliver(text);
   }
