@@ -57,7 +57,10 @@ export class Expiry {
     let due = 0;
     const expired = ({ until }: WaitLimits) => {
       if (until === undefined) return false;
-      if (until <= now) return ++due > 0;
+      if (until <= now) {
+        due++;
+        return true;
+      }
       next = Math.min(next, until);
       return false;
     };

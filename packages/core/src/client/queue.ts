@@ -107,7 +107,8 @@ export class OutboundQueue {
     // took its place (they come later).
     let at = this.#items.length;
     while (at > this.#head && (this.#items[at - 1] as QueuedMessage).seq > seq) at--;
-    this.#items.splice(at, 0, item);
+    if (at === this.#items.length) this.#items.push(item);
+    else this.#items.splice(at, 0, item);
     this.#totalBytes += bytes;
     return { accepted: true, evicted };
   }
