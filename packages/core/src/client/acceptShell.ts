@@ -56,7 +56,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     // walk over every waiting signal on each send.
     this.expireOverdue();
     // Nor may a copy replaced under its id leave untold (its hold on the signal let go).
-    if (this.#signals?.size && (this.full(id !== undefined, data) || (id !== undefined && this.outbox?.has(id))))
+    if (this.#signals?.size && (this.full(id !== undefined, data) || (id !== undefined && this.outbox?.entry(id))))
       this.#signals.withdrawAborted();
     // Its place in send() order is taken now: what waits goes out first, up to it, and what app
     // code those writes run sends comes after it. Straight out only once nothing earlier waits.

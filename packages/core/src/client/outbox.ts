@@ -50,10 +50,6 @@ export class Outbox {
     return this.#entries.size;
   }
 
-  has(id: MessageId): boolean {
-    return this.#entries.has(id);
-  }
-
   get unsent(): number {
     return this.#unsent.size;
   }

@@ -145,12 +145,8 @@ describe('a tracked copy replaced from inside the write of an earlier queued mes
 describe('a signal aborted inside the write of the flush that its own send() starts', () => {
   it('the message is not written: dropped as aborted, as when id() aborts it', () => {
     const controller = new AbortController();
-    const { fake, client, dropped } = setup((data) => data === 'A' && controller.abort());
-    client.send('A');
-    const conn = fake.last();
-    conn.refuseSends(true); // A stays queued at open
-    conn.accept();
-    conn.refuseSends(false);
+    const { conn, client, dropped, backlog } = setup((data) => data === 'A' && controller.abort());
+    backlog('A'); // A stays queued at open
     // The flush this send starts writes A first; A's write aborts X's signal.
     const result = client.send('X', { signal: controller.signal });
     // Before: 'sent', ['A', 'X'], no dropped event — the signal is read once, before the flush.

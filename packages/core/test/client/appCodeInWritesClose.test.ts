@@ -8,16 +8,11 @@ import { inWriteClient as setup } from './inWriteClient';
 
 describe('close() from inside the write of a message the flush of a send() writes', () => {
   it('nothing more is written after the close frame (the rest goes before it, or is dropped as closed)', () => {
-    const { fake, client, closedAt } = setup((data) => {
+    const { conn, client, closedAt, backlog } = setup((data) => {
       if (data === 'A') void client.close();
     });
-    client.send('A');
-    client.send('B');
-    const conn = fake.last();
     conn.goSilent(); // the peer does not answer the close frame at once
-    conn.refuseSends(true); // A and B stay queued at open
-    conn.accept();
-    conn.refuseSends(false);
+    backlog('A', 'B'); // A and B stay queued at open
     expect(conn.sent).toEqual([]);
     client.send('C'); // flushes A and B first
     expect(closedAt).toHaveLength(1);
@@ -50,17 +45,13 @@ describe('close() inside a write, once the page let the socket go', () => {
   });
 
   it('a send whose flush closed the client: dropped as closed, no expire timer left', () => {
-    const { fake, client, dropped, clock } = setup((data) => {
+    const { client, dropped, clock, backlog } = setup((data) => {
       if (data !== 'A') return;
       client.send('now or never', { volatile: true }); // dropped: its listener reconnects
       void client.close(); // no socket to wait for: closed at once
     });
     client.once('dropped', () => client.reconnect());
-    const conn = fake.last();
-    client.send('A');
-    conn.refuseSends(true);
-    conn.accept();
-    conn.refuseSends(false);
+    backlog('A');
     // Before: 'queued' in a client already closed, its expire timer running for good.
     expect(client.send('X', { ttlMs: 0 })).toBe('dropped');
     expect(client.state).toBe('closed');

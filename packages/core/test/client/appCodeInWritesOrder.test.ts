@@ -6,14 +6,10 @@ import { inWriteClient as setup } from './inWriteClient';
 
 describe('a send from inside the write of the flush that a send(X) starts', () => {
   it('goes out after X: send(X) was called first (send() order, as for a listener during send(X))', () => {
-    const { fake, client } = setup((data) => {
+    const { conn, client, backlog } = setup((data) => {
       if (data === 'A') client.send('Y');
     });
-    client.send('A');
-    const conn = fake.last();
-    conn.refuseSends(true); // A stays queued at open
-    conn.accept();
-    conn.refuseSends(false);
+    backlog('A'); // A stays queued at open
     client.send('X'); // flushes A first
     // Before: ['A', 'Y', 'X'] — X takes its place in send() order only after the flush, so Y,
     // queued inside A's write, goes ahead of it.
@@ -24,20 +20,15 @@ describe('a send from inside the write of the flush that a send(X) starts', () =
 
 describe('a message that waits for the flush its send() starts', () => {
   it('a message that waits keeps its send() order ahead of a send made inside the flush before it', () => {
-    const { fake, client } = setup(
+    const { conn, client, backlog } = setup(
       (data) => {
         if (data !== '"A"') return;
         client.send('{"id":2}');
-        fake.last().refuseSends(true); // the flush stops at "B": the send in progress must wait
+        conn.refuseSends(true); // the flush stops at "B": the send in progress must wait
       },
       { reliable: true },
     );
-    const conn = fake.last();
-    client.send('"A"');
-    client.send('"B"');
-    conn.refuseSends(true);
-    conn.accept();
-    conn.refuseSends(false);
+    backlog('"A"', '"B"');
     expect(client.send('{"id":1}')).toBe('queued');
     conn.refuseSends(false);
     client.send('"C"');
@@ -47,17 +38,13 @@ describe('a message that waits for the flush its send() starts', () => {
   });
 
   it('a copy sent under its id inside that flush replaces it, even once that copy expired', () => {
-    const { fake, client, dropped } = setup(
+    const { conn, client, dropped, backlog } = setup(
       (data) => {
         if (data === '"A"') client.send('{"id":1,"v":2}', { ttlMs: 0 });
       },
       { reliable: true },
     );
-    const conn = fake.last();
-    client.send('"A"');
-    conn.refuseSends(true);
-    conn.accept();
-    conn.refuseSends(false);
+    backlog('"A"');
     expect(client.send('{"id":1,"v":1}')).toBe('queued');
     // Before: the older copy went out once the newer one (now or never) had expired.
     expect(conn.sent).toEqual(['"A"']);

@@ -29,7 +29,7 @@ describe('a full drop-oldest queue, flushed by a transport whose writes send', (
     const scans = (n: number) => {
       // Each queued message's write sends two more (a hook of the app's): the first fits in the
       // room the message in flight leaves, the second evicts the oldest waiting message.
-      const { client, conn } = inWriteClient(
+      const { client, conn, dropped } = inWriteClient(
         (data, c) => {
           if (typeof data !== 'string' || !data.startsWith('m')) return;
           c.send(`x${data}a`);
@@ -40,6 +40,9 @@ describe('a full drop-oldest queue, flushed by a transport whose writes send', (
       for (let i = 0; i < n; i++) client.send(`m${i}`);
       const counter = countRemoveScans(client);
       conn.accept();
+      // The scenario evicts (else the count below says nothing): every message written made room
+      // for one more and then took one out.
+      expect(dropped.filter((d) => d.endsWith(' overflow')).length).toBeGreaterThanOrEqual(n / 2);
       void client.close();
       return counter.scanned;
     };
