@@ -2,7 +2,8 @@ import type { RawClose } from '@resock/core';
 
 /**
  * The RFC 6455 code of a failure ws reports as 1006, where its error says for sure what it was:
- * a policy matches codes, not error codes, so without it a bad certificate is a lost link.
+ * the default policy goes by codes, so without it a bad certificate is a lost link (a rule's
+ * `errors` tells error codes apart only where the app writes one).
  */
 export function failureCode(raw: RawClose, error: unknown, opened: boolean, secure: boolean): void {
   const code = (error as { code?: unknown } | undefined)?.code;
