@@ -5,12 +5,13 @@
 // when the test command exited non-zero — a failed run whose reports show no failure (an
 // unhandled error, which vitest's JSON does not count). Notes go to stderr; the line is last.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const note = (text) => process.stderr.write(`test-summary: ${text}\n`);
+const firstLine = (text) => String(text ?? '').split('\n')[0].slice(0, 300);
 
 for (const group of ['packages', 'tooling']) {
   if (!existsSync(group)) continue;
@@ -29,8 +30,13 @@ for (const group of ['packages', 'tooling']) {
     skipped += report.numPendingTests + report.numTodoTests;
     // A file that failed without a failed test in it did not load (or crashed outside a test).
     for (const result of report.testResults ?? []) {
-      const failedTests = (result.assertionResults ?? []).filter((a) => a.status === 'failed').length;
-      if (result.status === 'failed' && failedTests === 0) {
+      const failures = (result.assertionResults ?? []).filter((a) => a.status === 'failed');
+      // Named here, next to the line, because a CI log is often read from its tail only.
+      for (const failure of failures) {
+        const where = relative(process.cwd(), result.name);
+        note(`failed: ${where} > ${failure.fullName}: ${firstLine(failure.failureMessages?.[0])}`);
+      }
+      if (result.status === 'failed' && failures.length === 0) {
         note(`${result.name} failed outside any test: counted as 1 failed`);
         failed += 1;
       }
