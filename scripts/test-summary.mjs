@@ -11,7 +11,10 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const note = (text) => process.stderr.write(`test-summary: ${text}\n`);
-const firstLine = (text) => String(text ?? '').split('\n')[0].slice(0, 300);
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')[0]
+    .slice(0, 300);
 
 for (const group of ['packages', 'tooling']) {
   if (!existsSync(group)) continue;
