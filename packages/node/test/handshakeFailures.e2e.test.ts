@@ -87,8 +87,9 @@ interface Pem {
 }
 
 /**
- * Test certificates (fixtures/tls, made with openssl once; the keys protect nothing): a CA the
- * client trusts, a leaf it signed that expired in 2020, one for another host, and a self-signed one.
+ * Test certificates (fixtures/tls, made by its make.sh; the keys protect nothing): a CA the client
+ * trusts, a leaf it signed that expired in 2020, one for another host, and a self-signed one. All
+ * are valid from 2024 on, so no machine's clock finds one not yet valid.
  */
 const tls = (file: string) => readFileSync(new URL(`./fixtures/tls/${file}`, import.meta.url), 'utf8');
 const certs = {
