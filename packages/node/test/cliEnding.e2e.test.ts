@@ -26,7 +26,8 @@ function launch(args: string[]) {
     out.stderr += chunk.toString();
     child.emit('text');
   });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  // 'close', not 'exit': the process may exit before its last output has been read here.
+  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   cleanup.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -58,7 +59,9 @@ it('piped stdin — a reply that arrives during the final close is printed', asy
 it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)', async () => {
   const server = await startScenarioServer();
   cleanup.push(() => server.stop());
-  server.plan({ kind: 'reject', status: 503 }); // the first attempt fails: the lines queue
+  // Every attempt fails, so the lines stay queued: with only the first failing, the retry (within
+  // the back-off's first second) could open and send them before the Ctrl-C arrived.
+  server.setDefault({ kind: 'reject', status: 503 });
   const run = launch(['connect', server.url]);
   run.child.stdin.write('first\n');
   // Both, in either order: the line is queued (read from stdin), and the attempt has failed.

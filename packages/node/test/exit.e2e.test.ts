@@ -26,6 +26,12 @@ describe('close() lets a Node process exit by itself', () => {
         stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
+    // Listened for from the start: the process may exit before its last line has been read here.
+    let exitedAt = Number.NaN;
+    const exited = once(child, 'exit').then(([code]) => {
+      exitedAt = performance.now();
+      return code as number;
+    });
     const lines: string[] = [];
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -43,8 +49,8 @@ describe('close() lets a Node process exit by itself', () => {
     child.stdin.write('close\n');
     const report = JSON.parse(await line(2)) as { state: string; closeMs: number; resources: string[] };
     const reportedAt = performance.now();
-    const [code] = (await once(child, 'exit')) as [number];
-    const exitMs = performance.now() - reportedAt;
+    const code = await exited;
+    const exitMs = exitedAt - reportedAt;
     expect(code).toBe(0);
     expect(report.state).toBe('closed');
     expect(report.resources).toEqual([]);

@@ -24,6 +24,8 @@ export type Scenario =
   | { kind: 'stream'; count: number }
   /** Accept; acknowledge each JSON message `{ id }` with `{ ack: id }` (reliable delivery's peer); echo anything else. */
   | { kind: 'ack' }
+  /** Accept; answer each binary message with its size (`got <bytes>`): a large upload without a large download; echo text. */
+  | { kind: 'size' }
   /** Accept, then write these bytes raw to the TCP socket and end it (hand-made frames a real server would not send). */
   | { kind: 'raw'; bytes: readonly number[] }
   /**
@@ -167,6 +169,7 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
       if (ws.readyState !== WebSocket.OPEN) return;
       const id = scenario.kind === 'ack' && text !== undefined ? jsonField(text, 'id') : undefined;
       if (id !== undefined) ws.send(JSON.stringify({ ack: id }));
+      else if (scenario.kind === 'size' && isBinary) ws.send(`got ${(data as Buffer).length}`);
       else ws.send(data, { binary: isBinary });
     });
     const later = (ms: number | undefined, work: () => void) => (ms ? setTimeout(work, ms) : work());

@@ -1,5 +1,5 @@
 import { createClient, type SendResult } from '@resock/node';
-import { activeHandles, heapAfterGc as heap, jsonAcks, startChaosProxy, startScenarioServer } from '@resock/test-utils';
+import { heapAfterGc as heap, jsonAcks, startChaosProxy, startScenarioServer, watchHandles } from '@resock/test-utils';
 
 export interface SoakReport {
   seed: number;
@@ -21,7 +21,6 @@ export interface SoakReport {
   heapGrowth: number;
 }
 
-const timers = () => activeHandles().Timeout;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -29,15 +28,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * delays, refusals) to a real ws server that echoes — or acknowledges, with reliable delivery.
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
-  const timersBefore = timers();
+  // Only the timers made from here on: the test runner's own come and go meanwhile.
+  const handles = watchHandles();
   const heapBefore = heap();
   // The run's own records (every message the server saw, the send results) are gone once
   // soakOnce returns: what is left on the heap is what the client, proxy and server kept.
   const report = await soakOnce(options);
   // A few turns of the event loop for the sockets' close callbacks to run before timers are
-  // counted (timersLeft may only be ≤ 0; a timer left behind would show whatever this waits).
+  // counted.
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-  return { ...report, timersLeft: timers() - timersBefore, heapGrowth: heap() / heapBefore - 1 };
+  handles.stop();
+  return { ...report, timersLeft: handles.alive().Timeout, heapGrowth: heap() / heapBefore - 1 };
 }
 
 interface SoakOptions {
