@@ -51,7 +51,7 @@ describe('a slow link is not a dead one (ws)', () => {
     await client.opened();
     expect(client.send(new Uint8Array(16_000_000))).toBe('sent');
     expect(await outcome(client)).toEqual({ message: 'got 16000000' });
-  });
+  }, 30_000); // 4 s of upload at the least
 
   it('close() right after a large send: the message arrives whole and the close is clean', async () => {
     const { wss, url } = await serverBehind({ upBytesPerSecond: 4_000_000 });
