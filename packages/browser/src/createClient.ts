@@ -37,7 +37,8 @@ export function withPage<T extends PageBound & { refresh?: ClientOptions['refres
     ...options,
     transport: options.transport ?? browserTransport(),
     ...(environment ? { environment } : {}),
-    ...(refresh ? { refresh: pageRefresh(refresh) } : {}),
+    // Only a function is wrapped: anything else reaches core's check as it is (a typed error).
+    ...(typeof refresh === 'function' ? { refresh: pageRefresh(refresh) } : {}),
   };
 }
 

@@ -33,4 +33,21 @@ export function defineEntryPointChecks(label: string, entry: EntryPoints): void 
       expect(isInvalidOptionsError(thrown)).toBe(true);
     });
   });
+
+  // What an entry point wraps (the browser's page-aware refresh) must not hide a bad value from
+  // core's check: a string wrapped as a function failed every refresh, at run time, instead.
+  describe(`${label}, given a refresh that is not a function`, () => {
+    const refused = expect.objectContaining({
+      name: 'InvalidOptionsError',
+      message: expect.stringContaining('refresh: expected a function'),
+    });
+    it.each(['x', 42])('createClient({ refresh: %j }) throws it at the call', (refresh) => {
+      expect(() => entry.createClient({ url: 'wss://x.test/', refresh, lazy: true } as never)).toThrow(refused);
+    });
+    it.each(['x', 42])('new ReconnectingWebSocket(url, [], { refresh: %j }) throws it', (refresh) => {
+      expect(() => new entry.ReconnectingWebSocket('wss://x.test/', [], { refresh, lazy: true } as never)).toThrow(
+        refused,
+      );
+    });
+  });
 }

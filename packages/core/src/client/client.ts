@@ -24,6 +24,13 @@ const closeWithoutStatus = Symbol('resock.closeWithoutStatus');
 export const closeAsWebSocket = (client: Client, code: number | undefined, reason: string): Promise<CloseRecord> =>
   (client as unknown as ReconnectingClient<unknown>)[closeWithoutStatus](code, reason);
 
+/** The URL connected to, unredacted (a symbol: no public property), for the facade's message origin. */
+const unredactedUrl = Symbol('resock.unredactedUrl');
+
+/** Where the client connects, as given: its origin is no secret (scheme, host and port). */
+export const socketUrlOf = (client: Client): string | undefined =>
+  (client as unknown as ReconnectingClient<unknown>)[unredactedUrl];
+
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
 /** The public surface of a client; the machinery is in `AcceptShell` and below. */
@@ -56,6 +63,10 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
 
   get url(): string | undefined {
     return this.currentUrl === undefined ? undefined : this.redact(this.currentUrl);
+  }
+
+  get [unredactedUrl](): string | undefined {
+    return this.currentUrl;
   }
 
   get protocol(): string {

@@ -1,5 +1,5 @@
 import { isBinary, isBlob } from '../binary';
-import { closeAsWebSocket, createClient } from '../client/client';
+import { closeAsWebSocket, createClient, socketUrlOf } from '../client/client';
 import type { Client } from '../client/clientTypes';
 import { byteSize, type OutboundMessage } from '../client/queue';
 import { redactUrl } from '../client/redactUrl';
@@ -9,6 +9,7 @@ import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
 import { facadeMark } from '../transports/whatwgTransport';
 import {
+  asWebSocketUrl,
   blobConstructor,
   failed,
   type Listener,
@@ -108,7 +109,8 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     this.givenUrl = options?.redactUrls === false ? given : redactUrl(given);
     const { client } = this;
     client.on('open', () => {
-      this.origin = originOf(this.url);
+      // From the URL itself, not `url`: redacted, one with an `@` in its path keeps no host.
+      this.origin = originOf(asWebSocketUrl(socketUrlOf(client) ?? ''));
       this.dispatchEvent(new Event('open'));
     });
     client.on('message', (data) => {
@@ -205,14 +207,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
 
   /** As a WebSocket reports it: parsed and serialized, http(s) as ws(s); redacted like the client's. */
   get url(): string {
-    const text = this.client.url ?? this.givenUrl;
-    try {
-      const url = new URL(text);
-      url.protocol = url.protocol.replace('http', 'ws');
-      return url.href;
-    } catch {
-      return text; // no (full) URL in this runtime, or no URL yet from a function
-    }
+    return asWebSocketUrl(this.client.url ?? this.givenUrl);
   }
 
   get protocol(): string {
@@ -252,12 +247,14 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     if (state === this.CLOSING) return;
     this.closing = true;
     // Called from an error or close listener, or once CLOSED: that close was the last word, as
-    // natively. During an attempt: the attempt fails, error then close 1006. Between attempts
-    // (nothing in flight) or open: the record says what happened.
+    // natively. During an attempt, or before the first one (lazy, or held while offline or
+    // hidden): the attempt fails, error then close 1006, as a WebSocket closed while CONNECTING.
+    // Between attempts (nothing in flight) or open: the record says what happened.
+    const { state: status } = this.client;
     this.closeCall =
       state === this.CLOSED
         ? 'after-end'
-        : this.client.state === 'connecting' || this.client.state === 'idle' // idle: lazy, not started
+        : status === 'connecting' || status === 'idle' || (status === 'waiting' && this.client.stats.attempts === 0)
           ? 'before-open'
           : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).

@@ -69,6 +69,17 @@ export function originOf(url: string): string {
   }
 }
 
+/** Parsed and serialized, http(s) as ws(s), as a WebSocket reports its URL. */
+export function asWebSocketUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    url.protocol = url.protocol.replace('http', 'ws');
+    return url.href;
+  } catch {
+    return text; // no (full) URL in this runtime, or no URL yet from a function
+  }
+}
+
 /** What each event's listeners receive, for `addEventListener`'s types (as lib.dom's `WebSocketEventMap`). */
 export interface ReconnectingWebSocketEventMap {
   open: Event;

@@ -1,4 +1,5 @@
 import type { ResockCloseEvent } from '@resock/core';
+import { createFakeEnvironment } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { nextClose, socket } from './facadeHarness';
 
@@ -211,4 +212,33 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(closes).toEqual([1005]);
     expect(ws.client.lastClose).toMatchObject({ code: 1005, initiator: 'client', synthetic: true });
   });
+
+  it("a message event's origin is the socket URL's, also when its path holds an @", () => {
+    // `url` is redacted like every URL resock reports, and one with an `@` in its path keeps no
+    // host there (it may end a credential); the origin, scheme, host and port, is no secret.
+    const { ws, transport } = socket({ url: 'https://social.example.test/users/@alice/stream' });
+    transport.last().accept();
+    const origins: string[] = [];
+    ws.onmessage = (event) => origins.push(event.origin);
+    transport.last().deliver('hello');
+    expect(origins).toEqual(['wss://social.example.test']);
+  });
+
+  it.each([
+    ['close()', [], 1006],
+    ['close(4000, reason)', [4000, 'leaving'], 1006],
+  ] as Array<[string, [number?, string?], number]>)(
+    '%s before a first attempt held while offline fails it: error, then close 1006',
+    async (_label, args, code) => {
+      // WHATWG: close() while CONNECTING fails the connection; so does a WebSocket made offline
+      // (browser-truth.md §5). Held back, the first attempt has not started: it is CONNECTING.
+      const { ws, seen, transport } = socket({ environment: createFakeEnvironment({ online: false }) });
+      expect({ dialed: transport.connections.length, state: ws.readyState }).toEqual({ dialed: 0, state: 0 });
+      const closed = nextClose(ws);
+      ws.close(...args);
+      expect(ws.readyState).toBe(ws.CLOSING);
+      expect(await closed).toMatchObject({ code, wasClean: false });
+      expect(seen).toEqual(['error', 'close']);
+    },
+  );
 });
