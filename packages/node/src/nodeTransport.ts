@@ -142,6 +142,8 @@ class WsConnection implements TransportConnection {
   declare private meter?: ReturnType<typeof drainMeter>;
   /** permessage-deflate was agreed: ws then compresses binary data later, from the caller's buffer. */
   declare deflate?: true;
+  /** Blobs ws is still reading: it queues what is sent meanwhile, reading buffers later too. */
+  declare private blobs?: number;
   constructor(
     private readonly socket: WebSocket,
     private readonly handlers: TransportHandlers,
@@ -150,11 +152,21 @@ class WsConnection implements TransportConnection {
     // Once its close has begun ws drops what it is given without a word: refuse instead, so
     // core keeps the message for the next connection.
     if (this.socket.readyState !== WebSocket.OPEN) throw new Error('WebSocket is not open');
-    // A message reported sent must keep the bytes it had: with deflate ws reads them later (and
-    // queues behind a message still compressing), so it gets a copy, as a browser frames one.
-    // A string or a Blob cannot change (ws reads a Blob itself, keeping the order).
-    if (typeof data !== 'string' && 'byteLength' in data) this.socket.send(this.deflate ? copyOf(data) : data);
-    else this.socket.send(data as string | Blob);
+    // A message reported sent must keep the bytes it had: ws reads them later with deflate (and
+    // queues behind a message still compressing), and behind a Blob it is still reading, so it
+    // gets a copy then, as a browser frames one. A string or a Blob cannot change (ws reads a
+    // Blob itself, keeping the order).
+    if (typeof data === 'string') this.socket.send(data);
+    else if ('byteLength' in data) this.socket.send(this.deflate || this.blobs ? copyOf(data) : data);
+    else {
+      this.blobs = (this.blobs ?? 0) + 1;
+      // Called once ws has read and written it, or given up (the socket closed): either way
+      // it holds nothing sent after it any more.
+      // A Blob by now: core lets a transport's platform Blob through (Transport.accepts).
+      this.socket.send(data as Blob, () => {
+        this.blobs = (this.blobs ?? 1) - 1;
+      });
+    }
   }
   close(code?: number, reason?: string): void {
     // ws starts its close deadline at close(), and ends the socket when it fires: with a backlog

@@ -84,6 +84,18 @@ describe('resock policy', () => {
     expect(stdout).not.toContain('retryAfter');
   });
 
+  // The Node README's rule to retry a message over maxPayload: a 1009 the client sent itself.
+  it('explain: a 1009 the client sent itself is told apart where a rule does (maxPayload)', async () => {
+    const rules = { rules: [{ name: 'big', codes: [1009], initiator: ['transport'], action: 'retry' }] };
+    const { stdout } = await resock(['policy', 'explain', file('big', rules), '1009']);
+    expect(stdout).toMatch(/1009 Message Too Big from the server:\n\s+rule\s+preset row default:fatal-protocol/);
+    expect(stdout).toMatch(
+      /1009 Message Too Big the client sent itself [^\n]*:\n\s+rule\s+your rule big[\s\S]*action\s+retry/,
+    );
+    const plain = await resock(['policy', 'explain', 'default', '1009']);
+    expect(plain.stdout).not.toContain('sent itself'); // one rule for both: said once
+  });
+
   it('explain: a rule on transport errors is told apart, where it can match (never a close frame)', async () => {
     const rules = { rules: [{ name: 'dns', errors: ['ENOTFOUND', 'EAI_AGAIN'], action: 'throttle' }] };
     const policy = file('dns', rules);
@@ -220,6 +232,11 @@ describe('resock connect', () => {
     [['policy', 'check', 'p.json', '--protocol', 'v2'], 'takes no options (--protocol)'],
     [['connect', 'ws://127.0.0.1:1/', '--policy', 'a.json', '--policy', 'b.json'], '--policy given 2 times'],
     [['connect', 'ws://127.0.0.1:1/', '--heartbeat', '0', '--heartbeat', '5000'], '--heartbeat given 2 times'],
+    // Names are case-insensitive: the second silently replaced the first.
+    [
+      ['connect', 'ws://127.0.0.1:1/', '--header', 'X-Tag: one', '--header', 'x-tag: two'],
+      '--header x-tag given twice',
+    ],
   ])('refuses %j: an option it would not read, or one of two values (exit 2)', async (args, message) => {
     const { code, stderr } = await resock(args);
     expect(code).toBe(2);

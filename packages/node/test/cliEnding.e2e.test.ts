@@ -55,6 +55,22 @@ it('piped stdin — a reply that arrives during the final close is printed', asy
   expect({ code, stdout: run.out.stdout }).toEqual({ code: 0, stdout: 'hello\n' });
 });
 
+// A CRLF line whose \n comes in a later read (a Windows producer over a slow pipe, ssh) is one
+// line: by default readline takes a \n more than 100 ms after the \r for an empty line of its own.
+it('a CRLF line split across two reads is one message, not a message and an empty one', async () => {
+  const server = await startScenarioServer(); // echo
+  cleanup.push(() => server.stop());
+  const run = launch(['connect', server.url]);
+  await run.has('open');
+  run.child.stdin.write('first\r');
+  await server.waitForReceived(1);
+  // The input's own timing, not a wait for an event: the \n comes 200 ms after the \r.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  run.child.stdin.end('\nsecond\r\n');
+  const [code] = await run.exited;
+  expect({ code, received: server.received.map((r) => r.data) }).toEqual({ code: 0, received: ['first', 'second'] });
+});
+
 // Lines still waiting for a connection at Ctrl-C are reported in words, like every dropped line.
 it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)', async () => {
   const server = await startScenarioServer();

@@ -39,7 +39,12 @@ export async function connect(args: ConnectArgs): Promise<number> {
     // Not quoted: its value may be a token.
     if (at <= 0)
       throw new UsageError(`--header expects "name: value" (the header #${i + 1} given has no name and ":")`);
-    headers[header.slice(0, at).trim()] = header.slice(at + 1).trim();
+    const name = header.slice(0, at).trim();
+    // Names are case-insensitive: a second one would silently replace the first (one value per
+    // name is all that reaches the request). A list header's values go in one, comma-separated.
+    if (Object.keys(headers).some((given) => given.toLowerCase() === name.toLowerCase()))
+      throw new UsageError(`--header ${name} given twice (join its values with ", " in one)`);
+    headers[name] = header.slice(at + 1).trim();
   }
   const policy = args.policy ? await loadPolicy(args.policy) : undefined;
   // The live connection, kept so that a Ctrl-C while the session drains or closes can cut it.
@@ -72,7 +77,8 @@ export async function connect(args: ConnectArgs): Promise<number> {
   report('connecting', { url: client.url });
 
   return new Promise<number>((resolve) => {
-    const input = createInterface({ input: process.stdin });
+    // crlfDelay: a CRLF whose \n comes in a later read (a slow pipe, ssh) ends one line, not two.
+    const input = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
     let finishing = false;
     let interrupted = false;
     const finish = async (code: number, stdinEnded = false) => {

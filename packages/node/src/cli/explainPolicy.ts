@@ -130,6 +130,7 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
             ...describeRule(policy, told, true),
             `close code ${code} from the server, without one:`,
             ...describeRule(policy, rule, false),
+            ...ownClose(policy, subject.code, rule),
           ];
         }
       }
@@ -137,7 +138,12 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
         policy.reasonHints && rule.action !== 'stop'
           ? ['  hint     a reason like {"retryAfter":120} raises the wait to 120 s (clamped 1 s – 10 min)']
           : [];
-      return [`close code ${code} from the server:`, ...describeRule(policy, rule, false), ...hint];
+      return [
+        `close code ${code} from the server:`,
+        ...describeRule(policy, rule, false),
+        ...hint,
+        ...ownClose(policy, subject.code, rule),
+      ];
     }
     // No close frame (1006): never the server's; the rules may tell the causes apart.
     const byRule = new Map<PolicyRule, string[]>();
@@ -165,5 +171,19 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
     ...describeRule(policy, withHint, true),
     `HTTP ${subject.status} answering the handshake, without Retry-After:`,
     ...describeRule(policy, without, false),
+  ];
+}
+
+/**
+ * A 1009 the client sent itself (Node: a message over its maxPayload, initiator transport),
+ * where a rule tells it from the server's — as the Node README's rule to retry it does.
+ */
+function ownClose(policy: Policy, code: number, serverRule: PolicyRule): string[] {
+  if (code !== 1009) return [];
+  const own = matchRule(policy, normalizeClose({ code, reason: '' }, { phase: 'open', initiator: 'transport' }));
+  if (own === serverRule) return [];
+  return [
+    `close code ${describeCloseCode(code)} the client sent itself (a message over its maxPayload):`,
+    ...describeRule(policy, own, false),
   ];
 }
