@@ -6,14 +6,7 @@ export interface HandleCounts {
   Timeout: number;
 }
 
-/** How many TCP sockets, servers and timers keep the process alive: what a leak leaves behind. */
-export function activeHandles(): HandleCounts {
-  const all = process.getActiveResourcesInfo();
-  const count = (name: string) => all.filter((resource) => resource === name).length;
-  return { TCPSocketWrap: count('TCPSocketWrap'), TCPServerWrap: count('TCPServerWrap'), Timeout: count('Timeout') };
-}
-
-// async_hooks' names for the resources `activeHandles` counts.
+// async_hooks' names for what keeps a process alive and a leak leaves behind.
 const watched: Record<string, keyof HandleCounts> = {
   TCPWRAP: 'TCPSocketWrap',
   TCPSERVERWRAP: 'TCPServerWrap',
@@ -27,10 +20,10 @@ export interface HandleWatch {
 }
 
 /**
- * Counts only what is made from now on, unlike a before/after `activeHandles()`: the test
- * runner's own timers (vitest's 100 ms task-update timer, pending when a test starts and gone
- * 100 ms later) made that comparison fail whenever a test ran past its firing. A timer that
- * does not keep the process alive (unref'd) is not counted, as `activeHandles` does not.
+ * Counts only what is made from now on, unlike a before/after count of the process's active
+ * resources: the test runner's own timers (vitest's 100 ms task-update timer, pending when a
+ * test starts and gone 100 ms later) made that comparison fail whenever a test ran past its
+ * firing. What does not keep the process alive (an unref'd timer) is not counted.
  */
 export function watchHandles(): HandleWatch {
   const live = new Map<number, { kind: keyof HandleCounts; resource: { hasRef?: () => boolean } }>();

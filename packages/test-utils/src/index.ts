@@ -1,6 +1,6 @@
 export { type ChaosOptions, type ChaosProxy, startChaosProxy } from './chaosProxy';
 export { defineEntryPointChecks, type EntryPoints } from './entryPointChecks';
-export { activeHandles, type HandleCounts, type HandleWatch, watchHandles } from './handles';
+export { type HandleCounts, type HandleWatch, watchHandles } from './handles';
 export { heapAfterGc } from './heap';
 export { inProcessDriver } from './inProcessDriver';
 export { jsonAcks, jsonField } from './jsonAcks';

@@ -247,8 +247,8 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     if (state === this.CLOSING) return;
     this.closing = true;
     // Called from an error or close listener, or once CLOSED: that close was the last word, as
-    // natively. During an attempt, or before the first one (lazy, or held while offline or
-    // hidden): the attempt fails, error then close 1006, as a WebSocket closed while CONNECTING.
+    // natively. During an attempt, or before the first one (lazy, or held while offline): the
+    // attempt fails, error then close 1006, as a WebSocket closed while CONNECTING.
     // Between attempts (nothing in flight) or open: the record says what happened.
     const { state: status } = this.client;
     this.closeCall =
