@@ -140,9 +140,10 @@ describe('resock connect', () => {
     expect(stdout).toBe('<binary 3 bytes>\n');
   });
 
-  it('--json: a line lost to the queue overflow is one dropped event', async () => {
+  it('--json: lines beyond the queue wait for the open, none dropped, all sent in order', async () => {
     server.plan({ kind: 'reject', status: 503 }); // the lines pile up meanwhile (1000 fit)
-    const lines = Array.from({ length: 1001 }, (_, i) => `line ${i + 1}`);
+    const before = server.received.length;
+    const lines = Array.from({ length: 1500 }, (_, i) => `line ${i + 1}`);
     const { code, stdout } = await resock(['connect', `${server.url}/overflow`, '--json'], async (session) => {
       session.write(lines.join('\n'));
     });
@@ -150,8 +151,10 @@ describe('resock connect', () => {
     const events = stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; data?: string });
-    expect(events.filter((e) => e.type === 'dropped')).toMatchObject([{ data: 'line 1001', reason: 'overflow' }]);
+      .map((line) => JSON.parse(line) as { type: string; limit?: string });
+    expect(events.filter((e) => e.type === 'dropped')).toEqual([]);
+    expect(events.filter((e) => e.type === 'waiting')).toMatchObject([{ limit: 'maxMessages' }]);
+    expect(server.received.slice(before).map((r) => String(r.data))).toEqual(lines);
   });
 
   it('piped stdin that ends before the connection opens: every line still goes out, then exit 0', async () => {

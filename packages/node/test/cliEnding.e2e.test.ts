@@ -89,6 +89,27 @@ it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)
   expect(run.out.stderr).toContain('a message was dropped (closed): "first"');
 });
 
+// Lines stdin gave while the queue was full wait in the CLI (stdin paused); at Ctrl-C they are
+// reported lost after the queued ones, in the order read, not lost silently.
+it('lines waiting for room at Ctrl-C are reported dropped, in order, after the queued ones', async () => {
+  const server = await startScenarioServer();
+  cleanup.push(() => server.stop());
+  server.setDefault({ kind: 'reject', status: 503 });
+  const run = launch(['connect', server.url]);
+  run.child.stdin.write(`${Array.from({ length: 1002 }, (_, i) => `line ${i + 1}`).join('\n')}\n`);
+  await run.has('waiting');
+  run.child.kill('SIGINT');
+  const [code] = await run.exited;
+  const dropped = [...run.out.stderr.matchAll(/dropped \(closed\): "line (\d+)"/g)].map((m) => Number(m[1]));
+  // `waiting` is told when line 1001 finds the queue full; line 1002 waits too once stdin gave it.
+  expect({ code, first: dropped.slice(0, 1001) }).toEqual({
+    code: 0,
+    first: Array.from({ length: 1001 }, (_, i) => i + 1),
+  });
+  expect(dropped).toEqual(Array.from({ length: dropped.length }, (_, i) => i + 1));
+  expect(run.out.stderr).not.toContain('overflow');
+});
+
 // `resock connect … | head -1`: once the reader has gone, the next message the CLI prints meets
 // a closed pipe. The session ends quietly (a 1000 close, no stack trace), as cat or wscat do.
 it('stdout closed by its reader (| head -1) ends the session politely, no EPIPE crash', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@resock/core';
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
+import { linePump } from './linePump';
 import { loadPolicy, UsageError } from './policyCommands';
 import { jsonLine, printable } from './printable';
 
@@ -30,7 +31,8 @@ export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
  * not) or on Ctrl-C (after a 1000 close; lines still queued are reported as dropped; a Ctrl-C
  * while the session drains or closes cuts the connection, exit 1), 3 when the policy gives up.
  * Messages that arrive until the close is done are printed; a reader that goes away
- * (`| head -1`) ends the session as Ctrl-C does.
+ * (`| head -1`) ends the session as Ctrl-C does. stdin is read only as fast as there is room
+ * for its lines (linePump): none is dropped because the queue is full.
  */
 export async function connect(args: ConnectArgs): Promise<number> {
   const headers: Record<string, string> = {};
@@ -61,6 +63,8 @@ export async function connect(args: ConnectArgs): Promise<number> {
     url: args.url,
     protocols: args.protocols,
     transport,
+    // Refused, not dropped, when full: the line pump then stops reading stdin until there is room.
+    queue: { overflow: 'reject' },
     ...(policy ? { policy } : {}),
     // Without --heartbeat, the package's default heartbeat (on for Node).
     ...(args.heartbeatMs === undefined
@@ -79,12 +83,18 @@ export async function connect(args: ConnectArgs): Promise<number> {
   return new Promise<number>((resolve) => {
     // crlfDelay: a CRLF whose \n comes in a later read (a slow pipe, ssh) ends one line, not two.
     const input = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = linePump(client, input, {
+      queued: (line) => report('queued', { data: line }),
+      full: ({ limit }) =>
+        report('waiting', { limit }, `the queue is full (${limit}): stdin is read again after the next open`),
+    });
     let finishing = false;
     let interrupted = false;
     const finish = async (code: number, stdinEnded = false) => {
       // Closing readline below ends stdin, which would call this again with another status.
       if (finishing) return;
       finishing = true;
+      const unsent = lines.stop();
       input.close();
       process.stdin.destroy();
       // Every line was sent: wait until they have left the process before the close frame (ws
@@ -94,8 +104,9 @@ export async function connect(args: ConnectArgs): Promise<number> {
       if (atRisk) await drained(client, () => interrupted);
       const ended = atRisk && client.state !== 'open';
       unwire(); // the CLI's own close at the end is not news; replies until it is done still are
-      // Lines still queued (Ctrl-C before they could go out) are said to be lost, not lost silently.
-      for (const data of client.takeQueued())
+      // Lines still queued, then those stdin had given that were waiting for room (Ctrl-C before
+      // they could go out) are said to be lost, not lost silently.
+      for (const data of [...client.takeQueued(), ...unsent])
         report('dropped', { data, reason: 'closed' }, droppedText(data, 'closed'));
       const record = await client.close();
       unwireMessages();
@@ -123,15 +134,15 @@ export async function connect(args: ConnectArgs): Promise<number> {
     const readerGone = () => void finish(exitCodes.closed);
     process.stdout.on('error', readerGone);
     process.stderr.on('error', readerGone);
-    input.on('line', (line) => {
-      // A line lost to the queue's overflow is reported once, by the `dropped` event (wire).
-      if (client.send(line) === 'queued') report('queued', { data: line });
-    });
-    // stdin ended: lines sent while connecting are still queued; they go out with the next open
-    // (flushed before the open event), then the session ends. The policy giving up ends it too.
+    input.on('line', (line) => lines.push(line));
+    // stdin ended: once every line is the client's, those sent while connecting are still queued;
+    // they go out with the next open (flushed before the open event), then the session ends. The
+    // policy giving up ends it too.
     input.on('close', () => {
-      if (client.stats.messagesQueued === 0) void finish(exitCodes.closed, true);
-      else client.once('open', () => void finish(exitCodes.closed, true));
+      void lines.idle().then(() => {
+        if (client.stats.messagesQueued === 0) void finish(exitCodes.closed, true);
+        else client.once('open', () => void finish(exitCodes.closed, true));
+      });
     });
     client.on('failed', () => void finish(exitCodes.gaveUp));
   });

@@ -1,0 +1,99 @@
+import { type Client, QueueFullError } from '@resock/core';
+
+/**
+ * Bytes that may wait to leave the process on an open connection before stdin is read further:
+ * ws buffers whatever it is given, so a large file piped to a slow link would sit in memory whole.
+ */
+export const HIGH_WATER_BYTES = 1_048_576;
+/** How often a full buffer is looked at again: neither ws nor a WebSocket tells when it drains. */
+const POLL_MS = 20;
+
+/** What can be paused: readline's interface over stdin. */
+interface Source {
+  pause(): unknown;
+  resume(): unknown;
+}
+
+export interface Tell {
+  /** A line went into the client's queue (no connection is open). */
+  queued(line: string): void;
+  /** The queue is full: stdin is read again after the next open. */
+  full(error: QueueFullError): void;
+}
+
+export interface LinePump {
+  /** A line read from stdin: given to the client in order, as soon as there is room. */
+  push(line: string): void;
+  /** Resolves once every line pushed so far is the client's (sent, or in its queue). */
+  idle(): Promise<void>;
+  /** Stops for good, handing back the lines not yet given to the client (in order). */
+  stop(): string[];
+}
+
+/**
+ * Feeds stdin's lines to the client with back-pressure instead of loss: the client's queue is
+ * made to refuse (`overflow: 'reject'`), and a refused line waits here, with stdin paused, until
+ * the next open has emptied the queue. On an open connection, stdin pauses while more than
+ * HIGH_WATER_BYTES are still leaving. Lines readline had read before the pause wait here too,
+ * so nothing is dropped for want of room, and memory stays bounded.
+ */
+export function linePump(client: Client, source: Source, tell: Tell): LinePump {
+  const pending: string[] = [];
+  let idle: Array<() => void> = [];
+  // A wait for room under way: its cancel.
+  let waiting: (() => void) | undefined;
+  let stopped = false;
+
+  const wait = (how: 'poll' | 'open') => {
+    source.pause();
+    const again = () => {
+      waiting = undefined;
+      pump();
+    };
+    if (how === 'poll') {
+      const timer = setTimeout(again, POLL_MS);
+      waiting = () => clearTimeout(timer);
+    } else waiting = client.once('open', again);
+  };
+
+  const pump = () => {
+    while (pending.length > 0 && !waiting && !stopped) {
+      const open = client.state === 'open';
+      if (open && client.bufferedAmount >= HIGH_WATER_BYTES) return wait('poll');
+      let result: ReturnType<Client['send']>;
+      try {
+        result = client.send(pending[0] as string);
+      } catch (error) {
+        if (!(error instanceof QueueFullError)) throw error;
+        // Not open: the next open flushes the queue first. Open (a probe or a refusing socket
+        // holds sends back, or one line is larger than the whole queue): look again shortly.
+        if (open) return wait('poll');
+        tell.full(error);
+        return wait('open');
+      }
+      const line = pending.shift() as string;
+      if (result === 'queued') tell.queued(line);
+    }
+    if (pending.length > 0 || stopped) return;
+    source.resume();
+    const settled = idle;
+    idle = [];
+    for (const resolve of settled) resolve();
+  };
+
+  return {
+    push(line) {
+      pending.push(line);
+      // While a wait is under way, lines readline had already read join the end of the line.
+      if (!waiting) pump();
+    },
+    idle: () =>
+      pending.length === 0 && !waiting ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)),
+    stop() {
+      stopped = true;
+      waiting?.();
+      waiting = undefined;
+      return pending.splice(0);
+    },
+  };
+}
