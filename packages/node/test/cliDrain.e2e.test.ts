@@ -38,8 +38,8 @@ async function connectCli(url: string) {
   };
 }
 
-// `resock connect` with piped stdin sends every line at once; on a slow uplink most of them still
-// sit in the process when stdin ends. Closing then (ws's close deadline, 3 s) would cut them: it
+// `resock connect` with piped stdin sends lines as fast as there is room; on a slow uplink the
+// last of them still sit in the process when stdin ends. Closing then (ws's close deadline, 3 s) would cut them: it
 // waits until they have left, and exits 0 only after a clean close.
 it('resock connect exits 0 only once every stdin line has reached the server', async () => {
   const { wss, port, stop } = await startPlainServer();
@@ -90,8 +90,10 @@ it('resock connect exits 1 when the connection drops while its lines still drain
   expect(stdout).toContain('the last lines may not have arrived');
 }, 60_000);
 
-// Ctrl-C while 24 MB of lines drain over a 1 MB/s link: the close frame would wait behind them
-// (its deadline extended while bytes move, ~20 s here), so Ctrl-C cuts the connection instead.
+// Ctrl-C while 6 MB of lines drain over a 0.5 MB/s link: the close frame would wait behind them
+// (its deadline extended while bytes move, ~10 s here), so Ctrl-C cuts the connection instead.
+// 6 MB: the kernel's buffers (about 4–5 MB here) and the CLI's 1 MiB high-water mark take it at
+// once, so stdin ends while it drains (stdin is read only as fast as there is room).
 it('resock connect: Ctrl-C while its lines drain ends it at once, with exit 1 (they may be lost)', async () => {
   const { wss, port, stop } = await startPlainServer();
   cleanup.push(stop);
@@ -103,10 +105,10 @@ it('resock connect: Ctrl-C while its lines drain ends it at once, with exit 1 (t
       }),
     ),
   );
-  const link = await startSlowLink({ targetPort: port, upBytesPerSecond: 1_000_000 });
+  const link = await startSlowLink({ targetPort: port, upBytesPerSecond: 500_000 });
   cleanup.push(() => link.stop());
   const session = await connectCli(link.url);
-  const lines = Array.from({ length: 2400 }, (_, i) => `${i}:${'x'.repeat(10_000)}`);
+  const lines = Array.from({ length: 600 }, (_, i) => `${i}:${'x'.repeat(10_000)}`);
   const done = session.run(`${lines.join('\n')}\n`);
   // The lines are draining, and the CLI has read its stdin (all but what a pipe holds, read at
   // once): a Ctrl-C before stdin ends is the plain close of a session with nothing at risk.
@@ -114,7 +116,7 @@ it('resock connect: Ctrl-C while its lines drain ends it at once, with exit 1 (t
   const pressed = performance.now();
   session.child.kill('SIGINT');
   const { code, stdout } = await done;
-  // A bound far above the ~0.1 s this takes, far below the ~20 s the drain would.
+  // A bound far above the ~0.1 s this takes, far below the ~10 s the drain would.
   expect(performance.now() - pressed).toBeLessThan(4500);
   expect(code).toBe(1);
   expect(stdout).toContain('interrupted: what was still leaving may not have arrived');

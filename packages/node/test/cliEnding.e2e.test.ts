@@ -1,53 +1,20 @@
 // How a `resock connect` session ends: stdin running out, Ctrl-C, or the reader of its output
 // going away — each with nothing lost silently and nothing left hanging.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { startScenarioServer } from '@resock/test-utils';
 import { afterEach, expect, it } from 'vitest';
+import { launch } from './fixtures/cliSession';
 
-const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-
-/** `resock …` from source, stdin/stdout/stderr piped; output collected as it comes. */
-function launch(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@resock/source', cli, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => {
-    out.stdout += chunk.toString();
-    child.emit('text');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    out.stderr += chunk.toString();
-    child.emit('text');
-  });
-  // 'close', not 'exit': the process may exit before its last output has been read here.
-  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  cleanup.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return {
-    child,
-    out,
-    exited,
-    /** Resolves once stdout or stderr (`where`) contains `text`. */
-    async has(text: string, where: 'stdout' | 'stderr' = 'stderr') {
-      while (!out[where].includes(text)) await once(child, 'text');
-    },
-  };
-}
 
 // `echo hello | resock connect ws://echo`: the reply comes during the closing handshake (the
 // server sends it before it answers the close frame), and is printed.
 it('piped stdin — a reply that arrives during the final close is printed', async () => {
   const server = await startScenarioServer(); // echo
   cleanup.push(() => server.stop());
-  const run = launch(['connect', server.url]);
+  const run = launch(['connect', server.url], cleanup);
   await run.has('open');
   run.child.stdin.end('hello\n');
   const [code] = await run.exited;
@@ -60,7 +27,7 @@ it('piped stdin — a reply that arrives during the final close is printed', asy
 it('a CRLF line split across two reads is one message, not a message and an empty one', async () => {
   const server = await startScenarioServer(); // echo
   cleanup.push(() => server.stop());
-  const run = launch(['connect', server.url]);
+  const run = launch(['connect', server.url], cleanup);
   await run.has('open');
   run.child.stdin.write('first\r');
   await server.waitForReceived(1);
@@ -78,7 +45,7 @@ it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)
   // Every attempt fails, so the lines stay queued: with only the first failing, the retry (within
   // the back-off's first second) could open and send them before the Ctrl-C arrived.
   server.setDefault({ kind: 'reject', status: 503 });
-  const run = launch(['connect', server.url]);
+  const run = launch(['connect', server.url], cleanup);
   run.child.stdin.write('first\n');
   // Both, in either order: the line is queued (read from stdin), and the attempt has failed.
   await run.has('queued       {"data":"first"}');
@@ -89,33 +56,12 @@ it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)
   expect(run.out.stderr).toContain('a message was dropped (closed): "first"');
 });
 
-// Lines stdin gave while the queue was full wait in the CLI (stdin paused); at Ctrl-C they are
-// reported lost after the queued ones, in the order read, not lost silently.
-it('lines waiting for room at Ctrl-C are reported dropped, in order, after the queued ones', async () => {
-  const server = await startScenarioServer();
-  cleanup.push(() => server.stop());
-  server.setDefault({ kind: 'reject', status: 503 });
-  const run = launch(['connect', server.url]);
-  run.child.stdin.write(`${Array.from({ length: 1002 }, (_, i) => `line ${i + 1}`).join('\n')}\n`);
-  await run.has('waiting');
-  run.child.kill('SIGINT');
-  const [code] = await run.exited;
-  const dropped = [...run.out.stderr.matchAll(/dropped \(closed\): "line (\d+)"/g)].map((m) => Number(m[1]));
-  // `waiting` is told when line 1001 finds the queue full; line 1002 waits too once stdin gave it.
-  expect({ code, first: dropped.slice(0, 1001) }).toEqual({
-    code: 0,
-    first: Array.from({ length: 1001 }, (_, i) => i + 1),
-  });
-  expect(dropped).toEqual(Array.from({ length: dropped.length }, (_, i) => i + 1));
-  expect(run.out.stderr).not.toContain('overflow');
-});
-
 // `resock connect … | head -1`: once the reader has gone, the next message the CLI prints meets
 // a closed pipe. The session ends quietly (a 1000 close, no stack trace), as cat or wscat do.
 it('stdout closed by its reader (| head -1) ends the session politely, no EPIPE crash', async () => {
   const server = await startScenarioServer(); // echo
   cleanup.push(() => server.stop());
-  const run = launch(['connect', server.url]);
+  const run = launch(['connect', server.url], cleanup);
   run.child.stdin.write('one\n');
   await run.has('one\n', 'stdout');
   run.child.stdout.destroy(); // `head -1` has what it wanted and exits
@@ -133,7 +79,7 @@ it('--json: stdin ended while connecting (its line queued), then the reader goes
   const server = await startScenarioServer();
   cleanup.push(() => server.stop());
   server.plan(...Array.from({ length: 20 }, () => ({ kind: 'reject' as const, status: 503 })));
-  const run = launch(['connect', server.url, '--json']);
+  const run = launch(['connect', server.url, '--json'], cleanup);
   run.child.stdin.end('queued line\n');
   await run.has('"type":"reconnecting"', 'stdout');
   run.child.stdout.destroy(); // the next JSON line meets a closed pipe
@@ -147,7 +93,7 @@ it('--json: stdin ended while connecting (its line queued), then the reader goes
 it('Ctrl-C against a server that never answers the close: the close deadline ends it', async () => {
   const server = await startScenarioServer({ default: { kind: 'silent' } });
   cleanup.push(() => server.stop());
-  const run = launch(['connect', server.url, '--heartbeat', '0']);
+  const run = launch(['connect', server.url, '--heartbeat', '0'], cleanup);
   await run.has('open');
   const pressed = performance.now();
   run.child.kill('SIGINT');
@@ -165,7 +111,7 @@ it('Ctrl-C against a server that never answers the close: the close deadline end
 it('SIGTERM closes with 1000 and exits 0, as Ctrl-C does (not a cut TCP the server sees as 1006)', async () => {
   const server = await startScenarioServer(); // echo
   cleanup.push(() => server.stop());
-  const run = launch(['connect', server.url]);
+  const run = launch(['connect', server.url], cleanup);
   await run.has('open');
   run.child.kill('SIGTERM');
   const [code, signal] = await run.exited;

@@ -8,7 +8,7 @@ import {
 } from '@resock/core';
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
-import { linePump } from './linePump';
+import { cliQueue, DRAIN_STALL_MS, linePump } from './linePump';
 import { loadPolicy, UsageError } from './policyCommands';
 import { jsonLine, printable } from './printable';
 
@@ -27,9 +27,10 @@ export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
 /**
  * `resock connect <url>`: stdin lines go out as messages; messages come out on stdout, one per
  * line; lifecycle lines go to stderr (or everything as JSON lines on stdout with --json).
- * Exits 0 when stdin ends (once every line has gone out and the close was clean; 1 if it was
- * not) or on Ctrl-C (after a 1000 close; lines still queued are reported as dropped; a Ctrl-C
- * while the session drains or closes cuts the connection, exit 1), 3 when the policy gives up.
+ * Exits 0 when stdin ends (once every line has gone out and the close was clean) or on Ctrl-C
+ * (after a 1000 close; lines not sent yet are reported as dropped); 1 when lines may be lost: a
+ * connection they went out on ended without a clean close (a Ctrl-C while the session drains or
+ * closes cuts it), or nothing left the process for DRAIN_STALL_MS; 3 when the policy gives up.
  * Messages that arrive until the close is done are printed; a reader that goes away
  * (`| head -1`) ends the session as Ctrl-C does. stdin is read only as fast as there is room
  * for its lines (linePump): none is dropped because the queue is full.
@@ -64,7 +65,7 @@ export async function connect(args: ConnectArgs): Promise<number> {
     protocols: args.protocols,
     transport,
     // Refused, not dropped, when full: the line pump then stops reading stdin until there is room.
-    queue: { overflow: 'reject' },
+    queue: cliQueue,
     ...(policy ? { policy } : {}),
     // Without --heartbeat, the package's default heartbeat (on for Node).
     ...(args.heartbeatMs === undefined
@@ -83,12 +84,33 @@ export async function connect(args: ConnectArgs): Promise<number> {
   return new Promise<number>((resolve) => {
     // crlfDelay: a CRLF whose \n comes in a later read (a slow pipe, ssh) ends one line, not two.
     const input = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    let finishing = false;
     const lines = linePump(client, input, {
       queued: (line) => report('queued', { data: line }),
-      full: ({ limit }) =>
-        report('waiting', { limit }, `the queue is full (${limit}): stdin is read again after the next open`),
+      full: ({ limit }, line) =>
+        report(
+          'waiting',
+          { limit },
+          Buffer.byteLength(line) > cliQueue.maxBytes
+            ? 'a line larger than the queue (maxBytes) waits for the next open; stdin with it'
+            : `the queue is full (${limit}): stdin is read again after the next open`,
+        ),
+      stalled: () => {
+        const message = `nothing has left the process for ${DRAIN_STALL_MS / 1000} s: ending the session`;
+        report('error', { message }, message);
+        void finish(exitCodes.error);
+      },
     });
-    let finishing = false;
+    // Lines that went out on a connection that then ended without a clean close may be lost (ws
+    // had them, or the kernel): the first such close, said at the end. Counted per connection,
+    // by the messages sent since the last one ended.
+    let sentBefore = 0;
+    let cutShort: CloseRecord | undefined;
+    const offLosses = client.on('close', (record) => {
+      const carried = client.stats.messagesSent > sentBefore;
+      sentBefore = client.stats.messagesSent;
+      if (carried && !record.wasClean && !finishing) cutShort ??= record;
+    });
     let interrupted = false;
     const finish = async (code: number, stdinEnded = false) => {
       // Closing readline below ends stdin, which would call this again with another status.
@@ -100,8 +122,8 @@ export async function connect(args: ConnectArgs): Promise<number> {
       // Every line was sent: wait until they have left the process before the close frame (ws
       // would cut what is still buffered), still reporting what happens; Ctrl-C cuts it short.
       // Lines on a connection that then ends, or is not closed cleanly, may be lost: say so.
-      const atRisk = stdinEnded && client.state === 'open' && client.stats.messagesSent > 0;
-      if (atRisk) await drained(client, () => interrupted);
+      const atRisk = client.state === 'open' && client.stats.messagesSent > sentBefore;
+      if (atRisk && stdinEnded) await drained(client, () => interrupted);
       const ended = atRisk && client.state !== 'open';
       unwire(); // the CLI's own close at the end is not news; replies until it is done still are
       // Lines still queued, then those stdin had given that were waiting for room (Ctrl-C before
@@ -110,12 +132,17 @@ export async function connect(args: ConnectArgs): Promise<number> {
         report('dropped', { data, reason: 'closed' }, droppedText(data, 'closed'));
       const record = await client.close();
       unwireMessages();
+      offLosses();
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
-      if (!(atRisk || interrupted) || (record.wasClean && !ended)) return resolve(code);
+      const lastCut = (atRisk || interrupted) && !(record.wasClean && !ended);
+      // The policy giving up (3) says more than a loss would.
+      if (code === exitCodes.gaveUp || !(lastCut || cutShort)) return resolve(code);
       const message = interrupted
         ? 'interrupted: what was still leaving may not have arrived'
-        : 'the close was not clean: the last lines may not have arrived';
+        : lastCut
+          ? 'the close was not clean: the last lines may not have arrived'
+          : `a connection ended without a clean close (${describeCloseCode((cutShort as CloseRecord).code)}) after lines went out on it: the last lines may not have arrived`;
       report('error', { message }, message);
       resolve(exitCodes.error);
     };
@@ -147,9 +174,6 @@ export async function connect(args: ConnectArgs): Promise<number> {
     client.on('failed', () => void finish(exitCodes.gaveUp));
   });
 }
-
-/** How long what was sent may sit in the process without a byte moving before the CLI closes anyway. */
-const DRAIN_STALL_MS = 10_000;
 
 /**
  * Until what was sent has left the process, the connection ends, `stop()` says so, or nothing

@@ -5,8 +5,12 @@ import { type Client, QueueFullError } from '@resock/core';
  * ws buffers whatever it is given, so a large file piped to a slow link would sit in memory whole.
  */
 export const HIGH_WATER_BYTES = 1_048_576;
+/** The CLI's queue: lines sent while no connection is open (the client's default limits, named). */
+export const cliQueue = { maxMessages: 1000, maxBytes: 1_048_576, overflow: 'reject' } as const;
 /** How often a full buffer is looked at again: neither ws nor a WebSocket tells when it drains. */
 const POLL_MS = 20;
+/** How long what was sent may sit in the process without a byte moving before the CLI gives up on it. */
+export const DRAIN_STALL_MS = 10_000;
 
 /** What can be paused: readline's interface over stdin. */
 interface Source {
@@ -17,8 +21,10 @@ interface Source {
 export interface Tell {
   /** A line went into the client's queue (no connection is open). */
   queued(line: string): void;
-  /** The queue is full: stdin is read again after the next open. */
-  full(error: QueueFullError): void;
+  /** The queue is full (or `line` could never fit it): stdin is read again after the next open. */
+  full(error: QueueFullError, line: string): void;
+  /** Lines wait behind a backlog that has not moved for DRAIN_STALL_MS: the pump has stopped. */
+  stalled(): void;
 }
 
 export interface LinePump {
@@ -43,14 +49,27 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
   // A wait for room under way: its cancel.
   let waiting: (() => void) | undefined;
   let stopped = false;
+  // While lines wait behind a backlog: the least it has been, and when it last shrank (the
+  // monotonic clock: a wall clock set back must not stretch the stall).
+  let backlog: { least: number; movedAt: number } | undefined;
 
-  const wait = (how: 'poll' | 'open') => {
+  const wait = (how: 'poll' | 'open' | 'backlog') => {
     source.pause();
     const again = () => {
       waiting = undefined;
       pump();
     };
-    if (how === 'poll') {
+    if (how === 'backlog') {
+      const now = performance.now();
+      if (!backlog || client.bufferedAmount < backlog.least) backlog = { least: client.bufferedAmount, movedAt: now };
+      else if (now - backlog.movedAt >= DRAIN_STALL_MS) {
+        // Nothing has left for that long (a peer that stopped reading, with the heartbeat off):
+        // waiting on would hang the session for good.
+        waiting = () => {};
+        return tell.stalled();
+      }
+    }
+    if (how !== 'open') {
       const timer = setTimeout(again, POLL_MS);
       waiting = () => clearTimeout(timer);
     } else waiting = client.once('open', again);
@@ -59,7 +78,8 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
   const pump = () => {
     while (pending.length > 0 && !waiting && !stopped) {
       const open = client.state === 'open';
-      if (open && client.bufferedAmount >= HIGH_WATER_BYTES) return wait('poll');
+      if (open && client.bufferedAmount >= HIGH_WATER_BYTES) return wait('backlog');
+      backlog = undefined;
       let result: ReturnType<Client['send']>;
       try {
         result = client.send(pending[0] as string);
@@ -68,7 +88,7 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
         // Not open: the next open flushes the queue first. Open (a probe or a refusing socket
         // holds sends back, or one line is larger than the whole queue): look again shortly.
         if (open) return wait('poll');
-        tell.full(error);
+        tell.full(error, pending[0] as string);
         return wait('open');
       }
       const line = pending.shift() as string;
