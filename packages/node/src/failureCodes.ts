@@ -31,3 +31,15 @@ export function invalidUpgrade(error: unknown): unknown {
   if (!e || typeof e.message !== 'string' || e.code !== undefined) return error;
   return { name: e.name, message: e.message, code: 'RESOCK_INVALID_UPGRADE' };
 }
+
+/**
+ * A proxy's answer to CONNECT other than 200, as hpagent reports it: a plain Error `Bad response:
+ * 407` (no code, no response). Read as the handshake's status, as https-proxy-agent gives it (it
+ * hands the proxy's answer to the request): a 407 then stops under the default policy instead
+ * of being retried for ever as a lost link.
+ */
+export function proxyRefusal(error: unknown, opened: boolean): RawClose['handshake'] {
+  if (opened || !(error instanceof Error) || (error as { code?: unknown }).code !== undefined) return undefined;
+  const status = /^Bad response: ([1-5]\d\d)$/.exec(error.message)?.[1];
+  return status ? { status: Number(status) } : undefined;
+}

@@ -17,7 +17,7 @@ import {
   type TransportHandlers,
 } from '@resock/core';
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
-import { failureCode, invalidUpgrade } from './failureCodes';
+import { failureCode, invalidUpgrade, proxyRefusal } from './failureCodes';
 import { redirectHop, socketHref } from './redirectHops';
 
 /**
@@ -112,8 +112,9 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
   socket.on('error', (error) => {
     lastError = error;
     // A redirect ws no longer follows (maxRedirects reached, a Location it cannot parse) fails
-    // with no 'unexpected-response': its answer, a 3xx, is still on the request.
-    handshake ??= redirectAnswer(socket);
+    // with no 'unexpected-response': its answer, a 3xx, is still on the request. A proxy that
+    // refused the tunnel may have said why only in its agent's error.
+    handshake ??= redirectAnswer(socket) ?? proxyRefusal(error, opened);
     handlers.onError(error);
   });
   socket.on('close', (code, reason) => {
