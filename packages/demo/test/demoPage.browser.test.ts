@@ -94,4 +94,36 @@ describe.skipIf(chromiumMissing)(`the demo page in Chromium${chromiumSkipReason}
       'the server refused close (400): reason: at most 123 UTF-8 bytes, got 124',
     );
   });
+
+  it('shows the first attempt begin (idle → connecting), not only once it has opened', async () => {
+    await page.goto(server.pageUrl); // a fresh client and timeline
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    expect(await page.locator('li.k-state').first().textContent()).toContain('idle → connecting');
+  });
+
+  it("names a delay the server's close reason asked for, beside the rule's note", async () => {
+    await page.goto(server.pageUrl);
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    // The one way a server can give a browser a delay (docs/close-codes.md): JSON in the close reason.
+    await page.selectOption('#code', '1001');
+    await page.fill('#reason', '{"retryAfter":5}');
+    await page.click('#close');
+    const decision = page.locator('li.k-decide').first();
+    await decision.waitFor();
+    expect(await decision.textContent()).toMatch(/retry in [56]\.\d s.*The server asks for 5 s or more\./);
+  });
+
+  it('says so when Close is clicked with no open connection (during a countdown), and does nothing', async () => {
+    await page.goto(server.pageUrl);
+    await page.locator('#state', { hasText: 'open' }).waitFor();
+    await page.selectOption('#code', '1013');
+    await page.fill('#reason', 'overloaded');
+    await page.click('#close');
+    await page.locator('#countdown', { hasText: 'next attempt in' }).waitFor(); // ≥ 3 s to go
+    await page.selectOption('#code', '1000');
+    await page.click('#close');
+    await page.locator('li.k-note', { hasText: 'no open connection to act on (the client is waiting)' }).waitFor();
+    expect(await page.textContent('#state')).toBe('waiting');
+    expect(await page.locator('li.k-close').count()).toBe(1); // only the 1013
+  });
 });

@@ -1,5 +1,5 @@
-// `pnpm demo`'s options, run from source as `pnpm demo` runs it. Only option handling: the
-// options tried here end the process before the story starts.
+// `pnpm demo` run from source as `pnpm demo` runs it: its options (which end the process before
+// the story starts), and one whole story, plain.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +51,16 @@ describe('pnpm demo (the terminal entry)', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/^demo: Unexpected argument 'now'.*\n\nUsage: pnpm demo /);
   });
+
+  it('plays the story; the summary counts the reconnects of every client in its table', async () => {
+    const { code, stdout } = await demo(['--plain']);
+    expect(code).toBe(0);
+    // Each client's first line is its start (idle → connecting); every open after it is a reconnect.
+    const starts = stdout.split('\n').filter((line) => /\sstate\s+idle → connecting/.test(line)).length;
+    const opens = stdout.split('\n').filter((line) => /^\s*\+[\d.]+s\s+open\s/.test(line)).length;
+    expect(starts).toBe(2); // the live client and the orders client
+    const tableRows = stdout.split('\n').filter((line) => /^\d+\s{2}\d{4} /.test(line));
+    expect(tableRows.some((row) => row.startsWith('7 ') && row.includes('default:transient'))).toBe(true); // the orders client's
+    expect(stdout).toMatch(new RegExp(`2 clients: \\d+ connection attempts, ${opens - starts} reconnects`));
+  }, 40_000);
 });

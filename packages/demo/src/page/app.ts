@@ -1,6 +1,6 @@
 // The page half of the demo: a @resock/browser client and a live view of what it does.
 import { type CloseRecord, createClient, type Decision, describeCloseCode, ruleNote } from '@resock/browser';
-import { closeDetails, handshakeText } from '../closeText';
+import { closeDetails, decisionWhy, handshakeText } from '../closeText';
 import { demoPolicy } from '../demoPolicy';
 import type { Control } from './control';
 
@@ -31,7 +31,7 @@ function decided(decision: Decision): void {
     decision.action === 'stop'
       ? `stop (${decision.stopReason})`
       : `${decision.action} in ${(decision.delayMs / 1000).toFixed(1)} s`;
-  add('decide', `${what}  rule ${decision.rule}`, ruleNote(decision.rule) ?? decision.explanation);
+  add('decide', `${what}  rule ${decision.rule}`, decisionWhy(decision, ruleNote(decision.rule)));
   if (countdown) clearInterval(countdown);
   const until = performance.now() + decision.delayMs;
   const show = () => {
@@ -54,6 +54,8 @@ const client = createClient({
     token++;
     add('refresh', `hook called after ${record.code}: issued token #${token}`);
   },
+  // Started once the listeners below are on, so the timeline shows the first attempt begin.
+  lazy: true,
 });
 client.on('state', ({ from, to }) => {
   if (to !== 'waiting' && countdown) {
@@ -69,6 +71,7 @@ client.on('close', (record) => add('close', describe(record)));
 client.on('reconnecting', ({ decision }) => decided(decision));
 client.on('failed', ({ decision }) => decided(decision));
 client.on('message', (data) => add('message', `← ${String(data)}`));
+client.open();
 
 /**
  * Asks the server to misbehave. A refusal throws with the server's own words (its JSON
@@ -105,13 +108,23 @@ const next = (event: 'open' | 'failed') =>
     });
   });
 
-$('close').onclick = () =>
+/**
+ * Close and Drop act on an open connection. Without one (a countdown, an attempt under way, a
+ * stop) the server has nothing to act on: said on the timeline rather than nothing happening.
+ */
+const whenOpen = (act: () => Promise<void>) => () => {
+  if (client.state === 'open') return act().catch(showFailure);
+  add('note', `no open connection to act on (the client is ${client.state}): nothing was done`);
+};
+
+$('close').onclick = whenOpen(() =>
   control({
     action: 'close',
     code: Number(($('code') as HTMLSelectElement).value),
     reason: ($('reason') as HTMLInputElement).value,
-  }).catch(showFailure);
-$('drop').onclick = () => control({ action: 'drop' }).catch(showFailure);
+  }),
+);
+$('drop').onclick = whenOpen(() => control({ action: 'drop' }));
 $('reject').onclick = () =>
   control({
     action: 'reject',

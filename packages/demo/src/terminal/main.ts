@@ -69,6 +69,8 @@ const client = createClient({
     token++;
     timeline.note('refresh', `hook called after ${record.code}: issued token #${token}`);
   },
+  // Started once watched, so the timeline shows its first attempt begin (idle → connecting).
+  lazy: true,
 });
 
 const startedAt = performance.now();
@@ -106,11 +108,14 @@ function watch(watched: Client): void {
   watched.on('error', (error) => timeline.note('error', error.message));
 }
 watch(client);
+client.open();
 
 const others: Client[] = [];
 const reliableClient = () => {
-  const orders = createClient({ url: `${server.url}/orders`, policy: demoPolicy, reliable: jsonAcks }); // orders are JSON { id, … }, acked as { ack: id }
+  // Orders are JSON { id, … }, acked as { ack: id }. Lazy: started once watched, as the live one.
+  const orders = createClient({ url: `${server.url}/orders`, policy: demoPolicy, reliable: jsonAcks, lazy: true });
   watch(orders);
+  orders.open();
   others.push(orders);
   return orders;
 };
@@ -126,7 +131,13 @@ storyOver = true;
 timeline.stopCountdown();
 await Promise.all([client, ...others].map((c) => c.close()));
 await server.stop();
-console.log(`\n${summary(rows, client.stats, performance.now() - startedAt)}`);
+console.log(
+  `\n${summary(
+    rows,
+    [client, ...others].map((c) => c.stats),
+    performance.now() - startedAt,
+  )}`,
+);
 if (values.serve) {
   console.log(`\nServing the page at ${page.pageUrl} until Ctrl-C.`);
   process.once('SIGINT', () => void page.stop());

@@ -9,8 +9,13 @@ export interface Row {
   backAfterMs?: number;
 }
 
-/** The table printed at the end: every close, what the policy decided, and how long it took to come back. */
-export function summary(rows: readonly Row[], stats: ClientStats, totalMs: number): string {
+/**
+ * The table printed at the end: every close, what the policy decided, and how long it took to
+ * come back; then the totals of every client whose closes are in it.
+ */
+export function summary(rows: readonly Row[], clients: readonly ClientStats[], totalMs: number): string {
+  const total = (key: 'attempts' | 'reconnects' | 'messagesSent' | 'messagesReceived' | 'messagesDropped') =>
+    clients.reduce((sum, stats) => sum + stats[key], 0);
   const header = ['#', 'close', 'initiator', 'phase', 'clean', 'action', 'delay', 'back after', 'rule'];
   const body = rows.map((row, i) => [
     String(i + 1),
@@ -34,7 +39,8 @@ export function summary(rows: readonly Row[], stats: ClientStats, totalMs: numbe
     widths.map((w) => '─'.repeat(w)).join('  '),
     ...body.map(format),
     '',
-    `${stats.attempts} connection attempts, ${stats.reconnects} reconnects, ${stats.messagesSent} messages sent, ` +
-      `${stats.messagesReceived} received, ${stats.messagesDropped} dropped, ${seconds(totalMs)} in all.`,
+    `${clients.length === 1 ? '' : `${clients.length} clients: `}${total('attempts')} connection attempts, ` +
+      `${total('reconnects')} reconnects, ${total('messagesSent')} messages sent, ${total('messagesReceived')} received, ` +
+      `${total('messagesDropped')} dropped, ${seconds(totalMs)} in all.`,
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import type { CloseRecord, Decision, StopReason } from '@resock/node';
 import { describeCloseCode, ruleNote } from '@resock/node';
-import { closeDetails, handshakeText } from '../closeText';
+import { closeDetails, decisionWhy, handshakeText } from '../closeText';
 
 export interface TimelineOptions {
   /** Live countdown and colours (a terminal); otherwise plain lines only. */
@@ -14,7 +14,7 @@ const paint = (on: boolean) => (code: number, text: string) => (on ? `\x1b[${cod
 /** The live view of the demo: one line per event, time-stamped, with a countdown while waiting. */
 export class Timeline {
   private readonly startedAt = performance.now();
-  private countdown: ReturnType<typeof setInterval> | undefined;
+  private countdown: { timer: ReturnType<typeof setInterval>; until: number } | undefined;
   private readonly c: (code: number, text: string) => string;
 
   constructor(private readonly options: TimelineOptions) {
@@ -26,6 +26,8 @@ export class Timeline {
   }
 
   state(from: string, to: string): void {
+    // A state change ends the wait (or changes it: a new decision starts its own countdown).
+    this.stopCountdown();
     this.row('state', this.c(2, `${from} → `) + this.c(1, to));
   }
 
@@ -44,7 +46,7 @@ export class Timeline {
         ? this.c(31, `stop (${stopReason ?? decision.stopReason})`)
         : this.c(36, `${decision.action} in ${seconds(decision.delayMs)}`);
     this.row('decide', `${what}  rule ${this.c(1, decision.rule)}`);
-    this.row('', this.c(2, `↳ ${ruleNote(decision.rule) ?? decision.explanation}`));
+    this.row('', this.c(2, `↳ ${decisionWhy(decision, ruleNote(decision.rule))}`));
     if (decision.action !== 'stop' && decision.delayMs >= 300) this.startCountdown(decision.delayMs);
   }
 
@@ -53,21 +55,25 @@ export class Timeline {
   }
 
   stopCountdown(): void {
-    if (this.countdown) clearInterval(this.countdown);
+    if (!this.countdown) return;
+    clearInterval(this.countdown.timer);
     this.countdown = undefined;
-    if (this.options.tty) this.options.write('\r\x1b[2K');
+    this.options.write('\r\x1b[2K');
   }
 
   private startCountdown(delayMs: number): void {
-    if (!this.options.tty) return;
+    if (this.options.tty) this.drawCountdown(performance.now() + delayMs);
+  }
+
+  /** The countdown line, kept last: redrawn every 100 ms and after any line printed meanwhile. */
+  private drawCountdown(until: number): void {
     this.stopCountdown();
-    const until = performance.now() + delayMs;
     const draw = () => {
       const left = Math.max(0, until - performance.now());
       this.options.write(`\r\x1b[2K${this.c(2, `         ⏳ next attempt in ${seconds(left)}`)}`);
     };
     draw();
-    this.countdown = setInterval(draw, 100);
+    this.countdown = { timer: setInterval(draw, 100), until };
   }
 
   private row(label: string, text: string): void {
@@ -76,8 +82,11 @@ export class Timeline {
   }
 
   private line(text: string): void {
+    const waiting = this.countdown;
     this.stopCountdown();
     this.options.write(`${text}\n`);
+    // A line printed during the wait (a message sent while offline, a refresh) goes above it.
+    if (waiting) this.drawCountdown(waiting.until);
   }
 }
 
