@@ -4,7 +4,7 @@
 // in the exit status. Run from source against real servers on 127.0.0.1.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { startScenarioServer } from '@resock/test-utils';
+import { startScenarioServer, startSlowLink } from '@resock/test-utils';
 import { afterEach, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { file } from './fixtures/cliRunner';
@@ -63,7 +63,7 @@ it('lines waiting for room at Ctrl-C are reported dropped, in order, after the q
   const dropped = [...run.out.stderr.matchAll(/dropped \(closed\): "line (\d+)"/g)].map((m) => Number(m[1]));
   // `waiting` is told when line 1001 finds the queue full; line 1002 waits too once stdin gave it.
   expect({ code, first: dropped.slice(0, 1001) }).toEqual({
-    code: 0,
+    code: 1, // lines were lost
     first: Array.from({ length: 1001 }, (_, i) => i + 1),
   });
   expect(dropped).toEqual(Array.from({ length: dropped.length }, (_, i) => i + 1));
@@ -125,7 +125,10 @@ for (const end of ['terminate', 'close 1012'] as const) {
     run.child.stdin.end('two\n');
     const [code] = await run.exited;
     expect({ code, received }).toEqual({ code: end === 'terminate' ? 1 : 0, received: ['one', 'two'] });
-    if (end === 'terminate') expect(run.out.stderr).toContain('after lines went out on it: the last lines may not');
+    if (end === 'terminate') {
+      expect(run.out.stderr).toContain('1 line sent on that connection may not have arrived');
+      expect(run.out.stderr).toContain('the last lines may not have arrived: 1 went out on a connection that ended');
+    }
   }, 30_000);
 }
 
@@ -143,3 +146,43 @@ it('a peer that stops reading (--heartbeat 0): the session ends after 10 s witho
   expect(code).toBe(1);
   expect(run.out.stderr).toContain('nothing has left the process for 10 s');
 }, 45_000);
+
+// A single large line leaves the backlog only once wholly written: the stall check reads the
+// link's progress, not the backlog's size, so a line taking more than 10 s to cross a slow but
+// moving link is not a stall.
+it('a large line crossing a slow but moving link is not taken for a stall (the next line waits behind it)', async () => {
+  const { wss, port, stop } = await startPlainServer();
+  cleanup.push(stop);
+  const received: string[] = [];
+  let bytes = 0;
+  let onBytes = () => {};
+  wss.on('connection', (ws: WebSocket) => {
+    // Every byte that reaches the server: the link moves the whole time.
+    (ws as unknown as { _socket: Socket })._socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      onBytes();
+    });
+    ws.on('message', (data) => received.push(String(data).slice(0, 12)));
+  });
+  const RATE = 500_000;
+  const link = await startSlowLink({ targetPort: port, upBytesPerSecond: RATE });
+  cleanup.push(() => link.stop());
+  const run = launch(['connect', link.url], cleanup);
+  await run.has(' open ');
+  // 20 MB: the kernel's buffers take a few MB at once, the rest is one write that ws holds
+  // (bufferedAmount unchanged) until its last byte has gone into the kernel — about 30 s here.
+  const big = `big:${'x'.repeat(20_000_000)}`;
+  run.child.stdin.end(`${big}\nafter\n`);
+  // Eleven seconds' worth of bytes reach the server (the link moved all along), then the link is
+  // let go at full speed so that the test does not wait for the rest.
+  const eleven = new Promise<void>((resolve) => {
+    onBytes = () => bytes >= RATE * 11 && resolve();
+  });
+  await Promise.race([eleven, run.exited]);
+  const movedBeforeEnd = bytes;
+  link.unthrottle();
+  const [code] = await run.exited;
+  expect(movedBeforeEnd).toBeGreaterThan(RATE * 9); // bytes kept moving for ~10 s or more
+  expect(run.out.stderr).not.toContain('nothing has left the process');
+  expect({ code, received }).toEqual({ code: 0, received: ['big:xxxxxxxx', 'after'] });
+}, 90_000);

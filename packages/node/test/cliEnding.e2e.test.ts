@@ -38,8 +38,9 @@ it('a CRLF line split across two reads is one message, not a message and an empt
   expect({ code, received: server.received.map((r) => r.data) }).toEqual({ code: 0, received: ['first', 'second'] });
 });
 
-// Lines still waiting for a connection at Ctrl-C are reported in words, like every dropped line.
-it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)', async () => {
+// Lines still waiting for a connection at Ctrl-C are reported in words, like every dropped line,
+// and the exit status says lines were lost (1).
+it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob), exit 1', async () => {
   const server = await startScenarioServer();
   cleanup.push(() => server.stop());
   // Every attempt fails, so the lines stay queued: with only the first failing, the retry (within
@@ -52,8 +53,9 @@ it('lines dropped at Ctrl-C read like every other dropped line (not a JSON blob)
   await run.has('reconnecting');
   run.child.kill('SIGINT');
   const [code] = await run.exited;
-  expect(code).toBe(0);
+  expect(code).toBe(1);
   expect(run.out.stderr).toContain('a message was dropped (closed): "first"');
+  expect(run.out.stderr).toContain('1 line was dropped, not sent');
 });
 
 // `resock connect … | head -1`: once the reader has gone, the next message the CLI prints meets
@@ -75,7 +77,7 @@ it('stdout closed by its reader (| head -1) ends the session politely, no EPIPE 
   }).toEqual({ crashed: false, serverSawClose: 1000, code: 0 });
 });
 
-it('--json: stdin ended while connecting (its line queued), then the reader goes: it ends at once', async () => {
+it('--json: stdin ended while connecting (its line queued), then the reader goes: it ends at once (exit 1: the line is lost)', async () => {
   const server = await startScenarioServer();
   cleanup.push(() => server.stop());
   server.plan(...Array.from({ length: 20 }, () => ({ kind: 'reject' as const, status: 503 })));
@@ -84,7 +86,7 @@ it('--json: stdin ended while connecting (its line queued), then the reader goes
   await run.has('"type":"reconnecting"', 'stdout');
   run.child.stdout.destroy(); // the next JSON line meets a closed pipe
   const [code] = await run.exited;
-  expect({ crashed: /Unhandled|EPIPE/.test(run.out.stderr), code }).toEqual({ crashed: false, code: 0 });
+  expect({ crashed: /Unhandled|EPIPE/.test(run.out.stderr), code }).toEqual({ crashed: false, code: 1 });
 }, 30_000);
 
 // Ctrl-C on a session whose server never answers the close frame (it stopped reading): the

@@ -37,7 +37,13 @@ it('pauses stdin while 1 MiB is still leaving, then sends every line in order', 
       this.resumed++;
     },
   };
-  const pump = linePump(client, source, { queued: () => {}, full: () => {}, stalled: () => {} });
+  const pump = linePump(client, source, {
+    queued: () => {},
+    full: () => {},
+    stalled: () => {},
+    idle: () => {},
+    moved: () => 0,
+  });
   // 32 MiB in lines of 64 KiB, given at once as readline would give a large file's lines.
   const count = 512;
   const filler = 'x'.repeat(65_536 - 6);

@@ -1,13 +1,8 @@
 import { createInterface } from 'node:readline';
-import {
-  type Client,
-  type CloseRecord,
-  describeCloseCode,
-  type Transport,
-  type TransportConnection,
-} from '@resock/core';
+import { type Client, type CloseRecord, describeCloseCode } from '@resock/core';
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
+import { type Delivery, trackDelivery } from './delivery';
 import { cliQueue, DRAIN_STALL_MS, linePump } from './linePump';
 import { loadPolicy, UsageError } from './policyCommands';
 import { jsonLine, printable } from './printable';
@@ -27,10 +22,11 @@ export const exitCodes = { closed: 0, error: 1, usage: 2, gaveUp: 3 } as const;
 /**
  * `resock connect <url>`: stdin lines go out as messages; messages come out on stdout, one per
  * line; lifecycle lines go to stderr (or everything as JSON lines on stdout with --json).
- * Exits 0 when stdin ends (once every line has gone out and the close was clean) or on Ctrl-C
- * (after a 1000 close; lines not sent yet are reported as dropped); 1 when lines may be lost: a
- * connection they went out on ended without a clean close (a Ctrl-C while the session drains or
- * closes cuts it), or nothing left the process for DRAIN_STALL_MS; 3 when the policy gives up.
+ * Exits 0 when stdin ends (once the server has confirmed every line, and the close is done) or
+ * on Ctrl-C (a 1000 close), with nothing lost; 1 when lines were dropped (not sent yet at
+ * Ctrl-C) or may be lost: a connection they went out on ended before the server confirmed them
+ * (see delivery.ts; a Ctrl-C while the last lines wait cuts it), or nothing moved for
+ * DRAIN_STALL_MS; 3 when the policy gives up.
  * Messages that arrive until the close is done are printed; a reader that goes away
  * (`| head -1`) ends the session as Ctrl-C does. stdin is read only as fast as there is room
  * for its lines (linePump): none is dropped because the queue is full.
@@ -50,20 +46,12 @@ export async function connect(args: ConnectArgs): Promise<number> {
     headers[name] = header.slice(at + 1).trim();
   }
   const policy = args.policy ? await loadPolicy(args.policy) : undefined;
-  // The live connection, kept so that a Ctrl-C while the session drains or closes can cut it.
-  let connection: TransportConnection | undefined;
-  const ws = nodeTransport({ headers });
-  const transport: Transport = {
-    ...ws,
-    connect(request, handlers) {
-      connection = ws.connect(request, handlers);
-      return connection;
-    },
-  };
+  // Which lines the server has surely read (pongs), and the live connection, to cut it at Ctrl-C.
+  const delivery = trackDelivery(nodeTransport({ headers }));
   const client = createClient({
     url: args.url,
     protocols: args.protocols,
-    transport,
+    transport: delivery.transport,
     // Refused, not dropped, when full: the line pump then stops reading stdin until there is room.
     queue: cliQueue,
     ...(policy ? { policy } : {}),
@@ -85,6 +73,12 @@ export async function connect(args: ConnectArgs): Promise<number> {
     // crlfDelay: a CRLF whose \n comes in a later read (a slow pipe, ssh) ends one line, not two.
     const input = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
     let finishing = false;
+    let interrupted = false;
+    /** Lines reported dropped: lost for sure. */
+    let dropped = 0;
+    /** The first connection that ended with lines not proved delivered, and how many in all. */
+    let cut: CloseRecord | undefined;
+    let unconfirmed = 0;
     const lines = linePump(client, input, {
       queued: (line) => report('queued', { data: line }),
       full: ({ limit }, line) =>
@@ -100,18 +94,21 @@ export async function connect(args: ConnectArgs): Promise<number> {
         report('error', { message }, message);
         void finish(exitCodes.error);
       },
+      // All quiet: have what was sent confirmed now, so a drop hours later loses nothing.
+      idle: () => delivery.hint(),
+      moved: () => delivery.connection()?.progress ?? 0,
     });
-    // Lines that went out on a connection that then ended without a clean close may be lost (ws
-    // had them, or the kernel): the first such close, said at the end. Counted per connection,
-    // by the messages sent since the last one ended.
-    let sentBefore = 0;
-    let cutShort: CloseRecord | undefined;
-    const offLosses = client.on('close', (record) => {
-      const carried = client.stats.messagesSent > sentBefore;
-      sentBefore = client.stats.messagesSent;
-      if (carried && !record.wasClean && !finishing) cutShort ??= record;
+    const offDropped = client.on('dropped', () => void dropped++);
+    // A connection that ended without a clean close before a pong proved its last lines read
+    // may have lost them: said at once, and in the exit status.
+    const offCut = client.on('close', (record) => {
+      const lost = delivery.ended(record);
+      if (lost === 0) return;
+      unconfirmed += lost;
+      cut ??= record;
+      const message = `${lost} line${lost === 1 ? '' : 's'} sent on that connection may not have arrived (the server had not confirmed ${lost === 1 ? 'it' : 'them'})`;
+      report('unconfirmed', { lines: lost }, message);
     });
-    let interrupted = false;
     const finish = async (code: number, stdinEnded = false) => {
       // Closing readline below ends stdin, which would call this again with another status.
       if (finishing) return;
@@ -119,30 +116,37 @@ export async function connect(args: ConnectArgs): Promise<number> {
       const unsent = lines.stop();
       input.close();
       process.stdin.destroy();
-      // Every line was sent: wait until they have left the process before the close frame (ws
-      // would cut what is still buffered), still reporting what happens; Ctrl-C cuts it short.
-      // Lines on a connection that then ends, or is not closed cleanly, may be lost: say so.
-      const atRisk = client.state === 'open' && client.stats.messagesSent > sentBefore;
-      if (atRisk && stdinEnded) await drained(client, () => interrupted);
-      const ended = atRisk && client.state !== 'open';
+      // Every line was sent: wait until the server has confirmed them all (a pong), so the close
+      // frame cuts nothing; Ctrl-C cuts the wait short.
+      const waiting = stdinEnded ? delivery.unconfirmed() : 0;
+      if (waiting > 0) {
+        report(
+          'confirming',
+          { lines: waiting },
+          `stdin ended: waiting for the server to confirm the last ${waiting === 1 ? 'line' : `${waiting} lines`}`,
+        );
+        await confirmed(delivery, () => interrupted);
+      }
       unwire(); // the CLI's own close at the end is not news; replies until it is done still are
       // Lines still queued, then those stdin had given that were waiting for room (Ctrl-C before
       // they could go out) are said to be lost, not lost silently.
-      for (const data of [...client.takeQueued(), ...unsent])
+      for (const data of [...client.takeQueued(), ...unsent]) {
+        dropped++;
         report('dropped', { data, reason: 'closed' }, droppedText(data, 'closed'));
-      const record = await client.close();
+      }
+      await client.close();
       unwireMessages();
-      offLosses();
+      offDropped();
+      offCut();
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
-      const lastCut = (atRisk || interrupted) && !(record.wasClean && !ended);
       // The policy giving up (3) says more than a loss would.
-      if (code === exitCodes.gaveUp || !(lastCut || cutShort)) return resolve(code);
-      const message = interrupted
-        ? 'interrupted: what was still leaving may not have arrived'
-        : lastCut
-          ? 'the close was not clean: the last lines may not have arrived'
-          : `a connection ended without a clean close (${describeCloseCode((cutShort as CloseRecord).code)}) after lines went out on it: the last lines may not have arrived`;
+      if (code === exitCodes.gaveUp || (!cut && dropped === 0)) return resolve(code);
+      const message = cut
+        ? interrupted
+          ? 'interrupted: what was still leaving may not have arrived'
+          : `the last lines may not have arrived: ${unconfirmed} went out on a connection that ended without a clean close (${describeCloseCode(cut.code)}) before the server confirmed them`
+        : `${dropped} line${dropped === 1 ? ' was' : 's were'} dropped, not sent`;
       report('error', { message }, message);
       resolve(exitCodes.error);
     };
@@ -151,7 +155,7 @@ export async function connect(args: ConnectArgs): Promise<number> {
     const interrupt = () => {
       if (!finishing) return void finish(exitCodes.closed);
       interrupted = true;
-      connection?.terminate?.();
+      delivery.connection()?.terminate?.();
     };
     process.on('SIGINT', interrupt);
     // SIGTERM (a service manager, `docker stop`, `kill`) is asked to end, as Ctrl-C is: a 1000
@@ -176,26 +180,29 @@ export async function connect(args: ConnectArgs): Promise<number> {
 }
 
 /**
- * Until what was sent has left the process, the connection ends, `stop()` says so, or nothing
- * has moved for DRAIN_STALL_MS — unlike the transport's own wait before the close frame, with
- * no cap on the time a moving link takes. Polled: neither ws nor a WebSocket tells when its
- * buffer is empty.
+ * How long the server may take to confirm the last lines with nothing seen to move. Once they
+ * are all in the kernel, a slow link drains them unseen (4–5 MB here: 10 s at 400–500 KB/s);
+ * a dead peer looks the same, so the wait is that of a stalled backlog.
  */
-async function drained(client: Client, stop: () => boolean): Promise<void> {
-  let least = Number.POSITIVE_INFINITY;
+const CONFIRM_STALL_MS = DRAIN_STALL_MS;
+
+/**
+ * Until the server has confirmed every line sent on the live connection, the connection ends,
+ * `stop()` says so, or nothing has moved for CONFIRM_STALL_MS. Polled besides the pong: the
+ * connection's progress is read, not told.
+ */
+async function confirmed(delivery: Delivery, stop: () => boolean): Promise<void> {
+  let moved = -1;
   // The monotonic clock: a wall clock set back must not stretch the stall.
   let movedAt = performance.now();
-  while (
-    client.state === 'open' &&
-    client.bufferedAmount > 0 &&
-    !stop() &&
-    performance.now() - movedAt < DRAIN_STALL_MS
-  ) {
-    if (client.bufferedAmount < least) {
-      least = client.bufferedAmount;
-      movedAt = performance.now();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  while (delivery.unconfirmed() > 0 && !stop()) {
+    const now = performance.now();
+    const progress = delivery.connection()?.progress ?? 0;
+    if (progress > moved) [moved, movedAt] = [progress, now];
+    else if (now - movedAt >= CONFIRM_STALL_MS) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([delivery.confirm(), new Promise((resolve) => (timer = setTimeout(resolve, 50)))]);
+    clearTimeout(timer);
   }
 }
 

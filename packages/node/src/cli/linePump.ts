@@ -25,6 +25,13 @@ export interface Tell {
   full(error: QueueFullError, line: string): void;
   /** Lines wait behind a backlog that has not moved for DRAIN_STALL_MS: the pump has stopped. */
   stalled(): void;
+  /** Every line read so far is the client's (sent, or queued). */
+  idle(): void;
+  /**
+   * A count that grows while the link moves bytes (the connection's `progress`): a single large
+   * line leaves the backlog only once wholly written, so its size alone cannot tell a stall.
+   */
+  moved(): number;
 }
 
 export interface LinePump {
@@ -49,9 +56,9 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
   // A wait for room under way: its cancel.
   let waiting: (() => void) | undefined;
   let stopped = false;
-  // While lines wait behind a backlog: the least it has been, and when it last shrank (the
+  // While lines wait behind a backlog: how far the link had moved, and when it last moved (the
   // monotonic clock: a wall clock set back must not stretch the stall).
-  let backlog: { least: number; movedAt: number } | undefined;
+  let backlog: { moved: number; movedAt: number } | undefined;
 
   const wait = (how: 'poll' | 'open' | 'backlog') => {
     source.pause();
@@ -61,7 +68,8 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
     };
     if (how === 'backlog') {
       const now = performance.now();
-      if (!backlog || client.bufferedAmount < backlog.least) backlog = { least: client.bufferedAmount, movedAt: now };
+      const moved = tell.moved();
+      if (!backlog || moved > backlog.moved) backlog = { moved, movedAt: now };
       else if (now - backlog.movedAt >= DRAIN_STALL_MS) {
         // Nothing has left for that long (a peer that stopped reading, with the heartbeat off):
         // waiting on would hang the session for good.
@@ -95,6 +103,7 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
       if (result === 'queued') tell.queued(line);
     }
     if (pending.length > 0 || stopped) return;
+    tell.idle();
     source.resume();
     const settled = idle;
     idle = [];

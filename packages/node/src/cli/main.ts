@@ -10,12 +10,14 @@ const usage = `Usage:
                        [--heartbeat <ms>] [--json]
       Connects and stays connected by the policy. Each stdin line is sent; each message is
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
-      When stdin ends, lines still queued go out with the next connection, and it exits once
-      they have left the process and the close is done.
-      Ctrl-C (or SIGTERM) closes with 1000; again while the last lines drain, it cuts the connection.
-      Exit status: 0 closed (stdin ended, Ctrl-C), 1 an error (or, after stdin ended, a close
-      that was not clean or a Ctrl-C: the last lines may be lost), 2 bad usage, 3 the policy
-      gave up.
+      stdin is read only as fast as lines can go. When stdin ends, lines still queued go out
+      with the next connection, and it exits once the server has confirmed them (a pong to a
+      ping sent after them) and the close is done.
+      Ctrl-C (or SIGTERM) closes with 1000; while the last lines wait for their confirmation,
+      or again while closing, it cuts the connection.
+      Exit status: 0 closed (stdin ended, Ctrl-C) with nothing lost, 1 lines dropped or perhaps
+      lost (a connection ended before the server confirmed them; nothing moved for 10 s) or an
+      error, 2 bad usage, 3 the policy gave up.
   resock policy check <file.json>
       Validates a policy file and prints every problem with its path (exit 1 if any).
   resock policy explain <file.json|preset> <code|status>
