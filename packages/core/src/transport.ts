@@ -43,7 +43,7 @@ export interface TransportHandlers {
   /** A hint only: the close that follows (or core's deadline) decides what happens. */
   onError(error: unknown): void;
   /** A protocol pong arrived (transports whose connection has `ping`). */
-  onPong?(): void;
+  onPong?(data?: Uint8Array): void;
 }
 
 export interface TransportConnection {
@@ -61,8 +61,11 @@ export interface TransportConnection {
   close(code?: number, reason?: string): void;
   /** Drop now, no close frame (Node `ws`). Without it core closes politely and detaches. */
   terminate?(): void;
-  /** Protocol ping where the platform has one; its pong arrives through `onPong`. */
-  ping?(): void;
+  /**
+   * Protocol ping where the platform has one; its pong arrives through `onPong`, with the
+   * ping's `data` echoed (RFC 6455 §5.5.3), so a caller can tell which ping a pong answers.
+   */
+  ping?(data?: Uint8Array): void;
   /** Bytes handed to the platform and not yet sent. */
   readonly bufferedAmount?: number;
   /**

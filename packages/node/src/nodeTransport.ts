@@ -1,16 +1,8 @@
-import {
-  type ClientRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  validateHeaderName,
-  validateHeaderValue,
-} from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import {
   drainMeter,
-  InvalidOptionsError,
   type OutboundMessage,
-  type Problem,
   type RawClose,
   type Transport,
   type TransportConnection,
@@ -18,6 +10,7 @@ import {
 } from '@resock/core';
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
 import { failureCode, invalidUpgrade, proxyRefusal } from './failureCodes';
+import { checkedHeaders, checkOptions } from './optionChecks';
 import { redirectHop, socketHref } from './redirectHops';
 
 /**
@@ -36,7 +29,7 @@ export type NodeTransportOptions = Omit<WsClientOptions, 'headers'> & {
    */
   headers?: Headers | (() => Headers) | undefined;
 };
-type Headers = { [name: string]: string };
+export type Headers = { [name: string]: string };
 
 /**
  * The transport on `ws` (v8). Text arrives as `string`, binary as `Uint8Array` (a `Buffer`,
@@ -185,13 +178,13 @@ class WsConnection implements TransportConnection {
   terminate(): void {
     this.socket.terminate();
   }
-  ping(): void {
+  ping(data?: Uint8Array): void {
     // Listen for pongs only once pings are sent: a client without heartbeat keeps less.
     if (!this.pongs) {
       this.pongs = true;
-      this.socket.on('pong', () => this.handlers.onPong?.());
+      this.socket.on('pong', (echoed: Buffer) => this.handlers.onPong?.(echoed));
     }
-    this.socket.ping();
+    this.socket.ping(data);
   }
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
@@ -208,10 +201,23 @@ class WsConnection implements TransportConnection {
     const taken = (raw._bytesDispatched ?? 0) - (raw._handle?.writeQueueSize ?? 0);
     return this.meter(raw.bytesRead, taken, raw.bytesWritten - taken);
   }
+  /**
+   * Bytes the kernel has taken from the process: outbound movement alone (the CLI's stall checks,
+   * where a peer that still talks but stopped reading must not look alive).
+   */
+  get uploaded(): number {
+    const raw = this.raw();
+    return raw ? (raw._bytesDispatched ?? 0) - (raw._handle?.writeQueueSize ?? 0) : 0;
+  }
   /** ws's TCP (or TLS) socket, once it has one. */
   private raw(): RawSocket | undefined {
     return (this.socket as unknown as { _socket?: RawSocket | null })._socket ?? undefined;
   }
+}
+
+/** A connection's `uploaded`, if it is one of this transport's. */
+export function uploadedBy(connection: TransportConnection): number | undefined {
+  return connection instanceof WsConnection ? connection.uploaded : undefined;
 }
 
 /** What `progress` and `close` read of the socket under ws. */
@@ -242,45 +248,4 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string | undefine
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
-}
-
-/**
- * Node's HTTP client throws on a header name or value it cannot send, and ws on a protocol
- * version it does not speak, at every attempt: say so here, at the call that made it, instead of
- * letting each attempt fail. `origin` is sent as a header too.
- */
-function checkOptions({ headers, origin, protocolVersion }: NodeTransportOptions): void {
-  const problems: Problem[] = [];
-  if (typeof headers !== 'function') headerProblems(headers, 'headers', problems);
-  if (origin !== undefined) headerProblem('origin', 'Origin', origin, problems);
-  if (protocolVersion !== undefined && protocolVersion !== 8 && protocolVersion !== 13)
-    problems.push({ path: 'protocolVersion', message: 'expected 8 or 13 (the versions ws speaks)' });
-  if (problems.length > 0) throw new InvalidOptionsError(problems);
-}
-
-/** What a `headers()` function returned, checked as the option is (the attempt fails otherwise). */
-function checkedHeaders(headers: unknown, path: string): Headers | undefined {
-  const problems: Problem[] = [];
-  if (headers !== undefined && (typeof headers !== 'object' || headers === null))
-    problems.push({ path, message: 'expected an object of header names and values' });
-  else if (typeof (headers as { then?: unknown } | undefined)?.then === 'function')
-    // A Promise has no headers of its own: sent, it would be none at all.
-    problems.push({ path, message: 'expected headers, not a Promise: renew a token in refresh, return it here' });
-  else headerProblems(headers as Headers | undefined, path, problems);
-  if (problems.length > 0) throw new InvalidOptionsError(problems);
-  return headers as Headers | undefined;
-}
-
-function headerProblems(headers: Headers | undefined, path: string, problems: Problem[]): void {
-  for (const [name, value] of Object.entries(headers ?? {}))
-    headerProblem(`${path}[${JSON.stringify(name)}]`, name, value, problems);
-}
-
-function headerProblem(path: string, name: string, value: unknown, problems: Problem[]): void {
-  try {
-    validateHeaderName(name);
-    validateHeaderValue(name, value as string);
-  } catch (error) {
-    problems.push({ path, message: (error as Error).message });
-  }
 }

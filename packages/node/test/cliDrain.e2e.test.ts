@@ -71,7 +71,7 @@ it('resock connect exits 1 when the server never confirms its lines (they may be
   const { code, stdout } = await (await connectCli(server.url)).run('one line\n');
   expect(code).toBe(1);
   expect(stdout).toContain('"type":"unconfirmed","at"');
-  expect(stdout).toContain('the last lines may not have arrived: 1 went out on a connection that ended');
+  expect(stdout).toContain('the last lines may not have arrived: 1 went out on connections that ended');
 }, 30_000); // the CLI's start, 10 s without a confirmation, then its 3 s close deadline
 
 it('resock connect exits 1 when the connection drops while its lines still drain', async () => {

@@ -79,6 +79,8 @@ export async function connect(args: ConnectArgs): Promise<number> {
     /** The first connection that ended with lines not proved delivered, and how many in all. */
     let cut: CloseRecord | undefined;
     let unconfirmed = 0;
+    /** A second Ctrl-C cut a connection with lines not yet proved delivered. */
+    let cutByInterrupt = false;
     const lines = linePump(client, input, {
       queued: (line) => report('queued', { data: line }),
       full: ({ limit }, line) =>
@@ -92,20 +94,24 @@ export async function connect(args: ConnectArgs): Promise<number> {
       stalled: () => {
         const message = `nothing has left the process for ${DRAIN_STALL_MS / 1000} s: ending the session`;
         report('error', { message }, message);
+        // A peer that does not read would never take a close frame queued behind the backlog
+        // either (a polite close would wait out its deadline, longer while the peer still talks).
+        delivery.connection()?.terminate?.();
         void finish(exitCodes.error);
       },
       // All quiet: have what was sent confirmed now, so a drop hours later loses nothing.
       idle: () => delivery.hint(),
-      moved: () => delivery.connection()?.progress ?? 0,
+      moved: () => delivery.uploaded(),
     });
     const offDropped = client.on('dropped', () => void dropped++);
-    // A connection that ended without a clean close before a pong proved its last lines read
-    // may have lost them: said at once, and in the exit status.
+    // A connection that ended before a pong proved its last lines read (a clean close the client
+    // began proves it too) may have lost them: said at once, and in the exit status.
     const offCut = client.on('close', (record) => {
       const lost = delivery.ended(record);
       if (lost === 0) return;
       unconfirmed += lost;
       cut ??= record;
+      if (interrupted) cutByInterrupt = true;
       const message = `${lost} line${lost === 1 ? '' : 's'} sent on that connection may not have arrived (the server had not confirmed ${lost === 1 ? 'it' : 'them'})`;
       report('unconfirmed', { lines: lost }, message);
     });
@@ -125,7 +131,10 @@ export async function connect(args: ConnectArgs): Promise<number> {
           { lines: waiting },
           `stdin ended: waiting for the server to confirm the last ${waiting === 1 ? 'line' : `${waiting} lines`}`,
         );
-        await confirmed(delivery, () => interrupted);
+        if (!(await confirmed(delivery, () => interrupted))) {
+          const message = `no answer and nothing sent for ${CONFIRM_STALL_MS / 1000} s: closing (a clean close still proves the lines arrived)`;
+          report('confirming', { lines: delivery.unconfirmed(), gaveUp: true }, message);
+        }
       }
       unwire(); // the CLI's own close at the end is not news; replies until it is done still are
       // Lines still queued, then those stdin had given that were waiting for room (Ctrl-C before
@@ -143,9 +152,9 @@ export async function connect(args: ConnectArgs): Promise<number> {
       // The policy giving up (3) says more than a loss would.
       if (code === exitCodes.gaveUp || (!cut && dropped === 0)) return resolve(code);
       const message = cut
-        ? interrupted
+        ? cutByInterrupt
           ? 'interrupted: what was still leaving may not have arrived'
-          : `the last lines may not have arrived: ${unconfirmed} went out on a connection that ended without a clean close (${describeCloseCode(cut.code)}) before the server confirmed them`
+          : `the last lines may not have arrived: ${unconfirmed} went out on connections that ended before the server confirmed them (the first: ${describeCloseCode(cut.code)})`
         : `${dropped} line${dropped === 1 ? ' was' : 's were'} dropped, not sent`;
       report('error', { message }, message);
       resolve(exitCodes.error);
@@ -188,22 +197,23 @@ const CONFIRM_STALL_MS = DRAIN_STALL_MS;
 
 /**
  * Until the server has confirmed every line sent on the live connection, the connection ends,
- * `stop()` says so, or nothing has moved for CONFIRM_STALL_MS. Polled besides the pong: the
- * connection's progress is read, not told.
+ * `stop()` says so (true), or the upload has not moved for CONFIRM_STALL_MS (false). Polled
+ * besides the pong: the upload's movement is read, not told; what the server sends does not count.
  */
-async function confirmed(delivery: Delivery, stop: () => boolean): Promise<void> {
+async function confirmed(delivery: Delivery, stop: () => boolean): Promise<boolean> {
   let moved = -1;
   // The monotonic clock: a wall clock set back must not stretch the stall.
   let movedAt = performance.now();
   while (delivery.unconfirmed() > 0 && !stop()) {
     const now = performance.now();
-    const progress = delivery.connection()?.progress ?? 0;
-    if (progress > moved) [moved, movedAt] = [progress, now];
-    else if (now - movedAt >= CONFIRM_STALL_MS) return;
+    const uploaded = delivery.uploaded();
+    if (uploaded > moved) [moved, movedAt] = [uploaded, now];
+    else if (now - movedAt >= CONFIRM_STALL_MS) return false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([delivery.confirm(), new Promise((resolve) => (timer = setTimeout(resolve, 50)))]);
     clearTimeout(timer);
   }
+  return true;
 }
 
 type Report = (type: string, fields: Record<string, unknown>, text?: string) => void;

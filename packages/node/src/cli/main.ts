@@ -12,11 +12,11 @@ const usage = `Usage:
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
       stdin is read only as fast as lines can go. When stdin ends, lines still queued go out
       with the next connection, and it exits once the server has confirmed them (a pong to a
-      ping sent after them) and the close is done.
+      ping sent after them, or a clean close it began) and the close is done.
       Ctrl-C (or SIGTERM) closes with 1000; while the last lines wait for their confirmation,
       or again while closing, it cuts the connection.
       Exit status: 0 closed (stdin ended, Ctrl-C) with nothing lost, 1 lines dropped or perhaps
-      lost (a connection ended before the server confirmed them; nothing moved for 10 s) or an
+      lost (a connection ended before the server confirmed them; the upload stalled 10 s) or an
       error, 2 bad usage, 3 the policy gave up.
   resock policy check <file.json>
       Validates a policy file and prints every problem with its path (exit 1 if any).

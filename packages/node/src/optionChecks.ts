@@ -1,0 +1,44 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { InvalidOptionsError, type Problem } from '@resock/core';
+import type { Headers, NodeTransportOptions } from './nodeTransport';
+
+/**
+ * Node's HTTP client throws on a header name or value it cannot send, and ws on a protocol
+ * version it does not speak, at every attempt: say so here, at the call that made it, instead of
+ * letting each attempt fail. `origin` is sent as a header too.
+ */
+export function checkOptions({ headers, origin, protocolVersion }: NodeTransportOptions): void {
+  const problems: Problem[] = [];
+  if (typeof headers !== 'function') headerProblems(headers, 'headers', problems);
+  if (origin !== undefined) headerProblem('origin', 'Origin', origin, problems);
+  if (protocolVersion !== undefined && protocolVersion !== 8 && protocolVersion !== 13)
+    problems.push({ path: 'protocolVersion', message: 'expected 8 or 13 (the versions ws speaks)' });
+  if (problems.length > 0) throw new InvalidOptionsError(problems);
+}
+
+/** What a `headers()` function returned, checked as the option is (the attempt fails otherwise). */
+export function checkedHeaders(headers: unknown, path: string): Headers | undefined {
+  const problems: Problem[] = [];
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null))
+    problems.push({ path, message: 'expected an object of header names and values' });
+  else if (typeof (headers as { then?: unknown } | undefined)?.then === 'function')
+    // A Promise has no headers of its own: sent, it would be none at all.
+    problems.push({ path, message: 'expected headers, not a Promise: renew a token in refresh, return it here' });
+  else headerProblems(headers as Headers | undefined, path, problems);
+  if (problems.length > 0) throw new InvalidOptionsError(problems);
+  return headers as Headers | undefined;
+}
+
+function headerProblems(headers: Headers | undefined, path: string, problems: Problem[]): void {
+  for (const [name, value] of Object.entries(headers ?? {}))
+    headerProblem(`${path}[${JSON.stringify(name)}]`, name, value, problems);
+}
+
+function headerProblem(path: string, name: string, value: unknown, problems: Problem[]): void {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string);
+  } catch (error) {
+    problems.push({ path, message: (error as Error).message });
+  }
+}
