@@ -207,7 +207,11 @@ class WsConnection implements TransportConnection {
    */
   get uploaded(): number {
     const raw = this.raw();
-    return raw ? (raw._bytesDispatched ?? 0) - (raw._handle?.writeQueueSize ?? 0) : 0;
+    if (!raw) return 0;
+    // Over TLS the socket's own handle holds a whole write until its last byte is sent; the TCP
+    // handle under it (_parent) drains as the kernel takes the bytes.
+    const handle = raw._handle;
+    return (raw._bytesDispatched ?? 0) - (handle?._parent?.writeQueueSize ?? handle?.writeQueueSize ?? 0);
   }
   /** ws's TCP (or TLS) socket, once it has one. */
   private raw(): RawSocket | undefined {
@@ -221,7 +225,10 @@ export function uploadedBy(connection: TransportConnection): number | undefined 
 }
 
 /** What `progress` and `close` read of the socket under ws. */
-type RawSocket = Socket & { _bytesDispatched?: number; _handle?: { writeQueueSize?: number } | null };
+type RawSocket = Socket & {
+  _bytesDispatched?: number;
+  _handle?: { writeQueueSize?: number; _parent?: { writeQueueSize?: number } } | null;
+};
 
 /** Buffer.from copies a Uint8Array (a view over the same bytes is no copy). */
 function copyOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {

@@ -102,6 +102,8 @@ export async function connect(args: ConnectArgs): Promise<number> {
       // All quiet: have what was sent confirmed now, so a drop hours later loses nothing.
       idle: () => delivery.hint(),
       moved: () => delivery.uploaded(),
+      inFlight: () => delivery.unconfirmed(),
+      proved: () => delivery.next(),
     });
     const offDropped = client.on('dropped', () => void dropped++);
     // A connection that ended before a pong proved its last lines read (a clean close the client

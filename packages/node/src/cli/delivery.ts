@@ -32,6 +32,8 @@ export interface Delivery {
   confirm(): Promise<void>;
   /** Asks for proof of what the live connection has sent (a ping, unless one is out for it all). */
   hint(): void;
+  /** Resolves at the live connection's next proof (or its end). */
+  next(): Promise<void>;
 }
 
 interface Watched {
@@ -164,6 +166,18 @@ export function trackDelivery(transport: Transport): Delivery {
     hint() {
       const state = current();
       if (state) ask(state);
+    },
+    next() {
+      const state = current();
+      if (!state) return Promise.resolve();
+      ask(state);
+      return new Promise<void>((resolve) => {
+        const once = () => {
+          state.waiters.delete(once);
+          resolve();
+        };
+        state.waiters.add(once);
+      });
     },
   };
 }

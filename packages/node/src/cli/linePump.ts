@@ -5,6 +5,13 @@ import { type Client, QueueFullError } from '@resock/core';
  * ws buffers whatever it is given, so a large file piped to a slow link would sit in memory whole.
  */
 export const HIGH_WATER_BYTES = 1_048_576;
+/**
+ * Lines that may be on their way, not yet proved read (a window, as TCP's): with
+ * permessage-deflate, ws compresses one message at a time and holds the rest, and the ping the
+ * heartbeat sends waits behind them all (at ~0.2 ms a line, a 1 MiB backlog of short lines took
+ * ~40 s, and the heartbeat dropped a healthy link). This many stay well under its timeout.
+ */
+export const WINDOW_LINES = 4096;
 /** The CLI's queue: lines sent while no connection is open (the client's default limits, named). */
 export const cliQueue = { maxMessages: 1000, maxBytes: 1_048_576, overflow: 'reject' } as const;
 /** How often a full buffer is looked at again: neither ws nor a WebSocket tells when it drains. */
@@ -32,6 +39,10 @@ export interface Tell {
    * line leaves the backlog only once wholly written, so its size alone cannot tell a stall.
    */
   moved(): number;
+  /** Lines sent on the open connection and not yet proved read. */
+  inFlight(): number;
+  /** Resolves at the next proof that lines were read. */
+  proved(): Promise<void>;
 }
 
 export interface LinePump {
@@ -62,7 +73,11 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
 
   const wait = (how: 'poll' | 'open' | 'backlog') => {
     source.pause();
+    // Once per wait, whichever ends it first (a timer, a proof, an open).
+    let over = false;
     const again = () => {
+      if (over) return;
+      over = true;
       waiting = undefined;
       pump();
     };
@@ -78,15 +93,25 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
       }
     }
     if (how !== 'open') {
+      // A backlog drains unseen (polled); a full window opens at a proof, or is polled for a stall.
       const timer = setTimeout(again, POLL_MS);
-      waiting = () => clearTimeout(timer);
+      if (how === 'backlog')
+        void tell.proved().then(() => {
+          clearTimeout(timer);
+          again();
+        });
+      waiting = () => {
+        over = true;
+        clearTimeout(timer);
+      };
     } else waiting = client.once('open', again);
   };
 
   const pump = () => {
     while (pending.length > 0 && !waiting && !stopped) {
       const open = client.state === 'open';
-      if (open && client.bufferedAmount >= HIGH_WATER_BYTES) return wait('backlog');
+      if (open && (client.bufferedAmount >= HIGH_WATER_BYTES || tell.inFlight() >= WINDOW_LINES))
+        return wait('backlog');
       backlog = undefined;
       let result: ReturnType<Client['send']>;
       try {
