@@ -3,7 +3,7 @@ import { type Client, type CloseRecord, describeCloseCode } from '@resock/core';
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
 import { type Delivery, trackDelivery } from './delivery';
-import { cliQueue, DRAIN_STALL_MS, linePump } from './linePump';
+import { cliQueue, DRAIN_STALL_MS, linePump, stallWatch } from './linePump';
 import { loadPolicy, UsageError } from './policyCommands';
 import { jsonLine, printable } from './printable';
 
@@ -134,7 +134,7 @@ export async function connect(args: ConnectArgs): Promise<number> {
           `stdin ended: waiting for the server to confirm the last ${waiting === 1 ? 'line' : `${waiting} lines`}`,
         );
         if (!(await confirmed(delivery, () => interrupted))) {
-          const message = `no answer and nothing sent for ${CONFIRM_STALL_MS / 1000} s: closing (a clean close still proves the lines arrived)`;
+          const message = `no answer and nothing sent for ${DRAIN_STALL_MS / 1000} s: closing (a clean close still proves the lines arrived)`;
           report('confirming', { lines: delivery.unconfirmed(), gaveUp: true }, message);
         }
       }
@@ -191,26 +191,16 @@ export async function connect(args: ConnectArgs): Promise<number> {
 }
 
 /**
- * How long the server may take to confirm the last lines with nothing seen to move. Once they
- * are all in the kernel, a slow link drains them unseen (4–5 MB here: 10 s at 400–500 KB/s);
- * a dead peer looks the same, so the wait is that of a stalled backlog.
- */
-const CONFIRM_STALL_MS = DRAIN_STALL_MS;
-
-/**
  * Until the server has confirmed every line sent on the live connection, the connection ends,
- * `stop()` says so (true), or the upload has not moved for CONFIRM_STALL_MS (false). Polled
- * besides the pong: the upload's movement is read, not told; what the server sends does not count.
+ * `stop()` says so (true), or the upload has not moved for DRAIN_STALL_MS (false): once the
+ * lines are all in the kernel, a slow link drains them unseen (4–5 MB here: 10 s at
+ * 400–500 KB/s), and a dead peer looks the same. Polled besides the pong: the upload's movement
+ * is read, not told; what the server sends does not count.
  */
 async function confirmed(delivery: Delivery, stop: () => boolean): Promise<boolean> {
-  let moved = -1;
-  // The monotonic clock: a wall clock set back must not stretch the stall.
-  let movedAt = performance.now();
+  const stalled = stallWatch(() => delivery.uploaded());
   while (delivery.unconfirmed() > 0 && !stop()) {
-    const now = performance.now();
-    const uploaded = delivery.uploaded();
-    if (uploaded > moved) [moved, movedAt] = [uploaded, now];
-    else if (now - movedAt >= CONFIRM_STALL_MS) return false;
+    if (stalled()) return false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([delivery.confirm(), new Promise((resolve) => (timer = setTimeout(resolve, 50)))]);
     clearTimeout(timer);

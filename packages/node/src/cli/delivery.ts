@@ -64,6 +64,16 @@ export function trackDelivery(transport: Transport): Delivery {
     watched.over = true;
     wake(watched);
   };
+  /** Resolves at the first pong (or the end) after which `reached()` holds. */
+  const until = (watched: Watched, reached: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!reached() && !watched.over) return;
+        watched.waiters.delete(check);
+        resolve();
+      };
+      watched.waiters.add(check);
+    });
   const ping = (watched: Watched, data?: Uint8Array) => {
     // A payload of the caller's own (none from core's heartbeat) is kept; only ours are counted.
     if (data !== undefined && data.byteLength > 0) return watched.inner.ping?.(data);
@@ -152,14 +162,7 @@ export function trackDelivery(transport: Transport): Delivery {
       const wanted = state.sent;
       // A ping already out for these messages will do.
       if ((state.pings.at(-1)?.before ?? -1) < wanted) ping(state);
-      const done = new Promise<void>((resolve) => {
-        const check = () => {
-          if (state.confirmed < wanted && !state.over) return;
-          state.waiters.delete(check);
-          resolve();
-        };
-        state.waiters.add(check);
-      });
+      const done = until(state, () => state.confirmed >= wanted);
       state.wait = { wanted, done };
       return done;
     },
@@ -171,13 +174,7 @@ export function trackDelivery(transport: Transport): Delivery {
       const state = current();
       if (!state) return Promise.resolve();
       ask(state);
-      return new Promise<void>((resolve) => {
-        const once = () => {
-          state.waiters.delete(once);
-          resolve();
-        };
-        state.waiters.add(once);
-      });
+      return until(state, () => true);
     },
   };
 }

@@ -19,6 +19,23 @@ const POLL_MS = 20;
 /** How long what was sent may sit in the process without a byte moving before the CLI gives up on it. */
 export const DRAIN_STALL_MS = 10_000;
 
+/**
+ * A stall check over `moved`, a count that grows while the upload moves: true once it has not
+ * grown for DRAIN_STALL_MS since the check was made (the monotonic clock: a wall clock set back
+ * must not stretch the stall).
+ */
+export function stallWatch(moved: () => number): () => boolean {
+  let last = moved();
+  let movedAt = performance.now();
+  return () => {
+    const now = performance.now();
+    const count = moved();
+    if (count <= last) return now - movedAt >= DRAIN_STALL_MS;
+    [last, movedAt] = [count, now];
+    return false;
+  };
+}
+
 /** What can be paused: readline's interface over stdin. */
 interface Source {
   pause(): unknown;
@@ -35,8 +52,8 @@ export interface Tell {
   /** Every line read so far is the client's (sent, or queued). */
   idle(): void;
   /**
-   * A count that grows while the link moves bytes (the connection's `progress`): a single large
-   * line leaves the backlog only once wholly written, so its size alone cannot tell a stall.
+   * A count that grows while the upload moves (bytes the kernel took): a single large line
+   * leaves the backlog only once wholly written, so its size alone cannot tell a stall.
    */
   moved(): number;
   /** Lines sent on the open connection and not yet proved read. */
@@ -58,8 +75,9 @@ export interface LinePump {
  * Feeds stdin's lines to the client with back-pressure instead of loss: the client's queue is
  * made to refuse (`overflow: 'reject'`), and a refused line waits here, with stdin paused, until
  * the next open has emptied the queue. On an open connection, stdin pauses while more than
- * HIGH_WATER_BYTES are still leaving. Lines readline had read before the pause wait here too,
- * so nothing is dropped for want of room, and memory stays bounded.
+ * HIGH_WATER_BYTES are still leaving or WINDOW_LINES are not yet proved read. Lines readline had
+ * read before the pause wait here too, so nothing is dropped for want of room, and memory stays
+ * bounded.
  */
 export function linePump(client: Client, source: Source, tell: Tell): LinePump {
   const pending: string[] = [];
@@ -67,9 +85,8 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
   // A wait for room under way: its cancel.
   let waiting: (() => void) | undefined;
   let stopped = false;
-  // While lines wait behind a backlog: how far the link had moved, and when it last moved (the
-  // monotonic clock: a wall clock set back must not stretch the stall).
-  let backlog: { moved: number; movedAt: number } | undefined;
+  // While lines wait behind a backlog (or a full window): whether the upload has stalled.
+  let backlog: (() => boolean) | undefined;
 
   const wait = (how: 'poll' | 'open' | 'backlog') => {
     source.pause();
@@ -82,10 +99,8 @@ export function linePump(client: Client, source: Source, tell: Tell): LinePump {
       pump();
     };
     if (how === 'backlog') {
-      const now = performance.now();
-      const moved = tell.moved();
-      if (!backlog || moved > backlog.moved) backlog = { moved, movedAt: now };
-      else if (now - backlog.movedAt >= DRAIN_STALL_MS) {
+      backlog ??= stallWatch(() => tell.moved());
+      if (backlog()) {
         // Nothing has left for that long (a peer that stopped reading, with the heartbeat off):
         // waiting on would hang the session for good.
         waiting = () => {};
