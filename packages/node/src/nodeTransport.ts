@@ -62,19 +62,24 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       const { mayConnectTo } = request;
       if (mayConnectTo && wsOptions.followRedirects)
         socket.on('redirect', (to: string, req: ClientRequest) => redirectHop(request.url, to, req, mayConnectTo));
-      return attach(socket, handlers, request.url);
+      // Without followRedirects the socket stays at the requested URL (nothing to compare at open).
+      return attach(socket, handlers, wsOptions.followRedirects ? request.url : undefined);
     },
   };
 }
 
-function attach(socket: WebSocket, handlers: TransportHandlers, requested: string) {
+function attach(socket: WebSocket, handlers: TransportHandlers, requested: string | undefined) {
   let handshake: RawClose['handshake'];
   let lastError: unknown;
   let opened = false;
   // A 101 comes here before ws checks it: one it then refuses keeps its status (a broken
-  // upgrade, told from a reset before any answer).
+  // upgrade, told from a reset before any answer). Its headers are read only then: reading them
+  // parses them, a cost every reconnect would pay.
+  let upgrade: IncomingMessage | undefined;
+  const refusedUpgrade = (): RawClose['handshake'] =>
+    upgrade && !opened ? { status: upgrade.statusCode ?? 101, headers: flatten(upgrade.headers) } : undefined;
   socket.on('upgrade', (res: IncomingMessage) => {
-    handshake = { status: res.statusCode ?? 101, headers: flatten(res.headers) };
+    upgrade = res;
   });
   // Not kept in a variable: the other listeners' closures share this scope, and would keep it
   // alive on every idle socket after the open has removed it.
@@ -92,10 +97,10 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
     socket.removeAllListeners('unexpected-response');
     socket.removeAllListeners('upgrade');
     opened = true;
-    handshake = undefined;
+    upgrade = undefined;
     if (socket.extensions.includes('permessage-deflate')) connection.deflate = true;
     // ws's url is where a followed redirect led (parsed, http: as ws:, so compared the same way).
-    const url = socket.url === socketHref(requested) ? undefined : socket.url;
+    const url = requested === undefined || socket.url === socketHref(requested) ? undefined : socket.url;
     handlers.onOpen({ protocol: socket.protocol, extensions: socket.extensions, url });
   });
   socket.on('message', (data, isBinary) => {
@@ -107,11 +112,12 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
     // A redirect ws no longer follows (maxRedirects reached, a Location it cannot parse) fails
     // with no 'unexpected-response': its answer, a 3xx, is still on the request. A proxy that
     // refused the tunnel may have said why only in its agent's error.
-    handshake ??= redirectAnswer(socket) ?? proxyRefusal(error, opened);
+    handshake ??= refusedUpgrade() ?? redirectAnswer(socket) ?? proxyRefusal(error, opened);
     handlers.onError(error);
   });
   socket.on('close', (code, reason) => {
     const raw: RawClose = { code, reason: reason.toString(), wasClean: wasClean(socket, code) };
+    handshake ??= refusedUpgrade();
     if (handshake) raw.handshake = handshake;
     if (lastError !== undefined) raw.error = handshake?.status === 101 ? invalidUpgrade(lastError) : lastError;
     if (code === 1006) failureCode(raw, lastError, opened, /^(wss|https):/i.test(socket.url));

@@ -81,3 +81,54 @@ describe('URL checks in a runtime without a global URL', () => {
     expect(() => create('ws://evil.example\\@localhost/', true)).toThrow(/requireTls/);
   });
 });
+
+describe('a reconnect parses its URL once', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** The global URL, counting what it is asked to parse (the checks and the redaction use it). */
+  function countingUrl() {
+    const parsed: string[] = [];
+    vi.stubGlobal(
+      'URL',
+      class extends URL {
+        constructor(text: string | URL, base?: string | URL) {
+          super(text, base);
+          parsed.push(String(text));
+        }
+      },
+    );
+    return parsed;
+  }
+
+  it('the same URL, attempt after attempt, is parsed at the first one only', () => {
+    const url = 'wss://api.example.test/live?room=7';
+    const parsed = countingUrl();
+    const h = harness({ url, policy: { preset: 'none', backoff: { type: 'constant', delayMs: 0 } } });
+    for (let i = 0; i < 5; i++) {
+      h.transport.connections.at(-1)?.accept();
+      h.transport.connections.at(-1)?.serverClose(1012);
+    }
+    expect(h.transport.connections).toHaveLength(6);
+    expect(parsed.filter((text) => text === url)).toHaveLength(1);
+  });
+
+  it('a URL function’s new URL is parsed', () => {
+    const urls = ['wss://a.example.test/', 'wss://b.example.test/'];
+    let next = 0;
+    const parsed = countingUrl();
+    const h = harness({
+      url: () => urls[next++ % 2] as string,
+      policy: { preset: 'none', backoff: { type: 'constant', delayMs: 0 } },
+    });
+    h.transport.connections.at(-1)?.serverClose(1012);
+    expect(h.transport.connections.map((c) => c.request.url)).toEqual(urls);
+    expect(parsed).toEqual(expect.arrayContaining(urls));
+  });
+
+  it('a runtime that replaced its URL is asked anew, not answered from the one before', () => {
+    const url = 'wss://example.com:99999/'; // the WHATWG parser refuses the port, the fallback cannot tell
+    expect(() => create(url)).toThrow(InvalidOptionsError);
+    vi.stubGlobal('URL', undefined);
+    expect(() => create(url)).not.toThrow();
+  });
+});
