@@ -8,18 +8,25 @@ const localHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
  * which lacks the getters).
  * Regexes alone disagree with it on `\`, on several `@` and on hosts and ports it rejects.
  */
-export function parseUrl(text: string): ReturnType<typeof parse> {
+export function parseUrl(text: string): Parsed {
   // Every attempt asks of its URL (is it one, is it plain text to a remote host, how to redact
   // it), and a client's URL rarely changes: the last answer is kept, so a reconnect parses once.
   // (Kept with the parser that gave it: a runtime may replace `URL`.)
-  const parser = typeof URL === 'function' ? URL : undefined;
-  if (text !== last.text || parser !== last.parser) last = { text, parser, parsed: parse(text) };
-  return last.parsed;
+  const parser = (globalThis as { URL?: unknown }).URL;
+  if (text !== lastText || parser !== lastParser) {
+    lastText = text;
+    lastParser = parser;
+    lastParsed = parse(text);
+  }
+  return lastParsed;
 }
 
-let last: { text?: string; parser?: unknown; parsed: ReturnType<typeof parse> } = { parsed: undefined };
+type Parsed = Readonly<{ protocol: string; hostname: string }> | null | undefined;
+let lastText: string | undefined;
+let lastParser: unknown;
+let lastParsed: Parsed;
 
-function parse(text: string): Readonly<{ protocol: string; hostname: string }> | null | undefined {
+function parse(text: string): Parsed {
   if (typeof URL !== 'function') return undefined;
   let url: URL;
   try {
