@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundle } from './benchmarks/bundle';
 import { memory } from './benchmarks/memory';
+import { offlineBuffer } from './benchmarks/offlineBuffer';
 import { reconnectLatency } from './benchmarks/reconnect';
 import { storm } from './benchmarks/storm';
 import { stormAtScale } from './benchmarks/stormAtScale';
@@ -30,6 +31,8 @@ const plan = smoke
       trials: 3,
       stormClients: 10,
       scale: 2000,
+      bufferTtlMs: 2000,
+      aborts: 2000,
       teardownRounds: 1,
     }
   : {
@@ -42,6 +45,8 @@ const plan = smoke
       trials: 30,
       stormClients: 200,
       scale: 100_000,
+      bufferTtlMs: 30_000,
+      aborts: 20_000,
       teardownRounds: 2,
     };
 
@@ -223,6 +228,31 @@ try {
     '-',
     '≥ 99 %, < 60 s',
     verdict(scale.backWithinCap >= 0.99 && scale.runtimeMs < 60_000),
+  ]);
+
+  step('offline buffer (ttlMs and signals at scale)');
+  const buffer = offlineBuffer({ rate: 1000, ttlMs: plan.bufferTtlMs, aborts: plan.aborts });
+  results.offlineBuffer = buffer;
+  const waiting = `${buffer.waitingAtOnce / 1000}k`;
+  rows.push([
+    `offline buffer, 1000/s, ${plan.bufferTtlMs / 1000} s ttl`,
+    `CPU share of a core (${waiting} waiting)`,
+    '-',
+    `${(buffer.cpuShare * 100).toFixed(1)} %`,
+    'no ttlMs',
+    'no ttlMs',
+    '≤ 2 %',
+    verdict(buffer.cpuShare <= 0.02),
+  ]);
+  rows.push([
+    `offline buffer, ${plan.aborts / 1000}k queued`,
+    'each aborted in turn, per abort',
+    '-',
+    `${buffer.abortUs.toFixed(1)} µs`,
+    'no signal',
+    'no signal',
+    '≤ 50 µs',
+    verdict(buffer.abortUs <= 50),
   ]);
 
   step('teardown');

@@ -2,8 +2,15 @@ import type { DropReason } from '../events/clientEvents';
 import { ClientShell } from './clientShell';
 import type { SendResult } from './clientTypes';
 import { Expiry } from './expiry';
-import { type MessageId, Outbox } from './outbox';
-import { type OfferResult, type OutboundMessage, OutboundQueue, type QueuedMessage, type WaitLimits } from './queue';
+import { type MessageId, Outbox, type OutboxEntry } from './outbox';
+import {
+  type OfferResult,
+  type OutboundMessage,
+  OutboundQueue,
+  type QueuedMessage,
+  type Waiting,
+  type WaitLimits,
+} from './queue';
 import type { SendOptions } from './sendOptions';
 import { WaitingSignals } from './waitingSignals';
 
@@ -20,8 +27,8 @@ interface Placing {
   closed?: boolean;
 }
 
-/** A waiting message's limits, and how its abort listener is added once it waits. */
-type Limits = WaitLimits & { readonly listen?: () => void };
+/** A waiting message's limits, and how it is watched once it waits (`watch`). */
+type Limits = WaitLimits & Waiting & { readonly watch: (take: Waiting['take']) => void };
 
 /**
  * What send() does with a message: its place in send() order, written at once or waiting in the
@@ -109,7 +116,11 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       // add() throws QueueFullError with overflow 'reject'
       offered = this.outbox.add(id, data, seq, limits);
       // It waits (for its ack) from now: its limits count before its write runs app code.
-      if (limits && offered.accepted) this.#watch(limits);
+      if (limits && offered.accepted) {
+        const { outbox } = this;
+        const entry = offered.stored as OutboxEntry;
+        limits.watch(() => outbox.take(entry));
+      }
       result = !offered.accepted ? 'dropped' : clear && this.writeNow(data, id) ? 'sent' : 'queued';
     } else {
       if (clear && this.writeNow(data)) return 'sent';
@@ -121,7 +132,11 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       offered = this.queue.offer(data, seq, limits);
       result = offered.accepted ? 'queued' : 'dropped';
       // It waits (queued): its limits start to count.
-      if (limits && offered.accepted) this.#watch(limits);
+      if (limits && offered.accepted) {
+        const { queue } = this;
+        const item = offered.stored;
+        limits.watch(() => queue.take(item));
+      }
     }
     // Only now tell the app what the offer cost: a listener that sends again must find this
     // message already written or waiting in its place.
@@ -136,44 +151,42 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   }
 
   /**
-   * A message's `ttlMs` deadline and abort hook; undefined when it asked for neither. The abort
-   * listener is added only once the message waits (`listen`), and let go of when it stops.
+   * A message's `ttlMs` deadline and abort hook; undefined when it asked for neither. Both are
+   * watched only once the message waits (`watch`), and let go of when it stops.
    */
   #limits({ ttlMs, signal }: SendOptions): Limits | undefined {
     if (ttlMs === undefined && !signal) return undefined;
     const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
-    let listening = false;
-    return {
+    const limits: Limits = {
       until,
       signal,
       release: () => {
-        if (listening && signal) this.#signals?.letGo(signal);
+        if (!limits.take) return;
+        limits.take = undefined;
+        if (signal) this.#signals?.letGo(signal, limits);
         if (until !== undefined) this.expiry?.left();
       },
-      listen: () => {
-        if (!signal) return;
-        listening = true;
-        this.#signals ??= new WaitingSignals((aborted) => this.#withdraw((m) => m.signal === aborted));
-        this.#signals.hold(signal);
+      watch: (take) => {
+        limits.take = take;
+        if (signal) {
+          this.#signals ??= new WaitingSignals((aborted) => this.#withdraw(aborted));
+          this.#signals.hold(signal, limits);
+        }
+        if (until === undefined) return;
+        this.expiry ??= new Expiry(this.options.clock, this.timers, () => this.dropAll(this.expiry?.due() ?? [], []));
+        this.expiry.track(until, limits);
       },
     };
-  }
-
-  #watch({ until, listen }: Limits): void {
-    listen?.();
-    if (until === undefined) return;
-    this.expiry ??= new Expiry(
-      this.options.clock,
-      this.timers,
-      () => [this.queue, this.outbox],
-      () => this.dropAll(this.expiry?.due() ?? [], []),
-    );
-    this.expiry.track(until);
+    return limits;
   }
 
   /** The app aborted waiting messages' signal: they leave the queue (and outbox). */
-  #withdraw(mine: (message: QueuedMessage) => boolean): void {
-    const gone = [...(this.queue?.remove(mine) ?? []), ...(this.outbox?.remove(mine) ?? [])];
+  #withdraw(aborted: readonly Waiting[]): void {
+    const gone: QueuedMessage[] = [];
+    for (const waiting of aborted) {
+      const taken = waiting.take?.();
+      if (taken) gone.push(taken);
+    }
     // Aborted from the app's code inside a send (its reliable.id): told once that send is done.
     if (gone.length) this.tell(() => this.dropAll([], gone));
   }

@@ -1,5 +1,6 @@
 import { type Clock, LATE_TIMER_MS, type TimerHandle } from '../clock';
 import type { TransportConnection } from '../transport';
+import { heapPop, heapPush } from './minHeap';
 
 /** One thing the shared scheduler runs when `dueAt` has passed. */
 export interface ScheduledTask {
@@ -100,32 +101,6 @@ function createScheduler(clock: Clock): SharedScheduler {
 interface Queued {
   readonly at: number;
   readonly task: ScheduledTask;
-}
-
-function heapPush(heap: Queued[], item: Queued): void {
-  let i = heap.push(item) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if ((heap[parent] as Queued).at <= item.at) break;
-    heap[i] = heap[parent] as Queued;
-    i = parent;
-  }
-  heap[i] = item;
-}
-
-function heapPop(heap: Queued[]): void {
-  const last = heap.pop();
-  if (!last || heap.length === 0) return;
-  let i = 0;
-  for (;;) {
-    let child = 2 * i + 1;
-    if (child >= heap.length) break;
-    if (child + 1 < heap.length && (heap[child + 1] as Queued).at < (heap[child] as Queued).at) child++;
-    if ((heap[child] as Queued).at >= last.at) break;
-    heap[i] = heap[child] as Queued;
-    i = child;
-  }
-  heap[i] = last;
 }
 
 const schedulers = new WeakMap<Clock, SharedScheduler>();

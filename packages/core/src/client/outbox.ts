@@ -12,6 +12,7 @@ import {
 export type MessageId = string | number;
 
 export interface OutboxEntry extends WaitLimits {
+  readonly id: MessageId;
   readonly data: OutboundMessage;
   readonly bytes: number;
   /** Its place among everything the app sent (the queue holds the untracked rest). */
@@ -76,7 +77,7 @@ export class Outbox {
     }
     this.ack(id);
     const { until, signal, release } = limits ?? {};
-    const entry: OutboxEntry = { data, bytes, seq, sent: false, until, signal, release };
+    const entry: OutboxEntry = { id, data, bytes, seq, sent: false, until, signal, release };
     this.#entries.set(id, entry);
     this.#unsent.set(id, entry);
     // In send() order: ahead of what app code sent inside the writes made before this message
@@ -88,7 +89,7 @@ export class Outbox {
     this.#lastSeq = Math.max(this.#lastSeq, seq);
     this.#totalBytes += bytes;
     this.unsentBytes += bytes;
-    return { accepted: true, evicted };
+    return { accepted: true, evicted, stored: entry };
   }
 
   /** The peer has it: forget it, and return it (undefined for an id not, or no longer, here). */
@@ -117,6 +118,13 @@ export class Outbox {
         gone.push(entry);
       }
     return gone;
+  }
+
+  /** Takes out `entry` ahead of its turn (an abort, an expiry), unless it is being written. */
+  take(entry: OutboxEntry): OutboxEntry | undefined {
+    if (entry === this.inFlight || this.#entries.get(entry.id) !== entry) return undefined;
+    this.ack(entry.id);
+    return entry;
   }
 
   /** A message sent straight out: it waits for its ack only. */

@@ -32,8 +32,18 @@ export interface QueuedMessage extends WaitLimits {
 }
 
 export type OfferResult =
-  | { readonly accepted: true; readonly evicted: readonly OutboundMessage[] }
+  | { readonly accepted: true; readonly evicted: readonly OutboundMessage[]; readonly stored: QueuedMessage }
   | { readonly accepted: false };
+
+/**
+ * A waiting message as its abort listener and its deadline hold it: `take` takes it out of its
+ * store ahead of its turn (an abort, an expiry), and is gone once it stops waiting (so what
+ * still holds it keeps no message alive). It returns undefined for the message being written:
+ * going out, it is not taken (and `take` stays).
+ */
+export interface Waiting {
+  take?: (() => QueuedMessage | undefined) | undefined;
+}
 
 /** Whether a message of `bytes` joins `count` messages of `totalBytes` within the limits. */
 export const fits = ({ maxMessages, maxBytes }: QueueLimits, count: number, totalBytes: number, bytes: number) =>
@@ -67,8 +77,10 @@ export function admission(
  * everything already queued.
  */
 export class OutboundQueue {
-  #items: Array<QueuedMessage> = [];
+  #items: Array<Slot> = [];
   #head = 0;
+  /** Slots of messages taken out ahead of their turn (`take`), skipped as the head reaches them. */
+  #holes = 0;
   #totalBytes = 0;
 
   readonly #limits: QueueLimits;
@@ -80,7 +92,7 @@ export class OutboundQueue {
   }
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#items.length - this.#head - this.#holes;
   }
 
   get bytes(): number {
@@ -110,15 +122,24 @@ export class OutboundQueue {
     if (at === this.#items.length) this.#items.push(item);
     else this.#items.splice(at, 0, item);
     this.#totalBytes += bytes;
-    return { accepted: true, evicted };
+    return { accepted: true, evicted, stored: item };
   }
 
   /** The oldest message, left in place: a flush removes it only once it is sent. */
   peek(): QueuedMessage | undefined {
+    this.#skipHoles();
     return this.#items[this.#head];
   }
 
+  #skipHoles(): void {
+    while (this.#items[this.#head]?.out) {
+      this.#items[this.#head++] = undefined as never;
+      this.#holes--;
+    }
+  }
+
   shift(): OutboundMessage | undefined {
+    this.#skipHoles();
     const item = this.#items[this.#head];
     if (!item) return undefined; // empty: every slot from the head on holds a message
     this.#items[this.#head++] = undefined as never; // let the message be collected
@@ -133,6 +154,12 @@ export class OutboundQueue {
 
   /** Takes out the oldest message but `going`, the one being written at the head: it moves up into its slot. */
   #evictBehind(going: QueuedMessage): OutboundMessage | undefined {
+    // (Over the holes behind it first, each moved past once.)
+    while (this.#items[this.#head + 1]?.out) {
+      this.#items[this.#head + 1] = going;
+      this.#items[this.#head++] = undefined as never;
+      this.#holes--;
+    }
     const item = this.#items[this.#head + 1];
     if (!item) return undefined;
     this.#items[this.#head + 1] = going;
@@ -156,12 +183,33 @@ export class OutboundQueue {
     const gone: QueuedMessage[] = [];
     this.#items = this.#items
       .slice(this.#head)
-      .filter((item) => !(leave(item) && item !== this.inFlight && gone.push(item)));
+      .filter((item) => !item.out && !(leave(item) && item !== this.inFlight && gone.push(item)));
     this.#head = 0;
+    this.#holes = 0;
     for (const item of gone) {
       this.#totalBytes -= item.bytes;
       item.release?.();
     }
     return gone;
   }
+
+  /**
+   * Takes out `message` (one this queue stored) ahead of its turn, in constant time: its slot
+   * becomes a hole the head skips (a pass over the queue for each abort or expiry was quadratic
+   * in a burst).
+   */
+  take(message: QueuedMessage): QueuedMessage | undefined {
+    const slot = message as Slot;
+    if (message === this.inFlight || slot.out) return undefined;
+    slot.out = true;
+    this.#holes++;
+    this.#totalBytes -= message.bytes;
+    message.release?.();
+    // Mostly holes: closed up, so they cost neither memory nor a walk.
+    if (this.#holes > 64 && this.#holes * 2 > this.#items.length - this.#head) this.remove(() => false);
+    return message;
+  }
 }
+
+/** A message in the queue's array; `out` once taken ahead of its turn (a hole). */
+type Slot = QueuedMessage & { out?: true };

@@ -1,38 +1,46 @@
+import type { Waiting } from './queue';
+
 /**
  * The abort signals of the messages that wait: one listener per signal, however many messages
  * hold it (one per message made the platform walk them all on each add, and warn of a leak past
- * ten), and aborting it takes them all out in one pass (`withdraw`).
+ * ten), and aborting it takes out the messages that hold it, each in constant time (a pass over
+ * the queue for each aborted signal was quadratic in a burst).
  */
 export class WaitingSignals {
-  readonly #held = new Map<AbortSignal, { count: number; readonly listener: () => void }>();
+  readonly #held = new Map<AbortSignal, { readonly waiting: Set<Waiting>; readonly listener: () => void }>();
 
-  constructor(private readonly withdraw: (signal: AbortSignal) => void) {}
+  constructor(private readonly withdraw: (waiting: readonly Waiting[]) => void) {}
 
   get size(): number {
     return this.#held.size;
   }
 
   /** A message with `signal` waits: each `hold` is let go of once, however it stops waiting. */
-  hold(signal: AbortSignal): void {
-    const held = this.#held.get(signal);
-    if (held) {
-      held.count++;
-      return;
+  hold(signal: AbortSignal, waiting: Waiting): void {
+    let held = this.#held.get(signal);
+    if (!held) {
+      const listener = () => this.#aborted(signal);
+      signal.addEventListener('abort', listener, { once: true });
+      held = { waiting: new Set(), listener };
+      this.#held.set(signal, held);
     }
-    const listener = () => this.withdraw(signal);
-    signal.addEventListener('abort', listener, { once: true });
-    this.#held.set(signal, { count: 1, listener });
+    held.waiting.add(waiting);
   }
 
-  letGo(signal: AbortSignal): void {
+  letGo(signal: AbortSignal, waiting: Waiting): void {
     const held = this.#held.get(signal);
-    if (!held || --held.count > 0) return;
+    if (!held?.waiting.delete(waiting) || held.waiting.size > 0) return;
     signal.removeEventListener('abort', held.listener);
     this.#held.delete(signal);
   }
 
+  #aborted(signal: AbortSignal): void {
+    const held = this.#held.get(signal);
+    if (held) this.withdraw([...held.waiting]);
+  }
+
   /** Takes out now the messages whose signal is aborted but whose listener has not run yet. */
   withdrawAborted(): void {
-    for (const signal of this.#held.keys()) if (signal.aborted) this.withdraw(signal);
+    for (const signal of this.#held.keys()) if (signal.aborted) this.#aborted(signal);
   }
 }

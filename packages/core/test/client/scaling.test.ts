@@ -1,37 +1,14 @@
 // What grows with what an app (or a server) scales up stays linear: each test runs a scenario at
 // n and 8n and compares a deterministic operation count (never a time): a linear path grows ~8×,
 // a quadratic one ~64×, the bound is 20×. Queue sizes stay within the default bounds (1000
-// messages / 1 MiB). Known to remain O(n) per event: aborting waiting messages one signal at a
-// time, and deadlines expiring one at a time, each take one pass over the queue.
+// messages / 1 MiB). Aborts and expiries that come one at a time: scalingOneByOne.test.ts.
 import { getEventListeners } from 'node:events';
-import { type Client, type ClientOptions, createClient, type ReliableOptions } from '@resock/core';
-import { createFakeTransport, createVirtualClock, type FakeTransport, seededRandom } from '@resock/core/testing';
+import { type Client, createClient } from '@resock/core';
+import { createFakeTransport, createVirtualClock, seededRandom } from '@resock/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeClients, growth, LINEAR_BOUND, reliable, setup } from './scalingHarness';
 
-const SMALL = 125;
-const LARGE = 1000; // 8×, and what a queue bounded by its defaults can hold
-const LINEAR_BOUND = 20; // between 8× (linear) and 64× (quadratic)
-
-/** Messages `r<n>` are tracked under id n; the server acknowledges with `a<n>`. */
-const reliable: ReliableOptions = {
-  id: (m) => (typeof m === 'string' && m.startsWith('r') ? Number(m.slice(1)) : undefined),
-  ackOf: (m) => (typeof m === 'string' && m.startsWith('a') ? Number(m.slice(1)) : undefined),
-};
-
-const clients: Client[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) if (client.state !== 'closed') await client.close();
-});
-
-function setup(options: Partial<ClientOptions> = {}) {
-  const clock = createVirtualClock(Date.UTC(2026, 0, 1));
-  const transport: FakeTransport = createFakeTransport();
-  const client = createClient({ url: 'wss://x.test/', transport, clock, random: seededRandom(7), ...options });
-  client.on('error', () => {});
-  client.on('dropped', () => {});
-  clients.push(client);
-  return { clock, transport, client };
-}
+afterEach(closeClients);
 
 /** Internals, read-only: the queue and outbox as the shell holds them (created lazily). */
 type Store = { length: number; remove(...args: unknown[]): unknown };
@@ -71,13 +48,6 @@ function countedController(counter: { reads: number }): AbortController {
     },
   });
   return controller;
-}
-
-function growth(measure: (n: number) => number): { small: number; large: number; ratio: number; text: string } {
-  const small = measure(SMALL);
-  const large = measure(LARGE);
-  const ratio = large / Math.max(small, 1); // a fix that does no such work at all: 0
-  return { small, large, ratio, text: `${small} at n=${SMALL}, ${large} at n=${LARGE} (×${ratio.toFixed(1)})` };
 }
 
 describe('send() with per-message AbortSignals', () => {
