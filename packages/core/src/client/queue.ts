@@ -201,13 +201,17 @@ export class OutboundQueue {
   take(message: QueuedMessage): QueuedMessage | undefined {
     const slot = message as Slot;
     if (message === this.inFlight || slot.out) return undefined;
+    const taken = { ...message };
+    // The hole keeps no payload: a message told gone counts against no limit, so it must hold
+    // no memory either (offline, holes are closed up only once they are most of the queue).
+    (slot as { data?: unknown }).data = undefined;
     slot.out = true;
     this.#holes++;
     this.#totalBytes -= message.bytes;
     message.release?.();
     // Mostly holes: closed up, so they cost neither memory nor a walk.
     if (this.#holes > 64 && this.#holes * 2 > this.#items.length - this.#head) this.remove(() => false);
-    return message;
+    return taken;
   }
 }
 
