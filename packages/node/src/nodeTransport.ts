@@ -76,8 +76,6 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
   // upgrade, told from a reset before any answer). Its headers are read only then: reading them
   // parses them, a cost every reconnect would pay.
   let upgrade: IncomingMessage | undefined;
-  const refusedUpgrade = (): RawClose['handshake'] =>
-    upgrade && !opened ? { status: upgrade.statusCode ?? 101, headers: flatten(upgrade.headers) } : undefined;
   socket.on('upgrade', (res: IncomingMessage) => {
     upgrade = res;
   });
@@ -112,12 +110,12 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
     // A redirect ws no longer follows (maxRedirects reached, a Location it cannot parse) fails
     // with no 'unexpected-response': its answer, a 3xx, is still on the request. A proxy that
     // refused the tunnel may have said why only in its agent's error.
-    handshake ??= refusedUpgrade() ?? redirectAnswer(socket) ?? proxyRefusal(error, opened);
+    handshake ??= answer(upgrade) ?? redirectAnswer(socket) ?? proxyRefusal(error, opened);
     handlers.onError(error);
   });
   socket.on('close', (code, reason) => {
     const raw: RawClose = { code, reason: reason.toString(), wasClean: wasClean(socket, code) };
-    handshake ??= refusedUpgrade();
+    handshake ??= answer(upgrade);
     if (handshake) raw.handshake = handshake;
     if (lastError !== undefined) raw.error = handshake?.status === 101 ? invalidUpgrade(lastError) : lastError;
     if (code === 1006) failureCode(raw, lastError, opened, /^(wss|https):/i.test(socket.url));
@@ -132,7 +130,12 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
  */
 function redirectAnswer(socket: WebSocket): RawClose['handshake'] {
   const res = (socket as unknown as { _req?: { res?: IncomingMessage } | null })._req?.res;
-  return res?.statusCode ? { status: res.statusCode, headers: flatten(res.headers) } : undefined;
+  return res?.statusCode ? answer(res) : undefined;
+}
+
+/** An HTTP answer as a close record keeps it (a module function: no closure kept per socket). */
+function answer(res: IncomingMessage | undefined): RawClose['handshake'] {
+  return res && { status: res.statusCode ?? 101, headers: flatten(res.headers) };
 }
 
 /** The connection resock holds: prototype methods, so each socket costs one small object. */
