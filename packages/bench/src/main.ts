@@ -124,6 +124,16 @@ try {
   ]);
   rows.push([
     'memory (idle client)',
+    'heap/client × raw ws, heartbeat on',
+    '-',
+    x(mr['resock (heartbeat on)']?.heapRatio),
+    '-',
+    '-',
+    '≤ 1.20×',
+    verdict((mr['resock (heartbeat on)']?.heapRatio ?? 9) <= 1.2),
+  ]);
+  rows.push([
+    'memory (idle client)',
     'timers/client idle, heartbeat off/on',
     '0',
     `${mr.resock?.timersIdle ?? '-'} / ${(mr['resock (heartbeat on)']?.timersIdle ?? 0).toFixed(3)}`,

@@ -2,8 +2,9 @@ import { LATE_TIMER_MS } from '../clock';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../errors';
 import type { OpenEvent } from '../events/clientEvents';
+import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
-import { ConnectionHeartbeat, grew, progressOf, sharedScheduler } from './heartbeat';
+import { ConnectionHeartbeat, grew, peerSilent, progressOf, sendPing, sharedScheduler } from './heartbeat';
 import type { OutboundMessage, QueuedMessage } from './queue';
 import { runRefresh } from './refreshRunner';
 import { safely } from './shellState';
@@ -165,39 +166,39 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     const settings = this.options.heartbeat;
     const { connection } = this;
     if (!settings || !connection) return;
-    const { message } = settings;
-    if (!connection.ping && message === undefined) {
+    if (!connection.ping && settings.message === undefined) {
       const why =
         'Heartbeat is on, but the transport has no ping and no heartbeat.message is set: the connection is not checked.';
       this.emitter.emit('error', new ClientRuntimeError('heartbeat', why));
       return;
     }
-    const ping = connection.ping
-      ? () => connection.ping?.()
-      : () => {
-          let data: OutboundMessage;
-          try {
-            data = typeof message === 'function' ? message() : (message as OutboundMessage);
-          } catch (error) {
-            // The app's ping builder is broken, not the peer: say so, and stop checking this
-            // connection rather than drop a healthy one as dead.
-            this.stopHeartbeat();
-            this.emitter.emit('error', new ClientRuntimeError('heartbeat', 'heartbeat.message threw', error));
-            return;
-          }
-          connection.send(data);
-        };
     const { clock } = this.options;
     const scheduler = sharedScheduler(clock);
-    this.heartbeat = new ConnectionHeartbeat(
-      settings,
-      clock.now(),
-      () => safely(ping),
-      () => this.dispatch({ type: 'heartbeatTimeout', id }),
-      scheduler,
-      connection,
-    );
+    this.heartbeat = new ConnectionHeartbeat(settings, clock.now(), this, id, scheduler, connection);
     scheduler.add(this.heartbeat);
+  }
+
+  [sendPing](connection: TransportConnection): void {
+    if (connection.ping) {
+      safely(() => connection.ping?.());
+      return;
+    }
+    const message = this.options.heartbeat?.message;
+    let data: OutboundMessage;
+    try {
+      data = typeof message === 'function' ? message() : (message as OutboundMessage);
+    } catch (error) {
+      // The app's ping builder is broken, not the peer: say so, and stop checking this
+      // connection rather than drop a healthy one as dead.
+      this.stopHeartbeat();
+      this.emitter.emit('error', new ClientRuntimeError('heartbeat', 'heartbeat.message threw', error));
+      return;
+    }
+    safely(() => connection.send(data));
+  }
+
+  [peerSilent](id: number): void {
+    this.dispatch({ type: 'heartbeatTimeout', id });
   }
 
   protected stopHeartbeat(): void {

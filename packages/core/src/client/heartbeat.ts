@@ -6,6 +6,12 @@ import { heapPop, heapPush } from './minHeap';
 export interface ScheduledTask {
   dueAt: number;
   run(now: number): void;
+  /**
+   * The scheduler's own marks, kept on the task (a Set and a Map of them cost every idle client
+   * ~100 B): whether it is scheduled, and the time it is queued under in the heap.
+   */
+  scheduled?: boolean;
+  queuedAt?: number | undefined;
 }
 
 /** Tasks due within this many ms of a firing run together, so N clients share wake-ups. */
@@ -28,12 +34,11 @@ export interface SharedScheduler {
 
 // A closure, not a class: one per clock, and its internals are no one else's business.
 function createScheduler(clock: Clock): SharedScheduler {
-  const tasks = new Set<ScheduledTask>();
+  let size = 0;
   // A min-heap by due time, so a firing reads only what is due, not every task (10 000 clients
   // spread over an interval made each firing walk all of them). Lazy: a task keeps the time it
-  // was queued under (`queued`); traffic moving it later is found when that time comes.
+  // was queued under (`queuedAt`); traffic moving it later is found when that time comes.
   const heap: Queued[] = [];
-  const queued = new Map<ScheduledTask, number>();
   let timer: TimerHandle | undefined;
   let timerDueAt = Infinity;
   const disarm = () => {
@@ -47,7 +52,7 @@ function createScheduler(clock: Clock): SharedScheduler {
     timer = clock.setTimeout(fire, Math.max(0, dueAt - clock.now()));
   };
   const queue = (task: ScheduledTask) => {
-    queued.set(task, task.dueAt);
+    task.queuedAt = task.dueAt;
     heapPush(heap, { at: task.dueAt, task });
   };
   const fire = () => {
@@ -58,42 +63,45 @@ function createScheduler(clock: Clock): SharedScheduler {
     for (let top = heap[0]; top && top.at <= now + COALESCE_MS; top = heap[0]) {
       heapPop(heap);
       // Gone, or queued again under another time: this entry is stale.
-      if (queued.get(top.task) !== top.at) continue;
+      if (top.task.queuedAt !== top.at) continue;
       if (top.task.dueAt > now + COALESCE_MS)
         queue(top.task); // traffic postponed it
       else {
-        queued.delete(top.task);
+        top.task.queuedAt = undefined;
         due.push(top.task);
       }
     }
     for (const task of due) {
-      if (!tasks.has(task)) continue;
+      if (!task.scheduled) continue;
       task.run(now);
-      if (tasks.has(task) && !queued.has(task)) queue(task);
+      if (task.scheduled && task.queuedAt === undefined) queue(task);
     }
     const next = heap[0]?.at;
     if (next !== undefined && next < timerDueAt) arm(next);
   };
   const reschedule = (task: ScheduledTask) => {
-    if (!tasks.has(task)) return;
-    if (queued.get(task) !== task.dueAt) queue(task);
+    if (!task.scheduled) return;
+    if (task.queuedAt !== task.dueAt) queue(task);
     if (task.dueAt < timerDueAt) arm(task.dueAt);
   };
   return {
     add(task) {
-      tasks.add(task);
+      if (task.scheduled) return;
+      task.scheduled = true;
+      size++;
       reschedule(task);
     },
     reschedule,
     delete(task) {
-      tasks.delete(task);
-      queued.delete(task);
-      if (tasks.size > 0) return;
+      if (!task.scheduled) return;
+      task.scheduled = false;
+      task.queuedAt = undefined;
+      if (--size > 0) return;
       heap.length = 0;
       disarm();
     },
     get size() {
-      return tasks.size;
+      return size;
     },
   };
 }
@@ -128,8 +136,23 @@ export interface HeartbeatSettings {
  * them gives another `timeoutMs`, so a link whose bytes stop is found within
  * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved.
  */
+/**
+ * What a heartbeat asks of its client: the client itself, through these keys (closures made
+ * for each connection cost every idle client ~200 B).
+ */
+export const sendPing = Symbol();
+export const peerSilent = Symbol();
+export interface HeartbeatOwner {
+  /** Sends a ping on `connection` (a protocol ping, or the app's `heartbeat.message`). */
+  [sendPing](connection: TransportConnection): void;
+  /** The connection `id` did not answer: it is dead. */
+  [peerSilent](id: number): void;
+}
+
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
+  scheduled = false;
+  queuedAt: number | undefined;
   #awaitingSince: number | undefined;
   /** A late check has already asked again since the peer last spoke: the next one decides. */
   #askedAgain = false;
@@ -137,23 +160,23 @@ export class ConnectionHeartbeat implements ScheduledTask {
   #moved: number | undefined;
 
   readonly #settings: HeartbeatSettings;
-  readonly #ping: () => void;
-  readonly #onDead: () => void;
+  readonly #owner: HeartbeatOwner;
+  readonly #id: number;
   readonly #scheduler: SharedScheduler;
-  readonly #connection: TransportConnection | undefined;
+  /** Pinged, and whose `progress` tells a slow link from a dead one. */
+  readonly #connection: TransportConnection;
 
   constructor(
     settings: HeartbeatSettings,
     now: number,
-    ping: () => void,
-    onDead: () => void,
+    owner: HeartbeatOwner,
+    id: number,
     scheduler: SharedScheduler,
-    /** Whose `progress` tells a slow link from a dead one (a reference: no closure per connection). */
-    connection?: TransportConnection,
+    connection: TransportConnection,
   ) {
     this.#settings = settings;
-    this.#ping = ping;
-    this.#onDead = onDead;
+    this.#owner = owner;
+    this.#id = id;
     this.#scheduler = scheduler;
     this.#connection = connection;
     this.dueAt = now + settings.intervalMs;
@@ -194,7 +217,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
         // another timeoutMs; a link where nothing moves for that long is dead.
         const moved = progressOf(this.#connection);
         if (!grew(this.#moved, moved)) {
-          this.#onDead();
+          this.#owner[peerSilent](this.#id);
           return;
         }
         this.#moved = moved;
@@ -210,7 +233,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
     this.#awaitingSince = now;
     this.#moved = progressOf(this.#connection);
     this.dueAt = now + this.#settings.timeoutMs;
-    this.#ping();
+    this.#owner[sendPing](this.#connection);
   }
 }
 
