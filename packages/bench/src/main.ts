@@ -1,10 +1,7 @@
 // `pnpm bench` (full, ~4 min) or `pnpm bench --smoke` (CI: a small run of each, to prove they
 // work). resock side by side with raw ws and the peers, in the same run, as ratios; the server
 // always in its own process. Prints one table and writes reports/bench.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundle } from './benchmarks/bundle';
 import { memory } from './benchmarks/memory';
@@ -15,6 +12,7 @@ import { stormAtScale } from './benchmarks/stormAtScale';
 import { teardown } from './benchmarks/teardown';
 import { throughput } from './benchmarks/throughput';
 import { contenders } from './contenders';
+import { ms, type Row, report, verdict, x } from './report';
 import { ServerProcess } from './serverProcess';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean' } } });
@@ -50,28 +48,14 @@ const plan = smoke
       teardownRounds: 2,
     };
 
-type Row = [
-  benchmark: string,
-  metric: string,
-  baseline: string,
-  resock: string,
-  rws: string,
-  party: string,
-  goal: string,
-  met: string,
-];
 const rows: Row[] = [];
+const step = (name: string) => process.stderr.write(`bench: ${name}…\n`);
 const results: Record<string, unknown> = {
   smoke,
   node: process.version,
   cpus: cpus().length,
   date: new Date().toISOString(),
 };
-const x = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '-' : `${v.toFixed(2)}×`);
-const ms = (v: number | undefined) =>
-  v === undefined || Number.isNaN(v) ? '-' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
-const verdict = (ok: boolean) => (ok ? 'yes' : 'NO');
-const step = (name: string) => process.stderr.write(`bench: ${name}…\n`);
 
 const server = new ServerProcess();
 await server.start();
@@ -301,25 +285,4 @@ try {
   await server.stop();
 }
 
-const header: Row = ['benchmark', 'metric', 'baseline', 'resock', peers[0], peers[1], 'resock goal', 'met'];
-const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)));
-const line = (r: Row) =>
-  r
-    .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-    .join('  ')
-    .trimEnd();
-console.log(
-  `resock benchmarks${smoke ? ' (smoke: tiny sizes, to prove the benchmarks run; not figures)' : ''} — Node ${process.version}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
-);
-console.log(
-  'Medians over rounds; every ratio is to the baseline measured in this same run. On a 2-core machine differences under ~10 % are noise.\n',
-);
-console.log(line(header));
-console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-for (const r of rows) console.log(line(r));
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports');
-mkdirSync(out, { recursive: true });
-writeFileSync(
-  join(out, smoke ? 'bench-smoke.json' : 'bench.json'),
-  `${JSON.stringify({ ...results, table: [header, ...rows] }, null, 2)}\n`,
-);
+report(rows, results, peers, smoke);
