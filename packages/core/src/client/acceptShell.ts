@@ -2,7 +2,7 @@ import type { DropReason } from '../events/clientEvents';
 import { ClientShell } from './clientShell';
 import type { SendResult } from './clientTypes';
 import { Expiry } from './expiry';
-import { type MessageId, Outbox, type OutboxEntry } from './outbox';
+import { type MessageId, Outbox } from './outbox';
 import {
   type OfferResult,
   type OutboundMessage,
@@ -114,13 +114,10 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       const limits = asked && this.#limits(asked);
       // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
       // add() throws QueueFullError with overflow 'reject'
-      offered = this.outbox.add(id, data, seq, limits);
+      const added = this.outbox.add(id, data, seq, limits);
       // It waits (for its ack) from now: its limits count before its write runs app code.
-      if (limits && offered.accepted) {
-        const { outbox } = this;
-        const entry = offered.stored as OutboxEntry;
-        limits.watch(() => outbox.take(entry));
-      }
+      this.#watch(limits, added, this.outbox);
+      offered = added;
       result = !offered.accepted ? 'dropped' : clear && this.writeNow(data, id) ? 'sent' : 'queued';
     } else {
       if (clear && this.writeNow(data)) return 'sent';
@@ -132,11 +129,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       offered = this.queue.offer(data, seq, limits);
       result = offered.accepted ? 'queued' : 'dropped';
       // It waits (queued): its limits start to count.
-      if (limits && offered.accepted) {
-        const { queue } = this;
-        const item = offered.stored;
-        limits.watch(() => queue.take(item));
-      }
+      this.#watch(limits, offered, this.queue);
     }
     // Only now tell the app what the offer cost: a listener that sends again must find this
     // message already written or waiting in its place.
@@ -178,6 +171,17 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       },
     };
     return limits;
+  }
+
+  /** Once its message waits in `store`, its limits count (it can be taken out of there). */
+  #watch<Stored>(
+    limits: Limits | undefined,
+    offered: OfferResult<Stored>,
+    store: { take: (message: Stored) => QueuedMessage | undefined },
+  ): void {
+    if (!limits || !offered.accepted) return;
+    const { stored } = offered;
+    limits.watch(() => store.take(stored));
   }
 
   /** The app aborted waiting messages' signal: they leave the queue (and outbox). */

@@ -129,14 +129,6 @@ export interface HeartbeatSettings {
 }
 
 /**
- * The liveness check of one open connection. Any inbound traffic proves the peer alive and
- * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
- * meanwhile, declares it dead. A silent peer is therefore found within `intervalMs + timeoutMs`
- * of its last word; while bytes still move (a slow link's large message), each check that saw
- * them gives another `timeoutMs`, so a link whose bytes stop is found within
- * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved.
- */
-/**
  * What a heartbeat asks of its client: the client itself, through these keys (closures made
  * for each connection cost every idle client ~200 B).
  */
@@ -149,6 +141,14 @@ export interface HeartbeatOwner {
   [peerSilent](id: number): void;
 }
 
+/**
+ * The liveness check of one open connection. Any inbound traffic proves the peer alive and
+ * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
+ * meanwhile, declares it dead. A silent peer is therefore found within `intervalMs + timeoutMs`
+ * of its last word; while bytes still move (a slow link's large message), each check that saw
+ * them gives another `timeoutMs`, so a link whose bytes stop is found within
+ * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved.
+ */
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
   scheduled = false;

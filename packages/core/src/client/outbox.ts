@@ -59,7 +59,7 @@ export class Outbox {
     return this.#totalBytes;
   }
 
-  add(id: MessageId, data: OutboundMessage, seq: number, limits?: WaitLimits): OfferResult {
+  add(id: MessageId, data: OutboundMessage, seq: number, limits?: WaitLimits): OfferResult<OutboxEntry> {
     const bytes = byteSize(data);
     // The same id again replaces the old copy, so its place counts as free; but the old copy
     // is removed only once the new one is accepted (a refused or rejected send loses nothing).

@@ -31,8 +31,9 @@ export interface QueuedMessage extends WaitLimits {
   readonly seq: number;
 }
 
-export type OfferResult =
-  | { readonly accepted: true; readonly evicted: readonly OutboundMessage[]; readonly stored: QueuedMessage }
+/** `stored`: the message as its store keeps it, for taking it out ahead of its turn. */
+export type OfferResult<Stored = QueuedMessage> =
+  | { readonly accepted: true; readonly evicted: readonly OutboundMessage[]; readonly stored: Stored }
   | { readonly accepted: false };
 
 /**

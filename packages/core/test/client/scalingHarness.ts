@@ -36,3 +36,30 @@ export function growth(measure: (n: number) => number): { small: number; large: 
   const ratio = large / Math.max(small, 1); // a fix that does no such work at all: 0
   return { small, large, ratio, text: `${small} at n=${SMALL}, ${large} at n=${LARGE} (×${ratio.toFixed(1)})` };
 }
+
+type Store = { length: number; remove(...args: unknown[]): unknown };
+
+/** Messages walked while `work` runs: each store's length at every remove(), each filter's input. */
+export function walked(client: Client, work: () => void): number {
+  let count = 0;
+  const { queue, outbox } = client as unknown as { queue?: Store; outbox?: Store };
+  for (const store of [queue, outbox]) {
+    if (!store) continue;
+    const remove = store.remove.bind(store);
+    store.remove = (...args: unknown[]) => {
+      count += store.length;
+      return remove(...args);
+    };
+  }
+  const filter = Array.prototype.filter;
+  Array.prototype.filter = function (this: unknown[], ...args: Parameters<typeof filter>) {
+    count += this.length;
+    return filter.apply(this, args);
+  } as typeof filter;
+  try {
+    work();
+  } finally {
+    Array.prototype.filter = filter;
+  }
+  return count;
+}

@@ -2,38 +2,10 @@
 // messages were sent) stay linear in all: each takes its message out without a pass over the
 // queue or the outbox. As in scaling.test.ts, a deterministic count at n and 8n, never a time:
 // the messages walked by a store's remove() and by Array#filter (how stores close up).
-import type { Client } from '@resock/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeClients, growth, LINEAR_BOUND, reliable, setup } from './scalingHarness';
+import { closeClients, growth, LINEAR_BOUND, reliable, setup, walked } from './scalingHarness';
 
 afterEach(closeClients);
-
-type Store = { length: number; remove(...args: unknown[]): unknown };
-
-/** Messages walked while `work` runs: each store's length at every remove(), each filter's input. */
-function walked(client: Client, work: () => void): number {
-  let count = 0;
-  const { queue, outbox } = client as unknown as { queue?: Store; outbox?: Store };
-  for (const store of [queue, outbox]) {
-    if (!store) continue;
-    const remove = store.remove.bind(store);
-    store.remove = (...args: unknown[]) => {
-      count += store.length;
-      return remove(...args);
-    };
-  }
-  const filter = Array.prototype.filter;
-  Array.prototype.filter = function (this: unknown[], ...args: Parameters<typeof filter>) {
-    count += this.length;
-    return filter.apply(this, args);
-  } as typeof filter;
-  try {
-    work();
-  } finally {
-    Array.prototype.filter = filter;
-  }
-  return count;
-}
 
 describe('aborted one signal at a time', () => {
   it.each([
