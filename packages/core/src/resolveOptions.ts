@@ -6,7 +6,7 @@ import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';
 import { abortSignal, boolean, check, fail, isRecord, number, oneOf, shape } from './inputChecks';
-import { type ClientOptions, clientDefaults, type ResolvedOptions } from './options';
+import { type ClientOptions, clientDefaults, type ResolvedHeartbeat, type ResolvedOptions } from './options';
 import { definePolicy, type Policy } from './policy/definePolicy';
 
 /**
@@ -105,11 +105,26 @@ export function assertOptionsObject(input: unknown): void {
   if (!isRecord(input)) throw new InvalidOptionsError([{ path: '(root)', message: 'expected an options object' }]);
 }
 
-/** Clients with the default queue limits share one frozen object. */
+/**
+ * Settings equal to `defaults` field by field are `defaults` itself: clients with the default
+ * queue limits or heartbeat share one frozen object (each copy cost every idle client ~56 B).
+ */
+const sharedIfDefault = <T extends object>(defaults: T, settings: T): T =>
+  (Object.keys(defaults) as Array<keyof T>).every((key) => settings[key] === defaults[key])
+    ? defaults
+    : Object.freeze(settings);
+
 const defaultQueue: QueueLimits = Object.freeze({
   maxMessages: clientDefaults.maxMessages,
   maxBytes: clientDefaults.maxBytes,
   overflow: clientDefaults.overflow,
+});
+
+const defaultHeartbeat: ResolvedHeartbeat<unknown> = Object.freeze({
+  intervalMs: clientDefaults.heartbeatIntervalMs,
+  timeoutMs: clientDefaults.heartbeatTimeoutMs,
+  message: undefined,
+  isPong: undefined,
 });
 
 /**
@@ -138,15 +153,6 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
   const h = o.heartbeat === true ? {} : o.heartbeat || undefined;
   const q = o.queue ?? {};
   const d = defaultQueue;
-  const limits: QueueLimits = {
-    maxMessages: q.maxMessages ?? d.maxMessages,
-    maxBytes: q.maxBytes ?? d.maxBytes,
-    overflow: q.overflow ?? d.overflow,
-  };
-  const queue =
-    limits.maxMessages === d.maxMessages && limits.maxBytes === d.maxBytes && limits.overflow === d.overflow
-      ? d
-      : Object.freeze(limits);
   return Object.freeze({
     url: o.url,
     protocols: o.protocols ?? [],
@@ -158,14 +164,18 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     stableAfterMs: o.stableAfterMs ?? clientDefaults.stableAfterMs,
     isReady: o.isReady,
     heartbeat: h
-      ? Object.freeze({
-          intervalMs: h.intervalMs ?? clientDefaults.heartbeatIntervalMs,
-          timeoutMs: h.timeoutMs ?? clientDefaults.heartbeatTimeoutMs,
+      ? sharedIfDefault<ResolvedHeartbeat<TMessage>>(defaultHeartbeat, {
+          intervalMs: h.intervalMs ?? defaultHeartbeat.intervalMs,
+          timeoutMs: h.timeoutMs ?? defaultHeartbeat.timeoutMs,
           message: h.message,
           isPong: h.isPong,
         })
       : undefined,
-    queue,
+    queue: sharedIfDefault(d, {
+      maxMessages: q.maxMessages ?? d.maxMessages,
+      maxBytes: q.maxBytes ?? d.maxBytes,
+      overflow: q.overflow ?? d.overflow,
+    }),
     messages: o.messages,
     signal: o.signal,
     lazy: o.lazy ?? false,

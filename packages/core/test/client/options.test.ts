@@ -69,6 +69,20 @@ describe('options', () => {
     expect(resolveOptions({ ...base, queue: { maxMessages: 5 } }).queue).toEqual({ ...shared, maxMessages: 5 });
   });
 
+  it('shares one frozen heartbeat-settings object among clients with the default heartbeat (memory)', () => {
+    const base = { url: 'wss://x.test/', transport };
+    const shared = resolveOptions({ ...base, heartbeat: true }).heartbeat;
+    expect(shared).toEqual({ intervalMs: 30_000, timeoutMs: 10_000, message: undefined, isPong: undefined });
+    expect(Object.isFrozen(shared)).toBe(true);
+    expect(resolveOptions({ ...base, heartbeat: {} }).heartbeat).toBe(shared);
+    expect(resolveOptions({ ...base, heartbeat: { intervalMs: 30_000 } }).heartbeat).toBe(shared);
+    const own = resolveOptions({ ...base, heartbeat: { timeoutMs: 5000 } }).heartbeat;
+    expect(own).toEqual({ ...shared, timeoutMs: 5000 });
+    expect(Object.isFrozen(own)).toBe(true);
+    const message = () => 'ping';
+    expect(resolveOptions({ ...base, heartbeat: { message } }).heartbeat?.message).toBe(message);
+  });
+
   it('lists every problem at once', () => {
     expect(problems({ url: 1, connectTimeoutMs: -5, queue: { overflow: 'x' } })).toHaveLength(3);
   });
