@@ -94,8 +94,11 @@ export class ClientClosedError extends ResockError {
 export class QueueFullError extends ResockError {
   override readonly name = 'QueueFullError' as const;
   readonly limit: 'maxMessages' | 'maxBytes';
-  constructor(limit: 'maxMessages' | 'maxBytes', value: number) {
-    super(`Cannot queue the message: the queue is at ${limit} (${value}); nothing queued was dropped.`);
+  /** `bytes`: a message larger than `maxBytes` on its own (no room made could take it). */
+  constructor(limit: 'maxMessages' | 'maxBytes', value: number, bytes?: number) {
+    super(
+      `Cannot queue the message: ${bytes === undefined ? `the queue is at ${limit}` : `it alone is ${bytes} bytes, over maxBytes`} (${value}); nothing queued was dropped.`,
+    );
     this.limit = limit;
   }
 }

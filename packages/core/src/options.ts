@@ -18,13 +18,18 @@ export interface RefreshContext {
   readonly record: CloseRecord;
   readonly attempt: number;
   /**
-   * Aborted when the app closes the client or reconnects while the hook runs, or when the hook
-   * has not settled within `connectTimeoutMs` (the refresh then counts as failed).
+   * Aborted when the app closes the client while the hook runs (a `reconnect()` lets it finish:
+   * the attempt follows it), or when the hook has not settled within `connectTimeoutMs` (the
+   * refresh then counts as failed).
    */
   readonly signal: AbortSignal;
 }
 
-/** What a refresh hook may return: new values for the next attempts. */
+/**
+ * What a refresh hook may return: new values for every later attempt. A `url` (or `protocols`)
+ * returned replaces the option for good, a function option too: with a `url` function (rotating
+ * endpoints), update what the function reads and return nothing.
+ */
 // biome-ignore lint/suspicious/noConfusingVoidType: lets `async () => {}` hooks type-check
 export type RefreshResult = void | undefined | { url?: UrlInput; protocols?: Protocols };
 
@@ -77,7 +82,7 @@ export interface ClientOptions<TMessage = InboundMessage> {
   messages?: StandardSchemaV1<unknown, TMessage> | undefined;
   /** Closes the client when aborted. */
   signal?: AbortSignal | undefined;
-  /** Connect on the first `send()` or `open()` instead of at once. @default false */
+  /** Connect on the first `send()`, `open()` or `opened()` instead of at once. @default false */
   lazy?: boolean | undefined;
   /** @default the system clock */
   clock?: Clock | undefined;

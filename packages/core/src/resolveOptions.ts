@@ -141,6 +141,12 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     const problem = urlProblem(urlText(o.url), requireTls);
     if (problem) fail(problems, 'url', problem);
   }
+  // Reliable delivery keeps each message until its ack, in an outbox the queue's limits bound:
+  // with room for none, every tracked send would be dropped, even on an open socket.
+  if (o.reliable)
+    for (const limit of ['maxMessages', 'maxBytes'] as const)
+      if (o.queue?.[limit] === 0)
+        fail(problems, `queue.${limit}`, 'reliable delivery keeps each message until its ack: expected ≥ 1');
   let policy: Policy | undefined;
   try {
     policy = definePolicy(o.policy);

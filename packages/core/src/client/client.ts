@@ -154,7 +154,11 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     }
     const waiters = this.openedWaiters ?? [];
     this.openedWaiters = waiters;
-    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+    const open = new Promise<OpenEvent>((resolve, reject) => waiters.push({ resolve, reject }));
+    // Waiting for the open is asking for it: a lazy client not started yet starts (as on its
+    // first send), or `await client.opened()` would wait for ever.
+    if (phase.status === 'idle') this.dispatch({ type: 'start' });
+    return open;
   }
 
   takeQueued(): OutboundMessage[] {

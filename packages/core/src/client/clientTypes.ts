@@ -48,7 +48,10 @@ export interface Client<TMessage = InboundMessage> {
   reconnect(): void;
   /** Starts a `lazy` client. */
   open(): void;
-  /** The current connection's open if open now, else the next open; rejects when the client fails or is closed first. */
+  /**
+   * The current connection's open if open now, else the next open (a `lazy` client not started
+   * yet starts); rejects when the client fails or is closed first.
+   */
   opened(): Promise<OpenEvent>;
   /** Takes every queued message out of the queue, oldest first. */
   takeQueued(): OutboundMessage[];

@@ -65,6 +65,7 @@ export function admission(
   const { maxMessages, maxBytes, overflow } = limits;
   if (fits(limits, count, totalBytes, bytes)) return 'fits';
   if (overflow === 'reject') {
+    if (bytes > maxBytes) throw new QueueFullError('maxBytes', maxBytes, bytes);
     const full = count >= maxMessages;
     throw new QueueFullError(full ? 'maxMessages' : 'maxBytes', full ? maxMessages : maxBytes);
   }

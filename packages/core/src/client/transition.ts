@@ -255,6 +255,17 @@ function stopWaiting(s: Draft, phase: { refresh: boolean }): void {
 function reconnect(s: Draft): void {
   const phase = s.machine.phase;
   if (phase.status === 'closing' || phase.status === 'closed') return;
+  if (phase.status === 'waiting' && phase.refresh && phase.record) {
+    // Fresh credentials are owed (the server refused the last ones): an attempt without them
+    // earns the same refusal, and aborting the hook throws its work away. The wait is skipped,
+    // not the hook: it runs now, or goes on if it runs, and the attempt follows it.
+    cancel(s, 'retry');
+    resetOutage(s);
+    if (phase.hold === 'none' && phase.dueAt === undefined) return; // the hook is running
+    enter(s, { ...phase, dueAt: undefined, hold: 'none' });
+    s.effects.push({ type: 'refresh', record: phase.record, attempt: s.machine.outage.failures });
+    return;
+  }
   if (phase.status === 'connecting' || phase.status === 'open') letGo(s, phase, s.env.reconnectCloseCode, 'reconnect');
   else if (phase.status === 'waiting') stopWaiting(s, phase);
   // The app asked for a fresh start: the outage's counters start over.

@@ -151,19 +151,6 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
     );
   }
   const now = context.now ?? systemClock.now();
-  if (
-    defined.maxElapsedMs !== undefined &&
-    context.outageStartedAt !== undefined &&
-    now - context.outageStartedAt >= defined.maxElapsedMs
-  ) {
-    return stop(
-      rule.id,
-      consecutive,
-      rule.counts,
-      'maxElapsedMs',
-      `${what}: gave up after ${defined.maxElapsedMs} ms without a stable connection`,
-    );
-  }
 
   const random = context.random ?? systemRandom;
   let delayMs: number;
@@ -186,6 +173,19 @@ export function decide(policy: Policy | PolicyInput, record: CloseRecord, contex
   // Below the floor, wait the floor plus 0–10 %: a fleet told "30 s" must not return in the same tick.
   if (delayMs < floor) delayMs = floor * (1 + FLOOR_SPREAD * uniform(random));
   delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delayMs));
+  // A time budget: no attempt starts later than maxElapsedMs into the outage. Checked against
+  // when the next attempt would start, not when this close came: a worker that must fail over
+  // after 5 s learns it now, not after a back-off (up to its 30 s cap) that lands past it.
+  const start = context.outageStartedAt;
+  if (defined.maxElapsedMs !== undefined && start !== undefined && now + delayMs - start > defined.maxElapsedMs) {
+    return stop(
+      rule.id,
+      consecutive,
+      rule.counts,
+      'maxElapsedMs',
+      `${what}: gave up, the next attempt would start ${Math.round(now + delayMs - start)} ms into the outage (maxElapsedMs ${defined.maxElapsedMs})`,
+    );
+  }
   const hinted =
     retryAfterMs !== undefined && record.handshake?.retryAfterMs === undefined
       ? `; its close reason asks for ${retryAfterMs / 1000} s or more`

@@ -65,7 +65,10 @@ export interface PolicyInput {
   backoff?: BackoffInput;
   /** Stop after this many counted retries in one outage. @default unlimited */
   maxAttempts?: number;
-  /** Stop once an outage has lasted this long. @default unlimited */
+  /**
+   * A time budget for an outage: no attempt starts later than this into it. The decision stops
+   * as soon as the next attempt would (not once a back-off that overshoots has run). @default unlimited
+   */
   maxElapsedMs?: number;
   /**
    * Read a retry hint from a close reason that is a JSON object — `{"retryAfter":60}` (seconds)

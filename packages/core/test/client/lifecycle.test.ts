@@ -48,6 +48,18 @@ describe('client lifecycle', () => {
     expect(transport.last().sent).toEqual(['hello']);
   });
 
+  it('starts a lazy client when the app awaits opened() (else it would wait for ever)', async () => {
+    const { client, transport } = harness({ lazy: true });
+    const open = client.opened();
+    expect(client.state).toBe('connecting');
+    expect(transport.connections).toHaveLength(1);
+    transport.last().accept();
+    await expect(open).resolves.toMatchObject({ attempt: 1 });
+    // Asked again while open: the same open, no new attempt.
+    await expect(client.opened()).resolves.toMatchObject({ attempt: 1 });
+    expect(transport.connections).toHaveLength(1);
+  });
+
   it('emits close → state → reconnecting when the link drops, then reconnects', () => {
     const { client, transport, clock, names, of } = harness();
     transport.last().accept();

@@ -83,6 +83,24 @@ describe('options', () => {
     expect(resolveOptions({ ...base, heartbeat: { message } }).heartbeat?.message).toBe(message);
   });
 
+  it('rejects reliable delivery with no room to keep a message until its ack', () => {
+    const reliable = { id: () => 1, ackOf: () => undefined };
+    expect(problems({ reliable, queue: { maxMessages: 0 } })).toEqual([
+      'queue.maxMessages: reliable delivery keeps each message until its ack: expected ≥ 1',
+    ]);
+    expect(problems({ reliable, queue: { maxBytes: 0 } })).toEqual([
+      'queue.maxBytes: reliable delivery keeps each message until its ack: expected ≥ 1',
+    ]);
+    // No offline buffer without reliable delivery: fine.
+    const client = createClient({
+      url: 'wss://x.test/',
+      transport,
+      lazy: true,
+      queue: { maxMessages: 0, maxBytes: 0 },
+    });
+    expect(client.state).toBe('idle');
+  });
+
   it('lists every problem at once', () => {
     expect(problems({ url: 1, connectTimeoutMs: -5, queue: { overflow: 'x' } })).toHaveLength(3);
   });

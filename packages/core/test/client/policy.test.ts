@@ -113,13 +113,24 @@ describe('the policy, through the client', () => {
     expect(h.of<FailedEvent>('failed')[0]).toMatchObject({ reason: 'maxAttempts' });
   });
 
-  it('stops once an outage lasts maxElapsedMs', () => {
+  it('stops once an outage lasts maxElapsedMs: no attempt starts past it, and it fails as soon as the next would', () => {
     const h = harness({ policy: { maxElapsedMs: 5000 } });
+    const start = h.clock.now();
+    const dialedAt: number[] = [];
     while (h.client.state !== 'failed') {
+      dialedAt.push(h.clock.now() - start);
       h.transport.last().fail();
       h.clock.runNext();
     }
-    expect(h.of<FailedEvent>('failed')[0]).toMatchObject({ reason: 'maxElapsedMs' });
+    const [failed] = h.of<FailedEvent>('failed');
+    expect(failed).toMatchObject({ reason: 'maxElapsedMs' });
+    // The last attempt failed within the budget, and the back-off after it would have ended past it.
+    expect(dialedAt.length).toBeGreaterThan(2);
+    expect(Math.max(...dialedAt)).toBeLessThanOrEqual(5000);
+    const failedAt = h.clock.now() - start;
+    expect(failedAt).toBeLessThanOrEqual(5000);
+    const due = Number(/would start (\d+) ms/.exec(failed?.decision.explanation ?? '')?.[1]);
+    expect(due).toBeGreaterThan(5000);
   });
 
   it('follows per-code rules of the app', () => {

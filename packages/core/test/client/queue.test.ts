@@ -53,6 +53,19 @@ describe('sending and the queue', () => {
     expect(client.takeQueued()).toEqual(['1', '2']);
   });
 
+  it('reject: a message over maxBytes on its own says so, not that the (empty) queue is full', () => {
+    const { client } = harness({ queue: { maxBytes: 10, overflow: 'reject' } });
+    expect(() => client.send('x'.repeat(11))).toThrow(new QueueFullError('maxBytes', 10, 11));
+    expect(() => client.send('x'.repeat(11))).toThrow(
+      'Cannot queue the message: it alone is 11 bytes, over maxBytes (10); nothing queued was dropped.',
+    );
+    client.send('x'.repeat(6));
+    expect(() => client.send('x'.repeat(5))).toThrow(
+      'Cannot queue the message: the queue is at maxBytes (10); nothing queued was dropped.',
+    );
+    expect(client.takeQueued()).toEqual(['x'.repeat(6)]);
+  });
+
   it('drop-oldest: evicts the oldest, tells the app, keeps the new one', () => {
     const { client, of } = harness({ queue: { maxMessages: 2, overflow: 'drop-oldest' } });
     expect([client.send('1'), client.send('2'), client.send('3')]).toEqual(['queued', 'queued', 'queued']);

@@ -166,4 +166,35 @@ describe('close() from a listener of the step that decides "refresh now"', () =>
     expect(calls).toBe(0);
     expect(h.of('error')).toEqual([]);
   });
+
+  it('goes on when the app calls reconnect() meanwhile: the attempt goes out with the fresh token', async () => {
+    // A "retry now" button, or an online event, while the token fetch after a 3000 is in flight:
+    // aborting it would dial with the token the server just refused.
+    let token = 'old';
+    let finish = () => {};
+    const signals: AbortSignal[] = [];
+    const h = harness({
+      url: () => `wss://api.example.test/live?token=${token}`,
+      refresh: ({ signal }) => {
+        signals.push(signal);
+        return new Promise<void>((resolve) => {
+          finish = () => {
+            token = 'new';
+            resolve();
+          };
+        });
+      },
+    });
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired');
+    h.client.reconnect();
+    expect(h.transport.connections).toHaveLength(1); // nothing dialed with the old token
+    finish();
+    await h.clock.advanceAsync(0);
+    expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+    expect(h.transport.connections.map((c) => c.request.url)).toEqual([
+      'wss://api.example.test/live?token=old',
+      'wss://api.example.test/live?token=new',
+    ]);
+  });
 });

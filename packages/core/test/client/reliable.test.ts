@@ -112,6 +112,20 @@ describe('reliable delivery', () => {
     expect(strict.client.stats.messagesUnacked).toBe(1);
   });
 
+  it('keeps a tracked message for its ack within the queue limits, even on an open socket (documented)', () => {
+    // The outbox holds what is unacknowledged: a message that can never fit in it is not
+    // sent untracked behind the app's back (at-least-once would silently not hold).
+    const big = JSON.stringify({ id: 1, body: 'x'.repeat(64) });
+    const h = harness({ reliable, queue: { maxBytes: 40 } });
+    h.transport.last().accept();
+    expect(h.client.send(big)).toBe('dropped');
+    expect(h.of<DroppedEvent>('dropped')).toEqual([{ data: big, reason: 'overflow' }]);
+    expect(h.transport.last().sent).toEqual([]);
+    const strict = harness({ reliable, queue: { maxBytes: 40, overflow: 'reject' } });
+    strict.transport.last().accept();
+    expect(() => strict.client.send(big)).toThrow(/it alone is 82 bytes, over maxBytes \(40\)/);
+  });
+
   it('reports what was never acknowledged when the app closes', async () => {
     const h = harness({ reliable });
     h.transport.last().accept();

@@ -128,7 +128,7 @@ retryDue          =           =           =           =        connecting  waiti
 refreshed         =           =           =           =        =           connecting  =           connecting   =           =       =
 refreshFailed     =           =           =           =        =           waiting     =           waiting      =           =       =
 close             closed      closed      closing     =        closed      closed      closed      closed       closed      =       closed
-reconnect         connecting  connecting  connecting  =        connecting  connecting  connecting  connecting   connecting  =       connecting
+reconnect         connecting  connecting  connecting  =        connecting  waiting*    connecting  waiting*     connecting  =       connecting
 staleClose        =           =           =           =        =           =           =           =            =           =       =
 staleOpened       =           =           =           =        =           =           =           =            =           =       =
 online            =           =           =           =        connecting  waiting*    connecting  =            =           =       =
@@ -173,6 +173,24 @@ describe('transition: every phase × every input', () => {
 describe('transition: effects', () => {
   const at = (phase: Phase, outage = freshOutage): Machine => ({ phase, outage, nextId: 8 });
   const types = (effects: readonly { type: string }[]) => effects.map((e) => e.type);
+
+  it('reconnect() with fresh credentials owed: the hook runs now (or goes on), and the attempt follows it', () => {
+    const outage = { ...freshOutage, failures: 3, startedAt: now - 9000 };
+    // Waiting to run the hook: the wait is skipped, not the hook.
+    const owed = transition(at(phases.refreshing as Phase, outage), inputs.reconnect as Input, env);
+    expect(types(owed.effects)).toEqual(['cancelTimer', 'refresh']);
+    expect(owed.effects[1]).toMatchObject({ record: refreshRecord, attempt: 0 });
+    expect(owed.machine.phase).toMatchObject({ status: 'waiting', refresh: true, dueAt: undefined, hold: 'none' });
+    expect(owed.machine.outage).toBe(freshOutage);
+    // The hook is running: it is not aborted (its token would be thrown away) and no attempt
+    // goes out with the credentials the server refused; 'refreshed' then connects.
+    const running = transition(at(phases.hookRunning as Phase, outage), inputs.reconnect as Input, env);
+    expect(types(running.effects)).not.toContain('abortRefresh');
+    expect(types(running.effects)).not.toContain('connect');
+    expect(running.machine.outage).toBe(freshOutage);
+    const refreshed = transition(running.machine, inputs.refreshed as Input, env);
+    expect(refreshed.machine.phase.status).toBe('connecting');
+  });
 
   it('on open: cancels the deadline, flushes the queue before any event, starts the heartbeat and the stability timer', () => {
     const step = transition(at(phases.connecting as Phase), inputs.opened as Input, env);

@@ -95,11 +95,26 @@ describe('decide', () => {
 
   it('stops once the outage has lasted maxElapsedMs', () => {
     const policy = { maxElapsedMs: 60_000 } as const;
-    expect(decideWith(record(1006), { outageStartedAt: now - 59_999 }, policy).action).toBe('retry');
-    expect(decideWith(record(1006), { outageStartedAt: now - 60_000 }, policy)).toMatchObject({
+    expect(decideWith(record(1006), { outageStartedAt: now - 60_001 }, policy)).toMatchObject({
       action: 'stop',
       stopReason: 'maxElapsedMs',
     });
+  });
+
+  it('stops as soon as the next attempt would start past maxElapsedMs, not after a back-off that overshoots', () => {
+    // A constant 1 s back-off: an attempt due 60 s into the outage is within the budget, one due
+    // a millisecond later is not — decided now, not when that attempt has failed too.
+    const policy = { maxElapsedMs: 60_000, backoff: { type: 'constant', delayMs: 1000 } } as const;
+    expect(decideWith(record(1006), { outageStartedAt: now - 59_000 }, policy)).toMatchObject({
+      action: 'retry',
+      delayMs: 1000,
+    });
+    const late = decideWith(record(1006), { outageStartedAt: now - 59_001 }, policy);
+    expect(late).toMatchObject({ action: 'stop', stopReason: 'maxElapsedMs', delayMs: 0 });
+    expect(late.explanation).toMatch(/next attempt would start 60001 ms into the outage \(maxElapsedMs 60000\)/);
+    // A server's wait longer than the budget left: the outage will outlast it, so stop now.
+    const throttled = decideWith(record(1013), { outageStartedAt: now - 40_000 }, policy); // ≥ 30 s
+    expect(throttled).toMatchObject({ action: 'stop', stopReason: 'maxElapsedMs' });
   });
 
   it('counts a streak only while the same rule keeps matching', () => {

@@ -30,43 +30,48 @@ export interface Config {
 }
 
 // Repeated values in constantFrom weight the draw toward the plain setups.
-export const configArb: fc.Arbitrary<Config> = fc.record({
-  reliable: fc.boolean(),
-  heartbeat: fc.boolean(),
-  appPing: fc.boolean(),
-  terminate: fc.boolean(),
-  lazy: fc.boolean(),
-  pauseWhenHidden: fc.boolean(),
-  preset: fc.constantFrom('default' as const, 'persistent' as const),
-  refresh: fc.constantFrom('none' as const, 'ok' as const, 'reject' as const, 'hang' as const, 'sync' as const),
-  urlMode: fc.constantFrom('string' as const, 'sync' as const, 'async' as const),
-  queue: fc.option(
-    fc.record({
-      maxMessages: fc.integer({ min: 0, max: 6 }),
-      maxBytes: fc.constantFrom(60, 200, 100_000),
-      overflow: fc.constantFrom('drop-oldest' as const, 'drop-newest' as const, 'reject' as const),
-    }),
-    { nil: undefined },
-  ),
-  stableAfterMs: fc.constantFrom(0, 5000),
-  closeTimeoutMs: fc.constantFrom(1000, 3000),
-  seed: fc.nat(),
-  limits: fc.constantFrom(
-    'none' as const,
-    'none' as const,
-    'maxAttempts' as const,
-    'maxElapsed' as const,
-    'rules' as const,
-  ),
-  inbound: fc.constantFrom(
-    'plain' as const,
-    'plain' as const,
-    'ready' as const,
-    'syncSchema' as const,
-    'asyncSchema' as const,
-  ),
-  signal: fc.boolean(),
-});
+export const configArb: fc.Arbitrary<Config> = fc
+  .record({
+    reliable: fc.boolean(),
+    heartbeat: fc.boolean(),
+    appPing: fc.boolean(),
+    terminate: fc.boolean(),
+    lazy: fc.boolean(),
+    pauseWhenHidden: fc.boolean(),
+    preset: fc.constantFrom('default' as const, 'persistent' as const),
+    refresh: fc.constantFrom('none' as const, 'ok' as const, 'reject' as const, 'hang' as const, 'sync' as const),
+    urlMode: fc.constantFrom('string' as const, 'sync' as const, 'async' as const),
+    queue: fc.option(
+      fc.record({
+        maxMessages: fc.integer({ min: 0, max: 6 }),
+        maxBytes: fc.constantFrom(60, 200, 100_000),
+        overflow: fc.constantFrom('drop-oldest' as const, 'drop-newest' as const, 'reject' as const),
+      }),
+      { nil: undefined },
+    ),
+    stableAfterMs: fc.constantFrom(0, 5000),
+    closeTimeoutMs: fc.constantFrom(1000, 3000),
+    seed: fc.nat(),
+    limits: fc.constantFrom(
+      'none' as const,
+      'none' as const,
+      'maxAttempts' as const,
+      'maxElapsed' as const,
+      'rules' as const,
+    ),
+    inbound: fc.constantFrom(
+      'plain' as const,
+      'plain' as const,
+      'ready' as const,
+      'syncSchema' as const,
+      'asyncSchema' as const,
+    ),
+    signal: fc.boolean(),
+  })
+  // Reliable delivery needs room for one message (an options error otherwise: options.test.ts).
+  .map((cfg) =>
+    cfg.reliable && cfg.queue?.maxMessages === 0 ? { ...cfg, queue: { ...cfg.queue, maxMessages: 1 } } : cfg,
+  );
 
 /** The token in the URL: no event, record, error or client.url may show it. */
 export const SECRET_URL = 'wss://api.example.test/socket?token=s3cret';

@@ -59,8 +59,9 @@ export function onReconnecting(world: World, payload: unknown): void {
   const elapsed = world.clock.now() - world.outageStart;
   if (world.cfg.limits === 'maxAttempts' && e.decision.counts && e.attempt > 3)
     fail(`retry ${e.attempt} with maxAttempts 3`);
-  if (world.cfg.limits === 'maxElapsed' && elapsed >= 60_000)
-    fail(`a retry ${elapsed} ms into an outage with maxElapsedMs 60000`);
+  // maxElapsedMs is a time budget: no attempt may be due later than 60 s into the outage.
+  if (world.cfg.limits === 'maxElapsed' && elapsed + e.delayMs > 60_000)
+    fail(`a retry due ${elapsed + e.delayMs} ms into an outage with maxElapsedMs 60000`);
   if (e.rule === 'app-4000s' && e.delayMs < 2000) fail(`app-4000s: delay ${e.delayMs} under minDelayMs 2000`);
   if (e.decision.counts && world.failures !== undefined) world.failures = e.attempt;
   checkDecision(e);
@@ -87,8 +88,15 @@ export function onFailed(world: World, payload: unknown, state: State): void {
   world.outageStart ??= world.clock.now();
   if (reason === 'maxAttempts' && world.failures !== undefined && world.failures !== 3)
     fail(`failed (maxAttempts 3) after ${world.failures} counted failures`);
-  if (reason === 'maxElapsedMs' && world.clock.now() - world.outageStart < 60_000)
-    fail(`failed (maxElapsedMs) ${world.clock.now() - world.outageStart} ms into the outage`);
+  // maxElapsedMs may stop before 60 s (the next attempt would have been due after; a throttle
+  // waits minutes): the decision's explanation says when it would have come.
+  if (reason === 'maxElapsedMs') {
+    const due = /would start (\d+) ms into the outage/.exec(
+      (payload as { decision: { explanation: string } }).decision.explanation,
+    );
+    if (!due || Number(due[1]) <= 60_000)
+      fail(`failed (maxElapsedMs) for an attempt within the budget: ${due?.[1]} ms`);
+  }
   if (decision.counts && world.failures !== undefined) world.failures++;
 }
 
