@@ -94,8 +94,7 @@ export function onFailed(world: World, payload: unknown, state: State): void {
     const due = /would start (\d+) ms into the outage/.exec(
       (payload as { decision: { explanation: string } }).decision.explanation,
     );
-    if (!due || Number(due[1]) <= 60_000)
-      fail(`failed (maxElapsedMs) for an attempt within the budget: ${due?.[1]} ms`);
+    if (!due || Number(due[1]) < 60_000) fail(`failed (maxElapsedMs) for an attempt within the budget: ${due?.[1]} ms`);
   }
   if (decision.counts && world.failures !== undefined) world.failures++;
 }
