@@ -90,6 +90,33 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       expect(server.received.filter((r) => r.attempt === 2).map((r) => r.data)).toEqual(['held']);
     });
 
+    it('offline during a handshake: gives the attempt up, and on online attempts at once (not after connectTimeoutMs)', async () => {
+      const { page, context, server } = harness;
+      server.plan({ kind: 'hang' }); // the first handshake never completes
+      await page.evaluate(
+        ({ url, policy }) => {
+          // A connect deadline far beyond this test's wait for the second attempt.
+          const client = window.resock.createClient({ url, policy, connectTimeoutMs: 60_000 });
+          window.state = { client, closes: [] as unknown[] };
+          client.on('close', (record) => (window.state.closes as unknown[]).push(record));
+        },
+        { url: `${server.url}/stuck`, policy: quick },
+      );
+      await server.waitForAttempts(1);
+      await context.setOffline(true);
+      await page.waitForFunction(() => (window.state.closes as unknown[]).length === 1);
+      const record = await page.evaluate(() => (window.state.closes as unknown[])[0]);
+      expect(record).toMatchObject({ code: 1006, phase: 'connecting', initiator: 'transport', reason: 'offline' });
+      await context.setOffline(false);
+      await server.waitForAttempts(2, 10_000);
+      const state = await page.evaluate(async () => {
+        const client = window.state.client as ReturnType<typeof window.resock.createClient>;
+        await client.opened();
+        return client.state;
+      });
+      expect(state).toBe('open');
+    });
+
     it('pauseWhenHidden: no retry while hidden; shown again, the due retry happens at once', async () => {
       const { page, server } = harness;
       await page.evaluate(

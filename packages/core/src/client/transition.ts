@@ -179,6 +179,14 @@ function environment(s: Draft, change: EnvironmentChange): void {
       }
       return;
     case 'offline':
+      if (phase.status === 'connecting') {
+        // The network went from under a handshake: it cannot finish. Given up now, the next
+        // attempt waits for online and goes at once, not after connectTimeoutMs and a back-off.
+        cancel(s, 'connect');
+        drop(s, phase.id, s.env.reconnectCloseCode, 'offline');
+        ended(s, synthetic(s, 'connecting', 'transport', 1006, 'offline'));
+        return;
+      }
       if (phase.status !== 'open') return;
       // Browsers leave open sockets open when the network goes (holding their frames): check
       // the socket with the heartbeat. One nothing can check is let go — sends then wait in

@@ -27,6 +27,24 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(2);
   });
 
+  it('gives up a handshake the network went from under, and attempts at once when back online', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment });
+    const stuck = h.transport.last(); // no answer yet
+    environment.emit('offline');
+    expect(stuck.terminated).toBe(true); // let go (as at connectTimeoutMs), not left to hang
+    expect(h.of<CloseRecord>('close')).toMatchObject([
+      { code: 1006, phase: 'connecting', initiator: 'transport', reason: 'offline' },
+    ]);
+    expect(h.client.state).toBe('waiting');
+    h.clock.advance(60_000); // past connectTimeoutMs: no attempt while offline
+    expect(h.transport.connections).toHaveLength(1);
+    environment.emit('online');
+    expect(h.transport.connections).toHaveLength(2);
+    h.transport.last().accept();
+    expect(h.client.state).toBe('open');
+  });
+
   it('on online, attempts at once instead of finishing the back-off', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment, random: () => 0.999 });

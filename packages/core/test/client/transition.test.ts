@@ -132,7 +132,7 @@ reconnect         connecting  connecting  connecting  =        connecting  waiti
 staleClose        =           =           =           =        =           =           =           =            =           =       =
 staleOpened       =           =           =           =        =           =           =           =            =           =       =
 online            =           =           =           =        connecting  waiting*    connecting  =            =           =       =
-offline           =           =           open*       =        =           =           =           =            =           =       =
+offline           =           waiting     open*       =        =           =           =           =            =           =       =
 visible           =           =           =           =        =           waiting*    connecting  =            =           =       =
 hidden            =           =           =           =        =           =           =           =            =           =       =
 pagehide          =           waiting     waiting     =        waiting*    waiting*    waiting*    waiting*     waiting*    =       =
