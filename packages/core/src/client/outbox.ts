@@ -107,8 +107,8 @@ export class Outbox {
   }
 
   /**
-   * Takes out the entries that `leave` picks (an abort, an expiry): they are no longer sent again.
-   * It sees each, but the one being written stays.
+   * Takes out the entries that `leave` picks (`drain`; an abort or an expiry takes one out with
+   * `take`): they are no longer sent again. It sees each, but the one being written stays.
    */
   remove(leave: (entry: OutboxEntry) => boolean): OutboxEntry[] {
     const gone: OutboxEntry[] = [];

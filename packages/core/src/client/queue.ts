@@ -178,8 +178,9 @@ export class OutboundQueue {
   }
 
   /**
-   * Takes out the messages that `leave` picks (an abort, an expiry), keeping the others' order.
-   * It sees each, but the one being written stays.
+   * Takes out the messages that `leave` picks, keeping the others' order and closing up the
+   * holes: `drain`, and the close-up once holes are most of the queue (an abort or an expiry
+   * takes one message out with `take`). It sees each, but the one being written stays.
    */
   remove(leave: (item: QueuedMessage) => boolean): QueuedMessage[] {
     const gone: QueuedMessage[] = [];

@@ -204,3 +204,34 @@ export function closed(s: Draft, record: CloseRecord): void {
   enter(s, { status: 'closed', record });
   s.effects.push({ type: 'rejectOpened', stopReason: undefined, record }, { type: 'finish', record });
 }
+
+/** A connection, open or still an attempt. */
+type Live = { readonly status: 'connecting' | 'open'; readonly id: number };
+
+/** A live connection ends: its deadline, or (open) its heartbeat and timers. */
+function leaveLive(s: Draft, phase: Live): void {
+  if (phase.status === 'open') leaveOpen(s);
+  else cancel(s, 'connect');
+}
+
+/** A connection (or an attempt) resock no longer trusts: let go of its socket, and the policy decides. */
+export function lost(s: Draft, phase: Live, initiator: CloseInitiator, why: string, reason = ''): void {
+  leaveLive(s, phase);
+  drop(s, phase.id, s.env.reconnectCloseCode, why);
+  ended(s, synthetic(s, phase.status, initiator, 1006, reason));
+}
+
+/** The app (or the page) lets go of a live connection: its socket, and a close record of its own. */
+export function letGo(s: Draft, phase: Live, code: number, reason: string): CloseRecord {
+  leaveLive(s, phase);
+  drop(s, phase.id, code, reason);
+  const record = synthetic(s, phase.status, 'client', code, reason);
+  emit(s, { name: 'close', record });
+  return record;
+}
+
+/** A wait is abandoned: its timer, and the refresh hook if it runs. */
+export function stopWaiting(s: Draft, phase: { refresh: boolean }): void {
+  cancel(s, 'retry');
+  if (phase.refresh) s.effects.push({ type: 'abortRefresh' });
+}

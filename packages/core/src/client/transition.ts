@@ -1,9 +1,6 @@
-import type { CloseInitiator, CloseRecord } from '../close/closeRecord';
-import type { EnvironmentChange } from '../environment';
-import type { Decision } from '../policy/decide';
 import type { RawClose } from '../transport';
 import type { Env, Input, Step } from './machineTypes';
-import { serverDue } from './serverWait';
+import { pageChange } from './pageChanges';
 import type { Machine } from './state';
 import {
   beginAttempt,
@@ -18,9 +15,12 @@ import {
   ended,
   enter,
   leaveOpen,
+  letGo,
+  lost,
   record,
   resetOutage,
   start,
+  stopWaiting,
   synthetic,
 } from './stepCore';
 
@@ -72,7 +72,7 @@ function apply(s: Draft, input: Input): void {
       }
       return;
     case 'heartbeatTimeout':
-      if (current(s, input.id, 'open')) lost(s, input.id, 'heartbeat', 'heartbeat timeout');
+      if (current(s, input.id, 'open')) lost(s, { status: 'open', id: input.id }, 'heartbeat', 'heartbeat timeout');
       return;
     case 'sendFailed':
       // The close that follows carries the peer's code; give it closeTimeoutMs to arrive.
@@ -90,7 +90,7 @@ function apply(s: Draft, input: Input): void {
       } else if (current(s, input.id, 'open')) {
         // The socket refused data and its close never came (undici waits for ever on a server
         // that sent its close frame but holds the TCP connection): let it go.
-        lost(s, input.id, 'timeout', 'close timeout');
+        lost(s, { status: 'open', id: input.id }, 'timeout', 'close timeout');
       }
       return;
     case 'retryDue':
@@ -111,7 +111,7 @@ function apply(s: Draft, input: Input): void {
       }
       return;
     case 'environment':
-      environment(s, input.change);
+      pageChange(s, input.change);
       return;
     case 'close':
       close(s, input.code, input.reason);
@@ -133,13 +133,6 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
   s.effects.push({ type: 'resolveOpened' });
 }
 
-/** An open connection resock no longer trusts: let go of its socket, and the policy decides. */
-function lost(s: Draft, id: number, initiator: CloseInitiator, why: string, reason = ''): void {
-  leaveOpen(s);
-  drop(s, id, s.env.reconnectCloseCode, why);
-  ended(s, synthetic(s, 'open', initiator, 1006, reason));
-}
-
 function transportClosed(s: Draft, id: number, raw: RawClose, error: unknown): void {
   if (current(s, id, 'connecting')) {
     cancel(s, 'connect');
@@ -151,113 +144,6 @@ function transportClosed(s: Draft, id: number, raw: RawClose, error: unknown): v
     cancel(s, 'close');
     closed(s, record(s, raw, 'closing', 'client', false, error));
   }
-}
-
-function environment(s: Draft, change: EnvironmentChange): void {
-  const phase = s.machine.phase;
-  switch (change) {
-    case 'online':
-    case 'visible':
-      if (phase.status !== 'waiting' || phase.hold === 'suspended') return;
-      if (phase.hold === 'none' && phase.dueAt === undefined) return; // the refresh hook is running
-      // The server said when (1013, 429, Retry-After, a close reason's hint): a network blip
-      // does not shorten its wait. Back online within the server's part of a longer back-off:
-      // attempt once that part is over (as after pageshow), not at the end of the back-off.
-      if (phase.hold === 'none') {
-        const due = serverDue(s.env.now, phase);
-        if (due !== undefined) {
-          if (change === 'online' && phase.dueAt !== undefined && due < phase.dueAt) start(s, 'retry', due - s.env.now);
-          return;
-        }
-      }
-      // Back online: attempt at once. Visible again: an overdue retry (its timer slowed down
-      // in a background tab) happens now; one not yet due keeps its timer.
-      if (phase.hold === 'parked' || change === 'online' || (phase.dueAt !== undefined && s.env.now >= phase.dueAt)) {
-        cancel(s, 'retry');
-        s.machine = { ...s.machine, phase: { ...phase, hold: 'none' } };
-        beginAttempt(s, phase.record, phase.decision, phase.refresh);
-      }
-      return;
-    case 'offline':
-      if (phase.status === 'connecting') {
-        // The network went from under a handshake: it cannot finish. Given up now, the next
-        // attempt waits for online and goes at once, not after connectTimeoutMs and a back-off.
-        cancel(s, 'connect');
-        drop(s, phase.id, s.env.reconnectCloseCode, 'offline');
-        ended(s, synthetic(s, 'connecting', 'transport', 1006, 'offline'));
-        return;
-      }
-      if (phase.status !== 'open') return;
-      // Browsers leave open sockets open when the network goes (holding their frames): check
-      // the socket with the heartbeat. One nothing can check is let go — sends then wait in
-      // the queue instead of a socket that may be dead — and the next attempt waits for online.
-      if (s.env.probing) {
-        s.effects.push({ type: 'probe' });
-        return;
-      }
-      lost(s, phase.id, 'transport', 'offline', 'offline');
-      return;
-    case 'pagehide':
-      suspend(s);
-      return;
-    case 'pageshow':
-      if (phase.status === 'waiting' && phase.hold === 'suspended') {
-        const due = serverDue(s.env.now, phase);
-        if (due !== undefined) {
-          // Back before the server's wait is over: wait out the rest of it.
-          enter(s, { ...phase, hold: 'none' });
-          start(s, 'retry', due - s.env.now);
-          return;
-        }
-        s.machine = { ...s.machine, phase: { ...phase, hold: 'none' } };
-        beginAttempt(s, phase.record, phase.decision, phase.refresh);
-      }
-      return;
-    case 'hidden':
-      return; // a due retry holds itself (attempt) when pauseWhenHidden is set
-  }
-}
-
-/** The page is put away: close with 1000 (a page may send nothing else) and wait for pageshow. */
-function suspend(s: Draft): void {
-  const phase = s.machine.phase;
-  let record: CloseRecord | undefined;
-  let decision: Decision | undefined;
-  if (phase.status === 'connecting' || phase.status === 'open') {
-    record = letGo(s, phase, 1000, 'pagehide');
-  } else if (phase.status === 'waiting') {
-    stopWaiting(s, phase);
-    record = phase.record;
-    decision = phase.decision;
-  } else {
-    return;
-  }
-  // A refresh cut short by pagehide is still owed: pageshow runs it before connecting. The
-  // due time is kept, so a server-ordered wait (throttle) is still honoured after pageshow.
-  const waiting = phase.status === 'waiting';
-  const dueAt = waiting ? phase.dueAt : undefined;
-  enter(s, { status: 'waiting', refresh: waiting && phase.refresh, record, decision, dueAt, hold: 'suspended' });
-}
-
-/** The app (or the page) lets go of a live connection: its socket, and a close record of its own. */
-function letGo(
-  s: Draft,
-  phase: { status: 'connecting' | 'open'; id: number },
-  code: number,
-  reason: string,
-): CloseRecord {
-  if (phase.status === 'open') leaveOpen(s);
-  else cancel(s, 'connect');
-  drop(s, phase.id, code, reason);
-  const record = synthetic(s, phase.status, 'client', code, reason);
-  emit(s, { name: 'close', record });
-  return record;
-}
-
-/** A wait is abandoned: its timer, and the refresh hook if it runs. */
-function stopWaiting(s: Draft, phase: { refresh: boolean }): void {
-  cancel(s, 'retry');
-  if (phase.refresh) s.effects.push({ type: 'abortRefresh' });
 }
 
 function reconnect(s: Draft): void {
