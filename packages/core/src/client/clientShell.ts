@@ -44,9 +44,14 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   protected env(): Env {
     const o = this.options;
     const { environment } = o;
-    // The options' settings under their own names (random, policy, the timeouts) as they are.
     return {
-      ...o,
+      random: o.random,
+      policy: o.policy,
+      connectTimeoutMs: o.connectTimeoutMs,
+      closeTimeoutMs: o.closeTimeoutMs,
+      stableAfterMs: o.stableAfterMs,
+      reconnectCloseCode: o.reconnectCloseCode,
+      pauseWhenHidden: o.pauseWhenHidden,
       now: o.clock.now(),
       refreshAvailable: o.refresh !== undefined,
       heartbeat: o.heartbeat !== undefined,
@@ -88,7 +93,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         // Sends wait for the answer while a probe is out: set first, as the answer may come
         // within probe() itself (a transport that answers at once).
         this.untrusted = true;
-        this.heartbeat.probe(this.options.clock.now());
+        this.rescheduleIf(this.heartbeat.probe(this.options.clock.now()));
         // A ping builder that throws stops the heartbeat: then no answer would ever come.
         if (!this.heartbeat) this.trust();
         break;
@@ -173,9 +178,8 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       return;
     }
     const { clock } = this.options;
-    const scheduler = sharedScheduler(clock);
-    this.heartbeat = new ConnectionHeartbeat(settings, clock.now(), this, id, scheduler, connection);
-    scheduler.add(this.heartbeat);
+    this.heartbeat = new ConnectionHeartbeat(settings, clock.now(), this, id, connection);
+    sharedScheduler(clock).add(this.heartbeat);
   }
 
   [sendPing](connection: TransportConnection): void {

@@ -2,6 +2,7 @@ import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ConnectRequest } from '../transport';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
+import { sharedScheduler } from './heartbeat';
 import { OutboundShell } from './outboundShell';
 import { endConnection, later } from './shellState';
 import { isInsecureRemoteUrl } from './socketUrl';
@@ -181,13 +182,18 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
     this.beforeOpen = undefined;
   }
 
+  /** The heartbeat asks to be rescheduled (a ping answered, a probe sent): it is due earlier. */
+  protected rescheduleIf(asked: boolean | undefined): void {
+    if (asked && this.heartbeat) sharedScheduler(this.options.clock).reschedule(this.heartbeat);
+  }
+
   /**
    * The hot path: one counter, the liveness mark, the message, then what waited for a probe's
    * answer goes out — after the message is heard: a reply to what goes out came after it.
    */
   protected received(data: InboundMessage): void {
     this.counts.received++;
-    this.heartbeat?.alive(this.options.clock.now());
+    this.rescheduleIf(this.heartbeat?.alive(this.options.clock.now()));
     // The peer answered: trusted while its message is heard (a listener's send goes out, behind
     // what was held), and what was held goes out after it at the latest — unless a listener let
     // go of the connection (a close() has already let them go ahead).
@@ -236,7 +242,7 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
 
   /** The peer spoke: it is alive, and what waited for a probe's answer goes out. */
   private answered(): void {
-    this.heartbeat?.alive(this.options.clock.now());
+    this.rescheduleIf(this.heartbeat?.alive(this.options.clock.now()));
     this.trust();
   }
 }

@@ -1,10 +1,9 @@
 import { type Clock, MAX_TIMER_DELAY_MS } from '../clock';
-import { heapPop, heapPush } from './minHeap';
+import { type Placed, placeAt, unplace } from './minHeap';
 import type { NamedTimers } from './namedTimers';
 import type { QueuedMessage, Waiting } from './queue';
 
-interface Deadline {
-  readonly at: number;
+interface Deadline extends Placed {
   readonly waiting: Waiting;
 }
 
@@ -42,14 +41,19 @@ export class Expiry {
   /** A message waits until `at` (each is `left()` once, however it stops waiting). */
   track(at: number, waiting: Waiting): void {
     this.#waiting++;
-    heapPush(this.#heap, { at, waiting });
+    placeAt(this.#heap, { waiting }, at);
     this.#arm(at);
   }
 
   left(): void {
     if (--this.#waiting > 0) {
-      if (this.#heap.length > 2 * this.#waiting + 64)
-        this.#heap = this.#heap.filter((d) => d.waiting.take).sort((a, b) => a.at - b.at);
+      if (this.#heap.length > 2 * this.#waiting + 64) {
+        // A sorted array is a heap: each entry is told its new place.
+        this.#heap = this.#heap.filter((d) => d.waiting.take).sort((a, b) => (a.at as number) - (b.at as number));
+        this.#heap.forEach((d, i) => {
+          d.index = i;
+        });
+      }
       return;
     }
     this.#heap.length = 0;
@@ -76,15 +80,15 @@ export class Expiry {
     const gone: QueuedMessage[] = [];
     const writing: Deadline[] = [];
     // (Read anew each turn: a take lets go of a message, which may sweep or empty the heap.)
-    for (let top = this.#heap[0]; top && top.at <= now; top = this.#heap[0]) {
-      heapPop(this.#heap);
+    for (let top = this.#heap[0]; top && (top.at as number) <= now; top = this.#heap[0]) {
+      unplace(this.#heap, top);
       const taken = top.waiting.take?.();
       if (taken) gone.push(taken);
       else if (top.waiting.take) writing.push(top); // still waiting: it is being written
     }
     // One that is due but being written stays (app code its write ran got here): the timer
     // comes back for it once the write is done.
-    for (const deadline of writing) heapPush(this.#heap, deadline);
+    for (const deadline of writing) placeAt(this.#heap, deadline, now);
     this.#at = undefined;
     this.timers.cancel('expire');
     const next = writing.length ? now : this.#heap[0]?.at;

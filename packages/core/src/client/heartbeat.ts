@@ -1,17 +1,17 @@
 import { type Clock, LATE_TIMER_MS, type TimerHandle } from '../clock';
 import type { TransportConnection } from '../transport';
-import { heapPop, heapPush } from './minHeap';
+import { type Placed, placeAt, unplace } from './minHeap';
 
 /** One thing the shared scheduler runs when `dueAt` has passed. */
-export interface ScheduledTask {
+export interface ScheduledTask extends Placed {
   dueAt: number;
   run(now: number): void;
   /**
    * The scheduler's own marks, kept on the task (a Set and a Map of them cost every idle client
-   * ~100 B): whether it is scheduled, and the time it is queued under in the heap.
+   * ~100 B, a heap entry per task ~40 B more): whether it is scheduled, and (`Placed`) the time
+   * it is queued under in the heap and its place there.
    */
   scheduled?: boolean;
-  queuedAt?: number | undefined;
 }
 
 /** Tasks due within this many ms of a firing run together, so N clients share wake-ups. */
@@ -36,9 +36,9 @@ export interface SharedScheduler {
 function createScheduler(clock: Clock): SharedScheduler {
   let size = 0;
   // A min-heap by due time, so a firing reads only what is due, not every task (10 000 clients
-  // spread over an interval made each firing walk all of them). Lazy: a task keeps the time it
-  // was queued under (`queuedAt`); traffic moving it later is found when that time comes.
-  const heap: Queued[] = [];
+  // spread over an interval made each firing walk all of them). Lazy: a task stays under the
+  // time it was queued under (`at`); traffic moving it later is found when that time comes.
+  const heap: ScheduledTask[] = [];
   let timer: TimerHandle | undefined;
   let timerDueAt = Infinity;
   const disarm = () => {
@@ -51,37 +51,30 @@ function createScheduler(clock: Clock): SharedScheduler {
     timerDueAt = dueAt;
     timer = clock.setTimeout(fire, Math.max(0, dueAt - clock.now()));
   };
-  const queue = (task: ScheduledTask) => {
-    task.queuedAt = task.dueAt;
-    heapPush(heap, { at: task.dueAt, task });
-  };
   const fire = () => {
     timer = undefined;
     timerDueAt = Infinity;
     const now = clock.now();
     const due: ScheduledTask[] = [];
-    for (let top = heap[0]; top && top.at <= now + COALESCE_MS; top = heap[0]) {
-      heapPop(heap);
-      // Gone, or queued again under another time: this entry is stale.
-      if (top.task.queuedAt !== top.at) continue;
-      if (top.task.dueAt > now + COALESCE_MS)
-        queue(top.task); // traffic postponed it
+    for (let top = heap[0]; top && (top.at as number) <= now + COALESCE_MS; top = heap[0]) {
+      if (top.dueAt > now + COALESCE_MS)
+        placeAt(heap, top, top.dueAt); // traffic postponed it
       else {
-        top.task.queuedAt = undefined;
-        due.push(top.task);
+        unplace(heap, top);
+        due.push(top);
       }
     }
     for (const task of due) {
       if (!task.scheduled) continue;
       task.run(now);
-      if (task.scheduled && task.queuedAt === undefined) queue(task);
+      if (task.scheduled && task.index === undefined) placeAt(heap, task, task.dueAt);
     }
     const next = heap[0]?.at;
     if (next !== undefined && next < timerDueAt) arm(next);
   };
   const reschedule = (task: ScheduledTask) => {
     if (!task.scheduled) return;
-    if (task.queuedAt !== task.dueAt) queue(task);
+    if (task.at !== task.dueAt) placeAt(heap, task, task.dueAt);
     if (task.dueAt < timerDueAt) arm(task.dueAt);
   };
   return {
@@ -95,20 +88,14 @@ function createScheduler(clock: Clock): SharedScheduler {
     delete(task) {
       if (!task.scheduled) return;
       task.scheduled = false;
-      task.queuedAt = undefined;
+      unplace(heap, task);
       if (--size > 0) return;
-      heap.length = 0;
       disarm();
     },
     get size() {
       return size;
     },
   };
-}
-
-interface Queued {
-  readonly at: number;
-  readonly task: ScheduledTask;
 }
 
 const schedulers = new WeakMap<Clock, SharedScheduler>();
@@ -152,7 +139,8 @@ export interface HeartbeatOwner {
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
   scheduled = false;
-  queuedAt: number | undefined;
+  at: number | undefined;
+  index: number | undefined;
   #awaitingSince: number | undefined;
   /** A late check has already asked again since the peer last spoke: the next one decides. */
   #askedAgain = false;
@@ -162,7 +150,6 @@ export class ConnectionHeartbeat implements ScheduledTask {
   readonly #settings: HeartbeatSettings;
   readonly #owner: HeartbeatOwner;
   readonly #id: number;
-  readonly #scheduler: SharedScheduler;
   /** Pinged, and whose `progress` tells a slow link from a dead one. */
   readonly #connection: TransportConnection;
 
@@ -171,34 +158,38 @@ export class ConnectionHeartbeat implements ScheduledTask {
     now: number,
     owner: HeartbeatOwner,
     id: number,
-    scheduler: SharedScheduler,
     connection: TransportConnection,
   ) {
     this.#settings = settings;
     this.#owner = owner;
     this.#id = id;
-    this.#scheduler = scheduler;
     this.#connection = connection;
     this.dueAt = now + settings.intervalMs;
   }
 
-  /** The peer said something (a message or a pong). */
-  alive(now: number): void {
+  /**
+   * The peer said something (a message or a pong). True when that answered a ping: the owner
+   * then reschedules it, as the timer was set for the pong's deadline and, with timeoutMs >
+   * intervalMs, the next ping is due before it. (The owner holds the scheduler: one field less
+   * on every connection's heartbeat.)
+   */
+  alive(now: number): boolean {
     const answered = this.#awaitingSince !== undefined;
     this.#awaitingSince = undefined;
     this.#askedAgain = false;
     this.dueAt = now + this.#settings.intervalMs;
-    // The timer was set for the pong's deadline; with timeoutMs > intervalMs the next ping is
-    // due before it.
-    if (answered) this.#scheduler.reschedule(this);
+    return answered;
   }
 
-  /** Ping now, whatever the schedule (the device went offline: do not trust the socket). */
-  probe(now: number): void {
-    if (this.#awaitingSince !== undefined) return; // a ping is already out
+  /**
+   * Ping now, whatever the schedule (the device went offline: do not trust the socket). True
+   * when a ping went out: the owner reschedules it for the pong's deadline.
+   */
+  probe(now: number): boolean {
+    if (this.#awaitingSince !== undefined) return false; // a ping is already out
     this.dueAt = now;
     this.run(now);
-    this.#scheduler.reschedule(this); // for the pong's deadline
+    return true;
   }
 
   run(now: number): void {

@@ -20,7 +20,7 @@ import {
   ResockMessageEvent,
 } from './facadeEvents';
 import { readyStates } from './readyStates';
-import { clampUnsignedShort, toUsvString } from './webIdl';
+import { clampUnsignedShort, toProtocols, toUsvString } from './webIdl';
 
 /** The client's options except what the constructor takes positionally (a `messages` schema too). */
 export type ReconnectingWebSocketOptions<TMessage = InboundMessage> = Omit<
@@ -102,8 +102,10 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     // are read again below, once it has).
     if (options !== undefined) assertOptionsObject(options);
     const clientOptions: ClientOptions<TMessage> = { ...options, url };
-    // null, as code written for `new WebSocket(url, null)`-style APIs passes it: no protocols.
-    if (protocols != null) clientOptions.protocols = protocols as Protocols;
+    // Converted as a WebSocket converts them; null, as code written for `new WebSocket(url,
+    // null)`-style APIs passes it, is no protocols.
+    const asked = toProtocols(protocols);
+    if (asked !== undefined) clientOptions.protocols = asked as Protocols;
     this.client = createClient(clientOptions);
     const given = typeof url === 'function' ? '' : (urlText(url) ?? '');
     this.givenUrl = options?.redactUrls === false ? given : redactUrl(given);

@@ -19,3 +19,14 @@ export function clampUnsignedShort(value: unknown): number {
 export function toUsvString(value: unknown): string {
   return `${value as string}`;
 }
+
+/**
+ * The constructor's `(DOMString or sequence<DOMString>)` protocols: an object that can be
+ * iterated is a list of strings, anything else one string (`42` asks for "42", as natively). A
+ * function stays resock's per-attempt option; null stays none, as resock has always taken it.
+ */
+export function toProtocols(value: unknown): unknown {
+  if (value == null || typeof value === 'function' || typeof value === 'string') return value ?? undefined;
+  if (typeof value === 'object' && Symbol.iterator in value) return Array.from(value as Iterable<unknown>, toUsvString);
+  return toUsvString(value);
+}

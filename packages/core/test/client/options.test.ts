@@ -2,6 +2,7 @@ import { type ClientOptions, createClient, type InvalidMessageEvent, InvalidOpti
 import { createFakeTransport } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { systemClock } from '../../src/clock';
 import { resolveOptions } from '../../src/resolveOptions';
 import { harness } from './clientHarness';
 
@@ -81,6 +82,25 @@ describe('options', () => {
     expect(Object.isFrozen(own)).toBe(true);
     const message = () => 'ping';
     expect(resolveOptions({ ...base, heartbeat: { message } }).heartbeat?.message).toBe(message);
+  });
+
+  it("keeps only a client's own settings on its resolved options; the defaults are shared (memory)", () => {
+    const base = { url: 'wss://x.test/', transport };
+    const resolved = resolveOptions({ ...base, heartbeat: true, lazy: false, clock: systemClock });
+    expect(Object.keys(resolved)).toEqual(['url', 'transport', 'heartbeat']);
+    expect(Object.isFrozen(resolved)).toBe(true);
+    // Every default still reads as before, through the shared object.
+    expect(resolved).toMatchObject({ protocols: [], connectTimeoutMs: 10_000, queue: { maxMessages: 1000 } });
+    expect([resolved.lazy, resolved.redactUrls, resolved.clock, resolved.refresh]).toEqual([
+      false,
+      true,
+      systemClock,
+      undefined,
+    ]);
+    expect(resolveOptions({ ...base, lazy: true, connectTimeoutMs: 500 })).toMatchObject({
+      lazy: true,
+      connectTimeoutMs: 500,
+    });
   });
 
   it('rejects reliable delivery with no room to keep a message until its ack', () => {

@@ -217,6 +217,19 @@ describe('ReconnectingWebSocket', () => {
     expect(ws.readyState).toBe(ws.CONNECTING);
   });
 
+  it('converts protocols as a WebSocket does (WebIDL): a number is its string, an iterable a list of strings', () => {
+    const asked = (protocols: unknown) => {
+      const transport = createFakeTransport();
+      new ReconnectingWebSocket('wss://x.test/', protocols as string, { transport });
+      return transport.last().request.protocols;
+    };
+    expect(asked(42)).toEqual(['42']);
+    expect(asked(new Set(['v1', 'v2']))).toEqual(['v1', 'v2']);
+    expect(asked([1, 'v2'])).toEqual(['1', 'v2']);
+    expect(asked('chat')).toEqual(['chat']);
+    expect(() => asked(Symbol('x'))).toThrow(TypeError); // ToString of a Symbol, as natively
+  });
+
   it('reports the URL it was given before any attempt (redacted like the client)', () => {
     const ws = new ReconnectingWebSocket('wss://chat.example.test/?token=t', undefined, {
       transport: createFakeTransport(),
