@@ -27,6 +27,8 @@ export function toUsvString(value: unknown): string {
  */
 export function toProtocols(value: unknown): unknown {
   if (value == null || typeof value === 'function' || typeof value === 'string') return value ?? undefined;
-  if (typeof value === 'object' && Symbol.iterator in value) return Array.from(value as Iterable<unknown>, toUsvString);
+  // GetMethod(V, @@iterator): an iterator that is undefined or null makes it a string, not a list.
+  if (typeof value === 'object' && (value as Iterable<unknown>)[Symbol.iterator] != null)
+    return Array.from(value as Iterable<unknown>, toUsvString);
   return toUsvString(value);
 }

@@ -228,6 +228,8 @@ describe('ReconnectingWebSocket', () => {
     expect(asked([1, 'v2'])).toEqual(['1', 'v2']);
     expect(asked('chat')).toEqual(['chat']);
     expect(() => asked(Symbol('x'))).toThrow(TypeError); // ToString of a Symbol, as natively
+    // GetMethod(V, @@iterator) gives undefined: a string, not an empty list.
+    expect(asked({ [Symbol.iterator]: undefined, toString: () => 'chat' })).toEqual(['chat']);
   });
 
   it('reports the URL it was given before any attempt (redacted like the client)', () => {
