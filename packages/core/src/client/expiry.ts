@@ -1,5 +1,5 @@
 import { type Clock, MAX_TIMER_DELAY_MS } from '../clock';
-import { type Placed, placeAt, unplace } from './minHeap';
+import { heapFrom, type Placed, placeAt, unplace } from './minHeap';
 import type { NamedTimers } from './namedTimers';
 import type { QueuedMessage, Waiting } from './queue';
 
@@ -47,13 +47,7 @@ export class Expiry {
 
   left(): void {
     if (--this.#waiting > 0) {
-      if (this.#heap.length > 2 * this.#waiting + 64) {
-        // A sorted array is a heap: each entry is told its new place.
-        this.#heap = this.#heap.filter((d) => d.waiting.take).sort((a, b) => (a.at as number) - (b.at as number));
-        this.#heap.forEach((d, i) => {
-          d.index = i;
-        });
-      }
+      if (this.#heap.length > 2 * this.#waiting + 64) this.#heap = heapFrom(this.#heap.filter((d) => d.waiting.take));
       return;
     }
     this.#heap.length = 0;
@@ -86,12 +80,12 @@ export class Expiry {
       if (taken) gone.push(taken);
       else if (top.waiting.take) writing.push(top); // still waiting: it is being written
     }
-    // One that is due but being written stays (app code its write ran got here): the timer
-    // comes back for it once the write is done.
+    // One that is due but being written stays (app code its write ran got here), under now: the
+    // timer comes back for it once the write is done. All else left is due later.
     for (const deadline of writing) placeAt(this.#heap, deadline, now);
     this.#at = undefined;
     this.timers.cancel('expire');
-    const next = writing.length ? now : this.#heap[0]?.at;
+    const next = this.#heap[0]?.at;
     if (next !== undefined) this.#arm(next);
     return gone.sort((a, b) => a.seq - b.seq);
   }

@@ -32,6 +32,15 @@ export function unplace<T extends Placed>(heap: T[], item: T): void {
   settle(heap, i);
 }
 
+/** A heap of items already placed, made anew (a sorted array is a heap): each learns its place. */
+export function heapFrom<T extends Placed>(items: T[]): T[] {
+  items.sort((a, b) => atOf(a) - atOf(b));
+  items.forEach((item, i) => {
+    item.index = i;
+  });
+  return items;
+}
+
 /** Moves the item at `i` up or down to where its `at` belongs. */
 function settle<T extends Placed>(heap: T[], i: number): void {
   const item = heap[i] as T;
