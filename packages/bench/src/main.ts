@@ -11,6 +11,7 @@ import { storm } from './benchmarks/storm';
 import { stormAtScale } from './benchmarks/stormAtScale';
 import { teardown } from './benchmarks/teardown';
 import { throughput } from './benchmarks/throughput';
+import { unackedWindow } from './benchmarks/unackedWindow';
 import { contenders } from './contenders';
 import { ms, type Row, report, verdict, x } from './report';
 import { ServerProcess } from './serverProcess';
@@ -31,6 +32,8 @@ const plan = smoke
       scale: 2000,
       bufferTtlMs: 2000,
       aborts: 2000,
+      unacked: 5000,
+      unackedSends: 5000,
       teardownRounds: 1,
     }
   : {
@@ -45,6 +48,8 @@ const plan = smoke
       scale: 100_000,
       bufferTtlMs: 30_000,
       aborts: 20_000,
+      unacked: 50_000,
+      unackedSends: 100_000,
       teardownRounds: 2,
     };
 
@@ -248,6 +253,24 @@ try {
     '≤ 50 µs',
     verdict(buffer.abortUs <= 50),
   ]);
+
+  step('reliable delivery (many unacknowledged)');
+  const unacked = unackedWindow({ waiting: plan.unacked, sends: plan.unackedSends, rounds: plan.rounds > 1 ? 3 : 1 });
+  results.unacked = unacked;
+  for (const mode of ['window', 'full'] as const) {
+    const perSend = unacked[`${mode}Us`];
+    const ratio = unacked[`${mode}Ratio`];
+    rows.push([
+      `reliable, ${plan.unacked / 1000}k unacked, ${mode === 'window' ? 'acked in turn' : 'full, drop-oldest'}`,
+      'µs per send, × with 1k unacked',
+      '-',
+      `${perSend.toFixed(1)} µs, ${x(ratio)}`,
+      'no acks',
+      'no acks',
+      '≤ 3×',
+      verdict(ratio <= 3),
+    ]);
+  }
 
   step('teardown');
   const td = await teardown(contenders, server, { rounds: plan.teardownRounds });

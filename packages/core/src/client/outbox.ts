@@ -19,6 +19,9 @@ export interface OutboxEntry extends WaitLimits {
   readonly seq: number;
   /** Written to a socket at least once: after a reconnect it is sent again. */
   sent: boolean;
+  /** Its neighbours in send order (drop-oldest evicts the oldest without a walk). */
+  older?: OutboxEntry | undefined;
+  newer?: OutboxEntry | undefined;
 }
 
 /**
@@ -27,7 +30,14 @@ export interface OutboxEntry extends WaitLimits {
  * dedupes by id). Bounded like the queue, with the same overflow policy.
  */
 export class Outbox {
+  /** By id; their order is the list from `#oldest` (a Map's own order costs its holes: below). */
   #entries = new Map<MessageId, OutboxEntry>();
+  /**
+   * The entries in send order, linked. Acks leave their holes at a Map's front, which a new
+   * iterator walks: looking for the oldest that way cost 22 µs a send with 50 000 unacked.
+   */
+  #oldest: OutboxEntry | undefined;
+  #newest: OutboxEntry | undefined;
   #lastSeq = -1;
   /**
    * Entries not written to this connection yet, in send order: they go out with the queue's.
@@ -63,33 +73,57 @@ export class Outbox {
     const bytes = byteSize(data);
     // The same id again replaces the old copy, so its place counts as free; but the old copy
     // is removed only once the new one is accepted (a refused or rejected send loses nothing).
-    const room = () => {
-      const old = this.#entries.get(id);
-      return admission(this.#limits, this.#entries.size - (old ? 1 : 0), this.#totalBytes - (old?.bytes ?? 0), bytes);
-    };
-    if (room() === 'refuse') return { accepted: false };
-    const evicted: OutboundMessage[] = [];
-    for (const [oldest, entry] of this.#entries) {
-      if (room() === 'fits') break;
-      if (oldest === id) continue;
-      this.ack(oldest);
-      evicted.push(entry.data);
-    }
+    const old = this.#entries.get(id);
+    const room = admission(
+      this.#limits,
+      this.#entries.size - (old ? 1 : 0),
+      this.#totalBytes - (old?.bytes ?? 0),
+      bytes,
+    );
+    if (room === 'refuse') return { accepted: false };
     this.ack(id);
+    const evicted: OutboundMessage[] = [];
+    if (room === 'evict')
+      for (let oldest = this.#oldest; oldest; oldest = this.#oldest) {
+        if (admission(this.#limits, this.#entries.size, this.#totalBytes, bytes) === 'fits') break;
+        this.ack(oldest.id);
+        evicted.push(oldest.data);
+      }
     const { until, signal, release } = limits ?? {};
     const entry: OutboxEntry = { id, data, bytes, seq, sent: false, until, signal, release };
     this.#entries.set(id, entry);
+    this.#link(entry);
     this.#unsent.set(id, entry);
     // In send() order: ahead of what app code sent inside the writes made before this message
     // took its place (they come later). Rare, so a re-sort.
-    if (seq < this.#lastSeq) {
-      this.#entries = bySeq(this.#entries);
-      this.#unsent = bySeq(this.#unsent);
-    }
+    if (seq < this.#lastSeq) this.#unsent = bySeq(this.#unsent);
     this.#lastSeq = Math.max(this.#lastSeq, seq);
     this.#totalBytes += bytes;
     this.unsentBytes += bytes;
     return { accepted: true, evicted, stored: entry };
+  }
+
+  /** Into send order: at the end, but for one sent by app code inside earlier writes. */
+  #link(entry: OutboxEntry): void {
+    let older = this.#newest;
+    while (older && older.seq > entry.seq) older = older.older;
+    const newer = older ? older.newer : this.#oldest;
+    entry.older = older;
+    entry.newer = newer;
+    if (older) older.newer = entry;
+    else this.#oldest = entry;
+    if (newer) newer.older = entry;
+    else this.#newest = entry;
+  }
+
+  #unlink(entry: OutboxEntry): void {
+    const { older, newer } = entry;
+    if (older) older.newer = newer;
+    else this.#oldest = newer;
+    if (newer) newer.older = older;
+    else this.#newest = older;
+    // Held by nothing of ours now, it holds none of the others either.
+    entry.older = entry.newer = undefined;
   }
 
   /** The peer has it: forget it, and return it (undefined for an id not, or no longer, here). */
@@ -97,6 +131,7 @@ export class Outbox {
     const entry = this.#entries.get(id);
     if (!entry) return undefined;
     this.#entries.delete(id);
+    this.#unlink(entry);
     this.#totalBytes -= entry.bytes;
     if (!entry.sent) {
       this.#unsent.delete(id);
@@ -104,20 +139,6 @@ export class Outbox {
     }
     entry.release?.();
     return entry.data;
-  }
-
-  /**
-   * Takes out the entries that `leave` picks (`drain`; an abort or an expiry takes one out with
-   * `take`): they are no longer sent again. It sees each, but the one being written stays.
-   */
-  remove(leave: (entry: OutboxEntry) => boolean): OutboxEntry[] {
-    const gone: OutboxEntry[] = [];
-    for (const [id, entry] of this.#entries)
-      if (leave(entry) && entry !== this.inFlight) {
-        this.ack(id);
-        gone.push(entry);
-      }
-    return gone;
   }
 
   /** Takes out `entry` ahead of its turn (an abort, an expiry), unless it is being written. */
@@ -153,12 +174,13 @@ export class Outbox {
    * everything sent was — and one the socket refuses is tried again like any other.
    */
   resend(): void {
-    for (const entry of this.#entries.values()) {
+    this.#unsent = new Map();
+    for (let entry = this.#oldest; entry; entry = entry.newer) {
+      this.#unsent.set(entry.id, entry);
       if (!entry.sent) continue;
       entry.sent = false;
       this.unsentBytes += entry.bytes;
     }
-    this.#unsent = new Map(this.#entries);
   }
 
   /** Entries not yet written to this connection, oldest first, with their ids (read as they go). */
@@ -168,8 +190,15 @@ export class Outbox {
 
   /** Empties the outbox, each message with its `seq`. */
   drain(): QueuedMessage[] {
-    // Not the entry being written (app code its write ran closed the client): it went out.
-    return this.remove(() => true);
+    const gone: OutboxEntry[] = [];
+    for (let entry = this.#oldest, newer: OutboxEntry | undefined; entry; entry = newer) {
+      newer = entry.newer;
+      // Not the entry being written (app code its write ran closed the client): it went out.
+      if (entry === this.inFlight) continue;
+      this.ack(entry.id);
+      gone.push(entry);
+    }
+    return gone;
   }
 }
 

@@ -37,18 +37,26 @@ export function growth(measure: (n: number) => number): { small: number; large: 
   return { small, large, ratio, text: `${small} at n=${SMALL}, ${large} at n=${LARGE} (×${ratio.toFixed(1)})` };
 }
 
-type Store = { length: number; remove(...args: unknown[]): unknown };
+type Walk = (...args: unknown[]) => unknown;
 
-/** Messages walked while `work` runs: each store's length at every remove(), each filter's input. */
+/**
+ * Messages walked while `work` runs: each store's length at every call that walks it whole (the
+ * queue's remove(), the outbox's drain() and resend()), each filter's input.
+ */
 export function walked(client: Client, work: () => void): number {
   let count = 0;
-  const { queue, outbox } = client as unknown as { queue?: Store; outbox?: Store };
-  for (const store of [queue, outbox]) {
-    if (!store) continue;
-    const remove = store.remove.bind(store);
-    store.remove = (...args: unknown[]) => {
-      count += store.length;
-      return remove(...args);
+  const { queue, outbox } = client as unknown as Record<'queue' | 'outbox', Record<string, Walk> | undefined>;
+  const walks: Array<[Record<string, Walk> | undefined, string]> = [
+    [queue, 'remove'],
+    [outbox, 'drain'],
+    [outbox, 'resend'],
+  ];
+  for (const [store, name] of walks) {
+    const walk = store?.[name];
+    if (!store || !walk) continue;
+    store[name] = (...args: unknown[]) => {
+      count += store.length as unknown as number;
+      return walk.apply(store, args);
     };
   }
   const filter = Array.prototype.filter;
