@@ -37,6 +37,11 @@ export type Phase =
        * the page was put away (pagehide) and waits for pageshow.
        */
       readonly hold: 'none' | 'parked' | 'suspended';
+      /**
+       * The app's reconnect() asked for the attempt that follows the refresh hook: it goes even
+       * while offline or hidden, as the attempt of a reconnect() with nothing owed does.
+       */
+      readonly asked?: true;
     }
   | { readonly status: 'closed'; readonly record: CloseRecord }
   | { readonly status: 'failed'; readonly record: CloseRecord; readonly decision: Decision };

@@ -99,8 +99,12 @@ function apply(s: Draft, input: Input): void {
         beginAttempt(s, phase.record, phase.decision, phase.refresh);
       return;
     case 'refreshed':
-      // Connect — unless the device went offline (or the page hidden) while the hook ran.
-      if (phase.status === 'waiting' && phase.refresh) beginAttempt(s, phase.record, phase.decision);
+      // Connect — unless the device went offline (or the page hidden) while the hook ran, and
+      // the attempt is not the app's own (reconnect()).
+      if (phase.status === 'waiting' && phase.refresh) {
+        if (phase.asked) connect(s);
+        else beginAttempt(s, phase.record, phase.decision);
+      }
       return;
     case 'refreshFailed':
       if (phase.status === 'waiting' && phase.refresh && phase.record) {
@@ -152,12 +156,13 @@ function reconnect(s: Draft): void {
   if (phase.status === 'waiting' && phase.refresh && phase.record) {
     // Fresh credentials are owed (the server refused the last ones): an attempt without them
     // earns the same refusal, and aborting the hook throws its work away. The wait is skipped,
-    // not the hook: it runs now, or goes on if it runs, and the attempt follows it.
+    // not the hook: it runs now, or goes on if it runs, and the attempt follows it (even while
+    // offline, as the attempt of any reconnect()).
     cancel(s, 'retry');
     resetOutage(s);
-    if (phase.hold === 'none' && phase.dueAt === undefined) return; // the hook is running
-    enter(s, { ...phase, dueAt: undefined, hold: 'none' });
-    s.effects.push({ type: 'refresh', record: phase.record, attempt: s.machine.outage.failures });
+    const running = phase.hold === 'none' && phase.dueAt === undefined;
+    enter(s, { ...phase, dueAt: undefined, hold: 'none', asked: true });
+    if (!running) s.effects.push({ type: 'refresh', record: phase.record, attempt: s.machine.outage.failures });
     return;
   }
   if (phase.status === 'connecting' || phase.status === 'open') letGo(s, phase, s.env.reconnectCloseCode, 'reconnect');
