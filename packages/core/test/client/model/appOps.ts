@@ -11,7 +11,7 @@ import {
 } from '@resock/core';
 import { callOpened, emitEnv, expectThrow, startClose, takeQueued, unchanged } from './appCalls';
 import type { BadClose, BadSend, OpHandlers } from './modelOps';
-import type { World } from './modelState';
+import { fail, tick, type World } from './modelState';
 import { doSend } from './sendCall';
 
 /** What send() must refuse: no string or binary, a detached buffer, a shared one. */
@@ -56,7 +56,7 @@ export const appOps = {
     const what = `close(${String(code)})`;
     unchanged(world, what, () => expectThrow(what, () => world.client.close(code as number, reason as string), type));
   },
-  reconnect(world) {
+  async reconnect(world) {
     if (isClosed(world)) {
       unchanged(world, 'reconnect after close', () =>
         expectThrow('reconnect', () => world.client.reconnect(), ClientClosedError),
@@ -66,7 +66,16 @@ export const appOps = {
     // The outage starts over (before the call: a synchronous transport may open inside it).
     world.failures = 0;
     world.outageStart = undefined;
+    const before = world.client.stats.attempts;
     world.client.reconnect();
+    // The app's own call connects — also while offline or hidden, and after the refresh hook
+    // when credentials are owed — once hooks that settle have (none armed to step in).
+    const settles = world.cfg.refresh === 'none' || world.cfg.refresh === 'sync' || world.cfg.refresh === 'ok';
+    if (!settles || world.cfg.urlMode === 'async' || world.armed.length > 0 || world.inWrite) return;
+    await tick();
+    const state = world.client.state;
+    if (state !== 'closing' && state !== 'closed' && world.client.stats.attempts === before)
+      fail(`reconnect() made no attempt (now ${state})`);
   },
   open(world) {
     if (isClosed(world)) {
