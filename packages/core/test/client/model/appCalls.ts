@@ -101,6 +101,9 @@ export function emitEnv(world: World, change: Change, reentrant: boolean): void 
     world.probeOut = index;
     // From outside while open, it is surely out; from a listener, perhaps later or never.
     world.probeSure = reentrant ? undefined : index;
+  } else if (change === 'offline' && reentrant && world.cfg.heartbeat) {
+    // Answered at once, but heard only after the write under way, if any (its replies wait).
+    world.probeMaybe = index;
   }
   if (change === 'pagehide' && world.watch) world.watch.suspended = true;
   if (change === 'pageshow' && world.watch) world.watch.suspended = false;

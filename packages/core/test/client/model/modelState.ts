@@ -142,6 +142,11 @@ export class World {
   probeOut: number | undefined;
   /** probeOut, when the model is sure the probe went out (see emitEnv). */
   probeSure: number | undefined;
+  /**
+   * An offline probe a listener set off during this operation, whose answer comes at once but
+   * is heard only once the write under way is done: sends meanwhile may wait for it.
+   */
+  probeMaybe: number | undefined;
   /** Messages handed to the client by the connection it listens to. */
   delivered = 0;
   /** Controllers whose signals went with send(); `aborted` once the model aborted one. */
@@ -276,5 +281,6 @@ export class World {
     this.reentrantReconnect = false;
     this.reentrantOps = [];
     this.reentrantSuspend = false;
+    this.probeMaybe = undefined;
   }
 }

@@ -135,6 +135,7 @@ function takesAtOnce(world: World, state: World['client']['state']): boolean {
   return (
     state === 'open' &&
     world.probeOut !== world.newest &&
+    world.probeMaybe !== world.newest &&
     world.current()?.state === 'open' &&
     !world.refusing.has(world.newest)
   );
