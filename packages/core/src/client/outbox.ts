@@ -188,13 +188,14 @@ export class Outbox {
     return this.#unsent.entries();
   }
 
-  /** Empties the outbox, each message with its `seq`. */
+  /**
+   * Empties the outbox, each message with its `seq`: the client closed, so each is told closed in
+   * send() order — also the one being written (app code its write ran closed the client), which
+   * would be told closed once its write is done, after the later ones.
+   */
   drain(): QueuedMessage[] {
     const gone: OutboxEntry[] = [];
-    for (let entry = this.#oldest, newer: OutboxEntry | undefined; entry; entry = newer) {
-      newer = entry.newer;
-      // Not the entry being written (app code its write ran closed the client): it went out.
-      if (entry === this.inFlight) continue;
+    for (let entry = this.#oldest; entry; entry = this.#oldest) {
       this.ack(entry.id);
       gone.push(entry);
     }

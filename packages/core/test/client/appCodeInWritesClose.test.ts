@@ -44,6 +44,25 @@ describe('close() inside a write, once the page let the socket go', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('tells the tracked message being written closed in send() order, ahead of one sent inside its write', () => {
+    const environment = createFakeEnvironment();
+    const { fake, client, dropped } = setup(
+      (data, c) => {
+        if (data !== '{"id":1}') return;
+        c.send('{"id":2}'); // waits behind id 1 (the write under way)
+        environment.emit('pagehide'); // lets the socket go: close() completes at once
+        void c.close();
+      },
+      { reliable: true, environment },
+    );
+    fake.last().accept();
+    client.send('{"id":1}'); // written at once, never acknowledged
+    expect(client.state).toBe('closed');
+    // Before: ['{"id":2} closed', '{"id":1} closed'] — close() left the message being written in
+    // the outbox, and it was told once its write was done, after the later one.
+    expect(dropped).toEqual(['{"id":1} closed', '{"id":2} closed']);
+  });
+
   it('a send whose flush closed the client: dropped as closed, no expire timer left', () => {
     const { client, dropped, clock, backlog } = setup((data) => {
       if (data !== 'A') return;
