@@ -140,8 +140,10 @@ export const serverOps = {
   pong(world) {
     const last = world.current();
     if (last?.state !== 'open') return;
-    last.pong();
+    // It answers the probe out; one set off by app code run while what it let out is written
+    // (an offline inside a write) is a new one.
     world.probeOut = undefined;
+    last.pong();
   },
   moveBytes(world) {
     world.current()?.moveBytes(100);
