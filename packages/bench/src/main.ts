@@ -13,45 +13,14 @@ import { teardown } from './benchmarks/teardown';
 import { throughput } from './benchmarks/throughput';
 import { unackedWindow } from './benchmarks/unackedWindow';
 import { contenders } from './contenders';
+import { runPlan } from './plan';
 import { ms, type Row, report, verdict, x } from './report';
 import { ServerProcess } from './serverProcess';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean' } } });
 const smoke = values.smoke ?? false;
 const peers = ['reconnecting-websocket', 'partysocket'] as const;
-const plan = smoke
-  ? {
-      small: 300,
-      large: 100,
-      rounds: 1,
-      memoryClients: 20,
-      idleMs: 300,
-      processes: 1,
-      trials: 3,
-      stormClients: 10,
-      scale: 2000,
-      bufferTtlMs: 2000,
-      aborts: 2000,
-      unacked: 5000,
-      unackedSends: 5000,
-      teardownRounds: 1,
-    }
-  : {
-      small: 20_000,
-      large: 3000,
-      rounds: 7,
-      memoryClients: 1000,
-      idleMs: 6000,
-      processes: 3,
-      trials: 30,
-      stormClients: 200,
-      scale: 100_000,
-      bufferTtlMs: 30_000,
-      aborts: 20_000,
-      unacked: 50_000,
-      unackedSends: 100_000,
-      teardownRounds: 2,
-    };
+const plan = runPlan(smoke);
 
 const rows: Row[] = [];
 const step = (name: string) => process.stderr.write(`bench: ${name}…\n`);
@@ -255,7 +224,7 @@ try {
   ]);
 
   step('reliable delivery (many unacknowledged)');
-  const unacked = unackedWindow({ waiting: plan.unacked, sends: plan.unackedSends, rounds: plan.rounds > 1 ? 3 : 1 });
+  const unacked = unackedWindow({ waiting: plan.unacked, sends: plan.unackedSends, rounds: plan.unackedRounds });
   results.unacked = unacked;
   for (const mode of ['window', 'full'] as const) {
     const perSend = unacked[`${mode}Us`];

@@ -37,7 +37,7 @@ export function growth(measure: (n: number) => number): { small: number; large: 
   return { small, large, ratio, text: `${small} at n=${SMALL}, ${large} at n=${LARGE} (×${ratio.toFixed(1)})` };
 }
 
-type Walk = (...args: unknown[]) => unknown;
+type Store = { readonly length: number } & Record<string, unknown>;
 
 /**
  * Messages walked while `work` runs: each store's length at every call that walks it whole (the
@@ -45,17 +45,17 @@ type Walk = (...args: unknown[]) => unknown;
  */
 export function walked(client: Client, work: () => void): number {
   let count = 0;
-  const { queue, outbox } = client as unknown as Record<'queue' | 'outbox', Record<string, Walk> | undefined>;
-  const walks: Array<[Record<string, Walk> | undefined, string]> = [
+  const { queue, outbox } = client as unknown as Record<'queue' | 'outbox', Store | undefined>;
+  const walks: Array<[Store | undefined, string]> = [
     [queue, 'remove'],
     [outbox, 'drain'],
     [outbox, 'resend'],
   ];
   for (const [store, name] of walks) {
     const walk = store?.[name];
-    if (!store || !walk) continue;
+    if (!store || typeof walk !== 'function') continue;
     store[name] = (...args: unknown[]) => {
-      count += store.length as unknown as number;
+      count += store.length;
       return walk.apply(store, args);
     };
   }
