@@ -16,7 +16,11 @@ export interface ClientStats {
   readonly uptimeMs: number;
   /** Messages written to a socket, reliable delivery's resends included (heartbeat pings not). */
   readonly messagesSent: number;
-  /** Messages the transport delivered, acknowledgements and heartbeat replies included. */
+  /**
+   * Messages the transport delivered on the current connection, acknowledgements and heartbeat
+   * replies included: counted as they arrive, also one still waiting to be heard when close()
+   * ends the client (close is final: it is not heard after it).
+   */
   readonly messagesReceived: number;
   /** Waiting in the queue now (untracked messages; tracked ones are in messagesUnacked). */
   readonly messagesQueued: number;

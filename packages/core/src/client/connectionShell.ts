@@ -150,6 +150,7 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
     // Its open not yet told (both came from inside connect()), or what came with the open still
     // waiting to be heard: heard after them, in order, on the first connection as on any other.
     if (id === this.connectionId && (this.machine.phase.status === 'connecting' || this.beforeOpen)) {
+      this.counts.received++;
       this.beforeOpen ??= [];
       this.beforeOpen.push(data);
     } else if (this.early) this.early.push(() => this.#deliver(id, data));
@@ -158,6 +159,8 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
 
   #deliver(id: number, data: InboundMessage): void {
     if (id !== this.connectionId) return;
+    // Counted as it arrives (stats.messagesReceived: what the transport delivered), heard or not.
+    this.counts.received++;
     // It arrived while its connection was current: heard even if the app lets go of that
     // connection before it is replayed (unless the client is closed by then).
     if (this.holding()) this.hold(() => this.machine.phase.status !== 'closed' && this.#hear(id, data));
@@ -188,11 +191,10 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
   }
 
   /**
-   * The hot path: one counter, the liveness mark, the message, then what waited for a probe's
+   * The hot path (counted on arrival): the liveness mark, the message, then what waited for a probe's
    * answer goes out — after the message is heard: a reply to what goes out came after it.
    */
   protected received(data: InboundMessage): void {
-    this.counts.received++;
     this.rescheduleIf(this.heartbeat?.alive(this.options.clock.now()));
     // The peer answered: trusted while its message is heard (a listener's send goes out, behind
     // what was held), and what was held goes out after it at the latest — unless a listener let

@@ -138,3 +138,23 @@ describe('close() inside a write that then fails', () => {
     expect(client.stats.messagesQueued).toBe(0);
   });
 });
+
+describe('a message the transport delivers inside a write, then reconnect() and close() there', () => {
+  it('counts in stats.messagesReceived though close() ends the client before it can be heard', () => {
+    const heard: string[] = [];
+    const { conn, client } = setup((data, c) => {
+      if (data !== 'A') return;
+      conn.deliver('reply'); // held until the write is done
+      c.reconnect(); // lets its connection go: the reply would still be heard once replayed…
+      void c.close(); // …but the client is closed first (nothing to wait for), and close is final
+    });
+    client.on('message', (data) => heard.push(String(data)));
+    client.on('close', () => heard.push('close'));
+    conn.accept();
+    client.send('A');
+    expect(client.state).toBe('closed');
+    expect(heard).toEqual(['close', 'close']); // the let-go connection's, then the client's
+    // Before: 0 — counted only when heard, so a message the transport delivered went uncounted.
+    expect(client.stats.messagesReceived).toBe(1);
+  });
+});

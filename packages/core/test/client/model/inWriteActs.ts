@@ -1,7 +1,8 @@
 /**
  * What app code a transport runs inside its send() may do (inWriteOps.ts carries it out): a
  * hand-written in-process transport whose write, once the frame left, fires an abort listener,
- * sends, closes the client or takes the queue back. The message being written is in flight.
+ * sends, closes the client or takes the queue back, or the page or its network goes meanwhile
+ * (an environment event heard while the frame is written). The message being written is in flight.
  */
 import fc from 'fast-check';
 
@@ -22,7 +23,8 @@ export type InWriteAct =
       pad: number;
     }
   | { a: 'close' }
-  | { a: 'takeQueued' };
+  | { a: 'takeQueued' }
+  | { a: 'env'; change: 'offline' | 'pagehide' };
 
 const actArb: fc.Arbitrary<InWriteAct> = fc.oneof(
   {
@@ -60,6 +62,13 @@ const actArb: fc.Arbitrary<InWriteAct> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ a: 'close' as const }) },
   { weight: 2, arbitrary: fc.constant({ a: 'takeQueued' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      a: fc.constant('env' as const),
+      change: fc.constantFrom('offline' as const, 'pagehide' as const),
+    }),
+  },
 );
 
 /**

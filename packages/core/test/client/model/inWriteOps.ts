@@ -7,7 +7,7 @@
  * The checks that hold it to this are the model's usual ones (wire, events, accounting, the
  * invariants after the step) plus checkOwedOut below and the close-frame check of the transport.
  */
-import { startClose, takeQueued } from './appCalls';
+import { emitEnv, startClose, takeQueued } from './appCalls';
 import type { InWriteAct } from './inWriteActs';
 import type { OpHandlers, SendOpts } from './modelOps';
 import { fail, isDue, isOutstanding, isQueued, type Msg, type World } from './modelState';
@@ -85,6 +85,9 @@ function runInWrite(world: World, acts: readonly InWriteAct[], data: unknown): v
       else if (act.a === 'close') {
         world.log.push(`   (in the write: close() while ${world.client.state})`);
         startClose(world, undefined, undefined);
+      } else if (act.a === 'env') {
+        world.log.push(`   (in the write: env ${act.change})`);
+        emitEnv(world, act.change, true);
       } else {
         world.log.push('   (in the write: takeQueued())');
         takeQueued(world);
