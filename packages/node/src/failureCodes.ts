@@ -19,7 +19,8 @@ export function failureCode(raw: RawClose, error: unknown, opened: boolean, secu
   }
 }
 
-const tlsFailure =
+/** Error codes of a TLS handshake that failed (Node's and OpenSSL's). */
+export const tlsFailure =
   /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|EPROTO$)/;
 
 /**

@@ -107,10 +107,32 @@ describe('resock policy', () => {
     expect(lost.stdout).toMatch(
       /close code 1006 [^\n]*, the transport's error being ENOTFOUND or EAI_AGAIN:\n\s+rule\s+your rule dns[\s\S]*action\s+throttle/,
     );
-    const status = await resock(['policy', 'explain', policy, '503']);
-    expect(status.stdout).toContain("HTTP 503, the transport's error being ENOTFOUND or EAI_AGAIN:");
     const frame = await resock(['policy', 'explain', policy, '4000']);
     expect(frame.stdout).not.toContain('ENOTFOUND');
+  });
+
+  it('explain: an HTTP status is paired only with the errors that can come with an answer', async () => {
+    const rules = {
+      rules: [
+        { name: 'refused-or-answered', errors: ['ECONNREFUSED', 'WS_UNEXPECTED_RESPONSE'], action: 'stop' },
+        { name: 'tls', errors: ['CERT_HAS_EXPIRED'], action: 'stop' },
+      ],
+    };
+    const policy = file('answered', rules);
+    const status = await resock(['policy', 'explain', policy, '503']);
+    // Before: "HTTP 503, the transport's error being ENOTFOUND or …" for errors of a connection
+    // that never got an HTTP answer (refused, a host DNS does not know, a certificate refused).
+    expect(status.stdout).toContain("HTTP 503, the transport's error being WS_UNEXPECTED_RESPONSE:");
+    expect(status.stdout).not.toContain('ECONNREFUSED');
+    expect(status.stdout).not.toContain('CERT_HAS_EXPIRED');
+    // And a bare 1006 never has the error of a handshake answered with a status.
+    const lost = await resock(['policy', 'explain', policy, '1006']);
+    expect(lost.stdout).toContain("the transport's error being ECONNREFUSED:");
+    expect(lost.stdout).not.toContain('WS_UNEXPECTED_RESPONSE');
+    // 1015, a TLS handshake that failed, comes with a TLS error only.
+    const tls = await resock(['policy', 'explain', policy, '1015']);
+    expect(tls.stdout).toContain("the transport's error being CERT_HAS_EXPIRED:");
+    expect(tls.stdout).not.toContain('ECONNREFUSED');
   });
 
   it('rejects what is neither a code nor a status (exit 2)', async () => {

@@ -8,6 +8,7 @@ import {
   type PolicyRule,
   ruleNote,
 } from '@resock/core';
+import { tlsFailure } from '../failureCodes';
 
 /** What `resock policy explain` asks about: a close code, or the HTTP status of a handshake. */
 export type Subject = { kind: 'code'; code: number } | { kind: 'status'; status: number };
@@ -86,6 +87,20 @@ export function explainPolicy(policy: Policy, subject: Subject): string[] {
 }
 
 /**
+ * Whether a transport error can come with `subject`. A system error (ECONNREFUSED, ENOTFOUND,
+ * EAI_AGAIN, …) or a failed TLS handshake comes before any HTTP answer, so never with a status;
+ * the errors resock's Node transport gives a handshake it got an answer to (a status other than
+ * 101, a 101 it refused) come only with one, so never with a bare close code; 1015 comes only
+ * with a TLS failure.
+ */
+function canComeWith(subject: Subject, code: string): boolean {
+  if (subject.kind === 'status') return !/^E[A-Z0-9_]+$/.test(code) && !tlsFailure.test(code);
+  // 1015 is the Node transport's name for a TLS handshake that failed, by its error's code.
+  if (subject.code === 1015) return tlsFailure.test(code);
+  return code !== 'WS_UNEXPECTED_RESPONSE' && code !== 'RESOCK_INVALID_UPGRADE';
+}
+
+/**
  * The rules that apply to `subject` only with some transport errors (`errors`): e.g. a 1006
  * that is a host DNS does not know (`ENOTFOUND`).
  */
@@ -94,7 +109,8 @@ function explainErrors(policy: Policy, subject: Subject): string[] {
   if (subject.kind === 'code' && isSendableCloseCode(subject.code)) return [];
   const what = subject.kind === 'code' ? `close code ${describeCloseCode(subject.code)}` : `HTTP ${subject.status}`;
   return policy.rules.flatMap((rule) => {
-    const code = rule.errors?.[0];
+    const codes = rule.errors?.filter((code) => canComeWith(subject, code)) ?? [];
+    const code = codes[0];
     if (code === undefined) return [];
     const error = Object.assign(new Error(code), { code });
     const record =
@@ -102,7 +118,7 @@ function explainErrors(policy: Policy, subject: Subject): string[] {
         ? normalizeClose({ code: subject.code, reason: '' }, { phase: 'connecting', initiator: 'transport', error })
         : normalizeClose({ code: 1006, reason: '' }, { handshake: { status: subject.status }, error });
     if (matchRule(policy, record) !== rule) return [];
-    return [`${what}, the transport's error being ${rule.errors?.join(' or ')}:`, ...describeRule(policy, rule, false)];
+    return [`${what}, the transport's error being ${codes.join(' or ')}:`, ...describeRule(policy, rule, false)];
   });
 }
 
