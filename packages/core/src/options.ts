@@ -90,7 +90,12 @@ export interface ClientOptions<TMessage = InboundMessage> {
   random?: Random | undefined;
   /** Hide query values and userinfo of URLs in events, records and errors. @default true */
   redactUrls?: boolean | undefined;
-  /** The code resock closes with when it drops a connection to reconnect. @default 4000 */
+  /**
+   * The close code (reason `reconnect`) resock sends when `reconnect()` lets an open connection
+   * go: the server hears it before the socket is cut (where the transport can cut it, as on `ws`),
+   * so it can tell a client moving on from a lost link. A handshake in progress, or a connection
+   * resock gives up on (a dead peer, a deadline), is cut without a close frame. @default 4000
+   */
   reconnectCloseCode?: number | undefined;
   /**
    * The page around the client: attempts wait while offline, an open socket is probed when the

@@ -185,4 +185,16 @@ describe('@resock/node against a real ws server', () => {
     expect(server.clientCloses[0]).toMatchObject({ code: 4000, reason: 'switching user' });
     expect(record).toMatchObject({ code: 4000, wasClean: true, initiator: 'client' });
   });
+
+  it('reconnect(): the server hears reconnectCloseCode and its reason, not a lost link', async () => {
+    const c = client({ reconnectCloseCode: 4100 });
+    await next(c, 'open');
+    const reopened = next(c, 'open');
+    c.reconnect();
+    await server.waitForClientClose(1);
+    // Before: ws's terminate() alone, so the server saw 1006 with no close frame.
+    expect(server.clientCloses[0]).toMatchObject({ attempt: 1, code: 4100, reason: 'reconnect' });
+    await reopened; // and the next connection did not wait for the server's answer to it
+    expect(server.attempts).toHaveLength(2);
+  });
 });

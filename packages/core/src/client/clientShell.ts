@@ -73,7 +73,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         if (effect.id === this.connectionId) safely(() => this.connection?.close(effect.code, effect.reason));
         break;
       case 'dropSocket':
-        this.drop(effect.id, effect.code, effect.reason);
+        this.drop(effect.id, effect.code, effect.reason, effect.say);
         break;
       case 'startTimer': {
         // A deadline that fires over a second late was throttled or frozen with its tab: events

@@ -137,12 +137,12 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
   }
 
   /** Stops listening to a connection and ends it: at once where the transport can. */
-  protected drop(id: number, code: number, reason: string): void {
+  protected drop(id: number, code: number, reason: string, say = false): void {
     if (id !== this.connectionId) return;
     const { connection } = this;
     this.connection = undefined;
     this.connectionId = 0;
-    if (connection) endConnection(connection, code, reason);
+    if (connection) endConnection(connection, code, reason, say);
   }
 
   /** A message from connection `id` (the hot path: no event object, one id check). */

@@ -50,12 +50,17 @@ export type Effect =
       readonly code: number | undefined;
       readonly reason: string;
     }
-  /** Terminate where the transport can, else close politely; either way stop listening to it. */
+  /**
+   * Terminate where the transport can, else close politely; either way stop listening to it.
+   * With `say`, a transport that terminates sends its close frame first (an open connection the
+   * app or the page lets go of: the server hears the code, not a lost link).
+   */
   | {
       readonly type: 'dropSocket';
       readonly id: number;
       readonly code: number;
       readonly reason: string;
+      readonly say: boolean;
     }
   | {
       readonly type: 'startTimer';

@@ -292,7 +292,12 @@ export function safely(work: () => void): void {
   }
 }
 
-/** Ends a connection: at once where the transport can (terminate), else with a close frame. */
-export function endConnection(connection: TransportConnection, code?: number, reason?: string): void {
-  safely(() => (connection.terminate ? connection.terminate() : connection.close(code, reason)));
+/**
+ * Ends a connection: at once where the transport can (terminate), else with a close frame. With
+ * `say`, the close frame goes first also where it terminates: the server hears the code (a
+ * client moving on, not a lost link) without the client waiting for its answer.
+ */
+export function endConnection(connection: TransportConnection, code?: number, reason?: string, say?: boolean): void {
+  if (!connection.terminate || say) safely(() => connection.close(code, reason));
+  if (connection.terminate) safely(() => connection.terminate?.());
 }

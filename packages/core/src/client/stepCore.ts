@@ -37,9 +37,9 @@ export function start(s: Draft, timer: TimerName, delayMs: number, id = 0): void
   s.effects.push({ type: 'startTimer', timer, delayMs, id });
 }
 
-/** Let go of connection `id`'s socket (terminate where the transport can). */
-export function drop(s: Draft, id: number, code: number, reason: string): void {
-  s.effects.push({ type: 'dropSocket', id, code, reason });
+/** Let go of connection `id`'s socket (terminate where the transport can; see dropSocket's `say`). */
+export function drop(s: Draft, id: number, code: number, reason: string, say = false): void {
+  s.effects.push({ type: 'dropSocket', id, code, reason, say });
 }
 
 /** A stable connection: the outage is over, and its counters start over. */
@@ -224,7 +224,8 @@ export function lost(s: Draft, phase: Live, initiator: CloseInitiator, why: stri
 /** The app (or the page) lets go of a live connection: its socket, and a close record of its own. */
 export function letGo(s: Draft, phase: Live, code: number, reason: string): CloseRecord {
   leaveLive(s, phase);
-  drop(s, phase.id, code, reason);
+  // Open, the peer is told why (reconnectCloseCode, the page's 1000); a handshake is only cut.
+  drop(s, phase.id, code, reason, phase.status === 'open');
   const record = synthetic(s, phase.status, 'client', code, reason);
   emit(s, { name: 'close', record });
   return record;

@@ -4,6 +4,7 @@ import type { Client } from '../client/clientTypes';
 import { byteSize, type OutboundMessage } from '../client/queue';
 import { redactUrl } from '../client/redactUrl';
 import { assertCloseArguments } from '../close/closeArguments';
+import { InvalidMessageError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
@@ -233,6 +234,8 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     // The client's state, not readyState: inside a close listener (CLOSED) it is on its way back.
     if (!this.closing && readyStates[this.client.state] < 2) this.client.send(data);
     else if (typeof data === 'string' || isBinary(data) || isBlob(data)) this.discarded += byteSize(data);
+    // Not stringified as natively (42 as "42"): a typed error, as in every other state.
+    else throw new InvalidMessageError(data);
   }
 
   /**

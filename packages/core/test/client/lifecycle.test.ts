@@ -189,6 +189,44 @@ describe('client lifecycle', () => {
     expect(client.stats.reconnects).toBe(1);
   });
 
+  it('reconnect() tells an open connection its code before it terminates it, and only cuts a handshake', () => {
+    const { client, transport } = harness({ reconnectCloseCode: 4999 });
+    transport.last().accept();
+    const open = transport.last();
+    client.reconnect();
+    // Before: terminated without a close frame, so a server saw 1006, a lost link, and the
+    // option reached no server on a transport that terminates (ws).
+    expect(open.closeCall).toEqual({ code: 4999, reason: 'reconnect' });
+    expect(open.terminated).toBe(true);
+    const connecting = transport.last();
+    client.reconnect(); // still in its handshake: nothing to tell
+    expect(connecting.closeCall).toBeUndefined();
+    expect(connecting.terminated).toBe(true);
+  });
+
+  it('events: close → state → reconnecting after a close the policy decides on; close → state after reconnect()', () => {
+    const h = harness();
+    h.transport.last().accept();
+    h.events.length = 0;
+    h.transport.last().serverClose(1011);
+    expect(h.names()).toEqual(['close', 'state', 'reconnecting']);
+    h.clock.advance(60_000);
+    h.transport.last().accept();
+    h.events.length = 0;
+    h.client.reconnect(); // no decision: the next attempt starts at once (the core README says so)
+    expect(h.names()).toEqual(['close', 'state']);
+    expect(h.client.state).toBe('connecting');
+  });
+
+  it('a connection resock no longer trusts is cut, not told (a dead peer hears nothing)', () => {
+    const h = harness({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } }, { autoPong: false });
+    h.transport.last().accept();
+    const dead = h.transport.last();
+    h.clock.advance(1500); // the ping goes unanswered
+    expect(dead.terminated).toBe(true);
+    expect(dead.closeCall).toBeUndefined();
+  });
+
   it('reconnect() without terminate closes politely with the reconnect code', () => {
     const { client, transport } = harness({ reconnectCloseCode: 4999 }, { terminate: false });
     transport.last().accept();

@@ -231,6 +231,7 @@ describe('transition: effects', () => {
       id: 7,
       code: 4000,
       reason: 'heartbeat timeout',
+      say: false, // a dead peer is cut, not told
     });
   });
 
@@ -241,7 +242,7 @@ describe('transition: effects', () => {
     const accepted = transition(at(phases.open as Phase), inputs.sendAccepted as Input, env);
     expect(accepted.effects).toEqual([{ type: 'cancelTimer', timer: 'close' }]);
     const late = transition(at(phases.open as Phase), inputs.closeTimeout as Input, env);
-    expect(late.effects).toContainEqual({ type: 'dropSocket', id: 7, code: 4000, reason: 'close timeout' });
+    expect(late.effects).toContainEqual({ type: 'dropSocket', id: 7, code: 4000, reason: 'close timeout', say: false });
     expect(late.effects).toContainEqual({
       type: 'emit',
       event: { name: 'close', record: expect.objectContaining({ code: 1006, initiator: 'timeout', synthetic: true }) },

@@ -277,6 +277,18 @@ describe('ReconnectingWebSocket', () => {
     expect(() => ws.send(42 as never)).toThrow(InvalidMessageError);
   });
 
+  it('refuses what is no message also once CLOSING or CLOSED (a typed error in every state)', () => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    transport.last().goSilent(); // the close handshake stays unfinished: CLOSING
+    ws.close(1000);
+    expect(ws.readyState).toBe(ws.CLOSING);
+    // Before: silently ignored once CLOSING or CLOSED, while send(42) threw before.
+    expect(() => ws.send(42 as never)).toThrow(InvalidMessageError);
+    ws.send('late'); // a message is discarded, as by a WebSocket
+    expect(ws.bufferedAmount).toBe(4);
+  });
+
   it('exposes the typed client underneath', () => {
     const { ws, transport } = socket();
     transport.last().accept();

@@ -50,7 +50,16 @@ function noteWrite(world: World, msg: Msg, index: number, write: WriteInfo | und
       // (One whose ttlMs is up by then, or whose signal the app aborted meanwhile — from inside
       // a write — was taken out, its event perhaps not told yet.)
       const aborted = o.signal !== undefined && world.controllers[o.signal]?.aborted === true;
-      if (isOutstanding(o) && !o.writes.includes(index) && !isDue(o, write?.at ?? Number.NaN) && !aborted)
+      // (Nor one this message replaced under its id: its send() is under way — a listener it
+      // set off opened the connection — and marks the old copy replaced only when it returns.)
+      const replacedByIt = msg.id === o.id && msg.k > o.k && world.sendStack.includes(msg.k);
+      if (
+        isOutstanding(o) &&
+        !o.writes.includes(index) &&
+        !isDue(o, write?.at ?? Number.NaN) &&
+        !aborted &&
+        !replacedByIt
+      )
         fail(`connection ${index}: message ${msg.k} written before the unacked ${k} was sent again`);
     }
   }
