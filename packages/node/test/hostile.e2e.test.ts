@@ -1,5 +1,9 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createVirtualClock } from '@resock/core/testing';
 import { type Client, type CloseRecord, createClient, type ReconnectingEvent } from '@resock/node';
 import { describe, expect, it } from 'vitest';
+import { type WebSocket as ServerSocket, WebSocketServer } from 'ws';
 import { serverPerTest } from './fixtures/serverPerTest';
 import { startSilentUpgradeServer } from './fixtures/silentUpgradeServer';
 
@@ -138,5 +142,40 @@ describe('a hostile or broken server', () => {
     const record = await new Promise<CloseRecord>((resolve) => client.once('close', resolve));
     expect(record).toMatchObject({ code: 1006, wasClean: false });
     expect(['waiting', 'connecting']).toContain(client.state);
+  });
+
+  it('a server that pings but never answers the client’s ping: found out, its pings are no answer', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
+    await once(wss, 'listening');
+    try {
+      const connected = new Promise<ServerSocket>((resolve) => wss.once('connection', resolve));
+      const clock = createVirtualClock();
+      const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+      const client = createClient({ url, clock, policy: { backoff: { type: 'constant', delayMs: 600_000 } } });
+      context.clients.push(client);
+      await client.opened();
+      const server = await connected;
+      const closes: CloseRecord[] = [];
+      client.on('close', (record) => closes.push(record));
+      // 5 s of virtual time per server ping, each heard by the client (its pong says so): the
+      // heartbeat (30 s, then 10 s to answer) pinged once, and what moves is only the server's.
+      let elapsed = 0;
+      while (elapsed < 600_000) {
+        clock.advance(5000);
+        elapsed += 5000;
+        if (closes.length > 0) break;
+        const ponged = once(server, 'pong');
+        server.ping();
+        await ponged;
+      }
+      // Before: each of the server's pings counted as a slow link's progress, and extended the
+      // pong's deadline for as long as they came: the client stayed open, parked, for good.
+      expect(closes[0]).toMatchObject({ code: 1006, initiator: 'heartbeat' });
+      // Ten timeoutMs after its ping (30 s + 100 s), not the whole 10 min.
+      expect(elapsed).toBe(130_000);
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 });

@@ -4,7 +4,15 @@ import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../err
 import type { OpenEvent } from '../events/clientEvents';
 import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
-import { ConnectionHeartbeat, grew, peerSilent, progressOf, sendPing, sharedScheduler } from './heartbeat';
+import {
+  ConnectionHeartbeat,
+  grew,
+  MAX_SLOW_DEADLINES,
+  peerSilent,
+  progressOf,
+  sendPing,
+  sharedScheduler,
+} from './heartbeat';
 import type { OutboundMessage, QueuedMessage } from './queue';
 import { runRefresh } from './refreshRunner';
 import { safely } from './shellState';
@@ -146,13 +154,13 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   /**
    * The close deadline's `fire`, unless bytes moved on the connection since it was set: what was
    * sent before close() drains ahead of the close frame (and the peer's answer behind what it
-   * still sends), so a slow link gets another `delayMs` — up to MAX_CLOSE_DEADLINES in all, so
+   * still sends), so a slow link gets another `delayMs` — up to MAX_SLOW_DEADLINES in all, so
    * a peer that trickles bytes cannot keep the client closing for ever.
    */
   protected whileMoving(delayMs: number, fire: () => void, grace: number | undefined): () => void {
     const { connection } = this;
     let moved = progressOf(connection);
-    let left = MAX_CLOSE_DEADLINES - 1;
+    let left = MAX_SLOW_DEADLINES - 1;
     const check = () => {
       const now = progressOf(connection);
       if (!grew(moved, now) || left-- === 0 || connection !== this.connection) {
@@ -274,9 +282,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     for (const resolve of waiters) resolve(record);
   }
 }
-
-/** A close handshake waits at most this many closeTimeoutMs while bytes still move. */
-const MAX_CLOSE_DEADLINES = 10;
 
 function timerInput(timer: TimerName, id: number): Input {
   switch (timer) {

@@ -129,12 +129,19 @@ export interface HeartbeatOwner {
 }
 
 /**
+ * Deadlines a slow link gets, in all, while bytes still move: for a pong (timeoutMs each) and a
+ * close handshake (closeTimeoutMs each). Past them a peer that trickles is not slow but stalling.
+ */
+export const MAX_SLOW_DEADLINES = 10;
+
+/**
  * The liveness check of one open connection. Any inbound traffic proves the peer alive and
  * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
  * meanwhile, declares it dead. A silent peer is therefore found within `intervalMs + timeoutMs`
  * of its last word; while bytes still move (a slow link's large message), each check that saw
  * them gives another `timeoutMs`, so a link whose bytes stop is found within
- * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved.
+ * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved — and a pong that has
+ * not come within MAX_SLOW_DEADLINES timeoutMs of its ping, bytes moving or not, never will.
  */
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
@@ -146,6 +153,8 @@ export class ConnectionHeartbeat implements ScheduledTask {
   #askedAgain = false;
   /** The connection's `progress` when the ping went out (or the deadline was last extended). */
   #moved: number | undefined;
+  /** Deadlines extended since the ping went out: a peer that trickles bytes gets so many. */
+  #extended = 0;
 
   readonly #settings: HeartbeatSettings;
   readonly #owner: HeartbeatOwner;
@@ -205,9 +214,11 @@ export class ConnectionHeartbeat implements ScheduledTask {
       } else if (now >= deadline) {
         // Bytes moved meanwhile: a large message is crossing a slow link and the pong waits
         // behind it (RFC 6455 §5.4: no control frame inside a frame). Slow, not dead: wait
-        // another timeoutMs; a link where nothing moves for that long is dead.
+        // another timeoutMs; a link where nothing moves for that long is dead — and so is a
+        // peer that only trickles (a byte per deadline of a frame that never ends, pings of
+        // its own): MAX_SLOW_DEADLINES timeoutMs in all, as for a close handshake.
         const moved = progressOf(this.#connection);
-        if (!grew(this.#moved, moved)) {
+        if (!grew(this.#moved, moved) || ++this.#extended >= MAX_SLOW_DEADLINES) {
           this.#owner[peerSilent](this.#id);
           return;
         }
@@ -223,6 +234,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
     if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
     this.#awaitingSince = now;
     this.#moved = progressOf(this.#connection);
+    this.#extended = 0;
     this.dueAt = now + this.#settings.timeoutMs;
     this.#owner[sendPing](this.#connection);
   }

@@ -28,6 +28,24 @@ describe('a slow link is not a dead one', () => {
     expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
   });
 
+  it('a peer that only trickles (a byte per deadline, for ever) is dead ten timeoutMs after the ping', () => {
+    const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
+    transport.last().accept();
+    const conn = transport.last();
+    clock.advance(1000); // ping
+    for (let i = 0; i < 9; i++) {
+      conn.moveBytes(1); // a never-ending frame dripped, or the server's own pings
+      clock.advance(500); // deadline i + 1: extended
+      expect(of('close')).toEqual([]);
+    }
+    conn.moveBytes(1);
+    // Before: extended for as long as a byte came per timeoutMs, so the client stayed open for
+    // good, hearing nothing (a hostile server parked it).
+    clock.advance(500); // the tenth: bytes moved, but a pong this late is not coming
+    expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
+    expect(conn.terminated).toBe(true);
+  });
+
   it('the pong that finally arrives ends the wait, and pings resume intervalMs after it', () => {
     const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
     transport.last().accept();
