@@ -78,7 +78,11 @@ export interface ClientOptions<TMessage = InboundMessage> {
   /** Liveness checks; `true` for the defaults. @default false (`@resock/node`: true, protocol pings) */
   heartbeat?: boolean | HeartbeatOptions<TMessage> | undefined;
   queue?: QueueOptions | undefined;
-  /** A schema (zod, valibot, … — any Standard Schema) for inbound messages; text is JSON-parsed first. */
+  /**
+   * A schema (zod, valibot, … — any Standard Schema) for inbound messages; text is JSON-parsed
+   * first. Async validation keeps arrival order, and past 1000 messages waiting for it the
+   * connection stops being read where the transport can pause (`@resock/node`).
+   */
   messages?: StandardSchemaV1<unknown, TMessage> | undefined;
   /** Closes the client when aborted. */
   signal?: AbortSignal | undefined;

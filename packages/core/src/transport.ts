@@ -66,6 +66,13 @@ export interface TransportConnection {
    * ping's `data` echoed (RFC 6455 §5.5.3), so a caller can tell which ping a pong answers.
    */
   ping?(data?: Uint8Array): void;
+  /**
+   * Stop reading from the socket (`pause`), and read again (`resume`): back-pressure while the
+   * app's async `messages` schema falls behind, so TCP slows the server down. Without them (a
+   * browser's WebSocket has none) what arrives waits in memory for its turn to be validated.
+   */
+  pause?(): void;
+  resume?(): void;
   /** Bytes handed to the platform and not yet sent. */
   readonly bufferedAmount?: number;
   /**

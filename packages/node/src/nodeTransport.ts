@@ -187,6 +187,12 @@ class WsConnection implements TransportConnection {
   terminate(): void {
     this.socket.terminate();
   }
+  pause(): void {
+    this.socket.pause();
+  }
+  resume(): void {
+    this.socket.resume();
+  }
   ping(data?: Uint8Array): void {
     // Listen for pongs only once pings are sent: a client without heartbeat keeps less.
     if (!this.pongs) {

@@ -1,7 +1,13 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createVirtualClock } from '@resock/core/testing';
-import { type Client, type CloseRecord, createClient, type ReconnectingEvent } from '@resock/node';
+import {
+  type Client,
+  type CloseRecord,
+  createClient,
+  type ReconnectingEvent,
+  type StandardSchemaV1,
+} from '@resock/node';
 import { describe, expect, it } from 'vitest';
 import { type WebSocket as ServerSocket, WebSocketServer } from 'ws';
 import { serverPerTest } from './fixtures/serverPerTest';
@@ -178,4 +184,46 @@ describe('a hostile or broken server', () => {
       await new Promise((resolve) => wss.close(resolve));
     }
   });
+
+  it('a flood faster than an async schema: the socket stops being read, so the backlog stays bounded', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(wss, 'listening');
+    const total = 20_000;
+    const kilobyte = 'x'.repeat(1000);
+    wss.on('connection', (socket) => {
+      for (let i = 0; i < total; i++) socket.send(`"${kilobyte}"`);
+    });
+    try {
+      // One validation at a time, one per turn of the event loop: slower than the link.
+      let tail: Promise<unknown> = Promise.resolve();
+      let waiting = 0;
+      let most = 0;
+      const messages: StandardSchemaV1<unknown, unknown> = {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: (value) => {
+            most = Math.max(most, ++waiting);
+            tail = tail.then(() => new Promise((resolve) => setImmediate(resolve)));
+            return tail.then(() => {
+              waiting--;
+              return { value };
+            });
+          },
+        },
+      };
+      const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+      const client = createClient({ url, messages, heartbeat: false });
+      context.clients.push(client);
+      let heard = 0;
+      await new Promise<void>((resolve) => client.on('message', () => ++heard === total && resolve()));
+      // Before: the whole flood waited to be validated (about 20 000 here; 60 000 messages of
+      // 1 KB held 149 MB). Now 1000 at most, plus what was already read with the last chunk.
+      expect(most).toBeLessThanOrEqual(1000 + 200);
+      expect(client.state).toBe('open');
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  }, 60_000);
 });

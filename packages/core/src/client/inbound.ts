@@ -9,7 +9,17 @@ export interface InboundSinks<TMessage> {
   ready(): void;
   /** `isReady` threw. */
   readyThrew(error: unknown): void;
+  /** Too many messages wait for an async schema (true): stop reading; few enough again (false). */
+  backlog(over: boolean): void;
 }
+
+/**
+ * Messages waiting for an async schema past which the connection stops being read (a server
+ * faster than the app's validation, or a hostile flood: it waited in memory without bound), and
+ * the count at which it is read again.
+ */
+export const BACKLOG_HIGH = 1000;
+export const BACKLOG_LOW = 250;
 
 /**
  * What happens to a message between the transport and the `message` event. Without a schema
@@ -25,6 +35,8 @@ export class InboundPipeline<TMessage> {
   #validating = 0;
   /** The client was closed: results of async validation still running are not delivered. */
   #stopped = false;
+  /** Reading was paused for the backlog (and not resumed yet). */
+  #held = false;
 
   readonly #schema: StandardSchemaV1<unknown, TMessage> | undefined;
   readonly #isReady: ((message: TMessage) => boolean) | undefined;
@@ -62,22 +74,32 @@ export class InboundPipeline<TMessage> {
     // known at once: a sync result, text that is not JSON) waits its turn behind it.
     // Any thenable is async (a Promise from another realm, a library's own): as `await` takes it.
     if (isThenable(outcome) || this.#validating > 0) {
-      this.#validating++;
+      // Every message past the mark pauses the connection it came on (a new one too).
+      if (++this.#validating >= BACKLOG_HIGH) {
+        this.#held = true;
+        this.#sinks.backlog(true);
+      }
       this.#chain = (this.#chain ?? Promise.resolve())
         .then(() => outcome)
         .then(
           (settled) => {
-            this.#validating--;
+            this.#settled();
             if (!this.#stopped) this.#validated(data, settled, opened);
           },
           (error: unknown) => {
-            this.#validating--;
+            this.#settled();
             if (!this.#stopped) this.#validated(data, threw(error), opened);
           },
         );
       return;
     }
     this.#validated(data, outcome, opened);
+  }
+
+  #settled(): void {
+    if (--this.#validating > BACKLOG_LOW || !this.#held) return;
+    this.#held = false;
+    this.#sinks.backlog(false);
   }
 
   /**

@@ -101,6 +101,10 @@ export abstract class ShellState<TMessage> extends SendingSections {
             },
             readyThrew: (error) =>
               this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
+            backlog: (over) => {
+              const { connection } = this;
+              if (connection) safely(() => (over ? connection.pause?.() : connection.resume?.()));
+            },
           })
         : undefined;
     const { signal } = o;

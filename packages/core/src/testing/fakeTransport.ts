@@ -13,6 +13,8 @@ export interface FakeConnection {
   readonly closeCall: { code?: number; reason?: string } | undefined;
   readonly terminated: boolean;
   readonly pings: number;
+  /** The client asked it to stop reading (`pause()`, back-pressure) and has not resumed it. */
+  readonly paused: boolean;
   /** The server accepts the handshake. */
   accept(info?: { protocol?: string; extensions?: string }): void;
   /** The server answers the handshake with an HTTP status (only some platforms see it). */
@@ -100,6 +102,7 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
   let silent = false;
   let refusing = false;
   let pings = 0;
+  let paused = false;
   let progress = 0;
   const sent: Outbound[] = [];
 
@@ -123,6 +126,9 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
     },
     get pings() {
       return pings;
+    },
+    get paused() {
+      return paused;
     },
     accept(info = {}) {
       if (state !== 'connecting') throw new Error(`cannot accept a connection that is ${state}`);
@@ -183,6 +189,12 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
     },
     get progress() {
       return progress;
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
     },
   };
   if (options.terminate !== false) {
