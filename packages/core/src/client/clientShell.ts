@@ -210,7 +210,10 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   }
 
   [peerSilent](id: number): void {
-    this.dispatch({ type: 'heartbeatTimeout', id });
+    // The client itself stopped reading (an async schema's backlog): the pong may be there,
+    // unread. Not the peer's silence — the heartbeat starts over from now.
+    if (this.inbound?.held) this.heartbeat?.alive(this.options.clock.now());
+    else this.dispatch({ type: 'heartbeatTimeout', id });
   }
 
   protected stopHeartbeat(): void {

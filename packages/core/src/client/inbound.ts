@@ -52,6 +52,11 @@ export class InboundPipeline<TMessage> {
     this.#sinks = sinks;
   }
 
+  /** Reading is paused for the backlog: what the peer sends meanwhile waits unread. */
+  get held(): boolean {
+    return this.#held;
+  }
+
   /** A connection opened: watch for the app's ready message again. */
   connectionOpened(): void {
     this.#awaitingReady = this.#isReady !== undefined;

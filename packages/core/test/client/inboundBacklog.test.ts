@@ -70,4 +70,28 @@ describe('an async schema slower than the flood', () => {
     expect(second.paused).toBe(true);
     expect(pending.length).toBe(BACKLOG_HIGH + 1);
   });
+
+  it('while reading is paused the heartbeat does not call the peer dead (its pong waits unread)', async () => {
+    const { schema, pending } = heldSchema();
+    const heartbeat = { intervalMs: 1000, timeoutMs: 500 };
+    const h = harness({ messages: schema, heartbeat }, { autoPong: false });
+    h.transport.last().accept();
+    const conn = h.transport.last();
+    for (let i = 0; i < BACKLOG_HIGH; i++) conn.deliver(`"m${i}"`);
+    expect(conn.paused).toBe(true);
+    h.clock.advance(1000); // the messages count as the peer's word: the ping is due a second later
+    h.clock.advance(1000);
+    expect(conn.pings).toBe(1);
+    // Before: dead at the pong's deadline, though the client was the one not reading.
+    h.clock.advance(5000);
+    expect(h.of('close')).toEqual([]);
+    // Read again: a ping still unanswered then is the peer's silence.
+    let heard = 0;
+    const all = new Promise<void>((resolve) => h.client.on('message', () => ++heard === BACKLOG_HIGH && resolve()));
+    for (const release of pending.splice(0)) release();
+    await all;
+    expect(conn.paused).toBe(false);
+    h.clock.advance(3000);
+    expect(h.of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
+  });
 });
