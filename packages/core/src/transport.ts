@@ -62,6 +62,13 @@ export interface TransportConnection {
   /** Drop now, no close frame (Node `ws`). Without it core closes politely and detaches. */
   terminate?(): void;
   /**
+   * Close politely and let go (the app's reconnect() moves on): the close frame goes after what
+   * the socket still has to write, and the transport ends the socket itself, on the server's
+   * answer or at its close deadline, holding no process open meanwhile. Without it core sends
+   * the frame and terminates at once where it can (a frame not written yet is then lost).
+   */
+  leave?(code: number, reason: string): void;
+  /**
    * Protocol ping where the platform has one; its pong arrives through `onPong`, with the
    * ping's `data` echoed (RFC 6455 §5.5.3), so a caller can tell which ping a pong answers.
    */

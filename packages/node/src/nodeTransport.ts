@@ -187,6 +187,17 @@ class WsConnection implements TransportConnection {
   terminate(): void {
     this.socket.terminate();
   }
+  leave(code: number, reason: string): void {
+    // Read again (a paused backlog would hold the server's answer), and queue the frame behind
+    // what ws still writes (a backlog, a message being compressed): ws ends the socket on the
+    // server's answer, or at its close deadline (closeTimeoutMs).
+    this.socket.resume();
+    this.socket.close(code, reason);
+    // The client has moved on: neither the socket nor that deadline (ws's private _closeTimer,
+    // looked for, not relied on) may hold the process open.
+    this.raw()?.unref();
+    (this.socket as unknown as { _closeTimer?: { unref?: () => void } })._closeTimer?.unref?.();
+  }
   pause(): void {
     this.socket.pause();
   }

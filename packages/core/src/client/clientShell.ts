@@ -4,18 +4,10 @@ import { ClientClosedError, ClientFailedError, ClientRuntimeError } from '../err
 import type { OpenEvent } from '../events/clientEvents';
 import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
-import {
-  ConnectionHeartbeat,
-  grew,
-  MAX_SLOW_DEADLINES,
-  peerSilent,
-  progressOf,
-  sendPing,
-  sharedScheduler,
-} from './heartbeat';
+import { safely } from './endConnection';
+import { ConnectionHeartbeat, peerSilent, sendPing, sharedScheduler } from './heartbeat';
 import type { OutboundMessage, QueuedMessage } from './queue';
 import { runRefresh } from './refreshRunner';
-import { safely } from './shellState';
 import { type Effect, type Env, type Input, type TimerName, transition } from './transition';
 
 /**
@@ -78,7 +70,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         if (!this.asked('close')) this.connect(effect.id);
         break;
       case 'closeSocket':
-        if (effect.id === this.connectionId) safely(() => this.connection?.close(effect.code, effect.reason));
+        if (effect.id !== this.connectionId) break;
+        this.backlog(false); // read again: the server's close frame must not wait behind a backlog
+        safely(() => this.connection?.close(effect.code, effect.reason));
         break;
       case 'dropSocket':
         this.drop(effect.id, effect.code, effect.reason, effect.say);
@@ -151,28 +145,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     }
   }
 
-  /**
-   * The close deadline's `fire`, unless bytes moved on the connection since it was set: what was
-   * sent before close() drains ahead of the close frame (and the peer's answer behind what it
-   * still sends), so a slow link gets another `delayMs` — up to MAX_SLOW_DEADLINES in all, so
-   * a peer that trickles bytes cannot keep the client closing for ever.
-   */
-  protected whileMoving(delayMs: number, fire: () => void, grace: number | undefined): () => void {
-    const { connection } = this;
-    let moved = progressOf(connection);
-    let left = MAX_SLOW_DEADLINES - 1;
-    const check = () => {
-      const now = progressOf(connection);
-      if (!grew(moved, now) || left-- === 0 || connection !== this.connection) {
-        fire();
-        return;
-      }
-      moved = now;
-      this.timers.start('close', delayMs, check, grace);
-    };
-    return check;
-  }
-
   // ── per-connection services ─────────────────────────────────────────────────────────────
 
   protected startHeartbeat(id: number): void {
@@ -210,9 +182,8 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   }
 
   [peerSilent](id: number): void {
-    // The client itself stopped reading (an async schema's backlog): the pong may be there,
-    // unread. Not the peer's silence — the heartbeat starts over from now.
-    if (this.inbound?.held) this.heartbeat?.alive(this.options.clock.now());
+    // The client stopped reading this one (an async schema's backlog): its pong may wait unread.
+    if (this.inbound?.paused === id) this.heartbeat?.alive(this.options.clock.now());
     else this.dispatch({ type: 'heartbeatTimeout', id });
   }
 

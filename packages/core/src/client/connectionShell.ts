@@ -2,9 +2,10 @@ import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ConnectRequest } from '../transport';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
-import { sharedScheduler } from './heartbeat';
+import { endConnection, safely } from './endConnection';
+import { grew, MAX_SLOW_DEADLINES, progressOf, sharedScheduler } from './heartbeat';
 import { OutboundShell } from './outboundShell';
-import { endConnection, later } from './shellState';
+import { later } from './shellState';
 import { isInsecureRemoteUrl } from './socketUrl';
 import { resolveTarget, type Target } from './target';
 
@@ -133,6 +134,45 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
       case 'pong':
         this.answered();
         return;
+    }
+  }
+
+  /**
+   * The close deadline's `fire`, unless bytes moved on the connection since it was set: what was
+   * sent before close() drains ahead of the close frame (and the peer's answer behind what it
+   * still sends), so a slow link gets another `delayMs` — up to MAX_SLOW_DEADLINES in all, so
+   * a peer that trickles bytes cannot keep the client closing for ever.
+   */
+  protected whileMoving(delayMs: number, fire: () => void, grace: number | undefined): () => void {
+    const { connection } = this;
+    let moved = progressOf(connection);
+    let left = MAX_SLOW_DEADLINES - 1;
+    const check = () => {
+      const now = progressOf(connection);
+      if (!grew(moved, now) || left-- === 0 || connection !== this.connection) {
+        fire();
+        return;
+      }
+      moved = now;
+      this.timers.start('close', delayMs, check, grace);
+    };
+    return check;
+  }
+
+  /**
+   * An async schema's backlog is over the mark (true), or down to the low one (false): the open
+   * connection stops being read where its transport can pause, and reads again. One that closes
+   * must read the server's close frame: never paused, and read again by close().
+   */
+  protected backlog(over: boolean): void {
+    const { inbound, connection, connectionId: id } = this;
+    if (!inbound) return;
+    if (!over) {
+      if (inbound.paused === id && connection) safely(() => connection.resume?.());
+      inbound.paused = 0;
+    } else if (connection?.pause && inbound.paused !== id && this.machine.phase.status === 'open') {
+      inbound.paused = id;
+      safely(() => connection.pause?.());
     }
   }
 

@@ -35,8 +35,11 @@ export class InboundPipeline<TMessage> {
   #validating = 0;
   /** The client was closed: results of async validation still running are not delivered. */
   #stopped = false;
-  /** Reading was paused for the backlog (and not resumed yet). */
-  #held = false;
+  /**
+   * The connection (its id) the owner paused for the backlog, 0 for none: the owner sets it,
+   * and the backlog's end resumes it. Its pong waits unread meanwhile (the heartbeat holds off).
+   */
+  paused = 0;
 
   readonly #schema: StandardSchemaV1<unknown, TMessage> | undefined;
   readonly #isReady: ((message: TMessage) => boolean) | undefined;
@@ -50,11 +53,6 @@ export class InboundPipeline<TMessage> {
     this.#schema = schema;
     this.#isReady = isReady;
     this.#sinks = sinks;
-  }
-
-  /** Reading is paused for the backlog: what the peer sends meanwhile waits unread. */
-  get held(): boolean {
-    return this.#held;
   }
 
   /** A connection opened: watch for the app's ready message again. */
@@ -79,11 +77,8 @@ export class InboundPipeline<TMessage> {
     // known at once: a sync result, text that is not JSON) waits its turn behind it.
     // Any thenable is async (a Promise from another realm, a library's own): as `await` takes it.
     if (isThenable(outcome) || this.#validating > 0) {
-      // Every message past the mark pauses the connection it came on (a new one too).
-      if (++this.#validating >= BACKLOG_HIGH) {
-        this.#held = true;
-        this.#sinks.backlog(true);
-      }
+      // Every message past the mark asks to pause the connection it came on (a new one too).
+      if (++this.#validating >= BACKLOG_HIGH) this.#sinks.backlog(true);
       this.#chain = (this.#chain ?? Promise.resolve())
         .then(() => outcome)
         .then(
@@ -102,8 +97,7 @@ export class InboundPipeline<TMessage> {
   }
 
   #settled(): void {
-    if (--this.#validating > BACKLOG_LOW || !this.#held) return;
-    this.#held = false;
+    if (--this.#validating > BACKLOG_LOW || this.paused === 0) return;
     this.#sinks.backlog(false);
   }
 

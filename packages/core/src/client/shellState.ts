@@ -101,10 +101,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
             },
             readyThrew: (error) =>
               this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
-            backlog: (over) => {
-              const { connection } = this;
-              if (connection) safely(() => (over ? connection.pause?.() : connection.resume?.()));
-            },
+            backlog: (over) => this.backlog(over),
           })
         : undefined;
     const { signal } = o;
@@ -162,6 +159,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
 
   /** Feeds the reducer (ClientShell). */
   protected abstract dispatch(input: Input): void;
+  /** An async schema's backlog is over its mark (true), or down to the low one (connectionShell). */
+  protected abstract backlog(over: boolean): void;
 
   // ── telling the app ─────────────────────────────────────────────────────────────────────
 
@@ -286,22 +285,4 @@ const unchanged = (text: string) => text;
 /** Runs `work` on the next tick. */
 export function later(work: () => void): void {
   Promise.resolve().then(work);
-}
-
-export function safely(work: () => void): void {
-  try {
-    work();
-  } catch {
-    // A transport that throws while closing is already gone; the deadlines finish the job.
-  }
-}
-
-/**
- * Ends a connection: at once where the transport can (terminate), else with a close frame. With
- * `say`, the close frame goes first also where it terminates: the server hears the code (a
- * client moving on, not a lost link) without the client waiting for its answer.
- */
-export function endConnection(connection: TransportConnection, code?: number, reason?: string, say?: boolean): void {
-  if (!connection.terminate || say) safely(() => connection.close(code, reason));
-  if (connection.terminate) safely(() => connection.terminate?.());
 }

@@ -94,7 +94,12 @@ export function explainPolicy(policy: Policy, subject: Subject): string[] {
  * with a TLS failure.
  */
 function canComeWith(subject: Subject, code: string): boolean {
-  if (subject.kind === 'status') return !/^E[A-Z0-9_]+$/.test(code) && !tlsFailure.test(code);
+  if (subject.kind === 'status') {
+    // A 101 refused is RESOCK_INVALID_UPGRADE; any other answer, WS_UNEXPECTED_RESPONSE.
+    if (code === 'RESOCK_INVALID_UPGRADE' || code === 'WS_UNEXPECTED_RESPONSE')
+      return (code === 'RESOCK_INVALID_UPGRADE') === (subject.status === 101);
+    return !/^E[A-Z0-9_]+$/.test(code) && !tlsFailure.test(code);
+  }
   // 1015 is the Node transport's name for a TLS handshake that failed, by its error's code.
   if (subject.code === 1015) return tlsFailure.test(code);
   return code !== 'WS_UNEXPECTED_RESPONSE' && code !== 'RESOCK_INVALID_UPGRADE';
@@ -108,16 +113,18 @@ function explainErrors(policy: Policy, subject: Subject): string[] {
   // 1000 and 3000–4999 come only in a close frame, which carries no transport error.
   if (subject.kind === 'code' && isSendableCloseCode(subject.code)) return [];
   const what = subject.kind === 'code' ? `close code ${describeCloseCode(subject.code)}` : `HTTP ${subject.status}`;
-  return policy.rules.flatMap((rule) => {
-    const codes = rule.errors?.filter((code) => canComeWith(subject, code)) ?? [];
-    const code = codes[0];
-    if (code === undefined) return [];
+  const recordWith = (code: string) => {
     const error = Object.assign(new Error(code), { code });
-    const record =
-      subject.kind === 'code'
-        ? normalizeClose({ code: subject.code, reason: '' }, { phase: 'connecting', initiator: 'transport', error })
-        : normalizeClose({ code: 1006, reason: '' }, { handshake: { status: subject.status }, error });
-    if (matchRule(policy, record) !== rule) return [];
+    return subject.kind === 'code'
+      ? normalizeClose({ code: subject.code, reason: '' }, { phase: 'connecting', initiator: 'transport', error })
+      : normalizeClose({ code: 1006, reason: '' }, { handshake: { status: subject.status }, error });
+  };
+  return policy.rules.flatMap((rule) => {
+    // Each code the rule is the one for: an earlier rule may take some of them.
+    const codes = (rule.errors ?? []).filter(
+      (code) => canComeWith(subject, code) && matchRule(policy, recordWith(code)) === rule,
+    );
+    if (codes.length === 0) return [];
     return [`${what}, the transport's error being ${codes.join(' or ')}:`, ...describeRule(policy, rule, false)];
   });
 }

@@ -1,0 +1,38 @@
+// What `resock policy explain` pairs: a rule on transport errors is shown for a subject only
+// with the errors that can come with it (the e2e tests in cli.e2e.test.ts cover the rest).
+import { definePolicy } from '@resock/node';
+import { describe, expect, it } from 'vitest';
+import { explainPolicy } from '../src/cli/explainPolicy';
+
+describe('policy explain pairs transport errors with the statuses they can come with', () => {
+  it('WS_UNEXPECTED_RESPONSE never with a 101, RESOCK_INVALID_UPGRADE only with one', () => {
+    const policy = definePolicy({
+      rules: [
+        { name: 'bad-upgrade', errors: ['RESOCK_INVALID_UPGRADE'], action: 'stop' },
+        { name: 'answered', errors: ['WS_UNEXPECTED_RESPONSE'], action: 'stop' },
+      ],
+    });
+    const after503 = explainPolicy(policy, { kind: 'status', status: 503 }).join('\n');
+    const after101 = explainPolicy(policy, { kind: 'status', status: 101 }).join('\n');
+    // ws reports a non-101 answer as WS_UNEXPECTED_RESPONSE; RESOCK_INVALID_UPGRADE is a 101 it
+    // refused (explainPolicy.ts's own comment). Before both were paired with every status.
+    expect(after503).toContain("HTTP 503, the transport's error being WS_UNEXPECTED_RESPONSE:");
+    expect(after503).not.toContain('RESOCK_INVALID_UPGRADE');
+    expect(after101).toContain("HTTP 101, the transport's error being RESOCK_INVALID_UPGRADE:");
+    expect(after101).not.toContain('WS_UNEXPECTED_RESPONSE');
+  });
+
+  it('lists only the codes the rule is the one for: an earlier rule may take some of them', () => {
+    const policy = definePolicy({
+      rules: [
+        { name: 'dns-again', errors: ['EAI_AGAIN'], action: 'retry' },
+        { name: 'dns', errors: ['ENOTFOUND', 'EAI_AGAIN'], action: 'stop' },
+      ],
+    });
+    const lines = explainPolicy(policy, { kind: 'code', code: 1006 }).join('\n');
+    expect(lines).toContain("the transport's error being EAI_AGAIN:\n  rule     your rule dns-again");
+    // Before: "ENOTFOUND or EAI_AGAIN" under the second rule, which never sees EAI_AGAIN.
+    expect(lines).toContain("the transport's error being ENOTFOUND:\n  rule     your rule dns");
+    expect(lines).not.toContain('ENOTFOUND or EAI_AGAIN');
+  });
+});
