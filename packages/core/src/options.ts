@@ -96,8 +96,9 @@ export interface ClientOptions<TMessage = InboundMessage> {
   redactUrls?: boolean | undefined;
   /**
    * The close code (reason `reconnect`) resock sends when `reconnect()` lets an open connection
-   * go: the server hears it before the socket is cut (where the transport can cut it, as on `ws`),
-   * so it can tell a client moving on from a lost link. A handshake in progress, or a connection
+   * go, after what the socket still has to write and without waiting for the server's answer
+   * (on `ws`, the socket ends on that answer or at closeTimeoutMs): the server can tell a client
+   * moving on from a lost link. A handshake in progress, or a connection
    * resock gives up on (a dead peer, a deadline), is cut without a close frame. @default 4000
    */
   reconnectCloseCode?: number | undefined;
