@@ -141,7 +141,8 @@ export const MAX_SLOW_DEADLINES = 10;
  * of its last word; while bytes still move (a slow link's large message), each check that saw
  * them gives another `timeoutMs`, so a link whose bytes stop is found within
  * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved — and a pong that has
- * not come within MAX_SLOW_DEADLINES timeoutMs of its ping, bytes moving or not, never will.
+ * not come within MAX_SLOW_DEADLINES timeoutMs of its ping, bytes moving or not, never will
+ * (deadlines while this process's own backlog drains, the ping behind it, do not count).
  */
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
@@ -155,6 +156,8 @@ export class ConnectionHeartbeat implements ScheduledTask {
   #moved: number | undefined;
   /** Deadlines extended since the ping went out: a peer that trickles bytes gets so many. */
   #extended = 0;
+  /** This process's own backlog (`bufferedAmount`) when the ping went out or at the last deadline. */
+  #buffered = 0;
 
   readonly #settings: HeartbeatSettings;
   readonly #owner: HeartbeatOwner;
@@ -217,8 +220,13 @@ export class ConnectionHeartbeat implements ScheduledTask {
         // another timeoutMs; a link where nothing moves for that long is dead — and so is a
         // peer that only trickles (a byte per deadline of a frame that never ends, pings of
         // its own): MAX_SLOW_DEADLINES timeoutMs in all, as for a close handshake.
+        // (While this process's own backlog drains, the ping may wait behind it here: only a wait
+        // the peer's side makes counts toward the limit — a peer that stops reading does too.)
         const moved = progressOf(this.#connection);
-        if (!grew(this.#moved, moved) || ++this.#extended >= MAX_SLOW_DEADLINES) {
+        const buffered = bufferedOf(this.#connection);
+        const draining = buffered < this.#buffered;
+        this.#buffered = buffered;
+        if (!grew(this.#moved, moved) || (!draining && ++this.#extended >= MAX_SLOW_DEADLINES)) {
           this.#owner[peerSilent](this.#id);
           return;
         }
@@ -235,8 +243,19 @@ export class ConnectionHeartbeat implements ScheduledTask {
     this.#awaitingSince = now;
     this.#moved = progressOf(this.#connection);
     this.#extended = 0;
+    this.#buffered = bufferedOf(this.#connection);
     this.dueAt = now + this.#settings.timeoutMs;
     this.#owner[sendPing](this.#connection);
+  }
+}
+
+/** Bytes the connection still holds to send in this process (`bufferedAmount`), 0 if unknown. */
+function bufferedOf(connection: TransportConnection): number {
+  try {
+    const buffered = connection.bufferedAmount;
+    return Number.isFinite(buffered) ? (buffered as number) : 0;
+  } catch {
+    return 0;
   }
 }
 

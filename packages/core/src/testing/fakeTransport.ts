@@ -43,6 +43,8 @@ export interface FakeConnection {
    * connection's `progress` grows by `bytes`.
    */
   moveBytes(bytes?: number): void;
+  /** What the socket reports as `bufferedAmount`: bytes still waiting in the process to be sent. */
+  setBuffered(bytes: number): void;
 }
 
 export interface FakeTransportOptions {
@@ -103,6 +105,7 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
   let refusing = false;
   let pings = 0;
   let paused = false;
+  let buffered = 0;
   let progress = 0;
   const sent: Outbound[] = [];
 
@@ -170,6 +173,9 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
     moveBytes(bytes = 1) {
       progress += bytes;
     },
+    setBuffered(bytes) {
+      buffered = bytes;
+    },
   };
 
   const platform: TransportConnection = {
@@ -185,7 +191,7 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
       }
     },
     get bufferedAmount() {
-      return 0;
+      return buffered;
     },
     get progress() {
       return progress;

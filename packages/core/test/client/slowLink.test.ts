@@ -46,6 +46,46 @@ describe('a slow link is not a dead one', () => {
     expect(conn.terminated).toBe(true);
   });
 
+  it('an upload still leaving this process holds the ping behind it: no limit while it drains', () => {
+    const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
+    transport.last().accept();
+    const conn = transport.last();
+    conn.setBuffered(50_000_000); // a large message, still in the process's buffers
+    clock.advance(1000); // ping: queued behind it
+    for (let i = 1; i <= 30; i++) {
+      conn.moveBytes(100_000); // the upload drains, slowly
+      conn.setBuffered(50_000_000 - i * 100_000);
+      clock.advance(500);
+    }
+    // Before (with the limit counting every deadline): dead at the tenth, and a reliable
+    // message resent on the next connection would be cut the same way, for ever.
+    expect(of('close')).toEqual([]);
+    conn.setBuffered(0); // all out: the ping has left too (the next deadline still sees the drain)
+    conn.moveBytes(100_000);
+    clock.advance(500);
+    for (let i = 0; i < 9; i++) {
+      conn.moveBytes(1);
+      clock.advance(500);
+    }
+    expect(of('close')).toEqual([]);
+    conn.moveBytes(1);
+    clock.advance(500);
+    expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
+  });
+
+  it('a backlog that does not drain (the peer stopped reading) does not lift the limit', () => {
+    const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
+    transport.last().accept();
+    const conn = transport.last();
+    conn.setBuffered(5_000_000); // stuck: the server reads nothing, but drips bytes of its own
+    clock.advance(1000);
+    for (let i = 0; i < 10; i++) {
+      conn.moveBytes(1);
+      clock.advance(500);
+    }
+    expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
+  });
+
   it('the pong that finally arrives ends the wait, and pings resume intervalMs after it', () => {
     const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
     transport.last().accept();
