@@ -28,30 +28,36 @@ describe('a slow link is not a dead one', () => {
     expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
   });
 
-  it('a peer that only trickles (a byte per deadline, for ever) is dead ten timeoutMs after the ping', () => {
+  /** Open, with `buffered` bytes still in the process; the ping is out, and no pong will come. */
+  const pinged = (buffered = 0) => {
     const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
     transport.last().accept();
     const conn = transport.last();
-    clock.advance(1000); // ping
-    for (let i = 0; i < 9; i++) {
-      conn.moveBytes(1); // a never-ending frame dripped, or the server's own pings
-      clock.advance(500); // deadline i + 1: extended
-      expect(of('close')).toEqual([]);
-    }
-    conn.moveBytes(1);
+    conn.setBuffered(buffered);
+    clock.advance(1000); // ping (queued behind what is buffered)
+    /** `deadlines` pong deadlines pass, a byte of the peer's moving before each. */
+    const trickle = (deadlines: number) => {
+      for (let i = 0; i < deadlines; i++) {
+        conn.moveBytes(1); // a never-ending frame dripped, or the server's own pings
+        clock.advance(500);
+      }
+    };
+    return { conn, clock, of, trickle };
+  };
+
+  it('a peer that only trickles (a byte per deadline, for ever) is dead ten timeoutMs after the ping', () => {
+    const { conn, of, trickle } = pinged();
+    trickle(9); // each deadline extended
+    expect(of('close')).toEqual([]);
     // Before: extended for as long as a byte came per timeoutMs, so the client stayed open for
     // good, hearing nothing (a hostile server parked it).
-    clock.advance(500); // the tenth: bytes moved, but a pong this late is not coming
+    trickle(1); // the tenth: bytes moved, but a pong this late is not coming
     expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
     expect(conn.terminated).toBe(true);
   });
 
   it('an upload still leaving this process holds the ping behind it: no limit while it drains', () => {
-    const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
-    transport.last().accept();
-    const conn = transport.last();
-    conn.setBuffered(50_000_000); // a large message, still in the process's buffers
-    clock.advance(1000); // ping: queued behind it
+    const { conn, clock, of, trickle } = pinged(50_000_000); // a large message, still buffered
     for (let i = 1; i <= 30; i++) {
       conn.moveBytes(100_000); // the upload drains, slowly
       conn.setBuffered(50_000_000 - i * 100_000);
@@ -61,28 +67,15 @@ describe('a slow link is not a dead one', () => {
     // message resent on the next connection would be cut the same way, for ever.
     expect(of('close')).toEqual([]);
     conn.setBuffered(0); // all out: the ping has left too (the next deadline still sees the drain)
-    conn.moveBytes(100_000);
-    clock.advance(500);
-    for (let i = 0; i < 9; i++) {
-      conn.moveBytes(1);
-      clock.advance(500);
-    }
+    trickle(10);
     expect(of('close')).toEqual([]);
-    conn.moveBytes(1);
-    clock.advance(500);
+    trickle(1);
     expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
   });
 
   it('a backlog that does not drain (the peer stopped reading) does not lift the limit', () => {
-    const { transport, clock, of } = harness({ heartbeat }, { autoPong: false });
-    transport.last().accept();
-    const conn = transport.last();
-    conn.setBuffered(5_000_000); // stuck: the server reads nothing, but drips bytes of its own
-    clock.advance(1000);
-    for (let i = 0; i < 10; i++) {
-      conn.moveBytes(1);
-      clock.advance(500);
-    }
+    const { of, trickle } = pinged(5_000_000); // stuck: the server reads nothing, but drips
+    trickle(10);
     expect(of('close')).toMatchObject([{ code: 1006, initiator: 'heartbeat' }]);
   });
 
