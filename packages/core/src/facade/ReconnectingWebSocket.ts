@@ -1,4 +1,4 @@
-import { isBinary, isBlob } from '../binary';
+import { isBinary, isBlob, isDetached } from '../binary';
 import { closeAsWebSocket, createClient, socketUrlOf } from '../client/client';
 import type { Client } from '../client/clientTypes';
 import { byteSize, type OutboundMessage } from '../client/queue';
@@ -233,9 +233,11 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
   send(data: OutboundMessage): void {
     // The client's state, not readyState: inside a close listener (CLOSED) it is on its way back.
     if (!this.closing && readyStates[this.client.state] < 2) this.client.send(data);
-    else if (typeof data === 'string' || isBinary(data) || isBlob(data)) this.discarded += byteSize(data);
-    // Not stringified as natively (42 as "42"): a typed error, as in every other state.
-    else throw new InvalidMessageError(data);
+    else if (typeof data === 'string' || (isBinary(data) ? !isDetached(data) : isBlob(data)))
+      this.discarded += byteSize(data);
+    // Not stringified as natively (42 as "42"), nor a detached buffer let by: a typed error, as
+    // in every other state.
+    else throw new InvalidMessageError(data, isBinary(data));
   }
 
   /**

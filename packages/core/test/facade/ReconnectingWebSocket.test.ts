@@ -285,6 +285,9 @@ describe('ReconnectingWebSocket', () => {
     expect(ws.readyState).toBe(ws.CLOSING);
     // Before: silently ignored once CLOSING or CLOSED, while send(42) threw before.
     expect(() => ws.send(42 as never)).toThrow(InvalidMessageError);
+    const detached = new ArrayBuffer(8);
+    structuredClone(detached, { transfer: [detached] });
+    expect(() => ws.send(detached)).toThrow(/detached/); // as while open
     ws.send('late'); // a message is discarded, as by a WebSocket
     expect(ws.bufferedAmount).toBe(4);
   });
