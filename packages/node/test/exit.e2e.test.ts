@@ -17,8 +17,11 @@ describe('close() lets a Node process exit by itself', () => {
     ['connecting', { kind: 'hang' }],
     ['waiting', { kind: 'terminate', afterMs: 10 }],
     ['closing', { kind: 'silent' }],
+    ['reconnected', { kind: 'silent' }],
   ] as Array<[string, Scenario]>)('in state %s, leaving no handle behind', async (state, scenario) => {
-    server.plan(scenario);
+    // 'reconnected': its second connection is an ordinary one.
+    if (state === 'reconnected') server.plan(scenario, { kind: 'echo' });
+    else server.plan(scenario);
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', '--conditions=@resock/source', fixture, server.url, state],
@@ -45,7 +48,7 @@ describe('close() lets a Node process exit by itself', () => {
       while (lines.length < n) await once(child.stdout, 'line');
       return lines[n - 1] ?? '';
     };
-    expect(await line(1)).toBe(`ready ${state === 'closing' ? 'open' : state}`);
+    expect(await line(1)).toBe(`ready ${state === 'closing' || state === 'reconnected' ? 'open' : state}`);
     child.stdin.write('close\n');
     const report = JSON.parse(await line(2)) as { state: string; closeMs: number; resources: string[] };
     const reportedAt = performance.now();
