@@ -157,7 +157,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
   /** Deadlines extended since the ping went out: a peer that trickles bytes gets so many. */
   #extended = 0;
   /** This process's own backlog (`bufferedAmount`) when the ping went out or at the last deadline. */
-  #buffered = 0;
+  #buffered: number | undefined;
 
   readonly #settings: HeartbeatSettings;
   readonly #owner: HeartbeatOwner;
@@ -223,8 +223,8 @@ export class ConnectionHeartbeat implements ScheduledTask {
         // (While this process's own backlog drains, the ping may wait behind it here: only a wait
         // the peer's side makes counts toward the limit — a peer that stops reading does too.)
         const moved = progressOf(this.#connection);
-        const buffered = bufferedOf(this.#connection);
-        const draining = buffered < this.#buffered;
+        const buffered = countOf(this.#connection, 'bufferedAmount');
+        const draining = grew(buffered, this.#buffered); // it shrank
         this.#buffered = buffered;
         if (!grew(this.#moved, moved) || (!draining && ++this.#extended >= MAX_SLOW_DEADLINES)) {
           this.#owner[peerSilent](this.#id);
@@ -243,34 +243,28 @@ export class ConnectionHeartbeat implements ScheduledTask {
     this.#awaitingSince = now;
     this.#moved = progressOf(this.#connection);
     this.#extended = 0;
-    this.#buffered = bufferedOf(this.#connection);
+    this.#buffered = countOf(this.#connection, 'bufferedAmount');
     this.dueAt = now + this.#settings.timeoutMs;
     this.#owner[sendPing](this.#connection);
   }
 }
 
-/** Bytes the connection still holds to send in this process (`bufferedAmount`), 0 if unknown. */
-function bufferedOf(connection: TransportConnection): number {
-  try {
-    const buffered = connection.bufferedAmount;
-    return Number.isFinite(buffered) ? (buffered as number) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /**
- * The connection's progress: only a finite number counts, and only growth is movement (a getter
- * that throws, a NaN from a hand-written transport must not keep a dead link alive).
+ * A count of the connection's (`progress`, `bufferedAmount`): only a finite number counts (a
+ * getter that throws, a NaN from a hand-written transport must not keep a dead link alive).
  */
-export function progressOf(connection: TransportConnection | undefined): number | undefined {
+function countOf(connection: TransportConnection | undefined, name: 'progress' | 'bufferedAmount'): number | undefined {
   try {
-    const progress = connection?.progress;
-    return Number.isFinite(progress) ? progress : undefined;
+    const count = connection?.[name];
+    return Number.isFinite(count) ? count : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** The connection's progress: only growth is movement (see `grew`). */
+export const progressOf = (connection: TransportConnection | undefined): number | undefined =>
+  countOf(connection, 'progress');
 
 /** Whether bytes moved between two readings of `progressOf`: only growth counts. */
 export const grew = (before: number | undefined, now: number | undefined): boolean =>

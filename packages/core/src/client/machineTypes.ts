@@ -52,8 +52,8 @@ export type Effect =
     }
   /**
    * Terminate where the transport can, else close politely; either way stop listening to it.
-   * With `say`, a transport that terminates sends its close frame first (an open connection the
-   * app or the page lets go of: the server hears the code, not a lost link).
+   * With `say` (an open connection the app or the page lets go of), the server hears the code,
+   * not a lost link: through the transport's leave(), else a close frame before terminate().
    */
   | {
       readonly type: 'dropSocket';

@@ -97,9 +97,6 @@ describe('an async schema slower than the flood', () => {
   });
 });
 
-/** A schema whose validations never settle until `release()` (an app's slow or stuck check). */
-const stuckSchema = gatedSchema;
-
 const flood = (conn: FakeConnection, n = BACKLOG_HIGH) => {
   for (let i = 0; i < n; i++) conn.deliver(`"m${i}"`);
 };
@@ -123,7 +120,7 @@ describe('the heartbeat holds off only for the connection paused', () => {
         };
       },
     };
-    const { schema } = stuckSchema();
+    const { schema } = gatedSchema();
     const appPings = { ...heartbeat, message: 'ping', isPong: (data: unknown) => data === 'pong' };
     const h = harness({ messages: schema, heartbeat: appPings, transport });
     fake.last().accept();
@@ -136,7 +133,7 @@ describe('the heartbeat holds off only for the connection paused', () => {
   });
 
   it('a new connection that was never paused is still checked while the old backlog waits', () => {
-    const { schema } = stuckSchema();
+    const { schema } = gatedSchema();
     const h = harness({ messages: schema, heartbeat }, { autoPong: false });
     h.transport.last().accept();
     const first = h.transport.last();
@@ -157,7 +154,7 @@ describe('the heartbeat holds off only for the connection paused', () => {
 
 describe('pause and the close handshake', () => {
   it('close() on a paused connection reads it again, so the peer’s close frame can arrive', () => {
-    const { schema } = stuckSchema();
+    const { schema } = gatedSchema();
     const h = harness({ messages: schema });
     h.transport.last().accept();
     const conn = h.transport.last();
@@ -172,7 +169,7 @@ describe('pause and the close handshake', () => {
   });
 
   it('messages that arrive after close() do not pause the connection', () => {
-    const { schema } = stuckSchema();
+    const { schema } = gatedSchema();
     const h = harness({ messages: schema });
     h.transport.last().accept();
     const conn = h.transport.last();
