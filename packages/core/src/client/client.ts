@@ -31,6 +31,13 @@ const unredactedUrl = Symbol('resock.unredactedUrl');
 export const socketUrlOf = (client: Client): string | undefined =>
   (client as unknown as ReconnectingClient<unknown>)[unredactedUrl];
 
+/** How send() checks a message (a symbol: no public method), for the facade's discarded sends. */
+const checkMessage = Symbol('resock.checkMessage');
+
+/** Throws the `InvalidMessageError` send() would for `data` on this client's transport. */
+export const assertMessageFor = (client: Client, data: unknown): void =>
+  (client as unknown as ReconnectingClient<unknown>)[checkMessage](data);
+
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
 /** The public surface of a client; the machinery is in `AcceptShell` and below. */
@@ -100,10 +107,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     // Options first: reading them runs the app's getters, which may close the client.
     const asked = checkSendOptions(options);
     this.assertNotClosed('send');
-    if (typeof data !== 'string' && (isBinary(data) ? isDetached(data) : !isBlob(data)))
-      throw new InvalidMessageError(data, isBinary(data));
-    // A Blob of a library's, which this transport's WebSocket would send as "[object Blob]".
-    if (this.options.transport.accepts?.(data) === false) throw new InvalidMessageError(data, 'foreign');
+    this[checkMessage](data);
     if (this.machine.phase.status !== 'idle') return this.sending(() => this.accept(data, asked));
     try {
       return this.sending(() => this.accept(data, asked));
@@ -111,6 +115,15 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
       // A lazy client starts on its first send, even one the queue refused.
       this.dispatch({ type: 'start' });
     }
+  }
+
+  /** Text, binary (not detached) or a Blob this transport's WebSocket sends as one. */
+  [checkMessage](data: unknown): void {
+    if (typeof data !== 'string' && (isBinary(data) ? isDetached(data) : !isBlob(data)))
+      throw new InvalidMessageError(data, isBinary(data));
+    // A Blob of a library's, which this transport's WebSocket would send as "[object Blob]".
+    if (this.options.transport.accepts?.(data as OutboundMessage) === false)
+      throw new InvalidMessageError(data, 'foreign');
   }
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {

@@ -1,10 +1,8 @@
-import { isBinary, isBlob, isDetached } from '../binary';
-import { closeAsWebSocket, createClient, socketUrlOf } from '../client/client';
+import { assertMessageFor, closeAsWebSocket, createClient, socketUrlOf } from '../client/client';
 import type { Client } from '../client/clientTypes';
 import { byteSize, type OutboundMessage } from '../client/queue';
 import { redactUrl } from '../client/redactUrl';
 import { assertCloseArguments } from '../close/closeArguments';
-import { InvalidMessageError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
@@ -233,11 +231,12 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
   send(data: OutboundMessage): void {
     // The client's state, not readyState: inside a close listener (CLOSED) it is on its way back.
     if (!this.closing && readyStates[this.client.state] < 2) this.client.send(data);
-    else if (typeof data === 'string' || (isBinary(data) ? !isDetached(data) : isBlob(data)))
+    else {
+      // Not stringified as natively (42 as "42"), nor a detached buffer or a library's Blob let
+      // by: the typed error send() gives in every other state.
+      assertMessageFor(this.client, data);
       this.discarded += byteSize(data);
-    // Not stringified as natively (42 as "42"), nor a detached buffer let by: a typed error, as
-    // in every other state.
-    else throw new InvalidMessageError(data, isBinary(data));
+    }
   }
 
   /**

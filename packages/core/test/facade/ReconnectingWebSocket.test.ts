@@ -292,6 +292,21 @@ describe('ReconnectingWebSocket', () => {
     expect(ws.bufferedAmount).toBe(4);
   });
 
+  it("refuses a Blob its transport's WebSocket would send as text also once CLOSING or CLOSED", () => {
+    // A library's Blob (fetch-blob's): tagged a Blob, but no WHATWG WebSocket reads it as one.
+    const foreign = { [Symbol.toStringTag]: 'Blob', size: 3, type: '', arrayBuffer: async () => new ArrayBuffer(3) };
+    const { ws, transport } = socket();
+    Object.assign(transport, { accepts: (data: unknown) => data !== foreign });
+    transport.last().accept();
+    expect(() => ws.send(foreign as never)).toThrow(/library's Blob/); // open: send()'s error
+    transport.last().goSilent();
+    ws.close(1000);
+    expect(ws.readyState).toBe(ws.CLOSING);
+    // Before: discarded silently once CLOSING or CLOSED, and counted as 3 bytes.
+    expect(() => ws.send(foreign as never)).toThrow(InvalidMessageError);
+    expect(ws.bufferedAmount).toBe(0);
+  });
+
   it('exposes the typed client underneath', () => {
     const { ws, transport } = socket();
     transport.last().accept();
