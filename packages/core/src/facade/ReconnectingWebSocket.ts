@@ -7,6 +7,7 @@ import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
 import { facadeMark } from '../transports/whatwgTransport';
+import { EventTargetBase } from './domBase';
 import {
   asWebSocketUrl,
   blobConstructor,
@@ -56,7 +57,7 @@ export interface ReconnectingWebSocket<TMessage> {
  * `close` does nothing more.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
-export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarget {
+export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTargetBase {
   // WebIDL constants: on the constructor and the prototype, read-only (defined below).
   declare static readonly CONNECTING: 0;
   declare static readonly OPEN: 1;

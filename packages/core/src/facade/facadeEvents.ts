@@ -1,12 +1,13 @@
 import { isBinary } from '../binary';
 import type { CloseRecord } from '../close/closeRecord';
+import { EventBase } from './domBase';
 
 /**
  * What `message` listeners receive: as a WebSocket's `MessageEvent` (WHATWG: `origin` is the
  * socket's URL's origin; `lastEventId` empty, no `source`, no `ports`), on a plain `Event`
  * (core knows no DOM), so not `instanceof MessageEvent`.
  */
-export class ResockMessageEvent extends Event {
+export class ResockMessageEvent extends EventBase {
   /** `any`, as lib.dom's `MessageEvent.data`: code written for a WebSocket (`JSON.parse(event.data)`) compiles. */
   // biome-ignore lint/suspicious/noExplicitAny: see above
   readonly data: any;
@@ -30,7 +31,7 @@ export class ResockMessageEvent extends Event {
 }
 
 /** What `close` listeners receive: `code`, `reason`, `wasClean` as a `CloseEvent`, plus the record. */
-export class ResockCloseEvent extends Event {
+export class ResockCloseEvent extends EventBase {
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;

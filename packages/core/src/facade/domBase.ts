@@ -1,0 +1,19 @@
+/**
+ * `EventTarget` and `Event` as the facade's base classes where the platform has them. Where it
+ * has not (React Native, Hermes), loading core must not fail for their want: a transport of the
+ * app's own runs the typed client there, and only constructing the facade or its events needs
+ * them, which then says so.
+ */
+function missing(name: string): never {
+  const Missing = class {
+    constructor() {
+      throw new TypeError(`${name} is not defined here: ReconnectingWebSocket needs it (createClient does not)`);
+    }
+  };
+  return Missing as never;
+}
+
+// typeof: reading a global that is not declared at all would throw.
+export const EventTargetBase: typeof EventTarget =
+  typeof EventTarget === 'function' ? EventTarget : missing('EventTarget');
+export const EventBase: typeof Event = typeof Event === 'function' ? Event : missing('Event');
