@@ -36,3 +36,8 @@ export function isDetached(data: ArrayBuffer | ArrayBufferView): boolean {
     return true;
   }
 }
+
+/** What a WebSocket sends: text, binary data not transferred away, or a Blob. */
+export function isMessage(data: unknown): data is string | ArrayBuffer | ArrayBufferView | BlobLike {
+  return typeof data === 'string' || (isBinary(data) ? !isDetached(data) : isBlob(data));
+}

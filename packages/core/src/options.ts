@@ -75,6 +75,12 @@ export interface ClientOptions<TMessage = InboundMessage> {
   stableAfterMs?: number | undefined;
   /** Or as soon as this accepts an inbound message (an auth ack, a hello). */
   isReady?: ((message: NoInfer<TMessage>) => boolean) | undefined;
+  /**
+   * What every connection says first, before anything queued or unacknowledged goes out: an
+   * auth frame, a protocol's init (graphql-ws `connection_init`). With `isAccepted`, the
+   * connection stays `connecting` until the server accepts it (within `connectTimeoutMs`).
+   */
+  greeting?: GreetingOptions | undefined;
   /** Liveness checks; `true` for the defaults. @default false (`@resock/node`: true, protocol pings) */
   heartbeat?: boolean | HeartbeatOptions<TMessage> | undefined;
   queue?: QueueOptions | undefined;
@@ -125,6 +131,22 @@ export interface ClientOptions<TMessage = InboundMessage> {
   requireTls?: boolean | undefined;
 }
 
+export interface GreetingOptions {
+  /**
+   * Sent first on every connection. A function is called for each one (a fresh token), and may
+   * return several messages, sent in order; one that throws fails that attempt. Without it, the
+   * client waits for a server that speaks first (`isAccepted`).
+   */
+  message?: OutboundMessage | (() => OutboundMessage | readonly OutboundMessage[]) | undefined;
+  /**
+   * Recognizes the server's acceptance in a raw incoming message (text not yet parsed). Until it
+   * comes the connection is still connecting: `open` is not told, sends wait, `connectTimeoutMs`
+   * bounds the wait, and a close counts as a failed attempt. The messages that came meanwhile,
+   * the acceptance too, are heard after `open`. Without it the rest follows the greeting at once.
+   */
+  isAccepted?: ((data: InboundMessage) => boolean) | undefined;
+}
+
 export interface ReliableOptions {
   /** The id of an outgoing message, or undefined to send it untracked. */
   id: (message: OutboundMessage) => string | number | undefined;
@@ -150,6 +172,7 @@ export interface ResolvedOptions<TMessage> {
   readonly closeTimeoutMs: number;
   readonly stableAfterMs: number;
   readonly isReady: ((message: TMessage) => boolean) | undefined;
+  readonly greeting: GreetingOptions | undefined;
   readonly heartbeat: ResolvedHeartbeat<TMessage> | undefined;
   readonly queue: QueueLimits;
   readonly messages: StandardSchemaV1<unknown, TMessage> | undefined;

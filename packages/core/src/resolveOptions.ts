@@ -1,5 +1,5 @@
 import { systemRandom } from './backoff/jitter';
-import { isBinary, isBlob } from './binary';
+import { isMessage } from './binary';
 import type { QueueLimits } from './client/queue';
 import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
@@ -45,15 +45,20 @@ const duration = (min: number) =>
   });
 const count = number(0, Number.MAX_SAFE_INTEGER, { integer: true, message: 'expected an integer ≥ 0' });
 
+/** A message to send, or a function that makes it (the heartbeat's ping, the greeting). */
+const message = check(
+  'expected a string, binary data or a function returning such',
+  (v) => typeof v === 'function' || isMessage(v),
+);
+
 const heartbeatCheck = shape({
   intervalMs: duration(1),
   timeoutMs: duration(1),
-  message: check(
-    'expected a string, binary data or a function returning one',
-    (v) => typeof v === 'function' || typeof v === 'string' || isBinary(v) || isBlob(v),
-  ),
+  message,
   isPong: fn,
 });
+
+const greetingCheck = shape({ message, isAccepted: fn });
 
 /** The options check; `url` (it needs `requireTls`) and `policy` (definePolicy's) are checked apart. */
 const optionsCheck = shape(
@@ -71,6 +76,10 @@ const optionsCheck = shape(
     connectTimeoutMs: duration(1),
     closeTimeoutMs: duration(1),
     stableAfterMs: duration(0),
+    greeting: (value, path, problems) =>
+      isRecord(value) && (value.message !== undefined || value.isAccepted !== undefined)
+        ? greetingCheck(value, path, problems)
+        : fail(problems, path, 'expected { message, isAccepted }: one of them or both'),
     heartbeat: (value, path, problems) =>
       typeof value === 'boolean' ||
       (isRecord(value)
@@ -173,6 +182,7 @@ function settingsOf<TMessage>(o: ClientOptions<TMessage>, policy: Policy): Resol
     closeTimeoutMs: o.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
     stableAfterMs: o.stableAfterMs ?? clientDefaults.stableAfterMs,
     isReady: o.isReady,
+    greeting: o.greeting,
     heartbeat: h
       ? sharedIfDefault<ResolvedHeartbeat<TMessage>>(defaultHeartbeat, {
           intervalMs: h.intervalMs ?? defaultHeartbeat.intervalMs,

@@ -1,4 +1,4 @@
-import { isBinary, isBlob, isDetached } from '../binary';
+import { isBinary, isMessage } from '../binary';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../errors';
@@ -119,8 +119,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
 
   /** Text, binary (not detached) or a Blob this transport's WebSocket sends as one. */
   [checkMessage](data: unknown): void {
-    if (typeof data !== 'string' && (isBinary(data) ? isDetached(data) : !isBlob(data)))
-      throw new InvalidMessageError(data, isBinary(data));
+    if (!isMessage(data)) throw new InvalidMessageError(data, isBinary(data));
     // A Blob of a library's, which this transport's WebSocket would send as "[object Blob]".
     if (this.options.transport.accepts?.(data as OutboundMessage) === false)
       throw new InvalidMessageError(data, 'foreign');

@@ -3,8 +3,8 @@ import type { InboundMessage } from '../events/clientEvents';
 import type { ConnectRequest } from '../transport';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
 import { endConnection, safely } from './endConnection';
+import { GreetingShell } from './greetingShell';
 import { grew, MAX_SLOW_DEADLINES, progressOf, sharedScheduler } from './heartbeat';
-import { OutboundShell } from './outboundShell';
 import { later } from './shellState';
 import { isInsecureRemoteUrl } from './socketUrl';
 import { resolveTarget, type Target } from './target';
@@ -17,7 +17,7 @@ const secureEnough = (url: string): boolean => !isInsecureRemoteUrl(url);
  * callbacks (tagged with the connection's id, so a connection let go of is ignored), inbound
  * messages and acknowledgements (writing to it is `OutboundShell`'s).
  */
-export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> {
+export abstract class ConnectionShell<TMessage> extends GreetingShell<TMessage> {
   // ── connections ─────────────────────────────────────────────────────────────────────────
 
   protected connect(id: number): void {
@@ -114,7 +114,7 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
       case 'open':
         // A redirect took it elsewhere: the client's url and the open event say where.
         if (typeof event.url === 'string') this.currentUrl = event.url;
-        this.dispatch({
+        this.greet({
           type: 'opened',
           id,
           url: this.currentUrl ?? '',
@@ -193,6 +193,8 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
       this.counts.received++;
       this.beforeOpen ??= [];
       this.beforeOpen.push(data);
+      // The greeting's answer, while it is awaited.
+      if (this.machine.phase.status === 'connecting') this.greeted(id, data, this.beforeOpen.length);
     } else if (this.early) this.early.push(() => this.#deliver(id, data));
     else this.#deliver(id, data);
   }
@@ -267,19 +269,6 @@ export abstract class ConnectionShell<TMessage> extends OutboundShell<TMessage> 
     if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return;
     if (this.inbound) this.inbound.receive(data);
     else this.emitter.emit('message', data as TMessage);
-  }
-
-  /**
-   * The app's recognizers run on server data, so they meet hostile input: one that throws is
-   * reported as an `error` and the message is treated as ordinary, never thrown into the transport.
-   */
-  private guarded<T>(name: string, recognize: (data: InboundMessage) => T, data: InboundMessage): T | undefined {
-    try {
-      return recognize(data);
-    } catch (error) {
-      this.emitter.emit('error', new ClientRuntimeError('listener', `${name} threw`, error));
-      return undefined;
-    }
   }
 
   /** The peer spoke: it is alive, and what waited for a probe's answer goes out. */

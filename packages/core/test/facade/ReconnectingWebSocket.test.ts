@@ -307,6 +307,18 @@ describe('ReconnectingWebSocket', () => {
     expect(ws.bufferedAmount).toBe(0);
   });
 
+  it('with a greeting awaiting acceptance, is CONNECTING until the server accepts (then onopen)', () => {
+    const { ws, transport, seen } = socket({ greeting: { message: 'init', isAccepted: (d) => d === 'ack' } });
+    ws.send('queued');
+    transport.last().accept();
+    expect(ws.readyState).toBe(ws.CONNECTING);
+    expect(transport.last().sent).toEqual(['init']);
+    transport.last().deliver('ack');
+    expect(ws.readyState).toBe(ws.OPEN);
+    expect(transport.last().sent).toEqual(['init', 'queued']);
+    expect(seen).toEqual(['open', 'message']);
+  });
+
   it('exposes the typed client underneath', () => {
     const { ws, transport } = socket();
     transport.last().accept();

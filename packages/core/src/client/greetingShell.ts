@@ -1,0 +1,107 @@
+import { isBinary, isMessage } from '../binary';
+import { ClientRuntimeError, InvalidMessageError } from '../errors';
+import type { InboundMessage } from '../events/clientEvents';
+import type { Input } from './machineTypes';
+import { OutboundShell } from './outboundShell';
+import type { OutboundMessage } from './queue';
+
+type Opened = Extract<Input, { type: 'opened' }>;
+
+/**
+ * Past this many messages before the server accepts the greeting, it is not going to: a flood
+ * would otherwise be held in memory until the connect deadline (the queue's default limit).
+ */
+export const MAX_BEFORE_ACCEPTED = 1000;
+
+/**
+ * The `greeting` option: what a connection says first, before the queue is flushed, and the
+ * wait for the server to accept it. Until then the connection is still connecting for the
+ * reducer (its connect deadline runs on): the open is told only on the acceptance.
+ */
+export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
+  /** The open of a connection whose greeting is being written or awaits the acceptance. */
+  declare private greeting: { opened: Opened; accepted: boolean; writing: boolean } | undefined;
+
+  /** The transport opened a connection: greet, then tell the open (now, or on the acceptance). */
+  protected greet(opened: Opened): void {
+    const { greeting } = this.options;
+    if (!greeting) {
+      this.dispatch(opened);
+      return;
+    }
+    const { id } = opened;
+    let messages: OutboundMessage | readonly OutboundMessage[] | undefined;
+    try {
+      const { message } = greeting;
+      messages = typeof message === 'function' ? message() : message;
+      const list = Array.isArray(messages) ? messages : messages === undefined ? [] : [messages];
+      for (const data of list) if (!isMessage(data)) throw new InvalidMessageError(data, isBinary(data));
+      messages = list;
+    } catch (error) {
+      // The app's greeting builder is broken: this attempt cannot start, the policy decides.
+      this.emitter.emit('error', new ClientRuntimeError('greeting', 'greeting.message failed', error));
+      this.failGreeting(id, error);
+      return;
+    }
+    const waiting = { opened, accepted: greeting.isAccepted === undefined, writing: true };
+    this.greeting = waiting;
+    // A server that speaks first (its "ready") may have accepted already.
+    for (const data of this.beforeOpen ?? []) if (this.accepts(data)) waiting.accepted = true;
+    // Refused: the socket is closing; its close (or the connect deadline) ends the attempt.
+    for (const data of messages as readonly OutboundMessage[])
+      if (id !== this.connectionId || !this.write(data)) {
+        this.greeting = undefined;
+        return;
+      }
+    waiting.writing = false;
+    // The acceptance came inside a write (a loopback answers at once): told now, after it.
+    if (waiting.accepted && this.greeting === waiting) {
+      this.greeting = undefined;
+      this.dispatch(opened);
+    }
+  }
+
+  /** A message on a connection still connecting (`count` so far): the acceptance tells the open. */
+  protected greeted(id: number, data: InboundMessage, count: number): void {
+    const waiting = this.greeting;
+    if (!waiting || waiting.opened.id !== id || waiting.accepted) return;
+    if (this.accepts(data)) {
+      waiting.accepted = true;
+      if (waiting.writing) return;
+      this.greeting = undefined;
+      this.dispatch(waiting.opened);
+    } else if (count >= MAX_BEFORE_ACCEPTED) {
+      this.greeting = undefined;
+      this.failGreeting(
+        id,
+        new ClientRuntimeError('greeting', `${MAX_BEFORE_ACCEPTED} messages came before the greeting was accepted`),
+      );
+    }
+  }
+
+  private accepts(data: InboundMessage): boolean {
+    const isAccepted = this.options.greeting?.isAccepted;
+    return isAccepted !== undefined && this.guarded('greeting.isAccepted', isAccepted, data) === true;
+  }
+
+  /** The attempt fails on an open socket: cut it (the reducer ends a connecting one with no socket). */
+  private failGreeting(id: number, error: unknown): void {
+    this.drop(id, 1000, '');
+    this.dispatch({ type: 'connectFailed', id, error });
+  }
+
+  protected abstract drop(id: number, code: number, reason: string, say?: boolean): void;
+
+  /**
+   * The app's recognizers run on server data, so they meet hostile input: one that throws is
+   * reported as an `error` and the message is treated as ordinary, never thrown into the transport.
+   */
+  protected guarded<T>(name: string, recognize: (data: InboundMessage) => T, data: InboundMessage): T | undefined {
+    try {
+      return recognize(data);
+    } catch (error) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', `${name} threw`, error));
+      return undefined;
+    }
+  }
+}
