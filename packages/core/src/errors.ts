@@ -42,7 +42,7 @@ export class InvalidCloseCodeError extends ResockError {
   readonly code: unknown;
   constructor(code: unknown) {
     super(
-      `Close code ${describeValue(code)} cannot be sent: use 1000 or a code in 3000–4999 ` +
+      `Close code ${describeValue(code)} cannot be sent: use ${typeof code === 'number' ? '' : 'a number, '}1000 or a code in 3000–4999 ` +
         '(1001–2999 are reserved for the protocol and browsers reject them).',
     );
     this.code = code;

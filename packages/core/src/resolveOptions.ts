@@ -150,6 +150,9 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     const problem = urlProblem(urlText(o.url), requireTls);
     if (problem) fail(problems, 'url', problem);
   }
+  const transport = o.transport as unknown;
+  const unavailable = isRecord(transport) && typeof transport.unavailable === 'function' && transport.unavailable();
+  if (typeof unavailable === 'string') fail(problems, 'transport', unavailable);
   // Reliable delivery keeps each message until its ack, in an outbox the queue's limits bound:
   // with room for none, every tracked send would be dropped, even on an open socket.
   if (o.reliable)

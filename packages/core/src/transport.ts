@@ -104,4 +104,9 @@ export interface Transport {
    * a Blob; false makes `send()` throw `InvalidMessageError` at the call. Absent: all of them.
    */
   accepts?(data: OutboundMessage): boolean;
+  /**
+   * Why it cannot run here (a runtime without a WebSocket), asked once by `createClient`: an
+   * `InvalidOptionsError` there, not every attempt failing alike for ever. Absent: it can.
+   */
+  unavailable?(): string | undefined;
 }

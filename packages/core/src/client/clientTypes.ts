@@ -17,9 +17,9 @@ export interface ClientStats {
   /** Messages written to a socket, reliable delivery's resends included (heartbeat pings not). */
   readonly messagesSent: number;
   /**
-   * Messages the transport delivered on the current connection, acknowledgements and heartbeat
-   * replies included: counted as they arrive, also one still waiting to be heard when close()
-   * ends the client (close is final: it is not heard after it).
+   * Messages the transport delivered, all connections together (not from one resock had let go
+   * of), acknowledgements and heartbeat replies included: counted as they arrive, also one still
+   * waiting to be heard when close() ends the client (close is final: it is not heard after it).
    */
   readonly messagesReceived: number;
   /** Waiting in the queue now (untracked messages; tracked ones are in messagesUnacked). */
@@ -46,7 +46,12 @@ export interface Client<TMessage = InboundMessage> {
    * `ClientClosedError` after `close()`, `InvalidMessageError` or `InvalidOptionsError` for bad input.
    */
   send(data: OutboundMessage, options?: SendOptions): SendResult;
-  /** Closes for good (1000 and 3000–4999 only; reason ≤ 123 UTF-8 bytes). Resolves with the final record. */
+  /**
+   * Closes for good (1000 and 3000–4999 only; reason ≤ 123 UTF-8 bytes). Resolves with the
+   * client's own close record, also told as a last `close` event (and then `lastClose`): with no
+   * socket open (waiting, failed) a synthetic one, `initiator: 'client'` — the connection's own
+   * last record is the `close` event (or `failed`'s) before it.
+   */
   close(code?: number, reason?: string): Promise<CloseRecord>;
   /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */
   reconnect(): void;

@@ -79,21 +79,29 @@ function platformBlob(data: unknown): boolean {
  * Binary arrives as `ArrayBuffer` (`binaryType = 'arraybuffer'`).
  */
 export function whatwgTransport(options: WhatwgTransportOptions = {}): Transport {
+  const noWebSocket =
+    'this runtime has no WebSocket: pass one as `WebSocket`, or another transport (Node: @resock/node)';
   return {
     accepts: (data) => !isBlob(data) || platformBlob(data),
+    // Checked at createClient: every attempt would fail alike, retried for ever as a lost link.
+    unavailable: () => (constructorOf(options) ? undefined : noWebSocket),
     connect(request, handlers) {
-      let Ctor = options.WebSocket ?? globalWebSocket();
-      // resock's own facade as the global WebSocket (installed so that other code reconnects
-      // too) would open facades inside facades, without end: the runtime's own WebSocket
-      // carries its connections instead.
-      if (Ctor && isFacade(Ctor)) Ctor = shared[platformKey];
-      if (!Ctor)
-        throw new TypeError('No WebSocket constructor: pass one as `WebSocket`, or use a runtime that has it.');
+      const Ctor = constructorOf(options);
+      if (!Ctor) throw new TypeError(noWebSocket);
       const socket = new Ctor(request.url, request.protocols);
       socket.binaryType = 'arraybuffer';
       return attach(socket, handlers);
     },
   };
+}
+
+/** The WebSocket to use, looked up at each call (a test may install one). */
+function constructorOf(options: WhatwgTransportOptions) {
+  const Ctor = options.WebSocket ?? globalWebSocket();
+  // resock's own facade as the global WebSocket (installed so that other code reconnects too)
+  // would open facades inside facades, without end: the runtime's own WebSocket carries its
+  // connections instead.
+  return Ctor && isFacade(Ctor) ? shared[platformKey] : Ctor;
 }
 
 function attach(socket: WebSocketLike, handlers: TransportHandlers) {

@@ -50,6 +50,11 @@ describe('assertCloseArguments', () => {
     expect(() => assertCloseArguments(1000, 42)).toThrow(InvalidCloseReasonError);
   });
 
+  it('says a number is expected when the code is not one (close("1000"))', () => {
+    expect(() => assertCloseArguments('1000' as never, '')).toThrow(/cannot be sent: use a number, 1000 or/);
+    expect(() => assertCloseArguments(1001, '')).toThrow(/cannot be sent: use 1000 or a code in 3000–4999/);
+  });
+
   it('makes every error a ResockError, matched by instanceof or by name', () => {
     const error = new InvalidCloseCodeError(1001);
     expect(error).toBeInstanceOf(ResockError);
