@@ -110,7 +110,7 @@ export {
   matchRule,
   type StopReason,
 } from './policy/decide';
-export { definePolicy, isPolicy, type Policy, type PolicyRule } from './policy/definePolicy';
+export { type DefinedPolicy, definePolicy, isPolicy, type Policy, type PolicyRule } from './policy/definePolicy';
 export {
   type CodeSpec,
   type PolicyInput,

@@ -4,7 +4,7 @@ import type { Clock } from './clock';
 import type { CloseRecord } from './close/closeRecord';
 import type { ClientEnvironment } from './environment';
 import type { InboundMessage } from './events/clientEvents';
-import type { Policy } from './policy/definePolicy';
+import type { DefinedPolicy, Policy } from './policy/definePolicy';
 import type { PolicyInput } from './policy/policyInput';
 import type { StandardSchemaV1 } from './standardSchema';
 import type { Transport } from './transport';
@@ -61,7 +61,7 @@ export interface ClientOptions<TMessage = InboundMessage> {
   /** How to reach the network. `@resock/node` and `@resock/browser` pass theirs. */
   transport: Transport;
   /** The retry policy. @default the `default` preset */
-  policy?: PolicyInput | Policy | undefined;
+  policy?: PolicyInput | DefinedPolicy | undefined;
   /** Called before retrying when the policy says `refresh`; without it such closes stop. */
   refresh?: ((context: RefreshContext) => RefreshResult | Promise<RefreshResult>) | undefined;
   /** An attempt not open by then fails (`initiator: 'timeout'`). @default 10000 */

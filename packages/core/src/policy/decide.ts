@@ -5,7 +5,14 @@ import { describeCloseCode } from '../close/closeCode';
 import type { CloseRecord } from '../close/closeRecord';
 import { parseReasonRetryAfter } from '../close/retryAfter';
 import { inRanges } from './codeRanges';
-import { CLIENT_CLOSE_ID, definePolicy, FALLBACK_ID, type Policy, type PolicyRule } from './definePolicy';
+import {
+  CLIENT_CLOSE_ID,
+  type DefinedPolicy,
+  definePolicy,
+  FALLBACK_ID,
+  type Policy,
+  type PolicyRule,
+} from './definePolicy';
 import type { PolicyInput, RuleAction } from './policyInput';
 
 /** What a wait raised to a floor gets on top, at most (a fraction of the floor). */
@@ -108,7 +115,7 @@ function matches(rule: PolicyRule, record: CloseRecord, told: boolean): boolean 
  * What to do after `record`, by `policy`. Pure: time and randomness come from `context`.
  * A close the app asked for (`initiator: 'client'`) always stops; no rule overrides it.
  */
-export function decide(policy: Policy | PolicyInput, record: CloseRecord, context: DecideContext): Decision {
+export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord, context: DecideContext): Decision {
   const defined = definePolicy(policy);
   const what = describeCloseCode(record.code) + (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
   if (record.initiator === 'client') {

@@ -42,7 +42,16 @@ export interface Policy {
   readonly reasonHints: boolean;
   /** The policy as JSON input again (what a config file would hold). */
   toJSON(): PolicyInput;
+  /** What `definePolicy` made (this copy of resock or another): never written by hand. */
+  readonly [policyMark]: true;
 }
+
+/**
+ * What a `policy` parameter takes besides `PolicyInput`: only the mark, not the compiled rules,
+ * so that TypeScript checks a policy written inline against `PolicyInput` alone (a misspelt
+ * key is named as such, not reported as a close code that is no `CodeRange`).
+ */
+export type DefinedPolicy = Pick<Policy, typeof policyMark>;
 
 /** decide()'s own rule ids: the app's close, and the retry when no rule matched. */
 export const CLIENT_CLOSE_ID = 'client-close';
@@ -50,7 +59,7 @@ export const FALLBACK_ID = 'fallback';
 
 const defined = new WeakSet<object>();
 /** Marks a policy across copies of resock (an app's `require` beside its `import` loads two). */
-const policyMark = Symbol.for('resock.Policy');
+export const policyMark: unique symbol = Symbol.for('resock.Policy');
 
 /** True for what `definePolicy` returned (this copy of resock's, or another's). */
 export function isPolicy(value: unknown): value is Policy {
@@ -71,7 +80,7 @@ const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponent
  * (`rules[1].codes[0]: expected a close code 0–65535 or a range "a-b"`), and nothing else.
  * A policy already defined is returned as it is.
  */
-export function definePolicy(input: PolicyInput | Policy = {}): Policy {
+export function definePolicy(input: PolicyInput | DefinedPolicy = {}): Policy {
   if (defined.has(input)) return input as Policy;
   // Checked and compiled from one plain copy, so what is checked is what is used. Another copy's
   // policy is compiled again from its JSON: nothing of that copy's internals is trusted.
@@ -127,7 +136,7 @@ function compile(input: unknown): Policy | Problem[] {
   // object must not reach the policy's JSON.
   const json = JSON.stringify(given);
   // The mark is not enumerable: a spread copy (`{ ...policy, maxAttempts: 3 }`) is input, not a policy.
-  const policy: Policy = Object.freeze(
+  const policy = Object.freeze(
     Object.defineProperty(
       {
         preset,
@@ -141,7 +150,7 @@ function compile(input: unknown): Policy | Problem[] {
       policyMark,
       { value: true },
     ),
-  );
+  ) as Policy;
   defined.add(policy);
   return policy;
 }
