@@ -36,7 +36,7 @@ const then = <T, R>(value: T | PromiseLike<T>, f: (value: T) => R): R | Promise<
 
 /** The `url` option, text or function, resolved against the page. */
 export function pageUrl(url: ClientOptions['url']): ClientOptions['url'] {
-  return typeof url === 'function' ? () => then(url(), resolveAgainstPage) : resolveAgainstPage(url);
+  return typeof url === 'function' ? (context) => then(url(context), resolveAgainstPage) : resolveAgainstPage(url);
 }
 
 /** The `refresh` hook, with the URL it may return resolved against the page like `url`. */

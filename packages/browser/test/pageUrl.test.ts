@@ -24,6 +24,13 @@ describe('URLs relative to the page, as new WebSocket(url) takes them', () => {
     expect(resolveAgainstPage(given)).toBe(expected);
   });
 
+  it('passes the attempt context on to a url function', () => {
+    const url = pageUrl(({ attempt }) => `/live?attempt=${attempt}`);
+    expect(typeof url === 'function' && url({ attempt: 3, record: undefined })).toBe(
+      'wss://app.example/live?attempt=3',
+    );
+  });
+
   it('maps an http page to ws:', () => {
     scope.document = { baseURI: 'http://localhost:5173/' };
     expect(resolveAgainstPage('/ws')).toBe('ws://localhost:5173/ws');

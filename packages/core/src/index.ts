@@ -92,6 +92,7 @@ export { type ReconnectingWebSocketEventMap, ResockCloseEvent, ResockMessageEven
 // The WebSocket-compatible facade
 export { ReconnectingWebSocket, type ReconnectingWebSocketOptions } from './facade/ReconnectingWebSocket';
 export {
+  type AttemptContext,
   type ClientOptions,
   clientDefaults,
   type HeartbeatOptions,

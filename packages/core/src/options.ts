@@ -13,6 +13,17 @@ import type { Transport } from './transport';
 export type UrlInput = string | { readonly href: string };
 export type Protocols = string | readonly string[];
 
+/** What a `url` or `protocols` function is told about the attempt it is for. */
+export interface AttemptContext {
+  /**
+   * The attempt in this outage, as the `open` it leads to counts it: 1 after a stable connection
+   * (or a `reconnect()`), 2 for the first retry (`reconnecting` announced it as its attempt 1).
+   */
+  readonly attempt: number;
+  /** The close that led to it (why the last connection or attempt ended); none for the first. */
+  readonly record: CloseRecord | undefined;
+}
+
 export interface RefreshContext {
   /** The close that asked for fresh credentials. */
   readonly record: CloseRecord;
@@ -54,10 +65,13 @@ export interface QueueOptions {
 }
 
 export interface ClientOptions<TMessage = InboundMessage> {
-  /** Where to connect. A function is called before every attempt (tokens, rotating endpoints). */
-  url: UrlInput | (() => UrlInput | Promise<UrlInput>);
-  /** Subprotocols; a function is called before every attempt. @default [] */
-  protocols?: Protocols | (() => Protocols | Promise<Protocols>) | undefined;
+  /**
+   * Where to connect. A function is called before every attempt (tokens, rotating endpoints),
+   * with the attempt's number and the close that led to it (fail over on an overloaded server's 1013).
+   */
+  url: UrlInput | ((context: AttemptContext) => UrlInput | Promise<UrlInput>);
+  /** Subprotocols; a function is called before every attempt, as `url`'s is. @default [] */
+  protocols?: Protocols | ((context: AttemptContext) => Protocols | Promise<Protocols>) | undefined;
   /** How to reach the network. `@resock/node` and `@resock/browser` pass theirs. */
   transport: Transport;
   /** The retry policy. @default the `default` preset */

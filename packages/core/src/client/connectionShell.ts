@@ -35,6 +35,7 @@ export abstract class ConnectionShell<TMessage> extends GreetingShell<TMessage> 
         this.override?.protocols ?? this.options.protocols,
         this.redact,
         this.options.requireTls,
+        { attempt: this.machine.outage.failures + 1, record: this.lastClose },
       );
     } catch (error) {
       // On the next tick, so listeners attached right after createClient hear it.

@@ -1,6 +1,6 @@
 import { ClientRuntimeError } from '../errors';
 import { isThenable } from '../inputChecks';
-import type { ClientOptions } from '../options';
+import type { AttemptContext, ClientOptions } from '../options';
 import { protocolList, urlProblem, urlText } from '../resolveOptions';
 
 /** Where one attempt connects. */
@@ -11,7 +11,7 @@ export interface Target {
 
 /**
  * The URL and protocols of the next attempt, calling the options' functions (rotating
- * endpoints, a token in the query) anew each time. Synchronous when both are plain values or
+ * endpoints, a token in the query) anew each time, with what led to the attempt. Synchronous when both are plain values or
  * synchronous functions, so a retry at delay 0 costs no promise hop. Throws (or rejects with)
  * `ClientRuntimeError` when a function produced something a WebSocket cannot use.
  */
@@ -19,12 +19,13 @@ export function resolveTarget(
   url: ClientOptions['url'],
   protocols: NonNullable<ClientOptions['protocols']>,
   redact: (url: string) => string,
-  requireTls = false,
+  requireTls: boolean,
+  context: AttemptContext,
 ): Target | Promise<Target> {
-  const u = typeof url === 'function' ? url() : url;
+  const u = typeof url === 'function' ? url(context) : url;
   let p: unknown;
   try {
-    p = typeof protocols === 'function' ? protocols() : protocols;
+    p = typeof protocols === 'function' ? protocols(context) : protocols;
   } catch (error) {
     // The attempt fails on this throw: a URL promise's own failure is then nobody's to hear,
     // and must not surface as an unhandled rejection.
