@@ -47,7 +47,11 @@ export type RefreshResult = void | undefined | { url?: UrlInput; protocols?: Pro
 export interface HeartbeatOptions<TMessage = InboundMessage> {
   /** Quiet time before a ping. @default 30000 */
   intervalMs?: number | undefined;
-  /** How long a ping may go unanswered before the peer is dropped. @default 10000 */
+  /**
+   * How long a ping may go unanswered before the peer is dropped. `0`: keep-alive only — the
+   * pings keep the link busy (a proxy's idle timeout) and no answer is awaited, so a dead peer
+   * is not found (and an open socket is not probed when the device goes offline). @default 10000
+   */
   timeoutMs?: number | undefined;
   /** Where the transport has no protocol ping (browsers): the app-level ping to send. */
   message?: OutboundMessage | (() => OutboundMessage) | undefined;

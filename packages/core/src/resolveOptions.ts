@@ -53,7 +53,7 @@ const message = check(
 
 const heartbeatCheck = shape({
   intervalMs: duration(1),
-  timeoutMs: duration(1),
+  timeoutMs: duration(0),
   message,
   isPong: fn,
 });

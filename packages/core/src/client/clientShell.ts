@@ -55,7 +55,8 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       now: o.clock.now(),
       refreshAvailable: o.refresh !== undefined,
       heartbeat: o.heartbeat !== undefined,
-      probing: this.heartbeat !== undefined,
+      // A keep-alive heartbeat (timeoutMs 0) awaits no answer: it cannot tell a dead socket.
+      probing: this.heartbeat !== undefined && o.heartbeat?.timeoutMs !== 0,
       redact: this.redactText,
       online: environment ? environment.online() : true,
       visible: environment ? environment.visible() : true,

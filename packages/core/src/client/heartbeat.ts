@@ -240,6 +240,12 @@ export class ConnectionHeartbeat implements ScheduledTask {
       }
     }
     if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
+    if (this.#settings.timeoutMs === 0) {
+      // Keep-alive only: the ping keeps the link busy; no answer is awaited.
+      this.dueAt = now + this.#settings.intervalMs;
+      this.#owner[sendPing](this.#connection);
+      return;
+    }
     this.#awaitingSince = now;
     this.#moved = progressOf(this.#connection);
     this.#extended = 0;
