@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { file, resock } from './fixtures/cliRunner';
@@ -268,9 +269,19 @@ describe('resock connect', () => {
     expect(stderr).toContain(message);
   });
 
-  it('says how to use it when the URL is missing (exit 2)', async () => {
+  it('says what is wrong in one line, and where the usage is, when the URL is missing (exit 2)', async () => {
     const { code, stderr } = await resock(['connect']);
     expect(code).toBe(2);
-    expect(stderr).toContain('Usage:');
+    // Before: the message was followed by the whole usage, twenty lines that buried it.
+    expect(stderr).toBe('resock: connect needs a URL\n(resock --help shows the usage)\n');
+  });
+
+  it('prints its version (--version, -v), as a bug report quotes it', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout } = await resock([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${version}\n`);
+    }
   });
 });

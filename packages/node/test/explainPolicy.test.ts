@@ -36,3 +36,25 @@ describe('policy explain pairs transport errors with the statuses they can come 
     expect(lines).not.toContain('ENOTFOUND or EAI_AGAIN');
   });
 });
+
+describe('policy explain on a refresh rule', () => {
+  it('says that resock connect, which has no refresh hook, stops there', () => {
+    const lines = explainPolicy(definePolicy(), { kind: 'code', code: 3000 }).join('\n');
+    expect(lines).toMatch(/without one \(resock connect has none\) it stops/);
+  });
+});
+
+describe('policy explain on a rule narrowed by phase', () => {
+  it('tells a failed handshake from a dropped connection', () => {
+    const policy = definePolicy({
+      rules: [{ name: 'handshakes', codes: [1006], phase: ['connecting'], action: 'retry', maxConsecutive: 10 }],
+    });
+    const text = explainPolicy(policy, { kind: 'code', code: 1006 }).join('\n');
+    expect(text).toMatch(
+      /a handshake that failed \(phase connecting\) or the connect deadline passed \(timeout\):\n\s+rule\s+your rule handshakes/,
+    );
+    expect(text).toMatch(
+      /the link dropped \(initiator transport\) or a close deadline passed \(timeout\):\n\s+rule\s+preset row default:transient/,
+    );
+  });
+});

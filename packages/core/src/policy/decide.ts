@@ -71,6 +71,7 @@ const FALLBACK: PolicyRule = Object.freeze({
   codes: undefined,
   status: undefined,
   initiator: undefined,
+  phase: undefined,
   errors: undefined,
   retryAfter: undefined,
   backoff: undefined,
@@ -101,6 +102,7 @@ function serverDelay(policy: Policy, record: CloseRecord): number | undefined {
 
 function matches(rule: PolicyRule, record: CloseRecord, told: boolean): boolean {
   if (rule.initiator && !rule.initiator.includes(record.initiator)) return false;
+  if (rule.phase && !rule.phase.includes(record.phase)) return false;
   if (rule.errors && !rule.errors.includes(record.error?.code as string)) return false;
   if (rule.retryAfter !== undefined && told !== rule.retryAfter) return false;
   if (!rule.codes && !rule.status) return true;

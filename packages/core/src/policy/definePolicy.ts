@@ -1,5 +1,5 @@
 import { type Backoff, exponentialDefaults, resolveBackoff } from '../backoff/backoffSpec';
-import type { CloseInitiator } from '../close/closeRecord';
+import type { CloseInitiator, ClosePhase } from '../close/closeRecord';
 import { InvalidPolicyError, type Problem } from '../errors';
 import { isRecord, plainData } from '../inputChecks';
 import { type CodeRange, toCodeRange } from './codeRanges';
@@ -23,6 +23,7 @@ export interface PolicyRule {
   readonly codes: readonly CodeRange[] | undefined;
   readonly status: readonly CodeRange[] | undefined;
   readonly initiator: readonly CloseInitiator[] | undefined;
+  readonly phase: readonly ClosePhase[] | undefined;
   readonly errors: readonly string[] | undefined;
   readonly retryAfter: boolean | undefined;
   readonly backoff: Backoff | undefined;
@@ -184,9 +185,10 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
     rule.codes === undefined &&
     rule.status === undefined &&
     rule.initiator === undefined &&
+    rule.phase === undefined &&
     rule.errors === undefined
   ) {
-    problems.push({ path, message: 'a rule needs "codes", "status", "initiator" or "errors" to match on' });
+    problems.push({ path, message: 'a rule needs "codes", "status", "initiator", "phase" or "errors" to match on' });
   }
   const codes = ranges(rule.codes, 0, 65535, `${path}.codes`, problems);
   const status = ranges(rule.status, 100, 599, `${path}.status`, problems);
@@ -225,6 +227,7 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
     codes,
     status,
     initiator: rule.initiator ? Object.freeze([...rule.initiator]) : undefined,
+    phase: rule.phase ? Object.freeze([...rule.phase]) : undefined,
     errors: rule.errors ? Object.freeze([...rule.errors]) : undefined,
     retryAfter: rule.retryAfter,
     backoff,

@@ -1,5 +1,5 @@
 import { type BackoffInput, backoffInput, durationMs } from '../backoff/backoffSpec';
-import { type CloseInitiator, closeInitiators } from '../close/closeVocabulary';
+import { type CloseInitiator, type ClosePhase, closeInitiators, closePhases } from '../close/closeVocabulary';
 import { boolean, type Check, either, list, number, oneOf, shape, string } from '../inputChecks';
 
 /** What to do after a close. */
@@ -14,7 +14,7 @@ export type CodeSpec = number | `${number}-${number}`;
 
 /**
  * One row of a policy. It matches on close `codes`, handshake HTTP `status` (a rule with both
- * matches either), and optionally narrows by `initiator`, by the transport's error code and by
+ * matches either), and optionally narrows by `initiator`, `phase`, the transport's error code and by
  * whether the server sent `Retry-After`. The first matching rule decides; the user's rules come before the preset's.
  */
 export interface RuleInput {
@@ -28,6 +28,13 @@ export interface RuleInput {
   status?: readonly CodeSpec[];
   /** Only closes from these initiators, e.g. `["heartbeat"]`; not `client` (the app's close always stops). */
   initiator?: readonly Exclude<CloseInitiator, 'client'>[];
+  /**
+   * Only closes in these phases: `["connecting"]` is an attempt that never opened (refused, timed
+   * out; in a browser also a handshake the server rejected), `["open"]` a connection that had.
+   * E.g. stop after ten failed handshakes in a row while a dropped connection is retried for
+   * ever: `{ codes: [1006], phase: ["connecting"], action: "retry", maxConsecutive: 10 }`.
+   */
+  phase?: readonly ClosePhase[];
   /**
    * Only closes whose transport error has one of these codes (`record.error.code`: in Node
    * `ENOTFOUND`, `ECONNREFUSED`, `CERT_HAS_EXPIRED`, `RESOCK_INSECURE_REDIRECT`, …; a browser
@@ -100,6 +107,7 @@ export const ruleInput: Check = shape(
       ),
       { nonEmpty: true },
     ),
+    phase: list(oneOf(closePhases, 'expected "connecting", "open" or "closing"'), { nonEmpty: true }),
     errors: list(string(100, 1), { nonEmpty: true }),
     retryAfter: boolean,
     action: oneOf(ruleActions),

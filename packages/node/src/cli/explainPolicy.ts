@@ -64,7 +64,7 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
     } else lines.push(`  wait     ${backoff}`);
     if (rule.minDelayMs > 0) lines.push(`  floor    at least ${s(rule.minDelayMs)} (raised by a Retry-After)`);
     if (rule.action === 'refresh')
-      lines.push('  refresh  the client calls its refresh hook first; without one it stops');
+      lines.push('  refresh  the client calls its refresh hook first; without one (resock connect has none) it stops');
     if (rule.maxConsecutive !== undefined) lines.push(`  limit    stop after ${rule.maxConsecutive} in a row`);
     const cap = policy.maxAttempts === undefined ? 'unlimited' : String(policy.maxAttempts);
     lines.push(`  counts   ${rule.counts ? `toward maxAttempts (${cap})` : 'not toward maxAttempts'}`);
@@ -74,11 +74,13 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
   return lines;
 }
 
-/** Who ends a connection without a close frame, as the client's records say it. */
+/** Who ends a connection without a close frame, and in which phase, as the client's records say it. */
 const noFrameCauses = [
-  ['transport', 'the link dropped (initiator transport)'],
-  ['timeout', 'a connect or close deadline passed (timeout)'],
-  ['heartbeat', 'the heartbeat found the peer dead (heartbeat)'],
+  ['connecting', 'transport', 'a handshake that failed (phase connecting)'],
+  ['open', 'transport', 'the link dropped (initiator transport)'],
+  ['connecting', 'timeout', 'the connect deadline passed (timeout)'],
+  ['open', 'timeout', 'a close deadline passed (timeout)'],
+  ['open', 'heartbeat', 'the heartbeat found the peer dead (heartbeat)'],
 ] as const;
 
 /** Says, line by line, what `policy` does after `subject` and why. */
@@ -170,8 +172,8 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
     }
     // No close frame (1006): never the server's; the rules may tell the causes apart.
     const byRule = new Map<PolicyRule, string[]>();
-    for (const [initiator, cause] of noFrameCauses) {
-      const rule = matchRule(policy, normalizeClose({ code: subject.code, reason: '' }, { initiator }));
+    for (const [phase, initiator, cause] of noFrameCauses) {
+      const rule = matchRule(policy, normalizeClose({ code: subject.code, reason: '' }, { phase, initiator }));
       byRule.set(rule, [...(byRule.get(rule) ?? []), cause]);
     }
     return [...byRule].flatMap(([rule, causes]) => [

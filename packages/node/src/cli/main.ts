@@ -1,4 +1,5 @@
 // The `resock` command: a wscat with a retry policy, and tools for policy files.
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { InvalidOptionsError, isInvalidPolicyError } from '@resock/core';
 import { connect, exitCodes } from './connectCommand';
@@ -6,7 +7,7 @@ import { policyCheck, policyExplain, UsageError } from './policyCommands';
 import { printable } from './printable';
 
 const usage = `Usage:
-  resock connect <url> [--policy <file.json>] [--header "name: value"]... [--protocol <p>]...
+  resock connect <url> [--policy <file.json|preset>] [--header "name: value"]... [--protocol <p>]...
                        [--heartbeat <ms>] [--json]
       Connects and stays connected by the policy. Each stdin line is sent; each message is
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
@@ -21,7 +22,8 @@ const usage = `Usage:
   resock policy check <file.json>
       Validates a policy file and prints every problem with its path (exit 1 if any).
   resock policy explain <file.json|preset> <code|status>
-      Says what the policy does after a close code (e.g. 1012) or handshake status (e.g. 429).`;
+      Says what the policy does after a close code (e.g. 1012) or handshake status (e.g. 429).
+  resock --version`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,8 +37,15 @@ async function main(argv: string[]): Promise<number> {
       heartbeat: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
+  if (values.version) {
+    // The installed package's own: what a bug report should quote.
+    const { version } = createRequire(import.meta.url)('@resock/node/package.json') as { version: string };
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
   const [command, ...rest] = positionals;
   // What a policy file says (rule names, descriptions, unknown keys) is printed, not obeyed.
   const say = (line: string) => process.stdout.write(`${printable(line, true)}\n`);
@@ -103,7 +112,8 @@ try {
     error instanceof InvalidOptionsError ||
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {
-    process.stderr.write(`resock: ${printable((error as Error).message, true)}\n\n${usage}\n`);
+    // The one line that says what is wrong, not buried under the whole usage.
+    process.stderr.write(`resock: ${printable((error as Error).message, true)}\n(resock --help shows the usage)\n`);
     process.exitCode = exitCodes.usage;
   } else {
     process.stderr.write(`resock: ${printable((error as Error).stack ?? String(error), true)}\n`);
