@@ -28,6 +28,11 @@ export type NodeTransportOptions = Omit<WsClientOptions, 'headers'> & {
    * is checked then, and a throw or a bad header fails that attempt (an `error` event).
    */
   headers?: Headers | (() => Headers) | undefined;
+  /**
+   * How binary messages arrive: `nodebuffer`, a `Buffer` (a `Uint8Array`); `arraybuffer`, an
+   * `ArrayBuffer`, as in a browser (code shared with a page). @default 'nodebuffer'
+   */
+  binaryType?: 'nodebuffer' | 'arraybuffer' | undefined;
 };
 export type Headers = { [name: string]: string };
 
@@ -49,11 +54,11 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
     // Every connection has protocol pings: @resock/node turns the heartbeat on by default.
     pings: true,
     connect(request, handlers) {
-      const { headers } = given;
+      const { headers, binaryType, ...wsGiven } = given;
       const wsOptions: WsClientOptions = {
         // ws waits this long for the peer to end TCP after a close frame (its default is 30 s).
         ...(request.closeTimeoutMs === undefined ? {} : { closeTimeout: request.closeTimeoutMs }),
-        ...given,
+        ...wsGiven,
         headers: typeof headers === 'function' ? checkedHeaders(headers(), 'headers()') : headers,
       };
       const socket = new WebSocket(request.url, request.protocols, wsOptions);
@@ -63,12 +68,17 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       if (mayConnectTo && wsOptions.followRedirects)
         socket.on('redirect', (to: string, req: ClientRequest) => redirectHop(request.url, to, req, mayConnectTo));
       // Without followRedirects the socket stays at the requested URL (nothing to compare at open).
-      return attach(socket, handlers, wsOptions.followRedirects ? request.url : undefined);
+      return attach(
+        socket,
+        handlers,
+        wsOptions.followRedirects ? request.url : undefined,
+        binaryType === 'arraybuffer',
+      );
     },
   };
 }
 
-function attach(socket: WebSocket, handlers: TransportHandlers, requested: string | undefined) {
+function attach(socket: WebSocket, handlers: TransportHandlers, requested: string | undefined, arrayBuffers: boolean) {
   let handshake: RawClose['handshake'];
   let lastError: unknown;
   let opened = false;
@@ -103,7 +113,8 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
   });
   socket.on('message', (data, isBinary) => {
     // With binaryType 'nodebuffer' ws hands over one Buffer per message.
-    handlers.onMessage(isBinary ? (data as Buffer) : (data as Buffer).toString());
+    const bytes = data as Buffer;
+    handlers.onMessage(isBinary ? (arrayBuffers ? ownArrayBuffer(bytes) : bytes) : bytes.toString());
   });
   socket.on('error', (error) => {
     lastError = error;
@@ -275,6 +286,14 @@ function wasClean(socket: WebSocket, code: number): boolean {
     return state._closeFrameReceived && state._closeFrameSent;
   }
   return code !== 1006;
+}
+
+/** The message's bytes as an ArrayBuffer of their own (a Buffer may be a view on a shared pool). */
+function ownArrayBuffer(bytes: Buffer): ArrayBuffer {
+  const { buffer, byteOffset, byteLength } = bytes;
+  return byteOffset === 0 && byteLength === buffer.byteLength
+    ? (buffer as ArrayBuffer)
+    : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer);
 }
 
 function flatten(headers: IncomingHttpHeaders): Record<string, string | undefined> {

@@ -7,8 +7,10 @@ import type { Headers, NodeTransportOptions } from './nodeTransport';
  * version it does not speak, at every attempt: say so here, at the call that made it, instead of
  * letting each attempt fail. `origin` is sent as a header too.
  */
-export function checkOptions({ headers, origin, protocolVersion }: NodeTransportOptions): void {
+export function checkOptions({ headers, origin, protocolVersion, binaryType }: NodeTransportOptions): void {
   const problems: Problem[] = [];
+  if (binaryType !== undefined && binaryType !== 'nodebuffer' && binaryType !== 'arraybuffer')
+    problems.push({ path: 'binaryType', message: 'expected "nodebuffer" or "arraybuffer"' });
   if (typeof headers !== 'function') headerProblems(headers, 'headers', problems);
   if (origin !== undefined) headerProblem('origin', 'Origin', origin, problems);
   if (protocolVersion !== undefined && protocolVersion !== 8 && protocolVersion !== 13)
