@@ -105,7 +105,12 @@ export type Emitted =
       readonly record: CloseRecord;
       readonly decision: Decision;
     }
-  | { readonly name: 'failed'; readonly record: CloseRecord; readonly decision: Decision }
+  | {
+      readonly name: 'failed';
+      readonly record: CloseRecord;
+      readonly decision: Decision;
+      readonly refreshError?: unknown;
+    }
   | { readonly name: 'refreshError'; readonly error: unknown };
 
 /** What the reducer may read besides its state: configuration, the time, randomness. */

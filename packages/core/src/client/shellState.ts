@@ -215,6 +215,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
           reason: event.decision.stopReason ?? 'rule',
           record: event.record,
           decision: event.decision,
+          ...('refreshError' in event ? { refreshError: event.refreshError } : {}),
         });
         break;
       case 'refreshError':

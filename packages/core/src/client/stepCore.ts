@@ -132,7 +132,8 @@ export function ended(s: Draft, record: CloseRecord): void {
   decideAfter(s, record);
 }
 
-export function decideAfter(s: Draft, record: CloseRecord): void {
+/** `refreshError`: the refresh hook failed, and this decides again (a stop then says why). */
+export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknown): void {
   const { outage } = s.machine;
   const { env } = s;
   const attempt = outage.failures + 1;
@@ -161,7 +162,12 @@ export function decideAfter(s: Draft, record: CloseRecord): void {
     // so an opened() that one of them calls after its reconnect() waits for that reconnect's open.
     s.effects.unshift({ type: 'rejectOpened', stopReason: decision.stopReason ?? 'rule', record });
     enter(s, { status: 'failed', record, decision });
-    emit(s, { name: 'failed', record, decision });
+    emit(
+      s,
+      refreshError === undefined
+        ? { name: 'failed', record, decision }
+        : { name: 'failed', record, decision, refreshError },
+    );
     return;
   }
   const refresh = decision.action === 'refresh';

@@ -111,7 +111,7 @@ function apply(s: Draft, input: Input): void {
         emit(s, { name: 'refreshError', error: input.error });
         // A failed refresh is another failure of the same kind: the refresh rule's
         // maxConsecutive bounds how often it is tried.
-        decideAfter(s, phase.record);
+        decideAfter(s, phase.record, input.error);
       }
       return;
     case 'environment':

@@ -35,6 +35,8 @@ export interface FailedEvent {
   readonly reason: StopReason;
   readonly record: CloseRecord;
   readonly decision: Decision;
+  /** The refresh hook's own error, when the stop came after it failed (a token service down). */
+  readonly refreshError?: unknown;
 }
 
 export interface StateEvent {

@@ -21,6 +21,28 @@ describe('the refresh hook', () => {
     expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
   });
 
+  it('that keeps failing stops the client with the hook’s own error on the failed event', async () => {
+    const down = new Error('token service down');
+    const h = harness({
+      refresh: () => {
+        throw down;
+      },
+    });
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired');
+    await h.clock.advanceAsync(600_000);
+    // Before: `failed` said maxConsecutive and the 3000, not why the refresh failed (only an
+    // `error` listener heard it).
+    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive', refreshError: down }]);
+  });
+
+  it('a stop that did not follow a failed refresh has no refreshError', () => {
+    const h = harness({ policy: { rules: [{ codes: [4000], action: 'stop' }] } });
+    h.transport.last().accept();
+    h.transport.last().serverClose(4000, 'kicked');
+    expect(h.of<FailedEvent>('failed')[0]).not.toHaveProperty('refreshError');
+  });
+
   it('that never settles is aborted after connectTimeoutMs, and the policy decides again', async () => {
     const signals: AbortSignal[] = [];
     const h = harness({
