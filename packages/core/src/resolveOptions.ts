@@ -5,7 +5,7 @@ import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';
-import { abortSignal, boolean, check, fail, isRecord, number, oneOf, shape } from './inputChecks';
+import { abortSignal, boolean, check, errorText, fail, isRecord, number, oneOf, shape } from './inputChecks';
 import { type ClientOptions, clientDefaults, type ResolvedHeartbeat, type ResolvedOptions } from './options';
 import { definePolicy, type Policy } from './policy/definePolicy';
 
@@ -109,6 +109,17 @@ const optionsCheck = shape(
   ['transport'],
 );
 
+/** A transport that says it cannot run here (`unavailable()`), or whose answer throws. */
+function transportProblem(transport: unknown, problems: Problem[]): void {
+  if (!isRecord(transport) || typeof transport.unavailable !== 'function') return;
+  try {
+    const why = transport.unavailable();
+    if (typeof why === 'string') fail(problems, 'transport', why);
+  } catch (error) {
+    fail(problems, 'transport', `unavailable() threw: ${errorText(error)}`);
+  }
+}
+
 /** Throws the options check's typed error for anything but an options object. */
 export function assertOptionsObject(input: unknown): void {
   if (!isRecord(input)) throw new InvalidOptionsError([{ path: '(root)', message: 'expected an options object' }]);
@@ -150,9 +161,7 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     const problem = urlProblem(urlText(o.url), requireTls);
     if (problem) fail(problems, 'url', problem);
   }
-  const transport = o.transport as unknown;
-  const unavailable = isRecord(transport) && typeof transport.unavailable === 'function' && transport.unavailable();
-  if (typeof unavailable === 'string') fail(problems, 'transport', unavailable);
+  transportProblem(o.transport, problems);
   // Reliable delivery keeps each message until its ack, in an outbox the queue's limits bound:
   // with room for none, every tracked send would be dropped, even on an open socket.
   if (o.reliable)

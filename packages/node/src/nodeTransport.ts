@@ -11,6 +11,7 @@ import {
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
 import { failureCode, invalidUpgrade, proxyRefusal } from './failureCodes';
 import { checkedHeaders, checkOptions } from './optionChecks';
+import { ownArrayBuffer } from './ownArrayBuffer';
 import { redirectHop, socketHref } from './redirectHops';
 
 /**
@@ -286,14 +287,6 @@ function wasClean(socket: WebSocket, code: number): boolean {
     return state._closeFrameReceived && state._closeFrameSent;
   }
   return code !== 1006;
-}
-
-/** The message's bytes as an ArrayBuffer of their own (a Buffer may be a view on a shared pool). */
-function ownArrayBuffer(bytes: Buffer): ArrayBuffer {
-  const { buffer, byteOffset, byteLength } = bytes;
-  return byteOffset === 0 && byteLength === buffer.byteLength
-    ? (buffer as ArrayBuffer)
-    : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer);
 }
 
 function flatten(headers: IncomingHttpHeaders): Record<string, string | undefined> {

@@ -58,3 +58,22 @@ describe('policy explain on a rule narrowed by phase', () => {
     );
   });
 });
+
+describe('policy explain on rules narrowed by phase, for server codes and transport errors', () => {
+  it("a server's close code narrowed to phase connecting (a refused greeting) is explained", () => {
+    // graphql-ws: the server closes 4403 before connection_ack — phase connecting with a greeting.
+    const policy = definePolicy({
+      rules: [{ name: 'refused-greeting', codes: [4403], phase: ['connecting'], action: 'stop' }],
+    });
+    const text = explainPolicy(policy, { kind: 'code', code: 4403 }).join('\n');
+    expect(text).toContain('your rule refused-greeting');
+  });
+
+  it('a transport-error rule narrowed to phase open (a reset of a live connection) is explained', () => {
+    const policy = definePolicy({
+      rules: [{ name: 'reset-live', errors: ['ECONNRESET'], phase: ['open'], action: 'stop' }],
+    });
+    const text = explainPolicy(policy, { kind: 'code', code: 1006 }).join('\n');
+    expect(text).toContain('your rule reset-live');
+  });
+});

@@ -1,7 +1,6 @@
-import { isBinary, isMessage } from '../binary';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
-import { ClientClosedError, ClientFailedError, InvalidMessageError } from '../errors';
+import { ClientClosedError, ClientFailedError } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
 import { AcceptShell } from './acceptShell';
@@ -119,10 +118,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
 
   /** Text, binary (not detached) or a Blob this transport's WebSocket sends as one. */
   [checkMessage](data: unknown): void {
-    if (!isMessage(data)) throw new InvalidMessageError(data, isBinary(data));
-    // A Blob of a library's, which this transport's WebSocket would send as "[object Blob]".
-    if (this.options.transport.accepts?.(data as OutboundMessage) === false)
-      throw new InvalidMessageError(data, 'foreign');
+    this.assertMessage(data);
   }
 
   close(code = 1000, reason = ''): Promise<CloseRecord> {

@@ -55,6 +55,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       now: o.clock.now(),
       refreshAvailable: o.refresh !== undefined,
       heartbeat: o.heartbeat !== undefined,
+      greeting: o.greeting !== undefined,
       // A keep-alive heartbeat (timeoutMs 0) awaits no answer: it cannot tell a dead socket.
       probing: this.heartbeat !== undefined && o.heartbeat?.timeoutMs !== 0,
       redact: this.redactText,
@@ -108,6 +109,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         break;
       case 'stopHeartbeat':
         this.stopHeartbeat();
+        break;
+      case 'greet':
+        this.greet(effect.opened);
         break;
       case 'flushQueue':
         // At open, before it is told: a reply to what goes out now (a loopback answers inside

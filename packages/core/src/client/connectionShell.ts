@@ -115,7 +115,7 @@ export abstract class ConnectionShell<TMessage> extends GreetingShell<TMessage> 
       case 'open':
         // A redirect took it elsewhere: the client's url and the open event say where.
         if (typeof event.url === 'string') this.currentUrl = event.url;
-        this.greet({
+        this.dispatch({
           type: 'opened',
           id,
           url: this.currentUrl ?? '',
@@ -125,6 +125,7 @@ export abstract class ConnectionShell<TMessage> extends GreetingShell<TMessage> 
         return;
       case 'close':
         this.connection = undefined; // a closed socket buffers nothing (bufferedAmount)
+        this.ungreeted(id);
         // The raw close goes on as given (a CloseEvent's fields are prototype getters, lost to a
         // spread); the error reported before it is the cause when the close names none.
         this.dispatch({ type: 'transportClosed', id, raw: event.raw, error: this.connectionError });

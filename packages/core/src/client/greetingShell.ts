@@ -1,5 +1,4 @@
-import { isBinary, isMessage } from '../binary';
-import { ClientRuntimeError, InvalidMessageError } from '../errors';
+import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import type { Input } from './machineTypes';
 import { OutboundShell } from './outboundShell';
@@ -15,28 +14,22 @@ export const MAX_BEFORE_ACCEPTED = 1000;
 
 /**
  * The `greeting` option: what a connection says first, before the queue is flushed, and the
- * wait for the server to accept it. Until then the connection is still connecting for the
- * reducer (its connect deadline runs on): the open is told only on the acceptance.
+ * wait for the server to accept it. The reducer keeps the connection `connecting` (its connect
+ * deadline runs on) and asks for the greeting (`greet`); the open is dispatched again, `greeted`,
+ * once it is said and accepted.
  */
 export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
   /** The open of a connection whose greeting is being written or awaits the acceptance. */
   declare private greeting: { opened: Opened; accepted: boolean; writing: boolean } | undefined;
 
-  /** The transport opened a connection: greet, then tell the open (now, or on the acceptance). */
+  /** The socket opened (the reducer's `greet`): say the greeting, then tell the open (now, or on the acceptance). */
   protected greet(opened: Opened): void {
     const { greeting } = this.options;
-    if (!greeting) {
-      this.dispatch(opened);
-      return;
-    }
     const { id } = opened;
-    let messages: OutboundMessage | readonly OutboundMessage[] | undefined;
+    if (!greeting || id !== this.connectionId) return;
+    let messages: readonly OutboundMessage[];
     try {
-      const { message } = greeting;
-      messages = typeof message === 'function' ? message() : message;
-      const list = Array.isArray(messages) ? messages : messages === undefined ? [] : [messages];
-      for (const data of list) if (!isMessage(data)) throw new InvalidMessageError(data, isBinary(data));
-      messages = list;
+      messages = this.greetingMessages();
     } catch (error) {
       // The app's greeting builder is broken: this attempt cannot start, the policy decides.
       this.emitter.emit('error', new ClientRuntimeError('greeting', 'greeting.message failed', error));
@@ -46,19 +39,29 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
     const waiting = { opened, accepted: greeting.isAccepted === undefined, writing: true };
     this.greeting = waiting;
     // A server that speaks first (its "ready") may have accepted already.
-    for (const data of this.beforeOpen ?? []) if (this.accepts(data)) waiting.accepted = true;
-    // Refused: the socket is closing; its close (or the connect deadline) ends the attempt.
-    for (const data of messages as readonly OutboundMessage[])
+    for (const data of this.beforeOpen ?? []) if (!waiting.accepted && this.accepts(data)) waiting.accepted = true;
+    // Dispatches from inside a write (a close the transport reports) wait in the mailbox: this
+    // runs as one of the reducer's effects.
+    // Refused, or let go meanwhile: the socket is closing; its close (or the connect deadline)
+    // ends the attempt.
+    for (const data of messages)
       if (id !== this.connectionId || !this.write(data)) {
-        this.greeting = undefined;
+        if (this.greeting === waiting) this.greeting = undefined;
         return;
       }
     waiting.writing = false;
     // The acceptance came inside a write (a loopback answers at once): told now, after it.
-    if (waiting.accepted && this.greeting === waiting) {
-      this.greeting = undefined;
-      this.dispatch(opened);
-    }
+    if (waiting.accepted && this.greeting === waiting) this.told(waiting);
+  }
+
+  /** The greeting's messages, checked as send() checks a message (a function's result each time). */
+  private greetingMessages(): readonly OutboundMessage[] {
+    const { message } = this.options.greeting ?? {};
+    if (message === undefined) return []; // isAccepted alone: a server that speaks first
+    const given = typeof message === 'function' ? message() : message;
+    const list: readonly unknown[] = Array.isArray(given) ? given : [given];
+    for (const data of list) this.assertMessage(data);
+    return list as readonly OutboundMessage[];
   }
 
   /** A message on a connection still connecting (`count` so far): the acceptance tells the open. */
@@ -67,9 +70,7 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
     if (!waiting || waiting.opened.id !== id || waiting.accepted) return;
     if (this.accepts(data)) {
       waiting.accepted = true;
-      if (waiting.writing) return;
-      this.greeting = undefined;
-      this.dispatch(waiting.opened);
+      if (!waiting.writing) this.told(waiting);
     } else if (count >= MAX_BEFORE_ACCEPTED) {
       this.greeting = undefined;
       this.failGreeting(
@@ -79,9 +80,21 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
     }
   }
 
+  /** Connection `id` closed: a greeting it awaited, and what came meanwhile, are let go. */
+  protected ungreeted(id: number): void {
+    if (this.greeting?.opened.id !== id) return;
+    this.greeting = undefined;
+    this.beforeOpen = undefined;
+  }
+
+  private told(waiting: { opened: Opened }): void {
+    this.greeting = undefined;
+    this.dispatch({ ...waiting.opened, greeted: true });
+  }
+
   private accepts(data: InboundMessage): boolean {
     const isAccepted = this.options.greeting?.isAccepted;
-    return isAccepted !== undefined && this.guarded('greeting.isAccepted', isAccepted, data) === true;
+    return isAccepted !== undefined && this.guarded('greeting.isAccepted', isAccepted, data, 'greeting') === true;
   }
 
   /** The attempt fails on an open socket: cut it (the reducer ends a connecting one with no socket). */
@@ -96,11 +109,16 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
    * The app's recognizers run on server data, so they meet hostile input: one that throws is
    * reported as an `error` and the message is treated as ordinary, never thrown into the transport.
    */
-  protected guarded<T>(name: string, recognize: (data: InboundMessage) => T, data: InboundMessage): T | undefined {
+  protected guarded<T>(
+    name: string,
+    recognize: (data: InboundMessage) => T,
+    data: InboundMessage,
+    kind: 'listener' | 'greeting' = 'listener',
+  ): T | undefined {
     try {
       return recognize(data);
     } catch (error) {
-      this.emitter.emit('error', new ClientRuntimeError('listener', `${name} threw`, error));
+      this.emitter.emit('error', new ClientRuntimeError(kind, `${name} threw`, error));
       return undefined;
     }
   }

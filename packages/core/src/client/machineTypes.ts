@@ -18,6 +18,8 @@ export type Input =
       readonly url: string;
       readonly protocol: string;
       readonly extensions: string;
+      /** With a `greeting`: it went out (and was accepted): tell the open now. */
+      readonly greeted?: true;
     }
   | { readonly type: 'transportClosed'; readonly id: number; readonly raw: RawClose; readonly error?: unknown }
   /** The URL or protocols could not be resolved, or `transport.connect` threw. */
@@ -74,6 +76,8 @@ export type Effect =
   /** Check the open connection now (the device went offline; do not trust the socket). */
   | { readonly type: 'probe' }
   | { readonly type: 'flushQueue' }
+  /** The socket opened: say the greeting, then dispatch `opened` again with `greeted`. */
+  | { readonly type: 'greet'; readonly opened: Extract<Input, { type: 'opened' }> }
   | { readonly type: 'refresh'; readonly record: CloseRecord; readonly attempt: number }
   | { readonly type: 'abortRefresh' }
   | { readonly type: 'emit'; readonly event: Emitted }
@@ -124,6 +128,8 @@ export interface Env {
   readonly stableAfterMs: number;
   readonly reconnectCloseCode: number;
   readonly heartbeat: boolean;
+  /** A `greeting` is said before the open is told. */
+  readonly greeting: boolean;
   /** The open connection's heartbeat is running, so it can be probed (a browser needs a message). */
   readonly probing: boolean;
   /** From the environment: attempts wait while offline. */

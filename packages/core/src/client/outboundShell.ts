@@ -1,3 +1,5 @@
+import { isBinary, isMessage } from '../binary';
+import { InvalidMessageError } from '../errors';
 import type { MessageId, Outbox, OutboxEntry } from './outbox';
 import { byteSize, fits, type OutboundMessage, type QueuedMessage } from './queue';
 import { ShellState } from './shellState';
@@ -16,6 +18,13 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     this.untrusted = false;
     this.answering = false;
     this.flushPending();
+  }
+
+  /** Throws send()'s `InvalidMessageError`: no message, or one this transport's WebSocket would send as text. */
+  protected assertMessage(data: unknown): void {
+    if (!isMessage(data)) throw new InvalidMessageError(data, isBinary(data));
+    // A Blob of a library's, which this transport's WebSocket would send as "[object Blob]".
+    if (this.options.transport.accepts?.(data) === false) throw new InvalidMessageError(data, 'foreign');
   }
 
   /** Whether messages wait: then a new one goes behind them, not straight out. */

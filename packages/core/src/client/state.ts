@@ -10,7 +10,11 @@ export type ClientStatus = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting
 /** The state machine's phase: a union on `status`, each with only the data it needs. */
 export type Phase =
   | { readonly status: 'idle' }
-  | { readonly status: 'connecting'; readonly id: number }
+  /**
+   * `greeting`: the socket is open and the `greeting` awaits the server's acceptance — the open is
+   * told on it; meanwhile the app's close and a let-go still send a close frame.
+   */
+  | { readonly status: 'connecting'; readonly id: number; readonly greeting?: true }
   /** `since`: when it opened (the flap guard's stability is elapsed time, whatever its timer does). */
   | { readonly status: 'open'; readonly id: number; readonly since: number }
   | {

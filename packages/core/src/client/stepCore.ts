@@ -38,7 +38,7 @@ export function start(s: Draft, timer: TimerName, delayMs: number, id = 0): void
 }
 
 /** Let go of connection `id`'s socket (terminate where the transport can; see dropSocket's `say`). */
-export function drop(s: Draft, id: number, code: number, reason: string, say = false): void {
+export function drop(s: Draft, id: number, code: number, reason: string, say: boolean | undefined = false): void {
   s.effects.push({ type: 'dropSocket', id, code, reason, say });
 }
 
@@ -72,8 +72,10 @@ export function record(
   initiator: CloseInitiator | undefined,
   synthetic: boolean,
   error?: unknown,
+  opened?: true,
 ): CloseRecord {
   const context: Parameters<typeof normalizeClose>[1] = { phase, synthetic, now: s.env.now };
+  if (opened) context.opened = true;
   if (initiator) context.initiator = initiator;
   let handshake: RawClose['handshake'];
   let rawError: unknown;
@@ -212,7 +214,7 @@ export function closed(s: Draft, record: CloseRecord): void {
 }
 
 /** A connection, open or still an attempt. */
-type Live = { readonly status: 'connecting' | 'open'; readonly id: number };
+type Live = { readonly status: 'connecting' | 'open'; readonly id: number; readonly greeting?: true };
 
 /** A live connection ends: its deadline, or (open) its heartbeat and timers. */
 function leaveLive(s: Draft, phase: Live): void {
@@ -230,8 +232,9 @@ export function lost(s: Draft, phase: Live, initiator: CloseInitiator, why: stri
 /** The app (or the page) lets go of a live connection: its socket, and a close record of its own. */
 export function letGo(s: Draft, phase: Live, code: number, reason: string): CloseRecord {
   leaveLive(s, phase);
-  // Open, the peer is told why (reconnectCloseCode, the page's 1000); a handshake is only cut.
-  drop(s, phase.id, code, reason, phase.status === 'open');
+  // Open (or open and greeting), the peer is told why (reconnectCloseCode, the page's 1000); a
+  // handshake is only cut.
+  drop(s, phase.id, code, reason, phase.status === 'open' || phase.greeting === true);
   const record = synthetic(s, phase.status, 'client', code, reason);
   emit(s, { name: 'close', record });
   return record;

@@ -48,7 +48,14 @@ function apply(s: Draft, input: Input): void {
       reconnect(s);
       return;
     case 'opened':
-      if (current(s, input.id, 'connecting')) opened(s, input);
+      if (!current(s, input.id, 'connecting')) return;
+      if (!s.env.greeting || input.greeted) opened(s, input);
+      else if (!(phase as { greeting?: true }).greeting) {
+        // The socket is open: the greeting goes first, and the open is told once it is said
+        // (and accepted). The connect deadline still runs.
+        enter(s, { status: 'connecting', id: input.id, greeting: true });
+        s.effects.push({ type: 'greet', opened: input });
+      }
       return;
     case 'stable':
       if (current(s, input.id, 'open')) {
@@ -67,7 +74,8 @@ function apply(s: Draft, input: Input): void {
       return;
     case 'connectTimeout':
       if (current(s, input.id, 'connecting')) {
-        drop(s, input.id, s.env.reconnectCloseCode, 'connect timeout');
+        // A greeting unanswered: the socket is open, so the server hears why.
+        drop(s, input.id, s.env.reconnectCloseCode, 'connect timeout', (phase as { greeting?: true }).greeting);
         ended(s, synthetic(s, 'connecting', 'timeout'));
       }
       return;
@@ -138,9 +146,11 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
 }
 
 function transportClosed(s: Draft, id: number, raw: RawClose, error: unknown): void {
-  if (current(s, id, 'connecting')) {
+  const phase = s.machine.phase;
+  if (phase.status === 'connecting' && phase.id === id) {
     cancel(s, 'connect');
-    ended(s, record(s, raw, 'connecting', undefined, false, error));
+    // A close while the greeting awaited its acceptance came on an open socket: the server's.
+    ended(s, record(s, raw, 'connecting', undefined, false, error, phase.greeting));
   } else if (current(s, id, 'open')) {
     leaveOpen(s);
     ended(s, record(s, raw, 'open', undefined, false, error));
@@ -189,6 +199,13 @@ function close(s: Draft, code: number | undefined, reason: string): void {
       return;
     case 'connecting':
       cancel(s, 'connect');
+      if (phase.greeting) {
+        // The socket is open (its greeting awaits the acceptance): closed as an open one is.
+        s.effects.push({ type: 'closeSocket', id: phase.id, code, reason });
+        start(s, 'close', s.env.closeTimeoutMs, phase.id);
+        enter(s, { status: 'closing', id: phase.id, code, reason });
+        return;
+      }
       drop(s, phase.id, code ?? 1000, reason);
       closed(s, synthetic(s, 'connecting', 'client', code ?? NO_STATUS, reason));
       return;

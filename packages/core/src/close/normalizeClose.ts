@@ -11,6 +11,11 @@ export interface CloseContext {
   phase?: ClosePhase;
   /** Default: `transport` for 1006 or a close before open, else `server`. */
   initiator?: CloseInitiator;
+  /**
+   * The WebSocket had opened, though the phase is `connecting` (the client's `greeting` awaited
+   * the server's acceptance): a close frame is then the server's, and may be clean.
+   */
+  opened?: boolean;
   /** The HTTP answer to a failed handshake; `Retry-After` is read from `headers`. */
   handshake?: {
     status?: number;
@@ -82,14 +87,14 @@ function buildRecord(fields: Fields | undefined, context: CloseContext): CloseRe
   const handshake = readHandshake(context);
   const phase = oneOf(closePhases, context.phase) ?? (handshake ? 'connecting' : 'open');
   const code = fields?.code ?? 1006;
-  const initiator =
-    oneOf(closeInitiators, context.initiator) ?? (code === 1006 || phase === 'connecting' ? 'transport' : 'server');
+  const beforeOpen = phase === 'connecting' && context.opened !== true;
+  const initiator = oneOf(closeInitiators, context.initiator) ?? (code === 1006 || beforeOpen ? 'transport' : 'server');
   const record: CloseRecordDraft = {
     code,
     reason: fields?.reason ?? '',
     // RFC 6455 §7.1.4: clean only if the closing handshake completed, which cannot have
     // happened without a close frame (1006), with a failed TLS handshake (1015), or before open.
-    wasClean: fields?.wasClean ?? (fields !== undefined && code !== 1006 && code !== 1015 && phase !== 'connecting'),
+    wasClean: fields?.wasClean ?? (fields !== undefined && code !== 1006 && code !== 1015 && !beforeOpen),
     phase,
     initiator,
     synthetic: fields === undefined || context.synthetic === true,

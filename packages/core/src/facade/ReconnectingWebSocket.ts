@@ -7,7 +7,7 @@ import type { InboundMessage } from '../events/clientEvents';
 import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
 import { facadeMark } from '../transports/whatwgTransport';
-import { EventTargetBase } from './domBase';
+import { assertEvents, EventBase, EventTargetBase } from './domBase';
 import {
   asWebSocketUrl,
   blobConstructor,
@@ -98,6 +98,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     options: ReconnectingWebSocketOptions<TMessage>,
   ) {
     super();
+    assertEvents();
     // What is not an options object gets the typed error before a client starts (the options
     // are read again below, once it has).
     if (options !== undefined) assertOptionsObject(options);
@@ -113,7 +114,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     client.on('open', () => {
       // From the URL itself, not `url`: redacted, one with an `@` in its path keeps no host.
       this.origin = originOf(asWebSocketUrl(socketUrlOf(client) ?? ''));
-      this.dispatchEvent(new Event('open'));
+      this.dispatchEvent(new EventBase('open'));
     });
     client.on('message', (data) => {
       // WHATWG: a message that arrives once close() was called (CLOSING) is not delivered; one
@@ -143,7 +144,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
         this.ending = true;
         if (!error) return told();
         try {
-          this.dispatchEvent(new Event('error'));
+          this.dispatchEvent(new EventBase('error'));
         } finally {
           // Natively error and close are two steps: what an error listener queued (a microtask)
           // runs before close. Still CLOSED in between.

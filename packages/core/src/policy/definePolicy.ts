@@ -43,8 +43,11 @@ export interface Policy {
   readonly reasonHints: boolean;
   /** The policy as JSON input again (what a config file would hold). */
   toJSON(): PolicyInput;
-  /** What `definePolicy` made (this copy of resock or another): never written by hand. */
-  readonly [policyMark]: true;
+  /**
+   * What `definePolicy` made (this copy of resock or another: a string key, so that the types of
+   * two copies agree; not enumerable, so a spread copy is input again). Never written by hand.
+   */
+  readonly '~policy': true;
 }
 
 /**
@@ -52,7 +55,7 @@ export interface Policy {
  * so that TypeScript checks a policy written inline against `PolicyInput` alone (a misspelt
  * key is named as such, not reported as a close code that is no `CodeRange`).
  */
-export type DefinedPolicy = Pick<Policy, typeof policyMark>;
+export type DefinedPolicy = Pick<Policy, '~policy'>;
 
 /** decide()'s own rule ids: the app's close, and the retry when no rule matched. */
 export const CLIENT_CLOSE_ID = 'client-close';
@@ -60,7 +63,7 @@ export const FALLBACK_ID = 'fallback';
 
 const defined = new WeakSet<object>();
 /** Marks a policy across copies of resock (an app's `require` beside its `import` loads two). */
-export const policyMark: unique symbol = Symbol.for('resock.Policy');
+const policyMark = Symbol.for('resock.Policy');
 
 /** True for what `definePolicy` returned (this copy of resock's, or another's). */
 export function isPolicy(value: unknown): value is Policy {
@@ -136,22 +139,20 @@ function compile(input: unknown): Policy | Problem[] {
   // Snapshot now: `backoff` fields are kept by reference, so later edits to the caller's
   // object must not reach the policy's JSON.
   const json = JSON.stringify(given);
-  // The mark is not enumerable: a spread copy (`{ ...policy, maxAttempts: 3 }`) is input, not a policy.
-  const policy = Object.freeze(
-    Object.defineProperty(
-      {
-        preset,
-        rules: Object.freeze([...(userRules as PolicyRule[]), ...presetRules(preset)]),
-        backoff,
-        maxAttempts: given.maxAttempts,
-        maxElapsedMs: given.maxElapsedMs,
-        reasonHints: given.reasonHints !== false,
-        toJSON: () => JSON.parse(json) as PolicyInput,
-      },
-      policyMark,
-      { value: true },
-    ),
-  ) as Policy;
+  // The marks are not enumerable: a spread copy (`{ ...policy, maxAttempts: 3 }`) is input, not a
+  // policy. The symbol is what isPolicy reads (older copies set only it); `~policy` is the type's.
+  const draft = {
+    preset,
+    rules: Object.freeze([...(userRules as PolicyRule[]), ...presetRules(preset)]),
+    backoff,
+    maxAttempts: given.maxAttempts,
+    maxElapsedMs: given.maxElapsedMs,
+    reasonHints: given.reasonHints !== false,
+    toJSON: () => JSON.parse(json) as PolicyInput,
+  };
+  Object.defineProperty(draft, policyMark, { value: true });
+  Object.defineProperty(draft, '~policy', { value: true });
+  const policy = Object.freeze(draft) as unknown as Policy;
   defined.add(policy);
   return policy;
 }

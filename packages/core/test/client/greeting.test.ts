@@ -131,6 +131,16 @@ describe('greeting: what every connection says first', () => {
     expect(h.client.state).toBe('waiting');
   });
 
+  it("a library's Blob this transport's WebSocket would send as text fails the attempt, as send() refuses it", () => {
+    const foreign = { [Symbol.toStringTag]: 'Blob', size: 3, type: '', arrayBuffer: async () => new ArrayBuffer(3) };
+    const h = harness({ greeting: { message: foreign as never } });
+    Object.assign(h.transport, { accepts: (data: unknown) => data !== foreign });
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([]);
+    expect(String(h.of<ClientRuntimeError>('error')[0]?.cause)).toMatch(/library's Blob/);
+    expect(h.client.state).toBe('waiting');
+  });
+
   it('a builder that returns no message fails the attempt the same way', () => {
     const h = harness({ greeting: { message: () => 42 as never } });
     h.transport.last().accept();
@@ -164,7 +174,7 @@ describe('greeting: what every connection says first', () => {
     h.transport.last().accept();
     h.transport.last().deliver('bad');
     expect(h.client.state).toBe('connecting');
-    expect(h.of('error')).toHaveLength(1);
+    expect(h.of<ClientRuntimeError>('error').map((e) => e.kind)).toEqual(['greeting']);
     h.transport.last().deliver('ack');
     expect(h.client.state).toBe('open');
   });

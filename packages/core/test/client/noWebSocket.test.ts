@@ -49,4 +49,18 @@ describe('whatwgTransport() in a runtime without WebSocket', () => {
     const global = createClient({ url: 'wss://x.test/', transport: whatwgTransport(), lazy: true });
     await global.close();
   });
+
+  it('a transport whose unavailable() throws is the same typed error, not a throw of its own', () => {
+    const transport = {
+      connect: () => {
+        throw new Error('never');
+      },
+      unavailable: () => {
+        throw new Error('probe failed');
+      },
+    };
+    expect(() => createClient({ url: 'wss://x.test/', transport, lazy: true })).toThrow(
+      /transport: unavailable\(\) threw: Error: probe failed/,
+    );
+  });
 });

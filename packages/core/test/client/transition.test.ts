@@ -16,6 +16,7 @@ const env: Env = {
   stableAfterMs: 5000,
   reconnectCloseCode: 4000,
   heartbeat: true,
+  greeting: false,
   probing: true,
   redact: (text) => text,
   online: true,
@@ -205,6 +206,21 @@ describe('transition: effects', () => {
     ]);
     expect(step.effects[4]).toMatchObject({ timer: 'stable', delayMs: 5000 });
     expect(step.effects[5]).toMatchObject({ event: { name: 'open', attempt: 1 } });
+  });
+
+  it('with a greeting: the open is held (still connecting, deadline running) and the greeting asked for', () => {
+    const greeting = { ...env, greeting: true };
+    const opened = inputs.opened as Extract<Input, { type: 'opened' }>;
+    const step = transition(at(phases.connecting as Phase), opened, greeting);
+    expect(step.machine.phase).toEqual({ status: 'connecting', id: opened.id, greeting: true });
+    expect(step.effects).toEqual([{ type: 'greet', opened }]);
+    // The same open again (a transport that repeats it) asks nothing more; told `greeted`, it opens.
+    expect(transition(step.machine, opened, greeting).effects).toEqual([]);
+    expect(transition(step.machine, { ...opened, greeted: true }, greeting).machine.phase.status).toBe('open');
+    // The socket is open meanwhile: the app's close sends a close frame and waits for the answer.
+    const closing = transition(step.machine, { type: 'close', code: 1000, reason: 'bye' }, greeting);
+    expect(types(closing.effects)).toEqual(['cancelTimer', 'closeSocket', 'startTimer', 'emit']);
+    expect(closing.machine.phase).toMatchObject({ status: 'closing', code: 1000, reason: 'bye' });
   });
 
   it('after a close: close, then state, then reconnecting, then the retry timer', () => {

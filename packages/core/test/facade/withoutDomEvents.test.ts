@@ -38,4 +38,16 @@ describe('a platform without Event and EventTarget (React Native)', () => {
         new core.ReconnectingWebSocket('wss://example.test', undefined, { transport: testing.createFakeTransport() }),
     ).toThrow(/EventTarget is not defined here: ReconnectingWebSocket needs it/);
   });
+
+  it('where only Event is missing (a polyfilled EventTarget), says so when constructed, not at the first event', async () => {
+    Reflect.deleteProperty(globalThis, 'Event');
+    vi.resetModules();
+    const [core, testing] = await Promise.all([import('../../src/index'), import('../../src/testing/index')]);
+    vi.resetModules();
+    // Before: constructed, and every open or error then threw inside a client listener.
+    expect(
+      () =>
+        new core.ReconnectingWebSocket('wss://example.test', undefined, { transport: testing.createFakeTransport() }),
+    ).toThrow(/Event is not defined here: ReconnectingWebSocket needs it/);
+  });
 });

@@ -115,19 +115,30 @@ function explainErrors(policy: Policy, subject: Subject): string[] {
   // 1000 and 3000–4999 come only in a close frame, which carries no transport error.
   if (subject.kind === 'code' && isSendableCloseCode(subject.code)) return [];
   const what = subject.kind === 'code' ? `close code ${describeCloseCode(subject.code)}` : `HTTP ${subject.status}`;
-  const recordWith = (code: string) => {
+  const recordWith = (code: string, phase: 'connecting' | 'open') => {
     const error = Object.assign(new Error(code), { code });
     return subject.kind === 'code'
-      ? normalizeClose({ code: subject.code, reason: '' }, { phase: 'connecting', initiator: 'transport', error })
+      ? normalizeClose({ code: subject.code, reason: '' }, { phase, initiator: 'transport', error })
       : normalizeClose({ code: 1006, reason: '' }, { handshake: { status: subject.status }, error });
   };
+  // A close code's transport error may come before the open or on an open connection (a reset).
+  const phases = subject.kind === 'code' ? (['connecting', 'open'] as const) : (['connecting'] as const);
   return policy.rules.flatMap((rule) => {
-    // Each code the rule is the one for: an earlier rule may take some of them.
-    const codes = (rule.errors ?? []).filter(
-      (code) => canComeWith(subject, code) && matchRule(policy, recordWith(code)) === rule,
-    );
-    if (codes.length === 0) return [];
-    return [`${what}, the transport's error being ${codes.join(' or ')}:`, ...describeRule(policy, rule, false)];
+    // Each code the rule is the one for (an earlier rule may take some of them), and when.
+    const codes = new Set<string>();
+    const when = new Set<string>();
+    for (const code of rule.errors ?? [])
+      for (const phase of phases)
+        if (canComeWith(subject, code) && matchRule(policy, recordWith(code, phase)) === rule) {
+          codes.add(code);
+          when.add(phase);
+        }
+    if (codes.size === 0) return [];
+    const only = when.size === 1 && phases.length > 1 ? ` (phase ${[...when][0]})` : '';
+    return [
+      `${what}, the transport's error being ${[...codes].join(' or ')}${only}:`,
+      ...describeRule(policy, rule, false),
+    ];
   });
 }
 
@@ -156,6 +167,7 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
             `close code ${code} from the server, without one:`,
             ...describeRule(policy, rule, false),
             ...ownClose(policy, subject.code, rule),
+            ...beforeAcceptance(policy, subject.code, rule),
           ];
         }
       }
@@ -168,6 +180,7 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
         ...describeRule(policy, rule, false),
         ...hint,
         ...ownClose(policy, subject.code, rule),
+        ...beforeAcceptance(policy, subject.code, rule),
       ];
     }
     // No close frame (1006): never the server's; the rules may tell the causes apart.
@@ -196,6 +209,19 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
     ...describeRule(policy, withHint, true),
     `HTTP ${subject.status} answering the handshake, without Retry-After:`,
     ...describeRule(policy, without, false),
+  ];
+}
+
+/**
+ * A server's close before it accepted the client's `greeting` (phase connecting), where a rule
+ * narrowed by phase tells it from the same close on an open connection.
+ */
+function beforeAcceptance(policy: Policy, code: number, openRule: PolicyRule): string[] {
+  const rule = matchRule(policy, normalizeClose({ code, reason: '' }, { phase: 'connecting', opened: true }));
+  if (rule === openRule) return [];
+  return [
+    `close code ${describeCloseCode(code)} from the server before it accepted the greeting (phase connecting):`,
+    ...describeRule(policy, rule, false),
   ];
 }
 

@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const policy = single('policy');
   const heartbeat = single('heartbeat');
-  if (policy === '') throw new UsageError('--policy expects a file');
+  if (policy === '') throw new UsageError("--policy expects a file or a preset's name");
   if (command === 'policy') {
     const given = Object.entries(values).filter(([name, value]) => name !== 'help' && value !== undefined);
     if (given.length) throw new UsageError(`policy ${rest[0] ?? ''} takes no options (--${given[0]?.[0]})`);
