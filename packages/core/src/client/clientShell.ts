@@ -73,6 +73,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         break;
       case 'closeSocket':
         if (effect.id !== this.connectionId) break;
+        this.ungreeted(effect.id, true);
         this.backlog(false); // read again: the server's close frame must not wait behind a backlog
         safely(() => this.connection?.close(effect.code, effect.reason));
         break;

@@ -189,6 +189,11 @@ export abstract class ConnectionShell<TMessage> extends GreetingShell<TMessage> 
 
   /** A message from connection `id` (the hot path: no event object, one id check). */
   deliver(id: number, data: InboundMessage): void {
+    // Closed by the app while its greeting awaited the acceptance: it never opened.
+    if (id === this.unopened) {
+      if (id === this.connectionId) this.counts.received++;
+      return;
+    }
     // Its open not yet told (both came from inside connect()), or what came with the open still
     // waiting to be heard: heard after them, in order, on the first connection as on any other.
     if (id === this.connectionId && (this.machine.phase.status === 'connecting' || this.beforeOpen)) {

@@ -21,6 +21,8 @@ export const MAX_BEFORE_ACCEPTED = 1000;
 export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
   /** The open of a connection whose greeting is being written or awaits the acceptance. */
   declare private greeting: { opened: Opened; accepted: boolean; writing: boolean } | undefined;
+  /** A connection the app closed while its greeting awaited the acceptance: it never opened, so nothing it sends is heard. */
+  declare protected unopened: number | undefined;
 
   /** The socket opened (the reducer's `greet`): say the greeting, then tell the open (now, or on the acceptance). */
   protected greet(opened: Opened): void {
@@ -60,6 +62,8 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
     if (message === undefined) return []; // isAccepted alone: a server that speaks first
     const given = typeof message === 'function' ? message() : message;
     const list: readonly unknown[] = Array.isArray(given) ? given : [given];
+    // No token yet, say: what is queued must not go out unannounced.
+    if (list.length === 0) throw new TypeError('greeting.message gave no message');
     for (const data of list) this.assertMessage(data);
     return list as readonly OutboundMessage[];
   }
@@ -68,7 +72,10 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
   protected greeted(id: number, data: InboundMessage, count: number): void {
     const waiting = this.greeting;
     if (!waiting || waiting.opened.id !== id || waiting.accepted) return;
-    if (this.accepts(data)) {
+    const accepted = this.accepts(data);
+    // isAccepted is the app's code: it may have let this connection go (reconnect()) meanwhile.
+    if (this.greeting !== waiting || id !== this.connectionId) return;
+    if (accepted) {
       waiting.accepted = true;
       if (!waiting.writing) this.told(waiting);
     } else if (count >= MAX_BEFORE_ACCEPTED) {
@@ -80,11 +87,15 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
     }
   }
 
-  /** Connection `id` closed: a greeting it awaited, and what came meanwhile, are let go. */
-  protected ungreeted(id: number): void {
+  /**
+   * Connection `id` closed, or the app is closing it (`closing`): a greeting it awaited, and what
+   * came meanwhile, are let go — and, closing, what it sends until its close is not heard either.
+   */
+  protected ungreeted(id: number, closing = false): void {
     if (this.greeting?.opened.id !== id) return;
     this.greeting = undefined;
     this.beforeOpen = undefined;
+    if (closing) this.unopened = id;
   }
 
   private told(waiting: { opened: Opened }): void {

@@ -83,11 +83,12 @@ function apply(s: Draft, input: Input): void {
       if (current(s, input.id, 'open')) lost(s, { status: 'open', id: input.id }, 'heartbeat', 'heartbeat timeout');
       return;
     case 'sendFailed':
-      // The close that follows carries the peer's code; give it closeTimeoutMs to arrive.
-      if (current(s, input.id, 'open')) start(s, 'close', s.env.closeTimeoutMs, input.id);
+      // The close that follows carries the peer's code; give it closeTimeoutMs to arrive (also
+      // to a socket that refused its greeting: it is open).
+      if (openSocket(s, input.id)) start(s, 'close', s.env.closeTimeoutMs, input.id);
       return;
     case 'sendAccepted':
-      if (current(s, input.id, 'open')) cancel(s, 'close');
+      if (openSocket(s, input.id)) cancel(s, 'close');
       return;
     case 'closeTimeout':
       if (current(s, input.id, 'closing')) {
@@ -95,10 +96,10 @@ function apply(s: Draft, input: Input): void {
         // handshake did not complete, so the close is abnormal.
         drop(s, input.id, 1000, '');
         closed(s, synthetic(s, 'closing', 'client'));
-      } else if (current(s, input.id, 'open')) {
+      } else if (openSocket(s, input.id)) {
         // The socket refused data and its close never came (undici waits for ever on a server
         // that sent its close frame but holds the TCP connection): let it go.
-        lost(s, { status: 'open', id: input.id }, 'timeout', 'close timeout');
+        lost(s, phase as { status: 'open' | 'connecting'; id: number }, 'timeout', 'close timeout');
       }
       return;
     case 'retryDue':
@@ -143,6 +144,12 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
   else resetOutage(s);
   emit(s, { name: 'open', url, protocol, extensions, attempt });
   s.effects.push({ type: 'resolveOpened' });
+}
+
+/** Connection `id` is open on the wire: open, or connecting while its greeting awaits the acceptance. */
+function openSocket(s: Draft, id: number): boolean {
+  const phase = s.machine.phase;
+  return (phase.status === 'open' || (phase.status === 'connecting' && phase.greeting === true)) && phase.id === id;
 }
 
 function transportClosed(s: Draft, id: number, raw: RawClose, error: unknown): void {

@@ -131,7 +131,8 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
       // As a WebSocket does: CLOSED first, then `error` for a connection that failed, then
       // `close`; one closed by the app before it opened has failed (1006).
       const error = call === 'before-open' || failed(record);
-      const event = call === 'before-open' ? new ResockCloseEvent(record, 1006, '') : new ResockCloseEvent(record);
+      const event =
+        call === 'before-open' ? new ResockCloseEvent(record, 1006, '', false) : new ResockCloseEvent(record);
       const told = () => {
         try {
           this.dispatchEvent(event);

@@ -36,12 +36,12 @@ export class ResockCloseEvent extends EventBase {
   readonly reason: string;
   readonly wasClean: boolean;
   readonly record: CloseRecord;
-  /** `code` and `reason` default to the record's; a close() before open says 1006, as browsers do. */
-  constructor(record: CloseRecord, code = record.code, reason = record.reason) {
+  /** `code`, `reason` and `wasClean` default to the record's; a close() before open says 1006, unclean, as browsers do. */
+  constructor(record: CloseRecord, code = record.code, reason = record.reason, wasClean = record.wasClean) {
     super('close');
     this.code = code;
     this.reason = reason;
-    this.wasClean = record.wasClean;
+    this.wasClean = wasClean;
     this.record = record;
   }
 }
