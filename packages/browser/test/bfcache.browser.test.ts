@@ -1,17 +1,13 @@
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe, expect, it } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 // Real navigations, with Chromium's back/forward cache on (Playwright turns it off by default).
 describe.skipIf(chromiumMissing)(`Chromium: back/forward cache${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness({ bfcache: true });
-  }, 30_000);
-  afterAll(() => harness.close());
+  const harness = useBrowserHarness({ bfcache: true });
 
   it('navigating away closes with 1000; going back restores the page from the cache and reconnects', async () => {
-    const { page, server } = harness;
+    const { page, server } = harness();
     await page.evaluate((url) => {
       const client = window.resock.createClient({ url });
       window.state = { client, restored: false };

@@ -1,19 +1,15 @@
 import type { Scenario } from '@resock/test-utils';
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe, expect, it } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 30_000);
-  afterAll(() => harness.close());
+  const harness = useBrowserHarness();
 
   /** Connects a client in the page, and returns the first close record and what the policy decided. */
   async function firstClose(scenario: Scenario) {
-    harness.server.plan(scenario);
-    return harness.page.evaluate(async (url) => {
+    harness().server.plan(scenario);
+    return harness().page.evaluate(async (url) => {
       const client = window.resock.createClient({ url, policy: {} });
       const result = await new Promise<{ record: unknown; decision: unknown }>((resolve) => {
         let record: unknown;
@@ -25,7 +21,7 @@ describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
       });
       await client.close();
       return result;
-    }, `${harness.server.url}/matrix`);
+    }, `${harness().server.url}/matrix`);
   }
 
   describe('what Chromium reports, and what the default policy decides', () => {
@@ -85,11 +81,11 @@ describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
     });
 
     it('a server that sends its close frame and holds TCP: a send then waits, and arrives on the next connection', async () => {
-      const { server } = harness;
+      const { server } = harness();
       server.plan({ kind: 'halfClose', code: 4000 });
       const closesBefore = server.clientCloses.length;
       const receivedBefore = server.received.length;
-      await harness.page.evaluate(async (url) => {
+      await harness().page.evaluate(async (url) => {
         // The first socket, kept to see when the page learns of the close (see below).
         const sockets: WebSocket[] = [];
         const Kept = class extends WebSocket {
@@ -108,7 +104,7 @@ describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
         await client.opened();
       }, `${server.url}/half`);
       await server.waitForClientClose(closesBefore + 1); // Chromium answered the close frame
-      const { sent, record } = await harness.page.evaluate(async () => {
+      const { sent, record } = await harness().page.evaluate(async () => {
         const client = window.state.halfClosed as ReturnType<typeof window.resock.createClient>;
         // Chromium's network process answers the close frame before the page's socket says
         // CLOSING (no event marks it): until then a send is the page's to make, and is lost.
@@ -123,11 +119,11 @@ describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
       expect(record).toMatchObject({ code: 1006, phase: 'open', initiator: 'timeout', synthetic: true });
       const received = await server.waitForReceived(receivedBefore + 1);
       expect(received.at(-1)?.data).toBe('sent while closing');
-      await harness.page.evaluate(() => (window.state.halfClosed as { close(): Promise<unknown> }).close());
+      await harness().page.evaluate(() => (window.state.halfClosed as { close(): Promise<unknown> }).close());
     });
 
     it('close(1001) is resock’s typed error at the call, not a DOMException', async () => {
-      const error = await harness.page.evaluate(() => {
+      const error = await harness().page.evaluate(() => {
         const client = window.resock.createClient({ url: 'ws://127.0.0.1:9/', lazy: true });
         try {
           void client.close(1001);

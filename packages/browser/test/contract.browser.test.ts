@@ -1,14 +1,10 @@
 import { defineTransportContract } from '@resock/test-utils';
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 describe.skipIf(chromiumMissing)(`Chromium${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness({ crossOriginIsolated: true }); // SharedArrayBuffer
-  }, 30_000);
-  afterAll(() => harness.close());
+  const harness = useBrowserHarness({ crossOriginIsolated: true }); // SharedArrayBuffer
 
   // The same contract as the Node transports, run by the page's own WebSocket in Chromium.
   defineTransportContract({
@@ -17,7 +13,7 @@ describe.skipIf(chromiumMissing)(`Chromium${skipReason}`, () => {
     canPing: false,
     canTerminate: false,
     run: (url, protocols, steps, waitMs) =>
-      harness.page.evaluate(
+      harness().page.evaluate(
         ({ url, protocols, steps, waitMs }) =>
           window.resock.runContractSteps(window.resock.browserTransport(), url, protocols, steps, waitMs),
         { url, protocols, steps, waitMs },

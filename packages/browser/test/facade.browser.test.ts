@@ -1,18 +1,14 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe, expect, it } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 30_000);
-  afterAll(() => harness.close());
+  const harness = useBrowserHarness();
 
   it('works as the MDN close-event example uses a WebSocket: addEventListener and onclose', async () => {
-    harness.server.plan({ kind: 'close', code: 4001, reason: 'token expired' });
-    const seen = await harness.page.evaluate(async (url) => {
+    harness().server.plan({ kind: 'close', code: 4001, reason: 'token expired' });
+    const seen = await harness().page.evaluate(async (url) => {
       const { ReconnectingWebSocket } = window.resock;
       const ws = new ReconnectingWebSocket(url);
       const events: string[] = [];
@@ -33,7 +29,7 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       events.push(`readyState ${ws.readyState}`);
       ws.close();
       return events;
-    }, `${harness.server.url}/mdn`);
+    }, `${harness().server.url}/mdn`);
     expect(seen).toEqual([
       'open true',
       'listener 4001 token expired true',
@@ -47,8 +43,8 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
   });
 
   it('sends a Blob as a WebSocket does: queued before open, then in its place among the others', async () => {
-    harness.server.plan({ kind: 'echo' });
-    const seen = await harness.page.evaluate(async (url) => {
+    harness().server.plan({ kind: 'echo' });
+    const seen = await harness().page.evaluate(async (url) => {
       const ws = new window.resock.ReconnectingWebSocket(url);
       ws.binaryType = 'arraybuffer';
       const echoed: string[] = [];
@@ -69,7 +65,7 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       await done;
       ws.close();
       return { queued, echoed };
-    }, `${harness.server.url}/blob`);
+    }, `${harness().server.url}/blob`);
     expect(seen).toEqual({
       queued: 256 * 1024 + 21,
       echoed: [`${256 * 1024} bytes`, 'queued after the blob', '3 bytes', 'last'],
@@ -77,7 +73,7 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
   });
 
   it('takes a URL relative to the page, as new WebSocket(url) does', async () => {
-    const seen = await harness.page.evaluate(async () => {
+    const seen = await harness().page.evaluate(async () => {
       const ws = new window.resock.ReconnectingWebSocket('/echo?token=t');
       const url = ws.url;
       const echoed = await new Promise<unknown>((resolve) => {
@@ -87,11 +83,11 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       ws.close();
       return { url, echoed };
     });
-    expect(seen).toEqual({ url: `ws://127.0.0.1:${harness.server.port}/echo?token=***`, echoed: 'hi' });
+    expect(seen).toEqual({ url: `ws://127.0.0.1:${harness().server.port}/echo?token=***`, echoed: 'hi' });
   });
 
   it('sends what was sent before open, in order, and receives text', async () => {
-    const seen = await harness.page.evaluate(async (url) => {
+    const seen = await harness().page.evaluate(async (url) => {
       const ws = new window.resock.ReconnectingWebSocket(url);
       ws.send('first');
       ws.send('second');
@@ -104,25 +100,25 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       });
       ws.close();
       return messages;
-    }, `${harness.server.url}/echo`);
+    }, `${harness().server.url}/echo`);
     expect(seen).toEqual(['first', 'second']);
   });
 
   it('createClient delivers binary as an ArrayBuffer (binaryType arraybuffer)', async () => {
-    const seen = await harness.page.evaluate(async (url) => {
+    const seen = await harness().page.evaluate(async (url) => {
       const client = window.resock.createClient({ url });
       const received = new Promise<unknown>((resolve) => client.once('message', resolve));
       client.send(new Uint8Array([1, 2, 255]));
       const data = await received;
       await client.close();
       return { isArrayBuffer: data instanceof ArrayBuffer, bytes: [...new Uint8Array(data as ArrayBuffer)] };
-    }, `${harness.server.url}/binary`);
+    }, `${harness().server.url}/binary`);
     expect(seen).toEqual({ isArrayBuffer: true, bytes: [1, 2, 255] });
   });
   it('close() with no code closes as a native one: a bare close frame, 1005 on both sides', async () => {
-    harness.server.plan({ kind: 'echo' }, { kind: 'echo' });
-    const before = harness.server.clientCloses.length;
-    const seen = await harness.page.evaluate(async (url) => {
+    harness().server.plan({ kind: 'echo' }, { kind: 'echo' });
+    const before = harness().server.clientCloses.length;
+    const seen = await harness().page.evaluate(async (url) => {
       const closeOnOpen = (ws: WebSocket | InstanceType<typeof window.resock.ReconnectingWebSocket>) =>
         new Promise<string>((resolve) => {
           ws.onopen = () => ws.close();
@@ -131,11 +127,15 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       const native = await closeOnOpen(new WebSocket(url));
       const facade = await closeOnOpen(new window.resock.ReconnectingWebSocket(url));
       return { native, facade };
-    }, `${harness.server.url}/bare-close`);
+    }, `${harness().server.url}/bare-close`);
     expect(seen.native).toBe('close 1005 "" true');
     expect(seen.facade).toBe(seen.native);
-    await harness.server.waitForClientClose(before + 2);
-    expect(harness.server.clientCloses.slice(before).map(({ code }) => code)).toEqual([1005, 1005]);
+    await harness().server.waitForClientClose(before + 2);
+    expect(
+      harness()
+        .server.clientCloses.slice(before)
+        .map(({ code }) => code),
+    ).toEqual([1005, 1005]);
   });
 
   it('close() while connecting: CLOSING, then error and close 1006 from a later task, as native', async () => {
@@ -145,7 +145,7 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
     const sockets: Socket[] = [];
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    const seen = await harness.page.evaluate(async (url) => {
+    const seen = await harness().page.evaluate(async (url) => {
       const closeWhileConnecting = async (ws: WebSocket | InstanceType<typeof window.resock.ReconnectingWebSocket>) => {
         const events: string[] = [];
         ws.onerror = () => events.push(`error ${ws.readyState}`);
@@ -168,8 +168,8 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
   });
 
   it('says error only when a connection failed: not for an open one the network dropped (as native)', async () => {
-    harness.server.plan({ kind: 'terminate', afterMs: 50 }, { kind: 'terminate', afterMs: 50 });
-    const seen = await harness.page.evaluate(async (url) => {
+    harness().server.plan({ kind: 'terminate', afterMs: 50 }, { kind: 'terminate', afterMs: 50 });
+    const seen = await harness().page.evaluate(async (url) => {
       // The first connection's events only (the facade then reconnects).
       const firstConnection = (ws: WebSocket | InstanceType<typeof window.resock.ReconnectingWebSocket>) =>
         new Promise<string[]>((resolve) => {
@@ -186,13 +186,13 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       const facade = await firstConnection(facadeSocket);
       facadeSocket.close();
       return { native, facade };
-    }, `${harness.server.url}/dropped`);
+    }, `${harness().server.url}/dropped`);
     expect(seen.native).toEqual(['open', 'close 1006 false']);
     expect(seen.facade).toEqual(seen.native);
   });
 
   it('installed as window.WebSocket (so other code reconnects too): one facade over one native socket', async () => {
-    const seen = await harness.page.evaluate(async (url) => {
+    const seen = await harness().page.evaluate(async (url) => {
       const Native = window.WebSocket;
       let constructed = 0;
       // The guard only keeps the page alive if facades open facades (it was ~400 deep).
@@ -215,12 +215,12 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       } finally {
         (window as unknown as { WebSocket: unknown }).WebSocket = Native;
       }
-    }, `${harness.server.url}/echo`);
+    }, `${harness().server.url}/echo`);
     expect(seen).toEqual({ constructed: 1, echoed: 'hi' });
   });
 
   it("honours binaryType blob for an iframe's WebSocket (binary from another realm)", async () => {
-    const kind = await harness.page.evaluate(async (url) => {
+    const kind = await harness().page.evaluate(async (url) => {
       const iframe = document.createElement('iframe');
       document.body.append(iframe);
       const { ReconnectingWebSocket, browserTransport } = window.resock;
@@ -235,13 +235,13 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       ws.close();
       iframe.remove();
       return Object.prototype.toString.call(data);
-    }, `${harness.server.url}/binary`);
+    }, `${harness().server.url}/binary`);
     expect(kind).toBe('[object Blob]');
   });
 
   it("sends a Blob from an iframe (the platform's own, another realm); refuses a library's Blob at send()", async () => {
-    harness.server.plan({ kind: 'echo' });
-    const seen = await harness.page.evaluate(async (url) => {
+    harness().server.plan({ kind: 'echo' });
+    const seen = await harness().page.evaluate(async (url) => {
       const iframe = document.createElement('iframe');
       document.body.append(iframe);
       const IframeBlob = (iframe.contentWindow as unknown as { Blob: typeof Blob }).Blob;
@@ -268,7 +268,7 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket${skipReason}`,
       ws.close();
       iframe.remove();
       return { echoed, refused };
-    }, `${harness.server.url}/iframe-blob`);
+    }, `${harness().server.url}/iframe-blob`);
     expect(seen).toEqual({ echoed: [1, 2, 3], refused: 'InvalidMessageError' });
   });
 });

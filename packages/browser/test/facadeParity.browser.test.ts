@@ -2,18 +2,14 @@
 // a URL whose path holds an `@` (the facade's redacted `url` keeps no host there), and close()
 // before a first attempt held back while offline.
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe, expect, it } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket as the native WebSocket${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 30_000);
-  afterAll(() => harness.close());
+  const harness = useBrowserHarness();
 
   it('a message event’s origin for a URL whose path holds an @ is the native one', async () => {
-    const seen = await harness.page.evaluate(async (url) => {
+    const seen = await harness().page.evaluate(async (url) => {
       const one = async (ws: WebSocket) => {
         ws.onopen = () => ws.send('echo me');
         const origin = await new Promise<string>((resolve) => {
@@ -26,13 +22,13 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket as the native 
         native: await one(new WebSocket(url)),
         facade: await one(new window.resock.ReconnectingWebSocket(url)),
       };
-    }, `${harness.server.url}/users/@alice/stream`);
+    }, `${harness().server.url}/users/@alice/stream`);
     expect(seen.native).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     expect(seen.facade).toBe(seen.native);
   });
 
   it('close() right after construction while the page is offline: error, then close 1006, as native', async () => {
-    const { page, context, server } = harness;
+    const { page, context, server } = harness();
     await context.setOffline(true);
     try {
       const seen = await page.evaluate(async (url) => {

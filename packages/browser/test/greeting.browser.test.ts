@@ -1,18 +1,14 @@
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe, expect, it } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 // A page authenticates in its first message (a browser sends no handshake headers): `greeting`
 // on the native WebSocket, against a real server (it echoes, so the greeting's echo accepts it).
 describe.skipIf(chromiumMissing)(`Chromium: greeting${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 30_000);
-  afterAll(() => harness.close());
+  const harness = useBrowserHarness();
 
   it('greets every connection first, with a fresh token, and holds the queue and the open until the server accepts', async () => {
-    const { page, server } = harness;
+    const { page, server } = harness();
     const first = await page.evaluate(async (url) => {
       let token = 0;
       const seen: string[] = [];

@@ -1,20 +1,16 @@
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe, expect, it } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 // A fresh browser per test: offline emulation and Chromium's connect throttling are per profile.
 describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeEach(async () => {
-    harness = await startBrowserHarness();
-  }, 30_000);
-  afterEach(() => harness.close());
+  const harness = useBrowserHarness({}, true);
 
   const quick = { backoff: { type: 'constant', delayMs: 100 } } as const;
 
   describe('the page around the client', () => {
     it('offline: probes the open socket, makes no attempt until online, then one at once, and delivers queued messages in order', async () => {
-      const { page, context, server } = harness;
+      const { page, context, server } = harness();
       await page.evaluate(
         ({ url, policy }) => {
           const client = window.resock.createClient({
@@ -64,7 +60,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
     });
 
     it('offline without a heartbeat: lets the unprobeable socket go at once, reconnects on online', async () => {
-      const { page, context, server } = harness;
+      const { page, context, server } = harness();
       await page.evaluate(
         ({ url, policy }) => {
           const client = window.resock.createClient({ url, policy });
@@ -91,7 +87,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
     });
 
     it('offline during a handshake: gives the attempt up, and on online attempts at once (not after connectTimeoutMs)', async () => {
-      const { page, context, server } = harness;
+      const { page, context, server } = harness();
       server.plan({ kind: 'hang' }); // the first handshake never completes
       await page.evaluate(
         ({ url, policy }) => {
@@ -118,7 +114,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
     });
 
     it('pauseWhenHidden: no retry while hidden; shown again, the due retry happens at once', async () => {
-      const { page, server } = harness;
+      const { page, server } = harness();
       await page.evaluate(
         ({ url, policy }) => {
           let visibility: DocumentVisibilityState = 'visible';
@@ -160,7 +156,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
     });
 
     it('shown again after its timer was held up, an overdue retry runs at once (no pauseWhenHidden)', async () => {
-      const { page, server } = harness;
+      const { page, server } = harness();
       await page.evaluate(
         ({ url }) => {
           let visibility: DocumentVisibilityState = 'visible';
@@ -195,7 +191,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
     });
 
     it('pagehide closes with 1000; a pageshow from the bfcache reconnects', async () => {
-      const { page, server } = harness;
+      const { page, server } = harness();
       await page.evaluate((url) => {
         const client = window.resock.createClient({ url });
         window.state = { client };
@@ -215,7 +211,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
     });
 
     it('environment: undefined turns the page awareness off', async () => {
-      const { page, server } = harness;
+      const { page, server } = harness();
       const states = await page.evaluate(async (url) => {
         const aware = window.resock.createClient({ url });
         const unaware = window.resock.createClient({ url, environment: undefined });
@@ -230,7 +226,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
     });
 
     it('a page that is not restored from the bfcache (pageshow without persisted) does not reconnect', async () => {
-      const { page, server } = harness;
+      const { page, server } = harness();
       await page.evaluate((url) => {
         const client = window.resock.createClient({ url });
         window.state = { client };

@@ -1,16 +1,12 @@
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from './harness/browserHarness';
+import { describe, expect, it } from 'vitest';
+import { useBrowserHarness } from './harness/browserHarness';
 
 describe.skipIf(chromiumMissing)(`Chromium: in a Web Worker${skipReason}`, () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 30_000);
-  afterAll(() => harness.close());
+  const harness = useBrowserHarness();
 
   it('connects and echoes with no page environment (a worker has no page lifecycle)', async () => {
-    const seen = await harness.page.evaluate(async (url) => {
+    const seen = await harness().page.evaluate(async (url) => {
       // A module worker that loads the same bundle as the page, then reports back.
       const source = `
         import '${location.origin}/bundle.js';
@@ -30,7 +26,7 @@ describe.skipIf(chromiumMissing)(`Chromium: in a Web Worker${skipReason}`, () =>
         worker.onmessage = (event) => resolve(event.data);
         worker.onerror = (event) => reject(new Error(event.message));
       });
-    }, `${harness.server.url}/echo`);
+    }, `${harness().server.url}/echo`);
     expect(seen).toEqual({ noPage: true, data: 'from the worker', code: 1000, state: 'closed' });
   });
 });

@@ -3,6 +3,7 @@ import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
 import { launchChromium } from '@resock/test-utils/chromium';
 import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 const entry = fileURLToPath(new URL('../page/pageEntry.ts', import.meta.url));
 let bundle: Promise<string> | undefined;
@@ -62,5 +63,29 @@ export async function startBrowserHarness(
       await close();
       await server.stop();
     },
+  };
+}
+
+/**
+ * The calling describe block's harness: started before its tests and closed after them (`each`:
+ * a fresh one per test, where Chromium's throttling of quick failures would carry over). Read it
+ * inside the tests: `harness().page`.
+ */
+export function useBrowserHarness(options: Parameters<typeof startBrowserHarness>[0] = {}, each = false) {
+  let harness: BrowserHarness | undefined;
+  const start = async () => {
+    harness = await startBrowserHarness(options);
+  };
+  const stop = () => harness?.close();
+  if (each) {
+    beforeEach(start, 30_000);
+    afterEach(stop);
+  } else {
+    beforeAll(start, 30_000);
+    afterAll(stop);
+  }
+  return (): BrowserHarness => {
+    if (!harness) throw new Error('the browser harness has not started');
+    return harness;
   };
 }
