@@ -53,6 +53,22 @@ describe('nodeTransport({ headers: () => … })', () => {
     expect(seen).toEqual(['Bearer stale', 'Bearer fresh']);
   });
 
+  it('an async url function runs before headers(): a token fetched before every attempt goes with it', async () => {
+    const { url, seen } = await tokenServer('fresh');
+    let token = 'none';
+    const client = createClient({
+      url: async () => {
+        token = await Promise.resolve('fresh'); // a token service
+        return url;
+      },
+      heartbeat: false,
+      transport: nodeTransport({ headers: () => ({ Authorization: `Bearer ${token}` }) }),
+    });
+    cleanup.push(() => client.close());
+    await client.opened();
+    expect(seen).toEqual(['Bearer fresh']);
+  });
+
   it('a function that throws, or returns a header Node cannot send, fails that attempt (an error event), and the next one reads it again', async () => {
     const { url, seen } = await tokenServer('ok');
     const answers: Array<() => Record<string, string>> = [
