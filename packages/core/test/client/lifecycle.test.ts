@@ -48,6 +48,15 @@ describe('client lifecycle', () => {
     expect(transport.last().sent).toEqual(['hello']);
   });
 
+  it('tells the first state (idle → connecting) inside createClient, so a listener hears it only with lazy: true', () => {
+    const eager = harness();
+    expect(eager.of('state')).toEqual([]); // told before the harness could listen
+    expect(eager.client.state).toBe('connecting');
+    const lazy = harness({ lazy: true });
+    lazy.client.open();
+    expect(lazy.of('state')).toEqual([{ from: 'idle', to: 'connecting' }]);
+  });
+
   it('starts a lazy client when the app awaits opened() (else it would wait for ever)', async () => {
     const { client, transport } = harness({ lazy: true });
     const open = client.opened();
