@@ -16,7 +16,12 @@ describe.skipIf(chromiumMissing)(`Chromium: greeting${skipReason}`, () => {
         url,
         greeting: {
           message: () => `hello ${++token}`,
-          isAccepted: (data) => typeof data === 'string' && data.startsWith('hello'),
+          isAccepted: (data) => {
+            const accepted = typeof data === 'string' && data.startsWith('hello');
+            // What was written, and what was told, by the time the acceptance arrives.
+            if (accepted) seen.push(`accepted: ${client.stats.messagesSent} sent, ${client.state}`);
+            return accepted;
+          },
         },
       });
       client.on('open', () => seen.push(`open (${client.state})`));
@@ -25,10 +30,11 @@ describe.skipIf(chromiumMissing)(`Chromium: greeting${skipReason}`, () => {
       client.send('queued 1');
       client.send('queued 2');
       await client.opened();
-      return seen.slice(0, 2);
+      return seen.slice(0, 3);
     }, `${server.url}/greeting`);
-    // The open is told on the acceptance, and the acceptance is heard after it.
-    expect(first).toEqual(['open (open)', 'hello 1']);
+    // Until the acceptance only the greeting went out and the client was connecting; the open
+    // is told on it, and the acceptance is heard after the open.
+    expect(first).toEqual(['accepted: 1 sent, connecting', 'open (open)', 'hello 1']);
     await server.waitForReceived(3);
     expect(server.received.slice(0, 3)).toMatchObject([
       { attempt: 1, data: 'hello 1' },

@@ -106,7 +106,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     // Options first: reading them runs the app's getters, which may close the client.
     const asked = checkSendOptions(options);
     this.assertNotClosed('send');
-    this[checkMessage](data);
+    this.assertMessage(data);
     if (this.machine.phase.status !== 'idle') return this.sending(() => this.accept(data, asked));
     try {
       return this.sending(() => this.accept(data, asked));
@@ -116,7 +116,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     }
   }
 
-  /** Text, binary (not detached) or a Blob this transport's WebSocket sends as one. */
+  /** The facade's way to send()'s check (assertMessage is protected). */
   [checkMessage](data: unknown): void {
     this.assertMessage(data);
   }

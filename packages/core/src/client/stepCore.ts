@@ -38,7 +38,7 @@ export function start(s: Draft, timer: TimerName, delayMs: number, id = 0): void
 }
 
 /** Let go of connection `id`'s socket (terminate where the transport can; see dropSocket's `say`). */
-export function drop(s: Draft, id: number, code: number, reason: string, say: boolean | undefined = false): void {
+export function drop(s: Draft, id: number, code: number, reason: string, say = false): void {
   s.effects.push({ type: 'dropSocket', id, code, reason, say });
 }
 
@@ -217,7 +217,7 @@ export function closed(s: Draft, record: CloseRecord): void {
 type Live = { readonly status: 'connecting' | 'open'; readonly id: number; readonly greeting?: true };
 
 /** A live connection ends: its deadline, or (open) its heartbeat and timers. */
-function leaveLive(s: Draft, phase: Live): void {
+export function leaveLive(s: Draft, phase: Live): void {
   if (phase.status === 'open') leaveOpen(s);
   else cancel(s, 'connect');
 }

@@ -14,6 +14,7 @@ import {
   emit,
   ended,
   enter,
+  leaveLive,
   leaveOpen,
   letGo,
   lost,
@@ -50,7 +51,7 @@ function apply(s: Draft, input: Input): void {
     case 'opened':
       if (!current(s, input.id, 'connecting')) return;
       if (!s.env.greeting || input.greeted) opened(s, input);
-      else if (!(phase as { greeting?: true }).greeting) {
+      else if (!openSocket(s, input.id)) {
         // The socket is open: the greeting goes first, and the open is told once it is said
         // (and accepted). The connect deadline still runs.
         enter(s, { status: 'connecting', id: input.id, greeting: true });
@@ -75,7 +76,7 @@ function apply(s: Draft, input: Input): void {
     case 'connectTimeout':
       if (current(s, input.id, 'connecting')) {
         // A greeting unanswered: the socket is open, so the server hears why.
-        drop(s, input.id, s.env.reconnectCloseCode, 'connect timeout', (phase as { greeting?: true }).greeting);
+        drop(s, input.id, s.env.reconnectCloseCode, 'connect timeout', openSocket(s, input.id));
         ended(s, synthetic(s, 'connecting', 'timeout'));
       }
       return;
@@ -199,15 +200,10 @@ function close(s: Draft, code: number | undefined, reason: string): void {
     case 'closed':
       return;
     case 'open':
-      leaveOpen(s);
-      s.effects.push({ type: 'closeSocket', id: phase.id, code, reason });
-      start(s, 'close', s.env.closeTimeoutMs, phase.id);
-      enter(s, { status: 'closing', id: phase.id, code, reason });
-      return;
     case 'connecting':
-      cancel(s, 'connect');
-      if (phase.greeting) {
-        // The socket is open (its greeting awaits the acceptance): closed as an open one is.
+      leaveLive(s, phase);
+      // Open on the wire (also while its greeting awaits the acceptance): the close handshake.
+      if (openSocket(s, phase.id)) {
         s.effects.push({ type: 'closeSocket', id: phase.id, code, reason });
         start(s, 'close', s.env.closeTimeoutMs, phase.id);
         enter(s, { status: 'closing', id: phase.id, code, reason });

@@ -8,6 +8,7 @@ import type { ClientOptions, Protocols } from '../options';
 import { assertOptionsObject, urlText } from '../resolveOptions';
 import { facadeMark } from '../transports/whatwgTransport';
 import { assertEvents, EventBase, EventTargetBase } from './domBase';
+import { defineEventHandlers } from './eventHandlers';
 import {
   asWebSocketUrl,
   blobConstructor,
@@ -70,8 +71,6 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
 
   /** The typed client underneath, for everything the WebSocket API cannot say. */
   readonly client: Client<TMessage>;
-  /** The `onX` handlers, each with the listener that calls it (see `handle`). */
-  private readonly handlers: Record<string, { handler: Handler<never>; listener: (event: Event) => void }> = {};
   private type: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
   /** The URL as given (redacted like the client's), until an attempt has resolved one. */
   private readonly givenUrl: string;
@@ -168,7 +167,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
   /** Tells the WebSocket transport not to connect through a facade (see whatwgTransport). */
   static readonly [facadeMark] = true;
 
-  // The four handler attributes, as accessors on the prototype (see `handle`).
+  // The four handler attributes, as accessors on the prototype (see defineEventHandlers).
   declare onopen: Handler<Event>;
   declare onmessage: Handler<ResockMessageEvent>;
   declare onclose: Handler<ResockCloseEvent>;
@@ -178,18 +177,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
       for (const target of [ReconnectingWebSocket, ReconnectingWebSocket.prototype])
         Object.defineProperty(target, name, { value, enumerable: true });
     });
-    for (const type of ['open', 'message', 'close', 'error']) {
-      Object.defineProperty(ReconnectingWebSocket.prototype, `on${type}`, {
-        get(this: ReconnectingWebSocket) {
-          return this.handler(type);
-        },
-        set(this: ReconnectingWebSocket, value: unknown) {
-          this.handle(type, value);
-        },
-        configurable: true,
-        enumerable: true,
-      });
-    }
+    defineEventHandlers(ReconnectingWebSocket.prototype, ['open', 'message', 'close', 'error']);
   }
 
   /** How binary messages are handed over; `blob` (the WebSocket default) where `Blob` exists. */
@@ -272,30 +260,6 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
       void closeAsWebSocket(this.client, closeCode, closeReason);
     } finally {
       this.inClose = false;
-    }
-  }
-
-  private handler<E>(type: string): Handler<E> {
-    return (this.handlers[type]?.handler as Handler<E> | undefined) ?? null;
-  }
-
-  /**
-   * As a WebSocket's event handler attributes: the handler runs among the listeners at the
-   * place it was first set (not after all of them), anything not a function is null, and
-   * null takes it out.
-   */
-  private handle(type: string, value: unknown): void {
-    const handler = typeof value === 'function' ? (value as Handler<never>) : null;
-    const current = this.handlers[type];
-    if (!handler) {
-      if (current) this.removeEventListener(type, current.listener);
-      delete this.handlers[type];
-    } else if (current) {
-      current.handler = handler;
-    } else {
-      const entry = { handler, listener: (event: Event) => entry.handler?.call(this, event as never) };
-      this.handlers[type] = entry;
-      this.addEventListener(type, entry.listener);
     }
   }
 }
