@@ -76,7 +76,8 @@ export interface TransportConnection {
   /**
    * Stop reading from the socket (`pause`), and read again (`resume`): back-pressure while the
    * app's async `messages` schema falls behind, so TCP slows the server down. Without them (a
-   * browser's WebSocket has none) what arrives waits in memory for its turn to be validated.
+   * browser's WebSocket has none) what arrives waits in memory for its turn to be validated,
+   * up to a limit past which the connection is let go.
    */
   pause?(): void;
   resume?(): void;

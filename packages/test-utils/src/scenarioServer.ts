@@ -20,8 +20,8 @@ export type Scenario =
   | { kind: 'hang' }
   /** Accept, then stop reading: no pongs, no echoes, no close handshake. */
   | { kind: 'silent' }
-  /** Accept, then push `count` messages at once (then echo). */
-  | { kind: 'stream'; count: number }
+  /** Accept, then push `count` messages at once (then echo); `json`: each a JSON string, for a schema to validate. */
+  | { kind: 'stream'; count: number; json?: boolean }
   /** Accept; acknowledge each JSON message `{ id }` with `{ ack: id }` (reliable delivery's peer); echo anything else. */
   | { kind: 'ack' }
   /** Accept; answer each binary message with its size (`got <bytes>`): a large upload without a large download; echo text. */
@@ -191,7 +191,7 @@ export async function startScenarioServer(options: ScenarioServerOptions = {}): 
       case 'stream': {
         // A loop, not recursion: a flood of tens of thousands would overflow the stack.
         for (let sent = 1; sent <= scenario.count && ws.readyState === WebSocket.OPEN; sent++)
-          ws.send(`message ${sent}`);
+          ws.send(scenario.json ? `"message ${sent}"` : `message ${sent}`);
         break;
       }
       case 'raw':

@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '../clock';
 import type { InboundMessage, InvalidMessageEvent, MessageIssue } from '../events/clientEvents';
 import { errorText, isThenable } from '../inputChecks';
 import type { StandardIssue, StandardResult, StandardSchemaV1 } from '../standardSchema';
@@ -11,6 +12,8 @@ export interface InboundSinks<TMessage> {
   readyThrew(error: unknown): void;
   /** Too many messages wait for an async schema (true): stop reading; few enough again (false). */
   backlog(over: boolean): void;
+  /** Past the limit, reading paused or not: let go of the connection feeding the backlog. */
+  overflow(): void;
 }
 
 /**
@@ -20,6 +23,22 @@ export interface InboundSinks<TMessage> {
  */
 export const BACKLOG_HIGH = 1000;
 export const BACKLOG_LOW = 250;
+/** The same marks in characters or bytes waiting: a few large messages pause reading too. */
+export const BACKLOG_HIGH_SIZE = 16 * 2 ** 20;
+export const BACKLOG_LOW_SIZE = 4 * 2 ** 20;
+/**
+ * Past this many messages (or this much, with more than one message waiting), the connection is
+ * let go: where reading cannot pause (a browser's WebSocket) a flood faster than the schema
+ * would otherwise wait in memory without bound.
+ */
+export const BACKLOG_MAX = 10_000;
+export const BACKLOG_MAX_SIZE = 256 * 2 ** 20;
+/**
+ * A validation not settled this long after its message arrived is an invalid message, and the
+ * line moves on: every later message waits behind it, so one that never settles would stop the
+ * client hearing anything, on every connection after it too.
+ */
+export const VALIDATION_DEADLINE_MS = 60_000;
 
 /**
  * What happens to a message between the transport and the `message` event. Without a schema
@@ -33,6 +52,10 @@ export class InboundPipeline<TMessage> {
   #chain: Promise<void> | undefined;
   /** Messages on the chain: later ones queue behind them. */
   #validating = 0;
+  /** Their size (characters of text, bytes of binary). */
+  #size = 0;
+  /** The deadline of the validation at the head of the line, while it runs. */
+  #deadline: TimerHandle | undefined;
   /** The client was closed: results of async validation still running are not delivered. */
   #stopped = false;
   /**
@@ -44,15 +67,18 @@ export class InboundPipeline<TMessage> {
   readonly #schema: StandardSchemaV1<unknown, TMessage> | undefined;
   readonly #isReady: ((message: TMessage) => boolean) | undefined;
   readonly #sinks: InboundSinks<TMessage>;
+  readonly #clock: Clock;
 
   constructor(
     schema: StandardSchemaV1<unknown, TMessage> | undefined,
     isReady: ((message: TMessage) => boolean) | undefined,
     sinks: InboundSinks<TMessage>,
+    clock: Clock,
   ) {
     this.#schema = schema;
     this.#isReady = isReady;
     this.#sinks = sinks;
+    this.#clock = clock;
   }
 
   /** A connection opened: watch for the app's ready message again. */
@@ -63,6 +89,8 @@ export class InboundPipeline<TMessage> {
 
   stop(): void {
     this.#stopped = true;
+    // Nothing left running once the client is closed (a Node process may exit).
+    this.#clock.clearTimeout(this.#deadline);
   }
 
   receive(data: InboundMessage): void {
@@ -77,27 +105,47 @@ export class InboundPipeline<TMessage> {
     // known at once: a sync result, text that is not JSON) waits its turn behind it.
     // Any thenable is async (a Promise from another realm, a library's own): as `await` takes it.
     if (isThenable(outcome) || this.#validating > 0) {
+      const size = typeof data === 'string' ? data.length : data.byteLength;
+      this.#size += size;
+      const waiting = ++this.#validating;
+      if (waiting >= BACKLOG_MAX || (this.#size >= BACKLOG_MAX_SIZE && waiting > 1)) this.#sinks.overflow();
       // Every message past the mark asks to pause the connection it came on (a new one too).
-      if (++this.#validating >= BACKLOG_HIGH) this.#sinks.backlog(true);
+      else if (waiting >= BACKLOG_HIGH || this.#size >= BACKLOG_HIGH_SIZE) this.#sinks.backlog(true);
+      const arrived = this.#clock.now();
+      let settled = !isThenable(outcome);
+      const result = Promise.resolve(outcome).then(undefined, threw);
+      void result.then(() => {
+        settled = true;
+      });
       this.#chain = (this.#chain ?? Promise.resolve())
-        .then(() => outcome)
-        .then(
-          (settled) => {
-            this.#settled();
-            if (!this.#stopped) this.#validated(data, settled, opened);
-          },
-          (error: unknown) => {
-            this.#settled();
-            if (!this.#stopped) this.#validated(data, threw(error), opened);
-          },
-        );
+        // Stopped, no deadline starts: nothing may be left running once the client is closed.
+        .then(() => (settled || this.#stopped ? result : this.#inTime(result, arrived)))
+        .then((done) => {
+          this.#settled(size);
+          if (!this.#stopped) this.#validated(data, done, opened);
+        });
       return;
     }
     this.#validated(data, outcome, opened);
   }
 
-  #settled(): void {
-    if (--this.#validating > BACKLOG_LOW || this.paused === 0) return;
+  /** The result of the validation at the head of the line, or `late` at its deadline. */
+  #inTime(result: Promise<StandardResult<TMessage>>, arrived: number): Promise<StandardResult<TMessage>> {
+    const left = arrived + VALIDATION_DEADLINE_MS - this.#clock.now();
+    if (left <= 0) return Promise.resolve(late);
+    return new Promise((resolve) => {
+      const deadline = this.#clock.setTimeout(() => resolve(late), left);
+      this.#deadline = deadline;
+      void result.then((done) => {
+        this.#clock.clearTimeout(deadline);
+        resolve(done);
+      });
+    });
+  }
+
+  #settled(size: number): void {
+    this.#size -= size;
+    if (--this.#validating > BACKLOG_LOW || this.#size > BACKLOG_LOW_SIZE || this.paused === 0) return;
     this.#sinks.backlog(false);
   }
 
@@ -160,6 +208,8 @@ function check<TMessage>(
 const threw = (error: unknown): { issues: StandardIssue[] } => ({
   issues: [{ message: `the schema threw: ${String(error)}` }],
 });
+
+const late = { issues: [{ message: `the schema did not settle within ${VALIDATION_DEADLINE_MS / 1000} s` }] };
 
 function toIssue(issue: StandardIssue): MessageIssue {
   const path = issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment));

@@ -27,6 +27,8 @@ export type Input =
   | { readonly type: 'connectTimeout'; readonly id: number }
   | { readonly type: 'closeTimeout'; readonly id: number }
   | { readonly type: 'heartbeatTimeout'; readonly id: number }
+  /** More waits for an async schema than the client holds. */
+  | { readonly type: 'overflowed'; readonly id: number; readonly error: unknown }
   /** The open socket refused a message: its close has begun (or the link is going). */
   | { readonly type: 'sendFailed'; readonly id: number }
   /** …and then took one again: the refusal passed (a transport's own backpressure). */

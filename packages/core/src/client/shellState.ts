@@ -24,8 +24,10 @@ import type { Emitted, Input, TimerName } from './transition';
  * built (`ReconnectingClient`'s constructor).
  * Those the constructor sets before anything else are only `declare`d: no field definition is
  * emitted for them, and every client still gets its fields in the same order.
- * Below it: `SendingSections`. Above it: `ConnectionShell` (one connection's traffic), `ClientShell` (the reducer and its
- * effects), `ReconnectingClient` (the public surface).
+ * Below it: `SendingSections`. Above it: `OutboundShell` (writing), `GreetingShell` (what a
+ * connection says first), `InboundShell` (what it brings in), `ConnectionShell` (dialing it and
+ * its callbacks), `ClientShell` (the reducer and its effects), `AcceptShell` (send()'s side),
+ * `ReconnectingClient` (the public surface).
  */
 export abstract class ShellState<TMessage> extends SendingSections {
   /** The app's close; the abort signal ends the client through it. */
@@ -92,17 +94,23 @@ export abstract class ShellState<TMessage> extends SendingSections {
     // Only a schema or an isReady needs the pipeline; otherwise a message goes straight out.
     this.inbound =
       o.messages || o.isReady
-        ? new InboundPipeline(o.messages, o.isReady, {
-            message: (message) => this.emitter.emit('message', message),
-            invalid: (event) => this.emitter.emit('invalidMessage', event),
-            ready: () => {
-              const phase = this.machine.phase;
-              if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
+        ? new InboundPipeline(
+            o.messages,
+            o.isReady,
+            {
+              message: (message) => this.emitter.emit('message', message),
+              invalid: (event) => this.emitter.emit('invalidMessage', event),
+              ready: () => {
+                const phase = this.machine.phase;
+                if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
+              },
+              readyThrew: (error) =>
+                this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
+              backlog: (over) => this.backlog(over),
+              overflow: () => this.overflowed(),
             },
-            readyThrew: (error) =>
-              this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
-            backlog: (over) => this.backlog(over),
-          })
+            o.clock,
+          )
         : undefined;
     const { signal } = o;
     if (signal?.aborted) {
@@ -161,6 +169,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected abstract dispatch(input: Input): void;
   /** An async schema's backlog is over its mark (true), or down to the low one (connectionShell). */
   protected abstract backlog(over: boolean): void;
+  /** An async schema's backlog is past its limit (connectionShell). */
+  protected abstract overflowed(): void;
 
   // ── telling the app ─────────────────────────────────────────────────────────────────────
 

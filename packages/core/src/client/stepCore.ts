@@ -223,10 +223,17 @@ export function leaveLive(s: Draft, phase: Live): void {
 }
 
 /** A connection (or an attempt) resock no longer trusts: let go of its socket, and the policy decides. */
-export function lost(s: Draft, phase: Live, initiator: CloseInitiator, why: string, reason = ''): void {
+export function lost(
+  s: Draft,
+  phase: Live,
+  initiator: CloseInitiator,
+  why: string,
+  reason = '',
+  error?: unknown,
+): void {
   leaveLive(s, phase);
   drop(s, phase.id, s.env.reconnectCloseCode, why);
-  ended(s, synthetic(s, phase.status, initiator, 1006, reason));
+  ended(s, synthetic(s, phase.status, initiator, 1006, reason, error));
 }
 
 /** The app (or the page) lets go of a live connection: its socket, and a close record of its own. */

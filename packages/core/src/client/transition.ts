@@ -83,6 +83,10 @@ function apply(s: Draft, input: Input): void {
     case 'heartbeatTimeout':
       if (current(s, input.id, 'open')) lost(s, { status: 'open', id: input.id }, 'heartbeat', 'heartbeat timeout');
       return;
+    case 'overflowed':
+      if (current(s, input.id, 'open'))
+        lost(s, { status: 'open', id: input.id }, 'transport', 'message backlog', '', input.error);
+      return;
     case 'sendFailed':
       // The close that follows carries the peer's code; give it closeTimeoutMs to arrive (also
       // to a socket that refused its greeting: it is open).

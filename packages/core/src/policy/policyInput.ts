@@ -38,7 +38,7 @@ export interface RuleInput {
   /**
    * Only closes whose transport error has one of these codes (`record.error.code`: in Node
    * `ENOTFOUND`, `ECONNREFUSED`, `CERT_HAS_EXPIRED`, `RESOCK_INSECURE_REDIRECT`, …; a browser
-   * reports none), e.g. `{ errors: ["ENOTFOUND"], action: "throttle" }` for a host not found.
+   * reports none; anywhere, `RESOCK_BACKLOG_FULL`: more waited for an async schema than is held), e.g. `{ errors: ["ENOTFOUND"], action: "throttle" }` for a host not found.
    */
   errors?: readonly string[];
   /**

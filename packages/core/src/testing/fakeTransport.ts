@@ -54,6 +54,8 @@ export interface FakeTransportOptions {
   terminate?: boolean;
   /** Answer each ping with a pong at once. @default true */
   autoPong?: boolean;
+  /** Connections can stop reading, `pause()`/`resume()` (like `ws`; a browser's cannot). @default true */
+  pause?: boolean;
 }
 
 export interface FakeTransport extends Transport {
@@ -196,13 +198,15 @@ function createConnection(request: ConnectRequest, handlers: TransportHandlers, 
     get progress() {
       return progress;
     },
-    pause() {
-      paused = true;
-    },
-    resume() {
-      paused = false;
-    },
   };
+  if (options.pause !== false) {
+    platform.pause = () => {
+      paused = true;
+    };
+    platform.resume = () => {
+      paused = false;
+    };
+  }
   if (options.terminate !== false) {
     platform.terminate = () => {
       terminated = true;
