@@ -88,6 +88,7 @@ export type {
   ReconnectingEvent,
   StateEvent,
 } from './events/clientEvents';
+export { describeRecord, type LogEventsOptions, logEvents } from './events/logEvents';
 export { type ReconnectingWebSocketEventMap, ResockCloseEvent, ResockMessageEvent } from './facade/facadeEvents';
 // The WebSocket-compatible facade
 export { ReconnectingWebSocket, type ReconnectingWebSocketOptions } from './facade/ReconnectingWebSocket';

@@ -10,6 +10,9 @@ declare function clearTimeout(handle: unknown): void;
 // runtime may lack it.
 declare var performance: { now?(): number } | undefined;
 
+// logEvents' default output (only when an app asks for it); every runtime has a console.
+declare var console: { log(...data: unknown[]): void; warn(...data: unknown[]): void };
+
 declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: ArrayBuffer | ArrayBufferView): string;

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { type Client, type CloseRecord, describeCloseCode } from '@resock/core';
+import { type Client, type CloseRecord, describeCloseCode, describeRecord } from '@resock/core';
 import { createClient } from '../createClient';
 import { nodeTransport } from '../nodeTransport';
 import { type Delivery, trackDelivery } from './delivery';
@@ -228,12 +228,6 @@ function reporter(json: boolean): Report {
   };
 }
 
-function describe(record: CloseRecord): string {
-  const status = record.handshake?.status ? ` HTTP ${record.handshake.status}` : '';
-  const error = record.error ? ` error=${JSON.stringify(record.error.message)}` : '';
-  return `${describeCloseCode(record.code)}${status} reason=${JSON.stringify(record.reason)} wasClean=${record.wasClean} phase=${record.phase} initiator=${record.initiator}${error}`;
-}
-
 /** The CLI's report of the client's events; messages are let go of separately, after the close. */
 function wire(client: Client, report: Report) {
   const offMessages = client.on('message', (data) => {
@@ -248,7 +242,7 @@ function wire(client: Client, report: Report) {
     client.on('open', ({ url, protocol, attempt }) =>
       report('open', { url, protocol, attempt }, `${url} attempt ${attempt}${protocol ? ` protocol ${protocol}` : ''}`),
     ),
-    client.on('close', (record) => report('close', { record }, describe(record))),
+    client.on('close', (record) => report('close', { record }, describeRecord(record))),
     client.on('reconnecting', ({ attempt, delayMs, action, rule }) =>
       report(
         'reconnecting',
