@@ -27,18 +27,31 @@ export const BACKLOG_LOW = 250;
 export const BACKLOG_HIGH_SIZE = 16 * 2 ** 20;
 export const BACKLOG_LOW_SIZE = 4 * 2 ** 20;
 /**
- * Past this many messages (or this much, with more than one message waiting), the connection is
- * let go: where reading cannot pause (a browser's WebSocket) a flood faster than the schema
- * would otherwise wait in memory without bound.
+ * At this many messages from one connection waiting (or this much, in more than one message),
+ * that connection is let go: where reading cannot pause (a browser's WebSocket), or has not
+ * paused yet, a flood faster than the schema would otherwise wait in memory without bound. A
+ * connection is not let go for what the ones before it left waiting.
  */
 export const BACKLOG_MAX = 10_000;
 export const BACKLOG_MAX_SIZE = 256 * 2 ** 20;
 /**
- * A validation not settled this long after its message arrived is an invalid message, and the
- * line moves on: every later message waits behind it, so one that never settles would stop the
- * client hearing anything, on every connection after it too.
+ * A validation gets this long from its message's arrival: every later message waits behind it,
+ * so one that never settles would stop the client hearing anything, on every connection after
+ * it too. Past it, the message is invalid and the line moves on.
  */
 export const VALIDATION_DEADLINE_MS = 60_000;
+/**
+ * And at least this long once its turn comes, while the schema keeps up (the one before it was
+ * not late): a schema that works through a long backlog, a message at a time, loses none of it.
+ */
+export const TURN_GRACE_MS = 1000;
+
+/** The validation at the head of the line, while it runs: when it is late, and its timer. */
+interface Turn {
+  readonly due: number;
+  readonly late: () => void;
+  timer?: TimerHandle;
+}
 
 /**
  * What happens to a message between the transport and the `message` event. Without a schema
@@ -54,8 +67,14 @@ export class InboundPipeline<TMessage> {
   #validating = 0;
   /** Their size (characters of text, bytes of binary). */
   #size = 0;
-  /** The deadline of the validation at the head of the line, while it runs. */
-  #deadline: TimerHandle | undefined;
+  /** Of those, the current connection's (BACKLOG_MAX). */
+  #own = 0;
+  #ownSize = 0;
+  #turn: Turn | undefined;
+  /** The last turn ended late: the schema is not keeping up, so no grace for the next. */
+  #lastLate = false;
+  /** The client has failed: no deadline runs (it holds no timers); they run again when it revives. */
+  #held = false;
   /** The client was closed: results of async validation still running are not delivered. */
   #stopped = false;
   /**
@@ -85,12 +104,24 @@ export class InboundPipeline<TMessage> {
   connectionOpened(): void {
     this.#awaitingReady = this.#isReady !== undefined;
     this.#opened++;
+    this.#own = 0;
+    this.#ownSize = 0;
   }
 
   stop(): void {
     this.#stopped = true;
     // Nothing left running once the client is closed (a Node process may exit).
-    this.#clock.clearTimeout(this.#deadline);
+    this.hold(true);
+  }
+
+  /** The client failed (true), or was revived (false): the head's deadline stops, or runs again. */
+  hold(held: boolean): void {
+    if (held === this.#held) return;
+    this.#held = held;
+    const turn = this.#turn;
+    if (!turn) return;
+    if (held) this.#clock.clearTimeout(turn.timer);
+    else this.#time(turn);
   }
 
   receive(data: InboundMessage): void {
@@ -107,8 +138,10 @@ export class InboundPipeline<TMessage> {
     if (isThenable(outcome) || this.#validating > 0) {
       const size = typeof data === 'string' ? data.length : data.byteLength;
       this.#size += size;
+      this.#ownSize += size;
       const waiting = ++this.#validating;
-      if (waiting >= BACKLOG_MAX || (this.#size >= BACKLOG_MAX_SIZE && waiting > 1)) this.#sinks.overflow();
+      const own = ++this.#own;
+      if (own >= BACKLOG_MAX || (this.#ownSize >= BACKLOG_MAX_SIZE && own > 1)) this.#sinks.overflow();
       // Every message past the mark asks to pause the connection it came on (a new one too).
       else if (waiting >= BACKLOG_HIGH || this.#size >= BACKLOG_HIGH_SIZE) this.#sinks.backlog(true);
       const arrived = this.#clock.now();
@@ -118,11 +151,11 @@ export class InboundPipeline<TMessage> {
         settled = true;
       });
       this.#chain = (this.#chain ?? Promise.resolve())
-        // Stopped, no deadline starts: nothing may be left running once the client is closed.
-        .then(() => (settled || this.#stopped ? result : this.#inTime(result, arrived)))
+        .then(() => (settled ? result : this.#inTime(result, arrived)))
         .then((done) => {
-          this.#settled(size);
+          // Heard before reading resumes: what a transport hands over inside resume() comes after it.
           if (!this.#stopped) this.#validated(data, done, opened);
+          this.#settled(size, opened);
         });
       return;
     }
@@ -131,20 +164,41 @@ export class InboundPipeline<TMessage> {
 
   /** The result of the validation at the head of the line, or `late` at its deadline. */
   #inTime(result: Promise<StandardResult<TMessage>>, arrived: number): Promise<StandardResult<TMessage>> {
-    const left = arrived + VALIDATION_DEADLINE_MS - this.#clock.now();
-    if (left <= 0) return Promise.resolve(late);
+    const grace = this.#lastLate ? 0 : this.#clock.now() + TURN_GRACE_MS;
     return new Promise((resolve) => {
-      const deadline = this.#clock.setTimeout(() => resolve(late), left);
-      this.#deadline = deadline;
+      const turn: Turn = {
+        due: Math.max(arrived + VALIDATION_DEADLINE_MS, grace),
+        late: () => {
+          this.#turn = undefined;
+          this.#lastLate = true;
+          resolve(late);
+        },
+      };
+      this.#turn = turn;
       void result.then((done) => {
-        this.#clock.clearTimeout(deadline);
+        if (this.#turn !== turn) return; // late already
+        this.#clock.clearTimeout(turn.timer);
+        this.#turn = undefined;
+        this.#lastLate = false;
         resolve(done);
       });
+      this.#time(turn);
     });
   }
 
-  #settled(size: number): void {
+  #time(turn: Turn): void {
+    if (this.#held || this.#stopped) return;
+    const left = turn.due - this.#clock.now();
+    if (left <= 0) turn.late();
+    else turn.timer = this.#clock.setTimeout(turn.late, left);
+  }
+
+  #settled(size: number, opened: number): void {
     this.#size -= size;
+    if (opened === this.#opened) {
+      this.#own--;
+      this.#ownSize -= size;
+    }
     if (--this.#validating > BACKLOG_LOW || this.#size > BACKLOG_LOW_SIZE || this.paused === 0) return;
     this.#sinks.backlog(false);
   }

@@ -3,6 +3,7 @@ import type { InboundMessage } from '../events/clientEvents';
 import { safely } from './endConnection';
 import { GreetingShell } from './greetingShell';
 import { sharedScheduler } from './heartbeat';
+import type { InboundSinks } from './inbound';
 
 /**
  * What a connection brings in, on the shell's side: its messages in arrival order to the
@@ -10,6 +11,21 @@ import { sharedScheduler } from './heartbeat';
  * `messages` schema's pipeline, whose backlog pauses the connection or, past its limit, lets it go).
  */
 export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
+  /** Where the pipeline's results go: made once, by ShellState's constructor. */
+  protected inboundSinks(): InboundSinks<TMessage> {
+    return {
+      message: (message) => this.emitter.emit('message', message),
+      invalid: (event) => this.emitter.emit('invalidMessage', event),
+      ready: () => {
+        const phase = this.machine.phase;
+        if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
+      },
+      readyThrew: (error) => this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
+      backlog: (over) => this.backlog(over),
+      overflow: () => this.overflowed(),
+    };
+  }
+
   /**
    * An async schema's backlog is over the mark (true), or down to the low one (false): the open
    * connection stops being read where its transport can pause, and reads again. One that closes

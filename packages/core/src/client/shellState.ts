@@ -7,7 +7,7 @@ import { resolveOptions } from '../resolveOptions';
 import type { TransportConnection } from '../transport';
 import type { Expiry } from './expiry';
 import type { ConnectionHeartbeat } from './heartbeat';
-import { InboundPipeline } from './inbound';
+import { InboundPipeline, type InboundSinks } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
 import type { OutboundMessage, OutboundQueue, QueuedMessage } from './queue';
@@ -93,25 +93,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
     this.emitter = new TypedEmitter(this);
     // Only a schema or an isReady needs the pipeline; otherwise a message goes straight out.
     this.inbound =
-      o.messages || o.isReady
-        ? new InboundPipeline(
-            o.messages,
-            o.isReady,
-            {
-              message: (message) => this.emitter.emit('message', message),
-              invalid: (event) => this.emitter.emit('invalidMessage', event),
-              ready: () => {
-                const phase = this.machine.phase;
-                if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
-              },
-              readyThrew: (error) =>
-                this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
-              backlog: (over) => this.backlog(over),
-              overflow: () => this.overflowed(),
-            },
-            o.clock,
-          )
-        : undefined;
+      o.messages || o.isReady ? new InboundPipeline(o.messages, o.isReady, this.inboundSinks(), o.clock) : undefined;
     const { signal } = o;
     if (signal?.aborted) {
       this.dispatch({ type: 'close', code: 1000, reason: '' });
@@ -167,10 +149,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
 
   /** Feeds the reducer (ClientShell). */
   protected abstract dispatch(input: Input): void;
-  /** An async schema's backlog is over its mark (true), or down to the low one (connectionShell). */
-  protected abstract backlog(over: boolean): void;
-  /** An async schema's backlog is past its limit (connectionShell). */
-  protected abstract overflowed(): void;
+  /** Where the inbound pipeline's results go (InboundShell). */
+  protected abstract inboundSinks(): InboundSinks<TMessage>;
 
   // ── telling the app ─────────────────────────────────────────────────────────────────────
 
@@ -187,6 +167,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
           this.counts.uptimeMs += this.options.clock.now() - this.openedAt;
           this.openedAt = undefined;
         }
+        // A failed client runs nothing (a Node process may exit): no validation deadline either.
+        this.inbound?.hold(event.to === 'failed');
         if (event.to === 'failed') this.stopListeningToEnvironment();
         else if (event.from === 'failed' && event.to !== 'closed') this.#listenAgain();
         emitter.emit('state', { from: event.from, to: event.to });

@@ -43,13 +43,21 @@ const consoleLog = (line: string, event: keyof ClientEvents): void => {
 /**
  * A line for each thing the client does and why (debugging, or an app's own log): state
  * changes, each open and close, the policy's decision after a close, and what went wrong. Since
- * it listens to `error`, an error is logged rather than thrown as an unhandled one. Returns a
+ * it listens to `error`, an error is logged rather than thrown as an unhandled one (so `log`
+ * must not throw: it runs as an `error` listener too). Returns a
  * function that stops it. Not part of `createClient`: an app that never imports it carries none
  * of it.
  */
-export function logEvents<TMessage>(client: Client<TMessage>, options?: LogEventsOptions): () => void {
-  if (typeof (client as { on?: unknown } | null)?.on !== 'function')
-    throw new InvalidOptionsError([{ path: 'logEvents.client', message: 'expected a client (createClient)' }]);
+export function logEvents<TMessage>(
+  of: Client<TMessage> | { readonly client: Client<TMessage> },
+  options?: LogEventsOptions,
+): () => void {
+  // A ReconnectingWebSocket is logged through the client underneath.
+  const client = isClient(of) ? of : (of as { client?: unknown } | null)?.client;
+  if (!isClient(client))
+    throw new InvalidOptionsError([
+      { path: 'logEvents.client', message: 'expected a client (createClient) or a ReconnectingWebSocket' },
+    ]);
   const read =
     readCallOptions<LogEventsOptions>(options, 'logEvents', ['log', 'messages', 'signal'], optionsCheck) ?? {};
   const log = read.log ?? consoleLog;
@@ -94,6 +102,10 @@ export function logEvents<TMessage>(client: Client<TMessage>, options?: LogEvent
   };
 }
 
+function isClient<TMessage>(value: unknown): value is Client<TMessage> {
+  return typeof (value as { on?: unknown } | null)?.on === 'function';
+}
+
 /** A message as a log shows it: text (JSON-quoted, cut to 100 characters), else its kind and size. */
 function shown(data: unknown): string {
   if (typeof data === 'string') return JSON.stringify(data.length > 100 ? `${data.slice(0, 100)}…` : data);
@@ -101,9 +113,11 @@ function shown(data: unknown): string {
     (data as { byteLength?: unknown; size?: unknown } | null | undefined)?.byteLength ??
     (data as { size?: unknown } | null | undefined)?.size;
   if (typeof size === 'number') return `<binary, ${size} bytes>`;
+  let text: string;
   try {
-    return JSON.stringify(data)?.slice(0, 100) ?? String(data);
+    text = JSON.stringify(data) ?? String(data);
   } catch {
-    return String(data);
+    text = String(data);
   }
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }

@@ -55,6 +55,13 @@ export function harness<TMessage = string | ArrayBuffer | Uint8Array>(
   return { clock, transport, client, events, of, names: () => events.map((e) => e.name) };
 }
 
+/** A Standard Schema that validates with `validate`. */
+export function schemaFrom(
+  validate: StandardSchemaV1<unknown, unknown>['~standard']['validate'],
+): StandardSchemaV1<unknown, unknown> {
+  return { '~standard': { version: 1, vendor: 'test', validate } };
+}
+
 /** An async Standard Schema that holds every message until `release()` (validation still running). */
 export function gatedSchema() {
   let release: () => void = () => undefined;

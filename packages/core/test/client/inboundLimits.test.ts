@@ -1,12 +1,12 @@
 // What an async `messages` schema may hold is bounded even where reading cannot pause (a
-// browser's WebSocket): past BACKLOG_MAX messages (or BACKLOG_MAX_SIZE) the connection feeding
-// it is let go. And a validation that never settles holds the line for VALIDATION_DEADLINE_MS at
-// most: every later message waits behind it.
-import type { CloseRecord, InvalidMessageEvent, ReconnectingEvent, StandardSchemaV1 } from '@resock/core';
-import { flushPromises, type VirtualClock } from '@resock/core/testing';
+// browser's WebSocket): at BACKLOG_MAX messages from one connection (or BACKLOG_MAX_SIZE) that
+// connection is let go. And a validation that never settles holds the line for
+// VALIDATION_DEADLINE_MS from its arrival at most: every later message waits behind it.
+import type { CloseRecord, InvalidMessageEvent, ReconnectingEvent, Transport } from '@resock/core';
+import { createFakeTransport, flushPromises, type VirtualClock } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BACKLOG_HIGH_SIZE, BACKLOG_MAX, BACKLOG_MAX_SIZE, VALIDATION_DEADLINE_MS } from '../../src/client/inbound';
-import { gatedSchema, harness } from './clientHarness';
+import { gatedSchema, harness, schemaFrom } from './clientHarness';
 
 /** As a browser's WebSocket: no pause(), ping() or terminate(). */
 const browserLike = { pause: false, ping: false, terminate: false } as const;
@@ -14,18 +14,12 @@ const browserLike = { pause: false, ping: false, terminate: false } as const;
 /** Validates `"never"` never, `"slow:<ms>"` after that long (on the client's clock), anything else at once. */
 function stubbornSchema() {
   const on: { clock?: VirtualClock } = {};
-  const schema: StandardSchemaV1<unknown, unknown> = {
-    '~standard': {
-      version: 1,
-      vendor: 'test',
-      validate: (value) => {
-        if (value === 'never') return new Promise(() => undefined);
-        const slow = typeof value === 'string' && /^slow:(\d+)$/.exec(value);
-        if (slow) return new Promise((resolve) => on.clock?.setTimeout(() => resolve({ value }), Number(slow[1])));
-        return Promise.resolve({ value });
-      },
-    },
-  };
+  const schema = schemaFrom((value) => {
+    if (value === 'never') return new Promise(() => undefined);
+    const slow = typeof value === 'string' && /^slow:(\d+)$/.exec(value);
+    if (slow) return new Promise((resolve) => on.clock?.setTimeout(() => resolve({ value }), Number(slow[1])));
+    return Promise.resolve({ value });
+  });
   return { schema, on };
 }
 
@@ -164,5 +158,103 @@ describe('a validation that does not settle', () => {
     expect(h.clock.pending()).toBe(1);
     await h.clock.advanceAsync(1000); // the slow one settles: "never" comes to the head
     expect(h.clock.pending()).toBe(0);
+  });
+});
+
+describe('the limits, reviewed', () => {
+  it('a message validated while reading was paused is heard before what resume() hands over', async () => {
+    // A transport whose resume() delivers, synchronously, what arrived while it was paused.
+    const fake = createFakeTransport();
+    let held: string[] = [];
+    let paused = false;
+    let deliver: (data: string) => void = () => undefined;
+    const transport: Transport = {
+      connect(request, handlers) {
+        const platform = fake.connect(request, handlers);
+        deliver = (data) => (paused ? held.push(data) : handlers.onMessage(data));
+        return {
+          send: (data) => platform.send(data),
+          close: (code, reason) => platform.close(code, reason),
+          pause: () => {
+            paused = true;
+          },
+          resume: () => {
+            paused = false;
+            const buffered = held;
+            held = [];
+            for (const data of buffered) handlers.onMessage(data);
+          },
+        };
+      },
+    };
+    const { schema, release } = gatedSchema();
+    const h = harness({ messages: schema, transport });
+    fake.last().accept();
+    deliver(JSON.stringify('x'.repeat(BACKLOG_HIGH_SIZE))); // pauses reading by its size
+    deliver('not JSON'); // known at once: no wait of its own
+    expect(held).toEqual(['not JSON']);
+    const both = new Promise<void>((resolve) => h.client.on('invalidMessage', () => resolve()));
+    release();
+    await both;
+    // Before: the resume came first, and "not JSON" was heard before the message ahead of it.
+    expect(h.names().filter((name) => name === 'message' || name === 'invalidMessage')).toEqual([
+      'message',
+      'invalidMessage',
+    ]);
+  });
+
+  it('a client the policy stopped runs no deadline; revived, the deadline runs again', async () => {
+    const policy = { rules: [{ codes: [4000], action: 'stop' as const }] };
+    const { schema, on } = stubbornSchema();
+    const h = harness({ messages: schema, policy }, browserLike);
+    on.clock = h.clock;
+    h.transport.last().accept();
+    h.transport.last().deliver('"never"');
+    await flushPromises();
+    h.transport.last().serverClose(4000, 'kicked');
+    expect(h.client.state).toBe('failed');
+    // Before: the deadline's timer kept running on a failed client (a Node process stayed up).
+    expect(h.clock.pending()).toBe(0);
+    await h.clock.advanceAsync(2 * VALIDATION_DEADLINE_MS);
+    expect(h.of('invalidMessage')).toEqual([]);
+    h.client.reconnect();
+    await h.clock.advanceAsync(0);
+    expect(h.of<InvalidMessageEvent>('invalidMessage')).toMatchObject([{ data: '"never"' }]);
+  });
+
+  it('a new connection is not let go for what the one before it left waiting', async () => {
+    const { schema } = gatedSchema();
+    const h = harness({ messages: schema }, browserLike);
+    h.transport.last().accept();
+    const first = h.transport.last();
+    for (let i = 0; i < BACKLOG_MAX; i++) first.deliver(`"m${i}"`);
+    expect(h.of('close')).toHaveLength(1);
+    h.client.reconnect(); // now, rather than after the back-off
+    const second = h.transport.last();
+    expect(second).not.toBe(first);
+    second.accept();
+    second.deliver('"hello"');
+    // Before: let go on its first message, for the 10 000 the first connection left waiting.
+    expect(h.of('close')).toHaveLength(1);
+    expect(h.client.state).toBe('open');
+  });
+
+  it('a schema that works through a long line, a message at a time, loses none of it', async () => {
+    // Each validation settles 100 ms after the one before it: the last of 1000 after 100 s.
+    const on: { clock?: VirtualClock } = {};
+    let free = 0;
+    const schema = schemaFrom((value) => {
+      const now = on.clock?.now() ?? 0;
+      free = Math.max(free, now) + 100;
+      return new Promise((resolve) => on.clock?.setTimeout(() => resolve({ value }), free - now));
+    });
+    const h = harness({ messages: schema }, browserLike);
+    on.clock = h.clock;
+    h.transport.last().accept();
+    for (let i = 0; i < 1000; i++) h.transport.last().deliver(`"m${i}"`);
+    await h.clock.advanceAsync(101_000);
+    // Before (a deadline from arrival alone): the 400 validated after 60 s were reported late.
+    expect(h.of('invalidMessage')).toEqual([]);
+    expect(h.of('message')).toHaveLength(1000);
   });
 });

@@ -1,6 +1,6 @@
 // logEvents: a line for each thing the client does and why, through the app's own log function.
-import { type ClientEvents, InvalidOptionsError, logEvents } from '@resock/core';
-import { flushPromises } from '@resock/core/testing';
+import { type ClientEvents, InvalidOptionsError, logEvents, ReconnectingWebSocket } from '@resock/core';
+import { createFakeTransport, flushPromises } from '@resock/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { harness } from '../client/clientHarness';
 
@@ -83,6 +83,28 @@ describe('logEvents', () => {
     ]);
   });
 
+  it('logs a ReconnectingWebSocket through the client underneath', () => {
+    const transport = createFakeTransport();
+    const ws = new ReconnectingWebSocket('wss://x.test/', undefined, { transport });
+    const lines: string[] = [];
+    logEvents(ws, { log: (line) => lines.push(line) });
+    transport.last().accept();
+    expect(lines).toEqual(['[resock] state: connecting → open', '[resock] open: wss://x.test/ (attempt 1)']);
+    ws.close();
+  });
+
+  it('cuts a long message of any kind, and says so', () => {
+    const schema = {
+      '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ value }) },
+    };
+    const h = logged({ messages: true }, { messages: schema });
+    h.client.open();
+    h.transport.last().accept();
+    h.transport.last().deliver(JSON.stringify({ text: 'y'.repeat(300) }));
+    const [line] = h.lines.filter(([, event]) => event === 'message').map(([text]) => text);
+    expect(line).toBe(`[resock] message: ${JSON.stringify({ text: 'y'.repeat(300) }).slice(0, 100)}…`);
+  });
+
   it('stops when told, or when its signal is aborted', () => {
     const h = logged();
     h.stop();
@@ -119,6 +141,6 @@ describe('logEvents', () => {
     expect(() => logEvents(h.client, { log: 'console' as never })).toThrow(InvalidOptionsError);
     expect(() => logEvents(h.client, { messages: 'yes' as never })).toThrow(/logEvents\.messages/);
     expect(() => logEvents(h.client, { mesages: true } as never)).toThrow(/logEvents\.mesages/);
-    expect(() => logEvents({} as never)).toThrow(/expected a client/);
+    expect(() => logEvents({} as never)).toThrow(/expected a client \(createClient\) or a ReconnectingWebSocket/);
   });
 });
