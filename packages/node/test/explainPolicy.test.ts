@@ -37,6 +37,19 @@ describe('policy explain pairs transport errors with the statuses they can come 
   });
 });
 
+describe('policy explain on resock’s own backlog limit', () => {
+  it('pairs RESOCK_BACKLOG_FULL with a 1006 on an open connection only', () => {
+    const policy = definePolicy({ rules: [{ name: 'flooded', errors: ['RESOCK_BACKLOG_FULL'], action: 'stop' }] });
+    // Before: paired with every code a transport error can come with (a 1015, a refused
+    // handshake), and said to apply before the open too.
+    expect(explainPolicy(policy, { kind: 'code', code: 1006 }).join('\n')).toContain(
+      "close code 1006 Abnormal Closure, the transport's error being RESOCK_BACKLOG_FULL (phase open):\n  rule     your rule flooded",
+    );
+    expect(explainPolicy(policy, { kind: 'code', code: 1015 }).join('\n')).not.toContain('RESOCK_BACKLOG_FULL');
+    expect(explainPolicy(policy, { kind: 'status', status: 503 }).join('\n')).not.toContain('RESOCK_BACKLOG_FULL');
+  });
+});
+
 describe('policy explain on a refresh rule', () => {
   it('says that resock connect, which has no refresh hook, stops there', () => {
     const lines = explainPolicy(definePolicy(), { kind: 'code', code: 3000 }).join('\n');

@@ -93,9 +93,11 @@ export function explainPolicy(policy: Policy, subject: Subject): string[] {
  * EAI_AGAIN, …) or a failed TLS handshake comes before any HTTP answer, so never with a status;
  * the errors resock's Node transport gives a handshake it got an answer to (a status other than
  * 101, a 101 it refused) come only with one, so never with a bare close code; 1015 comes only
- * with a TLS failure.
+ * with a TLS failure. RESOCK_BACKLOG_FULL comes only with a 1006 on an open connection.
  */
-function canComeWith(subject: Subject, code: string): boolean {
+function canComeWith(subject: Subject, code: string, phase: 'connecting' | 'open'): boolean {
+  // resock's own: an open connection let go for its async schema's backlog, a 1006.
+  if (code === 'RESOCK_BACKLOG_FULL') return subject.kind === 'code' && subject.code === 1006 && phase === 'open';
   if (subject.kind === 'status') {
     // A 101 refused is RESOCK_INVALID_UPGRADE; any other answer, WS_UNEXPECTED_RESPONSE.
     if (code === 'RESOCK_INVALID_UPGRADE' || code === 'WS_UNEXPECTED_RESPONSE')
@@ -129,7 +131,7 @@ function explainErrors(policy: Policy, subject: Subject): string[] {
     const when = new Set<string>();
     for (const code of rule.errors ?? [])
       for (const phase of phases)
-        if (canComeWith(subject, code) && matchRule(policy, recordWith(code, phase)) === rule) {
+        if (canComeWith(subject, code, phase) && matchRule(policy, recordWith(code, phase)) === rule) {
           codes.add(code);
           when.add(phase);
         }
