@@ -30,7 +30,8 @@ export const BACKLOG_LOW_SIZE = 4 * 2 ** 20;
  * At this many messages from one connection waiting (or this much, in more than one message),
  * that connection is let go: where reading cannot pause (a browser's WebSocket), or has not
  * paused yet, a flood faster than the schema would otherwise wait in memory without bound. A
- * connection is not let go for what the ones before it left waiting.
+ * connection is not let go for what the ones before it left waiting, unless with them twice
+ * this much waits (connections opened one after another must not stack without bound).
  */
 export const BACKLOG_MAX = 10_000;
 export const BACKLOG_MAX_SIZE = 256 * 2 ** 20;
@@ -141,7 +142,7 @@ export class InboundPipeline<TMessage> {
       this.#ownSize += size;
       const waiting = ++this.#validating;
       const own = ++this.#own;
-      if (own >= BACKLOG_MAX || (this.#ownSize >= BACKLOG_MAX_SIZE && own > 1)) this.#sinks.overflow();
+      if (own >= BACKLOG_MAX || waiting >= 2 * BACKLOG_MAX || (own > 1 && this.#overSize())) this.#sinks.overflow();
       // Every message past the mark asks to pause the connection it came on (a new one too).
       else if (waiting >= BACKLOG_HIGH || this.#size >= BACKLOG_HIGH_SIZE) this.#sinks.backlog(true);
       const arrived = this.#clock.now();
@@ -151,7 +152,7 @@ export class InboundPipeline<TMessage> {
         settled = true;
       });
       this.#chain = (this.#chain ?? Promise.resolve())
-        .then(() => (settled ? result : this.#inTime(result, arrived)))
+        .then(() => (settled ? this.#onTime(result) : this.#inTime(result, arrived)))
         .then((done) => {
           // Heard before reading resumes: what a transport hands over inside resume() comes after it.
           if (!this.#stopped) this.#validated(data, done, opened);
@@ -186,11 +187,21 @@ export class InboundPipeline<TMessage> {
     });
   }
 
+  /** Settled before its turn came: in time, so the schema keeps up (the next gets its grace). */
+  #onTime(result: Promise<StandardResult<TMessage>>): Promise<StandardResult<TMessage>> {
+    this.#lastLate = false;
+    return result;
+  }
+
   #time(turn: Turn): void {
     if (this.#held || this.#stopped) return;
     const left = turn.due - this.#clock.now();
     if (left <= 0) turn.late();
     else turn.timer = this.#clock.setTimeout(turn.late, left);
+  }
+
+  #overSize(): boolean {
+    return this.#ownSize >= BACKLOG_MAX_SIZE || this.#size >= 2 * BACKLOG_MAX_SIZE;
   }
 
   #settled(size: number, opened: number): void {

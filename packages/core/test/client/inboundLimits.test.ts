@@ -239,6 +239,34 @@ describe('the limits, reviewed', () => {
     expect(h.client.state).toBe('open');
   });
 
+  it('connections one after another cannot stack their backlogs without bound', () => {
+    const { schema } = gatedSchema();
+    const h = harness({ messages: schema }, browserLike);
+    const leave = (count: number) => {
+      h.transport.last().accept();
+      for (let i = 0; i < count; i++) h.transport.last().deliver(`"m${i}"`);
+    };
+    leave(BACKLOG_MAX - 1);
+    h.client.reconnect();
+    leave(BACKLOG_MAX - 1);
+    h.client.reconnect();
+    expect(h.of('close').filter((r) => (r as CloseRecord).error)).toEqual([]);
+    leave(2); // twice the limit waits, this connection's part in it
+    // Before: each connection could leave just under the limit waiting, for ever more of them.
+    expect(h.of<CloseRecord>('close').at(-1)).toMatchObject({ error: { code: 'RESOCK_BACKLOG_FULL' } });
+  });
+
+  it('a message on time after a late one gives the next its grace again', async () => {
+    const h = stubborn();
+    h.conn.deliver('"never"');
+    h.conn.deliver('"ok"'); // settled long before its turn
+    h.conn.deliver(`"slow:${VALIDATION_DEADLINE_MS + 500}"`); // its turn comes at 60 s: it has until 61 s
+    await h.clock.advanceAsync(VALIDATION_DEADLINE_MS + 1000);
+    // Before: reported late at 60 s, as if the message before it had been late too.
+    expect(h.of<InvalidMessageEvent>('invalidMessage').map((e) => e.data)).toEqual(['"never"']);
+    expect(h.of('message')).toEqual(['ok', `slow:${VALIDATION_DEADLINE_MS + 500}`]);
+  });
+
   it('a schema that works through a long line, a message at a time, loses none of it', async () => {
     // Each validation settles 100 ms after the one before it: the last of 1000 after 100 s.
     const on: { clock?: VirtualClock } = {};
