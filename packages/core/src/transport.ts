@@ -4,6 +4,7 @@
  * tests. Nothing on this side of it ever sees a platform event, a `Buffer` or `ws`.
  */
 import type { OutboundMessage } from './client/queue';
+import type { AttemptContext } from './options';
 
 export interface ConnectRequest {
   /** The resolved URL of this attempt. */
@@ -93,6 +94,13 @@ export interface TransportConnection {
 }
 
 export interface Transport {
+  /**
+   * Runs before each attempt's `connect()`, once its URL is resolved, and may be async (a token
+   * fetched for a header): its time counts toward the connect deadline, and a throw or a
+   * rejection fails the attempt (an `error` event). It may add to `request` what its
+   * `connect()` needs: the same object is passed on. An attempt given up meanwhile is not dialed.
+   */
+  prepare?(request: ConnectRequest, context: AttemptContext): void | Promise<void>;
   /** Starts one connection attempt. May throw; core records that as a failed attempt. */
   connect(request: ConnectRequest, handlers: TransportHandlers): TransportConnection;
   /**

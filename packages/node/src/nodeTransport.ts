@@ -10,7 +10,8 @@ import {
 } from '@resock/core';
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
 import { failureCode, invalidUpgrade, proxyRefusal } from './failureCodes';
-import { checkedHeaders, checkOptions } from './optionChecks';
+import { type HeadersOption, headersOf, prepareHeaders } from './handshakeHeaders';
+import { checkOptions } from './optionChecks';
 import { ownArrayBuffer } from './ownArrayBuffer';
 import { redirectHop, socketHref } from './redirectHops';
 
@@ -24,18 +25,18 @@ import { redirectHop, socketHref } from './redirectHops';
 export type NodeTransportOptions = Omit<WsClientOptions, 'headers'> & {
   closeTimeout?: number | undefined;
   /**
-   * Sent with every handshake. A function is called before each attempt, so a token the
-   * `refresh` hook (or an async `url` function) renewed goes with the next one; what it returns
-   * is checked then, and a throw or a bad header fails that attempt (an `error` event).
+   * Sent with every handshake. A function is called before each attempt with `{ attempt, record }`
+   * and may be async (a token fetched from a token service each time, inside the connect
+   * deadline); what it gives is checked then, and a throw, a rejection or a bad header fails
+   * that attempt (an `error` event).
    */
-  headers?: Headers | (() => Headers) | undefined;
+  headers?: HeadersOption | undefined;
   /**
    * How binary messages arrive: `nodebuffer`, a `Buffer` (a `Uint8Array`); `arraybuffer`, an
    * `ArrayBuffer`, as in a browser (code shared with a page). @default 'nodebuffer'
    */
   binaryType?: 'nodebuffer' | 'arraybuffer' | undefined;
 };
-export type Headers = { [name: string]: string };
 
 /**
  * The transport on `ws` (v8). Text arrives as `string`, binary as `Uint8Array` (a `Buffer`,
@@ -51,16 +52,20 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const given: NodeTransportOptions = Object.values(options).includes(undefined)
     ? Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
     : options;
+  const { headers } = given;
   return {
     // Every connection has protocol pings: @resock/node turns the heartbeat on by default.
     pings: true,
+    ...(typeof headers === 'function'
+      ? { prepare: (request, context) => prepareHeaders(headers, request, context) }
+      : {}),
     connect(request, handlers) {
-      const { headers, binaryType, ...wsGiven } = given;
+      const { headers: _read, binaryType, ...wsGiven } = given;
       const wsOptions: WsClientOptions = {
         // ws waits this long for the peer to end TCP after a close frame (its default is 30 s).
         ...(request.closeTimeoutMs === undefined ? {} : { closeTimeout: request.closeTimeoutMs }),
         ...wsGiven,
-        headers: typeof headers === 'function' ? checkedHeaders(headers(), 'headers()') : headers,
+        headers: headersOf(headers, request),
       };
       const socket = new WebSocket(request.url, request.protocols, wsOptions);
       socket.binaryType = 'nodebuffer';

@@ -1,6 +1,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { InvalidOptionsError, type Problem } from '@resock/core';
-import type { Headers, NodeTransportOptions } from './nodeTransport';
+import type { Headers } from './handshakeHeaders';
+import type { NodeTransportOptions } from './nodeTransport';
 
 /**
  * Node's HTTP client throws on a header name or value it cannot send, and ws on a protocol
@@ -25,7 +26,11 @@ export function checkedHeaders(headers: unknown, path: string): Headers | undefi
     problems.push({ path, message: 'expected an object of header names and values' });
   else if (typeof (headers as { then?: unknown } | undefined)?.then === 'function')
     // A Promise has no headers of its own: sent, it would be none at all.
-    problems.push({ path, message: 'expected headers, not a Promise: renew a token in refresh, return it here' });
+    problems.push({
+      path,
+      message:
+        "expected headers, not a Promise (connect() was called without the transport's prepare(), which awaits it)",
+    });
   else headerProblems(headers as Headers | undefined, path, problems);
   if (problems.length > 0) throw new InvalidOptionsError(problems);
   return headers as Headers | undefined;

@@ -1,6 +1,7 @@
 // Backend workers authenticate with a header more often than with the URL. `headers` given as a
-// function is read before every attempt, so a token the refresh hook renewed goes with the next
-// handshake; a function that throws or returns a header Node cannot send fails that attempt only.
+// function (async too) is read before every attempt, so a token the refresh hook renewed, or one
+// fetched then, goes with the next handshake; a function that throws, rejects or returns a header
+// Node cannot send fails that attempt only.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createClient, InvalidOptionsError, nodeTransport } from '@resock/node';
@@ -98,18 +99,48 @@ describe('nodeTransport({ headers: () => … })', () => {
     expect(seen).toEqual(['Bearer ok']);
   });
 
-  it('an async function is refused at each attempt (a Promise has no headers: it would send none)', async () => {
+  it('an async function: a token fetched before every attempt, told which attempt and why', async () => {
+    const { url, seen } = await tokenServer('t2');
+    const asked: Array<{ attempt: number; code: number | undefined }> = [];
+    let issued = 0;
+    const client = createClient({
+      url,
+      heartbeat: false,
+      policy: { rules: [{ status: [401], action: 'retry', backoff: { type: 'constant', delayMs: 1 } }] },
+      transport: nodeTransport({
+        headers: async ({ attempt, record }) => {
+          asked.push({ attempt, code: record?.handshake?.status });
+          await new Promise((resolve) => setImmediate(resolve)); // a token service
+          return { Authorization: `Bearer t${++issued}` };
+        },
+      }),
+    });
+    cleanup.push(() => client.close());
+    await client.opened();
+    // Before: refused at each attempt (a Promise has no headers), and retried for ever.
+    expect(seen).toEqual(['Bearer t1', 'Bearer t2']);
+    expect(asked).toEqual([
+      { attempt: 1, code: undefined },
+      { attempt: 2, code: 401 },
+    ]);
+  });
+
+  it('an async function that rejects fails that attempt (an error event); nothing reaches the server', async () => {
     const { url, seen } = await tokenServer('ok');
     const errors: string[] = [];
     const client = createClient({
       url,
       heartbeat: false,
       policy: { rules: [{ initiator: ['transport'], action: 'stop' }] },
-      transport: nodeTransport({ headers: (async () => ({ Authorization: 'Bearer ok' })) as never }),
+      transport: nodeTransport({
+        headers: async () => {
+          throw new Error('token service down');
+        },
+      }),
     });
     client.on('error', (error) => errors.push(error.message));
     await new Promise((resolve) => client.once('failed', resolve));
-    expect(errors).toEqual([expect.stringContaining('not a Promise')]);
+    expect(errors).toEqual(['transport.prepare failed: token service down']);
     expect(seen).toEqual([]);
   });
 

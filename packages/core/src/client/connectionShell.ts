@@ -1,4 +1,6 @@
 import { ClientRuntimeError } from '../errors';
+import { isThenable } from '../inputChecks';
+import type { AttemptContext } from '../options';
 import type { ConnectRequest } from '../transport';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
 import { endConnection } from './endConnection';
@@ -28,13 +30,14 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.openInfo = undefined;
     this.counts.attempts++;
     let target: Target | Promise<Target>;
+    const context: AttemptContext = { attempt: this.machine.outage.failures + 1, record: this.lastClose };
     try {
       target = resolveTarget(
         this.override?.url ?? this.options.url,
         this.override?.protocols ?? this.options.protocols,
         this.redact,
         this.options.requireTls,
-        { attempt: this.machine.outage.failures + 1, record: this.lastClose },
+        context,
       );
     } catch (error) {
       // On the next tick, so listeners attached right after createClient hear it.
@@ -43,12 +46,36 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     }
     if (target instanceof Promise) {
       target.then(
-        (resolved) => this.dial(id, resolved),
+        (resolved) => this.prepare(id, resolved, context),
         (error: unknown) => this.attemptFailed(id, error),
       );
     } else {
-      this.dial(id, target);
+      this.prepare(id, target, context);
     }
+  }
+
+  /**
+   * The transport's own preparation, where it has one (an async token for a header): inside the
+   * connect deadline, before the dial. What it adds to the request, its connect() receives.
+   */
+  protected prepare(id: number, target: Target, context: AttemptContext): void {
+    const { transport } = this.options;
+    const request = this.request(target);
+    let prepared: unknown;
+    try {
+      if (transport.prepare && this.dialable(id)) prepared = transport.prepare(request, context);
+    } catch (error) {
+      this.connectThrew(id, error, 'transport.prepare threw');
+      return;
+    }
+    if (!isThenable(prepared)) {
+      this.dial(id, request);
+      return;
+    }
+    prepared.then(
+      () => this.dial(id, request),
+      (error: unknown) => this.connectThrew(id, error, 'transport.prepare failed'),
+    );
   }
 
   /** The URL could not be resolved: a misconfiguration the app must hear of, and a failed attempt. */
@@ -58,42 +85,52 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.dispatch({ type: 'connectFailed', id, error });
   }
 
-  protected dial(id: number, target: Target): void {
+  private request(target: Target): ConnectRequest {
+    const { connectTimeoutMs, closeTimeoutMs, requireTls } = this.options;
+    const request: ConnectRequest = { url: target.url, protocols: target.protocols, connectTimeoutMs, closeTimeoutMs };
+    if (requireTls) request.mayConnectTo = secureEnough;
+    return request;
+  }
+
+  /** Attempt `id` is still the one to dial (not given up, nor the client closing). */
+  private dialable(id: number): boolean {
     const phase = this.machine.phase;
-    if (id !== this.connectionId || phase.status !== 'connecting' || phase.id !== id) return;
-    // The url function closed the client (its signal, a close()) while it ran: dial nothing the
-    // close would drop at once (a socket carrying the token for nothing).
-    if (this.asked('close')) return;
-    this.currentUrl = target.url;
+    // The url function (or the transport's preparation) closed the client (its signal, a
+    // close()) while it ran: dial nothing the close would drop at once (a socket carrying the
+    // token for nothing).
+    return id === this.connectionId && phase.status === 'connecting' && phase.id === id && !this.asked('close');
+  }
+
+  protected dial(id: number, request: ConnectRequest): void {
+    if (!this.dialable(id)) return;
+    this.currentUrl = request.url;
     // Callbacks the transport makes from inside connect() queue up until it has returned.
     const nested = this.running;
     this.running = true;
     try {
-      const { connectTimeoutMs, closeTimeoutMs, requireTls } = this.options;
-      const request: ConnectRequest = {
-        url: target.url,
-        protocols: target.protocols,
-        connectTimeoutMs,
-        closeTimeoutMs,
-      };
-      if (requireTls) request.mayConnectTo = secureEnough;
       const connection = this.options.transport.connect(request, new ConnectionHandlers(this, id));
       if (id === this.connectionId) this.connection = connection;
       else endConnection(connection);
     } catch (error) {
-      // A transport throws at once for what no retry changes (a bad header, a blocked port):
-      // the app hears it as an error, and the record carries the transport's own error.
-      later(() => {
-        if (id !== this.connectionId) return;
-        const text = this.redactText(String((error as { message?: unknown })?.message ?? error));
-        this.emitter.emit('error', new ClientRuntimeError('transport', `transport.connect threw: ${text}`));
-        this.dispatch({ type: 'connectFailed', id, error });
-      });
+      this.connectThrew(id, error, 'transport.connect threw');
     } finally {
       this.running = nested;
     }
     const pending = nested ? undefined : this.mailbox?.shift();
     if (pending) this.dispatch(pending);
+  }
+
+  /**
+   * A transport throws at once for what no retry changes (a bad header, a blocked port): the app
+   * hears it as an error, and the record carries the transport's own error.
+   */
+  private connectThrew(id: number, error: unknown, what: string): void {
+    later(() => {
+      if (id !== this.connectionId) return;
+      const text = this.redactText(String((error as { message?: unknown })?.message ?? error));
+      this.emitter.emit('error', new ClientRuntimeError('transport', `${what}: ${text}`));
+      this.dispatch({ type: 'connectFailed', id, error });
+    });
   }
 
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */

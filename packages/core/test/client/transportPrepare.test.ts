@@ -1,0 +1,107 @@
+// A transport's prepare(): its own async step before each attempt's connect() (a token fetched
+// for a header), inside the connect deadline, failing the attempt when it fails.
+import type { AttemptContext, CloseRecord, ConnectRequest, Transport } from '@resock/core';
+import { createFakeTransport, flushPromises } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+/** A fake transport whose prepare() the test settles: each call waits on its own promise. */
+function preparingTransport() {
+  const fake = createFakeTransport();
+  const dialed: Array<ConnectRequest & { token?: string }> = [];
+  const calls: Array<{
+    request: ConnectRequest & { token?: string };
+    context: AttemptContext;
+    resolve: (token: string) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  const transport: Transport = {
+    prepare(request: ConnectRequest & { token?: string }, context) {
+      return new Promise<void>((resolve, reject) => {
+        calls.push({
+          request,
+          context,
+          resolve: (token) => {
+            request.token = token;
+            resolve();
+          },
+          reject,
+        });
+      });
+    },
+    connect: (request, handlers) => {
+      dialed.push(request);
+      return fake.connect(request, handlers);
+    },
+  };
+  return { fake, calls, transport, dialed };
+}
+
+describe('a transport’s prepare()', () => {
+  it('runs before each attempt, with its context; connect() waits for it and gets what it added', async () => {
+    const { fake, calls, transport, dialed } = preparingTransport();
+    const h = harness({ transport });
+    await flushPromises();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.context).toEqual({ attempt: 1, record: undefined });
+    expect(fake.connections).toHaveLength(0); // not dialed before it is ready
+    calls[0]?.resolve('t1');
+    await flushPromises();
+    expect(dialed.map((request) => request.token)).toEqual(['t1']);
+    fake.last().accept();
+    fake.last().serverClose(4001, 'expired');
+    h.clock.advance(60_000);
+    await flushPromises();
+    expect(calls[1]?.context).toMatchObject({ attempt: 2, record: { code: 4001 } });
+  });
+
+  it('a rejection fails the attempt, with an error event, and the policy retries', async () => {
+    const { fake, calls, transport } = preparingTransport();
+    const h = harness({ transport });
+    await flushPromises();
+    calls[0]?.reject(new Error('token service down'));
+    await flushPromises();
+    expect(fake.connections).toHaveLength(0);
+    expect(h.of<Error>('error').map((e) => e.message)).toEqual(['transport.prepare failed: token service down']);
+    expect(h.of<CloseRecord>('close')).toMatchObject([
+      { code: 1006, phase: 'connecting', initiator: 'transport', error: { message: 'token service down' } },
+    ]);
+    expect(h.of('reconnecting')).toHaveLength(1);
+  });
+
+  it('one that throws fails the attempt alike', async () => {
+    const fake = createFakeTransport();
+    const transport: Transport = {
+      prepare() {
+        throw new Error('no credentials');
+      },
+      connect: (request, handlers) => fake.connect(request, handlers),
+    };
+    const h = harness({ transport });
+    await flushPromises();
+    expect(h.of<Error>('error').map((e) => e.message)).toEqual(['transport.prepare threw: no credentials']);
+    expect(h.of<CloseRecord>('close')).toMatchObject([{ phase: 'connecting', initiator: 'transport' }]);
+  });
+
+  it('counts toward the connect deadline; an attempt given up is not dialed when it is ready', async () => {
+    const { fake, calls, transport } = preparingTransport();
+    const h = harness({ transport, connectTimeoutMs: 5000 });
+    await flushPromises();
+    h.clock.advance(5000);
+    expect(h.of<CloseRecord>('close')).toMatchObject([{ phase: 'connecting', initiator: 'timeout' }]);
+    calls[0]?.resolve('late');
+    await flushPromises();
+    expect(fake.connections).toHaveLength(0);
+  });
+
+  it('close() meanwhile: nothing is dialed', async () => {
+    const { fake, calls, transport } = preparingTransport();
+    const h = harness({ transport });
+    await flushPromises();
+    await h.client.close();
+    calls[0]?.resolve('t1');
+    await flushPromises();
+    expect(fake.connections).toHaveLength(0);
+    expect(h.clock.pending()).toBe(0);
+  });
+});
