@@ -26,9 +26,9 @@ describe('URLs relative to the page, as new WebSocket(url) takes them', () => {
 
   it('passes the attempt context on to a url function', () => {
     const url = pageUrl(({ attempt }) => `/live?attempt=${attempt}`);
-    expect(typeof url === 'function' && url({ attempt: 3, record: undefined })).toBe(
-      'wss://app.example/live?attempt=3',
-    );
+    expect(
+      typeof url === 'function' && url({ attempt: 3, record: undefined, signal: new AbortController().signal }),
+    ).toBe('wss://app.example/live?attempt=3');
   });
 
   it('maps an http page to ws:', () => {

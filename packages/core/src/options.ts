@@ -22,6 +22,11 @@ export interface AttemptContext {
   readonly attempt: number;
   /** The close that led to it (why the last connection or attempt ended); none for the first. */
   readonly record: CloseRecord | undefined;
+  /**
+   * Aborted when the attempt is given up before it dials (its connect deadline, `close()`,
+   * `reconnect()`, the network going): a token fetch for it can stop.
+   */
+  readonly signal: AbortSignal;
 }
 
 export interface RefreshContext {

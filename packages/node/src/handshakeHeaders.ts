@@ -33,6 +33,10 @@ export function headersOf(headers: HeadersOption | undefined, request: ConnectRe
   if (typeof headers !== 'function') return headers;
   const ready = request as PreparedRequest;
   if (prepared in ready) return ready[prepared];
-  // connect() called without prepare() (code driving the transport itself): read it now.
-  return checkedHeaders(headers({ attempt: 1, record: undefined }), 'headers()');
+  // connect() called without prepare() (code driving the transport itself): read it now. An
+  // async answer is refused (checkedHeaders), and its rejection, if any, handled here.
+  const given: unknown = headers({ attempt: 1, record: undefined, signal: new AbortController().signal });
+  if (typeof (given as { then?: unknown } | null)?.then === 'function')
+    Promise.resolve(given).then(undefined, () => undefined);
+  return checkedHeaders(given, 'headers()');
 }

@@ -106,7 +106,8 @@ describe('nodeTransport({ headers: () => … })', () => {
     const client = createClient({
       url,
       heartbeat: false,
-      policy: { rules: [{ status: [401], action: 'retry', backoff: { type: 'constant', delayMs: 1 } }] },
+      // As the README has it: each attempt fetches its own token, so a 401's refresh has nothing to do.
+      refresh: () => {},
       transport: nodeTransport({
         headers: async ({ attempt, record }) => {
           asked.push({ attempt, code: record?.handshake?.status });
@@ -142,6 +143,26 @@ describe('nodeTransport({ headers: () => … })', () => {
     await new Promise((resolve) => client.once('failed', resolve));
     expect(errors).toEqual(['transport.prepare failed: token service down']);
     expect(seen).toEqual([]);
+  });
+
+  it('connect() called without prepare() refuses an async function, and handles its rejection', async () => {
+    const transport = nodeTransport({
+      headers: async () => {
+        throw new Error('token service down');
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const handlers = { onOpen() {}, onMessage() {}, onClose() {}, onError() {} };
+      expect(() => transport.connect({ url: 'ws://127.0.0.1:9/', protocols: [] }, handlers)).toThrow(/not a Promise/);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Before: the promise it dropped rejected unhandled (Node's default: the process ends).
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('a static headers object is still checked at the call', () => {

@@ -30,7 +30,14 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.openInfo = undefined;
     this.counts.attempts++;
     let target: Target | Promise<Target>;
-    const context: AttemptContext = { attempt: this.machine.outage.failures + 1, record: this.lastClose };
+    this.attemptAbort?.abort();
+    const abort = new AbortController();
+    this.attemptAbort = abort;
+    const context: AttemptContext = {
+      attempt: this.machine.outage.failures + 1,
+      record: this.lastClose,
+      signal: abort.signal,
+    };
     try {
       target = resolveTarget(
         this.override?.url ?? this.options.url,
@@ -72,7 +79,8 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
       this.dial(id, request);
       return;
     }
-    prepared.then(
+    // As a Promise takes it: a library's thenable settles once, and one whose then() throws rejects.
+    Promise.resolve(prepared).then(
       () => this.dial(id, request),
       (error: unknown) => this.connectThrew(id, error, 'transport.prepare failed'),
     );
@@ -103,6 +111,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
 
   protected dial(id: number, request: ConnectRequest): void {
     if (!this.dialable(id)) return;
+    this.attemptAbort = undefined; // what the attempt's signal was for is done
     this.currentUrl = request.url;
     // Callbacks the transport makes from inside connect() queue up until it has returned.
     const nested = this.running;
@@ -200,6 +209,9 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   /** Stops listening to a connection and ends it: at once where the transport can. */
   protected drop(id: number, code: number, reason: string, say = false): void {
     if (id !== this.connectionId) return;
+    // Given up before it dialed: a url function's or the transport's work for it can stop.
+    this.attemptAbort?.abort();
+    this.attemptAbort = undefined;
     const { connection } = this;
     this.connection = undefined;
     this.connectionId = 0;

@@ -61,6 +61,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected connection: TransportConnection | undefined;
   protected connectionId = 0;
   protected connectionError: unknown;
+  /** The attempt's signal (AttemptContext), until it dials or is given up. */
+  protected attemptAbort: AbortController | undefined;
   /**
    * The device went offline and the probe is out: sends wait in the queue until the peer
    * answers, rather than go into a socket that may be dead (then they go on the next one).

@@ -43,7 +43,7 @@ describe('a transport’s prepare()', () => {
     const h = harness({ transport });
     await flushPromises();
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.context).toEqual({ attempt: 1, record: undefined });
+    expect(calls[0]?.context).toMatchObject({ attempt: 1, record: undefined });
     expect(fake.connections).toHaveLength(0); // not dialed before it is ready
     calls[0]?.resolve('t1');
     await flushPromises();
@@ -103,5 +103,81 @@ describe('a transport’s prepare()', () => {
     await flushPromises();
     expect(fake.connections).toHaveLength(0);
     expect(h.clock.pending()).toBe(0);
+  });
+
+  it('a library’s thenable is taken as a Promise takes it: settled once, and a then() that throws is a failure', async () => {
+    const fake = createFakeTransport();
+    let dials = 0;
+    const twice: Transport = {
+      // A then() that calls back twice, then fails too.
+      prepare: () =>
+        ({
+          // biome-ignore lint/suspicious/noThenProperty: a library's thenable, on purpose
+          then(ok: () => void, bad: (error: unknown) => void) {
+            ok();
+            ok();
+            bad(new Error('and then failed'));
+          },
+        }) as unknown as Promise<void>,
+      connect: (request, handlers) => {
+        dials++;
+        return fake.connect(request, handlers);
+      },
+    };
+    const h = harness({ transport: twice });
+    await flushPromises();
+    // Before: dialed twice (the first socket leaked), then failed the attempt it had dialed.
+    expect(dials).toBe(1);
+    expect(h.of('error')).toEqual([]);
+    const throwing: Transport = {
+      prepare: () =>
+        ({
+          // biome-ignore lint/suspicious/noThenProperty: a library's thenable, on purpose
+          then() {
+            throw new Error('then boom');
+          },
+        }) as unknown as Promise<void>,
+      connect: (request, handlers) => fake.connect(request, handlers),
+    };
+    // Before: the throw escaped createClient.
+    const h2 = harness({ transport: throwing });
+    await flushPromises();
+    expect(h2.of<Error>('error').map((e) => e.message)).toEqual(['transport.prepare failed: then boom']);
+  });
+
+  it('its signal is aborted when the attempt is given up before it dials, and not once it has', async () => {
+    const { calls, transport } = preparingTransport();
+    const h = harness({ transport, connectTimeoutMs: 5000 });
+    await flushPromises();
+    const first = calls[0]?.context.signal;
+    expect(first?.aborted).toBe(false);
+    h.clock.advance(5000); // the connect deadline, while the token is still being fetched
+    // Before: no signal; a slow token service's fetches for attempts given up piled up.
+    expect(first?.aborted).toBe(true);
+    while (calls.length < 2) {
+      h.clock.advance(100); // the back-off, to the next attempt's prepare()
+      await flushPromises();
+    }
+    calls[1]?.resolve('t2');
+    await flushPromises();
+    expect(calls[1]?.context.signal.aborted).toBe(false);
+    await h.client.close();
+    expect(calls[1]?.context.signal.aborted).toBe(false); // it dialed: nothing of it was running
+  });
+});
+
+describe('a url function’s signal', () => {
+  it('is aborted by close() while the URL is being resolved', async () => {
+    let signal: AbortSignal | undefined;
+    const h = harness({
+      url: ({ signal: given }) => {
+        signal = given;
+        return new Promise<string>(() => undefined); // a token service that hangs
+      },
+    });
+    await flushPromises();
+    expect(signal?.aborted).toBe(false);
+    await h.client.close();
+    expect(signal?.aborted).toBe(true);
   });
 });
