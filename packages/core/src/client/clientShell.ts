@@ -242,6 +242,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
 
   /** The app's close is complete: nothing of the client may be left running. */
   protected finish(record: CloseRecord): void {
+    this.abortAttempt(); // closed during an attempt's back-off: its signal is let go too
     this.timers.cancelAll();
     this.stopHeartbeat();
     this.refreshing?.abort();

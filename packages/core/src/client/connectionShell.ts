@@ -30,13 +30,18 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.openInfo = undefined;
     this.counts.attempts++;
     let target: Target | Promise<Target>;
-    this.attemptAbort?.abort();
-    const abort = new AbortController();
-    this.attemptAbort = abort;
-    const context: AttemptContext = {
-      attempt: this.machine.outage.failures + 1,
-      record: this.lastClose,
-      signal: abort.signal,
+    this.abortAttempt();
+    const attempt = this.machine.outage.failures + 1;
+    const record = this.lastClose;
+    let context: AttemptContext | undefined;
+    // Made only for code that is told it (a url or protocols function, a transport's prepare()):
+    // a plain URL costs no AbortController.
+    const contextOf = (): AttemptContext => {
+      if (!context) {
+        this.attemptAbort = new AbortController();
+        context = { attempt, record, signal: this.attemptAbort.signal };
+      }
+      return context;
     };
     try {
       target = resolveTarget(
@@ -44,7 +49,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
         this.override?.protocols ?? this.options.protocols,
         this.redact,
         this.options.requireTls,
-        context,
+        contextOf,
       );
     } catch (error) {
       // On the next tick, so listeners attached right after createClient hear it.
@@ -53,11 +58,11 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     }
     if (target instanceof Promise) {
       target.then(
-        (resolved) => this.prepare(id, resolved, context),
+        (resolved) => this.prepare(id, resolved, contextOf),
         (error: unknown) => this.attemptFailed(id, error),
       );
     } else {
-      this.prepare(id, target, context);
+      this.prepare(id, target, contextOf);
     }
   }
 
@@ -65,12 +70,12 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
    * The transport's own preparation, where it has one (an async token for a header): inside the
    * connect deadline, before the dial. What it adds to the request, its connect() receives.
    */
-  protected prepare(id: number, target: Target, context: AttemptContext): void {
+  protected prepare(id: number, target: Target, context: () => AttemptContext): void {
     const { transport } = this.options;
     const request = this.request(target);
     let prepared: unknown;
     try {
-      if (transport.prepare && this.dialable(id)) prepared = transport.prepare(request, context);
+      if (transport.prepare && this.dialable(id)) prepared = transport.prepare(request, context());
     } catch (error) {
       this.connectThrew(id, error, 'transport.prepare threw');
       return;
@@ -89,6 +94,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   /** The URL could not be resolved: a misconfiguration the app must hear of, and a failed attempt. */
   protected attemptFailed(id: number, error: unknown): void {
     if (id !== this.connectionId) return; // an attempt already given up (timed out, closed)
+    this.abortAttempt();
     if (error instanceof ClientRuntimeError) this.emitter.emit('error', error);
     this.dispatch({ type: 'connectFailed', id, error });
   }
@@ -136,6 +142,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   private connectThrew(id: number, error: unknown, what: string): void {
     later(() => {
       if (id !== this.connectionId) return;
+      this.abortAttempt();
       const text = this.redactText(String((error as { message?: unknown })?.message ?? error));
       this.emitter.emit('error', new ClientRuntimeError('transport', `${what}: ${text}`));
       this.dispatch({ type: 'connectFailed', id, error });
@@ -206,12 +213,20 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     return check;
   }
 
+  /**
+   * The attempt ended before it dialed (given up, failed, the client closed): the work a url
+   * function or the transport's prepare() does for it can stop (its signal).
+   */
+  protected abortAttempt(): void {
+    const abort = this.attemptAbort;
+    this.attemptAbort = undefined;
+    abort?.abort();
+  }
+
   /** Stops listening to a connection and ends it: at once where the transport can. */
   protected drop(id: number, code: number, reason: string, say = false): void {
     if (id !== this.connectionId) return;
-    // Given up before it dialed: a url function's or the transport's work for it can stop.
-    this.attemptAbort?.abort();
-    this.attemptAbort = undefined;
+    this.abortAttempt();
     const { connection } = this;
     this.connection = undefined;
     this.connectionId = 0;

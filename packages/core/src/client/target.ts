@@ -20,12 +20,12 @@ export function resolveTarget(
   protocols: NonNullable<ClientOptions['protocols']>,
   redact: (url: string) => string,
   requireTls: boolean,
-  context: AttemptContext,
+  context: () => AttemptContext,
 ): Target | Promise<Target> {
-  const u = typeof url === 'function' ? url(context) : url;
+  const u = typeof url === 'function' ? url(context()) : url;
   let p: unknown;
   try {
-    p = typeof protocols === 'function' ? protocols(context) : protocols;
+    p = typeof protocols === 'function' ? protocols(context()) : protocols;
   } catch (error) {
     // The attempt fails on this throw: a URL promise's own failure is then nobody's to hear,
     // and must not surface as an unhandled rejection.

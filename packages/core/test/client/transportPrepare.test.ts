@@ -2,7 +2,7 @@
 // for a header), inside the connect deadline, failing the attempt when it fails.
 import type { AttemptContext, CloseRecord, ConnectRequest, Transport } from '@resock/core';
 import { createFakeTransport, flushPromises } from '@resock/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { harness } from './clientHarness';
 
 /** A fake transport whose prepare() the test settles: each call waits on its own promise. */
@@ -179,5 +179,33 @@ describe('a url function’s signal', () => {
     expect(signal?.aborted).toBe(false);
     await h.client.close();
     expect(signal?.aborted).toBe(true);
+  });
+});
+
+describe('an attempt’s signal, reviewed', () => {
+  it('is aborted when the attempt fails on its own (a url function that rejects), not at the next one', async () => {
+    let signal: AbortSignal | undefined;
+    const h = harness({
+      url: ({ signal: given }) => {
+        signal ??= given;
+        return Promise.reject(new Error('token service down'));
+      },
+    });
+    await flushPromises();
+    expect(h.client.state).toBe('waiting');
+    // Before: still held, unaborted, through the back-off (and for ever once the client closed).
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('a plain URL needs no AbortController (a runtime without one still connects)', () => {
+    vi.stubGlobal('AbortController', undefined);
+    try {
+      const h = harness();
+      h.transport.last().accept();
+      // Before: createClient threw "AbortController is not a constructor".
+      expect(h.client.state).toBe('open');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
