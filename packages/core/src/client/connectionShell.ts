@@ -22,6 +22,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   // ── connections ─────────────────────────────────────────────────────────────────────────
 
   protected connect(id: number): void {
+    this.abortAttempt(); // (each attempt's own end aborts it: none should be left here)
     this.connection = undefined;
     this.connectionId = id;
     this.connectionError = undefined;
@@ -30,7 +31,6 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.openInfo = undefined;
     this.counts.attempts++;
     let target: Target | Promise<Target>;
-    this.abortAttempt();
     const attempt = this.machine.outage.failures + 1;
     const record = this.lastClose;
     let context: AttemptContext | undefined;
