@@ -2,8 +2,10 @@
 // compiled), each beside a runtime check.
 import {
   type Client,
+  type CloseRecord,
   createClient,
   type InboundMessage,
+  logEvents,
   nativeTransport,
   nodeTransport,
   ReconnectingWebSocket,
@@ -59,5 +61,25 @@ describe('review: @resock/node types', () => {
     // @ts-expect-error not a ws client option
     const unknownOption = () => nodeTransport({ notAWsOption: true });
     void unknownOption;
+  });
+
+  it('headers may be an async function of the attempt, and logEvents is exported', () => {
+    const transport = nodeTransport({
+      headers: async ({ attempt, record, signal }) => {
+        expectTypeOf(attempt).toBeNumber();
+        expectTypeOf(record).toEqualTypeOf<CloseRecord | undefined>();
+        expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+        return { Authorization: `Bearer t${attempt}` };
+      },
+    });
+    expect(typeof transport.prepare).toBe('function');
+    // @ts-expect-error headers are strings
+    const badHeaders = () => nodeTransport({ headers: async () => ({ 'X-Count': 1 }) });
+    void badHeaders;
+    const client = createClient({ url: 'ws://127.0.0.1:9/', lazy: true, transport });
+    const lines: string[] = [];
+    const stop = logEvents(client, { log: (line) => lines.push(line) });
+    expect(typeof stop).toBe('function');
+    void client.close();
   });
 });
