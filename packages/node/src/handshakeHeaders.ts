@@ -1,5 +1,5 @@
 import type { AttemptContext, ConnectRequest } from '@resock/core';
-import { checkedHeaders } from './optionChecks';
+import { checkedHeaders, isThenable } from './optionChecks';
 
 export type Headers = { [name: string]: string };
 
@@ -24,7 +24,7 @@ export function prepareHeaders(
     (request as PreparedRequest)[prepared] = checkedHeaders(value, 'headers()');
   };
   const given: unknown = headers(context);
-  if (typeof (given as { then?: unknown } | null)?.then === 'function') return Promise.resolve(given).then(keep);
+  if (isThenable(given)) return Promise.resolve(given).then(keep);
   keep(given);
 }
 
@@ -36,7 +36,6 @@ export function headersOf(headers: HeadersOption | undefined, request: ConnectRe
   // connect() called without prepare() (code driving the transport itself): read it now. An
   // async answer is refused (checkedHeaders), and its rejection, if any, handled here.
   const given: unknown = headers({ attempt: 1, record: undefined, signal: new AbortController().signal });
-  if (typeof (given as { then?: unknown } | null)?.then === 'function')
-    Promise.resolve(given).then(undefined, () => undefined);
+  if (isThenable(given)) Promise.resolve(given).then(undefined, () => undefined);
   return checkedHeaders(given, 'headers()');
 }

@@ -1,19 +1,12 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
-import {
-  drainMeter,
-  type OutboundMessage,
-  type RawClose,
-  type Transport,
-  type TransportConnection,
-  type TransportHandlers,
-} from '@resock/core';
+import type { RawClose, Transport, TransportHandlers } from '@resock/core';
 import WebSocket, { type ClientOptions as WsClientOptions } from 'ws';
 import { failureCode, invalidUpgrade, proxyRefusal } from './failureCodes';
 import { type HeadersOption, headersOf, prepareHeaders } from './handshakeHeaders';
 import { checkOptions } from './optionChecks';
 import { ownArrayBuffer } from './ownArrayBuffer';
 import { redirectHop, socketHref } from './redirectHops';
+import { WsConnection } from './wsConnection';
 
 /**
  * Every `ws` client option passes through: `headers`, `origin`, TLS (`ca`, `cert`, `key`,
@@ -25,7 +18,7 @@ import { redirectHop, socketHref } from './redirectHops';
 export type NodeTransportOptions = Omit<WsClientOptions, 'headers'> & {
   closeTimeout?: number | undefined;
   /**
-   * Sent with every handshake. A function is called before each attempt with `{ attempt, record }`
+   * Sent with every handshake. A function is called before each attempt with `{ attempt, record, signal }`
    * and may be async (a token fetched from a token service each time, inside the connect
    * deadline); what it gives is checked then, and a throw, a rejection or a bad header fails
    * that attempt (an `error` event).
@@ -153,131 +146,6 @@ function redirectAnswer(socket: WebSocket): RawClose['handshake'] {
 /** An HTTP answer as a close record keeps it (a module function: no closure kept per socket). */
 function answer(res: IncomingMessage | undefined): RawClose['handshake'] {
   return res && { status: res.statusCode ?? 101, headers: flatten(res.headers) };
-}
-
-/** The connection resock holds: prototype methods, so each socket costs one small object. */
-class WsConnection implements TransportConnection {
-  private pongs = false;
-  // Set only when needed (declared, so no slot on every idle connection: the memory benchmark).
-  declare private meter?: ReturnType<typeof drainMeter>;
-  /** permessage-deflate was agreed: ws then compresses binary data later, from the caller's buffer. */
-  declare deflate?: true;
-  /** Blobs ws is still reading: it queues what is sent meanwhile, reading buffers later too. */
-  declare private blobs?: number;
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly handlers: TransportHandlers,
-  ) {}
-  send(data: OutboundMessage): void {
-    // Once its close has begun ws drops what it is given without a word: refuse instead, so
-    // core keeps the message for the next connection.
-    if (this.socket.readyState !== WebSocket.OPEN) throw new Error('WebSocket is not open');
-    // A message reported sent must keep the bytes it had: ws reads them later with deflate (and
-    // queues behind a message still compressing), and behind a Blob it is still reading, so it
-    // gets a copy then, as a browser frames one. A string or a Blob cannot change (ws reads a
-    // Blob itself, keeping the order).
-    if (typeof data === 'string') this.socket.send(data);
-    else if ('byteLength' in data) this.socket.send(this.deflate || this.blobs ? copyOf(data) : data);
-    else {
-      this.blobs = (this.blobs ?? 0) + 1;
-      // Called once ws has read and written it, or given up (the socket closed): either way
-      // it holds nothing sent after it any more.
-      // A Blob by now: core lets a transport's platform Blob through (Transport.accepts).
-      this.socket.send(data as Blob, () => {
-        this.blobs = (this.blobs ?? 1) - 1;
-      });
-    }
-  }
-  close(code?: number, reason?: string): void {
-    // ws starts its close deadline at close(), and ends the socket when it fires: with a backlog
-    // still in the process (a slow link), that cuts it. So the close frame waits for the
-    // backlog to drain — when Node will say so ('drain' follows only a write that filled the
-    // buffer; a little left over goes ahead of the frame anyway); core's close deadline,
-    // extended while bytes move, bounds the wait.
-    const raw = this.raw();
-    if (raw?.writableNeedDrain && this.socket.readyState === WebSocket.OPEN) {
-      raw.once('drain', () => this.socket.close(code, reason));
-      return;
-    }
-    this.socket.close(code, reason);
-  }
-  terminate(): void {
-    this.socket.terminate();
-  }
-  leave(code: number, reason: string): void {
-    // Read again (a paused backlog would hold the server's answer), and queue the frame behind
-    // what ws still writes (a backlog, a message being compressed): ws ends the socket on the
-    // server's answer, or at its close deadline (closeTimeoutMs).
-    this.socket.resume();
-    this.socket.close(code, reason);
-    // The client has moved on: neither the socket nor that deadline (ws's private _closeTimer,
-    // looked for, not relied on) may hold the process open.
-    this.raw()?.unref();
-    (this.socket as unknown as { _closeTimer?: { unref?: () => void } })._closeTimer?.unref?.();
-  }
-  pause(): void {
-    this.socket.pause();
-  }
-  resume(): void {
-    this.socket.resume();
-  }
-  ping(data?: Uint8Array): void {
-    // Listen for pongs only once pings are sent: a client without heartbeat keeps less.
-    if (!this.pongs) {
-      this.pongs = true;
-      this.socket.on('pong', (echoed: Buffer) => this.handlers.onPong?.(echoed));
-    }
-    this.socket.ping(data);
-  }
-  get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
-  }
-  /**
-   * Bytes received, plus what the kernel took from the process's backlog: dispatched to libuv
-   * less its write queue (the queue Node's own socket timeout reads to see a write in progress);
-   * the backlog is everything written and not yet taken.
-   */
-  get progress(): number {
-    const raw = this.raw();
-    if (!raw) return 0;
-    this.meter ??= drainMeter();
-    const taken = (raw._bytesDispatched ?? 0) - (raw._handle?.writeQueueSize ?? 0);
-    return this.meter(raw.bytesRead, taken, raw.bytesWritten - taken);
-  }
-  /**
-   * Bytes the kernel has taken from the process: outbound movement alone (the CLI's stall checks,
-   * where a peer that still talks but stopped reading must not look alive).
-   */
-  get uploaded(): number {
-    const raw = this.raw();
-    if (!raw) return 0;
-    // Over TLS the socket's own handle holds a whole write until its last byte is sent; the TCP
-    // handle under it (_parent) drains as the kernel takes the bytes.
-    const handle = raw._handle;
-    return (raw._bytesDispatched ?? 0) - (handle?._parent?.writeQueueSize ?? handle?.writeQueueSize ?? 0);
-  }
-  /** ws's TCP (or TLS) socket, once it has one. */
-  private raw(): RawSocket | undefined {
-    return (this.socket as unknown as { _socket?: RawSocket | null })._socket ?? undefined;
-  }
-}
-
-/** A connection's `uploaded`, if it is one of this transport's. */
-export function uploadedBy(connection: TransportConnection): number | undefined {
-  return connection instanceof WsConnection ? connection.uploaded : undefined;
-}
-
-/** What `progress` and `close` read of the socket under ws. */
-type RawSocket = Socket & {
-  _bytesDispatched?: number;
-  _handle?: { writeQueueSize?: number; _parent?: { writeQueueSize?: number } } | null;
-};
-
-/** Buffer.from copies a Uint8Array (a view over the same bytes is no copy). */
-function copyOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return Buffer.from(
-    ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data),
-  );
 }
 
 /**

@@ -24,7 +24,7 @@ export function checkedHeaders(headers: unknown, path: string): Headers | undefi
   const problems: Problem[] = [];
   if (headers !== undefined && (typeof headers !== 'object' || headers === null))
     problems.push({ path, message: 'expected an object of header names and values' });
-  else if (typeof (headers as { then?: unknown } | undefined)?.then === 'function')
+  else if (isThenable(headers))
     // A Promise has no headers of its own: sent, it would be none at all.
     problems.push({
       path,
@@ -48,4 +48,9 @@ function headerProblem(path: string, name: string, value: unknown, problems: Pro
   } catch (error) {
     problems.push({ path, message: (error as Error).message });
   }
+}
+
+/** A promise, or any thenable (a library's own), as `await` would take it. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

@@ -1,5 +1,5 @@
 import type { CloseRecord, Transport, TransportConnection, TransportHandlers } from '@resock/core';
-import { uploadedBy } from '../nodeTransport';
+import { uploadedBy } from '../wsConnection';
 
 /**
  * What the server has surely read, per connection. A pong answers a ping only once the server
