@@ -133,7 +133,8 @@ export interface ClientOptions<TMessage = InboundMessage> {
   reconnectCloseCode?: number | undefined;
   /**
    * The page around the client: attempts wait while offline, an open socket is probed when the
-   * device goes offline, the page's pagehide/pageshow suspend and resume it. `@resock/browser`
+   * device goes offline (and when the page is shown with a heartbeat check owed), the page's
+   * pagehide/pageshow suspend and resume it. `@resock/browser`
    * passes the page's. @default none (always online and visible)
    */
   environment?: ClientEnvironment | undefined;

@@ -93,15 +93,17 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         );
         break;
       }
-      case 'probe':
-        if (!this.heartbeat) break;
+      case 'probe': {
+        const now = this.options.clock.now();
+        if (!this.heartbeat || (effect.ifDue && !this.heartbeat.due(now))) break;
         // Sends wait for the answer while a probe is out: set first, as the answer may come
         // within probe() itself (a transport that answers at once).
         this.untrusted = true;
-        this.rescheduleIf(this.heartbeat.probe(this.options.clock.now()));
+        this.rescheduleIf(this.heartbeat.probe(now));
         // A ping builder that throws stops the heartbeat: then no answer would ever come.
         if (!this.heartbeat) this.trust();
         break;
+      }
       case 'cancelTimer':
         this.timers.cancel(effect.timer);
         break;

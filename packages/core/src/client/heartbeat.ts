@@ -194,14 +194,23 @@ export class ConnectionHeartbeat implements ScheduledTask {
   }
 
   /**
-   * Ping now, whatever the schedule (the device went offline: do not trust the socket). True
-   * when a ping went out: the owner reschedules it for the pong's deadline.
+   * Check now, whatever the schedule (the device went offline: do not trust the socket): a ping
+   * goes out, or, with one out already, a deadline that has passed is judged now. True when the
+   * check ran: the owner reschedules it.
    */
   probe(now: number): boolean {
-    if (this.#awaitingSince !== undefined) return false; // a ping is already out
-    this.dueAt = now;
+    if (this.#awaitingSince === undefined) this.dueAt = now;
+    else if (!this.due(now)) return false; // the ping out has time left
     this.run(now);
     return true;
+  }
+
+  /**
+   * Whether a check is owed now: a ping, or the judgement of one out. When the page is shown
+   * again, one owed is made at once: its timer may have been throttled or frozen meanwhile.
+   */
+  due(now: number): boolean {
+    return this.dueAt - now <= COALESCE_MS;
   }
 
   run(now: number): void {

@@ -75,8 +75,11 @@ export type Effect =
   | { readonly type: 'cancelTimer'; readonly timer: TimerName }
   | { readonly type: 'startHeartbeat'; readonly id: number }
   | { readonly type: 'stopHeartbeat' }
-  /** Check the open connection now (the device went offline; do not trust the socket). */
-  | { readonly type: 'probe' }
+  /**
+   * Check the open connection now (the device went offline; do not trust the socket); `ifDue`,
+   * only if its heartbeat is due or overdue (the page is shown again after its timers slowed).
+   */
+  | { readonly type: 'probe'; readonly ifDue?: true }
   | { readonly type: 'flushQueue' }
   /** The socket opened: say the greeting, then dispatch `opened` again with `greeted`. */
   | { readonly type: 'greet'; readonly opened: Extract<Input, { type: 'opened' }> }

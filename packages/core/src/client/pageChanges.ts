@@ -12,6 +12,10 @@ export function pageChange(s: Draft, change: EnvironmentChange): void {
   switch (change) {
     case 'online':
     case 'visible':
+      // Shown again: a liveness check its throttled timer still owes is made now (a laptop
+      // waking, a tab back from the background), holding sends as offline's probe does.
+      if (change === 'visible' && phase.status === 'open' && s.env.probing)
+        s.effects.push({ type: 'probe', ifDue: true });
       if (phase.status !== 'waiting' || phase.hold === 'suspended') return;
       if (phase.hold === 'none' && phase.dueAt === undefined) return; // the refresh hook is running
       // The server said when (1013, 429, Retry-After, a close reason's hint): a network blip

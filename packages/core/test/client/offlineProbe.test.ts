@@ -100,6 +100,20 @@ describe('the offline probe', () => {
     expect(socket.closeCall).toEqual({ code: 1000, reason: 'done' });
   });
 
+  it('judges at once a ping whose deadline passed while its timer was held back', () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.goSilent();
+    h.clock.advance(30_000); // the ping goes out
+    h.clock.jump(60_000); // a frozen tab: its deadline passes unjudged
+    environment.emit('offline');
+    expect(socket.pings).toBe(2); // judged now: far too late, so asked once more
+    h.clock.advance(2000);
+    expect(h.of<CloseRecord>('close')[0]).toMatchObject({ initiator: 'heartbeat' });
+  });
+
   it('keeps a socket that answers the probe', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });

@@ -134,7 +134,7 @@ staleClose        =           =           =           =        =           =    
 staleOpened       =           =           =           =        =           =           =           =            =           =       =
 online            =           =           =           =        connecting  waiting*    connecting  =            =           =       =
 offline           =           waiting     open*       =        =           =           =           =            =           =       =
-visible           =           =           =           =        =           waiting*    connecting  =            =           =       =
+visible           =           =           open*       =        =           waiting*    connecting  =            =           =       =
 hidden            =           =           =           =        =           =           =           =            =           =       =
 pagehide          =           waiting     waiting     =        waiting*    waiting*    waiting*    waiting*     waiting*    =       =
 pageshow          =           =           =           =        =           =           =           =            connecting  =       =

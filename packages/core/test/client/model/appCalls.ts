@@ -105,6 +105,14 @@ export function emitEnv(world: World, change: Change, reentrant: boolean): void 
     // Answered at once, but heard only after the write under way, if any (its replies wait).
     world.probeMaybe = index;
   }
+  // Shown again, the client probes only if its heartbeat is due (the model does not follow
+  // the heartbeat's schedule): sends may be held, never surely.
+  if (change === 'visible' && (state === 'open' || reentrant) && world.cfg.heartbeat) {
+    if (world.cfg.appPing || world.silent.has(index)) {
+      world.probeOut = index;
+      world.probeSure = undefined;
+    } else world.probeMaybe = index;
+  }
   if (change === 'pagehide' && world.watch) world.watch.suspended = true;
   if (change === 'pageshow' && world.watch) world.watch.suspended = false;
   if (reentrant) {
