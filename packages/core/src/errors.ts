@@ -7,6 +7,7 @@
  * name, so errors still match when two copies of the package meet (bundled twice, realms).
  */
 
+import type { Fate, OutboundMessage } from './client/queue';
 import type { CloseRecord } from './close/closeRecord';
 
 /** One problem with an input: where it is (`rules[1].codes[0]`) and what was expected. */
@@ -117,6 +118,31 @@ export class InvalidMessageError extends ResockError {
   }
 }
 
+/** Why `deliver()`'s message will not go out (see `Fate`). */
+export type NotDelivered = Exclude<Fate, 'sent' | 'acked'>;
+
+const notDelivered: Record<NotDelivered, string> = {
+  overflow: 'the queue was full',
+  closed: 'the client was closed first',
+  expired: 'its ttlMs passed while it waited',
+  aborted: 'its signal was aborted',
+  volatile: 'it could not be written at once',
+  taken: 'takeQueued() handed it back',
+  replaced: 'a later message under its id replaced it',
+};
+
+/** `deliver()`'s message will not go out: `reason` says why, `data` is the message. */
+export class MessageDroppedError extends ResockError {
+  override readonly name = 'MessageDroppedError' as const;
+  readonly reason: NotDelivered;
+  readonly data: OutboundMessage;
+  constructor(reason: NotDelivered, data: OutboundMessage) {
+    super(`The message was not delivered: ${notDelivered[reason]} (${reason}).`);
+    this.reason = reason;
+    this.data = data;
+  }
+}
+
 /** `opened()` when the policy stopped the client: carries the close that stopped it. */
 export class ClientFailedError extends ResockError {
   override readonly name = 'ClientFailedError' as const;
@@ -155,6 +181,7 @@ const resockErrorNames = new Set([
   'ClientRuntimeError',
   'InvalidMessageError',
   'ClientFailedError',
+  'MessageDroppedError',
 ]);
 
 export function isResockError(error: unknown): error is ResockError {

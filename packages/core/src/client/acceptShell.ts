@@ -8,6 +8,7 @@ import {
   type OutboundMessage,
   OutboundQueue,
   type QueuedMessage,
+  type Settle,
   type Waiting,
   type WaitLimits,
 } from './queue';
@@ -25,6 +26,7 @@ interface Placing {
   replaced: boolean;
   /** The client closed inside that flush: it was told closed with the rest. */
   closed?: boolean;
+  readonly settle: Settle | undefined;
 }
 
 /** A waiting message's limits, and how it is watched once it waits (`watch`). */
@@ -47,16 +49,19 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     if (!(#placing in this)) return [];
     const gone = (this.#placing ?? []).filter((p) => !p.replaced && !p.closed && !p.volatile);
     for (const p of gone) p.closed = true;
-    return gone.map(({ data, seq, signal }) => ({ data, seq, signal, bytes: 0 }));
+    return gone.map(({ data, seq, signal, settle }) => ({ data, seq, signal, settle, bytes: 0 }));
   }
 
-  /** What send() does with a message once it is checked (inside a sending section). */
-  protected accept(data: OutboundMessage, asked: SendOptions | undefined): SendResult {
+  /**
+   * What send() does with a message once it is checked (inside a sending section); `settle`,
+   * deliver()'s, is told what becomes of it.
+   */
+  protected accept(data: OutboundMessage, asked: SendOptions | undefined, settle?: Settle): SendResult {
     const { reliable } = this.options;
     const id = reliable && !asked?.volatile ? reliable.id(data) : undefined;
     // id() is the app's code: it may have closed the client, or aborted this message's signal.
     this.assertNotClosed('send');
-    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
+    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted', settle);
     // A late expiry timer (a throttled tab): what expired must not take room from this message;
     // nor one whose signal the app aborted, its own abort listener (sending this) before resock's.
     // Only a full store needs that room (else resock's own listener takes them out next): no
@@ -72,7 +77,15 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     let clear = this.clear();
     let placed: SendResult | undefined;
     if (clear && this.pending()) {
-      const placing: Placing = { id, data, seq, signal: asked?.signal, volatile: asked?.volatile, replaced: false };
+      const placing: Placing = {
+        id,
+        data,
+        seq,
+        signal: asked?.signal,
+        volatile: asked?.volatile,
+        replaced: false,
+        settle,
+      };
       this.#placing ??= [];
       this.#placing.push(placing);
       clear = this.flushPending(seq) && this.writable();
@@ -81,11 +94,15 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       placed = placing.replaced ? 'queued' : placing.closed ? 'dropped' : undefined;
     }
     try {
-      const result = placed ?? this.#place(data, id, asked, seq, clear);
+      const result = placed ?? this.#place(data, id, asked, seq, clear, settle);
       // Sent by app code inside such a flush, under the id of a send waiting for it: a later
       // copy, it replaces that one (not written after it).
       if (id !== undefined && result !== 'dropped')
-        for (const earlier of this.#placing ?? []) if (earlier.id === id) earlier.replaced = true;
+        for (const earlier of this.#placing ?? [])
+          if (earlier.id === id && !earlier.replaced) {
+            earlier.replaced = true;
+            earlier.settle?.('replaced');
+          }
       return result;
     } finally {
       // What that code sent, behind this message, goes out now (unless the socket refused), also
@@ -101,17 +118,19 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     asked: SendOptions | undefined,
     seq: number,
     clear: boolean,
+    settle: Settle | undefined,
   ) {
     // App code those writes ran may have aborted its signal, or closed the client (closing, the
     // message waits, to be told closed with the rest).
-    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted');
-    if (asked?.volatile) return clear && this.writeNow(data) ? 'sent' : this.#refuse(data, 'volatile');
-    if (this.closed()) return this.#refuse(data, 'closed');
-    let offered: OfferResult;
+    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted', settle);
+    if (asked?.volatile)
+      return clear && this.writeNow(data) ? this.#sent(settle) : this.#refuse(data, 'volatile', settle);
+    if (this.closed()) return this.#refuse(data, 'closed', settle);
+    let offered: OfferResult<QueuedMessage>;
     let result: SendResult;
     if (id !== undefined) {
       this.outbox ??= new Outbox(this.options.queue);
-      const limits = asked && this.#limits(asked);
+      const limits = this.#limits(asked, settle);
       // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
       // add() throws QueueFullError with overflow 'reject'
       const added = this.outbox.add(id, data, seq, limits);
@@ -120,10 +139,10 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       offered = added;
       result = !offered.accepted ? 'dropped' : clear && this.writeNow(data, id) ? 'sent' : 'queued';
     } else {
-      if (clear && this.writeNow(data)) return 'sent';
+      if (clear && this.writeNow(data)) return this.#sent(settle);
       // A write that failed once app code it ran had closed the client.
-      if (this.closed()) return this.#refuse(data, 'closed');
-      const limits = asked && this.#limits(asked);
+      if (this.closed()) return this.#refuse(data, 'closed', settle);
+      const limits = this.#limits(asked, settle);
       this.queue ??= new OutboundQueue(this.options.queue);
       // offer() throws QueueFullError with overflow 'reject'
       offered = this.queue.offer(data, seq, limits);
@@ -133,26 +152,35 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     }
     // Only now tell the app what the offer cost: a listener that sends again must find this
     // message already written or waiting in its place.
-    if (!offered.accepted) this.dropped(data, 'overflow');
-    else for (const evicted of offered.evicted) this.dropped(evicted, 'overflow');
+    if (!offered.accepted) this.dropped(data, 'overflow', settle);
+    else for (const evicted of offered.evicted) this.dropped(evicted.data, 'overflow', evicted.settle);
     return result;
   }
 
-  #refuse(data: OutboundMessage, reason: DropReason): SendResult {
-    this.dropped(data, reason);
+  #refuse(data: OutboundMessage, reason: DropReason, settle: Settle | undefined): SendResult {
+    this.dropped(data, reason, settle);
     return 'dropped';
   }
 
+  #sent(settle: Settle | undefined): SendResult {
+    settle?.('sent');
+    return 'sent';
+  }
+
   /**
-   * A message's `ttlMs` deadline and abort hook; undefined when it asked for neither. Both are
-   * watched only once the message waits (`watch`), and let go of when it stops.
+   * A message's `ttlMs` deadline, abort hook and `deliver()` promise; undefined when it has
+   * none (a plain send allocates nothing). The first two are watched only once the message
+   * waits (`watch`), and let go of when it stops.
    */
-  #limits({ ttlMs, signal }: SendOptions): Limits | undefined {
-    if (ttlMs === undefined && !signal) return undefined;
+  #limits(asked: SendOptions | undefined, settle: Settle | undefined): Limits | undefined {
+    const ttlMs = asked?.ttlMs;
+    const signal = asked?.signal;
+    if (ttlMs === undefined && !signal && !settle) return undefined;
     const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
     const limits: Limits = {
       until,
       signal,
+      settle,
       release: () => {
         if (!limits.take) return;
         limits.take = undefined;

@@ -1,12 +1,12 @@
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
-import { ClientClosedError, ClientFailedError } from '../errors';
+import { ClientClosedError, ClientFailedError, MessageDroppedError } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
 import { AcceptShell } from './acceptShell';
-import type { Client, ClientStats, SendResult } from './clientTypes';
+import type { Client, ClientStats, Delivered, SendResult } from './clientTypes';
 import { checkListener, type ListenerOptions } from './listenerOptions';
-import type { OutboundMessage } from './queue';
+import type { OutboundMessage, Settle } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
 import { later } from './shellState';
 import type { ClientStatus } from './state';
@@ -103,13 +103,28 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
   }
 
   send(data: OutboundMessage, options?: SendOptions): SendResult {
+    return this.#send(data, options, undefined);
+  }
+
+  deliver(data: OutboundMessage, options?: SendOptions): Promise<Delivered> {
+    let settle: Settle | undefined;
+    const delivered = new Promise<Delivered>((resolve, reject) => {
+      settle = (fate) =>
+        fate === 'sent' || fate === 'acked' ? resolve(fate) : reject(new MessageDroppedError(fate, data));
+    });
+    // Bad input throws here, as from send(): a promise never settled, so no unhandled rejection.
+    this.#send(data, options, settle);
+    return delivered;
+  }
+
+  #send(data: OutboundMessage, options: SendOptions | undefined, settle: Settle | undefined): SendResult {
     // Options first: reading them runs the app's getters, which may close the client.
     const asked = checkSendOptions(options);
-    this.assertNotClosed('send');
+    this.assertNotClosed(settle ? 'deliver' : 'send');
     this.assertMessage(data);
-    if (this.machine.phase.status !== 'idle') return this.sending(() => this.accept(data, asked));
+    if (this.machine.phase.status !== 'idle') return this.sending(() => this.accept(data, asked, settle));
     try {
-      return this.sending(() => this.accept(data, asked));
+      return this.sending(() => this.accept(data, asked, settle));
     } finally {
       // A lazy client starts on its first send, even one the queue refused.
       this.dispatch({ type: 'start' });
@@ -177,7 +192,13 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     // Sorted before telling: a `dropped` listener that aborts a signal cannot unhand a message.
     const kept: OutboundMessage[] = [];
     const aborted: typeof taken = [];
-    for (const m of taken) m.signal?.aborted ? aborted.push(m) : kept.push(m.data);
+    for (const m of taken) {
+      if (m.signal?.aborted) aborted.push(m);
+      else {
+        kept.push(m.data);
+        m.settle?.('taken');
+      }
+    }
     this.dropAll(expired, aborted);
     return kept;
   }

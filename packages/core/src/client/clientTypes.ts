@@ -6,6 +6,8 @@ import type { SendOptions } from './sendOptions';
 import type { ClientStatus } from './state';
 
 export type SendResult = 'sent' | 'queued' | 'dropped';
+/** What `deliver()` resolves with: written to a socket, or (a tracked message) acknowledged. */
+export type Delivered = 'sent' | 'acked';
 
 export interface ClientStats {
   /** Connection attempts started. */
@@ -46,6 +48,14 @@ export interface Client<TMessage = InboundMessage> {
    * `ClientClosedError` after `close()`, `InvalidMessageError` or `InvalidOptionsError` for bad input.
    */
   send(data: OutboundMessage, options?: SendOptions): SendResult;
+  /**
+   * As `send`, with a promise of what becomes of the message: `'sent'` once it is written to a
+   * socket, or, tracked by `reliable`, `'acked'` once the peer acknowledges it. Rejects with
+   * `MessageDroppedError` (`reason`) if it will not go out: dropped (as the `dropped` event
+   * tells), handed back by `takeQueued()`, or replaced by a later copy under its id. It waits
+   * while the client is `failed`. Bad input throws at the call, as from `send`.
+   */
+  deliver(data: OutboundMessage, options?: SendOptions): Promise<Delivered>;
   /**
    * Closes for good (1000 and 3000–4999 only; reason ≤ 123 UTF-8 bytes). Resolves with the
    * client's own close record, also told as a last `close` event (and then `lastClose`): with no

@@ -12,7 +12,7 @@ export type TransportEvent =
 
 interface TransportShell {
   [fromTransport](id: number, event: TransportEvent): void;
-  deliver(id: number, data: InboundMessage): void;
+  arrived(id: number, data: InboundMessage): void;
 }
 
 /**
@@ -33,7 +33,7 @@ export class ConnectionHandlers implements TransportHandlers {
     this.#shell[fromTransport](this.#id, { type: 'open', protocol, extensions, url });
   }
   onMessage(data: InboundMessage): void {
-    this.#shell.deliver(this.#id, data);
+    this.#shell.arrived(this.#id, data);
   }
   onClose(raw: RawClose): void {
     this.#shell[fromTransport](this.#id, { type: 'close', raw });

@@ -58,7 +58,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
   }
 
   /** A message from connection `id` (the hot path: no event object, one id check). */
-  deliver(id: number, data: InboundMessage): void {
+  arrived(id: number, data: InboundMessage): void {
     // Closed by the app while its greeting awaited the acceptance: it never opened.
     if (id === this.unopened) {
       if (id === this.connectionId) this.counts.received++;
@@ -95,7 +95,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     else this.received(data);
   }
 
-  /** Once the open is told: what arrived before the reducer heard of it (see deliver()). */
+  /** Once the open is told: what arrived before the reducer heard of it (see arrived()). */
   protected deliverEarly(): void {
     const early = this.beforeOpen;
     if (!early) return;
@@ -135,8 +135,12 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     if (reliable) {
       const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
       if (id !== undefined) {
-        const message = this.outbox?.ack(id);
-        if (message !== undefined) this.emitter.emit('acked', { id, data: message });
+        const entry = this.outbox?.entry(id);
+        if (entry) {
+          this.outbox?.ack(id);
+          entry.settle?.('acked');
+          this.emitter.emit('acked', { id, data: entry.data });
+        }
         return; // an acknowledgement is reliable delivery's own traffic
       }
     }

@@ -164,7 +164,7 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
       return;
     }
     outbox.ack(id);
-    this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted'));
+    this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted', entry.settle));
   }
 
   /** Closed for good (app code a write ran may have closed it, and it could not take that message out). */
@@ -172,8 +172,9 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     return this.machine.phase.status === 'closed';
   }
 
-  #aborted(data: OutboundMessage | undefined): void {
-    if (data !== undefined) this.tell(() => this.dropped(data, 'aborted'));
+  /** A waiting message (taken out: `gone`) whose signal was aborted before its turn came. */
+  #aborted(gone: unknown, message: QueuedMessage): void {
+    if (gone !== undefined) this.tell(() => this.dropped(message.data, 'aborted', message.settle));
   }
 
   #flush(before: number): boolean {
@@ -204,19 +205,20 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
       if (entry && outbox && first === entry[1]) {
         const [id, waiting] = entry;
         // A signal aborted already (the app's own abort listener ran first and sent): not written.
-        if (waiting.signal?.aborted) this.#aborted(outbox.ack(id));
+        if (waiting.signal?.aborted) this.#aborted(outbox.ack(id), waiting);
         else {
           const sent = this.#written(outbox, waiting);
           this.#wrote(outbox, id, waiting, sent);
           if (!sent) return false;
         }
       } else if (queue && queued) {
-        if (queued.signal?.aborted) this.#aborted(queue.shift());
+        if (queued.signal?.aborted) this.#aborted(queue.shift(), queued);
         else {
           const sent = this.#written(queue, queued);
           // Written, it is out; refused in a client closed meanwhile, it is gone with it.
           if ((sent || this.closed()) && queue.peek() === queued) queue.shift();
-          if (!sent && this.closed()) this.dropped(queued.data, 'closed');
+          if (sent) queued.settle?.('sent');
+          else if (this.closed()) this.dropped(queued.data, 'closed', queued.settle);
           if (!sent) return false;
         }
       }

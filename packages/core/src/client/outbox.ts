@@ -82,15 +82,17 @@ export class Outbox {
     );
     if (room === 'refuse') return { accepted: false };
     this.ack(id);
-    const evicted: OutboundMessage[] = [];
+    // (A promise settled here runs no app code before this add is done.)
+    old?.settle?.('replaced');
+    const evicted: OutboxEntry[] = [];
     if (room === 'evict')
       for (let oldest = this.#oldest; oldest; oldest = this.#oldest) {
         if (admission(this.#limits, this.#entries.size, this.#totalBytes, bytes) === 'fits') break;
         this.ack(oldest.id);
-        evicted.push(oldest.data);
+        evicted.push(oldest);
       }
-    const { until, signal, release } = limits ?? {};
-    const entry: OutboxEntry = { id, data, bytes, seq, sent: false, until, signal, release };
+    const { until, signal, release, settle } = limits ?? {};
+    const entry: OutboxEntry = { id, data, bytes, seq, sent: false, until, signal, release, settle };
     this.#entries.set(id, entry);
     this.#link(entry);
     this.#unsent.set(id, entry);

@@ -1,6 +1,7 @@
 import { type BlobLike, isBlob } from '../binary';
 import { utf8ByteLength } from '../close/utf8';
 import { QueueFullError } from '../errors';
+import type { DropReason } from '../events/clientEvents';
 
 export type OutboundMessage = string | ArrayBuffer | ArrayBufferView | BlobLike;
 export type QueueOverflow = 'drop-oldest' | 'drop-newest' | 'reject';
@@ -23,7 +24,17 @@ export interface WaitLimits {
   readonly signal?: AbortSignal | undefined;
   /** Called once the message stops waiting, however: lets go of its abort listener and deadline. */
   readonly release?: (() => void) | undefined;
+  /** `deliver()`'s: told what became of the message once that is known (see `Fate`). */
+  settle?: Settle | undefined;
 }
+
+/**
+ * What became of a message `deliver()` watches: written (`sent`), acknowledged under reliable
+ * delivery (`acked`), or why it will not go out: dropped (a `DropReason`), handed back by
+ * `takeQueued()` (`taken`), or replaced by a later copy under its id (`replaced`).
+ */
+export type Fate = 'sent' | 'acked' | DropReason | 'taken' | 'replaced';
+export type Settle = (fate: Fate) => void;
 
 export interface QueuedMessage extends WaitLimits {
   readonly data: OutboundMessage;
@@ -33,7 +44,7 @@ export interface QueuedMessage extends WaitLimits {
 
 /** `stored`: the message as its store keeps it, for taking it out ahead of its turn. */
 export type OfferResult<Stored = QueuedMessage> =
-  | { readonly accepted: true; readonly evicted: readonly OutboundMessage[]; readonly stored: Stored }
+  | { readonly accepted: true; readonly evicted: readonly QueuedMessage[]; readonly stored: Stored }
   | { readonly accepted: false };
 
 /**
@@ -110,13 +121,21 @@ export class OutboundQueue {
     const room = () =>
       admission(this.#limits, this.length - (going ? 1 : 0), this.#totalBytes - (going?.bytes ?? 0), bytes);
     if (room() === 'refuse') return { accepted: false };
-    const evicted: OutboundMessage[] = [];
+    const evicted: QueuedMessage[] = [];
     while (room() === 'evict') {
       const oldest = going ? this.#evictBehind(going) : this.shift();
       if (oldest === undefined) break;
       evicted.push(oldest);
     }
-    const item = { data, bytes, seq, until: limits?.until, signal: limits?.signal, release: limits?.release };
+    const item = {
+      data,
+      bytes,
+      seq,
+      until: limits?.until,
+      signal: limits?.signal,
+      release: limits?.release,
+      settle: limits?.settle,
+    };
     // In send() order: ahead of what app code sent inside the writes made before this message
     // took its place (they come later).
     let at = this.#items.length;
@@ -140,7 +159,8 @@ export class OutboundQueue {
     }
   }
 
-  shift(): OutboundMessage | undefined {
+  /** Takes out the oldest message. */
+  shift(): QueuedMessage | undefined {
     this.#skipHoles();
     const item = this.#items[this.#head];
     if (!item) return undefined; // empty: every slot from the head on holds a message
@@ -151,11 +171,11 @@ export class OutboundQueue {
     }
     this.#totalBytes -= item.bytes;
     item.release?.();
-    return item.data;
+    return item;
   }
 
   /** Takes out the oldest message but `going`, the one being written at the head: it moves up into its slot. */
-  #evictBehind(going: QueuedMessage): OutboundMessage | undefined {
+  #evictBehind(going: QueuedMessage): QueuedMessage | undefined {
     // (Over the holes behind it first, each moved past once.)
     while (this.#items[this.#head + 1]?.out) {
       this.#items[this.#head + 1] = going;
@@ -168,7 +188,7 @@ export class OutboundQueue {
     this.#items[this.#head++] = undefined as never;
     this.#totalBytes -= item.bytes;
     item.release?.();
-    return item.data;
+    return item;
   }
 
   /** Empties the queue, oldest first, each message with its `seq`. */

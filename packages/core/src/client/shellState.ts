@@ -10,7 +10,7 @@ import type { ConnectionHeartbeat } from './heartbeat';
 import { InboundPipeline, type InboundSinks } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
-import type { OutboundMessage, OutboundQueue, QueuedMessage } from './queue';
+import type { OutboundMessage, OutboundQueue, QueuedMessage, Settle } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { SendingSections } from './sendingSections';
 import { initialMachine, type Machine } from './state';
@@ -221,8 +221,13 @@ export abstract class ShellState<TMessage> extends SendingSections {
     }
   }
 
-  protected dropped(data: OutboundMessage, reason: DropReason): void {
+  /**
+   * `settle`: the message's `deliver()` promise (its handlers run after the event's listeners,
+   * however early it is settled: first, so a listener that throws cannot leave it pending).
+   */
+  protected dropped(data: OutboundMessage, reason: DropReason, settle?: Settle): void {
     this.counts.dropped++;
+    settle?.(reason);
     this.emitter.emit('dropped', { data, reason });
   }
 
@@ -241,8 +246,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
     // Reasons fixed before any is told: a `dropped` listener may abort a later message's signal.
     const told = [...expired, ...rest]
       .sort((a, b) => a.seq - b.seq)
-      .map((m) => [m.data, isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed'] as const);
-    for (const [data, reason] of told) this.dropped(data, reason);
+      .map((m) => [m.data, isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed', m.settle] as const);
+    for (const [data, reason, settle] of told) this.dropped(data, reason, settle);
   }
 
   /** What is past its `ttlMs` while the timer is late, taken out, in send order. */

@@ -56,7 +56,7 @@ describe('Outbox (drop-oldest)', () => {
             while (!fits(others, data.length)) evicted.push((others.shift() as Kept).data);
             others.push({ id: o.id, data, seq, sent: false });
             kept = others.sort((a, b) => a.seq - b.seq);
-            expect(result.accepted && result.evicted).toEqual(evicted);
+            expect(result.accepted && result.evicted.map((e) => e.data)).toEqual(evicted);
           } else if (o.kind === 'ack') {
             expect(outbox.ack(o.id)).toBe(kept.find((k) => k.id === o.id)?.data);
             kept = kept.filter((k) => k.id !== o.id);

@@ -5,6 +5,7 @@
  * and a retry that is due has been made.
  */
 import { sharedScheduler } from '../../../src/client/heartbeat';
+import { checkDeliveries } from './deliveryChecks';
 import { textOf } from './eventChecks';
 import { checkOwedOut } from './inWriteOps';
 import { fail, isOutstanding, isQueued, type World } from './modelState';
@@ -32,6 +33,7 @@ export function checkInvariants(world: World): void {
   checkQuiet(world, state);
   checkWaiters(world, state);
   checkDueRetry(world, state);
+  checkDeliveries(world);
 }
 
 function checkCounters(world: World): void {

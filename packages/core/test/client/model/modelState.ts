@@ -41,6 +41,8 @@ export interface Msg {
   replacedInWrite: boolean;
   /** The app took it back with takeQueued(). */
   taken: boolean;
+  /** Sent with deliver(): what its promise has settled with so far (deliveryChecks.ts). */
+  delivery?: { fate: string };
 }
 
 /** One connect() the client made; `fake` is missing when the transport threw. */

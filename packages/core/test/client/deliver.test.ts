@@ -1,0 +1,171 @@
+import {
+  ClientClosedError,
+  type Delivered,
+  InvalidMessageError,
+  isResockError,
+  MessageDroppedError,
+  QueueFullError,
+  type ReliableOptions,
+} from '@resock/core';
+import { flushPromises } from '@resock/core/testing';
+import { describe, expect, it } from 'vitest';
+import { harness } from './clientHarness';
+
+/** Messages are JSON `{ id, … }`; the peer acknowledges with `{ ack: id }`. */
+const reliable: ReliableOptions = {
+  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
+  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
+};
+const msg = (id: number, body = `m${id}`) => JSON.stringify({ id, body });
+const ack = (id: number) => JSON.stringify({ ack: id });
+
+/** What a deliver() promise has settled with so far: its value, the drop's reason, or 'pending'. */
+function watch(promise: Promise<Delivered>) {
+  const seen = { now: 'pending' as string, error: undefined as unknown };
+  promise.then(
+    (value) => {
+      seen.now = value;
+    },
+    (error: unknown) => {
+      seen.error = error;
+      seen.now = error instanceof MessageDroppedError ? `dropped: ${error.reason}` : 'rejected';
+    },
+  );
+  return seen;
+}
+
+describe('deliver(): what became of the message', () => {
+  it('resolves sent once the message is written: at once when open, at the flush when queued', async () => {
+    const h = harness();
+    const early = watch(h.client.deliver('early'));
+    await flushPromises();
+    expect(early.now).toBe('pending'); // queued while connecting
+    h.transport.last().accept();
+    const late = watch(h.client.deliver('late'));
+    await flushPromises();
+    expect([early.now, late.now]).toEqual(['sent', 'sent']);
+    expect(h.transport.last().sent).toEqual(['early', 'late']);
+  });
+
+  it('under reliable delivery, resolves acked when the peer acknowledges, across a reconnect', async () => {
+    const h = harness({ reliable });
+    h.transport.last().accept();
+    const one = watch(h.client.deliver(msg(1)));
+    const two = watch(h.client.deliver(msg(2)));
+    h.transport.last().deliver(ack(2));
+    await flushPromises();
+    expect([one.now, two.now]).toEqual(['pending', 'acked']); // written is not enough
+    h.transport.last().drop();
+    h.clock.runNext();
+    h.transport.last().accept(); // 1 is sent again
+    h.transport.last().deliver(ack(1));
+    await flushPromises();
+    expect(one.now).toBe('acked');
+  });
+
+  it('rejects with MessageDroppedError for each way a message is dropped, with the message', async () => {
+    const h = harness({ queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-oldest' } });
+    const evicted = watch(h.client.deliver('evicted'));
+    const expired = watch(h.client.deliver('expired', { ttlMs: 100 })); // evicts 'evicted'
+    h.clock.advance(100);
+    const controller = new AbortController();
+    const aborted = watch(h.client.deliver('aborted', { signal: controller.signal }));
+    controller.abort();
+    const volatile = watch(h.client.deliver('volatile', { volatile: true })); // not open
+    const closed = watch(h.client.deliver('closed'));
+    await h.client.close();
+    await flushPromises();
+    expect([evicted.now, expired.now, aborted.now, volatile.now, closed.now]).toEqual([
+      'dropped: overflow',
+      'dropped: expired',
+      'dropped: aborted',
+      'dropped: volatile',
+      'dropped: closed',
+    ]);
+    const error = closed.error as MessageDroppedError;
+    expect(error.data).toBe('closed');
+    expect(error.name).toBe('MessageDroppedError');
+    expect(isResockError(error)).toBe(true);
+    expect(error.message).toBe('The message was not delivered: the client was closed first (closed).');
+  });
+
+  it('rejects a message refused by a full queue (drop-newest) at once', async () => {
+    const h = harness({ queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-newest' } });
+    const kept = watch(h.client.deliver('kept'));
+    const refused = watch(h.client.deliver('refused'));
+    await flushPromises();
+    expect([kept.now, refused.now]).toEqual(['pending', 'dropped: overflow']);
+  });
+
+  it('rejects with taken what takeQueued() hands back', async () => {
+    const h = harness();
+    const queued = watch(h.client.deliver('a'));
+    expect(h.client.takeQueued()).toEqual(['a']);
+    await flushPromises();
+    expect(queued.now).toBe('dropped: taken');
+  });
+
+  it('rejects with replaced a tracked message a later copy under its id replaced; the copy is acked', async () => {
+    const h = harness({ reliable });
+    const first = watch(h.client.deliver(msg(1, 'first')));
+    const second = watch(h.client.deliver(msg(1, 'second')));
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([msg(1, 'second')]);
+    h.transport.last().deliver(ack(1));
+    await flushPromises();
+    expect([first.now, second.now]).toEqual(['dropped: replaced', 'acked']);
+  });
+
+  it('rejects a tracked message aborted before its turn in the flush', async () => {
+    const h = harness({ reliable });
+    const controller = new AbortController();
+    // The app's own abort listener, added first, runs before resock's: the flush it sets off
+    // finds the signal aborted.
+    controller.signal.addEventListener('abort', () => h.transport.last().accept());
+    const aborted = watch(h.client.deliver(msg(1), { signal: controller.signal }));
+    const next = watch(h.client.deliver(msg(2)));
+    controller.abort();
+    h.transport.last().deliver(ack(2));
+    await flushPromises();
+    expect([aborted.now, next.now]).toEqual(['dropped: aborted', 'acked']);
+    expect(h.transport.last().sent).toEqual([msg(2)]);
+  });
+
+  it('waits while the client is failed, and goes out once it is revived', async () => {
+    const h = harness();
+    h.transport.last().accept();
+    h.transport.last().serverClose(1008, 'policy');
+    expect(h.client.state).toBe('failed');
+    const waiting = watch(h.client.deliver('after'));
+    await flushPromises();
+    expect(waiting.now).toBe('pending');
+    h.client.reconnect();
+    h.transport.last().accept();
+    await flushPromises();
+    expect(waiting.now).toBe('sent');
+  });
+
+  it('starts a lazy client, as send() does', async () => {
+    const h = harness({ lazy: true });
+    expect(h.transport.connections).toHaveLength(0);
+    const first = watch(h.client.deliver('first'));
+    h.transport.last().accept();
+    await flushPromises();
+    expect(first.now).toBe('sent');
+  });
+
+  it('throws bad input at the call, as send() does, and loses nothing already waiting', async () => {
+    const h = harness({ queue: { maxMessages: 1, maxBytes: 1000, overflow: 'reject' } });
+    const waiting = watch(h.client.deliver('waiting'));
+    expect(() => h.client.deliver(42 as never)).toThrow(InvalidMessageError);
+    expect(() => h.client.deliver('x', { ttlMs: -1 })).toThrow(/ttlMs/);
+    expect(() => h.client.deliver('full')).toThrow(QueueFullError);
+    h.transport.last().accept();
+    await flushPromises();
+    expect(waiting.now).toBe('sent');
+    expect(h.transport.last().sent).toEqual(['waiting']);
+    await h.client.close();
+    expect(() => h.client.deliver('late')).toThrow(ClientClosedError);
+    expect(() => h.client.deliver('late')).toThrow(/Cannot deliver/);
+  });
+});
