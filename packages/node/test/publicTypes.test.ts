@@ -4,8 +4,11 @@ import {
   type Client,
   type CloseRecord,
   createClient,
+  type Delivered,
   type InboundMessage,
   logEvents,
+  MessageDroppedError,
+  type NotDelivered,
   nativeTransport,
   nodeTransport,
   ReconnectingWebSocket,
@@ -37,6 +40,19 @@ describe('review: @resock/node types', () => {
     const client: Client = createClient({ url: 'ws://127.0.0.1:9/', lazy: true });
     client.on('message', (m) => expectTypeOf(m).toEqualTypeOf<InboundMessage>());
     await client.close();
+  });
+
+  it('deliver() resolves a Delivered and rejects with a MessageDroppedError naming why', async () => {
+    const client: Client = createClient({ url: 'ws://127.0.0.1:9/', lazy: true });
+    const delivery = client.deliver('x', { ttlMs: 0 });
+    expectTypeOf(delivery).toEqualTypeOf<Promise<Delivered>>();
+    await client.close();
+    const error = await delivery.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MessageDroppedError);
+    if (error instanceof MessageDroppedError) {
+      expectTypeOf(error.reason).toEqualTypeOf<NotDelivered>();
+      expect(['expired', 'closed']).toContain(error.reason);
+    }
   });
 
   it('ReconnectingWebSocket’s third argument is optional and every option in it too', () => {
