@@ -1,24 +1,16 @@
 // deliver(): a promise of what becomes of each message, against a real ws server that loses
 // its connection half-way through a batch.
-import { type Client, createClient, MessageDroppedError, type NodeClientOptions } from '@resock/node';
+import { type Client, MessageDroppedError, type NodeClientOptions } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPlainServer } from './fixtures/plainServer';
+import { quickClient } from './fixtures/quickClient';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-function client(port: number, options: Partial<NodeClientOptions> = {}): Client {
-  const c = createClient({
-    url: `ws://127.0.0.1:${port}`,
-    heartbeat: false,
-    policy: { backoff: { type: 'constant', delayMs: 20 } },
-    ...options,
-  });
-  cleanup.push(() => c.close());
-  return c;
-}
+const client = (port: number, options: Partial<NodeClientOptions> = {}): Client => quickClient(cleanup, port, options);
 
 const reliable = {
   id: (message: unknown) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),

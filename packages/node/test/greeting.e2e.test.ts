@@ -1,10 +1,11 @@
 // A server that accepts nothing before its own async handshake (graphql-ws: `connection_init`,
 // then `connection_ack`; anything else first is closed 4401): the `greeting` option sends the
 // init first on every connection and holds the queue until the ack.
-import { type Client, createClient, type NodeClientOptions } from '@resock/node';
+import type { Client, NodeClientOptions } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { startPlainServer } from './fixtures/plainServer';
+import { quickClient } from './fixtures/quickClient';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -48,16 +49,7 @@ async function handshakeServer() {
   return { port: server.port, connections, closes, until };
 }
 
-function client(port: number, options: Partial<NodeClientOptions> = {}): Client {
-  const c = createClient({
-    url: `ws://127.0.0.1:${port}`,
-    heartbeat: false,
-    policy: { backoff: { type: 'constant', delayMs: 20 } },
-    ...options,
-  });
-  cleanup.push(() => c.close());
-  return c;
-}
+const client = (port: number, options: Partial<NodeClientOptions> = {}): Client => quickClient(cleanup, port, options);
 
 const item = (n: number) => JSON.stringify({ type: 'subscribe', n });
 
