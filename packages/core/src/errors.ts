@@ -118,28 +118,36 @@ export class InvalidMessageError extends ResockError {
   }
 }
 
-/** Why `deliver()`'s message will not go out (see `Fate`). */
-export type NotDelivered = Exclude<Fate, 'sent' | 'acked'>;
+/** Why `deliver()`'s message will not go out (again): see `Fate`. */
+export type NotDelivered = Exclude<Fate, 'sent' | 'acked' | 'replaced'>;
 
 const notDelivered: Record<NotDelivered, string> = {
   overflow: 'the queue was full',
-  closed: 'the client was closed first',
+  closed: 'the client was closed',
   expired: 'its ttlMs passed while it waited',
   aborted: 'its signal was aborted',
   volatile: 'it could not be written at once',
   taken: 'takeQueued() handed it back',
-  replaced: 'a later message under its id replaced it',
 };
 
-/** `deliver()`'s message will not go out: `reason` says why, `data` is the message. */
+/**
+ * `deliver()`'s message will not go out (again): `reason` says why, `data` is the message.
+ * `written`: a tracked message that reached a socket before, unacknowledged — the peer may have
+ * it (resending it may deliver it twice).
+ */
 export class MessageDroppedError extends ResockError {
   override readonly name = 'MessageDroppedError' as const;
   readonly reason: NotDelivered;
   readonly data: OutboundMessage;
-  constructor(reason: NotDelivered, data: OutboundMessage) {
-    super(`The message was not delivered: ${notDelivered[reason]} (${reason}).`);
+  readonly written: boolean;
+  constructor(reason: NotDelivered, data: OutboundMessage, written = false, cause?: unknown) {
+    super(
+      `The message was ${written ? 'written but not acknowledged' : 'not delivered'}: ${notDelivered[reason]} (${reason}).`,
+      cause === undefined ? undefined : { cause },
+    );
     this.reason = reason;
     this.data = data;
+    this.written = written;
   }
 }
 
@@ -201,6 +209,8 @@ export const isInvalidOptionsError = (error: unknown): error is InvalidOptionsEr
   error instanceof InvalidOptionsError || isNamed(error, 'InvalidOptionsError');
 export const isClientClosedError = (error: unknown): error is ClientClosedError =>
   error instanceof ClientClosedError || isNamed(error, 'ClientClosedError');
+export const isQueueFullError = (error: unknown): error is QueueFullError =>
+  error instanceof QueueFullError || isNamed(error, 'QueueFullError');
 
 /** `Invalid policy:\n  rules[1].codes[0]: expected …` — one line per problem. */
 export function formatProblems(title: string, problems: readonly Problem[]): string {

@@ -70,6 +70,7 @@ export {
   isInvalidCloseCodeError,
   isInvalidOptionsError,
   isInvalidPolicyError,
+  isQueueFullError,
   isResockError,
   MessageDroppedError,
   type NotDelivered,

@@ -55,7 +55,8 @@ export interface HeartbeatOptions<TMessage = InboundMessage> {
   /**
    * How long a ping may go unanswered before the peer is dropped. `0`: keep-alive only — the
    * pings keep the link busy (a proxy's idle timeout) and no answer is awaited, so a dead peer
-   * is not found (and an open socket is not probed when the device goes offline). @default 10000
+   * is not found (and an open socket is not probed when the device goes offline or the page is
+   * shown again). @default 10000
    */
   timeoutMs?: number | undefined;
   /** Where the transport has no protocol ping (browsers): the app-level ping to send. */

@@ -153,7 +153,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     // Only now tell the app what the offer cost: a listener that sends again must find this
     // message already written or waiting in its place.
     if (!offered.accepted) this.dropped(data, 'overflow', settle);
-    else for (const evicted of offered.evicted) this.dropped(evicted.data, 'overflow', evicted.settle);
+    else for (const evicted of offered.evicted) this.dropped(evicted.data, 'overflow', evicted.settle, evicted.written);
     return result;
   }
 

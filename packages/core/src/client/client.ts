@@ -1,6 +1,12 @@
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
-import { ClientClosedError, ClientFailedError, MessageDroppedError } from '../errors';
+import {
+  ClientClosedError,
+  ClientFailedError,
+  isClientClosedError,
+  isQueueFullError,
+  MessageDroppedError,
+} from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
 import { AcceptShell } from './acceptShell';
@@ -107,20 +113,31 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
   }
 
   deliver(data: OutboundMessage, options?: SendOptions): Promise<Delivered> {
-    let settle: Settle | undefined;
+    let settle: Settle = () => undefined;
     const delivered = new Promise<Delivered>((resolve, reject) => {
-      settle = (fate) =>
-        fate === 'sent' || fate === 'acked' ? resolve(fate) : reject(new MessageDroppedError(fate, data));
+      settle = (fate, written = false, cause) =>
+        fate === 'sent' || fate === 'acked' || fate === 'replaced'
+          ? resolve(fate)
+          : reject(new MessageDroppedError(fate, data, written, cause));
     });
-    // Bad input throws here, as from send(): a promise never settled, so no unhandled rejection.
-    this.#send(data, options, settle);
+    try {
+      this.#send(data, options, settle);
+    } catch (error) {
+      // Bad input throws here, as from send() (a promise never settled: no unhandled rejection);
+      // what the client's state refuses (closed, a full queue under 'reject') is the promise's.
+      if (isQueueFullError(error)) settle('overflow', false, error);
+      else if (isClientClosedError(error)) {
+        this.assertMessage(data); // bad input is thrown on a closed client too
+        settle('closed', false, error);
+      } else throw error;
+    }
     return delivered;
   }
 
   #send(data: OutboundMessage, options: SendOptions | undefined, settle: Settle | undefined): SendResult {
     // Options first: reading them runs the app's getters, which may close the client.
     const asked = checkSendOptions(options);
-    this.assertNotClosed(settle ? 'deliver' : 'send');
+    this.assertNotClosed('send');
     this.assertMessage(data);
     if (this.machine.phase.status !== 'idle') return this.sending(() => this.accept(data, asked, settle));
     try {

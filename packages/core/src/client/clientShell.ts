@@ -99,9 +99,8 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         // Sends wait for the answer while a probe is out: set first, as the answer may come
         // within probe() itself (a transport that answers at once).
         this.untrusted = true;
+        // (A ping builder that throws stops the heartbeat, and what is held goes: [sendPing].)
         this.rescheduleIf(this.heartbeat.probe(now));
-        // A ping builder that throws stops the heartbeat: then no answer would ever come.
-        if (!this.heartbeat) this.trust();
         break;
       }
       case 'cancelTimer':
@@ -181,8 +180,10 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       data = typeof message === 'function' ? message() : (message as OutboundMessage);
     } catch (error) {
       // The app's ping builder is broken, not the peer: say so, and stop checking this
-      // connection rather than drop a healthy one as dead.
+      // connection rather than drop a healthy one as dead — and hold no sends for an answer to
+      // a probe that will not come.
       this.stopHeartbeat();
+      this.trust();
       this.emitter.emit('error', new ClientRuntimeError('heartbeat', 'heartbeat.message threw', error));
       return;
     }

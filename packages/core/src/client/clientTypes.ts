@@ -6,8 +6,12 @@ import type { SendOptions } from './sendOptions';
 import type { ClientStatus } from './state';
 
 export type SendResult = 'sent' | 'queued' | 'dropped';
-/** What `deliver()` resolves with: written to a socket, or (a tracked message) acknowledged. */
-export type Delivered = 'sent' | 'acked';
+/**
+ * What `deliver()` resolves with: written to a socket (`sent`), acknowledged (`acked`, a message
+ * tracked by `reliable`), or `replaced` by a later message under its id before its ack came —
+ * that message's own `deliver()` tells the rest.
+ */
+export type Delivered = 'sent' | 'acked' | 'replaced';
 
 export interface ClientStats {
   /** Connection attempts started. */
@@ -49,11 +53,12 @@ export interface Client<TMessage = InboundMessage> {
    */
   send(data: OutboundMessage, options?: SendOptions): SendResult;
   /**
-   * As `send`, with a promise of what becomes of the message: `'sent'` once it is written to a
-   * socket, or, tracked by `reliable`, `'acked'` once the peer acknowledges it. Rejects with
-   * `MessageDroppedError` (`reason`) if it will not go out: dropped (as the `dropped` event
-   * tells), handed back by `takeQueued()`, or replaced by a later copy under its id. It waits
-   * while the client is `failed`. Bad input throws at the call, as from `send`.
+   * As `send`, with a promise of what becomes of the message: `'sent'` once it is handed to a
+   * socket, or, tracked by `reliable`, `'acked'` once the peer acknowledges it (or `'replaced'`
+   * by a later message under its id first). Rejects with `MessageDroppedError` (`reason`,
+   * `written`) if it will not go out (again): dropped (as the `dropped` event tells; also a
+   * closed client, a full queue under `'reject'`), or handed back by `takeQueued()`. It waits
+   * while the client is `failed` (`ttlMs` bounds that). Bad input throws at the call, as from `send`.
    */
   deliver(data: OutboundMessage, options?: SendOptions): Promise<Delivered>;
   /**

@@ -200,7 +200,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
    */
   probe(now: number): boolean {
     if (this.#awaitingSince === undefined) this.dueAt = now;
-    else if (!this.due(now)) return false; // the ping out has time left
+    else if (this.dueAt - now > COALESCE_MS) return false; // the ping out has time left
     this.run(now);
     return true;
   }
@@ -210,7 +210,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
    * again, one owed is made at once: its timer may have been throttled or frozen meanwhile.
    */
   due(now: number): boolean {
-    return this.dueAt - now <= COALESCE_MS;
+    return this.dueAt <= now;
   }
 
   run(now: number): void {

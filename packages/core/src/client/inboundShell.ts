@@ -135,7 +135,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     if (reliable) {
       const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
       if (id !== undefined) {
-        const entry = this.outbox?.entry(id);
+        const entry = this.outbox?.acked(id);
         if (entry) {
           this.outbox?.ack(id);
           entry.settle?.('acked');

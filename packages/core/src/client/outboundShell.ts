@@ -164,7 +164,7 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
       return;
     }
     outbox.ack(id);
-    this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted', entry.settle));
+    this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted', entry.settle, sent || entry.written));
   }
 
   /** Closed for good (app code a write ran may have closed it, and it could not take that message out). */
@@ -174,7 +174,7 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
 
   /** A waiting message (taken out: `gone`) whose signal was aborted before its turn came. */
   #aborted(gone: unknown, message: QueuedMessage): void {
-    if (gone !== undefined) this.tell(() => this.dropped(message.data, 'aborted', message.settle));
+    if (gone !== undefined) this.tell(() => this.dropped(message.data, 'aborted', message.settle, message.written));
   }
 
   #flush(before: number): boolean {

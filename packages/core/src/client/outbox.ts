@@ -17,8 +17,10 @@ export interface OutboxEntry extends WaitLimits {
   readonly bytes: number;
   /** Its place among everything the app sent (the queue holds the untracked rest). */
   readonly seq: number;
-  /** Written to a socket at least once: after a reconnect it is sent again. */
+  /** Written to this connection: after a reconnect it is sent again. */
   sent: boolean;
+  /** Written to a socket at least once, on any connection: an ack can be its. */
+  written?: boolean;
   /** Its neighbours in send order (drop-oldest evicts the oldest without a walk). */
   older?: OutboxEntry | undefined;
   newer?: OutboxEntry | undefined;
@@ -83,7 +85,7 @@ export class Outbox {
     if (room === 'refuse') return { accepted: false };
     this.ack(id);
     // (A promise settled here runs no app code before this add is done.)
-    old?.settle?.('replaced');
+    old?.settle?.('replaced', old.written);
     const evicted: OutboxEntry[] = [];
     if (room === 'evict')
       for (let oldest = this.#oldest; oldest; oldest = this.#oldest) {
@@ -128,6 +130,15 @@ export class Outbox {
     entry.older = entry.newer = undefined;
   }
 
+  /**
+   * The entry an acknowledgement of `id` is for: none when the copy under it has never been
+   * written (nor is being written) — the ack is for the copy it replaced, and it must still go.
+   */
+  acked(id: MessageId): OutboxEntry | undefined {
+    const entry = this.#entries.get(id);
+    return entry && (entry.written || entry === this.inFlight) ? entry : undefined;
+  }
+
   /** The peer has it: forget it, and return it (undefined for an id not, or no longer, here). */
   ack(id: MessageId): OutboundMessage | undefined {
     const entry = this.#entries.get(id);
@@ -154,7 +165,7 @@ export class Outbox {
   markSent(id: MessageId): void {
     const entry = this.#entries.get(id);
     if (entry && !entry.sent) {
-      entry.sent = true;
+      entry.sent = entry.written = true;
       this.#unsent.delete(id);
       this.unsentBytes -= entry.bytes;
     }

@@ -30,16 +30,19 @@ export interface WaitLimits {
 
 /**
  * What became of a message `deliver()` watches: written (`sent`), acknowledged under reliable
- * delivery (`acked`), or why it will not go out: dropped (a `DropReason`), handed back by
- * `takeQueued()` (`taken`), or replaced by a later copy under its id (`replaced`).
+ * delivery (`acked`), replaced by a later copy under its id before that (`replaced`), or why it
+ * will not go out (again): dropped (a `DropReason`), or handed back by `takeQueued()` (`taken`).
  */
-export type Fate = 'sent' | 'acked' | DropReason | 'taken' | 'replaced';
-export type Settle = (fate: Fate) => void;
+export type Fate = 'sent' | 'acked' | 'replaced' | DropReason | 'taken';
+/** `written`: a tracked message that reached a socket at least once (the peer may have it). */
+export type Settle = (fate: Fate, written?: boolean, cause?: unknown) => void;
 
 export interface QueuedMessage extends WaitLimits {
   readonly data: OutboundMessage;
   readonly bytes: number;
   readonly seq: number;
+  /** An outbox entry written to a socket at least once (a queued message never is while it waits). */
+  readonly written?: boolean | undefined;
 }
 
 /** `stored`: the message as its store keeps it, for taking it out ahead of its turn. */

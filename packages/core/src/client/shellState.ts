@@ -225,9 +225,9 @@ export abstract class ShellState<TMessage> extends SendingSections {
    * `settle`: the message's `deliver()` promise (its handlers run after the event's listeners,
    * however early it is settled: first, so a listener that throws cannot leave it pending).
    */
-  protected dropped(data: OutboundMessage, reason: DropReason, settle?: Settle): void {
+  protected dropped(data: OutboundMessage, reason: DropReason, settle?: Settle, written?: boolean): void {
     this.counts.dropped++;
-    settle?.(reason);
+    settle?.(reason, written);
     this.emitter.emit('dropped', { data, reason });
   }
 
@@ -246,8 +246,16 @@ export abstract class ShellState<TMessage> extends SendingSections {
     // Reasons fixed before any is told: a `dropped` listener may abort a later message's signal.
     const told = [...expired, ...rest]
       .sort((a, b) => a.seq - b.seq)
-      .map((m) => [m.data, isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed', m.settle] as const);
-    for (const [data, reason, settle] of told) this.dropped(data, reason, settle);
+      .map(
+        (m) =>
+          [
+            m.data,
+            isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed',
+            m.settle,
+            m.written,
+          ] as const,
+      );
+    for (const [data, reason, settle, written] of told) this.dropped(data, reason, settle, written);
   }
 
   /** What is past its `ttlMs` while the timer is late, taken out, in send order. */

@@ -7,7 +7,7 @@ import {
   QueueFullError,
   type ReliableOptions,
 } from '@resock/core';
-import { flushPromises } from '@resock/core/testing';
+import { createFakeEnvironment, flushPromises } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harness } from './clientHarness';
 
@@ -86,7 +86,7 @@ describe('deliver(): what became of the message', () => {
     expect(error.data).toBe('closed');
     expect(error.name).toBe('MessageDroppedError');
     expect(isResockError(error)).toBe(true);
-    expect(error.message).toBe('The message was not delivered: the client was closed first (closed).');
+    expect(error.message).toBe('The message was not delivered: the client was closed (closed).');
   });
 
   it('rejects a message refused by a full queue (drop-newest) at once', async () => {
@@ -105,7 +105,7 @@ describe('deliver(): what became of the message', () => {
     expect(queued.now).toBe('dropped: taken');
   });
 
-  it('rejects with replaced a tracked message a later copy under its id replaced; the copy is acked', async () => {
+  it('resolves replaced a tracked message a later copy under its id replaced (no failure to retry); the copy is acked', async () => {
     const h = harness({ reliable });
     const first = watch(h.client.deliver(msg(1, 'first')));
     const second = watch(h.client.deliver(msg(1, 'second')));
@@ -113,7 +113,44 @@ describe('deliver(): what became of the message', () => {
     expect(h.transport.last().sent).toEqual([msg(1, 'second')]);
     h.transport.last().deliver(ack(1));
     await flushPromises();
-    expect([first.now, second.now]).toEqual(['dropped: replaced', 'acked']);
+    expect([first.now, second.now]).toEqual(['replaced', 'acked']);
+  });
+
+  it('an ack that came for the copy a never-written one replaced does not take the new copy out', async () => {
+    const environment = createFakeEnvironment();
+    const h = harness({ reliable, environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    socket.goSilent();
+    const draft = watch(h.client.deliver(msg(1, 'draft')));
+    environment.emit('offline'); // the probe holds sends: the next copy waits unwritten
+    const final = watch(h.client.deliver(msg(1, 'final')));
+    socket.deliver(ack(1)); // the peer acknowledges the draft it got (and answers the probe)
+    await flushPromises();
+    expect([draft.now, final.now]).toEqual(['replaced', 'pending']);
+    expect(socket.sent).toEqual([msg(1, 'draft'), msg(1, 'final')]); // it still goes
+    expect(h.client.stats.messagesUnacked).toBe(1);
+    socket.deliver(ack(1));
+    await flushPromises();
+    expect(final.now).toBe('acked');
+  });
+
+  it('says whether a tracked message it gives up on was written: the peer may have it', async () => {
+    const h = harness({ reliable, queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-oldest' } });
+    const unwritten = watch(h.client.deliver(msg(1)));
+    const evicting = watch(h.client.deliver(msg(2))); // evicts 1, never written
+    h.transport.last().accept();
+    const written = watch(h.client.deliver(msg(3))); // written, then evicts 2 (written too)
+    await h.client.close(); // 3 is written and unacknowledged
+    await flushPromises();
+    const errors = [unwritten, evicting, written].map((seen) => seen.error as MessageDroppedError);
+    expect(errors.map((e) => [e.reason, e.written])).toEqual([
+      ['overflow', false],
+      ['overflow', true],
+      ['closed', true],
+    ]);
+    expect(errors[0]?.message).toBe('The message was not delivered: the queue was full (overflow).');
+    expect(errors[2]?.message).toBe('The message was written but not acknowledged: the client was closed (closed).');
   });
 
   it('rejects a tracked message aborted before its turn in the flush', async () => {
@@ -154,18 +191,24 @@ describe('deliver(): what became of the message', () => {
     expect(first.now).toBe('sent');
   });
 
-  it('throws bad input at the call, as send() does, and loses nothing already waiting', async () => {
+  it('throws bad input at the call, as send() does; rejects what the client refuses; loses nothing waiting', async () => {
     const h = harness({ queue: { maxMessages: 1, maxBytes: 1000, overflow: 'reject' } });
     const waiting = watch(h.client.deliver('waiting'));
     expect(() => h.client.deliver(42 as never)).toThrow(InvalidMessageError);
     expect(() => h.client.deliver('x', { ttlMs: -1 })).toThrow(/ttlMs/);
-    expect(() => h.client.deliver('full')).toThrow(QueueFullError);
+    const full = watch(h.client.deliver('full')); // a promise API: a full queue is its rejection
+    await flushPromises();
+    expect(full.now).toBe('dropped: overflow');
+    expect((full.error as Error).cause).toBeInstanceOf(QueueFullError);
     h.transport.last().accept();
     await flushPromises();
     expect(waiting.now).toBe('sent');
     expect(h.transport.last().sent).toEqual(['waiting']);
     await h.client.close();
-    expect(() => h.client.deliver('late')).toThrow(ClientClosedError);
-    expect(() => h.client.deliver('late')).toThrow(/Cannot deliver/);
+    const late = watch(h.client.deliver('late'));
+    await flushPromises();
+    expect(late.now).toBe('dropped: closed');
+    expect((late.error as Error).cause).toBeInstanceOf(ClientClosedError);
+    expect(() => h.client.deliver(null as never)).toThrow(InvalidMessageError); // bad input still throws
   });
 });

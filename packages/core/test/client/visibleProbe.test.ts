@@ -60,6 +60,26 @@ describe('the probe when the page is shown again', () => {
     expect(h.of<CloseRecord>('close')[0]).toMatchObject({ initiator: 'heartbeat' });
   });
 
+  it('holds no sends once the ping builder throws on the check that asks again', () => {
+    const environment = createFakeEnvironment();
+    let built = 0;
+    const message = () => {
+      if (++built > 1) throw new Error('no session yet');
+      return 'ping';
+    };
+    const h = harness({ environment, heartbeat: { ...heartbeat, message } }, { ping: false });
+    h.transport.last().accept();
+    const socket = h.transport.last();
+    environment.emit('hidden');
+    h.clock.jump(5 * 60_000);
+    environment.emit('visible'); // the probe: 'ping' goes out, sends are held
+    expect(socket.sent).toEqual(['ping']);
+    h.clock.jump(60_000); // its deadline passes while the timer is held back again
+    h.clock.advance(0); // the late check asks again: the builder throws, the heartbeat stops
+    expect(h.of('error')).toHaveLength(1);
+    expect(h.client.send('a')).toBe('sent'); // not held for an answer nothing will ask for
+  });
+
   it('does nothing without a heartbeat to check with', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment });

@@ -111,6 +111,10 @@ function onAcked(world: World, payload: unknown): void {
   const msg = world.byText.get(data);
   if (!msg) fail('acked an unknown message');
   if (msg.acked || msg.dropped || msg.replaced) fail(`message ${msg.k} acked after it was accounted for`);
+  // An ack for its id that came for a copy it replaced is not its own (it may be on the wire
+  // only: being written, the wire not read yet).
+  if (msg.writes.length === 0 && !world.fake.connections.some((c) => c.sent.includes(data)))
+    fail(`message ${msg.k} acked but never written`);
   msg.acked = true;
 }
 

@@ -93,7 +93,9 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   try {
     // Some top-level sends go through deliver() (held to their promise by deliveryChecks.ts);
     // what it would have returned is read from the model, for the same-id replacement below.
-    if (msg.k % 3 === 1 && !reentrant && world.writing.length === 0) {
+    // (Not under 'reject': deliver() rejects rather than throws QueueFullError, which the
+    // model could only learn of after the call.)
+    if (msg.k % 3 === 1 && !reentrant && world.writing.length === 0 && world.cfg.queue?.overflow !== 'reject') {
       deliverMsg(world, msg, asked.options);
       result = msg.dropped ? 'dropped' : 'delivering';
     } else result = client.send(msg.text, asked.options);
