@@ -118,6 +118,14 @@ export interface ClientOptions<TMessage = InboundMessage> {
   signal?: AbortSignal | undefined;
   /** Connect on the first `send()`, `open()` or `opened()` instead of at once. @default false */
   lazy?: boolean | undefined;
+  /**
+   * Close an open connection no message has crossed (either way; heartbeat traffic aside) for
+   * this long, with nothing waiting (queued, unacknowledged, being validated), with 1000 `idle`,
+   * and go back to `idle`: the next `send()`, `deliver()`, `open()` or `opened()` connects again
+   * (graphql-ws's `lazyCloseTimeout`). Checked every `idleTimeoutMs`: the close comes between
+   * one and two of them after the last message. `0`: never. @default 0
+   */
+  idleTimeoutMs?: number | undefined;
   /** @default the system clock */
   clock?: Clock | undefined;
   /** @default Math.random */
@@ -203,6 +211,7 @@ export interface ResolvedOptions<TMessage> {
   readonly messages: StandardSchemaV1<unknown, TMessage> | undefined;
   readonly signal: AbortSignal | undefined;
   readonly lazy: boolean;
+  readonly idleTimeoutMs: number;
   readonly clock: Clock;
   readonly random: Random;
   readonly redactUrls: boolean;

@@ -76,6 +76,7 @@ const optionsCheck = shape(
     connectTimeoutMs: duration(1),
     closeTimeoutMs: duration(1),
     stableAfterMs: duration(0),
+    idleTimeoutMs: duration(0),
     greeting: (value, path, problems) =>
       isRecord(value) && (value.message !== undefined || value.isAccepted !== undefined)
         ? greetingCheck(value, path, problems)
@@ -211,6 +212,7 @@ function settingsOf<TMessage>(o: ClientOptions<TMessage>, policy: Policy): Resol
     messages: o.messages,
     signal: o.signal,
     lazy: o.lazy ?? false,
+    idleTimeoutMs: o.idleTimeoutMs ?? 0,
     clock: o.clock ?? systemClock,
     random: o.random ?? systemRandom,
     redactUrls: o.redactUrls ?? true,

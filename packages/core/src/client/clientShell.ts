@@ -50,6 +50,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       connectTimeoutMs: o.connectTimeoutMs,
       closeTimeoutMs: o.closeTimeoutMs,
       stableAfterMs: o.stableAfterMs,
+      idleTimeoutMs: o.idleTimeoutMs,
       reconnectCloseCode: o.reconnectCloseCode,
       pauseWhenHidden: o.pauseWhenHidden,
       now: o.clock.now(),
@@ -84,7 +85,8 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         // A deadline that fires over a second late was throttled or frozen with its tab: events
         // queued meanwhile (the open, the close) get one more second to be handled first.
         const grace = effect.timer === 'connect' || effect.timer === 'close' ? LATE_TIMER_MS : undefined;
-        const fire = () => this.dispatch(timerInput(effect.timer, effect.id));
+        const { timer, id } = effect;
+        const fire = timer === 'idle' ? this.idleCheck(id) : () => this.dispatch(timerInput(timer, id));
         this.timers.start(
           effect.timer,
           effect.delayMs,
@@ -267,7 +269,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   }
 }
 
-function timerInput(timer: TimerName, id: number): Input {
+function timerInput(timer: Exclude<TimerName, 'idle'>, id: number): Input {
   switch (timer) {
     case 'retry':
       return { type: 'retryDue' };

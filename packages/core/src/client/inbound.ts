@@ -66,6 +66,10 @@ export class InboundPipeline<TMessage> {
   #chain: Promise<void> | undefined;
   /** Messages on the chain: later ones queue behind them. */
   #validating = 0;
+  /** Messages waiting for the schema (an idle connection has none). */
+  get validating(): number {
+    return this.#validating;
+  }
   /** Their size (characters of text, bytes of binary). */
   #size = 0;
   /** Of those, the current connection's (BACKLOG_MAX). */

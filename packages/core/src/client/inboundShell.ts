@@ -148,6 +148,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     // still heartbeat traffic, not the app's.
     const isPong = this.options.heartbeat?.isPong;
     if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return;
+    this.counts.heard++; // the app's traffic (the idle check's)
     if (this.inbound) this.inbound.receive(data);
     else this.emitter.emit('message', data as TMessage);
   }

@@ -34,6 +34,8 @@ export type Input =
   /** …and then took one again: the refusal passed (a transport's own backpressure). */
   | { readonly type: 'sendAccepted'; readonly id: number }
   | { readonly type: 'stable'; readonly id: number }
+  /** The idle check: `quiet`, no message crossed since the last one and nothing waits (idleTimeoutMs). */
+  | { readonly type: 'idleDue'; readonly id: number; readonly quiet: boolean }
   | { readonly type: 'retryDue' }
   | { readonly type: 'refreshed' }
   | { readonly type: 'refreshFailed'; readonly error: unknown }
@@ -43,7 +45,7 @@ export type Input =
   | { readonly type: 'environment'; readonly change: EnvironmentChange }
   | { readonly type: 'reconnect' };
 
-export type TimerName = 'connect' | 'close' | 'retry' | 'stable';
+export type TimerName = 'connect' | 'close' | 'retry' | 'stable' | 'idle';
 
 /** Something the shell must do. The reducer never does anything itself. */
 export type Effect =
@@ -131,6 +133,8 @@ export interface Env {
   readonly connectTimeoutMs: number;
   readonly closeTimeoutMs: number;
   readonly stableAfterMs: number;
+  /** Close an open connection quiet this long, back to idle; 0: never. */
+  readonly idleTimeoutMs: number;
   readonly reconnectCloseCode: number;
   readonly heartbeat: boolean;
   /** A `greeting` is said before the open is told. */

@@ -167,6 +167,24 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted', entry.settle, sent || entry.written));
   }
 
+  /**
+   * The idle timer's callback for connection `id`: tells the reducer whether it stayed quiet
+   * since the timer was set — no message either way (heartbeat traffic aside) — with nothing
+   * waiting: queued, unacknowledged, held for a probe's answer, or being validated.
+   */
+  protected idleCheck(id: number): () => void {
+    const moved = this.counts.sent + this.counts.heard;
+    return () => {
+      const quiet =
+        this.counts.sent + this.counts.heard === moved &&
+        !this.pending() &&
+        !this.outbox?.length &&
+        !this.untrusted &&
+        !this.inbound?.validating;
+      this.dispatch({ type: 'idleDue', id, quiet });
+    };
+  }
+
   /** Closed for good (app code a write ran may have closed it, and it could not take that message out). */
   protected closed(): boolean {
     return this.machine.phase.status === 'closed';

@@ -81,7 +81,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
     | undefined;
   protected removeAbortListener: (() => void) | undefined;
   protected removeEnvironmentListener: (() => void) | undefined;
-  protected readonly counts = { attempts: 0, opens: 0, sent: 0, received: 0, dropped: 0, uptimeMs: 0 };
+  protected readonly counts = { attempts: 0, opens: 0, sent: 0, received: 0, dropped: 0, uptimeMs: 0, heard: 0 };
   protected openedAt: number | undefined;
   lastClose: CloseRecord | undefined;
 

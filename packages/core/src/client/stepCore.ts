@@ -125,6 +125,7 @@ export function leaveOpen(s: Draft): void {
   if (phase.status === 'open' && stableAfterMs > 0 && now - phase.since >= stableAfterMs) resetOutage(s);
   cancel(s, 'stable');
   cancel(s, 'close'); // a refused send's deadline (sendFailed)
+  if (s.env.idleTimeoutMs > 0) cancel(s, 'idle');
   if (s.env.heartbeat) s.effects.push({ type: 'stopHeartbeat' });
 }
 

@@ -58,6 +58,9 @@ function apply(s: Draft, input: Input): void {
         s.effects.push({ type: 'greet', opened: input });
       }
       return;
+    case 'idleDue':
+      if (current(s, input.id, 'open')) idleDue(s, input.id, input.quiet);
+      return;
     case 'stable':
       if (current(s, input.id, 'open')) {
         resetOutage(s);
@@ -147,8 +150,24 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
   if (s.env.heartbeat) s.effects.push({ type: 'startHeartbeat', id });
   if (s.env.stableAfterMs > 0) start(s, 'stable', s.env.stableAfterMs, id);
   else resetOutage(s);
+  if (s.env.idleTimeoutMs > 0) start(s, 'idle', s.env.idleTimeoutMs, id);
   emit(s, { name: 'open', url, protocol, extensions, attempt });
   s.effects.push({ type: 'resolveOpened' });
+}
+
+/**
+ * The idle check of open connection `id`: one nothing crossed since the last check is closed
+ * with 1000 (the server hears why) and the client goes back to idle — no failure, no decision:
+ * the next send connects afresh. Otherwise it looks again in idleTimeoutMs.
+ */
+function idleDue(s: Draft, id: number, quiet: boolean): void {
+  if (!quiet) {
+    start(s, 'idle', s.env.idleTimeoutMs, id);
+    return;
+  }
+  letGo(s, { status: 'open', id }, 1000, 'idle');
+  resetOutage(s);
+  enter(s, { status: 'idle' });
 }
 
 /** Connection `id` is open on the wire: open, or connecting while its greeting awaits the acceptance. */

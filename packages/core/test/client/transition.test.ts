@@ -14,6 +14,7 @@ const env: Env = {
   connectTimeoutMs: 10_000,
   closeTimeoutMs: 3000,
   stableAfterMs: 5000,
+  idleTimeoutMs: 0,
   reconnectCloseCode: 4000,
   heartbeat: true,
   greeting: false,
@@ -95,6 +96,8 @@ const inputs: Record<string, Input> = {
   sendFailed: { type: 'sendFailed', id: 7 },
   sendAccepted: { type: 'sendAccepted', id: 7 },
   stable: { type: 'stable', id: 7 },
+  idleQuiet: { type: 'idleDue', id: 7, quiet: true },
+  idleBusy: { type: 'idleDue', id: 7, quiet: false },
   retryDue: { type: 'retryDue' },
   refreshed: { type: 'refreshed' },
   refreshFailed: { type: 'refreshFailed', error: new Error('token server down') },
@@ -125,6 +128,8 @@ heartbeatTimeout  =           =           connecting  =        =           =    
 sendFailed        =           =           open*       =        =           =           =           =            =           =       =
 sendAccepted      =           =           open*       =        =           =           =           =            =           =       =
 stable            =           =           open*       =        =           =           =           =            =           =       =
+idleQuiet         =           =           idle        =        =           =           =           =            =           =       =
+idleBusy          =           =           open*       =        =           =           =           =            =           =       =
 retryDue          =           =           =           =        connecting  waiting*    =           =            =           =       =
 refreshed         =           =           =           =        =           connecting  =           connecting   =           =       =
 refreshFailed     =           =           =           =        =           waiting     =           waiting      =           =       =

@@ -21,6 +21,8 @@ export interface Config {
   queue: { maxMessages: number; maxBytes: number; overflow: 'drop-oldest' | 'drop-newest' | 'reject' } | undefined;
   stableAfterMs: number;
   closeTimeoutMs: number;
+  /** idleTimeoutMs: 0 (off), or a quiet connection is closed and the client goes back to idle. */
+  idleTimeoutMs: number;
   seed: number;
   /** Policy limits and app rules on top of the preset. */
   limits: 'none' | 'maxAttempts' | 'maxElapsed' | 'rules';
@@ -51,6 +53,7 @@ export const configArb: fc.Arbitrary<Config> = fc
     ),
     stableAfterMs: fc.constantFrom(0, 5000),
     closeTimeoutMs: fc.constantFrom(1000, 3000),
+    idleTimeoutMs: fc.constantFrom(0, 0, 0, 2000),
     seed: fc.nat(),
     limits: fc.constantFrom(
       'none' as const,
@@ -136,6 +139,7 @@ export function clientOptions(cfg: Config, parts: ClientParts): ClientOptions {
     pauseWhenHidden: cfg.pauseWhenHidden,
     stableAfterMs: cfg.stableAfterMs,
     closeTimeoutMs: cfg.closeTimeoutMs,
+    idleTimeoutMs: cfg.idleTimeoutMs,
   };
   if (cfg.refresh !== 'none') options.refresh = refreshHook(cfg.refresh);
   if (cfg.reliable) options.reliable = reliable;

@@ -44,7 +44,18 @@ export function onState(world: World, payload: unknown): void {
     }
     world.openSince = undefined;
   }
+  if (from === 'open' && to === 'idle') wentIdle(world);
   if (to === 'connecting') noteAttempt(world);
+}
+
+/**
+ * The idle close (idleTimeoutMs): only with the option, and no failure — the next start is a
+ * fresh one. (That nothing waits once idle is an invariant: checkQuiet.)
+ */
+function wentIdle(world: World): void {
+  if (world.cfg.idleTimeoutMs === 0) fail('open → idle without idleTimeoutMs');
+  world.failures = 0;
+  world.outageStart = undefined;
 }
 
 export function onReconnecting(world: World, payload: unknown): void {
