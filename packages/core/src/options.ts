@@ -119,11 +119,12 @@ export interface ClientOptions<TMessage = InboundMessage> {
   /** Connect on the first `send()`, `open()` or `opened()` instead of at once. @default false */
   lazy?: boolean | undefined;
   /**
-   * Close an open connection no message has crossed (either way; heartbeat traffic aside) for
-   * this long, with nothing waiting (queued, unacknowledged, being validated), with 1000 `idle`,
-   * and go back to `idle`: the next `send()`, `deliver()`, `open()` or `opened()` connects again
-   * (graphql-ws's `lazyCloseTimeout`). Checked every `idleTimeoutMs`: the close comes between
-   * one and two of them after the last message. `0`: never. @default 0
+   * Close an open connection nothing crossed for this long (no message either way, heartbeat
+   * traffic aside; no bytes still leaving or arriving), with nothing waiting (queued,
+   * unacknowledged, being validated), with 1000 `idle`, and go back to `idle`: the next
+   * `send()`, `deliver()`, `open()` or `opened()` connects again (graphql-ws's
+   * `lazyCloseTimeout`). Looked at four times per idleTimeoutMs: the close comes within a
+   * quarter of it past it. An app-level heartbeat needs `isPong`. `0`: never. @default 0
    */
   idleTimeoutMs?: number | undefined;
   /** @default the system clock */

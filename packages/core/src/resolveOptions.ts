@@ -169,6 +169,14 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     for (const limit of ['maxMessages', 'maxBytes'] as const)
       if (o.queue?.[limit] === 0)
         fail(problems, `queue.${limit}`, 'reliable delivery keeps each message until its ack: expected ≥ 1');
+  // An app-level ping's answers would be app messages: the connection would never be idle.
+  const h = o.heartbeat;
+  if (o.idleTimeoutMs && typeof h === 'object' && h.message !== undefined && h.isPong === undefined)
+    fail(
+      problems,
+      'heartbeat.isPong',
+      'with idleTimeoutMs, an app-level ping needs isPong to tell its answers from traffic',
+    );
   let policy: Policy | undefined;
   try {
     policy = definePolicy(o.policy);

@@ -98,7 +98,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     const openFor = this.openedAt === undefined ? 0 : this.options.clock.now() - this.openedAt;
     return {
       attempts: this.counts.attempts,
-      reconnects: Math.max(0, this.counts.opens - 1),
+      reconnects: this.counts.reconnects,
       uptimeMs: this.counts.uptimeMs + openFor,
       messagesSent: this.counts.sent,
       messagesReceived: this.counts.received,

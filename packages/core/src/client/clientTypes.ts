@@ -16,7 +16,7 @@ export type Delivered = 'sent' | 'acked' | 'replaced';
 export interface ClientStats {
   /** Connection attempts started. */
   readonly attempts: number;
-  /** Opens after the first. */
+  /** Opens after the first (but for the fresh start after an idle close: `idleTimeoutMs`). */
   readonly reconnects: number;
   /** Time spent open, all connections together, ms. */
   readonly uptimeMs: number;

@@ -268,7 +268,10 @@ export class ConnectionHeartbeat implements ScheduledTask {
  * A count of the connection's (`progress`, `bufferedAmount`): only a finite number counts (a
  * getter that throws, a NaN from a hand-written transport must not keep a dead link alive).
  */
-function countOf(connection: TransportConnection | undefined, name: 'progress' | 'bufferedAmount'): number | undefined {
+export function countOf(
+  connection: TransportConnection | undefined,
+  name: 'progress' | 'bufferedAmount',
+): number | undefined {
   try {
     const count = connection?.[name];
     return Number.isFinite(count) ? count : undefined;

@@ -14,8 +14,11 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
   /** Where the pipeline's results go: made once, by ShellState's constructor. */
   protected inboundSinks(): InboundSinks<TMessage> {
     return {
-      message: (message) => this.emitter.emit('message', message),
-      invalid: (event) => this.emitter.emit('invalidMessage', event),
+      message: (message) => this.hear(message),
+      invalid: (event) => {
+        this.counts.heard++; // traffic, for the idle check
+        this.emitter.emit('invalidMessage', event);
+      },
       ready: () => {
         const phase = this.machine.phase;
         if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
@@ -138,6 +141,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
         const entry = this.outbox?.acked(id);
         if (entry) {
           this.outbox?.ack(id);
+          this.counts.heard++; // traffic, for the idle check
           entry.settle?.('acked');
           this.emitter.emit('acked', { id, data: entry.data });
         }
@@ -148,9 +152,16 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     // still heartbeat traffic, not the app's.
     const isPong = this.options.heartbeat?.isPong;
     if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return;
-    this.counts.heard++; // the app's traffic (the idle check's)
     if (this.inbound) this.inbound.receive(data);
-    else this.emitter.emit('message', data as TMessage);
+    else this.hear(data as TMessage);
+  }
+
+  /**
+   * A message is handed to the app: traffic, for the idle check — counted as the app hears it, so an answer to one an async schema held is not cut off by an idle close.
+   */
+  private hear(message: TMessage): void {
+    this.counts.heard++;
+    this.emitter.emit('message', message);
   }
 
   /** The peer spoke: it is alive, and what waited for a probe's answer goes out. */

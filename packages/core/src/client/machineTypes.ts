@@ -34,7 +34,7 @@ export type Input =
   /** …and then took one again: the refusal passed (a transport's own backpressure). */
   | { readonly type: 'sendAccepted'; readonly id: number }
   | { readonly type: 'stable'; readonly id: number }
-  /** The idle check: `quiet`, no message crossed since the last one and nothing waits (idleTimeoutMs). */
+  /** The idle check: `quiet`, nothing crossed nor waited for idleTimeoutMs (IDLE_LOOKS looks in a row). */
   | { readonly type: 'idleDue'; readonly id: number; readonly quiet: boolean }
   | { readonly type: 'retryDue' }
   | { readonly type: 'refreshed' }
@@ -46,6 +46,12 @@ export type Input =
   | { readonly type: 'reconnect' };
 
 export type TimerName = 'connect' | 'close' | 'retry' | 'stable' | 'idle';
+
+/**
+ * The idle check looks this many times per idleTimeoutMs, and closes after as many quiet looks
+ * in a row: within a quarter of idleTimeoutMs past it, with no clock read per message.
+ */
+export const IDLE_LOOKS = 4;
 
 /** Something the shell must do. The reducer never does anything itself. */
 export type Effect =

@@ -1,8 +1,13 @@
 import { isBinary, isMessage } from '../binary';
 import { InvalidMessageError } from '../errors';
+import { countOf, grew, progressOf } from './heartbeat';
+import { IDLE_LOOKS } from './machineTypes';
 import type { MessageId, Outbox, OutboxEntry } from './outbox';
 import { byteSize, fits, type OutboundMessage, type QueuedMessage } from './queue';
 import { ShellState } from './shellState';
+
+/** Bytes a pong (and its frame) may move: more, between two idle looks, is a message arriving. */
+const PONG_BYTES = 1024;
 
 /**
  * Writing to the current socket: one message, or what waits (the outbox's unsent entries and
@@ -167,21 +172,40 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted', entry.settle, sent || entry.written));
   }
 
+  /** The idle check's quiet looks in a row, and the connection they were on. */
+  #quietLooks = 0;
+  #lookedAt = 0;
+
   /**
-   * The idle timer's callback for connection `id`: tells the reducer whether it stayed quiet
-   * since the timer was set — no message either way (heartbeat traffic aside) — with nothing
-   * waiting: queued, unacknowledged, held for a probe's answer, or being validated.
+   * The idle timer's callback for connection `id`: a look is quiet when nothing crossed since
+   * the timer was set — no message either way (heartbeat traffic aside), no bytes still leaving
+   * (`bufferedAmount`) nor arriving (`progress` past what the pongs can account for: a large
+   * message on its way) — and nothing waits: queued, unacknowledged, held for a probe's answer,
+   * being validated, or refused by a socket whose close may be coming. IDLE_LOOKS quiet looks
+   * in a row make the connection idle.
    */
   protected idleCheck(id: number): () => void {
-    const moved = this.counts.sent + this.counts.heard;
+    const { connection, counts } = this;
+    const moved = counts.sent + counts.heard;
+    const pings = counts.pings;
+    const before = progressOf(connection);
     return () => {
+      const after = progressOf(connection);
+      const arriving =
+        grew(before, after) && (after as number) - (before as number) > (counts.pings - pings) * PONG_BYTES;
       const quiet =
-        this.counts.sent + this.counts.heard === moved &&
+        counts.sent + counts.heard === moved &&
+        !arriving &&
+        !((countOf(connection, 'bufferedAmount') ?? 0) > 0) &&
         !this.pending() &&
         !this.outbox?.length &&
         !this.untrusted &&
-        !this.inbound?.validating;
-      this.dispatch({ type: 'idleDue', id, quiet });
+        !this.inbound?.validating &&
+        this.refusedBy !== id;
+      if (this.#lookedAt !== id) this.#quietLooks = 0;
+      this.#lookedAt = id;
+      this.#quietLooks = quiet ? this.#quietLooks + 1 : 0;
+      this.dispatch({ type: 'idleDue', id, quiet: this.#quietLooks >= IDLE_LOOKS });
     };
   }
 

@@ -81,7 +81,22 @@ export abstract class ShellState<TMessage> extends SendingSections {
     | undefined;
   protected removeAbortListener: (() => void) | undefined;
   protected removeEnvironmentListener: (() => void) | undefined;
-  protected readonly counts = { attempts: 0, opens: 0, sent: 0, received: 0, dropped: 0, uptimeMs: 0, heard: 0 };
+  /**
+   * `reconnects`: opens but the first and those after an idle close (fresh starts); `heard`:
+   * messages handed to the app, and acks (the idle check's traffic with `sent`); `pings` sent.
+   */
+  protected readonly counts = {
+    attempts: 0,
+    reconnects: 0,
+    sent: 0,
+    received: 0,
+    dropped: 0,
+    uptimeMs: 0,
+    heard: 0,
+    pings: 0,
+  };
+  /** The next open is a fresh start (the first, or the first after an idle close), not a reconnect. */
+  #fresh = true;
   protected openedAt: number | undefined;
   lastClose: CloseRecord | undefined;
 
@@ -171,13 +186,15 @@ export abstract class ShellState<TMessage> extends SendingSections {
         }
         // A failed client runs nothing (a Node process may exit): no validation deadline either.
         this.inbound?.hold(event.to === 'failed');
+        if (event.to === 'idle') this.#fresh = true;
         if (event.to === 'failed') this.stopListeningToEnvironment();
         else if (event.from === 'failed' && event.to !== 'closed') this.#listenAgain();
         emitter.emit('state', { from: event.from, to: event.to });
         break;
       case 'open':
         this.openedAt = this.options.clock.now();
-        this.counts.opens++;
+        if (this.#fresh) this.#fresh = false;
+        else this.counts.reconnects++;
         this.inbound?.connectionOpened();
         this.openInfo = Object.freeze({
           url: this.redact(event.url),

@@ -1,5 +1,5 @@
 import type { RawClose } from '../transport';
-import type { Env, Input, Step } from './machineTypes';
+import { type Env, IDLE_LOOKS, type Input, type Step } from './machineTypes';
 import { pageChange } from './pageChanges';
 import type { Machine } from './state';
 import {
@@ -150,7 +150,7 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
   if (s.env.heartbeat) s.effects.push({ type: 'startHeartbeat', id });
   if (s.env.stableAfterMs > 0) start(s, 'stable', s.env.stableAfterMs, id);
   else resetOutage(s);
-  if (s.env.idleTimeoutMs > 0) start(s, 'idle', s.env.idleTimeoutMs, id);
+  if (s.env.idleTimeoutMs > 0) start(s, 'idle', s.env.idleTimeoutMs / IDLE_LOOKS, id);
   emit(s, { name: 'open', url, protocol, extensions, attempt });
   s.effects.push({ type: 'resolveOpened' });
 }
@@ -158,11 +158,11 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
 /**
  * The idle check of open connection `id`: one nothing crossed since the last check is closed
  * with 1000 (the server hears why) and the client goes back to idle — no failure, no decision:
- * the next send connects afresh. Otherwise it looks again in idleTimeoutMs.
+ * the next send connects afresh. Otherwise it looks again a quarter of idleTimeoutMs later.
  */
 function idleDue(s: Draft, id: number, quiet: boolean): void {
   if (!quiet) {
-    start(s, 'idle', s.env.idleTimeoutMs, id);
+    start(s, 'idle', s.env.idleTimeoutMs / IDLE_LOOKS, id);
     return;
   }
   letGo(s, { status: 'open', id }, 1000, 'idle');

@@ -251,7 +251,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     this.closeCall =
       state === this.CLOSED
         ? 'after-end'
-        : status === 'connecting' || status === 'idle' || (status === 'waiting' && this.client.stats.attempts === 0)
+        : status === 'connecting' || ((status === 'idle' || status === 'waiting') && this.client.stats.attempts === 0)
           ? 'before-open'
           : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).

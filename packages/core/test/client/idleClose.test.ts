@@ -1,9 +1,16 @@
 import { type CloseRecord, InvalidOptionsError, type ReliableOptions, type StateEvent } from '@resock/core';
+import { flushPromises } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { nextClose, socket } from '../facade/facadeHarness';
-import { harness } from './clientHarness';
+import { gatedSchema, harness } from './clientHarness';
 
 const idleTimeoutMs = 60_000;
+
+/** 'tracked' is tracked under id 1; 'ack' acknowledges it. */
+const reliable: ReliableOptions = {
+  id: (message) => (message === 'tracked' ? 1 : undefined),
+  ackOf: (incoming) => (incoming === 'ack' ? 1 : undefined),
+};
 
 /** An open client that closes its connection after `idleTimeoutMs` without a message. */
 function openIdle(options: Parameters<typeof harness>[0] = {}) {
@@ -39,6 +46,7 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
     h.transport.last().accept();
     expect(h.transport.last().sent).toEqual(['again']);
     expect(h.of<{ attempt: number }>('open').map((open) => open.attempt)).toEqual([1, 1]);
+    expect(h.client.stats.reconnects).toBe(0); // a fresh start, not a reconnect
   });
 
   it('opened() and open() connect again too', async () => {
@@ -53,17 +61,71 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
     expect(h.transport.connections).toHaveLength(3);
   });
 
-  it('a message either way puts the close off: it comes one to two idleTimeoutMs after the last', () => {
+  it('a message either way puts the close off: it comes idleTimeoutMs to 1.25× that after the last', () => {
     const h = openIdle();
     h.clock.advance(idleTimeoutMs / 2);
     h.client.send('out');
-    h.clock.advance(idleTimeoutMs / 2); // the check sees the send: it looks again later
+    h.clock.advance(idleTimeoutMs);
     expect(h.client.state).toBe('open');
     h.transport.last().deliver('in');
-    h.clock.advance(idleTimeoutMs); // …and sees the message in
-    expect(h.client.state).toBe('open');
     h.clock.advance(idleTimeoutMs);
+    expect(h.client.state).toBe('open');
+    h.clock.advance(idleTimeoutMs / 4);
     expect(h.client.state).toBe('idle');
+  });
+
+  it('an ack counts as traffic', () => {
+    const h = openIdle({ reliable });
+    h.client.send('tracked');
+    h.clock.advance(2 * idleTimeoutMs - 1);
+    h.transport.last().deliver('ack'); // a slow job's ack
+    h.clock.advance(idleTimeoutMs);
+    expect(h.client.state).toBe('open');
+    h.clock.advance(idleTimeoutMs / 4);
+    expect(h.client.state).toBe('idle');
+  });
+
+  it('a message an async schema held counts when the app hears it (it may answer)', async () => {
+    const { schema, release } = gatedSchema();
+    const h = openIdle({ messages: schema });
+    h.transport.last().deliver('{"job":"done"}');
+    h.clock.advance(2 * idleTimeoutMs - 1);
+    release();
+    await flushPromises();
+    expect(h.of('message')).toHaveLength(1);
+    h.clock.advance(idleTimeoutMs);
+    expect(h.client.state).toBe('open');
+    h.clock.advance(idleTimeoutMs / 4);
+    expect(h.client.state).toBe('idle');
+  });
+
+  it('does not cut a message still leaving (bufferedAmount) or one still arriving (progress)', () => {
+    const h = openIdle();
+    const socket = h.transport.last();
+    h.client.send('a large upload'); // written at once; its bytes leave over a slow link
+    socket.setBuffered(50_000_000);
+    h.clock.advance(3 * idleTimeoutMs);
+    expect(h.client.state).toBe('open');
+    socket.setBuffered(0);
+    for (let waited = 0; waited < 3 * idleTimeoutMs; waited += 1000) {
+      socket.moveBytes(10_000); // a large message from the server, crossing slowly
+      h.clock.advance(1000);
+    }
+    expect(h.client.state).toBe('open');
+    h.clock.advance(idleTimeoutMs + idleTimeoutMs / 4);
+    expect(h.client.state).toBe('idle');
+  });
+
+  it('does not pre-empt the close a refused send announced: the peer’s code reaches the policy', () => {
+    const h = openIdle();
+    const socket = h.transport.last();
+    h.clock.advance(idleTimeoutMs - 1000); // three quiet looks
+    socket.refuseSends(); // its close has begun; the close frame is on its way
+    h.client.send('refused', { volatile: true }); // dropped, not queued: nothing waits
+    h.clock.advance(1000); // the fourth look, inside the refusal's closeTimeoutMs
+    expect(h.client.state).toBe('open');
+    socket.emitClose({ code: 4001, reason: 'kicked', wasClean: true });
+    expect(h.client.lastClose).toMatchObject({ code: 4001 });
   });
 
   it('heartbeat traffic does not keep a connection from being idle', () => {
@@ -71,6 +133,10 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
     h.clock.advance(idleTimeoutMs);
     expect(h.transport.last().pings).toBeGreaterThan(4);
     expect(h.client.state).toBe('idle');
+  });
+
+  it('refuses an app-level ping without isPong: its answers would keep the connection busy for ever', () => {
+    expect(() => harness({ idleTimeoutMs, heartbeat: { message: 'ping' } })).toThrow(/isPong/);
   });
 
   it('an app-level ping and its pong do not either', () => {
@@ -92,10 +158,6 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
   });
 
   it('does not close while a tracked message waits for its ack', () => {
-    const reliable: ReliableOptions = {
-      id: (message) => (message === 'tracked' ? 1 : undefined),
-      ackOf: (incoming) => (incoming === 'ack' ? 1 : undefined),
-    };
     const h = openIdle({ reliable });
     h.client.send('tracked');
     h.clock.advance(3 * idleTimeoutMs);
@@ -116,6 +178,18 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
 });
 
 describe('idleTimeoutMs under ReconnectingWebSocket', () => {
+  it('close() after an idle close says no error and no 1006 (it is not a socket still connecting)', async () => {
+    const { ws, transport, clock, seen } = socket({ idleTimeoutMs });
+    transport.last().accept();
+    const idle = nextClose(ws);
+    clock.advance(idleTimeoutMs);
+    await idle;
+    const last = nextClose(ws);
+    ws.close();
+    expect((await last).code).not.toBe(1006);
+    expect(seen).toEqual(['open', 'close', 'close']);
+  });
+
   it('fires close 1000 idle, reads CONNECTING while idle, and a send connects again', async () => {
     const { ws, transport, clock, seen } = socket({ idleTimeoutMs });
     transport.last().accept();

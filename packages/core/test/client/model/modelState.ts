@@ -149,6 +149,10 @@ export class World {
    * is heard only once the write under way is done: sends meanwhile may wait for it.
    */
   probeMaybe: number | undefined;
+  /** An idle close came, and no open since: the next open is a fresh start. */
+  afterIdle = false;
+  /** Opens that were such fresh starts (not reconnects). */
+  freshOpens = 0;
   /** Messages handed to the client by the connection it listens to. */
   delivered = 0;
   /** Controllers whose signals went with send(); `aborted` once the model aborted one. */

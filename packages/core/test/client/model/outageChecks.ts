@@ -16,6 +16,8 @@ export function onOpen(world: World, payload: unknown, state: State): void {
   if (world.failures !== undefined && attempt !== world.failures + 1)
     fail(`open attempt ${attempt}, but ${world.failures} counted failures in this outage`);
   world.openSince = world.clock.now();
+  if (world.afterIdle) world.freshOpens++;
+  world.afterIdle = false;
   if (world.cfg.stableAfterMs === 0 && !world.reentrantReconnect) {
     world.failures = 0;
     world.outageStart = undefined;
@@ -54,6 +56,7 @@ export function onState(world: World, payload: unknown): void {
  */
 function wentIdle(world: World): void {
   if (world.cfg.idleTimeoutMs === 0) fail('open → idle without idleTimeoutMs');
+  world.afterIdle = true;
   world.failures = 0;
   world.outageStart = undefined;
 }
