@@ -172,7 +172,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   }
 
   [sendPing](connection: TransportConnection): void {
-    this.counts.pings++;
     if (connection.ping) {
       safely(() => connection.ping?.());
       return;

@@ -6,8 +6,11 @@ import type { MessageId, Outbox, OutboxEntry } from './outbox';
 import { byteSize, fits, type OutboundMessage, type QueuedMessage } from './queue';
 import { ShellState } from './shellState';
 
-/** Bytes a pong (and its frame) may move: more, between two idle looks, is a message arriving. */
-const PONG_BYTES = 1024;
+/**
+ * Bytes the link may move between two idle looks in control frames (pings and pongs, either
+ * side's, ≤ 127 B each): more is a message arriving.
+ */
+const CONTROL_FRAME_BYTES = 4096;
 
 /**
  * Writing to the current socket: one message, or what waits (the outbox's unsent entries and
@@ -172,40 +175,34 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
     this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted', entry.settle, sent || entry.written));
   }
 
-  /** The idle check's quiet looks in a row, and the connection they were on. */
-  #quietLooks = 0;
-  #lookedAt = 0;
-
   /**
-   * The idle timer's callback for connection `id`: a look is quiet when nothing crossed since
-   * the timer was set — no message either way (heartbeat traffic aside), no bytes still leaving
-   * (`bufferedAmount`) nor arriving (`progress` past what the pongs can account for: a large
-   * message on its way) — and nothing waits: queued, unacknowledged, held for a probe's answer,
-   * being validated, or refused by a socket whose close may be coming. IDLE_LOOKS quiet looks
-   * in a row make the connection idle.
+   * The idle timer's callback for connection `id`, after `looks` quiet looks in a row: a look
+   * is quiet when nothing crossed since the last — no message either way (heartbeat traffic
+   * aside), no bytes still leaving (`bufferedAmount`) nor arriving (`progress` past what
+   * control frames can account for: a large message on its way) — and nothing waits: queued,
+   * unacknowledged, held for a probe's answer, being validated, or refused by a socket whose
+   * close may be coming. A quiet look arms the next itself (its count in the closure, not on
+   * every client); IDLE_LOOKS in a row, or a busy one, go to the reducer.
    */
-  protected idleCheck(id: number): () => void {
+  protected idleCheck(id: number, looks = 0): () => void {
     const { connection, counts } = this;
     const moved = counts.sent + counts.heard;
-    const pings = counts.pings;
     const before = progressOf(connection);
     return () => {
+      if (id !== this.connectionId) return;
       const after = progressOf(connection);
-      const arriving =
-        grew(before, after) && (after as number) - (before as number) > (counts.pings - pings) * PONG_BYTES;
       const quiet =
         counts.sent + counts.heard === moved &&
-        !arriving &&
+        !(grew(before, after) && (after as number) - (before as number) > CONTROL_FRAME_BYTES) &&
         !((countOf(connection, 'bufferedAmount') ?? 0) > 0) &&
         !this.pending() &&
         !this.outbox?.length &&
         !this.untrusted &&
         !this.inbound?.validating &&
         this.refusedBy !== id;
-      if (this.#lookedAt !== id) this.#quietLooks = 0;
-      this.#lookedAt = id;
-      this.#quietLooks = quiet ? this.#quietLooks + 1 : 0;
-      this.dispatch({ type: 'idleDue', id, quiet: this.#quietLooks >= IDLE_LOOKS });
+      if (quiet && looks + 1 < IDLE_LOOKS)
+        this.timers.start('idle', this.options.idleTimeoutMs / IDLE_LOOKS, this.idleCheck(id, looks + 1));
+      else this.dispatch({ type: 'idleDue', id, quiet });
     };
   }
 

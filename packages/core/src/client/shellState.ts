@@ -83,7 +83,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected removeEnvironmentListener: (() => void) | undefined;
   /**
    * `reconnects`: opens but the first and those after an idle close (fresh starts); `heard`:
-   * messages handed to the app, and acks (the idle check's traffic with `sent`); `pings` sent.
+   * messages handed to the app, and acks (the idle check's traffic, with `sent`).
    */
   protected readonly counts = {
     attempts: 0,
@@ -93,7 +93,6 @@ export abstract class ShellState<TMessage> extends SendingSections {
     dropped: 0,
     uptimeMs: 0,
     heard: 0,
-    pings: 0,
   };
   /** The next open is a fresh start (the first, or the first after an idle close), not a reconnect. */
   #fresh = true;

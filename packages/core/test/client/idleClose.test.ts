@@ -116,6 +116,15 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
     expect(h.client.state).toBe('idle');
   });
 
+  it("a server's own pings (control frames: a few bytes now and then) do not keep it busy", () => {
+    const h = openIdle();
+    for (let waited = 0; waited < idleTimeoutMs; waited += 10_000) {
+      h.transport.last().moveBytes(6); // a ping frame from the server; the socket answers it itself
+      h.clock.advance(10_000);
+    }
+    expect(h.client.state).toBe('idle');
+  });
+
   it('does not pre-empt the close a refused send announced: the peer’s code reaches the policy', () => {
     const h = openIdle();
     const socket = h.transport.last();
