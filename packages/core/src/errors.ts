@@ -118,7 +118,10 @@ export class InvalidMessageError extends ResockError {
   }
 }
 
-/** Why `deliver()`'s message will not go out (again): see `Fate`. */
+/**
+ * Why `deliver()`'s message will not go out (again): a `DropReason` (as the `dropped` event's),
+ * or `taken` (`takeQueued()` handed it back).
+ */
 export type NotDelivered = Exclude<Fate, 'sent' | 'acked' | 'replaced'>;
 
 const notDelivered: Record<NotDelivered, string> = {
@@ -211,6 +214,8 @@ export const isClientClosedError = (error: unknown): error is ClientClosedError 
   error instanceof ClientClosedError || isNamed(error, 'ClientClosedError');
 export const isQueueFullError = (error: unknown): error is QueueFullError =>
   error instanceof QueueFullError || isNamed(error, 'QueueFullError');
+export const isMessageDroppedError = (error: unknown): error is MessageDroppedError =>
+  error instanceof MessageDroppedError || isNamed(error, 'MessageDroppedError');
 
 /** `Invalid policy:\n  rules[1].codes[0]: expected …` — one line per problem. */
 export function formatProblems(title: string, problems: readonly Problem[]): string {

@@ -70,6 +70,7 @@ export {
   isInvalidCloseCodeError,
   isInvalidOptionsError,
   isInvalidPolicyError,
+  isMessageDroppedError,
   isQueueFullError,
   isResockError,
   MessageDroppedError,

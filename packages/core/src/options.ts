@@ -116,15 +116,17 @@ export interface ClientOptions<TMessage = InboundMessage> {
   messages?: StandardSchemaV1<unknown, TMessage> | undefined;
   /** Closes the client when aborted. */
   signal?: AbortSignal | undefined;
-  /** Connect on the first `send()`, `open()` or `opened()` instead of at once. @default false */
+  /** Connect on the first `send()`, `deliver()`, `open()` or `opened()` instead of at once. @default false */
   lazy?: boolean | undefined;
   /**
    * Close an open connection nothing crossed for this long (no message either way, heartbeat
-   * traffic aside; no bytes still leaving or arriving), with nothing waiting (queued,
-   * unacknowledged, being validated), with 1000 `idle`, and go back to `idle`: the next
-   * `send()`, `deliver()`, `open()` or `opened()` connects again (graphql-ws's
-   * `lazyCloseTimeout`). Looked at four times per idleTimeoutMs: the close comes within a
-   * quarter of it past it. An app-level heartbeat needs `isPong`. `0`: never. @default 0
+   * traffic aside; no bytes still leaving, nor — where the transport counts them, as
+   * `@resock/node`'s does — arriving), with nothing waiting (queued, unacknowledged, being
+   * validated), with 1000 `idle`, and go back to `idle`: the next `send()`, `deliver()`,
+   * `open()` or `opened()` connects again. Unlike graphql-ws's `lazyCloseTimeout` it knows no
+   * subscriptions: one whose server pushes rarely is closed too (say it again in `greeting`).
+   * Looked at four times per idleTimeoutMs: the close comes within a quarter of it past it. An
+   * app-level heartbeat needs `isPong`. `0`: never. @default 0
    */
   idleTimeoutMs?: number | undefined;
   /** @default the system clock */

@@ -12,7 +12,7 @@ import type { ClientOptions } from '../options';
 import { AcceptShell } from './acceptShell';
 import type { Client, ClientStats, Delivered, SendResult } from './clientTypes';
 import { checkListener, type ListenerOptions } from './listenerOptions';
-import type { OutboundMessage, Settle } from './queue';
+import { type OutboundMessage, resolves, type Settle } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
 import { later } from './shellState';
 import type { ClientStatus } from './state';
@@ -116,9 +116,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     let settle: Settle = () => undefined;
     const delivered = new Promise<Delivered>((resolve, reject) => {
       settle = (fate, written = false, cause) =>
-        fate === 'sent' || fate === 'acked' || fate === 'replaced'
-          ? resolve(fate)
-          : reject(new MessageDroppedError(fate, data, written, cause));
+        resolves(fate) ? resolve(fate) : reject(new MessageDroppedError(fate, data, written, cause));
     });
     try {
       this.#send(data, options, settle);

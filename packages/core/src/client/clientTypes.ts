@@ -70,14 +70,17 @@ export interface Client<TMessage = InboundMessage> {
   close(code?: number, reason?: string): Promise<CloseRecord>;
   /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */
   reconnect(): void;
-  /** Starts a `lazy` client. */
+  /** Starts a `lazy` client, or one back to `idle` after an idle close (`idleTimeoutMs`). */
   open(): void;
   /**
    * The current connection's open if open now, else the next open (a `lazy` client not started
    * yet starts); rejects when the client fails or is closed first.
    */
   opened(): Promise<OpenEvent>;
-  /** Takes every queued message out of the queue, oldest first. */
+  /**
+   * Takes every queued message out of the queue, oldest first (the `deliver()` promise of each
+   * rejects with `taken`).
+   */
   takeQueued(): OutboundMessage[];
   /**
    * Adds a listener; returns its unsubscribe. `options.signal` takes it back when aborted. An

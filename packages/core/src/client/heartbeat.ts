@@ -194,7 +194,8 @@ export class ConnectionHeartbeat implements ScheduledTask {
   }
 
   /**
-   * Check now, whatever the schedule (the device went offline: do not trust the socket): a ping
+   * Check now, whatever the schedule (the device went offline, or the page was shown with a
+   * check owed: do not trust the socket): a ping
    * goes out, or, with one out already, a deadline that has passed is judged now. True when the
    * check ran: the owner reschedules it.
    */

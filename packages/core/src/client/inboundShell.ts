@@ -14,7 +14,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
   /** Where the pipeline's results go: made once, by ShellState's constructor. */
   protected inboundSinks(): InboundSinks<TMessage> {
     return {
-      message: (message) => this.hear(message),
+      message: (message) => this.#toApp(message),
       invalid: (event) => {
         this.counts.heard++; // traffic, for the idle check
         this.emitter.emit('invalidMessage', event);
@@ -153,13 +153,14 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     const isPong = this.options.heartbeat?.isPong;
     if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return;
     if (this.inbound) this.inbound.receive(data);
-    else this.hear(data as TMessage);
+    else this.#toApp(data as TMessage);
   }
 
   /**
-   * A message is handed to the app: traffic, for the idle check — counted as the app hears it, so an answer to one an async schema held is not cut off by an idle close.
+   * A message is handed to the app: traffic, for the idle check — counted as the app hears it,
+   * so an answer to one an async schema held is not cut off by an idle close.
    */
-  private hear(message: TMessage): void {
+  #toApp(message: TMessage): void {
     this.counts.heard++;
     this.emitter.emit('message', message);
   }

@@ -52,6 +52,8 @@ export type TimerName = 'connect' | 'close' | 'retry' | 'stable' | 'idle';
  * in a row: within a quarter of idleTimeoutMs past it, with no clock read per message.
  */
 export const IDLE_LOOKS = 4;
+/** The time between two idle looks. */
+export const idleLookMs = (idleTimeoutMs: number): number => idleTimeoutMs / IDLE_LOOKS;
 
 /** Something the shell must do. The reducer never does anything itself. */
 export type Effect =

@@ -1,10 +1,10 @@
 import { isBinary, isMessage } from '../binary';
 import { InvalidMessageError } from '../errors';
+import { DroppingShell } from './droppingShell';
 import { countOf, grew, progressOf } from './heartbeat';
-import { IDLE_LOOKS } from './machineTypes';
+import { IDLE_LOOKS, idleLookMs } from './machineTypes';
 import type { MessageId, Outbox, OutboxEntry } from './outbox';
 import { byteSize, fits, type OutboundMessage, type QueuedMessage } from './queue';
-import { ShellState } from './shellState';
 
 /**
  * Bytes the link may move between two idle looks in control frames (pings and pongs, either
@@ -14,9 +14,9 @@ const CONTROL_FRAME_BYTES = 4096;
 
 /**
  * Writing to the current socket: one message, or what waits (the outbox's unsent entries and
- * the queue, in send() order), a refusal keeping its place; and the offline probe's hold on sends.
+ * the queue, in send() order), a refusal keeping its place; the probes' hold on sends; and the idle check.
  */
-export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
+export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
   /** The probe's answer is being heard: what it held goes out after it, unless close() lets it go first. */
   protected answering = false;
 
@@ -201,7 +201,7 @@ export abstract class OutboundShell<TMessage> extends ShellState<TMessage> {
         !this.inbound?.validating &&
         this.refusedBy !== id;
       if (quiet && looks + 1 < IDLE_LOOKS)
-        this.timers.start('idle', this.options.idleTimeoutMs / IDLE_LOOKS, this.idleCheck(id, looks + 1));
+        this.timers.start('idle', idleLookMs(this.options.idleTimeoutMs), this.idleCheck(id, looks + 1));
       else this.dispatch({ type: 'idleDue', id, quiet });
     };
   }

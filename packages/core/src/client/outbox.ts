@@ -91,6 +91,9 @@ export class Outbox {
       for (let oldest = this.#oldest; oldest; oldest = this.#oldest) {
         if (admission(this.#limits, this.#entries.size, this.#totalBytes, bytes) === 'fits') break;
         this.ack(oldest.id);
+        // The entry being written (app code its write runs sent this one) still goes out: the
+        // peer may have it.
+        if (oldest === this.inFlight) oldest.written = true;
         evicted.push(oldest);
       }
     const { until, signal, release, settle } = limits ?? {};

@@ -34,6 +34,9 @@ export interface WaitLimits {
  * will not go out (again): dropped (a `DropReason`), or handed back by `takeQueued()` (`taken`).
  */
 export type Fate = 'sent' | 'acked' | 'replaced' | DropReason | 'taken';
+/** The fates `deliver()` resolves with (the rest reject). */
+export const resolves = (fate: Fate): fate is 'sent' | 'acked' | 'replaced' =>
+  fate === 'sent' || fate === 'acked' || fate === 'replaced';
 /** `written`: a tracked message that reached a socket at least once (the peer may have it). */
 export type Settle = (fate: Fate, written?: boolean, cause?: unknown) => void;
 
@@ -162,7 +165,7 @@ export class OutboundQueue {
     }
   }
 
-  /** Takes out the oldest message. */
+  /** Takes out the oldest message (written, or evicted: the caller tells which). */
   shift(): QueuedMessage | undefined {
     this.#skipHoles();
     const item = this.#items[this.#head];

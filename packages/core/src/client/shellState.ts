@@ -1,6 +1,6 @@
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientRuntimeError, InvalidOptionsError, type ResockError } from '../errors';
-import type { ClientEvents, DropReason, InboundMessage, OpenEvent } from '../events/clientEvents';
+import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import { listenerError, TypedEmitter } from '../events/typedEmitter';
 import type { ClientOptions, Protocols, ResolvedOptions, UrlInput } from '../options';
 import { resolveOptions } from '../resolveOptions';
@@ -10,7 +10,7 @@ import type { ConnectionHeartbeat } from './heartbeat';
 import { InboundPipeline, type InboundSinks } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
-import type { OutboundMessage, OutboundQueue, QueuedMessage, Settle } from './queue';
+import type { OutboundQueue } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { SendingSections } from './sendingSections';
 import { initialMachine, type Machine } from './state';
@@ -64,8 +64,9 @@ export abstract class ShellState<TMessage> extends SendingSections {
   /** The attempt's signal (AttemptContext), until it dials or is given up. */
   protected attemptAbort: AbortController | undefined;
   /**
-   * The device went offline and the probe is out: sends wait in the queue until the peer
-   * answers, rather than go into a socket that may be dead (then they go on the next one).
+   * A probe is out (the device went offline, or the page was shown with a check owed): sends
+   * wait in the queue until the peer answers, rather than go into a socket that may be dead
+   * (then they go on the next one).
    */
   protected untrusted = false;
   /** The connection whose socket refused a message (its close has begun); reported once. */
@@ -83,7 +84,8 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected removeEnvironmentListener: (() => void) | undefined;
   /**
    * `reconnects`: opens but the first and those after an idle close (fresh starts); `heard`:
-   * messages handed to the app, and acks (the idle check's traffic, with `sent`).
+   * messages (and invalid ones) handed to the app, and acks (the idle check's traffic, with
+   * `sent`).
    */
   protected readonly counts = {
     attempts: 0,
@@ -235,48 +237,6 @@ export abstract class ShellState<TMessage> extends SendingSections {
         );
         break;
     }
-  }
-
-  /**
-   * `settle`: the message's `deliver()` promise (its handlers run after the event's listeners,
-   * however early it is settled: first, so a listener that throws cannot leave it pending).
-   */
-  protected dropped(data: OutboundMessage, reason: DropReason, settle?: Settle, written?: boolean): void {
-    this.counts.dropped++;
-    settle?.(reason, written);
-    this.emitter.emit('dropped', { data, reason });
-  }
-
-  /** Takes out what is past its `ttlMs` while the timer is late; told once the section ends. */
-  protected expireOverdue(): void {
-    const expired = this.takeExpired();
-    if (expired.length) this.tell(() => this.dropAll(expired, []));
-  }
-
-  /**
-   * Tells of messages taken out for good, in send() order: `expired` ones as expired, the rest
-   * as aborted (their signal is) or closed.
-   */
-  protected dropAll(expired: readonly QueuedMessage[], rest: readonly QueuedMessage[]): void {
-    const isExpired = new Set(expired); // not a search per message: thousands may expire together
-    // Reasons fixed before any is told: a `dropped` listener may abort a later message's signal.
-    const told = [...expired, ...rest]
-      .sort((a, b) => a.seq - b.seq)
-      .map(
-        (m) =>
-          [
-            m.data,
-            isExpired.has(m) ? 'expired' : m.signal?.aborted ? 'aborted' : 'closed',
-            m.settle,
-            m.written,
-          ] as const,
-      );
-    for (const [data, reason, settle, written] of told) this.dropped(data, reason, settle, written);
-  }
-
-  /** What is past its `ttlMs` while the timer is late, taken out, in send order. */
-  protected takeExpired(): QueuedMessage[] {
-    return this.expiry?.overdue() ? this.expiry.due() : [];
   }
 
   [listenerError](error: unknown, event: PropertyKey): void {

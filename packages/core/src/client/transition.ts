@@ -1,5 +1,5 @@
 import type { RawClose } from '../transport';
-import { type Env, IDLE_LOOKS, type Input, type Step } from './machineTypes';
+import { type Env, type Input, idleLookMs, type Step } from './machineTypes';
 import { pageChange } from './pageChanges';
 import type { Machine } from './state';
 import {
@@ -150,7 +150,7 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
   if (s.env.heartbeat) s.effects.push({ type: 'startHeartbeat', id });
   if (s.env.stableAfterMs > 0) start(s, 'stable', s.env.stableAfterMs, id);
   else resetOutage(s);
-  if (s.env.idleTimeoutMs > 0) start(s, 'idle', s.env.idleTimeoutMs / IDLE_LOOKS, id);
+  if (s.env.idleTimeoutMs > 0) start(s, 'idle', idleLookMs(s.env.idleTimeoutMs), id);
   emit(s, { name: 'open', url, protocol, extensions, attempt });
   s.effects.push({ type: 'resolveOpened' });
 }
@@ -162,7 +162,7 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
  */
 function idleDue(s: Draft, id: number, quiet: boolean): void {
   if (!quiet) {
-    start(s, 'idle', s.env.idleTimeoutMs / IDLE_LOOKS, id);
+    start(s, 'idle', idleLookMs(s.env.idleTimeoutMs), id);
     return;
   }
   letGo(s, { status: 'open', id }, 1000, 'idle');

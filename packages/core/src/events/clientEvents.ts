@@ -13,8 +13,8 @@ export interface OpenEvent {
   readonly protocol: string;
   readonly extensions: string;
   /**
-   * 1 for the first connection (or the first after a stable one); in an outage, 1 + the retries
-   * made: the first reconnect after a close opens as 2.
+   * 1 for the first connection (or the first after a stable one, or after an idle close); in an
+   * outage, 1 + the retries made: the first reconnect after a close opens as 2.
    */
   readonly attempt: number;
 }
@@ -76,7 +76,8 @@ export interface InvalidMessageEvent {
 
 /**
  * Every event of a client and its listener. Order after a connection ends:
- * `close` → `state` → `reconnecting` or `failed`.
+ * `close` → `state` → `reconnecting` or `failed` (a connection the client lets go itself —
+ * `reconnect()`, pagehide, an idle close — gives `close` → `state` only).
  */
 export interface ClientEvents<TMessage = InboundMessage> {
   open: (event: OpenEvent) => void;

@@ -64,7 +64,12 @@ export function logEvents<TMessage>(
   const { signal } = read;
   const say = (event: keyof ClientEvents, text: string) => log(`[resock] ${event}: ${text}`, event);
   const offs = [
-    client.on('state', ({ from, to }) => say('state', `${from} → ${to}`), { signal }),
+    client.on(
+      'state',
+      // Back to idle from open: the idle close (idleTimeoutMs), which no decision follows.
+      ({ from, to }) => say('state', `${from} → ${to}${to === 'idle' ? ' (quiet: the next send connects again)' : ''}`),
+      { signal },
+    ),
     client.on(
       'open',
       ({ url, protocol, attempt }) =>

@@ -5,17 +5,13 @@ import {
   isResockError,
   MessageDroppedError,
   QueueFullError,
-  type ReliableOptions,
 } from '@resock/core';
 import { createFakeEnvironment, flushPromises } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
-import { harness } from './clientHarness';
+import { callingBack, harness, jsonReliable } from './clientHarness';
 
 /** Messages are JSON `{ id, … }`; the peer acknowledges with `{ ack: id }`. */
-const reliable: ReliableOptions = {
-  id: (message) => (typeof message === 'string' ? (JSON.parse(message) as { id?: number }).id : undefined),
-  ackOf: (incoming) => (typeof incoming === 'string' ? (JSON.parse(incoming) as { ack?: number }).ack : undefined),
-};
+const reliable = jsonReliable;
 const msg = (id: number, body = `m${id}`) => JSON.stringify({ id, body });
 const ack = (id: number) => JSON.stringify({ ack: id });
 
@@ -133,6 +129,25 @@ describe('deliver(): what became of the message', () => {
     socket.deliver(ack(1));
     await flushPromises();
     expect(final.now).toBe('acked');
+  });
+
+  it('a tracked message evicted while being written (app code its write runs sent another) says written', async () => {
+    let inside: (() => void) | undefined;
+    const { fake, transport } = callingBack((_conn, send) => {
+      const run = inside;
+      inside = undefined;
+      run?.(); // app code the write runs sends another tracked message, the outbox full
+      send();
+    });
+    const h = harness({ transport, reliable, queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-oldest' } });
+    fake.last().accept();
+    inside = () => void h.client.deliver(msg(2));
+    const first = watch(h.client.deliver(msg(1)));
+    await flushPromises();
+    expect(fake.last().sent).toEqual([msg(1), msg(2)]);
+    // Evicted from the outbox (it is no longer tracked), but it went out: the peer may have it.
+    expect(first.now).toBe('dropped: overflow');
+    expect((first.error as MessageDroppedError).written).toBe(true);
   });
 
   it('says whether a tracked message it gives up on was written: the peer may have it', async () => {

@@ -30,6 +30,17 @@ describe('logEvents', () => {
     ]);
   });
 
+  it('tells an idle close, and that the next send connects again', () => {
+    const h = logged({}, { idleTimeoutMs: 1000 });
+    h.client.open();
+    h.transport.last().accept();
+    h.clock.advance(1000);
+    expect(h.text().slice(-2)).toEqual([
+      '[resock] close: 1000 Normal Closure reason="idle" wasClean=false phase=open initiator=client',
+      '[resock] state: open → idle (quiet: the next send connects again)',
+    ]);
+  });
+
   it('tells why the client gave up, and an error', async () => {
     const h = logged({}, { policy: { rules: [{ codes: [4000], action: 'stop' }] } });
     h.client.open();
