@@ -85,7 +85,7 @@ export class Outbox {
     if (room === 'refuse') return { accepted: false };
     this.ack(id);
     // (A promise settled here runs no app code before this add is done.)
-    old?.settle?.('replaced', old.written);
+    old?.settle?.('replaced');
     const evicted: OutboxEntry[] = [];
     if (room === 'evict')
       for (let oldest = this.#oldest; oldest; oldest = this.#oldest) {

@@ -156,7 +156,7 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
 }
 
 /**
- * The idle check of open connection `id`: one nothing crossed since the last check is closed
+ * The idle check of open connection `id`: one quiet for IDLE_LOOKS looks in a row is closed
  * with 1000 (the server hears why) and the client goes back to idle — no failure, no decision:
  * the next send connects afresh. Otherwise it looks again a quarter of idleTimeoutMs later.
  */

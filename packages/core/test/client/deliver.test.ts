@@ -2,6 +2,7 @@ import {
   ClientClosedError,
   type Delivered,
   InvalidMessageError,
+  isMessageDroppedError,
   isResockError,
   MessageDroppedError,
   QueueFullError,
@@ -81,6 +82,9 @@ describe('deliver(): what became of the message', () => {
     const error = closed.error as MessageDroppedError;
     expect(error.data).toBe('closed');
     expect(error.name).toBe('MessageDroppedError');
+    expect(isMessageDroppedError(error)).toBe(true);
+    expect(isMessageDroppedError({ name: 'MessageDroppedError' })).toBe(true); // another copy of the package
+    expect(isMessageDroppedError(new Error('x'))).toBe(false);
     expect(isResockError(error)).toBe(true);
     expect(error.message).toBe('The message was not delivered: the client was closed (closed).');
   });
