@@ -34,7 +34,7 @@ const areas = {
     'refreshRunner',
     'redactUrl',
   ],
-  'queue, heartbeat, outbox, inbound': ['heartbeat', 'outbox', 'queue', 'inbound', 'expiry'],
+  'queue, heartbeat, outbox, inbound': ['heartbeat', 'sharedScheduler', 'outbox', 'queue', 'inbound', 'expiry'],
   'events (eventemitter3 + typing)': ['index', 'typedEmitter'],
 };
 const areaOf = (file) => {

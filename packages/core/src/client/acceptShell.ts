@@ -61,7 +61,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     const id = reliable && !asked?.volatile ? reliable.id(data) : undefined;
     // id() is the app's code: it may have closed the client, or aborted this message's signal.
     this.assertNotClosed('send');
-    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted', settle);
+    if (asked?.signal?.aborted) return this.refuse(data, 'aborted', settle);
     // A late expiry timer (a throttled tab): what expired must not take room from this message;
     // nor one whose signal the app aborted, its own abort listener (sending this) before resock's.
     // Only a full store needs that room (else resock's own listener takes them out next): no
@@ -94,7 +94,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       placed = placing.replaced ? 'queued' : placing.closed ? 'dropped' : undefined;
     }
     try {
-      const result = placed ?? this.#place(data, id, asked, seq, clear, settle);
+      const result = placed ?? this.place(data, id, asked, seq, clear, settle);
       // Sent by app code inside such a flush, under the id of a send waiting for it: a later
       // copy, it replaces that one (not written after it).
       if (id !== undefined && result !== 'dropped')
@@ -112,7 +112,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   }
 
   /** Writes the message, or lets it wait (or drops it), once what waited before it went out. */
-  #place(
+  private place(
     data: OutboundMessage,
     id: MessageId | undefined,
     asked: SendOptions | undefined,
@@ -122,15 +122,15 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   ) {
     // App code those writes ran may have aborted its signal, or closed the client (closing, the
     // message waits, to be told closed with the rest).
-    if (asked?.signal?.aborted) return this.#refuse(data, 'aborted', settle);
+    if (asked?.signal?.aborted) return this.refuse(data, 'aborted', settle);
     if (asked?.volatile)
-      return clear && this.writeNow(data) ? this.#sent(settle) : this.#refuse(data, 'volatile', settle);
-    if (this.closed()) return this.#refuse(data, 'closed', settle);
+      return clear && this.writeNow(data) ? this.sent(settle) : this.refuse(data, 'volatile', settle);
+    if (this.closed()) return this.refuse(data, 'closed', settle);
     let offered: OfferResult<QueuedMessage>;
     let result: SendResult;
     if (id !== undefined) {
       this.outbox ??= new Outbox(this.options.queue);
-      const limits = this.#limits(asked, settle);
+      const limits = this.limits(asked, settle);
       // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
       // add() throws QueueFullError with overflow 'reject'
       const added = this.outbox.add(id, data, seq, limits);
@@ -139,10 +139,10 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       offered = added;
       result = !offered.accepted ? 'dropped' : clear && this.writeNow(data, id) ? 'sent' : 'queued';
     } else {
-      if (clear && this.writeNow(data)) return this.#sent(settle);
+      if (clear && this.writeNow(data)) return this.sent(settle);
       // A write that failed once app code it ran had closed the client.
-      if (this.closed()) return this.#refuse(data, 'closed', settle);
-      const limits = this.#limits(asked, settle);
+      if (this.closed()) return this.refuse(data, 'closed', settle);
+      const limits = this.limits(asked, settle);
       this.queue ??= new OutboundQueue(this.options.queue);
       // offer() throws QueueFullError with overflow 'reject'
       offered = this.queue.offer(data, seq, limits);
@@ -157,12 +157,12 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     return result;
   }
 
-  #refuse(data: OutboundMessage, reason: DropReason, settle: Settle | undefined): SendResult {
+  private refuse(data: OutboundMessage, reason: DropReason, settle: Settle | undefined): SendResult {
     this.dropped(data, reason, settle);
     return 'dropped';
   }
 
-  #sent(settle: Settle | undefined): SendResult {
+  private sent(settle: Settle | undefined): SendResult {
     settle?.('sent');
     return 'sent';
   }
@@ -172,7 +172,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
    * none (a plain send allocates nothing). The first two are watched only once the message
    * waits (`watch`), and let go of when it stops.
    */
-  #limits(asked: SendOptions | undefined, settle: Settle | undefined): Limits | undefined {
+  private limits(asked: SendOptions | undefined, settle: Settle | undefined): Limits | undefined {
     const ttlMs = asked?.ttlMs;
     const signal = asked?.signal;
     if (ttlMs === undefined && !signal && !settle) return undefined;
@@ -190,7 +190,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       watch: (take) => {
         limits.take = take;
         if (signal) {
-          this.#signals ??= new WaitingSignals((aborted) => this.#withdraw(aborted));
+          this.#signals ??= new WaitingSignals((aborted) => this.withdraw(aborted));
           this.#signals.hold(signal, limits);
         }
         if (until === undefined) return;
@@ -213,7 +213,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   }
 
   /** The app aborted waiting messages' signal: they leave the queue (and outbox). */
-  #withdraw(aborted: readonly Waiting[]): void {
+  private withdraw(aborted: readonly Waiting[]): void {
     const gone: QueuedMessage[] = [];
     for (const waiting of aborted) {
       const taken = waiting.take?.();

@@ -109,7 +109,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
   }
 
   send(data: OutboundMessage, options?: SendOptions): SendResult {
-    return this.#send(data, options, undefined);
+    return this.submit(data, options, undefined);
   }
 
   deliver(data: OutboundMessage, options?: SendOptions): Promise<Delivered> {
@@ -119,7 +119,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
         resolves(fate) ? resolve(fate) : reject(new MessageDroppedError(fate, data, written, cause));
     });
     try {
-      this.#send(data, options, settle);
+      this.submit(data, options, settle);
     } catch (error) {
       // Bad input throws here, as from send() (a promise never settled: no unhandled rejection);
       // what the client's state refuses (closed, a full queue under 'reject') is the promise's.
@@ -132,7 +132,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     return delivered;
   }
 
-  #send(data: OutboundMessage, options: SendOptions | undefined, settle: Settle | undefined): SendResult {
+  private submit(data: OutboundMessage, options: SendOptions | undefined, settle: Settle | undefined): SendResult {
     // Options first: reading them runs the app's getters, which may close the client.
     const asked = checkSendOptions(options);
     this.assertNotClosed('send');

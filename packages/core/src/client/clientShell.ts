@@ -5,9 +5,10 @@ import type { OpenEvent } from '../events/clientEvents';
 import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
 import { safely } from './endConnection';
-import { ConnectionHeartbeat, peerSilent, sendPing, sharedScheduler } from './heartbeat';
+import { ConnectionHeartbeat, peerSilent, sendPing } from './heartbeat';
 import type { OutboundMessage, QueuedMessage } from './queue';
 import { runRefresh } from './refreshRunner';
+import { sharedScheduler } from './sharedScheduler';
 import { type Effect, type Env, type Input, type TimerName, transition } from './transition';
 
 /**

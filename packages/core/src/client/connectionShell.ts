@@ -151,16 +151,16 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
 
   /** The shell's side of one connection's callbacks (see ConnectionHandlers). */
   [fromTransport](id: number, event: TransportEvent): void {
-    if (this.early) this.early.push(() => this.#transportEvent(id, event));
-    else this.#transportEvent(id, event);
+    if (this.early) this.early.push(() => this.transportEvent(id, event));
+    else this.transportEvent(id, event);
   }
 
-  #transportEvent(id: number, event: TransportEvent): void {
-    if (this.holding()) this.hold(() => this.#fromTransport(id, event));
-    else this.#fromTransport(id, event);
+  private transportEvent(id: number, event: TransportEvent): void {
+    if (this.holding()) this.hold(() => this.fromTransport(id, event));
+    else this.fromTransport(id, event);
   }
 
-  #fromTransport(id: number, event: TransportEvent): void {
+  private fromTransport(id: number, event: TransportEvent): void {
     // A connection resock has let go of (also while this waited to be replayed) is no news.
     if (id !== this.connectionId) return;
     switch (event.type) {

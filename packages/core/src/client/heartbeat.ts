@@ -1,114 +1,6 @@
-import { type Clock, LATE_TIMER_MS, type TimerHandle } from '../clock';
+import { LATE_TIMER_MS } from '../clock';
 import type { TransportConnection } from '../transport';
-import { type Placed, placeAt, unplace } from './minHeap';
-
-/** One thing the shared scheduler runs when `dueAt` has passed. */
-export interface ScheduledTask extends Placed {
-  dueAt: number;
-  run(now: number): void;
-  /**
-   * The scheduler's own marks, kept on the task (a Set and a Map of them cost every idle client
-   * ~100 B, a heap entry per task ~40 B more): whether it is scheduled, and (`Placed`) the time
-   * it is queued under in the heap and its place there.
-   */
-  scheduled?: boolean;
-}
-
-/** Tasks due within this many ms of a firing run together, so N clients share wake-ups. */
-export const COALESCE_MS = 20;
-
-/**
- * One timer for every heartbeat on a clock, however many clients there are: 10 000 idle
- * clients cost one pending timer, not 10 000. Between firings a task's `dueAt` moves later
- * unannounced (traffic postpones a ping) or earlier through `reschedule`, so the timer may fire
- * early and re-arm; it never fires late.
- */
-export interface SharedScheduler {
-  add(task: ScheduledTask): void;
-  /** `task` is due earlier than the timer: re-arm (unless the task has just been removed). */
-  reschedule(task: ScheduledTask): void;
-  delete(task: ScheduledTask): void;
-  /** For tests and leak checks. */
-  readonly size: number;
-}
-
-// A closure, not a class: one per clock, and its internals are no one else's business.
-function createScheduler(clock: Clock): SharedScheduler {
-  let size = 0;
-  // A min-heap by due time, so a firing reads only what is due, not every task (10 000 clients
-  // spread over an interval made each firing walk all of them). Lazy: a task stays under the
-  // time it was queued under (`at`); traffic moving it later is found when that time comes.
-  const heap: ScheduledTask[] = [];
-  let timer: TimerHandle | undefined;
-  let timerDueAt = Infinity;
-  const disarm = () => {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-    timerDueAt = Infinity;
-  };
-  const arm = (dueAt: number) => {
-    disarm();
-    timerDueAt = dueAt;
-    timer = clock.setTimeout(fire, Math.max(0, dueAt - clock.now()));
-  };
-  const fire = () => {
-    timer = undefined;
-    timerDueAt = Infinity;
-    const now = clock.now();
-    const due: ScheduledTask[] = [];
-    for (let top = heap[0]; top && (top.at as number) <= now + COALESCE_MS; top = heap[0]) {
-      if (top.dueAt > now + COALESCE_MS)
-        placeAt(heap, top, top.dueAt); // traffic postponed it
-      else {
-        unplace(heap, top);
-        due.push(top);
-      }
-    }
-    for (const task of due) {
-      if (!task.scheduled) continue;
-      task.run(now);
-      if (task.scheduled && task.index === undefined) placeAt(heap, task, task.dueAt);
-    }
-    const next = heap[0]?.at;
-    if (next !== undefined && next < timerDueAt) arm(next);
-  };
-  const reschedule = (task: ScheduledTask) => {
-    if (!task.scheduled) return;
-    if (task.at !== task.dueAt) placeAt(heap, task, task.dueAt);
-    if (task.dueAt < timerDueAt) arm(task.dueAt);
-  };
-  return {
-    add(task) {
-      if (task.scheduled) return;
-      task.scheduled = true;
-      size++;
-      reschedule(task);
-    },
-    reschedule,
-    delete(task) {
-      if (!task.scheduled) return;
-      task.scheduled = false;
-      unplace(heap, task);
-      if (--size > 0) return;
-      disarm();
-    },
-    get size() {
-      return size;
-    },
-  };
-}
-
-const schedulers = new WeakMap<Clock, SharedScheduler>();
-
-/** The scheduler shared by every client on `clock`. */
-export function sharedScheduler(clock: Clock): SharedScheduler {
-  let scheduler = schedulers.get(clock);
-  if (!scheduler) {
-    scheduler = createScheduler(clock);
-    schedulers.set(clock, scheduler);
-  }
-  return scheduler;
-}
+import { COALESCE_MS, type ScheduledTask } from './sharedScheduler';
 
 export interface HeartbeatSettings {
   readonly intervalMs: number;
@@ -144,20 +36,30 @@ export const MAX_SLOW_DEADLINES = 10;
  * not come within MAX_SLOW_DEADLINES timeoutMs of its ping, bytes moving or not, never will
  * (deadlines while this process's own backlog drains, the ping behind it, do not count).
  */
+/**
+ * A ping awaiting its answer. Its own object, made per ping, rather than four fields on every
+ * heartbeat: an idle connection spends nearly all its life with no ping out (memory per client).
+ */
+interface PingOut {
+  /** When the ping went out, or its deadline was last extended. */
+  since: number;
+  /** The connection's `progress` then. */
+  moved: number | undefined;
+  /** Deadlines extended since the ping went out: a peer that trickles bytes gets so many. */
+  extended: number;
+  /** This process's own backlog (`bufferedAmount`) then. */
+  buffered: number | undefined;
+}
+
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
   scheduled = false;
   at: number | undefined;
   index: number | undefined;
-  #awaitingSince: number | undefined;
+  /** The ping out, while its answer is awaited (see `PingOut`). */
+  #out: PingOut | undefined;
   /** A late check has already asked again since the peer last spoke: the next one decides. */
   #askedAgain = false;
-  /** The connection's `progress` when the ping went out (or the deadline was last extended). */
-  #moved: number | undefined;
-  /** Deadlines extended since the ping went out: a peer that trickles bytes gets so many. */
-  #extended = 0;
-  /** This process's own backlog (`bufferedAmount`) when the ping went out or at the last deadline. */
-  #buffered: number | undefined;
 
   readonly #settings: HeartbeatSettings;
   readonly #owner: HeartbeatOwner;
@@ -186,8 +88,8 @@ export class ConnectionHeartbeat implements ScheduledTask {
    * on every connection's heartbeat.)
    */
   alive(now: number): boolean {
-    const answered = this.#awaitingSince !== undefined;
-    this.#awaitingSince = undefined;
+    const answered = this.#out !== undefined;
+    this.#out = undefined;
     this.#askedAgain = false;
     this.dueAt = now + this.#settings.intervalMs;
     return answered;
@@ -200,7 +102,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
    * check ran: the owner reschedules it.
    */
   probe(now: number): boolean {
-    if (this.#awaitingSince === undefined) this.dueAt = now;
+    if (this.#out === undefined) this.dueAt = now;
     else if (this.dueAt - now > COALESCE_MS) return false; // the ping out has time left
     this.run(now);
     return true;
@@ -215,14 +117,15 @@ export class ConnectionHeartbeat implements ScheduledTask {
   }
 
   run(now: number): void {
-    if (this.#awaitingSince !== undefined) {
-      const deadline = this.#awaitingSince + this.#settings.timeoutMs;
+    const out = this.#out;
+    if (out !== undefined) {
+      const deadline = out.since + this.#settings.timeoutMs;
       if (now - deadline > LATE_TIMER_MS && !this.#askedAgain) {
         // The check ran far too late: the tab was frozen or throttled and the pong may still be
         // in the event queue. Ask again rather than declare the peer dead — once: in a tab
         // throttled for good every check is late, and a dead peer must still be found.
         this.#askedAgain = true;
-        this.#awaitingSince = undefined;
+        this.#out = undefined;
         this.dueAt = now;
       } else if (now >= deadline) {
         // Bytes moved meanwhile: a large message is crossing a slow link and the pong waits
@@ -234,14 +137,14 @@ export class ConnectionHeartbeat implements ScheduledTask {
         // the peer's side makes counts toward the limit — a peer that stops reading does too.)
         const moved = progressOf(this.#connection);
         const buffered = countOf(this.#connection, 'bufferedAmount');
-        const draining = grew(buffered, this.#buffered); // it shrank
-        this.#buffered = buffered;
-        if (!grew(this.#moved, moved) || (!draining && ++this.#extended >= MAX_SLOW_DEADLINES)) {
+        const draining = grew(buffered, out.buffered); // it shrank
+        out.buffered = buffered;
+        if (!grew(out.moved, moved) || (!draining && ++out.extended >= MAX_SLOW_DEADLINES)) {
           this.#owner[peerSilent](this.#id);
           return;
         }
-        this.#moved = moved;
-        this.#awaitingSince = now;
+        out.moved = moved;
+        out.since = now;
         this.dueAt = now + this.#settings.timeoutMs;
         return;
       } else {
@@ -256,10 +159,12 @@ export class ConnectionHeartbeat implements ScheduledTask {
       this.#owner[sendPing](this.#connection);
       return;
     }
-    this.#awaitingSince = now;
-    this.#moved = progressOf(this.#connection);
-    this.#extended = 0;
-    this.#buffered = countOf(this.#connection, 'bufferedAmount');
+    this.#out = {
+      since: now,
+      moved: progressOf(this.#connection),
+      extended: 0,
+      buffered: countOf(this.#connection, 'bufferedAmount'),
+    };
     this.dueAt = now + this.#settings.timeoutMs;
     this.#owner[sendPing](this.#connection);
   }

@@ -2,8 +2,8 @@ import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
 import { safely } from './endConnection';
 import { GreetingShell } from './greetingShell';
-import { sharedScheduler } from './heartbeat';
 import type { InboundSinks } from './inbound';
+import { sharedScheduler } from './sharedScheduler';
 
 /**
  * What a connection brings in, on the shell's side: its messages in arrival order to the
@@ -14,7 +14,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
   /** Where the pipeline's results go: made once, by ShellState's constructor. */
   protected inboundSinks(): InboundSinks<TMessage> {
     return {
-      message: (message) => this.#toApp(message),
+      message: (message) => this.toApp(message),
       invalid: (event) => {
         this.counts.heard++; // traffic, for the idle check
         this.emitter.emit('invalidMessage', event);
@@ -75,25 +75,25 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
       this.beforeOpen.push(data);
       // The greeting's answer, while it is awaited.
       if (this.machine.phase.status === 'connecting') this.greeted(id, data, this.beforeOpen.length);
-    } else if (this.early) this.early.push(() => this.#deliver(id, data));
-    else this.#deliver(id, data);
+    } else if (this.early) this.early.push(() => this.arrivedNow(id, data));
+    else this.arrivedNow(id, data);
   }
 
-  #deliver(id: number, data: InboundMessage): void {
+  private arrivedNow(id: number, data: InboundMessage): void {
     if (id !== this.connectionId) return;
     // Counted as it arrives (stats.messagesReceived: what the transport delivered), heard or not.
     this.counts.received++;
     // It arrived while its connection was current: heard even if the app lets go of that
     // connection before it is replayed (unless the client is closed by then).
-    if (this.holding()) this.hold(() => this.machine.phase.status !== 'closed' && this.#hear(id, data));
-    else this.#hear(id, data);
+    if (this.holding()) this.hold(() => this.machine.phase.status !== 'closed' && this.hear(id, data));
+    else this.hear(id, data);
   }
 
   /**
    * Behind what came with its connection's open, while that is being heard; a message replayed
    * after the app let go of its connection is heard at once (it came before the next one's).
    */
-  #hear(id: number, data: InboundMessage): void {
+  private hear(id: number, data: InboundMessage): void {
     if (this.beforeOpen && id === this.connectionId) this.beforeOpen.push(data);
     else this.received(data);
   }
@@ -122,18 +122,18 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     // what was held), and what was held goes out after it at the latest — unless a listener let
     // go of the connection (a close() has already let them go ahead).
     if (!this.untrusted) {
-      this.#take(data);
+      this.take(data);
       return;
     }
     this.untrusted = false;
     this.answering = true;
     const id = this.connectionId;
-    this.#take(data);
+    this.take(data);
     if (this.answering && id === this.connectionId) this.trust();
     this.answering = false;
   }
 
-  #take(data: InboundMessage): void {
+  private take(data: InboundMessage): void {
     const { reliable } = this.options;
     if (reliable) {
       const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
@@ -153,14 +153,14 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     const isPong = this.options.heartbeat?.isPong;
     if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return;
     if (this.inbound) this.inbound.receive(data);
-    else this.#toApp(data as TMessage);
+    else this.toApp(data as TMessage);
   }
 
   /**
    * A message is handed to the app: traffic, for the idle check — counted as the app hears it,
    * so an answer to one an async schema held is not cut off by an idle close.
    */
-  #toApp(message: TMessage): void {
+  private toApp(message: TMessage): void {
     this.counts.heard++;
     this.emitter.emit('message', message);
   }

@@ -111,7 +111,7 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
     return this.sending(() => {
       this.#flushing = true;
       try {
-        return this.#flush(before);
+        return this.flush(before);
       } finally {
         this.#flushing = false;
       }
@@ -136,8 +136,8 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
     this.#flushing = true;
     let sent = false;
     try {
-      sent = entry ? this.#written(outbox as Outbox, entry) : this.write(data);
-      if (entry) this.#wrote(outbox as Outbox, id as MessageId, entry, sent);
+      sent = entry ? this.written(outbox as Outbox, entry) : this.write(data);
+      if (entry) this.wrote(outbox as Outbox, id as MessageId, entry, sent);
     } finally {
       this.#flushing = false;
     }
@@ -149,7 +149,7 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
    * Writes a waiting message, in flight meanwhile: app code the write runs (its signal's abort
    * listener, an expiry it notices) must not take it out as dropped, for it is going out.
    */
-  #written(store: { inFlight: QueuedMessage | undefined }, message: QueuedMessage): boolean {
+  private written(store: { inFlight: QueuedMessage | undefined }, message: QueuedMessage): boolean {
     store.inFlight = message;
     try {
       return this.write(message.data);
@@ -163,7 +163,7 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
    * signal or closed the client (which could not take it out while in flight). A copy that
    * replaced it under its id stays unsent.
    */
-  #wrote(outbox: Outbox, id: MessageId, entry: OutboxEntry, sent: boolean): void {
+  private wrote(outbox: Outbox, id: MessageId, entry: OutboxEntry, sent: boolean): void {
     if (outbox.entry(id) !== entry) return;
     const closed = this.closed();
     // Refused, it keeps its place; gone with the client otherwise.
@@ -212,11 +212,11 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
   }
 
   /** A waiting message (taken out: `gone`) whose signal was aborted before its turn came. */
-  #aborted(gone: unknown, message: QueuedMessage): void {
+  private aborted(gone: unknown, message: QueuedMessage): void {
     if (gone !== undefined) this.tell(() => this.dropped(message.data, 'aborted', message.settle, message.written));
   }
 
-  #flush(before: number): boolean {
+  private flush(before: number): boolean {
     const { connection } = this;
     let tracked: IterableIterator<[MessageId, OutboxEntry]> | undefined;
     let entry: [MessageId, OutboxEntry] | undefined;
@@ -244,16 +244,16 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
       if (entry && outbox && first === entry[1]) {
         const [id, waiting] = entry;
         // A signal aborted already (the app's own abort listener ran first and sent): not written.
-        if (waiting.signal?.aborted) this.#aborted(outbox.ack(id), waiting);
+        if (waiting.signal?.aborted) this.aborted(outbox.ack(id), waiting);
         else {
-          const sent = this.#written(outbox, waiting);
-          this.#wrote(outbox, id, waiting, sent);
+          const sent = this.written(outbox, waiting);
+          this.wrote(outbox, id, waiting, sent);
           if (!sent) return false;
         }
       } else if (queue && queued) {
-        if (queued.signal?.aborted) this.#aborted(queue.shift(), queued);
+        if (queued.signal?.aborted) this.aborted(queue.shift(), queued);
         else {
-          const sent = this.#written(queue, queued);
+          const sent = this.written(queue, queued);
           // Written, it is out; refused in a client closed meanwhile, it is gone with it.
           if ((sent || this.closed()) && queue.peek() === queued) queue.shift();
           if (sent) queued.settle?.('sent');

@@ -38,7 +38,7 @@ export abstract class SendingSections {
     try {
       return send();
     } finally {
-      if (--this.#sending === 0 && this.#held && !this.#replaying) this.#replay(this.#held);
+      if (--this.#sending === 0 && this.#held && !this.#replaying) this.replay(this.#held);
     }
   }
 
@@ -46,7 +46,7 @@ export abstract class SendingSections {
    * In the order they were made, one list to the end: what arrives meanwhile (a reply to a send
    * a replayed listener made) joins the end of it, never overtakes what waits.
    */
-  #replay(held: Array<() => unknown>): void {
+  private replay(held: Array<() => unknown>): void {
     this.#replaying = true;
     try {
       for (let i = 0; i < held.length; i++) held[i]?.();

@@ -28,6 +28,8 @@ import type { Emitted, Input, TimerName } from './transition';
  * connection says first), `InboundShell` (what it brings in), `ConnectionShell` (dialing it and
  * its callbacks), `ClientShell` (the reducer and its effects), `AcceptShell` (send()'s side),
  * `ReconnectingClient` (the public surface).
+ * No class in the chain has a `#method`: in V8 each class with one gives every instance a field
+ * (the brand its calls check), 8 B a class on every client; their methods are `private` instead.
  */
 export abstract class ShellState<TMessage> extends SendingSections {
   /** The app's close; the abort signal ends the client through it. */
@@ -146,7 +148,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
   }
 
   /** Back from `failed`: a custom environment that throws now must not cut the step short. */
-  #listenAgain(): void {
+  private listenAgain(): void {
     try {
       this.listenToEnvironment();
     } catch (error) {
@@ -189,7 +191,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
         this.inbound?.hold(event.to === 'failed');
         if (event.to === 'idle') this.#fresh = true;
         if (event.to === 'failed') this.stopListeningToEnvironment();
-        else if (event.from === 'failed' && event.to !== 'closed') this.#listenAgain();
+        else if (event.from === 'failed' && event.to !== 'closed') this.listenAgain();
         emitter.emit('state', { from: event.from, to: event.to });
         break;
       case 'open':

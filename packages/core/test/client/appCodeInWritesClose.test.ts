@@ -117,7 +117,7 @@ describe('close() inside a write that then fails', () => {
     client.send('{"id":1}', { ttlMs: 1000 });
     expect(client.state).toBe('closed');
     // Before: [] with messagesUnacked 1 and bufferedAmount 8 for good — the write failed, so
-    // #wrote (which tells a message in flight at close) never runs: send() says 'queued' on a
+    // wrote() (which tells a message in flight at close) never runs: send() says 'queued' on a
     // closed client and the message is never told dropped.
     expect(dropped).toEqual(['{"id":1} closed']);
     expect(client.stats.messagesUnacked).toBe(0);

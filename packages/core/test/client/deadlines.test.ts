@@ -1,6 +1,6 @@
 import type { CloseRecord, ReconnectingEvent } from '@resock/core';
 import { describe, expect, it } from 'vitest';
-import { sharedScheduler } from '../../src/client/heartbeat';
+import { sharedScheduler } from '../../src/client/sharedScheduler';
 import { harness } from './clientHarness';
 
 describe('close() in every state leaves nothing behind', () => {

@@ -4,7 +4,7 @@
 import { createVirtualClock } from '@resock/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ScheduledTask, sharedScheduler } from '../../src/client/heartbeat';
+import { type ScheduledTask, sharedScheduler } from '../../src/client/sharedScheduler';
 
 interface Task extends ScheduledTask {
   name: number;

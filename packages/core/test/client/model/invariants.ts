@@ -4,7 +4,7 @@
  * connection at most, limits and deadlines hold, a finished client leaves nothing running,
  * and a retry that is due has been made.
  */
-import { sharedScheduler } from '../../../src/client/heartbeat';
+import { sharedScheduler } from '../../../src/client/sharedScheduler';
 import { checkDeliveries } from './deliveryChecks';
 import { textOf } from './eventChecks';
 import { checkOwedOut } from './inWriteOps';
