@@ -11,6 +11,8 @@ export class WsConnection implements TransportConnection {
   declare deflate?: true;
   /** Blobs ws is still reading: it queues what is sent meanwhile, reading buffers later too. */
   declare private blobs?: number;
+  /** The socket is corked until the next tick (see coalesce). */
+  declare private corked?: boolean;
   constructor(
     private readonly socket: WebSocket,
     private readonly handlers: TransportHandlers,
@@ -19,6 +21,7 @@ export class WsConnection implements TransportConnection {
     // Once its close has begun ws drops what it is given without a word: refuse instead, so
     // core keeps the message for the next connection.
     if (this.socket.readyState !== WebSocket.OPEN) throw new Error('WebSocket is not open');
+    this.coalesce();
     // A message reported sent must keep the bytes it had: ws reads them later with deflate (and
     // queues behind a message still compressing), and behind a Blob it is still reading, so it
     // gets a copy then, as a browser frames one. A string or a Blob cannot change (ws reads a
@@ -34,6 +37,31 @@ export class WsConnection implements TransportConnection {
         this.blobs = (this.blobs ?? 1) - 1;
       });
     }
+    // Past a socket buffer's worth, write now: coalescing saves system calls on small messages,
+    // and holding large ones only delays them (measured: 16 KiB messages lost ~10 % throughput).
+    if (this.corked && (this.raw()?.writableLength ?? 0) >= COALESCE_BYTES) this.flush();
+  }
+  /**
+   * Messages sent in one go (a burst, the answers to a batch of messages that came in one read)
+   * leave in one write: ws writes each frame at once, a system call apiece, and on a busy
+   * connection those calls are most of a client's CPU. The socket is corked at the first send and
+   * uncorked in a microtask: before any I/O, and before the code awaiting a deliver() of the
+   * message runs (its continuation is queued after), so a worker that exits once its message is
+   * 'sent' still sends it. Node's HTTP client batches its writes the same way.
+   */
+  private coalesce(): void {
+    if (this.corked) return;
+    const raw = this.raw();
+    if (!raw || raw.writableCorked) return; // corked by someone else: theirs to uncork
+    this.corked = true;
+    raw.cork();
+    queueMicrotask(() => this.flush());
+  }
+  /** Writes what coalesce() holds. */
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.raw()?.uncork();
   }
   close(code?: number, reason?: string): void {
     // ws starts its close deadline at close(), and ends the socket when it fires: with a backlog
@@ -49,6 +77,7 @@ export class WsConnection implements TransportConnection {
     this.socket.close(code, reason);
   }
   terminate(): void {
+    this.flush(); // what was sent before is written first, as it would have been without the cork
     this.socket.terminate();
   }
   leave(code: number, reason: string): void {
@@ -108,6 +137,9 @@ export class WsConnection implements TransportConnection {
     return (this.socket as unknown as { _socket?: RawSocket | null })._socket ?? undefined;
   }
 }
+
+/** How much coalesce() holds at most: Node's default stream buffer (highWaterMark). */
+const COALESCE_BYTES = 16 * 1024;
 
 /** A connection's `uploaded`, if it is one of this transport's. */
 export function uploadedBy(connection: TransportConnection): number | undefined {
