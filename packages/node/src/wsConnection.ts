@@ -11,8 +11,8 @@ export class WsConnection implements TransportConnection {
   declare deflate?: true;
   /** Blobs ws is still reading: it queues what is sent meanwhile, reading buffers later too. */
   declare private blobs?: number;
-  /** The socket is corked until the next tick (see coalesce). */
-  declare private corked?: boolean;
+  /** The socket corked until the microtask (see coalesce). */
+  declare private corked?: RawSocket | undefined;
   constructor(
     private readonly socket: WebSocket,
     private readonly handlers: TransportHandlers,
@@ -39,29 +39,36 @@ export class WsConnection implements TransportConnection {
     }
     // Past a socket buffer's worth, write now: coalescing saves system calls on small messages,
     // and holding large ones only delays them (measured: 16 KiB messages lost ~10 % throughput).
-    if (this.corked && (this.raw()?.writableLength ?? 0) >= COALESCE_BYTES) this.flush();
+    if (this.corked && this.corked.writableLength >= COALESCE_BYTES) this.flush();
   }
   /**
    * Messages sent in one go (a burst, the answers to a batch of messages that came in one read)
    * leave in one write: ws writes each frame at once, a system call apiece, and on a busy
    * connection those calls are most of a client's CPU. The socket is corked at the first send and
-   * uncorked in a microtask: before any I/O, and before the code awaiting a deliver() of the
-   * message runs (its continuation is queued after), so a worker that exits once its message is
-   * 'sent' still sends it. Node's HTTP client batches its writes the same way.
+   * uncorked in a microtask: after the code that sent returns, before any I/O and before the code
+   * awaiting a deliver() of the message runs (its continuation is queued after); and if the
+   * process exits first, on its way out. Node's HTTP client batches its writes the same way.
    */
   private coalesce(): void {
     if (this.corked) return;
     const raw = this.raw();
     if (!raw || raw.writableCorked) return; // corked by someone else: theirs to uncork
-    this.corked = true;
+    this.corked = raw;
     raw.cork();
+    held.add(raw);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.once('exit', writeHeld);
+    }
     queueMicrotask(() => this.flush());
   }
   /** Writes what coalesce() holds. */
   private flush(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.raw()?.uncork();
+    const raw = this.corked;
+    if (!raw) return;
+    this.corked = undefined;
+    held.delete(raw);
+    raw.uncork();
   }
   close(code?: number, reason?: string): void {
     // ws starts its close deadline at close(), and ends the socket when it fires: with a backlog
@@ -136,6 +143,18 @@ export class WsConnection implements TransportConnection {
   private raw(): RawSocket | undefined {
     return (this.socket as unknown as { _socket?: RawSocket | null })._socket ?? undefined;
   }
+}
+
+/**
+ * The sockets corked now, across every connection: `process.exit()` in the same turn as a send
+ * (a worker done once `send()` said 'sent', an uncaught exception) runs no microtask, but runs
+ * 'exit' listeners, where an uncork still writes (the kernel takes the bytes synchronously).
+ */
+const held = new Set<RawSocket>();
+let exitHooked = false;
+function writeHeld(): void {
+  for (const raw of held) raw.uncork();
+  held.clear();
 }
 
 /** How much coalesce() holds at most: Node's default stream buffer (highWaterMark). */

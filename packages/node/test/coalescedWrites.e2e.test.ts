@@ -71,17 +71,18 @@ describe('write coalescing in the ws transport', () => {
     expect(await heard).toEqual(['small', large]);
   });
 
-  it('holds nothing back from a process that exits once deliver() says sent', async () => {
+  it.each([
+    ['deliver', 'once deliver() resolves sent'],
+    ['send', "in the turn send() returned 'sent'"],
+  ])('holds nothing back from a process that exits (%s): %s', async (mode) => {
     const server = await startPlainServer();
     cleanup.push(server.stop);
     const heard = hear(server, 1);
-    const fixture = fileURLToPath(new URL('./fixtures/deliverThenExit.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('./fixtures/sendThenExit.ts', import.meta.url));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=@resock/source', fixture, `ws://127.0.0.1:${server.port}`],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
+      ['--import', 'tsx', '--conditions=@resock/source', fixture, `ws://127.0.0.1:${server.port}`, mode],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);

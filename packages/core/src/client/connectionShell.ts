@@ -156,11 +156,11 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   }
 
   private transportEvent(id: number, event: TransportEvent): void {
-    if (this.holding()) this.hold(() => this.fromTransport(id, event));
-    else this.fromTransport(id, event);
+    if (this.holding()) this.hold(() => this.actOn(id, event));
+    else this.actOn(id, event);
   }
 
-  private fromTransport(id: number, event: TransportEvent): void {
+  private actOn(id: number, event: TransportEvent): void {
     // A connection resock has let go of (also while this waited to be replayed) is no news.
     if (id !== this.connectionId) return;
     switch (event.type) {

@@ -27,16 +27,6 @@ export interface HeartbeatOwner {
 export const MAX_SLOW_DEADLINES = 10;
 
 /**
- * The liveness check of one open connection. Any inbound traffic proves the peer alive and
- * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
- * meanwhile, declares it dead. A silent peer is therefore found within `intervalMs + timeoutMs`
- * of its last word; while bytes still move (a slow link's large message), each check that saw
- * them gives another `timeoutMs`, so a link whose bytes stop is found within
- * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved — and a pong that has
- * not come within MAX_SLOW_DEADLINES timeoutMs of its ping, bytes moving or not, never will
- * (deadlines while this process's own backlog drains, the ping behind it, do not count).
- */
-/**
  * A ping awaiting its answer. Its own object, made per ping, rather than four fields on every
  * heartbeat: an idle connection spends nearly all its life with no ping out (memory per client).
  */
@@ -51,6 +41,16 @@ interface PingOut {
   buffered: number | undefined;
 }
 
+/**
+ * The liveness check of one open connection. Any inbound traffic proves the peer alive and
+ * postpones the next ping; a ping unanswered for `timeoutMs`, with no byte moved on the link
+ * meanwhile, declares it dead. A silent peer is therefore found within `intervalMs + timeoutMs`
+ * of its last word; while bytes still move (a slow link's large message), each check that saw
+ * them gives another `timeoutMs`, so a link whose bytes stop is found within
+ * `max(intervalMs, timeoutMs) + timeoutMs` of the last byte that moved — and a pong that has
+ * not come within MAX_SLOW_DEADLINES timeoutMs of its ping, bytes moving or not, never will
+ * (deadlines while this process's own backlog drains, the ping behind it, do not count).
+ */
 export class ConnectionHeartbeat implements ScheduledTask {
   dueAt: number;
   scheduled = false;
