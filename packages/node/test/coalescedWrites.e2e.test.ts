@@ -67,8 +67,20 @@ describe('write coalescing in the ws transport', () => {
     expect(writes).toEqual([]); // held for the rest of the turn
     const large = 'x'.repeat(20_000);
     c.send(large);
-    expect(writes).toEqual([4]); // both, now
+    expect(writes).toEqual([2, 2]); // what was held, then it: now
     expect(await heard).toEqual(['small', large]);
+  });
+
+  it('writes a burst each time 16 KiB is held, not only at its end', async () => {
+    const { heard, c, writes } = await openClient(3);
+    const part = 'y'.repeat(9000);
+    c.send(part);
+    c.send(part);
+    expect(writes).toEqual([4]); // 18 KB held: written now
+    c.send(part);
+    expect(writes).toEqual([4]); // the third waits for the rest of the turn
+    expect(await heard).toEqual([part, part, part]);
+    expect(writes).toEqual([4, 2]);
   });
 
   it.each([
