@@ -5,7 +5,7 @@ import type { OpenEvent } from '../events/clientEvents';
 import type { TransportConnection } from '../transport';
 import { ConnectionShell } from './connectionShell';
 import { safely } from './endConnection';
-import { ConnectionHeartbeat, peerSilent, sendPing } from './heartbeat';
+import { ConnectionHeartbeat, type HeartbeatSettings, heartbeatSettings, peerSilent, sendPing } from './heartbeat';
 import type { OutboundMessage, QueuedMessage } from './queue';
 import { runRefresh } from './refreshRunner';
 import { sharedScheduler } from './sharedScheduler';
@@ -168,8 +168,12 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       return;
     }
     const { clock } = this.options;
-    this.heartbeat = new ConnectionHeartbeat(settings, clock.now(), this, id, connection);
+    this.heartbeat = new ConnectionHeartbeat(clock.now(), this, id, connection);
     sharedScheduler(clock).add(this.heartbeat);
+  }
+
+  get [heartbeatSettings](): HeartbeatSettings {
+    return this.options.heartbeat as HeartbeatSettings; // set whenever a heartbeat runs
   }
 
   [sendPing](connection: TransportConnection): void {

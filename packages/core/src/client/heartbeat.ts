@@ -13,7 +13,10 @@ export interface HeartbeatSettings {
  */
 export const sendPing = Symbol();
 export const peerSilent = Symbol();
+export const heartbeatSettings = Symbol();
 export interface HeartbeatOwner {
+  /** The client's heartbeat settings (asked for, not kept: one field less on every heartbeat). */
+  readonly [heartbeatSettings]: HeartbeatSettings;
   /** Sends a ping on `connection` (a protocol ping, or the app's `heartbeat.message`). */
   [sendPing](connection: TransportConnection): void;
   /** The connection `id` did not answer: it is dead. */
@@ -61,24 +64,16 @@ export class ConnectionHeartbeat implements ScheduledTask {
   /** A late check has already asked again since the peer last spoke: the next one decides. */
   #askedAgain = false;
 
-  readonly #settings: HeartbeatSettings;
   readonly #owner: HeartbeatOwner;
   readonly #id: number;
   /** Pinged, and whose `progress` tells a slow link from a dead one. */
   readonly #connection: TransportConnection;
 
-  constructor(
-    settings: HeartbeatSettings,
-    now: number,
-    owner: HeartbeatOwner,
-    id: number,
-    connection: TransportConnection,
-  ) {
-    this.#settings = settings;
+  constructor(now: number, owner: HeartbeatOwner, id: number, connection: TransportConnection) {
     this.#owner = owner;
     this.#id = id;
     this.#connection = connection;
-    this.dueAt = now + settings.intervalMs;
+    this.dueAt = now + owner[heartbeatSettings].intervalMs;
   }
 
   /**
@@ -91,7 +86,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
     const answered = this.#out !== undefined;
     this.#out = undefined;
     this.#askedAgain = false;
-    this.dueAt = now + this.#settings.intervalMs;
+    this.dueAt = now + this.#owner[heartbeatSettings].intervalMs;
     return answered;
   }
 
@@ -119,7 +114,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
   run(now: number): void {
     const out = this.#out;
     if (out !== undefined) {
-      const deadline = out.since + this.#settings.timeoutMs;
+      const deadline = out.since + this.#owner[heartbeatSettings].timeoutMs;
       if (now - deadline > LATE_TIMER_MS && !this.#askedAgain) {
         // The check ran far too late: the tab was frozen or throttled and the pong may still be
         // in the event queue. Ask again rather than declare the peer dead — once: in a tab
@@ -145,7 +140,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
         }
         out.moved = moved;
         out.since = now;
-        this.dueAt = now + this.#settings.timeoutMs;
+        this.dueAt = now + this.#owner[heartbeatSettings].timeoutMs;
         return;
       } else {
         this.dueAt = deadline;
@@ -153,9 +148,9 @@ export class ConnectionHeartbeat implements ScheduledTask {
       }
     }
     if (this.dueAt - now > COALESCE_MS) return; // traffic postponed it; the scheduler re-arms
-    if (this.#settings.timeoutMs === 0) {
+    if (this.#owner[heartbeatSettings].timeoutMs === 0) {
       // Keep-alive only: the ping keeps the link busy; no answer is awaited.
-      this.dueAt = now + this.#settings.intervalMs;
+      this.dueAt = now + this.#owner[heartbeatSettings].intervalMs;
       this.#owner[sendPing](this.#connection);
       return;
     }
@@ -165,7 +160,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
       extended: 0,
       buffered: countOf(this.#connection, 'bufferedAmount'),
     };
-    this.dueAt = now + this.#settings.timeoutMs;
+    this.dueAt = now + this.#owner[heartbeatSettings].timeoutMs;
     this.#owner[sendPing](this.#connection);
   }
 }

@@ -37,10 +37,6 @@ export abstract class ShellState<TMessage> extends SendingSections {
 
   protected machine: Machine = initialMachine;
   declare protected readonly options: ResolvedOptions<TMessage>;
-  /** For a URL, unless `redactUrls: false`. */
-  declare protected readonly redact: (url: string) => string;
-  /** For free text that may quote a URL (a platform's error message), unless `redactUrls: false`. */
-  declare protected readonly redactText: (text: string) => string;
   declare protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
   // Created when first needed: an idle client holds as little as possible (memory bench).
   protected queue: OutboundQueue | undefined;
@@ -103,12 +99,20 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected openedAt: number | undefined;
   lastClose: CloseRecord | undefined;
 
+  // Getters, not fields: a field per client for what every client of one setting shares.
+  /** For a URL, unless `redactUrls: false`. */
+  protected get redact(): (url: string) => string {
+    return this.options.redactUrls ? redactUrl : unchanged;
+  }
+  /** For free text that may quote a URL (a platform's error message), unless `redactUrls: false`. */
+  protected get redactText(): (text: string) => string {
+    return this.options.redactUrls ? redactUrlsIn : unchanged;
+  }
+
   constructor(input: ClientOptions<TMessage>) {
     super();
     const o = resolveOptions(input);
     this.options = o;
-    this.redact = o.redactUrls ? redactUrl : unchanged;
-    this.redactText = o.redactUrls ? redactUrlsIn : unchanged;
     this.timers = new NamedTimers(o.clock);
     this.emitter = new TypedEmitter(this);
     // Only a schema or an isReady needs the pipeline; otherwise a message goes straight out.
