@@ -6,7 +6,7 @@ import { useBrowserHarness } from './harness/browserHarness';
 describe.skipIf(chromiumMissing)(`Chromium: back/forward cache${skipReason}`, () => {
   const harness = useBrowserHarness({ bfcache: true });
 
-  it('navigating away closes with 1000; going back restores the page from the cache and reconnects', async () => {
+  it('navigating away closes with reconnectCloseCode (4000); going back restores the page from the cache and reconnects', async () => {
     const { page, server } = harness();
     await page.evaluate((url) => {
       const client = window.resock.createClient({ url });
@@ -18,7 +18,7 @@ describe.skipIf(chromiumMissing)(`Chromium: back/forward cache${skipReason}`, ()
     }, `${server.url}/bfcache`);
     await page.goto(`http://127.0.0.1:${server.port}/elsewhere`);
     await server.waitForClientClose(1);
-    expect(server.clientCloses[0]).toMatchObject({ code: 1000, reason: 'pagehide' });
+    expect(server.clientCloses[0]).toMatchObject({ code: 4000, reason: 'pagehide' });
     // A page restored from the cache fires no load event: wait for the navigation to commit.
     await page.goBack({ waitUntil: 'commit' });
     await server.waitForAttempts(2);

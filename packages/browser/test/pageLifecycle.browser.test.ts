@@ -190,7 +190,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       expect(await page.evaluate(() => window.state.afterShown)).toBe('connecting');
     });
 
-    it('pagehide closes with 1000; a pageshow from the bfcache reconnects', async () => {
+    it('pagehide closes with reconnectCloseCode (4000, not the 1000 some servers end a session on); a pageshow from the bfcache reconnects', async () => {
       const { page, server } = harness();
       await page.evaluate((url) => {
         const client = window.resock.createClient({ url });
@@ -199,7 +199,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       }, `${server.url}/bfcache`);
       await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
       await server.waitForClientClose(1);
-      expect(server.clientCloses[0]).toMatchObject({ code: 1000, reason: 'pagehide' });
+      expect(server.clientCloses[0]).toMatchObject({ code: 4000, reason: 'pagehide' });
       await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
       await server.waitForAttempts(2);
       const state = await page.evaluate(async () => {

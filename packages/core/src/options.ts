@@ -136,11 +136,14 @@ export interface ClientOptions<TMessage = InboundMessage> {
   /** Hide query values and userinfo of URLs in events, records and errors. @default true */
   redactUrls?: boolean | undefined;
   /**
-   * The close code (reason `reconnect`) resock sends when `reconnect()` lets an open connection
-   * go, after what the socket still has to write and without waiting for the server's answer
-   * (on `ws`, the socket ends on that answer or at closeTimeoutMs): the server can tell a client
-   * moving on from a lost link. A handshake in progress, or a connection
-   * resock gives up on (a dead peer, a deadline), is cut without a close frame. @default 4000
+   * The close code resock sends when it lets an open connection go meaning to come back:
+   * `reconnect()` (reason `reconnect`) and the page put away (reason `pagehide`, back on
+   * pageshow). It goes after what the socket still has to write, without waiting for the
+   * server's answer (on `ws`, the socket ends on that answer or at closeTimeoutMs): the server
+   * can tell a client moving on from a lost link, and one that will be back from one that is done
+   * (1000: some servers, Discord's, end the session a client closes with 1000 or 1001). A
+   * handshake in progress, or a connection resock gives up on (a dead peer, a deadline), is cut
+   * without a close frame. @default 4000
    */
   reconnectCloseCode?: number | undefined;
   /**

@@ -70,13 +70,16 @@ export function pageChange(s: Draft, change: EnvironmentChange): void {
   }
 }
 
-/** The page is put away: close with 1000 (a page may send nothing else) and wait for pageshow. */
+/**
+ * The page is put away: close with reconnectCloseCode (reason `pagehide`: resock means to come
+ * back on pageshow, and some servers end a session the client closes with 1000) and wait.
+ */
 function suspend(s: Draft): void {
   const phase = s.machine.phase;
   let record: CloseRecord | undefined;
   let decision: Decision | undefined;
   if (phase.status === 'connecting' || phase.status === 'open') {
-    record = letGo(s, phase, 1000, 'pagehide');
+    record = letGo(s, phase, s.env.reconnectCloseCode, 'pagehide');
   } else if (phase.status === 'waiting') {
     stopWaiting(s, phase);
     record = phase.record;

@@ -240,8 +240,8 @@ export function lost(
 /** The app (or the page) lets go of a live connection: its socket, and a close record of its own. */
 export function letGo(s: Draft, phase: Live, code: number, reason: string): CloseRecord {
   leaveLive(s, phase);
-  // Open (or open and greeting), the peer is told why (reconnectCloseCode, the page's 1000); a
-  // handshake is only cut.
+  // Open (or open and greeting), the peer is told why (reconnectCloseCode, or 1000 for an idle
+  // close); a handshake is only cut.
   drop(s, phase.id, code, reason, phase.status === 'open' || phase.greeting === true);
   const record = synthetic(s, phase.status, 'client', code, reason);
   emit(s, { name: 'close', record });

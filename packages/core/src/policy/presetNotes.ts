@@ -8,7 +8,7 @@ import { presets } from './presets';
  */
 export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
   'heartbeat-dead-peer':
-    'The heartbeat found the peer dead: the link, not the server, failed. Retry at once, then back off.',
+    'The heartbeat found the peer dead: the link, not the server, failed. Retry within 0–1 s (a fleet whose heartbeats run in step finds the same dead link at once), then back off.',
   'http-401': 'HTTP 401: credentials are missing or expired. Refresh them and retry (at most 2 in a row), else stop.',
   'http-client-error':
     'HTTP 400/403/404/405/426: the request is wrong or forbidden; the same request gets the same answer.',

@@ -20,7 +20,9 @@ const heartbeat: RuleInput = {
   name: 'heartbeat-dead-peer',
   initiator: ['heartbeat'],
   action: 'retry',
-  firstDelayMs: 0,
+  // Quick, not at once: clients whose heartbeats run in step (a fleet started together) find
+  // the same dead link in the same tick, and 0–1 s keeps them off the server's first instant.
+  firstDelayMs: [0, 1000],
 };
 
 /** Handshake answers (HTTP status of a rejected upgrade; only Node's `ws` sees them). */

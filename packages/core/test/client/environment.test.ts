@@ -92,14 +92,15 @@ describe('page awareness (environment)', () => {
     expect(h.transport.connections).toHaveLength(2);
   });
 
-  it('closes with 1000 on pagehide, holds, and reconnects on pageshow', () => {
+  it('closes with reconnectCloseCode on pagehide (it means to come back), holds, and reconnects on pageshow', () => {
     const environment = createFakeEnvironment();
     const h = harness({ environment }, { terminate: false });
     h.transport.last().accept();
     const socket = h.transport.last();
     environment.emit('pagehide');
-    expect(socket.closeCall).toEqual({ code: 1000, reason: 'pagehide' });
-    expect(h.of<CloseRecord>('close')[0]).toMatchObject({ code: 1000, reason: 'pagehide', initiator: 'client' });
+    // Not 1000: some servers end the session of a client that closes with 1000.
+    expect(socket.closeCall).toEqual({ code: 4000, reason: 'pagehide' });
+    expect(h.of<CloseRecord>('close')[0]).toMatchObject({ code: 4000, reason: 'pagehide', initiator: 'client' });
     expect(h.client.state).toBe('waiting');
     expect(h.clock.pending()).toBe(0);
     environment.emit('pageshow');
@@ -244,7 +245,9 @@ describe('timers that fire late (a throttled or frozen tab)', () => {
     expect(h.client.state).toBe('open'); // asked again instead
     expect(h.transport.last().pings).toBe(3);
     h.clock.advance(500);
-    expect(h.client.state).toBe('connecting'); // and now it really is dead
+    // And now it really is dead: let go, the retry 0–1 s away.
+    expect(h.client.state).toBe('waiting');
+    expect(h.client.lastClose).toMatchObject({ code: 1006, initiator: 'heartbeat' });
   });
 
   it('still finds a dead peer when every check runs late (a tab throttled for good)', () => {
@@ -257,7 +260,7 @@ describe('timers that fire late (a throttled or frozen tab)', () => {
     expect(h.client.state).toBe('open'); // the first late check asks again
     h.clock.jump(60_000);
     h.clock.advance(0);
-    expect(h.client.state).toBe('connecting'); // the next one decides, however late
+    expect(h.client.state).toBe('waiting'); // the next one decides, however late
     expect(h.client.lastClose).toMatchObject({ code: 1006, initiator: 'heartbeat' });
   });
 

@@ -124,7 +124,7 @@ serverClose1000   =           failed      failed      closed   =           =    
 connectFailed     =           waiting     =           =        =           =           =           =            =           =       =
 connectTimeout    =           waiting     =           =        =           =           =           =            =           =       =
 closeTimeout      =           =           waiting     closed   =           =           =           =            =           =       =
-heartbeatTimeout  =           =           connecting  =        =           =           =           =            =           =       =
+heartbeatTimeout  =           =           waiting     =        =           =           =           =            =           =       =
 sendFailed        =           =           open*       =        =           =           =           =            =           =       =
 sendAccepted      =           =           open*       =        =           =           =           =            =           =       =
 stable            =           =           open*       =        =           =           =           =            =           =       =
@@ -242,7 +242,8 @@ describe('transition: effects', () => {
 
   it('connects in the same step when the policy says "now" (no timer hop)', () => {
     const hb = { type: 'heartbeatTimeout', id: 7 } as const;
-    const step = transition(at(phases.open as Phase), hb, env);
+    const now = definePolicy({ rules: [{ initiator: ['heartbeat'], action: 'retry', firstDelayMs: 0 }] });
+    const step = transition(at(phases.open as Phase), hb, { ...env, policy: now });
     expect(step.machine.phase).toEqual({ status: 'connecting', id: 8 });
     expect(step.effects.filter((e) => e.type === 'startTimer').map((e) => (e as { timer: string }).timer)).toEqual([
       'connect',

@@ -224,13 +224,13 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
     expect(actions).toEqual(['retry', 'retry', 'retry', 'stop']);
   });
 
-  it('a dead peer found by the heartbeat: retry at once, then the default back-off', () => {
+  it('a dead peer found by the heartbeat: retry within 0–1 s (spread, not at once), then the default back-off', () => {
     const dead = record(1006, { initiator: 'heartbeat' });
-    expect(decideWith(dead)).toMatchObject({
-      action: 'retry',
-      rule: 'default:heartbeat-dead-peer',
-      delayMs: 0,
-    });
+    expect(decideWith(dead)).toMatchObject({ action: 'retry', rule: 'default:heartbeat-dead-peer' });
+    const first = bounds(delays(dead));
+    expect(first[0]).toBeGreaterThanOrEqual(0);
+    expect(first[1]).toBeLessThanOrEqual(1000);
+    expect(first[1] - first[0]).toBeGreaterThan(500); // a fleet in step is spread over the second
     const again = decideWith(dead, {
       attempt: 2,
       consecutive: { rule: 'default:heartbeat-dead-peer', count: 1 },
