@@ -169,7 +169,7 @@ export class ClientFailedError extends ResockError {
 /** Something went wrong at run time that the app should hear about (a hook or listener threw). */
 export class ClientRuntimeError extends ResockError {
   override readonly name = 'ClientRuntimeError' as const;
-  readonly kind: 'refresh' | 'url' | 'listener' | 'heartbeat' | 'greeting' | 'transport' | 'messages';
+  readonly kind: 'refresh' | 'url' | 'listener' | 'heartbeat' | 'greeting' | 'transport' | 'messages' | 'policy';
   constructor(kind: ClientRuntimeError['kind'], message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.kind = kind;

@@ -54,6 +54,8 @@ export const check =
   (value, path, problems) =>
     !!test(value) || fail(problems, path, message);
 
+export const fn = check('expected a function', (v) => typeof v === 'function');
+
 /** Duck-typed, so an AbortSignal from any realm or polyfill passes. */
 export const abortSignal = check(
   'expected an AbortSignal',

@@ -5,7 +5,7 @@ import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';
-import { abortSignal, boolean, check, errorText, fail, isRecord, number, oneOf, shape } from './inputChecks';
+import { abortSignal, boolean, check, errorText, fail, fn, isRecord, number, oneOf, shape } from './inputChecks';
 import { type ClientOptions, clientDefaults, type ResolvedHeartbeat, type ResolvedOptions } from './options';
 import { definePolicy, type Policy } from './policy/definePolicy';
 
@@ -35,7 +35,6 @@ export function protocolList(value: unknown): string[] | undefined {
   return new Set(list).size === list.length ? list : undefined;
 }
 
-const fn = check('expected a function', (v) => typeof v === 'function');
 /** An object whose `keys` are all methods (the duck type of a Clock, an environment, …). */
 const methods = (message: string, ...keys: string[]) =>
   check(message, (v) => isRecord(v) && keys.every((k) => typeof v[k] === 'function'));

@@ -130,7 +130,8 @@ export type Emitted =
       readonly decision: Decision;
       readonly refreshError?: unknown;
     }
-  | { readonly name: 'refreshError'; readonly error: unknown };
+  | { readonly name: 'refreshError'; readonly error: unknown }
+  | { readonly name: 'policyError'; readonly rule: string; readonly error: unknown };
 
 /** What the reducer may read besides its state: configuration, the time, randomness. */
 export interface Env {

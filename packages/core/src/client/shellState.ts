@@ -242,6 +242,12 @@ export abstract class ShellState<TMessage> extends SendingSections {
           new ClientRuntimeError('refresh', 'The refresh hook failed; the policy decides again.', event.error),
         );
         break;
+      case 'policyError':
+        emitter.emit(
+          'error',
+          new ClientRuntimeError('policy', `The when of rule ${event.rule} failed: no match`, event.error),
+        );
+        break;
     }
   }
 

@@ -146,6 +146,8 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
     now: env.now,
     random: env.random,
     refreshAvailable: env.refreshAvailable,
+    // Heard before the decision it changed.
+    whenFailed: (rule, error) => emit(s, { name: 'policyError', rule, error }),
   };
   if (outage.streak) context.consecutive = outage.streak;
   if (outage.previousDelayMs !== undefined) context.previousDelayMs = outage.previousDelayMs;

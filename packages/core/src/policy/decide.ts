@@ -37,6 +37,11 @@ export interface DecideContext {
   previousDelayMs?: number;
   /** Whether the client has a refresh hook; a `refresh` rule without one stops. */
   refreshAvailable: boolean;
+  /**
+   * Told of a rule's `when` that threw or answered no boolean (the rule did not match): the
+   * client reports it as an `error` event. Without it, such a rule simply does not match.
+   */
+  whenFailed?: (rule: string, error: unknown) => void;
 }
 
 /** Why a decision is `stop`. */
@@ -74,6 +79,7 @@ const FALLBACK: PolicyRule = Object.freeze({
   phase: undefined,
   errors: undefined,
   retryAfter: undefined,
+  when: undefined,
   backoff: undefined,
   firstDelayMs: undefined,
   minDelayMs: 0,
@@ -82,14 +88,34 @@ const FALLBACK: PolicyRule = Object.freeze({
 });
 
 /** The first rule of the policy that matches the record (the fallback if none does). */
-export function matchRule(policy: Policy, record: CloseRecord): PolicyRule {
-  return firstMatch(policy, record, serverDelay(policy, record) !== undefined);
+export function matchRule(policy: Policy, record: CloseRecord, whenFailed?: DecideContext['whenFailed']): PolicyRule {
+  return firstMatch(policy, record, serverDelay(policy, record) !== undefined, whenFailed);
 }
 
 /** `told`: the server said when to come back (read once, by the caller). */
-function firstMatch(policy: Policy, record: CloseRecord, told: boolean): PolicyRule {
-  for (const rule of policy.rules) if (matches(rule, record, told)) return rule;
+function firstMatch(
+  policy: Policy,
+  record: CloseRecord,
+  told: boolean,
+  whenFailed: DecideContext['whenFailed'],
+): PolicyRule {
+  for (const rule of policy.rules) if (matches(rule, record, told) && accepts(rule, record, whenFailed)) return rule;
   return FALLBACK;
+}
+
+/** A rule's `when`, last: app code, asked only about closes the rule's data already matched. */
+function accepts(rule: PolicyRule, record: CloseRecord, whenFailed: DecideContext['whenFailed']): boolean {
+  if (!rule.when) return true;
+  let answer: unknown;
+  try {
+    answer = rule.when(record);
+  } catch (error) {
+    whenFailed?.(rule.id, error);
+    return false;
+  }
+  // A promise (an async function) is truthy but no answer yet: it must not match every close.
+  if (typeof answer !== 'boolean') whenFailed?.(rule.id, new TypeError(`${typeof answer} is no boolean`));
+  return answer === true;
 }
 
 /** When the server said to come back: its handshake's `Retry-After`, else its close reason's hint. */
@@ -124,7 +150,7 @@ export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord,
     return stop(CLIENT_CLOSE_ID, 1, true, 'client', `${what}: the app closed the connection; always final`);
   }
   const retryAfterMs = serverDelay(defined, record);
-  const rule = firstMatch(defined, record, retryAfterMs !== undefined);
+  const rule = firstMatch(defined, record, retryAfterMs !== undefined, context.whenFailed);
   const previous = context.consecutive;
   const consecutive = (previous?.rule === rule.id ? previous.count : 0) + 1;
   // Preset rows carry no prose at run time (see presetNotes); user rules may.

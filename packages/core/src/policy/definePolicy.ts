@@ -1,5 +1,5 @@
 import { type Backoff, exponentialDefaults, resolveBackoff } from '../backoff/backoffSpec';
-import type { CloseInitiator, ClosePhase } from '../close/closeRecord';
+import type { CloseInitiator, ClosePhase, CloseRecord } from '../close/closeRecord';
 import { InvalidPolicyError, type Problem } from '../errors';
 import { isRecord, plainData } from '../inputChecks';
 import { type CodeRange, toCodeRange } from './codeRanges';
@@ -26,6 +26,7 @@ export interface PolicyRule {
   readonly phase: readonly ClosePhase[] | undefined;
   readonly errors: readonly string[] | undefined;
   readonly retryAfter: boolean | undefined;
+  readonly when: ((record: CloseRecord) => boolean) | undefined;
   readonly backoff: Backoff | undefined;
   readonly firstDelayMs: readonly [number, number] | undefined;
   readonly minDelayMs: number;
@@ -41,7 +42,11 @@ export interface Policy {
   readonly maxAttempts: number | undefined;
   readonly maxElapsedMs: number | undefined;
   readonly reasonHints: boolean;
-  /** The policy as JSON input again (what a config file would hold). */
+  /**
+   * The policy as JSON input again (what a config file would hold). A rule's `when` is code: it
+   * is written as `"[function]"`, which definePolicy refuses, so a policy read back from JSON
+   * cannot silently match more than the one it was written from.
+   */
   toJSON(): PolicyInput;
   /**
    * What `definePolicy` made (this copy of resock or another: a string key, so that the types of
@@ -89,7 +94,13 @@ export function definePolicy(input: PolicyInput | DefinedPolicy = {}): Policy {
   // Checked and compiled from one plain copy, so what is checked is what is used. Another copy's
   // policy is compiled again from its JSON: nothing of that copy's internals is trusted.
   const problems: Problem[] = [];
-  const given = plainData(() => (isPolicy(input) ? input.toJSON() : input), '', problems);
+  // Another copy's policy is read from its input (`~input`: with its rules' `when`), or, from a
+  // copy before `when` existed, from its JSON.
+  const given = plainData(
+    () => (isPolicy(input) ? ((input as { '~input'?: () => unknown })['~input']?.() ?? input.toJSON()) : input),
+    '',
+    problems,
+  );
   if (problems.length > 0) throw new InvalidPolicyError(problems);
   // Most clients use the default policy: compile it once and share it (it is frozen).
   const empty = isRecord(given) && Object.keys(given).length === 0;
@@ -138,7 +149,7 @@ function compile(input: unknown): Policy | Problem[] {
 
   // Snapshot now: `backoff` fields are kept by reference, so later edits to the caller's
   // object must not reach the policy's JSON.
-  const json = JSON.stringify(given);
+  const json = JSON.stringify(given, (_key, value: unknown) => (typeof value === 'function' ? '[function]' : value));
   // The marks are not enumerable: a spread copy (`{ ...policy, maxAttempts: 3 }`) is input, not a
   // policy. The symbol is what isPolicy reads (older copies set only it); `~policy` is the type's.
   const draft = {
@@ -152,6 +163,7 @@ function compile(input: unknown): Policy | Problem[] {
   };
   Object.defineProperty(draft, policyMark, { value: true });
   Object.defineProperty(draft, '~policy', { value: true });
+  Object.defineProperty(draft, '~input', { value: () => given });
   const policy = Object.freeze(draft) as unknown as Policy;
   defined.add(policy);
   return policy;
@@ -187,9 +199,13 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
     rule.status === undefined &&
     rule.initiator === undefined &&
     rule.phase === undefined &&
-    rule.errors === undefined
+    rule.errors === undefined &&
+    rule.when === undefined
   ) {
-    problems.push({ path, message: 'a rule needs "codes", "status", "initiator", "phase" or "errors" to match on' });
+    problems.push({
+      path,
+      message: 'a rule needs "codes", "status", "initiator", "phase", "errors" or "when" to match on',
+    });
   }
   const codes = ranges(rule.codes, 0, 65535, `${path}.codes`, problems);
   const status = ranges(rule.status, 100, 599, `${path}.status`, problems);
@@ -231,6 +247,7 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
     phase: rule.phase ? Object.freeze([...rule.phase]) : undefined,
     errors: rule.errors ? Object.freeze([...rule.errors]) : undefined,
     retryAfter: rule.retryAfter,
+    when: rule.when,
     backoff,
     firstDelayMs: firstDelayMs ? Object.freeze(firstDelayMs) : undefined,
     minDelayMs: rule.minDelayMs ?? 0,

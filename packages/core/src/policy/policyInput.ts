@@ -1,6 +1,7 @@
 import { type BackoffInput, backoffInput, durationMs } from '../backoff/backoffSpec';
+import type { CloseRecord } from '../close/closeRecord';
 import { type CloseInitiator, type ClosePhase, closeInitiators, closePhases } from '../close/closeVocabulary';
-import { boolean, type Check, either, list, number, oneOf, shape, string } from '../inputChecks';
+import { boolean, type Check, either, fn, list, number, oneOf, shape, string } from '../inputChecks';
 
 /** What to do after a close. */
 export const ruleActions = ['stop', 'retry', 'refresh', 'throttle'] as const;
@@ -46,6 +47,15 @@ export interface RuleInput {
    * `Retry-After`, or a close reason's retry hint (see `PolicyInput.reasonHints`).
    */
   retryAfter?: boolean;
+  /**
+   * Only closes this function accepts (`true`; anything else is no match), after the fields
+   * above: a close reason's text, the app's own state (graphql-ws retries a server's 1000 only
+   * while operations are live: `{ codes: [1000], when: () => active > 0, action: "retry" }`).
+   * Called while the client decides, so it must answer at once; one that throws, or answers
+   * something that is not a boolean, does not match and is reported as an `error` event
+   * (`ClientRuntimeError`, kind `policy`). Code, not data: `toJSON()` cannot hold it.
+   */
+  when?: (record: CloseRecord) => boolean;
   action: RuleAction;
   /** The back-off for this rule's retries; default: the policy's. */
   backoff?: BackoffInput;
@@ -110,6 +120,7 @@ export const ruleInput: Check = shape(
     phase: list(oneOf(closePhases, 'expected "connecting", "open" or "closing"'), { nonEmpty: true }),
     errors: list(string(100, 1), { nonEmpty: true }),
     retryAfter: boolean,
+    when: fn,
     action: oneOf(ruleActions),
     backoff: backoffInput,
     firstDelayMs: either('expected a delay in ms or [min, max]', durationMs, list(durationMs, { length: 2 })),

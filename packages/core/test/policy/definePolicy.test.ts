@@ -104,7 +104,7 @@ describe('definePolicy', () => {
       }),
     ).toEqual([
       'rules[0].codes[0]: expected a range "a-b" with 0 ≤ a ≤ b ≤ 65535',
-      'rules[1]: a rule needs "codes", "status", "initiator", "phase" or "errors" to match on',
+      'rules[1]: a rule needs "codes", "status", "initiator", "phase", "errors" or "when" to match on',
       'rules[2].backoff: has no effect on a "stop" rule',
       'rules[3].firstDelayMs: expected [min, max] with min ≤ max',
       'rules[4].backoff.maxDelayMs: expected maxDelayMs ≥ initialDelayMs (10)',

@@ -37,6 +37,18 @@ describe('a policy made by another copy of resock', () => {
     });
   });
 
+  it("keeps its rules' when (code, which its JSON cannot hold)", async () => {
+    const { definePolicy: defineThere } = await otherCopy();
+    let kicked = true;
+    const there = defineThere({ rules: [{ name: 'kicked', codes: [4000], when: () => kicked, action: 'stop' }] });
+    const here = definePolicy(there);
+    expect(here).not.toBe(there);
+    const record = normalizeClose({ code: 4000, reason: '', wasClean: true }, { phase: 'open' });
+    expect(decide(here, record, { attempt: 1, refreshAvailable: false })).toMatchObject({ rule: 'kicked' });
+    kicked = false;
+    expect(decide(here, record, { attempt: 1, refreshAvailable: false })).toMatchObject({ rule: 'default:transient' });
+  });
+
   it('a look-alike that no copy made is not a policy', () => {
     expect(isPolicy({ preset: 'default', rules: [], toJSON: () => ({}) })).toBe(false);
   });
