@@ -44,11 +44,13 @@ describe.skipIf(chromiumMissing)(`Chromium: close matrix${skipReason}`, () => {
       expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
     });
 
-    it('HTTP 401 is a 1006 in connecting, with no status (the browser hides it): retried', async () => {
+    it('HTTP 401 is a 1006 in connecting, with nothing known (the browser hides it): retried by handshake-unknown', async () => {
       const { record, decision } = await firstClose({ kind: 'reject', status: 401 });
       expect(record).toMatchObject({ code: 1006, wasClean: false, phase: 'connecting', initiator: 'transport' });
       expect(record).not.toHaveProperty('handshake');
-      expect(decision).toMatchObject({ action: 'retry', rule: 'default:transient' });
+      expect(record).not.toHaveProperty(['error', 'code']);
+      expect(record).toMatchObject({ reason: '' });
+      expect(decision).toMatchObject({ action: 'retry', rule: 'default:handshake-unknown' });
     });
 
     it('1000 from the server stops', async () => {

@@ -80,6 +80,7 @@ const FALLBACK: PolicyRule = Object.freeze({
   errors: undefined,
   retryAfter: undefined,
   when: undefined,
+  refreshAfter: undefined,
   backoff: undefined,
   firstDelayMs: undefined,
   minDelayMs: 0,
@@ -226,13 +227,17 @@ export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord,
       ? `; its close reason asks for ${retryAfterMs / 1000} s or more`
       : '';
 
+  // A retry that also gets fresh credentials first, on the rule's turns (refreshAfter): the wait
+  // is the retry's, and without a refresh hook it is a plain retry.
+  const turn = consecutive / (rule.refreshAfter ?? Number.NaN);
+  const refreshes = context.refreshAvailable && Number.isInteger(turn) && (turn & (turn - 1)) === 0;
   return Object.freeze({
-    action: rule.action,
+    action: refreshes ? 'refresh' : rule.action,
     delayMs,
     rule: rule.id,
     consecutive,
     counts: rule.counts,
-    explanation: because + hinted,
+    explanation: because + (refreshes ? `, fresh credentials first (${consecutive} in a row)` : '') + hinted,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 }

@@ -27,6 +27,7 @@ export interface PolicyRule {
   readonly errors: readonly string[] | undefined;
   readonly retryAfter: boolean | undefined;
   readonly when: ((record: CloseRecord) => boolean) | undefined;
+  readonly refreshAfter: number | undefined;
   readonly backoff: Backoff | undefined;
   readonly firstDelayMs: readonly [number, number] | undefined;
   readonly minDelayMs: number;
@@ -211,7 +212,7 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
   const status = ranges(rule.status, 100, 599, `${path}.status`, problems);
 
   if (rule.action === 'stop') {
-    for (const key of ['backoff', 'firstDelayMs', 'minDelayMs', 'maxConsecutive'] as const) {
+    for (const key of ['backoff', 'firstDelayMs', 'minDelayMs', 'maxConsecutive', 'refreshAfter'] as const) {
       if (rule[key] !== undefined) problems.push({ path: `${path}.${key}`, message: 'has no effect on a "stop" rule' });
     }
   }
@@ -248,6 +249,7 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
     errors: rule.errors ? Object.freeze([...rule.errors]) : undefined,
     retryAfter: rule.retryAfter,
     when: rule.when,
+    refreshAfter: rule.refreshAfter,
     backoff,
     firstDelayMs: firstDelayMs ? Object.freeze(firstDelayMs) : undefined,
     minDelayMs: rule.minDelayMs ?? 0,

@@ -69,6 +69,13 @@ export interface RuleInput {
   minDelayMs?: number;
   /** Stop once this rule has matched more than this many closes in a row. */
   maxConsecutive?: number;
+  /**
+   * Also get fresh credentials (the client's refresh hook) before the retry when this rule has
+   * matched N, 2N, 4N, 8N, … closes in a row: for failures that may be a refused token the
+   * transport cannot show (a browser hides a handshake's 401). The wait is the retry's; without
+   * a refresh hook it is a plain retry. E.g. `2`: before the 2nd, 4th, 8th, … retry.
+   */
+  refreshAfter?: number;
   /** Whether retries by this rule count toward `maxAttempts`. @default true */
   counts?: boolean;
 }
@@ -126,6 +133,7 @@ export const ruleInput: Check = shape(
     firstDelayMs: either('expected a delay in ms or [min, max]', durationMs, list(durationMs, { length: 2 })),
     minDelayMs: durationMs,
     maxConsecutive: atLeastOne,
+    refreshAfter: atLeastOne,
     counts: boolean,
   },
   ['action'],

@@ -80,6 +80,19 @@ const handshakeRows: RuleInput[] = [
     status: ['500-599'],
     action: 'retry',
   },
+  {
+    // All a browser (or undici) shows of a failed handshake: 1006, no status, no error. A token
+    // that expired is refused with a 401 it cannot see, and retrying with it fails for ever: fresh
+    // credentials go before the 2nd, 4th, 8th, … attempt in a row (few, so an outage does not
+    // hammer the token service). Node's ws sees the status (the rows above) or an error code.
+    name: 'handshake-unknown',
+    codes: [1006],
+    phase: ['connecting'],
+    initiator: ['transport'],
+    when: (record) => record.handshake === undefined && record.error?.code === undefined && record.reason === '',
+    action: 'retry',
+    refreshAfter: 2,
+  },
 ];
 
 const defaultCodeRows: RuleInput[] = [

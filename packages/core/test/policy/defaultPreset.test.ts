@@ -1,4 +1,4 @@
-import { definePolicy, matchRule } from '@resock/core';
+import { definePolicy, matchRule, normalizeClose } from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { decideWith, delays, handshake, record } from './decideHelpers';
 
@@ -157,8 +157,29 @@ describe('default preset: one test per row of docs/close-codes.md', () => {
     expect(bounds(delays(handshake(status)))[1]).toBeLessThanOrEqual(1000);
   });
 
+  it('a failed handshake with nothing known (a browser): retry, with fresh credentials before the 2nd, 4th, 8th, … in a row', () => {
+    const unknown = record(1006, { phase: 'connecting' });
+    const nth = (count: number, refreshAvailable = true) =>
+      decideWith(unknown, {
+        attempt: count,
+        refreshAvailable,
+        ...(count > 1 ? { consecutive: { rule: 'default:handshake-unknown', count: count - 1 } } : {}),
+      });
+    expect(nth(1)).toMatchObject({ action: 'retry', rule: 'default:handshake-unknown', consecutive: 1 });
+    const actions = Array.from({ length: 16 }, (_, i) => nth(i + 1).action);
+    expect(actions.flatMap((action, i) => (action === 'refresh' ? [i + 1] : []))).toEqual([2, 4, 8, 16]);
+    // The wait is the retry's back-off (not "at once", as a refresh rule's first is).
+    expect(nth(4).delayMs).toBe(nth(4, false).delayMs);
+    expect(nth(4).explanation).toContain('fresh credentials first (4 in a row)');
+    // Without a hook: a plain retry, never a stop.
+    expect(Array.from({ length: 16 }, (_, i) => nth(i + 1, false).action)).toEqual(Array(16).fill('retry'));
+  });
+
   it.each([
-    ['a browser (no status)', record(1006, { phase: 'connecting' })],
+    [
+      "a close the client made up while offline (reason 'offline')",
+      normalizeClose({ code: 1006, reason: 'offline' }, { phase: 'connecting', initiator: 'transport' }),
+    ],
     [
       'a refused connection',
       record(1006, { phase: 'connecting', error: { code: 'ECONNREFUSED', message: 'refused' } }),
