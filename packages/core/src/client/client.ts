@@ -6,12 +6,13 @@ import {
   isClientClosedError,
   isQueueFullError,
   MessageDroppedError,
+  type ResockError,
 } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
 import { AcceptShell } from './acceptShell';
 import type { Client, ClientStats, Delivered, SendResult } from './clientTypes';
-import { checkListener, type ListenerOptions } from './listenerOptions';
+import { checkListener, type ListenerOptions, signalOption } from './listenerOptions';
 import { type OutboundMessage, resolves, type Settle } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
 import { later } from './shellState';
@@ -180,7 +181,10 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     this.dispatch({ type: 'start' });
   }
 
-  opened(): Promise<OpenEvent> {
+  opened(options?: ListenerOptions): Promise<OpenEvent> {
+    const signal = signalOption('opened', options);
+    // Aborted: the wait is given up (the client goes on), as fetch() gives up on its signal.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const phase = this.machine.phase;
     if (phase.status === 'open' && this.openInfo) return Promise.resolve(this.openInfo);
     if (phase.status === 'closed' || phase.status === 'closing') {
@@ -192,7 +196,28 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     }
     const waiters = this.openedWaiters ?? [];
     this.openedWaiters = waiters;
-    const open = new Promise<OpenEvent>((resolve, reject) => waiters.push({ resolve, reject }));
+    const open = new Promise<OpenEvent>((resolve, reject) => {
+      if (!signal) return void waiters.push({ resolve, reject });
+      const abort = () => {
+        // Out of the list it is in now (taken waiters are settled already: settling is a no-op).
+        const at = this.openedWaiters?.indexOf(waiter) ?? -1;
+        if (at >= 0) this.openedWaiters?.splice(at, 1);
+        reject(signal.reason);
+      };
+      const done = () => signal.removeEventListener('abort', abort);
+      const waiter = {
+        resolve: (event: OpenEvent) => {
+          done();
+          resolve(event);
+        },
+        reject: (error: ResockError) => {
+          done();
+          reject(error);
+        },
+      };
+      signal.addEventListener('abort', abort, { once: true });
+      waiters.push(waiter);
+    });
     // Waiting for the open is asking for it: a lazy client not started yet starts (as on its
     // first send), or `await client.opened()` would wait for ever.
     if (phase.status === 'idle') this.dispatch({ type: 'start' });

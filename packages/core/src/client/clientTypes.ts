@@ -74,9 +74,11 @@ export interface Client<TMessage = InboundMessage> {
   open(): void;
   /**
    * The current connection's open if open now, else the next open (a `lazy` client not started
-   * yet starts); rejects when the client fails or is closed first.
+   * yet starts); rejects when the client fails or is closed first, or with `signal.reason` when
+   * `signal` aborts first (the wait is given up, not the client): `opened({ signal:
+   * AbortSignal.timeout(5000) })` waits at most 5 s.
    */
-  opened(): Promise<OpenEvent>;
+  opened(options?: ListenerOptions): Promise<OpenEvent>;
   /**
    * Takes every queued message out of the queue, oldest first (the `deliver()` promise of each
    * rejects with `taken`).

@@ -30,6 +30,10 @@ const events = Object.keys({
 const isEvent = oneOf(events);
 const listenerOptionsCheck = shape({ signal: abortSignal });
 
+/** The `{ signal }` of a call that takes only that (`opened`), checked at the call. */
+export const signalOption = (call: string, options: unknown): AbortSignal | undefined =>
+  readCallOptions<ListenerOptions>(options, call, ['signal'], listenerOptionsCheck)?.signal;
+
 /** `on`/`once`'s arguments, checked at the call (`InvalidOptionsError`); returns the signal, if any. */
 export function checkListener(
   call: string,
