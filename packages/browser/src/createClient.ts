@@ -45,9 +45,9 @@ export function withPage<T extends PageBound & { refresh?: ClientOptions['refres
 /**
  * `createClient` from `@resock/core` on the native WebSocket and, in a page, aware of it: no
  * attempts while offline (one at once when back online), open sockets probed when the device
- * goes offline (let go of when no heartbeat can probe them), closed with 1000 on pagehide and
- * reopened on a bfcache pageshow. Pass `environment: undefined` to turn that off, or your own to
- * replace it. A relative URL is resolved against the page, as a WebSocket's is.
+ * goes offline (let go of when no heartbeat can probe them), closed with reconnectCloseCode on
+ * pagehide and reopened on a bfcache pageshow. Pass `environment: undefined` to turn that off,
+ * or your own to replace it. A relative URL is resolved against the page, as a WebSocket's is.
  */
 export function createClient<TMessage = InboundMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage> {
   const given = isObject(options) ? withPage({ ...options, url: pageUrl(options.url) }) : options;

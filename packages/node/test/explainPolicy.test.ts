@@ -64,11 +64,29 @@ describe('policy explain on a rule narrowed by phase', () => {
     });
     const text = explainPolicy(policy, { kind: 'code', code: 1006 }).join('\n');
     expect(text).toMatch(
-      /a handshake that failed \(phase connecting\) or the connect deadline passed \(timeout\):\n\s+rule\s+your rule handshakes/,
+      /a handshake that failed with nothing known \(a browser, undici\) or a handshake that failed with a system error \(ws: ECONNREFUSED, …\) or the connect deadline passed \(timeout\):\n\s+rule\s+your rule handshakes/,
     );
     expect(text).toMatch(
       /the link dropped \(initiator transport\) or a close deadline passed \(timeout\):\n\s+rule\s+preset row default:transient/,
     );
+  });
+
+  it("the default's handshake-unknown row: what a browser shows, and its refreshes; ws's refused connection is transient", () => {
+    const text = explainPolicy(definePolicy(), { kind: 'code', code: 1006 }).join('\n');
+    expect(text).toMatch(
+      /a handshake that failed with nothing known \(a browser, undici\):\n\s+rule\s+preset row default:handshake-unknown[\s\S]*?refresh\s+also its hook first after the 2nd, 4th, 8th … match in a row/,
+    );
+    expect(text).toMatch(
+      /a handshake that failed with a system error \(ws: ECONNREFUSED, …\)[^:]*:\n\s+rule\s+preset row default:transient/,
+    );
+  });
+
+  it("a user rule's refreshAfter is said", () => {
+    const policy = definePolicy({
+      rules: [{ name: 'hs', codes: [1006], phase: ['connecting'], action: 'retry', refreshAfter: 3 }],
+    });
+    const text = explainPolicy(policy, { kind: 'code', code: 1006 }).join('\n');
+    expect(text).toContain('also its hook first after the 3rd, 6th, 12th … match in a row');
   });
 });
 

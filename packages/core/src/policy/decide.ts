@@ -4,6 +4,7 @@ import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { describeCloseCode } from '../close/closeCode';
 import type { CloseRecord } from '../close/closeRecord';
 import { parseReasonRetryAfter } from '../close/retryAfter';
+import { isThenable } from '../inputChecks';
 import { inRanges } from './codeRanges';
 import {
   CLIENT_CLOSE_ID,
@@ -114,8 +115,12 @@ function accepts(rule: PolicyRule, record: CloseRecord, whenFailed: DecideContex
     whenFailed?.(rule.id, error);
     return false;
   }
-  // A promise (an async function) is truthy but no answer yet: it must not match every close.
-  if (typeof answer !== 'boolean') whenFailed?.(rule.id, new TypeError(`${typeof answer} is no boolean`));
+  // A promise (an async function) is truthy but no answer yet: it must not match every close,
+  // and its rejection is reported here (as no boolean), not left unhandled.
+  if (typeof answer !== 'boolean') {
+    if (isThenable(answer)) Promise.resolve(answer).catch(() => undefined);
+    whenFailed?.(rule.id, new TypeError(`${typeof answer} is no boolean`));
+  }
   return answer === true;
 }
 
@@ -141,7 +146,8 @@ function matches(rule: PolicyRule, record: CloseRecord, told: boolean): boolean 
 }
 
 /**
- * What to do after `record`, by `policy`. Pure: time and randomness come from `context`.
+ * What to do after `record`, by `policy`. Pure but for the rules' own `when` (app code): time
+ * and randomness come from `context`.
  * A close the app asked for (`initiator: 'client'`) always stops; no rule overrides it.
  */
 export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord, context: DecideContext): Decision {

@@ -93,7 +93,7 @@ const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponent
 export function definePolicy(input: PolicyInput | DefinedPolicy = {}): Policy {
   if (defined.has(input)) return input as Policy;
   // Checked and compiled from one plain copy, so what is checked is what is used. Another copy's
-  // policy is compiled again from its JSON: nothing of that copy's internals is trusted.
+  // policy is compiled again from its input (below): nothing of that copy's internals is trusted.
   const problems: Problem[] = [];
   // Another copy's policy is read from its input (`~input`: with its rules' `when`), or, from a
   // copy before `when` existed, from its JSON.
@@ -215,6 +215,8 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
     for (const key of ['backoff', 'firstDelayMs', 'minDelayMs', 'maxConsecutive', 'refreshAfter'] as const) {
       if (rule[key] !== undefined) problems.push({ path: `${path}.${key}`, message: 'has no effect on a "stop" rule' });
     }
+  } else if (rule.action === 'refresh' && rule.refreshAfter !== undefined) {
+    problems.push({ path: `${path}.refreshAfter`, message: 'has no effect on a "refresh" rule (it always refreshes)' });
   }
   let backoff: Backoff | undefined;
   if (rule.backoff !== undefined) {

@@ -51,7 +51,8 @@ export interface RuleInput {
    * Only closes this function accepts (`true`; anything else is no match), after the fields
    * above: a close reason's text, the app's own state (graphql-ws retries a server's 1000 only
    * while operations are live: `{ codes: [1000], when: () => active > 0, action: "retry" }`).
-   * Called while the client decides, so it must answer at once; one that throws, or answers
+   * Called while the client decides, so it must answer at once, from the record: the client's
+   * `state` and `lastClose` are still those from before this close. One that throws, or answers
    * something that is not a boolean, does not match and is reported as an `error` event
    * (`ClientRuntimeError`, kind `policy`). Code, not data: `toJSON()` cannot hold it.
    */
@@ -73,7 +74,8 @@ export interface RuleInput {
    * Also get fresh credentials (the client's refresh hook) before the retry when this rule has
    * matched N, 2N, 4N, 8N, … closes in a row: for failures that may be a refused token the
    * transport cannot show (a browser hides a handshake's 401). The wait is the retry's; without
-   * a refresh hook it is a plain retry. E.g. `2`: before the 2nd, 4th, 8th, … retry.
+   * a refresh hook it is a plain retry. E.g. `2`: after the 2nd, 4th, 8th, … failure in a row. A
+   * refresh hook that fails counts as a match too (as for the auth rows): its next turn is later.
    */
   refreshAfter?: number;
   /** Whether retries by this rule count toward `maxAttempts`. @default true */

@@ -23,7 +23,7 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
   'http-other-4xx': 'Any other HTTP 4xx: a client error that a retry repeats.',
   'http-other-5xx': 'Any other HTTP 5xx: a server fault. Back off.',
   'handshake-unknown':
-    'A handshake that failed with nothing known (a browser hides the status): a refused token looks like a lost link, so fresh credentials go before the 2nd, 4th, 8th, … attempt in a row (with a refresh hook). Back off.',
+    'A handshake that failed with nothing known (a browser hides the status): a refused token looks like a lost link, so fresh credentials come after the 2nd, 4th, 8th, … failure in a row, before the retry (with a refresh hook). Back off.',
   'normal-closure': '1000 from the server: the purpose of the connection is done.',
   'going-away':
     '1001 Going Away: a planned drain or deploy; the next attempt usually succeeds. Retry within 0–1 s, then back off.',

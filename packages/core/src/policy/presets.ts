@@ -83,8 +83,8 @@ const handshakeRows: RuleInput[] = [
   {
     // All a browser (or undici) shows of a failed handshake: 1006, no status, no error. A token
     // that expired is refused with a 401 it cannot see, and retrying with it fails for ever: fresh
-    // credentials go before the 2nd, 4th, 8th, … attempt in a row (few, so an outage does not
-    // hammer the token service). Node's ws sees the status (the rows above) or an error code.
+    // credentials come after the 2nd, 4th, 8th, … failure in a row, before the retry (few, so an
+    // outage does not hammer the token service). Node's ws sees the status (the rows above) or an error code.
     name: 'handshake-unknown',
     codes: [1006],
     phase: ['connecting'],
@@ -273,6 +273,10 @@ const centrifugoRows: RuleInput[] = [
   },
 ];
 
+/**
+ * Every preset's rows. Data, but for handshake-unknown's `when` (code, which JSON drops: a copy
+ * made through JSON would match refused connections too; name a preset instead).
+ */
 export const presets: Readonly<Record<PresetName, readonly RuleInput[]>> = deepFreeze({
   default: defaultRows,
   persistent: persistentRows,

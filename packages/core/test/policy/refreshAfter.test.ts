@@ -27,6 +27,9 @@ describe("a rule's refreshAfter", () => {
     expect(() => definePolicy({ rules: [{ codes: [4000], action: 'stop', refreshAfter: 2 }] })).toThrow(
       'rules[0].refreshAfter: has no effect on a "stop" rule',
     );
+    expect(() => definePolicy({ rules: [{ codes: [4000], action: 'refresh', refreshAfter: 2 }] })).toThrow(
+      'rules[0].refreshAfter: has no effect on a "refresh" rule',
+    );
     expect(() => definePolicy({ rules: [{ codes: [4000], action: 'retry', refreshAfter: 0 }] })).toThrow(
       'rules[0].refreshAfter: expected an integer ≥ 1',
     );

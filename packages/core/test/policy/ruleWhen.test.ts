@@ -84,6 +84,33 @@ describe('a rule with when', () => {
     ]);
   });
 
+  it('that is async and rejects leaves no unhandled rejection (it is reported as no boolean)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const policy = definePolicy({
+        rules: [
+          {
+            codes: [4000],
+            when: (async () => {
+              throw new Error('session store down');
+            }) as unknown as () => boolean,
+            action: 'stop',
+          },
+        ],
+      });
+      const whenFailed = vi.fn();
+      expect(decide(policy, close(4000), { ...context, whenFailed })).toMatchObject({ rule: 'default:transient' });
+      expect(whenFailed).toHaveBeenCalledTimes(1);
+      // Node reports an unhandled rejection after the microtasks of the turn: wait a macrotask.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('must be a function', () => {
     const bad = () =>
       definePolicy({ rules: [{ codes: [4000], when: true as unknown as () => boolean, action: 'stop' }] });

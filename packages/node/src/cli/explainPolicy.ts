@@ -65,6 +65,10 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
     if (rule.minDelayMs > 0) lines.push(`  floor    at least ${s(rule.minDelayMs)} (raised by a Retry-After)`);
     if (rule.action === 'refresh')
       lines.push('  refresh  the client calls its refresh hook first; without one (resock connect has none) it stops');
+    if (rule.refreshAfter !== undefined)
+      lines.push(
+        `  refresh  also its hook first after the ${ordinals(rule.refreshAfter)} … match in a row (resock connect has none: a plain retry)`,
+      );
     if (rule.maxConsecutive !== undefined) lines.push(`  limit    stop after ${rule.maxConsecutive} in a row`);
     const cap = policy.maxAttempts === undefined ? 'unlimited' : String(policy.maxAttempts);
     lines.push(`  counts   ${rule.counts ? `toward maxAttempts (${cap})` : 'not toward maxAttempts'}`);
@@ -74,9 +78,21 @@ function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean)
   return lines;
 }
 
-/** Who ends a connection without a close frame, and in which phase, as the client's records say it. */
+/** `2` → `2nd, 4th, 8th`: the turns of refreshAfter. */
+function ordinals(n: number): string {
+  const nth = (k: number) =>
+    `${k}${k % 100 >= 11 && k % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][k % 10] ?? 'th')}`;
+  return [n, 2 * n, 4 * n].map(nth).join(', ');
+}
+
+/**
+ * Who ends a connection without a close frame, and in which phase, as the client's records say
+ * it; a failed handshake with the transport's error code (Node's ws: refused, DNS) or without
+ * one (all a browser or undici tells).
+ */
 const noFrameCauses = [
-  ['connecting', 'transport', 'a handshake that failed (phase connecting)'],
+  ['connecting', 'transport', 'a handshake that failed with nothing known (a browser, undici)'],
+  ['connecting', 'transport', 'a handshake that failed with a system error (ws: ECONNREFUSED, …)', 'ECONNREFUSED'],
   ['open', 'transport', 'the link dropped (initiator transport)'],
   ['connecting', 'timeout', 'the connect deadline passed (timeout)'],
   ['open', 'timeout', 'a close deadline passed (timeout)'],
@@ -187,8 +203,12 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
     }
     // No close frame (1006): never the server's; the rules may tell the causes apart.
     const byRule = new Map<PolicyRule, string[]>();
-    for (const [phase, initiator, cause] of noFrameCauses) {
-      const rule = matchRule(policy, normalizeClose({ code: subject.code, reason: '' }, { phase, initiator }));
+    for (const [phase, initiator, cause, errorCode] of noFrameCauses) {
+      const error = errorCode === undefined ? undefined : Object.assign(new Error(errorCode), { code: errorCode });
+      const rule = matchRule(
+        policy,
+        normalizeClose({ code: subject.code, reason: '' }, { phase, initiator, ...(error ? { error } : {}) }),
+      );
       byRule.set(rule, [...(byRule.get(rule) ?? []), cause]);
     }
     return [...byRule].flatMap(([rule, causes]) => [
