@@ -72,6 +72,12 @@ export interface QueueOptions {
   maxBytes?: number | undefined;
   /** @default 'drop-newest' (send returns 'dropped' and a `dropped` event fires) */
   overflow?: 'drop-oldest' | 'drop-newest' | 'reject' | undefined;
+  /**
+   * The `ttlMs` of every message sent without its own: how long it may wait (queued while the
+   * client is not open, or unacknowledged with `reliable`) before it is dropped as `expired` —
+   * what was queued during a long outage is not sent minutes late. @default none (no limit)
+   */
+  ttlMs?: number | undefined;
 }
 
 export interface ClientOptions<TMessage = InboundMessage> {

@@ -90,6 +90,7 @@ const optionsCheck = shape(
       maxMessages: count,
       maxBytes: count,
       overflow: oneOf(['drop-oldest', 'drop-newest', 'reject'], 'expected "drop-oldest", "drop-newest" or "reject"'),
+      ttlMs: duration(0),
     }),
     // An object (zod, valibot) or a callable (arktype) with a `~standard` property.
     messages: check('expected a Standard Schema (zod, valibot, arktype, …)', (v) => {
@@ -138,6 +139,7 @@ const defaultQueue: QueueLimits = Object.freeze({
   maxMessages: clientDefaults.maxMessages,
   maxBytes: clientDefaults.maxBytes,
   overflow: clientDefaults.overflow,
+  ttlMs: undefined,
 });
 
 const defaultHeartbeat: ResolvedHeartbeat<unknown> = Object.freeze({
@@ -215,6 +217,7 @@ function settingsOf<TMessage>(o: ClientOptions<TMessage>, policy: Policy): Resol
       maxMessages: q.maxMessages ?? d.maxMessages,
       maxBytes: q.maxBytes ?? d.maxBytes,
       overflow: q.overflow ?? d.overflow,
+      ttlMs: q.ttlMs,
     }),
     messages: o.messages,
     signal: o.signal,

@@ -173,7 +173,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
    * waits (`watch`), and let go of when it stops.
    */
   private limits(asked: SendOptions | undefined, settle: Settle | undefined): Limits | undefined {
-    const ttlMs = asked?.ttlMs;
+    const ttlMs = asked?.ttlMs ?? this.options.queue.ttlMs;
     const signal = asked?.signal;
     if (ttlMs === undefined && !signal && !settle) return undefined;
     const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;

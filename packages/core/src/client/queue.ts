@@ -10,6 +10,8 @@ export interface QueueLimits {
   readonly maxMessages: number;
   readonly maxBytes: number;
   readonly overflow: QueueOverflow;
+  /** A message's `ttlMs` when its send gives none. */
+  readonly ttlMs?: number | undefined;
 }
 
 export function byteSize(data: OutboundMessage): number {
