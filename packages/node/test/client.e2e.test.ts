@@ -162,7 +162,10 @@ describe('@resock/node against a real ws server', () => {
     const record = await next<CloseRecord>(c, 'close');
     const took = performance.now() - openedAt;
     expect(record).toMatchObject({ initiator: 'heartbeat', code: 1006 });
-    expect(took).toBeGreaterThanOrEqual(590);
+    // Not before 600 ms less the 20 ms within which the shared heartbeat timer runs checks due
+    // together (core's COALESCE_MS: a ping may go that much early), less 5 ms for the open
+    // reaching this test after the client saw it. Measured at 589 ms once on two busy cores.
+    expect(took).toBeGreaterThanOrEqual(575);
     // Under 900 (a second interval, or a second timeout, before giving up), leaving 250 ms for
     // timers that fire late on two busy cores.
     expect(took).toBeLessThan(850);
