@@ -127,7 +127,7 @@ export type NotDelivered = Exclude<Fate, 'sent' | 'acked' | 'replaced'>;
 const notDelivered: Record<NotDelivered, string> = {
   overflow: 'the queue was full',
   closed: 'the client was closed',
-  expired: 'its ttlMs passed while it waited',
+  expired: 'its ttlMs (or queue.ttlMs) passed while it waited',
   aborted: 'its signal was aborted',
   volatile: 'it could not be written at once',
   taken: 'takeQueued() handed it back',

@@ -74,8 +74,9 @@ export interface QueueOptions {
   overflow?: 'drop-oldest' | 'drop-newest' | 'reject' | undefined;
   /**
    * The `ttlMs` of every message sent without its own: how long it may wait (queued while the
-   * client is not open, or unacknowledged with `reliable`) before it is dropped as `expired` —
-   * what was queued during a long outage is not sent minutes late. @default none (no limit)
+   * client is not open, or unacknowledged with `reliable`: make it longer than the server takes
+   * to ack) before it is dropped as `expired` — what was queued during a long outage is not
+   * sent minutes late. A send's `ttlMs: Infinity` opts out. @default none (no limit)
    */
   ttlMs?: number | undefined;
 }

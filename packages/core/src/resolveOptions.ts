@@ -1,6 +1,7 @@
 import { systemRandom } from './backoff/jitter';
 import { isMessage } from './binary';
 import type { QueueLimits } from './client/queue';
+import { ttlCheck } from './client/sendOptions';
 import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
@@ -90,7 +91,7 @@ const optionsCheck = shape(
       maxMessages: count,
       maxBytes: count,
       overflow: oneOf(['drop-oldest', 'drop-newest', 'reject'], 'expected "drop-oldest", "drop-newest" or "reject"'),
-      ttlMs: duration(0),
+      ttlMs: ttlCheck,
     }),
     // An object (zod, valibot) or a callable (arktype) with a `~standard` property.
     messages: check('expected a Standard Schema (zod, valibot, arktype, …)', (v) => {
@@ -170,6 +171,13 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
     for (const limit of ['maxMessages', 'maxBytes'] as const)
       if (o.queue?.[limit] === 0)
         fail(problems, `queue.${limit}`, 'reliable delivery keeps each message until its ack: expected ≥ 1');
+  // …and queue.ttlMs bounds that wait: 0 would drop every tracked message right after its write.
+  if (o.reliable && o.queue?.ttlMs === 0)
+    fail(
+      problems,
+      'queue.ttlMs',
+      'reliable delivery waits for each ack: expected > 0 (longer than the server takes to ack)',
+    );
   // An app-level ping's answers would be app messages: the connection would never be idle.
   const h = o.heartbeat;
   if (o.idleTimeoutMs && typeof h === 'object' && h.message !== undefined && h.isPong === undefined)

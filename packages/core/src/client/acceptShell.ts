@@ -175,8 +175,9 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   private limits(asked: SendOptions | undefined, settle: Settle | undefined): Limits | undefined {
     const ttlMs = asked?.ttlMs ?? this.options.queue.ttlMs;
     const signal = asked?.signal;
-    if (ttlMs === undefined && !signal && !settle) return undefined;
-    const until = ttlMs === undefined ? undefined : this.options.clock.now() + ttlMs;
+    // Infinity: a send opting out of queue.ttlMs.
+    const until = ttlMs === undefined || ttlMs === Infinity ? undefined : this.options.clock.now() + ttlMs;
+    if (until === undefined && !signal && !settle) return undefined;
     const limits: Limits = {
       until,
       signal,

@@ -11,7 +11,7 @@ import {
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
 import { AcceptShell } from './acceptShell';
-import type { Client, ClientStats, Delivered, SendResult } from './clientTypes';
+import type { Client, ClientStats, Delivered, OpenedOptions, SendResult } from './clientTypes';
 import { checkListener, type ListenerOptions, signalOption } from './listenerOptions';
 import { type OutboundMessage, resolves, type Settle } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
@@ -181,7 +181,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     this.dispatch({ type: 'start' });
   }
 
-  opened(options?: ListenerOptions): Promise<OpenEvent> {
+  opened(options?: OpenedOptions): Promise<OpenEvent> {
     const signal = signalOption('opened', options);
     // Aborted: the wait is given up (the client goes on), as fetch() gives up on its signal.
     if (signal?.aborted) return Promise.reject(signal.reason);

@@ -5,6 +5,12 @@ import type { OutboundMessage } from './queue';
 import type { SendOptions } from './sendOptions';
 import type { ClientStatus } from './state';
 
+/** What one `opened()` asks. */
+export interface OpenedOptions {
+  /** Aborting it gives the wait up (rejects with its reason); the client goes on. */
+  readonly signal?: AbortSignal | undefined;
+}
+
 export type SendResult = 'sent' | 'queued' | 'dropped';
 /**
  * What `deliver()` resolves with: written to a socket (`sent`), acknowledged (`acked`, a message
@@ -78,7 +84,7 @@ export interface Client<TMessage = InboundMessage> {
    * `signal` aborts first (the wait is given up, not the client): `opened({ signal:
    * AbortSignal.timeout(5000) })` waits at most 5 s.
    */
-  opened(options?: ListenerOptions): Promise<OpenEvent>;
+  opened(options?: OpenedOptions): Promise<OpenEvent>;
   /**
    * Takes every queued message out of the queue, oldest first (the `deliver()` promise of each
    * rejects with `taken`).

@@ -13,7 +13,8 @@ export interface SendOptions {
   /**
    * How long, from this call, the message may wait: queued, or (under `reliable`) not yet
    * acknowledged. Past it, it is taken out and dropped (`'expired'`): never written (or
-   * written again) late. Up to 2³¹−1 ms.
+   * written again) late. Up to 2³¹−1 ms; `Infinity`: no limit, whatever `queue.ttlMs` says.
+   * @default `queue.ttlMs` (none)
    */
   readonly ttlMs?: number | undefined;
   /**
@@ -23,9 +24,13 @@ export interface SendOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** A `ttlMs` (a send's, `queue.ttlMs`): a timer's delay. */
+export const ttlCheck = number(0, MAX_TIMER_DELAY_MS, { tooBig: 'expected at most 2147483647 ms (about 24.8 days)' });
+
 const sendOptionsCheck = shape({
   volatile: boolean,
-  ttlMs: number(0, MAX_TIMER_DELAY_MS, { tooBig: 'expected at most 2147483647 ms (about 24.8 days)' }),
+  // Infinity: this message waits without a limit, where `queue.ttlMs` sets one.
+  ttlMs: (value, path, problems) => value === Infinity || ttlCheck(value, path, problems),
   signal: abortSignal,
 });
 

@@ -46,7 +46,7 @@ export interface StateEvent {
 
 /**
  * Why a message will not go out (again): `overflow`, the queue (or outbox) was full; `closed`,
- * the app closed the client with it waiting; `expired`, its `ttlMs` passed while it waited;
+ * the app closed the client with it waiting; `expired`, its `ttlMs` (or `queue.ttlMs`) passed while it waited;
  * `aborted`, its `signal` was aborted; `volatile`, it could not be written at once.
  */
 export type DropReason = 'overflow' | 'closed' | 'expired' | 'aborted' | 'volatile';

@@ -35,8 +35,27 @@ describe('queue.ttlMs', () => {
     expect(drops(h.of)).toEqual(['{"id":1} expired']);
   });
 
-  it('is a duration in ms, checked at createClient', () => {
+  it('a send opts out with ttlMs: Infinity', () => {
+    const h = harness({ queue: { ttlMs: 1000 } });
+    expect(h.client.send('save this', { ttlMs: Infinity })).toBe('queued');
+    h.client.send('stale');
+    h.clock.advance(9000); // within connectTimeoutMs: the first attempt is still the one
+    expect(drops(h.of)).toEqual(['stale expired']);
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual(['save this']);
+  });
+
+  it('is a duration in ms, checked at createClient as a send’s is; 0 is refused with reliable delivery', () => {
     expect(() => harness({ queue: { ttlMs: -1 } })).toThrow(InvalidOptionsError);
     expect(() => harness({ queue: { ttlMs: '5s' as never } })).toThrow('queue.ttlMs');
+    expect(() => harness({ queue: { ttlMs: 2 ** 31 } })).toThrow(
+      'queue.ttlMs: expected at most 2147483647 ms (about 24.8 days)',
+    );
+    // Infinity is a send's way out of queue.ttlMs, not a queue's setting (leave it out instead).
+    expect(() => harness({ queue: { ttlMs: Infinity } })).toThrow('queue.ttlMs');
+    // Every tracked message would be dropped right after its write, before its ack.
+    expect(() => harness({ reliable: jsonReliable, queue: { ttlMs: 0 } })).toThrow(
+      'queue.ttlMs: reliable delivery waits for each ack: expected > 0',
+    );
   });
 });

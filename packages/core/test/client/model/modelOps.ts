@@ -28,7 +28,7 @@ export type BadClose = (typeof badCloses)[number];
 export const badOptions = [
   'negative',
   'nan',
-  'infinity',
+  'negativeInfinity',
   'tooBig',
   'volatileString',
   'signalObject',

@@ -44,7 +44,8 @@ export function askedOf(world: World, opts: SendOpts | undefined): Asked {
 function badOptions(what: BadOption): unknown {
   if (what === 'negative') return { ttlMs: -1 };
   if (what === 'nan') return { ttlMs: Number.NaN };
-  if (what === 'infinity') return { ttlMs: Number.POSITIVE_INFINITY };
+  // +Infinity is a send's way out of queue.ttlMs (no limit); -Infinity is no duration.
+  if (what === 'negativeInfinity') return { ttlMs: Number.NEGATIVE_INFINITY };
   if (what === 'tooBig') return { ttlMs: 2 ** 31 };
   if (what === 'volatileString') return { volatile: 'yes' };
   if (what === 'signalObject') return { signal: {} };
