@@ -108,3 +108,14 @@ describe('policy explain on rules narrowed by phase, for server codes and transp
     expect(text).toContain('your rule reset-live');
   });
 });
+
+describe('policy explain names the rules whose when decides first', () => {
+  it("centrifugo's legacy JSON reason rows, ahead of the code's row; none for the default", () => {
+    const centrifugo = explainPolicy(definePolicy({ preset: 'centrifugo' }), { kind: 'code', code: 4000 }).join('\n');
+    expect(centrifugo).toMatch(/rule\s+preset row centrifugo:centrifugo-reconnect/);
+    expect(centrifugo).toContain('unless   centrifugo:centrifugo-told-stop matches first (stop, by its when)');
+    expect(centrifugo).toContain('unless   centrifugo:centrifugo-told-reconnect matches first (retry, by its when)');
+    const plain = explainPolicy(definePolicy(), { kind: 'code', code: 4000 }).join('\n');
+    expect(plain).not.toContain('unless');
+  });
+});

@@ -39,18 +39,22 @@ export function parseRetryAfter(value: unknown, now: number = wallTime()): numbe
  * so a hostile server can neither spin nor park the client; anything else is no hint.
  */
 export function parseReasonRetryAfter(reason: string): number | undefined {
-  // Most reasons are prose: only one that starts like an object is parsed.
-  if (!reason.startsWith('{')) return undefined;
-  let hint: unknown;
-  try {
-    hint = JSON.parse(reason);
-  } catch {
-    return undefined;
-  }
-  const { retryAfterMs, retryAfter } = (hint ?? {}) as { retryAfterMs?: unknown; retryAfter?: unknown };
+  const { retryAfterMs, retryAfter } = reasonObject(reason) ?? {};
   const [value, unit] = typeof retryAfterMs === 'number' ? [retryAfterMs, 1] : [retryAfter, 1000];
   // What was sent must be a finite number ≥ 0; in ms it may overflow (1e306 s): clamp takes that.
   return typeof value === 'number' && value >= 0 && value !== Infinity ? clamp(value * unit) : undefined;
+}
+
+/** A close reason that is a JSON object (a server's hints), else undefined. */
+export function reasonObject(reason: string): Record<string, unknown> | undefined {
+  // Most reasons are prose: only one that starts like an object is parsed.
+  if (!reason.startsWith('{')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(reason);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An HTTP-date header's value (a response's `Date`) in ms since the epoch; undefined if it is none. */

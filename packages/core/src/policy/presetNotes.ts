@@ -55,6 +55,10 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
   'graphql-fatal': '4004/4005/4400/4406/4409/4429/4500: graphql-ws treats these as fatal.',
   'graphql-fatal-1xxx':
     'graphql-ws: every 1xxx except 1000/1001/1005/1006/1012/1013/1014 is fatal; 1015 (a TLS handshake Node saw fail) is throttled, as graphql-ws on ws retries it as a 1006.',
+  'centrifugo-told-stop':
+    'A legacy Centrifugo close reason {"reason":…,"reconnect":false}: the server says not to come back, whatever the code.',
+  'centrifugo-told-reconnect':
+    'A legacy Centrifugo close reason {"reason":…,"reconnect":true}: the server says to come back, whatever the code. Back off.',
   'centrifugo-terminal': "3500–3999 and 4500–4999: Centrifugo's terminal bands.",
   'centrifugo-message-size': '1009: message size limit; centrifuge-js does not reconnect.',
   'centrifugo-reconnect':

@@ -1,4 +1,5 @@
 import type { BackoffInput } from '../backoff/backoffSpec';
+import { reasonObject } from '../close/retryAfter';
 import type { PresetName, RuleInput } from './policyInput';
 
 /**
@@ -255,6 +256,20 @@ const graphqlWsRows: RuleInput[] = [
 // Centrifugo's bands (centrifuge-js src/codes.ts): 3500–3999 and 4500–4999 are terminal.
 const centrifugoRows: RuleInput[] = [
   heartbeat,
+  // Older Centrifugo servers close with a JSON reason, {"reason":"…","reconnect":false}:
+  // centrifuge-js takes its word over the code's band.
+  {
+    name: 'centrifugo-told-stop',
+    initiator: ['server'],
+    when: (record) => reasonObject(record.reason)?.reconnect === false,
+    action: 'stop',
+  },
+  {
+    name: 'centrifugo-told-reconnect',
+    initiator: ['server'],
+    when: (record) => reasonObject(record.reason)?.reconnect === true,
+    action: 'retry',
+  },
   {
     name: 'centrifugo-terminal',
     codes: ['3500-3999', '4500-4999'],
@@ -274,8 +289,8 @@ const centrifugoRows: RuleInput[] = [
 ];
 
 /**
- * Every preset's rows. Data, but for handshake-unknown's `when` (code, which JSON drops: a copy
- * made through JSON would match refused connections too; name a preset instead).
+ * Every preset's rows. Data, but for a few rows' `when` (handshake-unknown's, centrifugo's told
+ * rows: code, which JSON drops, so a copy made through JSON would match more; name a preset).
  */
 export const presets: Readonly<Record<PresetName, readonly RuleInput[]>> = deepFreeze({
   default: defaultRows,

@@ -1,4 +1,4 @@
-import { decide, definePolicy, presetNames, presetNotes, presets, ruleNote } from '@resock/core';
+import { decide, definePolicy, normalizeClose, presetNames, presetNotes, presets, ruleNote } from '@resock/core';
 import { describe, expect, it } from 'vitest';
 import { decideWith, delays, handshake, now, record } from './decideHelpers';
 
@@ -105,6 +105,15 @@ describe('presets', () => {
     });
     it('keeps the handshake rows: HTTP 403 stops', () => {
       expect(decideWith(handshake(403), {}, policy).action).toBe('stop');
+    });
+    it.each([
+      [4000, '{"reason":"banned","reconnect":false}', 'stop', 'centrifugo:centrifugo-told-stop'],
+      [3500, '{"reason":"invalid token","reconnect":true}', 'retry', 'centrifugo:centrifugo-told-reconnect'],
+      [3500, '{"reason":"invalid token"}', 'stop', 'centrifugo:centrifugo-terminal'],
+      [4000, 'reconnect: false', 'retry', 'centrifugo:centrifugo-reconnect'],
+    ])('a legacy JSON reason is taken at its word: %d %s → %s', (code, reason, action, rule) => {
+      const closed = normalizeClose({ code, reason, wasClean: true }, { phase: 'open' });
+      expect(decideWith(closed, {}, policy)).toMatchObject({ action, rule });
     });
   });
 

@@ -86,6 +86,28 @@ function ordinals(n: number): string {
 }
 
 /**
+ * Rules ahead of `rule` that a server's close with `code` reaches but whose `when` (code, not
+ * data) decides: what they say depends on the close (its reason, the app's state), so they are
+ * named rather than explained (centrifugo's legacy `{"reconnect":false}` reason).
+ */
+function askedFirst(policy: Policy, code: number, rule: PolicyRule): string[] {
+  const before = policy.rules.slice(0, Math.max(0, policy.rules.indexOf(rule)));
+  return before
+    .filter(
+      (r) =>
+        r.when !== undefined &&
+        r.status === undefined &&
+        (r.codes === undefined || r.codes.some(([low, high]) => code >= low && code <= high)) &&
+        (r.initiator === undefined || r.initiator.includes('server')) &&
+        (r.phase === undefined || r.phase.includes('open')),
+    )
+    .map(
+      (r) =>
+        `  unless   ${r.id} matches first (${r.action}, by its when): ${r.description ?? ruleNote(r.id) ?? 'see the rule'}`,
+    );
+}
+
+/**
  * Who ends a connection without a close frame, and in which phase, as the client's records say
  * it; a failed handshake with the transport's error code (Node's ws: refused, DNS) or without
  * one (all a browser or undici tells).
@@ -197,6 +219,7 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
         `close code ${code} from the server:`,
         ...describeRule(policy, rule, false),
         ...hint,
+        ...askedFirst(policy, subject.code, rule),
         ...ownClose(policy, subject.code, rule),
         ...beforeAcceptance(policy, subject.code, rule),
       ];
