@@ -1,4 +1,5 @@
-// Reads every vitest JSON report of this run (packages/*/reports/vitest.json) and prints the
+// Reads every vitest JSON report of this run (packages/*/reports/vitest.json, and
+// vitest-published.json where a package also tests its built code) and prints the
 // one line CI reads: `N passed, N failed, N skipped`. Counted as failures besides failed tests:
 // a test file that failed to load (it ran no test), a package with a `test` script and no
 // report (its run never happened, or died), and — with `--run-failed`, which .ci/run passes
@@ -27,21 +28,25 @@ for (const group of ['packages', 'tooling']) {
       failed += 1;
       continue;
     }
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    skipped += report.numPendingTests + report.numTodoTests;
-    // A file that failed without a failed test in it did not load (or crashed outside a test).
-    for (const result of report.testResults ?? []) {
-      const failures = (result.assertionResults ?? []).filter((a) => a.status === 'failed');
-      // Named here, next to the line, because a CI log is often read from its tail only.
-      for (const failure of failures) {
-        const where = relative(process.cwd(), result.name);
-        note(`failed: ${where} > ${failure.fullName}: ${firstLine(failure.failureMessages?.[0])}`);
-      }
-      if (result.status === 'failed' && failures.length === 0) {
-        note(`${result.name} failed outside any test: counted as 1 failed`);
-        failed += 1;
+    const published = join(group, name, 'reports', 'vitest-published.json');
+    for (const report of [file, ...(existsSync(published) ? [published] : [])].map((f) =>
+      JSON.parse(readFileSync(f, 'utf8')),
+    )) {
+      passed += report.numPassedTests;
+      failed += report.numFailedTests;
+      skipped += report.numPendingTests + report.numTodoTests;
+      // A file that failed without a failed test in it did not load (or crashed outside a test).
+      for (const result of report.testResults ?? []) {
+        const failures = (result.assertionResults ?? []).filter((a) => a.status === 'failed');
+        // Named here, next to the line, because a CI log is often read from its tail only.
+        for (const failure of failures) {
+          const where = relative(process.cwd(), result.name);
+          note(`failed: ${where} > ${failure.fullName}: ${firstLine(failure.failureMessages?.[0])}`);
+        }
+        if (result.status === 'failed' && failures.length === 0) {
+          note(`${result.name} failed outside any test: counted as 1 failed`);
+          failed += 1;
+        }
       }
     }
   }

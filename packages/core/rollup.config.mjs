@@ -2,4 +2,5 @@ import { defineRollupConfig } from '@resock/rollup-config';
 
 export default defineRollupConfig({
   input: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  mangle: 'mangle.json',
 });
