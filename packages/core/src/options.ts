@@ -136,6 +136,17 @@ export interface ClientOptions<TMessage = InboundMessage> {
    * app-level heartbeat needs `isPong`. `0`: never. @default 0
    */
   idleTimeoutMs?: number | undefined;
+  /**
+   * Move an open connection to a new one before it has been open this long: it is let go with
+   * `reconnectCloseCode` (reason `max-age`) and the client connects again at once, as
+   * `reconnect()` does (no failure, no decision). For servers that cut connections at an age of
+   * their own (AWS API Gateway at 2 h): the client moves when it chooses rather than when a
+   * message is under way. It moves at a random point in the last tenth of the age, so clients
+   * connected together do not all move together; offline it waits for the network. Set it below
+   * the server's limit by more than a background tab's timer may run late (a minute).
+   * `0`: never. @default 0
+   */
+  maxConnectionAgeMs?: number | undefined;
   /** @default the system clock */
   clock?: Clock | undefined;
   /** @default Math.random */
@@ -225,6 +236,7 @@ export interface ResolvedOptions<TMessage> {
   readonly signal: AbortSignal | undefined;
   readonly lazy: boolean;
   readonly idleTimeoutMs: number;
+  readonly maxConnectionAgeMs: number;
   readonly clock: Clock;
   readonly random: Random;
   readonly redactUrls: boolean;

@@ -77,6 +77,7 @@ const optionsCheck = shape(
     closeTimeoutMs: duration(1),
     stableAfterMs: duration(0),
     idleTimeoutMs: duration(0),
+    maxConnectionAgeMs: duration(0),
     greeting: (value, path, problems) =>
       isRecord(value) && (value.message !== undefined || value.isAccepted !== undefined)
         ? greetingCheck(value, path, problems)
@@ -231,6 +232,7 @@ function settingsOf<TMessage>(o: ClientOptions<TMessage>, policy: Policy): Resol
     signal: o.signal,
     lazy: o.lazy ?? false,
     idleTimeoutMs: o.idleTimeoutMs ?? 0,
+    maxConnectionAgeMs: o.maxConnectionAgeMs ?? 0,
     clock: o.clock ?? systemClock,
     random: o.random ?? systemRandom,
     redactUrls: o.redactUrls ?? true,

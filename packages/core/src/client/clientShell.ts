@@ -52,6 +52,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       closeTimeoutMs: o.closeTimeoutMs,
       stableAfterMs: o.stableAfterMs,
       idleTimeoutMs: o.idleTimeoutMs,
+      maxConnectionAgeMs: o.maxConnectionAgeMs,
       reconnectCloseCode: o.reconnectCloseCode,
       pauseWhenHidden: o.pauseWhenHidden,
       now: o.clock.now(),
@@ -284,5 +285,7 @@ function timerInput(timer: Exclude<TimerName, 'idle'>, id: number): Input {
       return { type: 'closeTimeout', id };
     case 'stable':
       return { type: 'stable', id };
+    case 'age':
+      return { type: 'ageDue', id };
   }
 }

@@ -36,6 +36,8 @@ export type Input =
   | { readonly type: 'stable'; readonly id: number }
   /** The idle check: `quiet`, nothing crossed nor waited for idleTimeoutMs (IDLE_LOOKS looks in a row). */
   | { readonly type: 'idleDue'; readonly id: number; readonly quiet: boolean }
+  /** Open connection `id` reached its `maxConnectionAgeMs`. */
+  | { readonly type: 'ageDue'; readonly id: number }
   | { readonly type: 'retryDue' }
   | { readonly type: 'refreshed' }
   | { readonly type: 'refreshFailed'; readonly error: unknown }
@@ -45,7 +47,7 @@ export type Input =
   | { readonly type: 'environment'; readonly change: EnvironmentChange }
   | { readonly type: 'reconnect' };
 
-export type TimerName = 'connect' | 'close' | 'retry' | 'stable' | 'idle';
+export type TimerName = 'connect' | 'close' | 'retry' | 'stable' | 'idle' | 'age';
 
 /**
  * The idle check looks this many times per idleTimeoutMs, and closes after as many quiet looks
@@ -144,6 +146,8 @@ export interface Env {
   readonly stableAfterMs: number;
   /** Close an open connection quiet this long, back to idle; 0: never. */
   readonly idleTimeoutMs: number;
+  /** Move an open connection to a new one before this age; 0: never. */
+  readonly maxConnectionAgeMs: number;
   readonly reconnectCloseCode: number;
   readonly heartbeat: boolean;
   /** A `greeting` is said before the open is told. */

@@ -126,6 +126,7 @@ export function leaveOpen(s: Draft): void {
   cancel(s, 'stable');
   cancel(s, 'close'); // a refused send's deadline (sendFailed)
   if (s.env.idleTimeoutMs > 0) cancel(s, 'idle');
+  if (s.env.maxConnectionAgeMs > 0) cancel(s, 'age');
   if (s.env.heartbeat) s.effects.push({ type: 'stopHeartbeat' });
 }
 

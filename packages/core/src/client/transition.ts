@@ -61,6 +61,9 @@ function apply(s: Draft, input: Input): void {
     case 'idleDue':
       if (current(s, input.id, 'open')) idleDue(s, input.id, input.quiet);
       return;
+    case 'ageDue':
+      if (current(s, input.id, 'open')) ageDue(s, input.id);
+      return;
     case 'stable':
       if (current(s, input.id, 'open')) {
         resetOutage(s);
@@ -151,6 +154,9 @@ function opened(s: Draft, input: Extract<Input, { type: 'opened' }>): void {
   if (s.env.stableAfterMs > 0) start(s, 'stable', s.env.stableAfterMs, id);
   else resetOutage(s);
   if (s.env.idleTimeoutMs > 0) start(s, 'idle', idleLookMs(s.env.idleTimeoutMs), id);
+  // At a random point in the age's last tenth: clients that connected together move apart.
+  const age = s.env.maxConnectionAgeMs;
+  if (age > 0) start(s, 'age', age * (1 - AGE_SPREAD * s.env.random()), id);
   emit(s, { name: 'open', url, protocol, extensions, attempt });
   s.effects.push({ type: 'resolveOpened' });
 }
@@ -168,6 +174,26 @@ function idleDue(s: Draft, id: number, quiet: boolean): void {
   letGo(s, { status: 'open', id }, 1000, 'idle');
   resetOutage(s);
   enter(s, { status: 'idle' });
+}
+
+/** The part of `maxConnectionAgeMs` over which the move is spread (and, offline, looked at again). */
+const AGE_SPREAD = 0.1;
+
+/**
+ * Open connection `id` is as old as it may be: it is let go meaning to come back, and the
+ * next one is dialled at once, as for `reconnect()` (the outage's counters start over: none
+ * failed). Offline, the open socket is kept (it may well work; a new one could not be dialled)
+ * and looked at again a tenth of the age later.
+ */
+function ageDue(s: Draft, id: number): void {
+  const phase = { status: 'open', id } as const;
+  if (!s.env.online) {
+    start(s, 'age', AGE_SPREAD * s.env.maxConnectionAgeMs, id);
+    return;
+  }
+  letGo(s, phase, s.env.reconnectCloseCode, 'max-age');
+  resetOutage(s);
+  connect(s);
 }
 
 /** Connection `id` is open on the wire: open, or connecting while its greeting awaits the acceptance. */

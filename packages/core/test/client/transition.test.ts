@@ -15,6 +15,7 @@ const env: Env = {
   closeTimeoutMs: 3000,
   stableAfterMs: 5000,
   idleTimeoutMs: 0,
+  maxConnectionAgeMs: 0,
   reconnectCloseCode: 4000,
   heartbeat: true,
   greeting: false,
@@ -98,6 +99,7 @@ const inputs: Record<string, Input> = {
   stable: { type: 'stable', id: 7 },
   idleQuiet: { type: 'idleDue', id: 7, quiet: true },
   idleBusy: { type: 'idleDue', id: 7, quiet: false },
+  ageDue: { type: 'ageDue', id: 7 },
   retryDue: { type: 'retryDue' },
   refreshed: { type: 'refreshed' },
   refreshFailed: { type: 'refreshFailed', error: new Error('token server down') },
@@ -130,6 +132,7 @@ sendAccepted      =           =           open*       =        =           =    
 stable            =           =           open*       =        =           =           =           =            =           =       =
 idleQuiet         =           =           idle        =        =           =           =           =            =           =       =
 idleBusy          =           =           open*       =        =           =           =           =            =           =       =
+ageDue            =           =           connecting  =        =           =           =           =            =           =       =
 retryDue          =           =           =           =        connecting  waiting*    =           =            =           =       =
 refreshed         =           =           =           =        =           connecting  =           connecting   =           =       =
 refreshFailed     =           =           =           =        =           waiting     =           waiting      =           =       =
@@ -179,6 +182,22 @@ describe('transition: every phase × every input', () => {
 describe('transition: effects', () => {
   const at = (phase: Phase, outage = freshOutage): Machine => ({ phase, outage, nextId: 8 });
   const types = (effects: readonly { type: string }[]) => effects.map((e) => e.type);
+
+  it('maxConnectionAgeMs: an open connection moves (reconnectCloseCode, max-age); offline it is kept and looked at again', () => {
+    const aged = { ...env, maxConnectionAgeMs: 100_000 };
+    const moved = transition(at(phases.open as Phase), inputs.ageDue as Input, aged);
+    expect(moved.effects).toContainEqual(
+      expect.objectContaining({ type: 'dropSocket', id: 7, code: 4000, reason: 'max-age', say: true }),
+    );
+    expect(types(moved.effects)).toContain('connect');
+    expect(types(moved.effects)).toContain('cancelTimer'); // its own age timer, among the open's
+    const offline = transition(at(phases.open as Phase), inputs.ageDue as Input, { ...aged, online: false });
+    expect(offline.machine.phase.status).toBe('open');
+    expect(offline.effects).toEqual([{ type: 'startTimer', timer: 'age', delayMs: 10_000, id: 7 }]);
+    const opened = transition(at(phases.connecting as Phase), inputs.opened as Input, aged);
+    // random 0.5: halfway through the age's last tenth.
+    expect(opened.effects).toContainEqual({ type: 'startTimer', timer: 'age', delayMs: 95_000, id: 7 });
+  });
 
   it('reconnect() with fresh credentials owed: the hook runs now (or goes on), and the attempt follows it', () => {
     const outage = { ...freshOutage, failures: 3, startedAt: now - 9000 };

@@ -23,6 +23,8 @@ export interface Config {
   closeTimeoutMs: number;
   /** idleTimeoutMs: 0 (off), or a quiet connection is closed and the client goes back to idle. */
   idleTimeoutMs: number;
+  /** maxConnectionAgeMs: 0 (off), or an open connection moves to a new one before this age. */
+  maxConnectionAgeMs: number;
   seed: number;
   /** Policy limits and app rules on top of the preset. */
   limits: 'none' | 'maxAttempts' | 'maxElapsed' | 'rules';
@@ -54,6 +56,7 @@ export const configArb: fc.Arbitrary<Config> = fc
     stableAfterMs: fc.constantFrom(0, 5000),
     closeTimeoutMs: fc.constantFrom(1000, 3000),
     idleTimeoutMs: fc.constantFrom(0, 0, 0, 2000),
+    maxConnectionAgeMs: fc.constantFrom(0, 0, 0, 7000),
     seed: fc.nat(),
     limits: fc.constantFrom(
       'none' as const,
@@ -140,6 +143,7 @@ export function clientOptions(cfg: Config, parts: ClientParts): ClientOptions {
     stableAfterMs: cfg.stableAfterMs,
     closeTimeoutMs: cfg.closeTimeoutMs,
     idleTimeoutMs: cfg.idleTimeoutMs,
+    maxConnectionAgeMs: cfg.maxConnectionAgeMs,
   };
   if (cfg.refresh !== 'none') options.refresh = refreshHook(cfg.refresh);
   if (cfg.reliable) options.reliable = reliable;
