@@ -21,7 +21,7 @@ const areas = {
     'strategies',
   ],
   'close records': ['normalizeClose', 'retryAfter', 'closeCode', 'closeVocabulary', 'closeArguments', 'utf8'],
-  'state machine': ['transition', 'stepCore', 'state'],
+  'state machine': ['transition', 'stepCore', 'state', 'pageChanges', 'machineTypes', 'serverWait'],
   'client shell': [
     'client',
     'clientShell',
@@ -34,8 +34,26 @@ const areas = {
     'target',
     'refreshRunner',
     'redactUrl',
+    'acceptShell',
+    'inboundShell',
+    'greetingShell',
+    'droppingShell',
+    'endConnection',
+    'callOptions',
+    'listenerOptions',
+    'socketUrl',
+    'binary',
   ],
-  'queue, heartbeat, outbox, inbound': ['heartbeat', 'sharedScheduler', 'outbox', 'queue', 'inbound', 'expiry'],
+  'queue, heartbeat, outbox, inbound': [
+    'heartbeat',
+    'sharedScheduler',
+    'minHeap',
+    'outbox',
+    'queue',
+    'inbound',
+    'expiry',
+    'waitingSignals',
+  ],
   'events (eventemitter3 + typing)': ['index', 'typedEmitter'],
 };
 const areaOf = (file) => {
@@ -45,7 +63,9 @@ const areaOf = (file) => {
     .replace(/\.m?js$/, '');
   if (/eventemitter3/.test(file)) return 'events (eventemitter3 + typing)';
   for (const [area, names] of Object.entries(areas)) if (file.includes('core') && names.includes(base)) return area;
-  if (['whatwgTransport', 'browserTransport', 'pageEnvironment', 'createClient'].includes(base))
+  if (
+    ['whatwgTransport', 'drainMeter', 'browserTransport', 'pageEnvironment', 'pageUrl', 'createClient'].includes(base)
+  )
     return 'transport and page';
   return 'the rest (entry, defaults, clock)';
 };
