@@ -11,7 +11,7 @@ describe.skipIf(chromiumMissing)(`Chromium: maxConnectionAgeMs${skipReason}`, ()
     const { page, server } = harness();
     server.plan({ kind: 'echo' }, { kind: 'echo' });
     const seen = await page.evaluate(async (url) => {
-      const client = window.resock.createClient({ url, maxConnectionAgeMs: 300, random: () => 0 });
+      const client = window.resock.createClient({ url, maxConnectionAgeMs: 1000, random: () => 0 });
       const opens: number[] = [];
       const moved = new Promise<void>((resolve) =>
         client.on('open', ({ attempt }) => {

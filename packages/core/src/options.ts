@@ -142,9 +142,11 @@ export interface ClientOptions<TMessage = InboundMessage> {
    * `reconnect()` does (no failure, no decision). For servers that cut connections at an age of
    * their own (AWS API Gateway at 2 h): the client moves when it chooses rather than when a
    * message is under way. It moves at a random point in the last tenth of the age, so clients
-   * connected together do not all move together; offline it waits for the network. Set it below
-   * the server's limit by more than a background tab's timer may run late (a minute).
-   * `0`: never. @default 0
+   * connected together do not all move together; offline it keeps the socket and moves once back
+   * online. Timed from the open the app is told (after a greeting's acceptance): set it below the
+   * server's limit by more than that and a background tab's late timer (a minute). At least
+   * 1000; with `idleTimeoutMs`, above 1.39 × it, so a quiet connection closes as idle instead.
+   * Each move counts in `stats.reconnects`. `0`: never. @default 0
    */
   maxConnectionAgeMs?: number | undefined;
   /** @default the system clock */

@@ -1,5 +1,6 @@
 import { systemRandom } from './backoff/jitter';
 import { isMessage } from './binary';
+import { AGE_SPREAD, IDLE_LOOKS, MIN_CONNECTION_AGE_MS } from './client/machineTypes';
 import type { QueueLimits } from './client/queue';
 import { ttlCheck } from './client/sendOptions';
 import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
@@ -123,6 +124,29 @@ function transportProblem(transport: unknown, problems: Problem[]): void {
   }
 }
 
+/**
+ * maxConnectionAgeMs: each move dials a new connection, so not in a loop; and a quiet connection
+ * must reach its idle close (within a quarter past idleTimeoutMs) before its move (from the
+ * age's last tenth), or a client with nothing to say would move for ever instead of going idle.
+ */
+function connectionAgeProblem(
+  o: Pick<ClientOptions, 'maxConnectionAgeMs' | 'idleTimeoutMs'>,
+  problems: Problem[],
+): void {
+  const age = o.maxConnectionAgeMs;
+  if (typeof age !== 'number' || !(age > 0)) return;
+  const idle = typeof o.idleTimeoutMs === 'number' ? o.idleTimeoutMs : 0;
+  const idleCloseBy = idle * (1 + 1 / IDLE_LOOKS);
+  if (age < MIN_CONNECTION_AGE_MS)
+    fail(problems, 'maxConnectionAgeMs', `expected 0 (never) or ≥ ${MIN_CONNECTION_AGE_MS}: each move dials anew`);
+  else if (age * (1 - AGE_SPREAD) <= idleCloseBy)
+    fail(
+      problems,
+      'maxConnectionAgeMs',
+      `with idleTimeoutMs ${idle}, expected > ${Math.floor(idleCloseBy / (1 - AGE_SPREAD))}: a quiet connection must close as idle before it moves`,
+    );
+}
+
 /** Throws the options check's typed error for anything but an options object. */
 export function assertOptionsObject(input: unknown): void {
   if (!isRecord(input)) throw new InvalidOptionsError([{ path: '(root)', message: 'expected an options object' }]);
@@ -187,6 +211,7 @@ export function resolveOptions<TMessage>(input: ClientOptions<TMessage>): Resolv
       'heartbeat.isPong',
       'with idleTimeoutMs, an app-level ping needs isPong to tell its answers from traffic',
     );
+  connectionAgeProblem(o, problems);
   let policy: Policy | undefined;
   try {
     policy = definePolicy(o.policy);

@@ -22,7 +22,7 @@ export type Delivered = 'sent' | 'acked' | 'replaced';
 export interface ClientStats {
   /** Connection attempts started. */
   readonly attempts: number;
-  /** Opens after the first (but for the fresh start after an idle close: `idleTimeoutMs`). */
+  /** Opens after the first (but for the fresh start after an idle close: `idleTimeoutMs`); moves (`maxConnectionAgeMs`) count. */
   readonly reconnects: number;
   /** Time spent open, all connections together, ms. */
   readonly uptimeMs: number;

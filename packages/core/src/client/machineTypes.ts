@@ -54,6 +54,10 @@ export type TimerName = 'connect' | 'close' | 'retry' | 'stable' | 'idle' | 'age
  * in a row: within a quarter of idleTimeoutMs past it, with no clock read per message.
  */
 export const IDLE_LOOKS = 4;
+/** The part of `maxConnectionAgeMs` over which the moves of connections opened together spread. */
+export const AGE_SPREAD = 0.1;
+/** Each move dials a new connection: never more often than this. */
+export const MIN_CONNECTION_AGE_MS = 1000;
 /** The time between two idle looks. */
 export const idleLookMs = (idleTimeoutMs: number): number => idleTimeoutMs / IDLE_LOOKS;
 

@@ -2,7 +2,7 @@ import type { CloseRecord } from '../close/closeRecord';
 import type { EnvironmentChange } from '../environment';
 import type { Decision } from '../policy/decide';
 import { serverDue } from './serverWait';
-import { beginAttempt, cancel, type Draft, enter, letGo, lost, start, stopWaiting } from './stepCore';
+import { beginAttempt, cancel, type Draft, enter, letGo, lost, moveOn, start, stopWaiting } from './stepCore';
 
 // The state machine's part that follows the page and the network (transition.ts has the rest).
 
@@ -12,6 +12,11 @@ export function pageChange(s: Draft, change: EnvironmentChange): void {
   switch (change) {
     case 'online':
     case 'visible':
+      // Its maxConnectionAgeMs came while offline: it moves now.
+      if (change === 'online' && phase.status === 'open' && phase.aged) {
+        moveOn(s, phase.id);
+        return;
+      }
       // Shown again: a liveness check its throttled timer still owes is made now (a laptop
       // waking, a tab back from the background), holding sends as offline's probe does.
       if (change === 'visible' && phase.status === 'open' && s.env.probing)

@@ -16,7 +16,8 @@ export type Phase =
    */
   | { readonly status: 'connecting'; readonly id: number; readonly greeting?: true }
   /** `since`: when it opened (the flap guard's stability is elapsed time, whatever its timer does). */
-  | { readonly status: 'open'; readonly id: number; readonly since: number }
+  /** `aged`: its maxConnectionAgeMs came while offline; it moves once back online. */
+  | { readonly status: 'open'; readonly id: number; readonly since: number; readonly aged?: true }
   | {
       readonly status: 'closing';
       readonly id: number;

@@ -251,6 +251,17 @@ export function letGo(s: Draft, phase: Live, code: number, reason: string): Clos
   return record;
 }
 
+/**
+ * maxConnectionAgeMs: open connection `id` moves to a new one — let go meaning to come back
+ * (reconnectCloseCode, reason max-age) and the next dialled at once, as for reconnect(); the
+ * outage's counters start over, as nothing failed.
+ */
+export function moveOn(s: Draft, id: number): void {
+  letGo(s, { status: 'open', id }, s.env.reconnectCloseCode, 'max-age');
+  resetOutage(s);
+  connect(s);
+}
+
 /** A wait is abandoned: its timer, and the refresh hook if it runs. */
 export function stopWaiting(s: Draft, phase: { refresh: boolean }): void {
   cancel(s, 'retry');

@@ -1,7 +1,7 @@
 import type { RawClose } from '../transport';
-import { type Env, type Input, idleLookMs, type Step } from './machineTypes';
+import { AGE_SPREAD, type Env, type Input, idleLookMs, type Step } from './machineTypes';
 import { pageChange } from './pageChanges';
-import type { Machine } from './state';
+import type { Machine, Phase } from './state';
 import {
   beginAttempt,
   cancel,
@@ -18,6 +18,7 @@ import {
   leaveOpen,
   letGo,
   lost,
+  moveOn,
   record,
   resetOutage,
   start,
@@ -62,7 +63,7 @@ function apply(s: Draft, input: Input): void {
       if (current(s, input.id, 'open')) idleDue(s, input.id, input.quiet);
       return;
     case 'ageDue':
-      if (current(s, input.id, 'open')) ageDue(s, input.id);
+      if (phase.status === 'open' && phase.id === input.id) ageDue(s, phase);
       return;
     case 'stable':
       if (current(s, input.id, 'open')) {
@@ -176,24 +177,14 @@ function idleDue(s: Draft, id: number, quiet: boolean): void {
   enter(s, { status: 'idle' });
 }
 
-/** The part of `maxConnectionAgeMs` over which the move is spread (and, offline, looked at again). */
-const AGE_SPREAD = 0.1;
-
 /**
- * Open connection `id` is as old as it may be: it is let go meaning to come back, and the
- * next one is dialled at once, as for `reconnect()` (the outage's counters start over: none
- * failed). Offline, the open socket is kept (it may well work; a new one could not be dialled)
- * and looked at again a tenth of the age later.
+ * Open connection `id` is as old as it may be: it moves to a new one (moveOn). Offline, the open
+ * socket is kept — it may well work, and a new one could not be dialled — and it moves as soon
+ * as the device is back online (pageChanges.ts).
  */
-function ageDue(s: Draft, id: number): void {
-  const phase = { status: 'open', id } as const;
-  if (!s.env.online) {
-    start(s, 'age', AGE_SPREAD * s.env.maxConnectionAgeMs, id);
-    return;
-  }
-  letGo(s, phase, s.env.reconnectCloseCode, 'max-age');
-  resetOutage(s);
-  connect(s);
+function ageDue(s: Draft, phase: Extract<Phase, { status: 'open' }>): void {
+  if (s.env.online) moveOn(s, phase.id);
+  else enter(s, { ...phase, aged: true });
 }
 
 /** Connection `id` is open on the wire: open, or connecting while its greeting awaits the acceptance. */

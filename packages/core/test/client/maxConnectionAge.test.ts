@@ -80,18 +80,29 @@ describe('maxConnectionAgeMs: moving to a new connection before a server cuts th
     expect(h.clock.pending()).toBe(0);
   });
 
-  it('offline, keeps the open socket and looks again a tenth of the age later', () => {
+  it('offline, keeps the open socket, and moves as soon as the device is back online', () => {
     const environment = createFakeEnvironment();
     // With a heartbeat, offline probes the open socket (it answers) instead of letting it go.
     const h = openAged(() => 0, { environment, heartbeat: true });
-    environment.emit('offline');
-    h.clock.advance(maxConnectionAgeMs);
+    h.clock.advance(maxConnectionAgeMs - 1000);
+    environment.emit('offline'); // a blip across the due time (a tunnel, a Wi-Fi handover)
+    h.clock.advance(60 * 60_000);
     expect(h.client.state).toBe('open');
+    expect(h.transport.connections).toHaveLength(1);
     environment.emit('online');
-    h.clock.advance(maxConnectionAgeMs / 10 - 1);
-    expect(h.client.state).toBe('open');
-    h.clock.advance(1);
     expect(h.transport.connections[0]?.closeCall).toEqual({ code: 4000, reason: 'max-age' });
+    expect(h.transport.connections).toHaveLength(2);
+  });
+
+  it('back online before it is due, it waits for its time', () => {
+    const environment = createFakeEnvironment();
+    const h = openAged(() => 0, { environment, heartbeat: true });
+    environment.emit('offline');
+    environment.emit('online');
+    h.clock.advance(maxConnectionAgeMs - 1);
+    expect(h.transport.connections).toHaveLength(1);
+    h.clock.advance(1);
+    expect(h.transport.connections).toHaveLength(2);
   });
 
   it('what waits for an ack goes again on the new connection, and what is sent meanwhile waits for its open', () => {
@@ -107,11 +118,43 @@ describe('maxConnectionAgeMs: moving to a new connection before a server cuts th
     expect(h.transport.last().sent).toEqual(['tracked', 'later']);
   });
 
-  it('refuses what is not a duration, at createClient', () => {
-    for (const bad of [-1, Number.NaN, '2h', 2 ** 31]) {
+  it('refuses what is not a duration, and less than a second (each move dials anew), at createClient', () => {
+    for (const bad of [-1, Number.NaN, '2h', 2 ** 31, 1, 999]) {
       expect(() => harness({ maxConnectionAgeMs: bad as number })).toThrow(InvalidOptionsError);
       expect(() => harness({ maxConnectionAgeMs: bad as number })).toThrow(/maxConnectionAgeMs/);
     }
+    expect(harness({ maxConnectionAgeMs: 1000 }).client.state).toBe('connecting');
+  });
+
+  it('with idleTimeoutMs, refuses an age a quiet connection would reach before its idle close', () => {
+    // The idle close comes by 1.25 × idleTimeoutMs; a move from 0.9 × the age: above 1.39 ×.
+    const idleTimeoutMs = 10 * 60_000;
+    expect(() => harness({ idleTimeoutMs, maxConnectionAgeMs: 5 * 60_000 })).toThrow(
+      /maxConnectionAgeMs: with idleTimeoutMs 600000, expected > 833333/,
+    );
+    expect(() => harness({ idleTimeoutMs, maxConnectionAgeMs: 833_333 })).toThrow(InvalidOptionsError);
+    const h = harness({ idleTimeoutMs, maxConnectionAgeMs: 833_334, random: () => 0.999_999 });
+    h.transport.last().accept();
+    h.clock.advance(idleTimeoutMs * 1.25);
+    expect(h.client.state).toBe('idle'); // a quiet connection: closed as idle, never moved
+    expect(h.of<CloseRecord>('close').map((r) => r.reason)).toEqual(['idle']);
+  });
+
+  it('is timed from the open the app is told: after a greeting’s acceptance', () => {
+    const h = harness({
+      maxConnectionAgeMs,
+      random: () => 0,
+      greeting: { message: 'hello', isAccepted: (message: unknown) => message === 'welcome' },
+    });
+    const socket = h.transport.last();
+    socket.accept();
+    h.clock.advance(5000); // the server takes 5 s to accept
+    socket.deliver('welcome');
+    expect(h.client.state).toBe('open');
+    h.clock.advance(maxConnectionAgeMs - 1);
+    expect(socket.closeCall).toBeUndefined();
+    h.clock.advance(1);
+    expect(socket.closeCall).toEqual({ code: 4000, reason: 'max-age' });
   });
 
   it('0 is never', () => {

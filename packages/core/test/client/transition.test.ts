@@ -192,8 +192,13 @@ describe('transition: effects', () => {
     expect(types(moved.effects)).toContain('connect');
     expect(types(moved.effects)).toContain('cancelTimer'); // its own age timer, among the open's
     const offline = transition(at(phases.open as Phase), inputs.ageDue as Input, { ...aged, online: false });
-    expect(offline.machine.phase.status).toBe('open');
-    expect(offline.effects).toEqual([{ type: 'startTimer', timer: 'age', delayMs: 10_000, id: 7 }]);
+    expect(offline.machine.phase).toEqual({ ...phases.open, aged: true });
+    expect(offline.effects).toEqual([]);
+    const online = transition(offline.machine, inputs.online as Input, aged);
+    expect(online.effects).toContainEqual(expect.objectContaining({ type: 'dropSocket', reason: 'max-age' }));
+    expect(online.machine.phase.status).toBe('connecting');
+    // Not aged: online changes nothing for an open connection.
+    expect(transition(at(phases.open as Phase), inputs.online as Input, aged).effects).toEqual([]);
     const opened = transition(at(phases.connecting as Phase), inputs.opened as Input, aged);
     // random 0.5: halfway through the age's last tenth.
     expect(opened.effects).toContainEqual({ type: 'startTimer', timer: 'age', delayMs: 95_000, id: 7 });
