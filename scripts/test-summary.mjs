@@ -21,7 +21,8 @@ for (const group of ['packages', 'tooling']) {
   if (!existsSync(group)) continue;
   for (const name of readdirSync(group)) {
     const manifest = join(group, name, 'package.json');
-    if (!existsSync(manifest) || !JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) continue;
+    const testScript = existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test : undefined;
+    if (!testScript) continue;
     const file = join(group, name, 'reports', 'vitest.json');
     if (!existsSync(file)) {
       note(`${group}/${name} has a test script but wrote no report: counted as 1 failed`);
@@ -29,8 +30,12 @@ for (const group of ['packages', 'tooling']) {
       continue;
     }
     const published = join(group, name, 'reports', 'vitest-published.json');
-    for (const report of [file, ...(existsSync(published) ? [published] : [])].map((f) =>
-      JSON.parse(readFileSync(f, 'utf8')),
+    if (testScript.includes('vitest.published.config') && !existsSync(published)) {
+      note(`${group}/${name} tests its published build but wrote no report of it: counted as 1 failed`);
+      failed += 1;
+    }
+    for (const [report, run] of [[file, ''], ...(existsSync(published) ? [[published, ' (published build)']] : [])].map(
+      ([f, run]) => [JSON.parse(readFileSync(f, 'utf8')), run],
     )) {
       passed += report.numPassedTests;
       failed += report.numFailedTests;
@@ -41,10 +46,10 @@ for (const group of ['packages', 'tooling']) {
         // Named here, next to the line, because a CI log is often read from its tail only.
         for (const failure of failures) {
           const where = relative(process.cwd(), result.name);
-          note(`failed: ${where} > ${failure.fullName}: ${firstLine(failure.failureMessages?.[0])}`);
+          note(`failed${run}: ${where} > ${failure.fullName}: ${firstLine(failure.failureMessages?.[0])}`);
         }
         if (result.status === 'failed' && failures.length === 0) {
-          note(`${result.name} failed outside any test: counted as 1 failed`);
+          note(`${result.name}${run} failed outside any test: counted as 1 failed`);
           failed += 1;
         }
       }
