@@ -1,7 +1,10 @@
-// `node scripts/mangleCandidates.mjs` (after `pnpm build`, for the declarations): property
-// names core's sources use that no published declaration, platform global or dependency names, and mangle.json does not
-// list yet — the internal members a change added, to review and list. A candidate may still be
-// a property of something outside core (a DOM object): list only what core itself defines.
+// `node scripts/mangleCandidates.mjs [--check]` (after `pnpm build`, for the declarations):
+// property names core's sources use that no published declaration, platform global or
+// dependency names, and mangle.json neither renames (`props`) nor keeps (`keep`) — the internal
+// members a change added, to review. List in `props` what core itself defines; in `keep` what
+// is a property of something outside core (a DOM object's). `--check` (core's check:package,
+// so CI) fails while any is left: a new member does not quietly cost its whole name in every
+// bundle.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -11,7 +14,8 @@ const codeOf = (text) =>
   text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, '""');
 const words = (text) => text.match(/[A-Za-z_$][\w$]*/g) ?? [];
 
-const listed = new Set(JSON.parse(readFileSync('mangle.json', 'utf8')).props);
+const { props, keep = [] } = JSON.parse(readFileSync('mangle.json', 'utf8'));
+const listed = new Set([...props, ...keep]);
 const reserved = new Set();
 for (const file of files('dist').filter((f) => /\.d\.c?ts$/.test(f)))
   for (const word of words(readFileSync(file, 'utf8'))) reserved.add(word);
@@ -33,4 +37,11 @@ for (const file of files('src').filter((f) => f.endsWith('.ts') && !f.includes('
   for (const [, name] of codeOf(readFileSync(file, 'utf8')).matchAll(/(?<![.\d])\.([A-Za-z_$][\w$]*)/g))
     if (!reserved.has(name) && !listed.has(name)) uses.set(name, (uses.get(name) ?? 0) + 1);
 const rows = [...uses].sort((a, b) => b[1] * b[0].length - a[1] * a[0].length);
-console.log(rows.length ? rows.map(([name, n]) => `${name} (${n})`).join('\n') : 'none: every candidate is listed');
+if (rows.length === 0) console.log('mangle.json: every internal property name is renamed or kept');
+else {
+  console.log(`not in mangle.json (uses): ${rows.map(([name, n]) => `${name} (${n})`).join(', ')}`);
+  if (process.argv.includes('--check')) {
+    console.log('list each in "props" (core defines it) or "keep" (a property of something outside core)');
+    process.exitCode = 1;
+  }
+}
