@@ -15,8 +15,10 @@ export type Phase =
    * told on it; meanwhile the app's close and a let-go still send a close frame.
    */
   | { readonly status: 'connecting'; readonly id: number; readonly greeting?: true }
-  /** `since`: when it opened (the flap guard's stability is elapsed time, whatever its timer does). */
-  /** `aged`: its maxConnectionAgeMs came while offline; it moves once back online. */
+  /**
+   * `since`: when it opened (the flap guard's stability is elapsed time, whatever its timer does);
+   * `aged`: its maxConnectionAgeMs came while offline, so it moves once back online.
+   */
   | { readonly status: 'open'; readonly id: number; readonly since: number; readonly aged?: true }
   | {
       readonly status: 'closing';
