@@ -17,8 +17,10 @@ const words = (text) => text.match(/[A-Za-z_$][\w$]*/g) ?? [];
 const { props, keep = [] } = JSON.parse(readFileSync('mangle.json', 'utf8'));
 const listed = new Set([...props, ...keep]);
 const reserved = new Set();
+// A declaration's words, its comments aside (a doc may mention an internal name; the build's own
+// check of the declarations reads them the same way).
 for (const file of files('dist').filter((f) => /\.d\.c?ts$/.test(f)))
-  for (const word of words(readFileSync(file, 'utf8'))) reserved.add(word);
+  for (const word of words(readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) reserved.add(word);
 // By access, not descriptor: Node defines some globals (AbortController) as getters.
 for (const value of Object.getOwnPropertyNames(globalThis).map((name) => globalThis[name]))
   for (let o = value; o && (typeof o === 'object' || typeof o === 'function'); o = Object.getPrototypeOf(o)) {
