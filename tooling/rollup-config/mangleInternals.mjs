@@ -18,6 +18,8 @@ export function readMangleList(file) {
 const wordsIn = (text) => text.match(/[A-Za-z_$][\w$]*/g) ?? [];
 /** Without its comments: a word there names no property (strings stay: `'x' in o` does). */
 const codeOf = (text) => text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+/** The words of code (a source, a declaration) outside its comments: a doc may mention any name. */
+export const codeWords = (text) => wordsIn(codeOf(text));
 
 /**
  * One name for each listed property, the same in every chunk and format of the build. esbuild
@@ -30,7 +32,7 @@ async function nameEach(props, sourceDir) {
   const others = new Set();
   for (const file of readdirSync(sourceDir, { recursive: true })) {
     if (!/\.ts$/.test(file)) continue;
-    for (const word of wordsIn(codeOf(readFileSync(join(sourceDir, file), 'utf8'))))
+    for (const word of codeWords(readFileSync(join(sourceDir, file), 'utf8')))
       if (listed.has(word)) uses.set(word, uses.get(word) + 1);
       else others.add(word);
   }
@@ -76,8 +78,7 @@ export function refuseMangledInTypes(props) {
     generateBundle(_, bundle) {
       for (const file of Object.values(bundle)) {
         if (file.type !== 'chunk') continue;
-        // Comments may mention a name (a doc's `settle`); only the types themselves count.
-        const named = [...new Set(wordsIn(codeOf(file.code)).filter((word) => listed.has(word)))];
+        const named = [...new Set(codeWords(file.code).filter((word) => listed.has(word)))];
         if (named.length)
           this.error(`${file.fileName} names ${named.join(', ')}, which mangle.json renames: unlist them`);
       }

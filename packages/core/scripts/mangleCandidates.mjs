@@ -8,19 +8,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { codeWords } from '@resock/rollup-config/mangleInternals';
 
 const files = (dir) => readdirSync(dir, { recursive: true }).map((file) => join(dir, String(file)));
 const codeOf = (text) =>
   text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, '""');
-const words = (text) => text.match(/[A-Za-z_$][\w$]*/g) ?? [];
 
 const { props, keep = [] } = JSON.parse(readFileSync('mangle.json', 'utf8'));
 const listed = new Set([...props, ...keep]);
 const reserved = new Set();
-// A declaration's words, its comments aside (a doc may mention an internal name; the build's own
-// check of the declarations reads them the same way).
+// A declaration's words, as the build's own check of the declarations reads them.
 for (const file of files('dist').filter((f) => /\.d\.c?ts$/.test(f)))
-  for (const word of words(readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) reserved.add(word);
+  for (const word of codeWords(readFileSync(file, 'utf8'))) reserved.add(word);
 // By access, not descriptor: Node defines some globals (AbortController) as getters.
 for (const value of Object.getOwnPropertyNames(globalThis).map((name) => globalThis[name]))
   for (let o = value; o && (typeof o === 'object' || typeof o === 'function'); o = Object.getPrototypeOf(o)) {

@@ -7,7 +7,19 @@ import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
 import { MAX_TIMER_DELAY_MS, systemClock } from './clock';
 import { isSendableCloseCode } from './close/closeCode';
 import { InvalidOptionsError, isInvalidPolicyError, type Problem } from './errors';
-import { abortSignal, boolean, check, errorText, fail, fn, isRecord, number, oneOf, shape } from './inputChecks';
+import {
+  abortSignal,
+  boolean,
+  check,
+  either,
+  errorText,
+  fail,
+  fn,
+  isRecord,
+  number,
+  oneOf,
+  shape,
+} from './inputChecks';
 import { type ClientOptions, clientDefaults, type ResolvedHeartbeat, type ResolvedOptions } from './options';
 import { definePolicy, type Policy } from './policy/definePolicy';
 
@@ -78,7 +90,12 @@ const optionsCheck = shape(
     closeTimeoutMs: duration(1),
     stableAfterMs: duration(0),
     idleTimeoutMs: duration(0),
-    maxConnectionAgeMs: duration(0),
+    // Each move dials a new connection: not in a loop.
+    maxConnectionAgeMs: either(
+      `expected 0 (never) or a duration in ms, ≥ ${MIN_CONNECTION_AGE_MS} and ≤ ${MAX_TIMER_DELAY_MS}`,
+      (v) => v === 0,
+      number(MIN_CONNECTION_AGE_MS, MAX_TIMER_DELAY_MS),
+    ),
     greeting: (value, path, problems) =>
       isRecord(value) && (value.message !== undefined || value.isAccepted !== undefined)
         ? greetingCheck(value, path, problems)
@@ -125,21 +142,20 @@ function transportProblem(transport: unknown, problems: Problem[]): void {
 }
 
 /**
- * maxConnectionAgeMs: each move dials a new connection, so not in a loop; and a quiet connection
- * must reach its idle close (within a quarter past idleTimeoutMs) before its move (from the
- * age's last tenth), or a client with nothing to say would move for ever instead of going idle.
+ * maxConnectionAgeMs with idleTimeoutMs: a quiet connection must reach its idle close (within a
+ * quarter past idleTimeoutMs) before its move (from the age's last tenth), or a client with
+ * nothing to say would move for ever instead of going idle.
  */
 function connectionAgeProblem(
   o: Pick<ClientOptions, 'maxConnectionAgeMs' | 'idleTimeoutMs'>,
   problems: Problem[],
 ): void {
   const age = o.maxConnectionAgeMs;
-  if (typeof age !== 'number' || !(age > 0)) return;
-  const idle = typeof o.idleTimeoutMs === 'number' ? o.idleTimeoutMs : 0;
+  const idle = o.idleTimeoutMs;
+  // Only for values the options check took (no second message for one it refused).
+  if (typeof age !== 'number' || !(age >= MIN_CONNECTION_AGE_MS) || typeof idle !== 'number' || !(idle > 0)) return;
   const idleCloseBy = idle * (1 + 1 / IDLE_LOOKS);
-  if (age < MIN_CONNECTION_AGE_MS)
-    fail(problems, 'maxConnectionAgeMs', `expected 0 (never) or ≥ ${MIN_CONNECTION_AGE_MS}: each move dials anew`);
-  else if (age * (1 - AGE_SPREAD) <= idleCloseBy)
+  if (age * (1 - AGE_SPREAD) <= idleCloseBy)
     fail(
       problems,
       'maxConnectionAgeMs',

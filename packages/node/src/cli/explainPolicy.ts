@@ -1,5 +1,6 @@
 import {
   type Backoff,
+  type CloseRecord,
   describeCloseCode,
   isSendableCloseCode,
   matchRule,
@@ -86,20 +87,16 @@ function ordinals(n: number): string {
 }
 
 /**
- * Rules ahead of `rule` that a server's close with `code` reaches but whose `when` (code, not
+ * Rules ahead of `rule` that `record` (a server's close) reaches but whose `when` (code, not
  * data) decides: what they say depends on the close (its reason, the app's state), so they are
- * named rather than explained (centrifugo's legacy `{"reconnect":false}` reason).
+ * named rather than explained (centrifugo's legacy `{"reconnect":false}` reason). Core's own
+ * matcher says which reach it: each is asked alone, without its `when`.
  */
-function askedFirst(policy: Policy, code: number, rule: PolicyRule): string[] {
+function askedFirst(policy: Policy, record: CloseRecord, rule: PolicyRule): string[] {
   const before = policy.rules.slice(0, Math.max(0, policy.rules.indexOf(rule)));
   return before
     .filter(
-      (r) =>
-        r.when !== undefined &&
-        r.status === undefined &&
-        (r.codes === undefined || r.codes.some(([low, high]) => code >= low && code <= high)) &&
-        (r.initiator === undefined || r.initiator.includes('server')) &&
-        (r.phase === undefined || r.phase.includes('open')),
+      (r) => r.when !== undefined && matchRule({ ...policy, rules: [{ ...r, when: undefined }] }, record).id === r.id,
     )
     .map(
       (r) =>
@@ -219,7 +216,7 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
         `close code ${code} from the server:`,
         ...describeRule(policy, rule, false),
         ...hint,
-        ...askedFirst(policy, subject.code, rule),
+        ...askedFirst(policy, record, rule),
         ...ownClose(policy, subject.code, rule),
         ...beforeAcceptance(policy, subject.code, rule),
       ];
