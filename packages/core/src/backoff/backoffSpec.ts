@@ -79,24 +79,25 @@ const jitter = either(
   oneOf(['none', 'full', 'equal', 'decorrelated', 'windowed']),
   number(0, 1),
 );
-const growth = {
-  initialDelayMs: durationMs,
-  maxDelayMs: durationMs,
+/** Every field's check: the durations share one, so only the others are named. */
+const checkOf: Record<string, Check> = {
   factor: number(1, 1000, { message: 'expected a factor ≥ 1' }),
   jitter,
 };
-const shapes: Record<string, Check> = {
-  exponential: shape({ type: oneOf(['exponential']), ...growth }),
-  grpc: shape({ type: oneOf(['grpc']), ...growth }),
-  constant: shape({ type: oneOf(['constant']), delayMs: durationMs, jitterMs: durationMs }),
-  linear: shape({
-    type: oneOf(['linear']),
-    initialDelayMs: durationMs,
-    stepMs: durationMs,
-    maxDelayMs: durationMs,
-    jitter,
-  }),
+/** Each type's defaults, in the order its fields are checked and its result is built. */
+const defaultsOf: Record<BackoffInput['type'], Record<string, unknown>> = {
+  exponential: exponentialDefaults,
+  grpc: grpcDefaults,
+  constant: constantDefaults,
+  linear: linearDefaults,
 };
+// Generated from the defaults, so a type's fields, checks and defaults cannot drift apart.
+const shapes: Record<string, Check> = {};
+for (const [type, defaults] of Object.entries(defaultsOf)) {
+  const fields: Record<string, Check> = { type: oneOf([type]) };
+  for (const key in defaults) fields[key] = checkOf[key] ?? durationMs;
+  shapes[type] = shape(fields);
+}
 const backoffMessage = 'expected a backoff { "type": "exponential" | "grpc" | "constant" | "linear", … }';
 
 /** A back-off written as data: `{ "type": …, …the type's fields }`. */
@@ -121,35 +122,11 @@ export function resolveBackoff(input: unknown, base = ''): BackoffResult {
   if (!backoffInput(input, base, shapeProblems)) return { ok: false, problems: shapeProblems };
   const given = input as BackoffInput;
   const at = (field: string) => (base ? `${base}.${field}` : field);
-  let backoff: Backoff;
-  switch (given.type) {
-    case 'constant':
-      backoff = {
-        type: 'constant',
-        delayMs: given.delayMs ?? constantDefaults.delayMs,
-        jitterMs: given.jitterMs ?? constantDefaults.jitterMs,
-      };
-      break;
-    case 'linear':
-      backoff = {
-        type: 'linear',
-        initialDelayMs: given.initialDelayMs ?? linearDefaults.initialDelayMs,
-        stepMs: given.stepMs ?? linearDefaults.stepMs,
-        maxDelayMs: given.maxDelayMs ?? linearDefaults.maxDelayMs,
-        jitter: given.jitter ?? linearDefaults.jitter,
-      };
-      break;
-    default: {
-      const defaults = given.type === 'grpc' ? grpcDefaults : exponentialDefaults;
-      backoff = {
-        type: 'exponential',
-        initialDelayMs: given.initialDelayMs ?? defaults.initialDelayMs,
-        maxDelayMs: given.maxDelayMs ?? defaults.maxDelayMs,
-        factor: given.factor ?? defaults.factor,
-        jitter: given.jitter ?? defaults.jitter,
-      };
-    }
-  }
+  const defaults = defaultsOf[given.type];
+  // gRPC is an exponential back-off with its own defaults.
+  const filled: Record<string, unknown> = { type: given.type === 'grpc' ? 'exponential' : given.type };
+  for (const key in defaults) filled[key] = (given as Record<string, unknown>)[key] ?? defaults[key];
+  const backoff = filled as unknown as Backoff;
   const problems: Problem[] = [];
   if ('maxDelayMs' in backoff && backoff.maxDelayMs < backoff.initialDelayMs) {
     problems.push({

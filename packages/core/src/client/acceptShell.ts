@@ -56,27 +56,27 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
    * What send() does with a message once it is checked (inside a sending section); `settle`,
    * deliver()'s, is told what becomes of it.
    */
-  protected accept(data: OutboundMessage, asked: SendOptions | undefined, settle?: Settle): SendResult {
-    const { reliable } = this.options;
+  protected acceptSend(data: OutboundMessage, asked: SendOptions | undefined, settle?: Settle): SendResult {
+    const { reliable } = this.resolvedOptions;
     const id = reliable && !asked?.volatile ? reliable.id(data) : undefined;
     // id() is the app's code: it may have closed the client, or aborted this message's signal.
     this.assertNotClosed('send');
-    if (asked?.signal?.aborted) return this.refuse(data, 'aborted', settle);
+    if (asked?.signal?.aborted) return this.refuseSend(data, 'aborted', settle);
     // A late expiry timer (a throttled tab): what expired must not take room from this message;
     // nor one whose signal the app aborted, its own abort listener (sending this) before resock's.
     // Only a full store needs that room (else resock's own listener takes them out next): no
     // walk over every waiting signal on each send.
     this.expireOverdue();
     // Nor may a copy replaced under its id leave untold (its hold on the signal let go).
-    if (this.#signals?.size && (this.full(id !== undefined, data) || (id !== undefined && this.outbox?.entry(id))))
+    if (this.#signals?.size && (this.storeFull(id !== undefined, data) || (id !== undefined && this.outbox?.entry(id))))
       this.#signals.withdrawAborted();
     // Its place in send() order is taken now: what waits goes out first, up to it, and what app
     // code those writes run sends comes after it. Straight out only once nothing earlier waits.
     const seq = this.seq++;
     // (Not from app code a write runs: the flush under way writes it in its turn.)
-    let clear = this.clear();
+    let clear = this.clearToWrite();
     let placed: SendResult | undefined;
-    if (clear && this.pending()) {
+    if (clear && this.hasPending()) {
       const placing: Placing = {
         id,
         data,
@@ -107,7 +107,7 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     } finally {
       // What that code sent, behind this message, goes out now (unless the socket refused), also
       // when this one could not wait (QueueFullError).
-      if (clear && this.refusedBy !== this.connectionId && this.pending()) this.flushPending();
+      if (clear && this.refusedBy !== this.connectionId && this.hasPending()) this.flushPending();
     }
   }
 
@@ -122,14 +122,14 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
   ) {
     // App code those writes ran may have aborted its signal, or closed the client (closing, the
     // message waits, to be told closed with the rest).
-    if (asked?.signal?.aborted) return this.refuse(data, 'aborted', settle);
+    if (asked?.signal?.aborted) return this.refuseSend(data, 'aborted', settle);
     if (asked?.volatile)
-      return clear && this.writeNow(data) ? this.sent(settle) : this.refuse(data, 'volatile', settle);
-    if (this.closed()) return this.refuse(data, 'closed', settle);
+      return clear && this.writeNow(data) ? this.sentResult(settle) : this.refuseSend(data, 'volatile', settle);
+    if (this.closedForGood()) return this.refuseSend(data, 'closed', settle);
     let offered: OfferResult<QueuedMessage>;
     let result: SendResult;
     if (id !== undefined) {
-      this.outbox ??= new Outbox(this.options.queue);
+      this.outbox ??= new Outbox(this.resolvedOptions.queue);
       const limits = this.limits(asked, settle);
       // Into the outbox (until acknowledged) before the socket, so a refused write loses nothing.
       // add() throws QueueFullError with overflow 'reject'
@@ -139,11 +139,11 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
       offered = added;
       result = !offered.accepted ? 'dropped' : clear && this.writeNow(data, id) ? 'sent' : 'queued';
     } else {
-      if (clear && this.writeNow(data)) return this.sent(settle);
+      if (clear && this.writeNow(data)) return this.sentResult(settle);
       // A write that failed once app code it ran had closed the client.
-      if (this.closed()) return this.refuse(data, 'closed', settle);
+      if (this.closedForGood()) return this.refuseSend(data, 'closed', settle);
       const limits = this.limits(asked, settle);
-      this.queue ??= new OutboundQueue(this.options.queue);
+      this.queue ??= new OutboundQueue(this.resolvedOptions.queue);
       // offer() throws QueueFullError with overflow 'reject'
       offered = this.queue.offer(data, seq, limits);
       result = offered.accepted ? 'queued' : 'dropped';
@@ -152,17 +152,19 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
     }
     // Only now tell the app what the offer cost: a listener that sends again must find this
     // message already written or waiting in its place.
-    if (!offered.accepted) this.dropped(data, 'overflow', settle);
-    else for (const evicted of offered.evicted) this.dropped(evicted.data, 'overflow', evicted.settle, evicted.written);
+    if (!offered.accepted) this.dropMessage(data, 'overflow', settle);
+    else
+      for (const evicted of offered.evicted)
+        this.dropMessage(evicted.data, 'overflow', evicted.settle, evicted.written);
     return result;
   }
 
-  private refuse(data: OutboundMessage, reason: DropReason, settle: Settle | undefined): SendResult {
-    this.dropped(data, reason, settle);
+  private refuseSend(data: OutboundMessage, reason: DropReason, settle: Settle | undefined): SendResult {
+    this.dropMessage(data, reason, settle);
     return 'dropped';
   }
 
-  private sent(settle: Settle | undefined): SendResult {
+  private sentResult(settle: Settle | undefined): SendResult {
     settle?.('sent');
     return 'sent';
   }
@@ -173,10 +175,10 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
    * waits (`watch`), and let go of when it stops.
    */
   private limits(asked: SendOptions | undefined, settle: Settle | undefined): Limits | undefined {
-    const ttlMs = asked?.ttlMs ?? this.options.queue.ttlMs;
+    const ttlMs = asked?.ttlMs ?? this.resolvedOptions.queue.ttlMs;
     const signal = asked?.signal;
     // Infinity: a send opting out of queue.ttlMs.
-    const until = ttlMs === undefined || ttlMs === Infinity ? undefined : this.options.clock.now() + ttlMs;
+    const until = ttlMs === undefined || ttlMs === Infinity ? undefined : this.resolvedOptions.clock.now() + ttlMs;
     if (until === undefined && !signal && !settle) return undefined;
     const limits: Limits = {
       until,
@@ -195,7 +197,9 @@ export abstract class AcceptShell<TMessage> extends ClientShell<TMessage> {
           this.#signals.hold(signal, limits);
         }
         if (until === undefined) return;
-        this.expiry ??= new Expiry(this.options.clock, this.timers, () => this.dropAll(this.expiry?.due() ?? [], []));
+        this.expiry ??= new Expiry(this.resolvedOptions.clock, this.timers, () =>
+          this.dropAll(this.expiry?.due() ?? [], []),
+        );
         this.expiry.track(until, limits);
       },
     };

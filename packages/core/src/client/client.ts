@@ -24,21 +24,21 @@ export function createClient<TMessage = InboundMessage>(options: ClientOptions<T
 }
 
 /** How the facade closes as `WebSocket.close()` does (a symbol: no public method). */
-const closeWithoutStatus = Symbol('resock.closeWithoutStatus');
+const closeWithoutStatus = Symbol();
 
 /** The facade's close(): `code` undefined sends a close frame without a status (checked by the caller). */
 export const closeAsWebSocket = (client: Client, code: number | undefined, reason: string): Promise<CloseRecord> =>
   (client as unknown as ReconnectingClient<unknown>)[closeWithoutStatus](code, reason);
 
 /** The URL connected to, unredacted (a symbol: no public property), for the facade's message origin. */
-const unredactedUrl = Symbol('resock.unredactedUrl');
+const unredactedUrl = Symbol();
 
 /** Where the client connects, as given: its origin is no secret (scheme, host and port). */
 export const socketUrlOf = (client: Client): string | undefined =>
   (client as unknown as ReconnectingClient<unknown>)[unredactedUrl];
 
 /** How send() checks a message (a symbol: no public method), for the facade's discarded sends. */
-const checkMessage = Symbol('resock.checkMessage');
+const checkMessage = Symbol();
 
 /** Throws the `InvalidMessageError` send() would for `data` on this client's transport. */
 export const assertMessageFor = (client: Client, data: unknown): void =>
@@ -52,7 +52,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     super(options);
     // Only now, with every layer's fields and private methods in place: a transport may call
     // back from inside connect() (a loopback opens at once), and a signal may have closed it.
-    if (this.options.lazy || this.machine.phase.status !== 'idle') return;
+    if (this.resolvedOptions.lazy || this.machine.phase.status !== 'idle') return;
     // What it reports from inside that first connect() is heard a microtask later: the app
     // attaches its listeners right after createClient returns.
     // (Until they are, what it reports next waits behind them.)
@@ -96,16 +96,16 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
   }
 
   get stats(): ClientStats {
-    const openFor = this.openedAt === undefined ? 0 : this.options.clock.now() - this.openedAt;
+    const openFor = this.openedAt === undefined ? 0 : this.resolvedOptions.clock.now() - this.openedAt;
     return {
-      attempts: this.counts.attempts,
-      reconnects: this.counts.reconnects,
-      uptimeMs: this.counts.uptimeMs + openFor,
-      messagesSent: this.counts.sent,
-      messagesReceived: this.counts.received,
+      attempts: this.tally.attempts,
+      reconnects: this.tally.reconnects,
+      uptimeMs: this.tally.uptimeMs + openFor,
+      messagesSent: this.tally.sentCount,
+      messagesReceived: this.tally.receivedCount,
       messagesQueued: this.queue?.length ?? 0,
       messagesUnacked: this.outbox?.length ?? 0,
-      messagesDropped: this.counts.dropped,
+      messagesDropped: this.tally.droppedCount,
     };
   }
 
@@ -138,9 +138,9 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
     const asked = checkSendOptions(options);
     this.assertNotClosed('send');
     this.assertMessage(data);
-    if (this.machine.phase.status !== 'idle') return this.sending(() => this.accept(data, asked, settle));
+    if (this.machine.phase.status !== 'idle') return this.sending(() => this.acceptSend(data, asked, settle));
     try {
-      return this.sending(() => this.accept(data, asked, settle));
+      return this.sending(() => this.acceptSend(data, asked, settle));
     } finally {
       // A lazy client starts on its first send, even one the queue refused.
       this.dispatch({ type: 'start' });

@@ -43,7 +43,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
 
   /** What the reducer reads besides its state, read fresh for each step (the time, the page). */
   protected env(): Env {
-    const o = this.options;
+    const o = this.resolvedOptions;
     const { environment } = o;
     return {
       random: o.random,
@@ -60,7 +60,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       heartbeat: o.heartbeat !== undefined,
       greeting: o.greeting !== undefined,
       // A keep-alive heartbeat (timeoutMs 0) awaits no answer: it cannot tell a dead socket.
-      probing: this.heartbeat !== undefined && o.heartbeat?.timeoutMs !== 0,
+      probing: this.liveHeartbeat !== undefined && o.heartbeat?.timeoutMs !== 0,
       redact: this.redactText,
       online: environment ? environment.online() : true,
       visible: environment ? environment.visible() : true,
@@ -72,16 +72,16 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'connect':
         // A listener of this same step already closed the client (a retry "now" shares its step
         // with the close event): dial nothing the close would drop at once.
-        if (!this.asked('close')) this.connect(effect.id);
+        if (!this.asked('close')) this.connectAttempt(effect.id);
         break;
       case 'closeSocket':
         if (effect.id !== this.connectionId) break;
         this.ungreeted(effect.id, true);
-        this.backlog(false); // read again: the server's close frame must not wait behind a backlog
+        this.onBacklog(false); // read again: the server's close frame must not wait behind a backlog
         safely(() => this.connection?.close(effect.code, effect.reason));
         break;
       case 'dropSocket':
-        this.drop(effect.id, effect.code, effect.reason, effect.say);
+        this.dropConnection(effect.id, effect.code, effect.reason, effect.say);
         break;
       case 'startTimer': {
         // A deadline that fires over a second late was throttled or frozen with its tab: events
@@ -89,7 +89,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         const grace = effect.timer === 'connect' || effect.timer === 'close' ? LATE_TIMER_MS : undefined;
         const { timer, id } = effect;
         const fire = timer === 'idle' ? this.idleCheck(id) : () => this.dispatch(timerInput(timer, id));
-        this.timers.start(
+        this.timers.setTimer(
           effect.timer,
           effect.delayMs,
           effect.timer === 'close' ? this.whileMoving(effect.delayMs, fire, grace) : fire,
@@ -98,13 +98,13 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         break;
       }
       case 'probe': {
-        const now = this.options.clock.now();
-        if (!this.heartbeat || (effect.ifDue && !this.heartbeat.due(now))) break;
+        const now = this.resolvedOptions.clock.now();
+        if (!this.liveHeartbeat || (effect.ifDue && !this.liveHeartbeat.due(now))) break;
         // Sends wait for the answer while a probe is out: set first, as the answer may come
         // within probe() itself (a transport that answers at once).
         this.untrusted = true;
         // (A ping builder that throws stops the heartbeat, and what is held goes: [sendPing].)
-        this.rescheduleIf(this.heartbeat.probe(now));
+        this.rescheduleIf(this.liveHeartbeat.probe(now));
         break;
       }
       case 'cancelTimer':
@@ -128,7 +128,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'refresh':
         // As for 'connect': a listener of this step closed the client; no hook for a retry that
         // will not come (a token fetched for nothing).
-        if (!this.asked('close')) this.refresh(effect.record, effect.attempt);
+        if (!this.asked('close')) this.refreshNow(effect.record, effect.attempt);
         break;
       case 'abortRefresh':
         this.refreshing?.abort();
@@ -159,7 +159,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   // ── per-connection services ─────────────────────────────────────────────────────────────
 
   protected startHeartbeat(id: number): void {
-    const settings = this.options.heartbeat;
+    const settings = this.resolvedOptions.heartbeat;
     const { connection } = this;
     if (!settings || !connection) return;
     if (!connection.ping && settings.message === undefined) {
@@ -168,13 +168,13 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       this.emitter.emit('error', new ClientRuntimeError('heartbeat', why));
       return;
     }
-    const { clock } = this.options;
-    this.heartbeat = new ConnectionHeartbeat(clock.now(), this, id, connection);
-    sharedScheduler(clock).add(this.heartbeat);
+    const { clock } = this.resolvedOptions;
+    this.liveHeartbeat = new ConnectionHeartbeat(clock.now(), this, id, connection);
+    sharedScheduler(clock).add(this.liveHeartbeat);
   }
 
   get [heartbeatSettings](): HeartbeatSettings {
-    return this.options.heartbeat as HeartbeatSettings; // set whenever a heartbeat runs
+    return this.resolvedOptions.heartbeat as HeartbeatSettings; // set whenever a heartbeat runs
   }
 
   [sendPing](connection: TransportConnection): void {
@@ -182,7 +182,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       safely(() => connection.ping?.());
       return;
     }
-    const message = this.options.heartbeat?.message;
+    const message = this.resolvedOptions.heartbeat?.message;
     let data: OutboundMessage;
     try {
       data = typeof message === 'function' ? message() : (message as OutboundMessage);
@@ -200,18 +200,18 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
 
   [peerSilent](id: number): void {
     // The client stopped reading this one (an async schema's backlog): its pong may wait unread.
-    if (this.inbound?.paused === id) this.heartbeat?.alive(this.options.clock.now());
+    if (this.inbound?.pausedFor === id) this.liveHeartbeat?.alive(this.resolvedOptions.clock.now());
     else this.dispatch({ type: 'heartbeatTimeout', id });
   }
 
   protected stopHeartbeat(): void {
-    if (!this.heartbeat) return;
-    sharedScheduler(this.options.clock).delete(this.heartbeat);
-    this.heartbeat = undefined;
+    if (!this.liveHeartbeat) return;
+    sharedScheduler(this.resolvedOptions.clock).delete(this.liveHeartbeat);
+    this.liveHeartbeat = undefined;
   }
 
-  protected refresh(record: CloseRecord, attempt: number): void {
-    const { refresh, requireTls, connectTimeoutMs } = this.options;
+  protected refreshNow(record: CloseRecord, attempt: number): void {
+    const { refresh, requireTls, connectTimeoutMs } = this.resolvedOptions;
     if (!refresh) return; // the policy stops `refresh` without a hook; nothing to run
     const check = { requireTls, redact: this.redact };
     const done = () => {
@@ -224,13 +224,14 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         this.dispatch({ type: 'refreshFailed', error: outcome.error });
         return;
       }
-      if (outcome.url !== undefined) this.override = { ...this.override, url: outcome.url };
-      if (outcome.protocols !== undefined) this.override = { ...this.override, protocols: outcome.protocols };
+      // The outcome holds a url and protocols only where the hook gave them (readResult).
+      const { ok, ...given } = outcome;
+      this.override = { ...this.override, ...given };
       this.dispatch({ type: 'refreshed' });
     });
     // A hook that never settles (a token fetch with no timeout) gets an attempt's time, like a URL
     // function, and the same grace second when the deadline fires late (a frozen tab).
-    this.timers.start(
+    this.timers.setTimer(
       'refresh',
       connectTimeoutMs,
       () => {

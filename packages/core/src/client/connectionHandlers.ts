@@ -2,7 +2,7 @@ import type { InboundMessage } from '../events/clientEvents';
 import type { RawClose, TransportHandlers } from '../transport';
 
 /** Keyed by a symbol no one else holds: the shell's entry point for transport callbacks. */
-export const fromTransport = Symbol('resock.fromTransport');
+export const fromTransport = Symbol();
 
 export type TransportEvent =
   | { readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly url?: string | undefined }

@@ -21,7 +21,7 @@ const secureEnough = (url: string): boolean => !isInsecureRemoteUrl(url);
 export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   // ── connections ─────────────────────────────────────────────────────────────────────────
 
-  protected connect(id: number): void {
+  protected connectAttempt(id: number): void {
     this.abortAttempt(); // (each attempt's own end aborts it: none should be left here)
     this.connection = undefined;
     this.connectionId = id;
@@ -29,7 +29,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.beforeOpen = undefined;
     this.untrusted = false;
     this.openInfo = undefined;
-    this.counts.attempts++;
+    this.tally.attempts++;
     let target: Target | Promise<Target>;
     const attempt = this.machine.outage.failures + 1;
     const record = this.lastClose;
@@ -45,10 +45,10 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     };
     try {
       target = resolveTarget(
-        this.override?.url ?? this.options.url,
-        this.override?.protocols ?? this.options.protocols,
+        this.override?.url ?? this.resolvedOptions.url,
+        this.override?.protocols ?? this.resolvedOptions.protocols,
         this.redact,
-        this.options.requireTls,
+        this.resolvedOptions.requireTls,
         contextOf,
       );
     } catch (error) {
@@ -58,11 +58,11 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     }
     if (target instanceof Promise) {
       target.then(
-        (resolved) => this.prepare(id, resolved, contextOf),
+        (resolved) => this.prepareDial(id, resolved, contextOf),
         (error: unknown) => this.attemptFailed(id, error),
       );
     } else {
-      this.prepare(id, target, contextOf);
+      this.prepareDial(id, target, contextOf);
     }
   }
 
@@ -70,9 +70,9 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
    * The transport's own preparation, where it has one (an async token for a header): inside the
    * connect deadline, before the dial. What it adds to the request, its connect() receives.
    */
-  protected prepare(id: number, target: Target, context: () => AttemptContext): void {
-    const { transport } = this.options;
-    const request = this.request(target);
+  protected prepareDial(id: number, target: Target, context: () => AttemptContext): void {
+    const { transport } = this.resolvedOptions;
+    const request = this.requestOf(target);
     let prepared: unknown;
     try {
       if (transport.prepare && this.dialable(id)) prepared = transport.prepare(request, context());
@@ -99,8 +99,8 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.dispatch({ type: 'connectFailed', id, error });
   }
 
-  private request(target: Target): ConnectRequest {
-    const { connectTimeoutMs, closeTimeoutMs, requireTls } = this.options;
+  private requestOf(target: Target): ConnectRequest {
+    const { connectTimeoutMs, closeTimeoutMs, requireTls } = this.resolvedOptions;
     const request: ConnectRequest = { url: target.url, protocols: target.protocols, connectTimeoutMs, closeTimeoutMs };
     if (requireTls) request.mayConnectTo = secureEnough;
     return request;
@@ -123,7 +123,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     const nested = this.running;
     this.running = true;
     try {
-      const connection = this.options.transport.connect(request, new ConnectionHandlers(this, id));
+      const connection = this.resolvedOptions.transport.connect(request, new ConnectionHandlers(this, id));
       if (id === this.connectionId) this.connection = connection;
       else endConnection(connection);
     } catch (error) {
@@ -208,7 +208,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
         return;
       }
       moved = now;
-      this.timers.start('close', delayMs, check, grace);
+      this.timers.setTimer('close', delayMs, check, grace);
     };
     return check;
   }
@@ -224,7 +224,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   }
 
   /** Stops listening to a connection and ends it: at once where the transport can. */
-  protected drop(id: number, code: number, reason: string, say = false): void {
+  protected dropConnection(id: number, code: number, reason: string, say = false): void {
     if (id !== this.connectionId) return;
     this.abortAttempt();
     const { connection } = this;

@@ -11,8 +11,8 @@ export abstract class DroppingShell<TMessage> extends ShellState<TMessage> {
    * `settle`: the message's `deliver()` promise (its handlers run after the event's listeners,
    * however early it is settled: first, so a listener that throws cannot leave it pending).
    */
-  protected dropped(data: OutboundMessage, reason: DropReason, settle?: Settle, written?: boolean): void {
-    this.counts.dropped++;
+  protected dropMessage(data: OutboundMessage, reason: DropReason, settle?: Settle, written?: boolean): void {
+    this.tally.droppedCount++;
     settle?.(reason, written);
     this.emitter.emit('dropped', { data, reason });
   }
@@ -41,7 +41,7 @@ export abstract class DroppingShell<TMessage> extends ShellState<TMessage> {
             m.written,
           ] as const,
       );
-    for (const [data, reason, settle, written] of told) this.dropped(data, reason, settle, written);
+    for (const [data, reason, settle, written] of told) this.dropMessage(data, reason, settle, written);
   }
 
   /** What is past its `ttlMs` while the timer is late, taken out, in send order. */

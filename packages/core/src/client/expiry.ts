@@ -60,7 +60,7 @@ export class Expiry {
     if (this.#at !== undefined && this.#at <= at) return;
     this.#at = at;
     const delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - this.clock.now()));
-    this.timers.start('expire', delayMs, this.fired);
+    this.timers.setTimer('expire', delayMs, this.fired);
   }
 
   /** A deadline has passed that the timer has not handled yet (it is late, or about to fire). */

@@ -20,13 +20,13 @@ export const MAX_BEFORE_ACCEPTED = 1000;
  */
 export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
   /** The open of a connection whose greeting is being written or awaits the acceptance. */
-  declare private greeting: { opened: Opened; accepted: boolean; writing: boolean } | undefined;
+  declare private greetingWait: { opened: Opened; accepted: boolean; writing: boolean } | undefined;
   /** A connection the app closed while its greeting awaited the acceptance: it never opened, so nothing it sends is heard. */
   declare protected unopened: number | undefined;
 
   /** The socket opened (the reducer's `greet`): say the greeting, then tell the open (now, or on the acceptance). */
   protected greet(opened: Opened): void {
-    const { greeting } = this.options;
+    const { greeting } = this.resolvedOptions;
     const { id } = opened;
     if (!greeting || id !== this.connectionId) return;
     let messages: readonly OutboundMessage[];
@@ -39,26 +39,27 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
       return;
     }
     const waiting = { opened, accepted: greeting.isAccepted === undefined, writing: true };
-    this.greeting = waiting;
+    this.greetingWait = waiting;
     // A server that speaks first (its "ready") may have accepted already.
-    for (const data of this.beforeOpen ?? []) if (!waiting.accepted && this.accepts(data)) waiting.accepted = true;
+    for (const data of this.beforeOpen ?? [])
+      if (!waiting.accepted && this.acceptsGreeting(data)) waiting.accepted = true;
     // Dispatches from inside a write (a close the transport reports) wait in the mailbox: this
     // runs as one of the reducer's effects.
     // Refused, or let go meanwhile: the socket is closing; its close (or the connect deadline)
     // ends the attempt.
     for (const data of messages)
-      if (id !== this.connectionId || !this.write(data)) {
-        if (this.greeting === waiting) this.greeting = undefined;
+      if (id !== this.connectionId || !this.writeOut(data)) {
+        if (this.greetingWait === waiting) this.greetingWait = undefined;
         return;
       }
     waiting.writing = false;
     // The acceptance came inside a write (a loopback answers at once): told now, after it.
-    if (waiting.accepted && this.greeting === waiting) this.told(waiting);
+    if (waiting.accepted && this.greetingWait === waiting) this.told(waiting);
   }
 
   /** The greeting's messages, checked as send() checks a message (a function's result each time). */
   private greetingMessages(): readonly OutboundMessage[] {
-    const { message } = this.options.greeting ?? {};
+    const { message } = this.resolvedOptions.greeting ?? {};
     if (message === undefined) return []; // isAccepted alone: a server that speaks first
     const given = typeof message === 'function' ? message() : message;
     const list: readonly unknown[] = Array.isArray(given) ? given : [given];
@@ -70,16 +71,16 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
 
   /** A message on a connection still connecting (`count` so far): the acceptance tells the open. */
   protected greeted(id: number, data: InboundMessage, count: number): void {
-    const waiting = this.greeting;
+    const waiting = this.greetingWait;
     if (!waiting || waiting.opened.id !== id || waiting.accepted) return;
-    const accepted = this.accepts(data);
+    const accepted = this.acceptsGreeting(data);
     // isAccepted is the app's code: it may have let this connection go (reconnect()) meanwhile.
-    if (this.greeting !== waiting || id !== this.connectionId) return;
+    if (this.greetingWait !== waiting || id !== this.connectionId) return;
     if (accepted) {
       waiting.accepted = true;
       if (!waiting.writing) this.told(waiting);
     } else if (count >= MAX_BEFORE_ACCEPTED) {
-      this.greeting = undefined;
+      this.greetingWait = undefined;
       this.failGreeting(
         id,
         new ClientRuntimeError('greeting', `${MAX_BEFORE_ACCEPTED} messages came before the greeting was accepted`),
@@ -92,29 +93,29 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
    * came meanwhile, are let go — and, closing, what it sends until its close is not heard either.
    */
   protected ungreeted(id: number, closing = false): void {
-    if (this.greeting?.opened.id !== id) return;
-    this.greeting = undefined;
+    if (this.greetingWait?.opened.id !== id) return;
+    this.greetingWait = undefined;
     this.beforeOpen = undefined;
     if (closing) this.unopened = id;
   }
 
   private told(waiting: { opened: Opened }): void {
-    this.greeting = undefined;
+    this.greetingWait = undefined;
     this.dispatch({ ...waiting.opened, greeted: true });
   }
 
-  private accepts(data: InboundMessage): boolean {
-    const isAccepted = this.options.greeting?.isAccepted;
+  private acceptsGreeting(data: InboundMessage): boolean {
+    const isAccepted = this.resolvedOptions.greeting?.isAccepted;
     return isAccepted !== undefined && this.guarded('greeting.isAccepted', isAccepted, data, 'greeting') === true;
   }
 
   /** The attempt fails on an open socket: cut it (the reducer ends a connecting one with no socket). */
   private failGreeting(id: number, error: unknown): void {
-    this.drop(id, 1000, '');
+    this.dropConnection(id, 1000, '');
     this.dispatch({ type: 'connectFailed', id, error });
   }
 
-  protected abstract drop(id: number, code: number, reason: string, say?: boolean): void;
+  protected abstract dropConnection(id: number, code: number, reason: string, say?: boolean): void;
 
   /**
    * The app's recognizers run on server data, so they meet hostile input: one that throws is

@@ -86,7 +86,7 @@ export class InboundPipeline<TMessage> {
    * The connection (its id) the owner paused for the backlog, 0 for none: the owner sets it,
    * and the backlog's end resumes it. Its pong waits unread meanwhile (the heartbeat holds off).
    */
-  paused = 0;
+  pausedFor = 0;
 
   readonly #schema: StandardSchemaV1<unknown, TMessage> | undefined;
   readonly #isReady: ((message: TMessage) => boolean) | undefined;
@@ -214,7 +214,7 @@ export class InboundPipeline<TMessage> {
       this.#own--;
       this.#ownSize -= size;
     }
-    if (--this.#validating > BACKLOG_LOW || this.#size > BACKLOG_LOW_SIZE || this.paused === 0) return;
+    if (--this.#validating > BACKLOG_LOW || this.#size > BACKLOG_LOW_SIZE || this.pausedFor === 0) return;
     this.#sinks.backlog(false);
   }
 

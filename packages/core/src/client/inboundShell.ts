@@ -16,7 +16,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     return {
       message: (message) => this.toApp(message),
       invalid: (event) => {
-        this.counts.heard++; // traffic, for the idle check
+        this.tally.heard++; // traffic, for the idle check
         this.emitter.emit('invalidMessage', event);
       },
       ready: () => {
@@ -24,7 +24,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
         if (phase.status === 'open') this.dispatch({ type: 'stable', id: phase.id });
       },
       readyThrew: (error) => this.emitter.emit('error', new ClientRuntimeError('listener', 'isReady threw', error)),
-      backlog: (over) => this.backlog(over),
+      backlog: (over) => this.onBacklog(over),
       overflow: () => this.overflowed(),
     };
   }
@@ -34,14 +34,14 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
    * connection stops being read where its transport can pause, and reads again. One that closes
    * must read the server's close frame: never paused, and read again by close().
    */
-  protected backlog(over: boolean): void {
+  protected onBacklog(over: boolean): void {
     const { inbound, connection, connectionId: id } = this;
     if (!inbound) return;
     if (!over) {
-      if (inbound.paused === id && connection) safely(() => connection.resume?.());
-      inbound.paused = 0;
-    } else if (connection?.pause && inbound.paused !== id && this.machine.phase.status === 'open') {
-      inbound.paused = id;
+      if (inbound.pausedFor === id && connection) safely(() => connection.resume?.());
+      inbound.pausedFor = 0;
+    } else if (connection?.pause && inbound.pausedFor !== id && this.machine.phase.status === 'open') {
+      inbound.pausedFor = id;
       safely(() => connection.pause?.());
     }
   }
@@ -64,13 +64,13 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
   arrived(id: number, data: InboundMessage): void {
     // Closed by the app while its greeting awaited the acceptance: it never opened.
     if (id === this.unopened) {
-      if (id === this.connectionId) this.counts.received++;
+      if (id === this.connectionId) this.tally.receivedCount++;
       return;
     }
     // Its open not yet told (both came from inside connect()), or what came with the open still
     // waiting to be heard: heard after them, in order, on the first connection as on any other.
     if (id === this.connectionId && (this.machine.phase.status === 'connecting' || this.beforeOpen)) {
-      this.counts.received++;
+      this.tally.receivedCount++;
       this.beforeOpen ??= [];
       this.beforeOpen.push(data);
       // The greeting's answer, while it is awaited.
@@ -82,7 +82,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
   private arrivedNow(id: number, data: InboundMessage): void {
     if (id !== this.connectionId) return;
     // Counted as it arrives (stats.messagesReceived: what the transport delivered), heard or not.
-    this.counts.received++;
+    this.tally.receivedCount++;
     // It arrived while its connection was current: heard even if the app lets go of that
     // connection before it is replayed (unless the client is closed by then).
     if (this.holding()) this.hold(() => this.machine.phase.status !== 'closed' && this.hear(id, data));
@@ -109,7 +109,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
 
   /** The heartbeat asks to be rescheduled (a ping answered, a probe sent): it is due earlier. */
   protected rescheduleIf(asked: boolean | undefined): void {
-    if (asked && this.heartbeat) sharedScheduler(this.options.clock).reschedule(this.heartbeat);
+    if (asked && this.liveHeartbeat) sharedScheduler(this.resolvedOptions.clock).reschedule(this.liveHeartbeat);
   }
 
   /**
@@ -117,7 +117,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
    * answer goes out — after the message is heard: a reply to what goes out came after it.
    */
   protected received(data: InboundMessage): void {
-    this.rescheduleIf(this.heartbeat?.alive(this.options.clock.now()));
+    this.rescheduleIf(this.liveHeartbeat?.alive(this.resolvedOptions.clock.now()));
     // The peer answered: trusted while its message is heard (a listener's send goes out, behind
     // what was held), and what was held goes out after it at the latest — unless a listener let
     // go of the connection (a close() has already let them go ahead).
@@ -134,14 +134,14 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
   }
 
   private take(data: InboundMessage): void {
-    const { reliable } = this.options;
+    const { reliable } = this.resolvedOptions;
     if (reliable) {
       const id = this.guarded('reliable.ackOf', reliable.ackOf, data);
       if (id !== undefined) {
         const entry = this.outbox?.acked(id);
         if (entry) {
           this.outbox?.ack(id);
-          this.counts.heard++; // traffic, for the idle check
+          this.tally.heard++; // traffic, for the idle check
           entry.settle?.('acked');
           this.emitter.emit('acked', { id, data: entry.data });
         }
@@ -150,7 +150,7 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
     }
     // Checked even when no heartbeat runs (closing, or a broken ping builder): a late pong is
     // still heartbeat traffic, not the app's.
-    const isPong = this.options.heartbeat?.isPong;
+    const isPong = this.resolvedOptions.heartbeat?.isPong;
     if (isPong && this.guarded('heartbeat.isPong', isPong, data)) return;
     if (this.inbound) this.inbound.receive(data);
     else this.toApp(data as TMessage);
@@ -161,13 +161,13 @@ export abstract class InboundShell<TMessage> extends GreetingShell<TMessage> {
    * so an answer to one an async schema held is not cut off by an idle close.
    */
   private toApp(message: TMessage): void {
-    this.counts.heard++;
+    this.tally.heard++;
     this.emitter.emit('message', message);
   }
 
   /** The peer spoke: it is alive, and what waited for a probe's answer goes out. */
   protected answered(): void {
-    this.rescheduleIf(this.heartbeat?.alive(this.options.clock.now()));
+    this.rescheduleIf(this.liveHeartbeat?.alive(this.resolvedOptions.clock.now()));
     this.trust();
   }
 }

@@ -15,12 +15,12 @@ export class NamedTimers<Name extends string> {
    * With `graceMs`, a timer that fires more than `graceMs` late (a throttled or frozen tab) is
    * re-armed once for `graceMs` instead of firing: whatever happened meanwhile is handled first.
    */
-  start(name: Name, delayMs: number, callback: () => void, graceMs?: number): void {
+  setTimer(name: Name, delayMs: number, callback: () => void, graceMs?: number): void {
     this.cancel(name);
     const dueAt = this.#clock.now() + delayMs;
     this.#handles[name] = this.#clock.setTimeout(() => {
       this.#handles[name] = undefined;
-      if (graceMs !== undefined && this.#clock.now() - dueAt > graceMs) this.start(name, graceMs, callback);
+      if (graceMs !== undefined && this.#clock.now() - dueAt > graceMs) this.setTimer(name, graceMs, callback);
       else callback();
     }, delayMs);
   }

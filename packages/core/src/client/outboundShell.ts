@@ -32,27 +32,27 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
   protected assertMessage(data: unknown): void {
     if (!isMessage(data)) throw new InvalidMessageError(data, isBinary(data));
     // A Blob of a library's, which this transport's WebSocket would send as "[object Blob]".
-    if (this.options.transport.accepts?.(data) === false) throw new InvalidMessageError(data, 'foreign');
+    if (this.resolvedOptions.transport.accepts?.(data) === false) throw new InvalidMessageError(data, 'foreign');
   }
 
   /** Whether messages wait: then a new one goes behind them, not straight out. */
-  protected pending(): boolean {
+  protected hasPending(): boolean {
     return (this.queue?.length ?? 0) > 0 || (this.outbox?.unsent ?? 0) > 0;
   }
 
   /** Whether a message finds its store (the outbox when tracked, else the queue) full. */
-  protected full(tracked: boolean, data: OutboundMessage): boolean {
+  protected storeFull(tracked: boolean, data: OutboundMessage): boolean {
     const store = tracked ? this.outbox : this.queue;
-    return store !== undefined && !fits(this.options.queue, store.length, store.bytes, byteSize(data));
+    return store !== undefined && !fits(this.resolvedOptions.queue, store.length, store.bytes, byteSize(data));
   }
 
   /** Writes one message to the socket; false when the socket refuses it. */
-  protected write(data: OutboundMessage): boolean {
+  protected writeOut(data: OutboundMessage): boolean {
     const { connection } = this;
     if (!connection) return false;
     try {
       connection.send(data);
-      this.counts.sent++;
+      this.tally.sentCount++;
       // A refusal that passed: the socket carries messages again, so its close is not coming.
       if (this.refusedBy === this.connectionId) {
         this.refusedBy = 0;
@@ -122,7 +122,7 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
   #flushing = false;
 
   /** Whether a message may go straight out: writable, and no write under way it would overtake. */
-  protected clear(): boolean {
+  protected clearToWrite(): boolean {
     return !this.#flushing && this.writable();
   }
 
@@ -136,12 +136,12 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
     this.#flushing = true;
     let sent = false;
     try {
-      sent = entry ? this.written(outbox as Outbox, entry) : this.write(data);
+      sent = entry ? this.writeInFlight(outbox as Outbox, entry) : this.writeOut(data);
       if (entry) this.wrote(outbox as Outbox, id as MessageId, entry, sent);
     } finally {
       this.#flushing = false;
     }
-    if (sent && this.pending()) this.flushPending();
+    if (sent && this.hasPending()) this.flushPending();
     return sent;
   }
 
@@ -149,10 +149,10 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
    * Writes a waiting message, in flight meanwhile: app code the write runs (its signal's abort
    * listener, an expiry it notices) must not take it out as dropped, for it is going out.
    */
-  private written(store: { inFlight: QueuedMessage | undefined }, message: QueuedMessage): boolean {
+  private writeInFlight(store: { inFlight: QueuedMessage | undefined }, message: QueuedMessage): boolean {
     store.inFlight = message;
     try {
-      return this.write(message.data);
+      return this.writeOut(message.data);
     } finally {
       store.inFlight = undefined;
     }
@@ -165,14 +165,14 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
    */
   private wrote(outbox: Outbox, id: MessageId, entry: OutboxEntry, sent: boolean): void {
     if (outbox.entry(id) !== entry) return;
-    const closed = this.closed();
+    const closed = this.closedForGood();
     // Refused, it keeps its place; gone with the client otherwise.
     if (!closed && !(sent && entry.signal?.aborted)) {
       if (sent) outbox.markSent(id);
       return;
     }
     outbox.ack(id);
-    this.tell(() => this.dropped(entry.data, closed ? 'closed' : 'aborted', entry.settle, sent || entry.written));
+    this.tell(() => this.dropMessage(entry.data, closed ? 'closed' : 'aborted', entry.settle, sent || entry.written));
   }
 
   /**
@@ -185,35 +185,35 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
    * every client); IDLE_LOOKS in a row, or a busy one, go to the reducer.
    */
   protected idleCheck(id: number, looks = 0): () => void {
-    const { connection, counts } = this;
-    const moved = counts.sent + counts.heard;
+    const { connection, tally: counts } = this;
+    const moved = counts.sentCount + counts.heard;
     const before = progressOf(connection);
     return () => {
       if (id !== this.connectionId) return;
       const after = progressOf(connection);
       const quiet =
-        counts.sent + counts.heard === moved &&
+        counts.sentCount + counts.heard === moved &&
         !(grew(before, after) && (after as number) - (before as number) > CONTROL_FRAME_BYTES) &&
         !((countOf(connection, 'bufferedAmount') ?? 0) > 0) &&
-        !this.pending() &&
+        !this.hasPending() &&
         !this.outbox?.length &&
         !this.untrusted &&
         !this.inbound?.validating &&
         this.refusedBy !== id;
       if (quiet && looks + 1 < IDLE_LOOKS)
-        this.timers.start('idle', idleLookMs(this.options.idleTimeoutMs), this.idleCheck(id, looks + 1));
+        this.timers.setTimer('idle', idleLookMs(this.resolvedOptions.idleTimeoutMs), this.idleCheck(id, looks + 1));
       else this.dispatch({ type: 'idleDue', id, quiet });
     };
   }
 
   /** Closed for good (app code a write ran may have closed it, and it could not take that message out). */
-  protected closed(): boolean {
+  protected closedForGood(): boolean {
     return this.machine.phase.status === 'closed';
   }
 
   /** A waiting message (taken out: `gone`) whose signal was aborted before its turn came. */
-  private aborted(gone: unknown, message: QueuedMessage): void {
-    if (gone !== undefined) this.tell(() => this.dropped(message.data, 'aborted', message.settle, message.written));
+  private abortedWaiting(gone: unknown, message: QueuedMessage): void {
+    if (gone !== undefined) this.tell(() => this.dropMessage(message.data, 'aborted', message.settle, message.written));
   }
 
   private flush(before: number): boolean {
@@ -244,20 +244,20 @@ export abstract class OutboundShell<TMessage> extends DroppingShell<TMessage> {
       if (entry && outbox && first === entry[1]) {
         const [id, waiting] = entry;
         // A signal aborted already (the app's own abort listener ran first and sent): not written.
-        if (waiting.signal?.aborted) this.aborted(outbox.ack(id), waiting);
+        if (waiting.signal?.aborted) this.abortedWaiting(outbox.ack(id), waiting);
         else {
-          const sent = this.written(outbox, waiting);
+          const sent = this.writeInFlight(outbox, waiting);
           this.wrote(outbox, id, waiting, sent);
           if (!sent) return false;
         }
       } else if (queue && queued) {
-        if (queued.signal?.aborted) this.aborted(queue.shift(), queued);
+        if (queued.signal?.aborted) this.abortedWaiting(queue.shift(), queued);
         else {
-          const sent = this.written(queue, queued);
+          const sent = this.writeInFlight(queue, queued);
           // Written, it is out; refused in a client closed meanwhile, it is gone with it.
-          if ((sent || this.closed()) && queue.peek() === queued) queue.shift();
+          if ((sent || this.closedForGood()) && queue.peek() === queued) queue.shift();
           if (sent) queued.settle?.('sent');
-          else if (this.closed()) this.dropped(queued.data, 'closed', queued.settle);
+          else if (this.closedForGood()) this.dropMessage(queued.data, 'closed', queued.settle);
           if (!sent) return false;
         }
       }

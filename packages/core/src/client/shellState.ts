@@ -36,7 +36,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
   abstract close(code?: number, reason?: string): Promise<CloseRecord>;
 
   protected machine: Machine = initialMachine;
-  declare protected readonly options: ResolvedOptions<TMessage>;
+  declare protected readonly resolvedOptions: ResolvedOptions<TMessage>;
   declare protected readonly emitter: TypedEmitter<ClientEvents<TMessage>>;
   // Created when first needed: an idle client holds as little as possible (memory bench).
   protected queue: OutboundQueue | undefined;
@@ -69,7 +69,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected untrusted = false;
   /** The connection whose socket refused a message (its close has begun); reported once. */
   protected refusedBy = 0;
-  protected heartbeat: ConnectionHeartbeat | undefined;
+  protected liveHeartbeat: ConnectionHeartbeat | undefined;
   protected refreshing: AbortController | undefined;
   protected override: { url?: UrlInput; protocols?: Protocols } | undefined;
   protected currentUrl: string | undefined;
@@ -83,14 +83,14 @@ export abstract class ShellState<TMessage> extends SendingSections {
   /**
    * `reconnects`: opens but the first and those after an idle close (fresh starts); `heard`:
    * messages (and invalid ones) handed to the app, and acks (the idle check's traffic, with
-   * `sent`).
+   * `sentCount`).
    */
-  protected readonly counts = {
+  protected readonly tally = {
     attempts: 0,
     reconnects: 0,
-    sent: 0,
-    received: 0,
-    dropped: 0,
+    sentCount: 0,
+    receivedCount: 0,
+    droppedCount: 0,
     uptimeMs: 0,
     heard: 0,
   };
@@ -102,17 +102,17 @@ export abstract class ShellState<TMessage> extends SendingSections {
   // Getters, not fields: a field per client for what every client of one setting shares.
   /** For a URL, unless `redactUrls: false`. */
   protected get redact(): (url: string) => string {
-    return this.options.redactUrls ? redactUrl : unchanged;
+    return this.resolvedOptions.redactUrls ? redactUrl : unchanged;
   }
   /** For free text that may quote a URL (a platform's error message), unless `redactUrls: false`. */
   protected get redactText(): (text: string) => string {
-    return this.options.redactUrls ? redactUrlsIn : unchanged;
+    return this.resolvedOptions.redactUrls ? redactUrlsIn : unchanged;
   }
 
   constructor(input: ClientOptions<TMessage>) {
     super();
     const o = resolveOptions(input);
-    this.options = o;
+    this.resolvedOptions = o;
     this.timers = new NamedTimers(o.clock);
     this.emitter = new TypedEmitter(this);
     // Only a schema or an isReady needs the pipeline; otherwise a message goes straight out.
@@ -143,7 +143,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
    * keep the old ones alive through its listeners — and taken up again when it leaves `failed`.
    */
   protected listenToEnvironment(): void {
-    const { environment } = this.options;
+    const { environment } = this.resolvedOptions;
     if (environment && !this.removeEnvironmentListener) {
       const remove = environment.subscribe((change) => this.dispatch({ type: 'environment', change }));
       // Only a function can be called later to let go; anything else would throw then.
@@ -188,7 +188,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
     switch (event.name) {
       case 'state':
         if (event.from === 'open' && this.openedAt !== undefined) {
-          this.counts.uptimeMs += this.options.clock.now() - this.openedAt;
+          this.tally.uptimeMs += this.resolvedOptions.clock.now() - this.openedAt;
           this.openedAt = undefined;
         }
         // A failed client runs nothing (a Node process may exit): no validation deadline either.
@@ -199,9 +199,9 @@ export abstract class ShellState<TMessage> extends SendingSections {
         emitter.emit('state', { from: event.from, to: event.to });
         break;
       case 'open':
-        this.openedAt = this.options.clock.now();
+        this.openedAt = this.resolvedOptions.clock.now();
         if (this.#fresh) this.#fresh = false;
-        else this.counts.reconnects++;
+        else this.tally.reconnects++;
         this.inbound?.connectionOpened();
         this.openInfo = Object.freeze({
           url: this.redact(event.url),

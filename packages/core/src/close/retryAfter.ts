@@ -98,10 +98,8 @@ function utc(
   second?: string,
 ): number | undefined {
   const monthIndex = months.indexOf(monthName ?? '');
-  const [y, d, h, mi, s] = [year, day, hour, minute, second].map(Number) as number[];
-  if (y === undefined || d === undefined || h === undefined || mi === undefined || s === undefined) {
-    return undefined;
-  }
+  // Five numbers, never undefined: each regex captures every part.
+  const [y, d, h, mi, s] = [year, day, hour, minute, second].map(Number) as [number, number, number, number, number];
   if (monthIndex < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
   return Date.UTC(y, monthIndex, d, h, mi, s);
 }

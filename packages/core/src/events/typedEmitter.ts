@@ -4,7 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 type Listener = (payload: any) => void;
 
 /** Who hears about a listener that threw (keyed by a symbol, so it is no public method). */
-export const listenerError = Symbol('resock.listenerError');
+export const listenerError = Symbol();
 export interface ListenerErrorSink {
   [listenerError](error: unknown, event: PropertyKey): void;
 }

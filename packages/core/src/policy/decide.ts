@@ -13,6 +13,7 @@ import {
   FALLBACK_ID,
   type Policy,
   type PolicyRule,
+  ruleOf,
 } from './definePolicy';
 import type { PolicyInput, RuleAction } from './policyInput';
 
@@ -69,25 +70,10 @@ export interface Decision {
   readonly explanation: string;
 }
 
-const FALLBACK: PolicyRule = Object.freeze({
-  id: FALLBACK_ID,
-  source: 'preset',
-  description: 'No rule matched: back off and retry.',
-  action: 'retry',
-  codes: undefined,
-  status: undefined,
-  initiator: undefined,
-  phase: undefined,
-  errors: undefined,
-  retryAfter: undefined,
-  when: undefined,
-  refreshAfter: undefined,
-  backoff: undefined,
-  firstDelayMs: undefined,
-  minDelayMs: 0,
-  maxConsecutive: undefined,
-  counts: true,
-});
+const FALLBACK = /* @__PURE__ */ ruleOf(
+  { id: FALLBACK_ID, source: 'preset' },
+  { description: 'No rule matched: back off and retry.', action: 'retry' },
+);
 
 /** The first rule of the policy that matches the record (the fallback if none does). */
 export function matchRule(policy: Policy, record: CloseRecord, whenFailed?: DecideContext['whenFailed']): PolicyRule {

@@ -239,6 +239,18 @@ function compileRule(rule: RuleInput, origin: RuleOrigin, problems: Problem[]): 
   }
   if (problems.length > before) return undefined;
 
+  return ruleOf(origin, rule, codes, status, backoff, firstDelayMs);
+}
+
+/** A compiled rule, frozen; also decide()'s fallback, so the two keep one shape. */
+export function ruleOf(
+  origin: Pick<RuleOrigin, 'id' | 'source'>,
+  rule: RuleInput,
+  codes?: readonly CodeRange[],
+  status?: readonly CodeRange[],
+  backoff?: Backoff,
+  firstDelayMs?: readonly [number, number],
+): PolicyRule {
   return Object.freeze({
     id: origin.id,
     source: origin.source,

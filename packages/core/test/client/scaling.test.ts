@@ -16,7 +16,7 @@ const internals = (client: Client) =>
   client as unknown as {
     queue: Store | undefined;
     outbox: Store | undefined;
-    heartbeat: { dueAt: number } | undefined;
+    liveHeartbeat: { dueAt: number } | undefined;
   };
 
 const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get as (
@@ -207,7 +207,7 @@ describe('the heartbeat scheduler shared by the clients on one clock', () => {
         });
         transport.last().accept();
         made.push(client);
-        const heartbeat = internals(client).heartbeat;
+        const heartbeat = internals(client).liveHeartbeat;
         if (!heartbeat) throw new Error('no heartbeat');
         let dueAt = heartbeat.dueAt;
         Object.defineProperty(heartbeat, 'dueAt', {
