@@ -59,7 +59,10 @@ export interface HeartbeatOptions<TMessage = InboundMessage> {
    * shown again). @default 10000
    */
   timeoutMs?: number | undefined;
-  /** Where the transport has no protocol ping (browsers): the app-level ping to send. */
+  /**
+   * An app-level ping to send instead of a protocol ping (browsers have none), on every platform:
+   * the server's application answers it, not a proxy in front of it.
+   */
   message?: OutboundMessage | (() => OutboundMessage) | undefined;
   /** Recognizes the reply to `message`; replies are not delivered as `message` events. */
   isPong?: ((data: InboundMessage | NoInfer<TMessage>) => boolean) | undefined;

@@ -178,11 +178,14 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   }
 
   [sendPing](connection: TransportConnection): void {
-    if (connection.ping) {
+    const message = this.resolvedOptions.heartbeat?.message;
+    // The app's own ping wins over a protocol one: the same options put the same frames on the
+    // wire on every platform, and a proxy or gateway that answers protocol pings itself cannot
+    // vouch for a server that is gone behind it.
+    if (message === undefined) {
       safely(() => connection.ping?.());
       return;
     }
-    const message = this.resolvedOptions.heartbeat?.message;
     let data: OutboundMessage;
     try {
       data = typeof message === 'function' ? message() : (message as OutboundMessage);

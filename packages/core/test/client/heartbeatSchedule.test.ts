@@ -27,6 +27,25 @@ describe('heartbeat schedule', () => {
     expect(of('close')).toMatchObject([{ initiator: 'heartbeat' }]);
   });
 
+  it("sends the app's ping where the transport has protocol pings too, and its answer keeps the connection", () => {
+    // The same options, the same frames on every platform; a gateway answering protocol pings
+    // itself would vouch for a server that is gone.
+    const { transport, clock, of } = harness(
+      { heartbeat: { intervalMs: 1000, timeoutMs: 500, message: 'ping', isPong: (data) => data === 'pong' } },
+      { autoPong: true },
+    );
+    transport.last().accept();
+    clock.advance(1000);
+    expect(transport.last().pings).toBe(0);
+    expect(transport.last().sent).toEqual(['ping']);
+    transport.last().deliver('pong');
+    clock.advance(1000);
+    expect(transport.last().sent).toEqual(['ping', 'ping']);
+    clock.advance(500); // unanswered: protocol pongs (autoPong) do not stand in for it
+    expect(of('close')).toMatchObject([{ initiator: 'heartbeat' }]);
+    expect(of('message')).toEqual([]);
+  });
+
   it('a pong that arrives while closing is heartbeat traffic, not an app message', () => {
     const { client, transport, of } = harness(
       { heartbeat: { message: 'ping', isPong: (data) => data === 'pong' } },
