@@ -34,8 +34,8 @@ export type NodeTransportOptions = Omit<WsClientOptions, 'headers'> & {
 /**
  * The transport on `ws` (v8). Text arrives as `string`, binary as `Uint8Array` (a `Buffer`,
  * which is one). A rejected handshake keeps its HTTP status and headers (`Retry-After` too);
- * heartbeats use protocol ping frames, so any standard server answers them; a dead peer is
- * dropped with `terminate()`.
+ * heartbeats use protocol ping frames (unless the app gives its own `heartbeat.message`), so any
+ * standard server answers them; a dead peer is dropped with `terminate()`.
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   checkOptions(options);

@@ -7,8 +7,8 @@ import type { MessageId, Outbox, OutboxEntry } from './outbox';
 import { byteSize, fits, type OutboundMessage, type QueuedMessage } from './queue';
 
 /**
- * Bytes the link may move between two idle looks in control frames (pings and pongs, either
- * side's, ≤ 127 B each): more is a message arriving.
+ * Bytes the link may move between two idle looks in the heartbeat's traffic (control frames of
+ * ≤ 127 B, either side's, or a small app-level ping and its pong): more is a message arriving.
  */
 const CONTROL_FRAME_BYTES = 4096;
 

@@ -41,7 +41,7 @@ describe('heartbeat schedule', () => {
     transport.last().deliver('pong');
     clock.advance(1000);
     expect(transport.last().sent).toEqual(['ping', 'ping']);
-    clock.advance(500); // unanswered: protocol pongs (autoPong) do not stand in for it
+    clock.advance(500); // unanswered (and no protocol ping went out for a pong to answer)
     expect(of('close')).toMatchObject([{ initiator: 'heartbeat' }]);
     expect(of('message')).toEqual([]);
   });
