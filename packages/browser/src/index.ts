@@ -2,6 +2,13 @@
 // they match), with createClient and ReconnectingWebSocket pre-bound to the native WebSocket
 // and the page.
 export * from '@resock/core';
+export {
+  type AppEnvironmentModules,
+  type AppStateLike,
+  appEnvironment,
+  type NetInfoLike,
+  type NetInfoStateLike,
+} from './appEnvironment';
 export { type BrowserTransportOptions, browserTransport } from './browserTransport';
 export { type BrowserClientOptions, createClient } from './createClient';
 export { pageEnvironment } from './pageEnvironment';

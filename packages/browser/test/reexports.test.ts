@@ -7,9 +7,9 @@ describe('@resock/browser', () => {
     expect(Object.keys(core).filter((name) => !(name in browser))).toEqual([]);
   });
 
-  it('adds only the browser transport and the page environment', () => {
+  it('adds only the browser transport and the page and app (React Native) environments', () => {
     const added = Object.keys(browser).filter((name) => !(name in core));
-    expect(added.sort()).toEqual(['browserTransport', 'pageEnvironment']);
+    expect(added.sort()).toEqual(['appEnvironment', 'browserTransport', 'pageEnvironment']);
   });
 
   it('hands out core’s functions themselves, and pre-binds createClient and ReconnectingWebSocket', () => {

@@ -1,0 +1,65 @@
+import type { ClientEnvironment, EnvironmentChange } from '@resock/core';
+
+/** What resock reads of React Native's `AppState` (react-native). */
+export interface AppStateLike {
+  /** `'active'`, `'background'`, `'inactive'` (iOS, in transition), or unknown (`null`). */
+  readonly currentState: string | null | undefined;
+  addEventListener(type: 'change', listener: (state: string) => void): { remove(): void };
+}
+
+/** What resock reads of a network state from `@react-native-community/netinfo`. */
+export interface NetInfoStateLike {
+  readonly isConnected: boolean | null;
+  readonly isInternetReachable?: boolean | null | undefined;
+}
+
+/** What resock reads of `@react-native-community/netinfo`'s default export. */
+export interface NetInfoLike {
+  addEventListener(listener: (state: NetInfoStateLike) => void): () => void;
+}
+
+/** Either module may be left out: without it, the app counts as visible (or online) throughout. */
+export interface AppEnvironmentModules {
+  AppState?: AppStateLike | undefined;
+  NetInfo?: NetInfoLike | undefined;
+}
+
+/**
+ * The app as the client sees it in React Native, where there is no page to read: `AppState`
+ * for visibility (only `background` is hidden: iOS's `inactive` is a moment in a transition or
+ * a system sheet over a running app) and NetInfo for the network. Pass the modules themselves,
+ * so resock depends on neither:
+ * `createClient({ url, environment: appEnvironment({ AppState, NetInfo }) })`.
+ */
+export function appEnvironment({ AppState, NetInfo }: AppEnvironmentModules): ClientEnvironment {
+  // NetInfo answers a moment after the subscription: until then (or without it) online is
+  // assumed, so an app never waits for a report that may not come. Unknown (null) is online too.
+  let online = true;
+  const offline = (state: NetInfoStateLike) => state.isConnected === false || state.isInternetReachable === false;
+  return {
+    online: () => online,
+    visible: () => AppState?.currentState !== 'background',
+    subscribe(listener) {
+      const tell = (change: EnvironmentChange) => listener(change);
+      let shown = AppState?.currentState !== 'background';
+      const app = AppState?.addEventListener('change', (state) => {
+        const now = state !== 'background';
+        if (now === shown) return; // active ↔ inactive: no change for the client
+        shown = now;
+        tell(now ? 'visible' : 'hidden');
+      });
+      // Each subscription tells its own client (one environment may serve several clients).
+      let told = online;
+      const stopNet = NetInfo?.addEventListener((state) => {
+        online = !offline(state);
+        if (online === told) return; // a network switch that stays connected: not a change
+        told = online;
+        tell(online ? 'online' : 'offline');
+      });
+      return () => {
+        app?.remove();
+        stopNet?.();
+      };
+    },
+  };
+}
