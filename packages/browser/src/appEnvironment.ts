@@ -2,15 +2,22 @@ import type { ClientEnvironment, EnvironmentChange } from '@resock/core';
 
 /** What resock reads of React Native's `AppState` (react-native). */
 export interface AppStateLike {
-  /** `'active'`, `'background'`, `'inactive'` (iOS, in transition), or unknown (`null`). */
+  /**
+   * `'active'`, `'background'`, iOS's `'inactive'` (a transition, a system sheet), `'unknown'`
+   * (iOS, at launch), `'extension'` (an app extension); `null` without the native module.
+   */
   readonly currentState: string | null | undefined;
   addEventListener(type: 'change', listener: (state: string) => void): { remove(): void };
 }
 
-/** What resock reads of a network state from `@react-native-community/netinfo`. */
+/**
+ * What resock reads of a network state from `@react-native-community/netinfo`: `isConnected`
+ * only. Not `isInternetReachable`: NetInfo sets it from a request to a third-party URL that
+ * firewalls, proxies and intranets block, where trusting it would keep a client from ever
+ * reaching a server it can reach (and drop working sockets each time the check failed).
+ */
 export interface NetInfoStateLike {
   readonly isConnected: boolean | null;
-  readonly isInternetReachable?: boolean | null | undefined;
 }
 
 /** What resock reads of `@react-native-community/netinfo`'s default export. */
@@ -27,20 +34,24 @@ export interface AppEnvironmentModules {
 /**
  * The app as the client sees it in React Native, where there is no page to read: `AppState`
  * for visibility (only `background` is hidden: iOS's `inactive` is a moment in a transition or
- * a system sheet over a running app) and NetInfo for the network. Pass the modules themselves,
- * so resock depends on neither:
+ * a system sheet over a running app) and NetInfo's `isConnected` for the network. Pass the
+ * modules themselves, so resock depends on neither:
  * `createClient({ url, environment: appEnvironment({ AppState, NetInfo }) })`.
  */
 export function appEnvironment({ AppState, NetInfo }: AppEnvironmentModules): ClientEnvironment {
-  // NetInfo answers a moment after the subscription: until then (or without it) online is
-  // assumed, so an app never waits for a report that may not come. Unknown (null) is online too.
+  // NetInfo answers at once when it knows the state, else once it has fetched it: until then
+  // (or without it) online is assumed, so an app never waits for a report that may not come.
+  // Unknown (null) is online too.
   let online = true;
-  const offline = (state: NetInfoStateLike) => state.isConnected === false || state.isInternetReachable === false;
   return {
     online: () => online,
     visible: () => AppState?.currentState !== 'background',
     subscribe(listener) {
-      const tell = (change: EnvironmentChange) => listener(change);
+      // NetInfo calls a handler it owes its first state even once removed: not after stop().
+      let stopped = false;
+      const tell = (change: EnvironmentChange) => {
+        if (!stopped) listener(change);
+      };
       let shown = AppState?.currentState !== 'background';
       const app = AppState?.addEventListener('change', (state) => {
         const now = state !== 'background';
@@ -51,12 +62,13 @@ export function appEnvironment({ AppState, NetInfo }: AppEnvironmentModules): Cl
       // Each subscription tells its own client (one environment may serve several clients).
       let told = online;
       const stopNet = NetInfo?.addEventListener((state) => {
-        online = !offline(state);
+        online = state.isConnected !== false;
         if (online === told) return; // a network switch that stays connected: not a change
         told = online;
         tell(online ? 'online' : 'offline');
       });
       return () => {
+        stopped = true;
         app?.remove();
         stopNet?.();
       };

@@ -1,7 +1,7 @@
 /**
  * THE boundary between resock and a platform. `@resock/node` implements it on `ws`,
- * `@resock/browser` on the native `WebSocket`; users write their own for React Native, Deno or
- * tests. Nothing on this side of it ever sees a platform event, a `Buffer` or `ws`.
+ * `@resock/browser` on the native `WebSocket` (React Native's too); users write their own for
+ * Deno or tests. Nothing on this side of it ever sees a platform event, a `Buffer` or `ws`.
  */
 import type { OutboundMessage } from './client/queue';
 import type { AttemptContext } from './options';
