@@ -34,6 +34,9 @@ export function checkInvariants(world: World): void {
   checkWaiters(world, state);
   checkDueRetry(world, state);
   checkDeliveries(world);
+  // The app's own ping goes instead of a protocol one, where the transport has both.
+  if (world.cfg.heartbeat && world.cfg.appPing && world.fake.connections.some((c) => c.pings > 0))
+    fail('a protocol ping went out though heartbeat.message is set');
 }
 
 function checkCounters(world: World): void {

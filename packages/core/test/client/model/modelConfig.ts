@@ -10,8 +10,10 @@ import fc from 'fast-check';
 export interface Config {
   reliable: boolean;
   heartbeat: boolean;
-  /** With heartbeat: an app-level ping message (a transport without ping, like a browser). */
+  /** With heartbeat: an app-level ping message. */
   appPing: boolean;
+  /** The transport has protocol pings too (ws), which the app's message goes instead of. */
+  protocolPings: boolean;
   terminate: boolean;
   lazy: boolean;
   pauseWhenHidden: boolean;
@@ -33,12 +35,16 @@ export interface Config {
   signal: boolean;
 }
 
+/** Whether the transport sends protocol pings: a browser's cannot; ws can, and a heartbeat.message goes instead. */
+export const canPing = (cfg: Config): boolean => !(cfg.heartbeat && cfg.appPing) || cfg.protocolPings;
+
 // Repeated values in constantFrom weight the draw toward the plain setups.
 export const configArb: fc.Arbitrary<Config> = fc
   .record({
     reliable: fc.boolean(),
     heartbeat: fc.boolean(),
     appPing: fc.boolean(),
+    protocolPings: fc.boolean(),
     terminate: fc.boolean(),
     lazy: fc.boolean(),
     pauseWhenHidden: fc.boolean(),

@@ -12,7 +12,7 @@ import {
   type FakeTransport,
 } from '@resock/core/testing';
 import type { TransportHandlers } from '../../../src/transport';
-import { type Config, clientOptions } from './modelConfig';
+import { type Config, canPing, clientOptions } from './modelConfig';
 import type { ArmAction, ArmEvent } from './modelOps';
 import { recordingTransport } from './recordingTransport';
 
@@ -204,7 +204,7 @@ export class World {
   lastUptime = 0;
 
   constructor(readonly cfg: Config) {
-    this.fake = createFakeTransport({ terminate: cfg.terminate, ping: !(cfg.heartbeat && cfg.appPing) });
+    this.fake = createFakeTransport({ terminate: cfg.terminate, ping: canPing(cfg) });
     this.client = createClient(
       clientOptions(cfg, {
         transport: recordingTransport(this),

@@ -5,6 +5,7 @@
  * mid-write), app code run inside send() (inWriteOps.ts); no message may follow the close frame.
  */
 import type { Transport, TransportConnection } from '../../../src/transport';
+import { canPing } from './modelConfig';
 import type { Dial, World } from './modelState';
 
 export function recordingTransport(world: World): Transport {
@@ -72,6 +73,6 @@ export function recordingTransport(world: World): Transport {
       }
       return wrapped;
     },
-    pings: !(world.cfg.heartbeat && world.cfg.appPing),
+    pings: canPing(world.cfg),
   };
 }
