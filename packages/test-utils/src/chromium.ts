@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -53,4 +54,21 @@ export async function launchChromium(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test page's script: `entry` bundled for the browser as an app's bundler would (ESM), from
+ * the packages' dist. `define` sets build-time constants (React reads process.env.NODE_ENV).
+ */
+export async function bundlePage(entry: string, define: Record<string, string> = {}): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'error',
+    define,
+  });
+  return result.outputFiles[0]?.text ?? '';
 }

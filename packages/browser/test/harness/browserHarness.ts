@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
-import { launchChromium } from '@resock/test-utils/chromium';
-import { build } from 'esbuild';
+import { bundlePage, launchChromium } from '@resock/test-utils/chromium';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
@@ -10,14 +9,7 @@ let bundle: Promise<string> | undefined;
 
 /** The page bundle, built once per test file from @resock/browser's dist. */
 function pageBundle(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'error',
-  }).then((result) => result.outputFiles[0]?.text ?? '');
+  bundle ??= bundlePage(entry);
   return bundle;
 }
 

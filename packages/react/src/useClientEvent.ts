@@ -1,0 +1,25 @@
+import type { Client, ClientEvents } from '@resock/core';
+import { useEffect, useInsertionEffect, useRef } from 'react';
+
+/**
+ * Listens to one of the client's events while the component is mounted (and a client is
+ * given). The listener may be a new function on every render: the latest one is called, and
+ * the subscription is not redone for it.
+ */
+export function useClientEvent<TMessage, E extends keyof ClientEvents<TMessage>>(
+  client: Client<TMessage> | undefined,
+  event: E,
+  listener: ClientEvents<TMessage>[E],
+): void {
+  const latest = useRef(listener);
+  // Before any effect of this render runs, so an event never reaches a stale listener.
+  useInsertionEffect(() => {
+    latest.current = listener;
+  });
+  useEffect(() => {
+    if (!client) return undefined;
+    const call = ((...args: unknown[]) =>
+      (latest.current as (...given: unknown[]) => void)(...args)) as ClientEvents<TMessage>[E];
+    return client.on(event, call);
+  }, [client, event]);
+}

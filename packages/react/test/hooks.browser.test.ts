@@ -1,0 +1,88 @@
+// The hooks in real Chromium, in React 19's development build (StrictMode runs effects twice
+// there), against a real ws server: what a component's clients do as it mounts, re-renders,
+// changes its URL and unmounts.
+import { fileURLToPath } from 'node:url';
+import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
+import { bundlePage, chromiumSkipReason, launchChromium } from '@resock/test-utils/chromium';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const entry = fileURLToPath(new URL('./page/reactPage.ts', import.meta.url));
+// React's development build: StrictMode runs effects twice only there.
+const bundle = bundlePage(entry, { 'process.env.NODE_ENV': '"development"' });
+
+type App = {
+  mount(props: { url: string; label: string }, options?: { strict?: boolean }): void;
+  render(props: { url: string; label: string }): void;
+  unmount(): void;
+  text(): string;
+  states(): string[];
+};
+declare const app: App;
+
+let server: ScenarioServer;
+let page: Page;
+let closeBrowser: () => Promise<void>;
+
+beforeEach(async () => {
+  const js = await bundle;
+  server = await startScenarioServer({
+    http: (req, res) => {
+      if (req.url === '/')
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<script type="module" src="/page.js"></script>');
+      else if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+      else res.writeHead(404).end();
+    },
+  });
+  const chromium = await launchChromium();
+  closeBrowser = chromium.close;
+  page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
+  await page.goto(`http://127.0.0.1:${server.port}/`);
+  await page.waitForFunction(() => 'app' in globalThis);
+});
+
+afterEach(async () => {
+  await closeBrowser();
+  await server.stop();
+});
+
+const shows = (text: string) => page.waitForFunction((t) => app.text() === t, text);
+
+describe(`@resock/react in Chromium${chromiumSkipReason}`, { skip: chromiumSkipReason !== '' }, () => {
+  it('renders the state as it changes and what arrives; the open listener sends on the client it belongs to', async () => {
+    await page.evaluate((url) => app.mount({ url, label: 'one' }), `${server.url}/a`);
+    await shows('open one:hello'); // the echo server answers the hello sent on open
+    expect(await page.evaluate(() => app.states())).toEqual(['open']);
+  });
+
+  it('under StrictMode the first client is closed at once and one stays open', async () => {
+    await page.evaluate((url) => app.mount({ url, label: 'one' }, { strict: true }), `${server.url}/a`);
+    await shows('open one:hello');
+    expect(await page.evaluate(() => app.states())).toEqual(['closed', 'open']);
+  });
+
+  it('unmounting closes the client: the server gets its close frame', async () => {
+    await page.evaluate((url) => app.mount({ url, label: 'one' }), `${server.url}/a`);
+    await shows('open one:hello');
+    await page.evaluate(() => app.unmount());
+    await server.waitForClientClose(1);
+    expect(server.clientCloses).toMatchObject([{ attempt: 1, code: 1000 }]);
+    await page.waitForFunction(() => app.states()[0] === 'closed');
+  });
+
+  it('a new URL closes the old client and connects a new one; a re-render keeps the client', async () => {
+    await page.evaluate((url) => app.mount({ url, label: 'one' }), `${server.url}/a`);
+    await shows('open one:hello');
+    await page.evaluate((url) => app.render({ url, label: 'two' }), `${server.url}/a`);
+    // The same client, and the latest render's listener hears the next message.
+    server.sockets.get(1)?.send('again');
+    await shows('open two:again');
+    expect(server.attempts).toHaveLength(1);
+
+    await page.evaluate((url) => app.render({ url, label: 'three' }), `${server.url}/b`);
+    await shows('open three:hello');
+    await server.waitForClientClose(1);
+    expect(server.attempts.map((a) => a.path)).toEqual(['/a', '/b']);
+    expect(await page.evaluate(() => app.states())).toEqual(['closed', 'open']);
+  });
+});

@@ -1,0 +1,3 @@
+import { defineTestConfig } from '@resock/vitest-config';
+
+export default defineTestConfig();
