@@ -1,10 +1,12 @@
 import type { Client, ClientEvents } from '@resock/core';
-import { useEffect, useInsertionEffect, useRef } from 'react';
+import { useInsertionEffect, useRef } from 'react';
+import { useTaskEffect } from './taskEffect';
 
 /**
  * Listens to one of the client's events while the component is mounted (and a client is
- * given). The listener may be a new function on every render: the latest one is called, and
- * the subscription is not redone for it.
+ * given), subscribing in a layout effect: a client useClient made is heard from its first
+ * event. The listener may be a new function on every render: the latest one is called, and the
+ * subscription is not redone for it.
  */
 export function useClientEvent<TMessage, E extends keyof ClientEvents<TMessage>>(
   client: Client<TMessage> | undefined,
@@ -16,7 +18,7 @@ export function useClientEvent<TMessage, E extends keyof ClientEvents<TMessage>>
   useInsertionEffect(() => {
     latest.current = listener;
   });
-  useEffect(() => {
+  useTaskEffect(() => {
     if (!client) return undefined;
     const call = ((...args: unknown[]) =>
       (latest.current as (...given: unknown[]) => void)(...args)) as ClientEvents<TMessage>[E];

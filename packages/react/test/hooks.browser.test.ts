@@ -11,12 +11,17 @@ const entry = fileURLToPath(new URL('./page/reactPage.ts', import.meta.url));
 // React's development build: StrictMode runs effects twice only there.
 const bundle = bundlePage(entry, { 'process.env.NODE_ENV': '"development"' });
 
+type Props = { url: string; label: string; fake?: boolean };
 type App = {
-  mount(props: { url: string; label: string }, options?: { strict?: boolean }): void;
-  render(props: { url: string; label: string }): void;
+  mount(props: Props, options?: { strict?: boolean }): void;
+  render(props: Props): void;
   unmount(): void;
   text(): string;
   states(): string[];
+  sent(): string[][];
+  topic(props: { base: string; topic: string }): void;
+  log(): string[];
+  subscriptions(): Record<string, number>;
 };
 declare const app: App;
 
@@ -55,6 +60,22 @@ describe(`@resock/react in Chromium${chromiumSkipReason}`, { skip: chromiumSkipR
     expect(await page.evaluate(() => app.states())).toEqual(['open']);
   });
 
+  it("hears a client's first event however soon it comes: listeners subscribe in the task the client is made", async () => {
+    // The transport opens a microtask after createClient: before any later task could re-render.
+    await page.evaluate((url) => app.mount({ url, label: 'one', fake: true }), `${server.url}/a`);
+    await page.waitForFunction(() => app.states()[0] === 'open');
+    expect(await page.evaluate(() => app.sent())).toEqual([['hello']]);
+  });
+
+  it('in the render where deps change, code never gets the client about to be closed', async () => {
+    await page.evaluate((base) => app.topic({ base, topic: 'a' }), server.url);
+    await server.waitForReceived(1);
+    await page.evaluate((base) => app.topic({ base, topic: 'b' }), server.url);
+    await server.waitForReceived(2);
+    expect(await page.evaluate(() => app.log())).toEqual(['sent a on connecting', 'sent b on connecting']);
+    expect(server.received.map((r) => String(r.data))).toEqual(['subscribe a', 'subscribe b']);
+  });
+
   it('under StrictMode the first client is closed at once and one stays open', async () => {
     await page.evaluate((url) => app.mount({ url, label: 'one' }, { strict: true }), `${server.url}/a`);
     await shows('open one:hello');
@@ -75,9 +96,13 @@ describe(`@resock/react in Chromium${chromiumSkipReason}`, { skip: chromiumSkipR
     await shows('open one:hello');
     await page.evaluate((url) => app.render({ url, label: 'two' }), `${server.url}/a`);
     // The same client, and the latest render's listener hears the next message.
-    server.sockets.get(1)?.send('again');
+    const socket = server.sockets.get(1);
+    expect(socket).toBeDefined();
+    socket?.send('again');
     await shows('open two:again');
     expect(server.attempts).toHaveLength(1);
+    // A new listener each render, one subscription each for the whole client's life.
+    expect(await page.evaluate(() => app.subscriptions())).toEqual({ open: 1, message: 1, state: 1 });
 
     await page.evaluate((url) => app.render({ url, label: 'three' }), `${server.url}/b`);
     await shows('open three:hello');
