@@ -58,9 +58,13 @@ export async function launchChromium(
 
 /**
  * A test page's script: `entry` bundled for the browser as an app's bundler would (ESM), from
- * the packages' dist. `define` sets build-time constants (React reads process.env.NODE_ENV).
+ * the packages' dist. `define` sets build-time constants (React reads process.env.NODE_ENV);
+ * `alias` puts one package in another's place (React 18 for 19).
  */
-export async function bundlePage(entry: string, define: Record<string, string> = {}): Promise<string> {
+export async function bundlePage(
+  entry: string,
+  { define = {}, alias = {} }: { define?: Record<string, string>; alias?: Record<string, string> } = {},
+): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -69,6 +73,7 @@ export async function bundlePage(entry: string, define: Record<string, string> =
     write: false,
     logLevel: 'error',
     define,
+    alias,
   });
   return result.outputFiles[0]?.text ?? '';
 }

@@ -3,7 +3,7 @@
 import { type Client, createClient } from '@resock/browser';
 import { createFakeTransport, type FakeTransport } from '@resock/core/testing';
 import { useClient, useClientEvent, useClientState } from '@resock/react';
-import { createElement, StrictMode, useEffect, useState } from 'react';
+import { createElement, StrictMode, useEffect, useState, version } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 
 const made: Client[] = [];
@@ -85,6 +85,7 @@ Object.assign(globalThis, {
     states: () => made.map((c) => c.state),
     sent: () => fakes.map((f) => f.last().sent.map(String)),
     log: () => log,
+    version: () => version,
     subscriptions: () => subscriptions,
   },
 });
