@@ -43,18 +43,19 @@ export function appEnvironment({ AppState, NetInfo }: AppEnvironmentModules): Cl
   // (or without it) online is assumed, so an app never waits for a report that may not come.
   // Unknown (null) is online too.
   let online = true;
+  const shownIn = (state: string | null | undefined) => state !== 'background';
   return {
     online: () => online,
-    visible: () => AppState?.currentState !== 'background',
+    visible: () => shownIn(AppState?.currentState),
     subscribe(listener) {
       // NetInfo calls a handler it owes its first state even once removed: not after stop().
       let stopped = false;
       const tell = (change: EnvironmentChange) => {
         if (!stopped) listener(change);
       };
-      let shown = AppState?.currentState !== 'background';
+      let shown = shownIn(AppState?.currentState);
       const app = AppState?.addEventListener('change', (state) => {
-        const now = state !== 'background';
+        const now = shownIn(state);
         if (now === shown) return; // active ↔ inactive: no change for the client
         shown = now;
         tell(now ? 'visible' : 'hidden');

@@ -3,6 +3,7 @@
 // close codes. What docs/migrating.md tells a graphql-ws user to write is what runs here.
 import type { Client, FailedEvent, NodeClientOptions, ReconnectingEvent } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { conditions } from './fixtures/conditions';
 import { startGraphqlWsServer } from './fixtures/graphqlWsServer';
 import { quickClient } from './fixtures/quickClient';
 
@@ -32,17 +33,12 @@ function graphqlClient(port: number, options: Partial<NodeClientOptions> = {}, t
     ...options,
   });
   const heard: Message[] = [];
-  const waiters: Array<() => void> = [];
+  // `until(check)`: once `check()` holds after some message the client heard.
+  const { changed, until } = conditions();
   c.on('message', (data) => {
     heard.push(parse(data));
-    for (const wake of waiters.splice(0)) wake();
+    changed();
   });
-  /** Resolves once `check()` holds after some message the client heard. */
-  const until = (check: () => boolean) =>
-    new Promise<void>((resolve) => {
-      const test = () => (check() ? resolve() : waiters.push(test));
-      test();
-    });
   return { c, heard, until };
 }
 
@@ -60,13 +56,7 @@ function outcomes(c: Client) {
 
 describe('resock as a graphql-ws client (graphql-ws 6 server on ws)', () => {
   it('streams a subscription, and after every socket is dropped greets again with a fresh token and resubscribes', async () => {
-    const tokens: unknown[] = [];
-    const s = await server({
-      onConnect: (ctx) => {
-        tokens.push(ctx.connectionParams?.token);
-        return true;
-      },
-    });
+    const s = await server();
     let n = 0;
     const { c, heard, until } = graphqlClient(s.port, {}, () => `t${++n}`);
     c.on('open', () => subscribe(c, 'tick'));
@@ -79,7 +69,7 @@ describe('resock as a graphql-ws client (graphql-ws 6 server on ws)', () => {
     s.publish(2);
     await until(() => ticksOf(heard).length === 2);
     expect(ticksOf(heard)).toEqual([1, 2]);
-    expect(tokens).toEqual(['t1', 't2']);
+    expect(s.seen.tokens).toEqual(['t1', 't2']);
     // Each acceptance is heard once, after `open`; nothing the app sent reached the server early.
     expect(heard.filter((m) => m.type === 'connection_ack')).toHaveLength(2);
     expect(s.seen.closes.map(([code]) => code)).not.toContain(4401);

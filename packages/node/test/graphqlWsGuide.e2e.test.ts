@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { conditions } from './fixtures/conditions';
 import { startGraphqlWsServer } from './fixtures/graphqlWsServer';
 
 const guide = readFileSync(new URL('../../../docs/migrating.md', import.meta.url), 'utf8');
@@ -35,33 +36,23 @@ function runExample(url: string) {
   });
   cleanup.push(() => child.kill());
   const lines: string[] = [];
-  const waiters: Array<() => void> = [];
+  const { changed, until } = conditions();
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     lines.push(...chunk.split('\n').filter(Boolean));
-    for (const wake of waiters.splice(0)) wake();
+    changed();
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
   /** Resolves once the example has printed `count` lines. */
-  const printed = (count: number) =>
-    new Promise<void>((resolve) => {
-      const test = () => (lines.length >= count ? resolve() : waiters.push(test));
-      test();
-    });
+  const printed = (count: number) => until(() => lines.length >= count);
   return { lines, printed, stderr: () => stderr };
 }
 
 describe("the migration guide's graphql-ws example, against graphql-ws's own server", () => {
   it('streams, resubscribes once after every socket is dropped, and answers the server’s pings', async () => {
-    const tokens: unknown[] = [];
-    const s = await startGraphqlWsServer({
-      onConnect: (ctx) => {
-        tokens.push(ctx.connectionParams?.token);
-        return true;
-      },
-    });
+    const s = await startGraphqlWsServer();
     cleanup.push(s.stop);
     const run = runExample(`ws://127.0.0.1:${s.port}`);
     await s.until(() => s.live() === 1);
@@ -73,7 +64,7 @@ describe("the migration guide's graphql-ws example, against graphql-ws's own ser
     s.publish(2);
     await run.printed(2);
     expect(run.lines).toEqual(['{"tick":1}', '{"tick":2}']);
-    expect(tokens).toEqual(['t0ken', 't0ken']);
+    expect(s.seen.tokens).toEqual(['t0ken', 't0ken']);
     expect(s.seen.closes.map(([code]) => code)).not.toContain(4409);
 
     // The protocol's ping from the server side gets its pong.

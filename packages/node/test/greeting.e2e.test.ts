@@ -4,6 +4,7 @@
 import type { Client, NodeClientOptions } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
+import { conditions } from './fixtures/conditions';
 import { startPlainServer } from './fixtures/plainServer';
 import { quickClient } from './fixtures/quickClient';
 
@@ -18,14 +19,15 @@ async function handshakeServer() {
   cleanup.push(server.stop);
   const connections: Array<{ socket: WebSocket; tokens: string[]; received: string[] }> = [];
   const closes: number[] = [];
-  const waiters: Array<() => void> = [];
+  // `until(check)`: once `check()` holds after some message the server handled, or a close.
+  const { changed, until } = conditions();
   server.wss.on('connection', (socket) => {
     const seen = { socket, tokens: [] as string[], received: [] as string[] };
     connections.push(seen);
     let acked = false;
     socket.on('close', (code) => {
       closes.push(code);
-      for (const wake of waiters.splice(0)) wake();
+      changed();
     });
     socket.on('message', async (raw) => {
       const message = JSON.parse(String(raw)) as { type: string; token?: string; n?: number };
@@ -37,15 +39,9 @@ async function handshakeServer() {
         socket.send(JSON.stringify({ type: 'connection_ack' }));
       } else if (!acked) socket.close(4401, 'Unauthorized');
       else seen.received.push(String(message.n));
-      for (const wake of waiters.splice(0)) wake();
+      changed();
     });
   });
-  /** Resolves once `check()` holds after some message the server handled, or a close. */
-  const until = (check: () => boolean) =>
-    new Promise<void>((resolve) => {
-      const test = () => (check() ? resolve() : waiters.push(test));
-      test();
-    });
   return { port: server.port, connections, closes, until };
 }
 
