@@ -13,6 +13,8 @@ export class WsConnection implements TransportConnection {
   declare private blobs?: number;
   /** The socket corked until the microtask (see coalesce). */
   declare private corked?: RawSocket | undefined;
+  /** When this turn's last small message was sent (performance.now()); unset between turns. */
+  declare private lastSent?: number | undefined;
   constructor(
     private readonly socket: WebSocket,
     private readonly handlers: TransportHandlers,
@@ -45,13 +47,31 @@ export class WsConnection implements TransportConnection {
   }
   /**
    * Messages sent in one go (a burst, the answers to a batch of messages that came in one read)
-   * leave in one write: ws writes each frame at once, a system call apiece, and on a busy
-   * connection those calls are most of a client's CPU. The socket is corked at the first send and
-   * uncorked in a microtask: after the code that sent returns, before any I/O and before the code
-   * awaiting a deliver() of the message runs (its continuation is queued after); and if the
-   * process exits first, on its way out. Node's HTTP client batches its writes the same way.
+   * leave in two writes: ws writes each frame at once, a system call apiece, and on a busy
+   * connection those calls are most of a client's CPU. The first small message of a turn is
+   * written at once: a worker that sends and then computes for seconds must not hold it (as
+   * ws would not). One sent within BURST_GAP_MS of the one before corks the socket, uncorked in
+   * a microtask: after the code that sent returns, before any I/O and before the code awaiting a
+   * deliver() of the message runs (its continuation is queued after); and if the process exits
+   * first, on its way out. Node's HTTP client batches its writes the same way. A send after a
+   * longer gap (work came between) writes what is held and itself at once, so a loop that sends
+   * progress between pieces of work is heard as it goes.
    */
   private coalesce(): void {
+    const now = performance.now();
+    const last = this.lastSent;
+    this.lastSent = now;
+    if (last === undefined) {
+      queueMicrotask(() => {
+        this.lastSent = undefined;
+        this.flush();
+      });
+      return;
+    }
+    if (now - last >= BURST_GAP_MS) {
+      this.flush();
+      return;
+    }
     if (this.corked) return;
     const raw = this.raw();
     if (!raw || raw.writableCorked) return; // corked by someone else: theirs to uncork
@@ -62,7 +82,6 @@ export class WsConnection implements TransportConnection {
       exitHooked = true;
       process.once('exit', writeHeld);
     }
-    queueMicrotask(() => this.flush());
   }
   /** Writes what coalesce() holds. */
   private flush(): void {
@@ -161,6 +180,12 @@ function writeHeld(): void {
 
 /** How much coalesce() holds at most: Node's default stream buffer (highWaterMark). */
 const COALESCE_BYTES = 16 * 1024;
+
+/**
+ * Sends this close together are a burst, held to the turn's end: the answers to one read come
+ * microseconds apart; a gap this long means the app did work between them.
+ */
+const BURST_GAP_MS = 1;
 
 /** A message's size for coalescing: a string's length is at most its UTF-8 size. */
 const sizeOf = (data: OutboundMessage): number =>
