@@ -72,7 +72,7 @@ export function expiryTimers(world: World): number {
  * What send() returned, held to the options: a signal aborted at the call drops it ('aborted');
  * volatile is sent or dropped ('volatile'), never queued, and dropped only when the connection
  * could not take it. `takes`: open, a socket that takes messages, nothing held for a probe;
- * `held`: open with an offline probe out.
+ * `held`: open with an offline probe out; `now`: the time of the call.
  */
 export function checkOptionResult(
   msg: Msg,
@@ -80,13 +80,17 @@ export function checkOptionResult(
   abortedAtCall: boolean,
   takes: boolean,
   held: boolean,
+  now: number,
 ): void {
   // Sends wait while an offline probe is out (volatile ones are dropped): none goes straight out.
   if (held && result === 'sent') fail(`send() said sent for ${msg.k} while an offline probe was out`);
   if (abortedAtCall && result !== 'dropped') fail(`send() with an aborted signal said ${result} for ${msg.k}`);
   if (msg.volatile && result === 'queued') fail(`send() queued the volatile message ${msg.k}`);
   if (result !== 'dropped') return;
-  const reason = abortedAtCall ? 'aborted' : msg.volatile ? 'volatile' : 'overflow';
+  // ttlMs 0 may not wait at all: one that could not be written within the call (a connection
+  // that opened inside it, from idle) is out at once, 'expired'.
+  const dueAtCall = msg.dropped === 'expired' && msg.deadline === now;
+  const reason = abortedAtCall ? 'aborted' : msg.volatile ? 'volatile' : dueAtCall ? 'expired' : 'overflow';
   if (msg.dropped !== reason)
     fail(`send() said dropped, but ${msg.k} has ${msg.dropped ?? 'no'} dropped event (expected ${reason})`);
   if (reason === 'volatile' && takes) fail(`send() dropped volatile ${msg.k} while open with a socket that takes it`);

@@ -121,7 +121,9 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   // What waited may have gone out first (a clear socket flushes before this message): read
   // the wire before the old copy of a same-id message counts as replaced.
   scanWire(world, msg.text);
-  if (replacedCandidate && result !== 'dropped') {
+  // (Unless the client took it out first: app code that the writes of what waited before this
+  // message ran aborted its signal, before this one took its place.)
+  if (replacedCandidate && result !== 'dropped' && replacedCandidate.dropped === undefined) {
     replacedCandidate.replaced = true;
     replacedCandidate.replacedInWrite = world.writing.length > 0;
   }
@@ -135,7 +137,7 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   if (inWrite && result === 'queued') world.owedOut.push({ msg, on: world.newest });
   checkResult(world, msg, result, state, inWrite);
   const held = state === 'open' && world.probeOut === world.newest && world.probeSure === world.newest;
-  checkOptionResult(msg, result, abortedAtCall, !inWrite && takesAtOnce(world, state), held);
+  checkOptionResult(msg, result, abortedAtCall, !inWrite && takesAtOnce(world, state), held, world.clock.now());
 }
 
 /** Open, a socket that takes messages, nothing held for a probe: a message must go out at once. */
