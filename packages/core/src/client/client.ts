@@ -1,3 +1,4 @@
+import { onAbort } from '../abortListeners';
 import { assertCloseArguments } from '../close/closeArguments';
 import type { CloseRecord } from '../close/closeRecord';
 import {
@@ -204,7 +205,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
         if (at >= 0) this.openedWaiters?.splice(at, 1);
         reject(signal.reason);
       };
-      const done = () => signal.removeEventListener('abort', abort);
+      let done = () => {};
       const waiter = {
         resolve: (event: OpenEvent) => {
           done();
@@ -215,7 +216,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
           reject(error);
         },
       };
-      signal.addEventListener('abort', abort, { once: true });
+      done = onAbort(signal, abort);
       waiters.push(waiter);
     });
     // Waiting for the open is asking for it: a lazy client not started yet starts (as on its

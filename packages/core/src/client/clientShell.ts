@@ -276,6 +276,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
     const waiters = this.closeWaiters ?? [];
     this.closeWaiters = undefined;
     for (const resolve of waiters) resolve(record);
+    this.emitter.letGoOfSignals();
   }
 }
 

@@ -1,3 +1,4 @@
+import { onAbort } from '../abortListeners';
 import type { CloseRecord } from '../close/closeRecord';
 import { ClientClosedError, ClientRuntimeError, InvalidOptionsError, type ResockError } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
@@ -131,9 +132,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
       throw new InvalidOptionsError([{ path: 'environment', message: `subscribe threw (${String(error)})` }]);
     }
     if (signal) {
-      const onAbort = () => void this.close();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+      this.removeAbortListener = onAbort(signal, () => void this.close());
     }
   }
 

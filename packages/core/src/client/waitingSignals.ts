@@ -1,13 +1,13 @@
+import { onAbort } from '../abortListeners';
 import type { Waiting } from './queue';
 
 /**
- * The abort signals of the messages that wait: one listener per signal, however many messages
- * hold it (one per message made the platform walk them all on each add, and warn of a leak past
- * ten), and aborting it takes out the messages that hold it, each in constant time (a pass over
+ * The abort signals of the messages that wait: one callback per signal, however many messages
+ * hold it (one per message made the platform walk them all on each add), and aborting it takes out the messages that hold it, each in constant time (a pass over
  * the queue for each aborted signal was quadratic in a burst).
  */
 export class WaitingSignals {
-  readonly #held = new Map<AbortSignal, { readonly waiting: Set<Waiting>; readonly listener: () => void }>();
+  readonly #held = new Map<AbortSignal, { readonly waiting: Set<Waiting>; readonly release: () => void }>();
 
   constructor(private readonly withdraw: (waiting: readonly Waiting[]) => void) {}
 
@@ -19,9 +19,7 @@ export class WaitingSignals {
   hold(signal: AbortSignal, waiting: Waiting): void {
     let held = this.#held.get(signal);
     if (!held) {
-      const listener = () => this.#aborted(signal);
-      signal.addEventListener('abort', listener, { once: true });
-      held = { waiting: new Set(), listener };
+      held = { waiting: new Set(), release: onAbort(signal, () => this.#aborted(signal)) };
       this.#held.set(signal, held);
     }
     held.waiting.add(waiting);
@@ -30,7 +28,7 @@ export class WaitingSignals {
   letGo(signal: AbortSignal, waiting: Waiting): void {
     const held = this.#held.get(signal);
     if (!held?.waiting.delete(waiting) || held.waiting.size > 0) return;
-    signal.removeEventListener('abort', held.listener);
+    held.release();
     this.#held.delete(signal);
   }
 

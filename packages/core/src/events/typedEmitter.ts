@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import { onAbort } from '../abortListeners';
 
 // biome-ignore lint/suspicious/noExplicitAny: the event map's listeners take any payload
 type Listener = (payload: any) => void;
@@ -46,6 +47,8 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
   private readonly emitter = new EventEmitter();
   /** The registrations with a function of their own, by listener; weak, so none outlives its listener. */
   private owned: WeakMap<Listener, Owned[]> | undefined;
+  /** How each registration with a signal lets go of it, until it ends. */
+  private signalled: Set<() => void> | undefined;
 
   constructor(private readonly owner: ListenerErrorSink) {}
 
@@ -93,7 +96,10 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
     const end = () => {
       if (!live) return;
       live = false;
-      signal?.removeEventListener('abort', end);
+      if (release) {
+        release();
+        this.signalled?.delete(release);
+      }
       this.emitter.off(event as string, fire);
       const left = this.owned?.get(listener)?.filter((owned) => owned !== entry);
       if (left?.length) this.owned?.set(listener, left);
@@ -101,11 +107,25 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
     };
     const entry: Owned = { event, end };
     // First: a signal that throws leaves nothing registered.
-    signal?.addEventListener('abort', end);
+    const release = signal && onAbort(signal, end);
+    if (release) {
+      this.signalled ??= new Set();
+      this.signalled.add(release);
+    }
     this.owned ??= new WeakMap();
     this.owned.set(listener, [...(this.owned.get(listener) ?? []), entry]);
     this.emitter.on(event as string, fire);
     return end;
+  }
+
+  /**
+   * The owner is done for good (a closed client): its registrations let go of their signals, so
+   * a long-lived one (a worker's shutdown) does not keep every client closed since. They stay
+   * registered; nothing is emitted to them any more.
+   */
+  letGoOfSignals(): void {
+    for (const release of this.signalled ?? []) release();
+    this.signalled = undefined;
   }
 
   /** Whether anyone listens: lets hot paths skip building a payload nobody reads. */

@@ -58,4 +58,17 @@ describe('queue.ttlMs', () => {
       'queue.ttlMs: reliable delivery waits for each ack: expected > 0',
     );
   });
+  // The README: a deliver() "stays pending while the client is failed (ttlMs still counts there)".
+  it('a deliver() waiting in a failed client still expires at its ttlMs', async () => {
+    const h = harness();
+    h.transport.last().accept();
+    h.transport.last().serverClose(1000, ''); // the default policy stops
+    expect(h.client.state).toBe('failed');
+    const delivered = h.client.deliver('x', { ttlMs: 5000 });
+    h.clock.advance(4999);
+    expect(h.client.stats.messagesQueued).toBe(1);
+    h.clock.advance(1);
+    await expect(delivered).rejects.toMatchObject({ reason: 'expired', data: 'x' });
+    expect(h.client.stats.messagesQueued).toBe(0);
+  });
 });

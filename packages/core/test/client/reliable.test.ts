@@ -221,4 +221,13 @@ describe('reliable delivery: resends after a refusal that passes', () => {
     h.client.send(msg(2)); // flushes what waits first (the queue), then itself
     expect(second.sent).toEqual([msg(1), untracked('queued while waiting'), msg(2)]);
   });
+
+  it('sends a copy that replaced an unsent one under its id in its own send() order', () => {
+    const h = harness({ reliable });
+    h.client.send(JSON.stringify({ id: 1, body: 'a' }));
+    h.client.send(msg(2));
+    h.client.send(JSON.stringify({ id: 1, body: 'a again' })); // replaces the first, never written
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([msg(2), JSON.stringify({ id: 1, body: 'a again' })]);
+  });
 });
