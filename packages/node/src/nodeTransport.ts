@@ -33,7 +33,7 @@ export type NodeTransportOptions = Omit<WsClientOptions, 'headers'> & {
 
 /**
  * The transport on `ws` (v8). Text arrives as `string`, binary as `Uint8Array` (a `Buffer`,
- * which is one). A rejected handshake keeps its HTTP status and headers (`Retry-After` too);
+ * which is one). A rejected handshake keeps its HTTP status and its `Retry-After`;
  * heartbeats use protocol ping frames (unless the app gives its own `heartbeat.message`), so any
  * standard server answers them; a dead peer is dropped with `terminate()`.
  */
@@ -95,8 +95,13 @@ function attach(socket: WebSocket, handlers: TransportHandlers, requested: strin
     handshake = { status, headers: flatten(res.headers) };
     res.resume(); // discard the body
     // ws hands the attempt to us here; ending it with an error gives error + close 1006.
-    // A bare req.destroy() would leave the attempt hanging (measured).
-    req.destroy(Object.assign(new Error(`Unexpected server response: ${status}`), { code: 'WS_UNEXPECTED_RESPONSE' }));
+    // A bare req.destroy() would leave the attempt hanging (measured). A 101 comes here when it
+    // does not upgrade (no Connection: Upgrade): refused as any other 101 is, by the same code.
+    const error =
+      status === 101
+        ? { message: 'the server answered 101 without upgrading the connection', code: 'RESOCK_INVALID_UPGRADE' }
+        : { message: `Unexpected server response: ${status}`, code: 'WS_UNEXPECTED_RESPONSE' };
+    req.destroy(Object.assign(new Error(error.message), { code: error.code }));
   });
   const connection = new WsConnection(socket, handlers);
   socket.once('open', () => {

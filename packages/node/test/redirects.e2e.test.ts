@@ -4,11 +4,12 @@
 // stops ("not a WebSocket endpoint", docs/close-codes.md) instead of retrying it as a lost link.
 import { once } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
-import { type AddressInfo, createServer, type LookupFunction } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { createClient, nodeTransport } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { listenLocally } from './fixtures/listenLocally';
+import { localLookup } from './fixtures/localLookup';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -67,12 +68,6 @@ async function recordingServer() {
   return { port: (wss.address() as AddressInfo).port, handshakes };
 }
 
-/** Any host name resolves to 127.0.0.1: `elsewhere.example` stands for a real deployment's other host. */
-const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-  if (options?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
-  else callback(null, '127.0.0.1', 4);
-}) as unknown as LookupFunction;
-
 describe('nodeTransport with followRedirects and requireTls', () => {
   it('refuses a hop to plain text for a remote host before its request goes: nothing reaches it', async () => {
     const plain = await recordingServer();
@@ -84,7 +79,11 @@ describe('nodeTransport with followRedirects and requireTls', () => {
       // As the README advises: stop on this error code (the default policy retries it as a lost link).
       policy: { rules: [{ errors: ['RESOCK_INSECURE_REDIRECT'], action: 'stop' }] },
       // lookup: an http.request option ws passes on (not in ws's types).
-      transport: nodeTransport({ followRedirects: true, lookup, headers: { 'X-Api-Key': 'SECRET' } } as never),
+      transport: nodeTransport({
+        followRedirects: true,
+        lookup: localLookup,
+        headers: { 'X-Api-Key': 'SECRET' },
+      } as never),
     });
     cleanup.push(() => client.close());
     const failed = await new Promise((resolve) => client.once('failed', ({ record }) => resolve(record.error)));
@@ -97,11 +96,12 @@ describe('nodeTransport with followRedirects and requireTls', () => {
     const port = await rawServer(() => `HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:${target.port}/\r\n\r\n`);
     const client = createClient({
       url: `ws://localhost:${port}/`,
+      protocols: ['chat.v1'],
       requireTls: true,
       heartbeat: false,
       transport: nodeTransport({
         followRedirects: true,
-        lookup,
+        lookup: localLookup,
         headers: { Authorization: 'Bearer SECRET', Cookie: 'sid=SECRET', 'X-Trace': 't1' },
       } as never),
     });
@@ -110,7 +110,12 @@ describe('nodeTransport with followRedirects and requireTls', () => {
     expect((await client.opened()).url).toBe(`ws://127.0.0.1:${target.port}/`);
     expect(client.url).toBe(`ws://127.0.0.1:${target.port}/`);
     expect(target.handshakes).toHaveLength(1);
-    expect(target.handshakes[0]).toMatchObject({ 'x-trace': 't1', host: `127.0.0.1:${target.port}` });
+    // The other headers and the subprotocols go along.
+    expect(target.handshakes[0]).toMatchObject({
+      'x-trace': 't1',
+      host: `127.0.0.1:${target.port}`,
+      'sec-websocket-protocol': 'chat.v1',
+    });
     expect(target.handshakes[0]?.authorization).toBeUndefined();
     expect(target.handshakes[0]?.cookie).toBeUndefined();
   });
