@@ -11,6 +11,11 @@ type Opened = Extract<Input, { type: 'opened' }>;
  * would otherwise be held in memory until the connect deadline (the queue's default limit).
  */
 export const MAX_BEFORE_ACCEPTED = 1000;
+/**
+ * Nor past this many bytes (where reading pauses for an async schema's backlog): 999 messages of
+ * a MiB each were held until the deadline — a GB, from a MB on the wire with permessage-deflate.
+ */
+const MAX_BYTES_BEFORE_ACCEPTED = 16 * 2 ** 20;
 
 /**
  * The `greeting` option: what a connection says first, before the queue is flushed, and the
@@ -20,7 +25,7 @@ export const MAX_BEFORE_ACCEPTED = 1000;
  */
 export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
   /** The open of a connection whose greeting is being written or awaits the acceptance. */
-  declare private greetingWait: { opened: Opened; accepted: boolean; writing: boolean } | undefined;
+  declare private greetingWait: { opened: Opened; accepted: boolean; writing: boolean; held: number } | undefined;
   /** A connection the app closed while its greeting awaited the acceptance: it never opened, so nothing it sends is heard. */
   declare protected unopened: number | undefined;
 
@@ -38,7 +43,7 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
       this.failGreeting(id, error);
       return;
     }
-    const waiting = { opened, accepted: greeting.isAccepted === undefined, writing: true };
+    const waiting = { opened, accepted: greeting.isAccepted === undefined, writing: true, held: 0 };
     this.greetingWait = waiting;
     // A server that speaks first (its "ready") may have accepted already.
     for (const data of this.beforeOpen ?? [])
@@ -76,15 +81,14 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
     const accepted = this.acceptsGreeting(data);
     // isAccepted is the app's code: it may have let this connection go (reconnect()) meanwhile.
     if (this.greetingWait !== waiting || id !== this.connectionId) return;
+    waiting.held += typeof data === 'string' ? data.length : data.byteLength;
     if (accepted) {
       waiting.accepted = true;
       if (!waiting.writing) this.told(waiting);
-    } else if (count >= MAX_BEFORE_ACCEPTED) {
+    } else if (count >= MAX_BEFORE_ACCEPTED || waiting.held > MAX_BYTES_BEFORE_ACCEPTED) {
       this.greetingWait = undefined;
-      this.failGreeting(
-        id,
-        new ClientRuntimeError('greeting', `${MAX_BEFORE_ACCEPTED} messages came before the greeting was accepted`),
-      );
+      const what = count >= MAX_BEFORE_ACCEPTED ? `${MAX_BEFORE_ACCEPTED} messages` : 'more than 16 MiB';
+      this.failGreeting(id, new ClientRuntimeError('greeting', `${what} came before the greeting was accepted`));
     }
   }
 

@@ -161,6 +161,23 @@ describe('greeting: what every connection says first', () => {
     expect(first.terminated).toBe(true);
   });
 
+  it('so does a flood measured in bytes: a few large messages past 16 MiB', () => {
+    // 999 messages of a MiB each were held until the connect deadline: a GB per attempt, from a
+    // MB on the wire with permessage-deflate.
+    const h = harness({ greeting: { message: 'init', isAccepted: isAck } });
+    const first = h.transport.last();
+    first.accept();
+    const mib = new Uint8Array(2 ** 20);
+    for (let i = 0; i < 16; i++) first.deliver(mib);
+    expect(h.of('close')).toEqual([]); // 16 MiB: still held
+    first.deliver(new Uint8Array(1));
+    expect(h.of('close')).toMatchObject([{ code: 1006, phase: 'connecting' }]);
+    expect(String((h.of('close')[0] as { error?: { message?: string } }).error?.message)).toMatch(
+      /more than 16 MiB came before the greeting was accepted/,
+    );
+    expect(first.terminated).toBe(true);
+  });
+
   it('an isAccepted that throws is an error event, and the message is no acceptance', () => {
     const h = harness({
       greeting: {
