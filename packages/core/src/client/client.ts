@@ -179,7 +179,12 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
 
   open(): void {
     this.assertNotClosed('open');
-    this.dispatch({ type: 'start' });
+    this.dispatch({ type: 'start', asked: true });
+  }
+
+  disconnect(): void {
+    this.assertNotClosed('disconnect');
+    this.dispatch({ type: 'disconnect' });
   }
 
   opened(options?: OpenedOptions): Promise<OpenEvent> {

@@ -76,8 +76,18 @@ export interface Client<TMessage = InboundMessage> {
   close(code?: number, reason?: string): Promise<CloseRecord>;
   /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */
   reconnect(): void;
-  /** Starts a `lazy` client, or one back to `idle` after an idle close (`idleTimeoutMs`). */
+  /**
+   * Starts a `lazy` client, one back to `idle` after an idle close (`idleTimeoutMs`), or one
+   * `disconnect()` holds.
+   */
   open(): void;
+  /**
+   * Lets the connection go for now (1000, reason `disconnect`), or gives up the wait for the next
+   * attempt, and holds the client `idle` — listeners, the queue and unacknowledged messages kept —
+   * until `open()` or `reconnect()` (a send or an `opened()` wait does not connect it); a
+   * `failed` client is held so too. `close()`, unlike it, is for good.
+   */
+  disconnect(): void;
   /**
    * The current connection's open if open now, else the next open (a `lazy` client not started
    * yet starts); rejects when the client fails or is closed first, or with `signal.reason` when

@@ -11,7 +11,8 @@ import type { Machine, Phase } from './state';
 
 /** Something that happened: a call of the app, a transport callback, a timer. */
 export type Input =
-  | { readonly type: 'start' }
+  /** Connect an idle client: a lazy one's first send or wait; `asked`, open() (also one disconnect() holds). */
+  | { readonly type: 'start'; readonly asked?: true }
   | {
       readonly type: 'opened';
       readonly id: number;
@@ -45,7 +46,8 @@ export type Input =
   | { readonly type: 'close'; readonly code: number | undefined; readonly reason: string }
   /** The page or device changed (see `ClientEnvironment`). */
   | { readonly type: 'environment'; readonly change: EnvironmentChange }
-  | { readonly type: 'reconnect' };
+  | { readonly type: 'reconnect' }
+  | { readonly type: 'disconnect' };
 
 export type TimerName = 'connect' | 'close' | 'retry' | 'stable' | 'idle' | 'age';
 

@@ -9,7 +9,8 @@ export type ClientStatus = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting
 
 /** The state machine's phase: a union on `status`, each with only the data it needs. */
 export type Phase =
-  | { readonly status: 'idle' }
+  /** `held`: disconnect() put it here; only open() or reconnect() connects again (a send waits). */
+  | { readonly status: 'idle'; readonly held?: true }
   /**
    * `greeting`: the socket is open and the `greeting` awaits the server's acceptance — the open is
    * told on it; meanwhile the app's close and a let-go still send a close frame.

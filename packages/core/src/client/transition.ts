@@ -44,7 +44,10 @@ function apply(s: Draft, input: Input): void {
   const phase = s.machine.phase;
   switch (input.type) {
     case 'start':
-      if (phase.status === 'idle') beginAttempt(s, undefined, undefined);
+      if (phase.status === 'idle' && (!phase.held || input.asked)) beginAttempt(s, undefined, undefined);
+      return;
+    case 'disconnect':
+      disconnect(s);
       return;
     case 'reconnect':
       reconnect(s);
@@ -228,6 +231,21 @@ function reconnect(s: Draft): void {
   // The app asked for a fresh start: the outage's counters start over.
   resetOutage(s);
   connect(s);
+}
+
+/**
+ * disconnect(): the connection is let go (1000, reason disconnect: the app means it, the server
+ * may end the session) or the wait given up, and the client is idle until open() or reconnect()
+ * — no failure, no decision; what is sent meanwhile waits (its ttlMs counting). A failed client
+ * is held so too.
+ */
+function disconnect(s: Draft): void {
+  const phase = s.machine.phase;
+  if (phase.status === 'connecting' || phase.status === 'open') letGo(s, phase, 1000, 'disconnect');
+  else if (phase.status === 'waiting') stopWaiting(s, phase);
+  else if (phase.status !== 'idle' && phase.status !== 'failed') return; // closing, closed: the app's close
+  resetOutage(s);
+  enter(s, { status: 'idle', held: true });
 }
 
 /** RFC 6455 §7.1.5: what a close without a status reports; made up, so never on the wire. */

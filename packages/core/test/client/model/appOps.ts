@@ -84,6 +84,32 @@ export const appOps = {
     }
     world.client.open();
   },
+  disconnect(world) {
+    if (isClosed(world)) {
+      unchanged(world, 'disconnect after close', () =>
+        expectThrow('disconnect', () => world.client.disconnect(), ClientClosedError),
+      );
+      return;
+    }
+    // No failure: the outage and the wait it announced are over; the next open is a fresh start.
+    const before = world.client.state;
+    const armed = world.armed.length > 0;
+    world.failures = 0;
+    world.outageStart = undefined;
+    world.watch = undefined;
+    // (Before any open, the next is the first anyway. Before the call: a listener may connect
+    // again inside it.)
+    if (before !== 'idle' && world.events.includes('open')) world.afterIdle = true;
+    world.disconnecting = true;
+    try {
+      world.client.disconnect();
+    } finally {
+      world.disconnecting = false;
+    }
+    // (A listener of its close or state may have gone on: reconnect(), open(), close().)
+    if (world.client.state === 'idle') world.held = true;
+    else if (!armed) fail(`disconnect() left the client ${world.client.state}`);
+  },
   close: (world, op) => startClose(world, op.code, op.reason),
   takeQueued: (world) => takeQueued(world),
   opened: (world) => callOpened(world),

@@ -133,6 +133,8 @@ export type Op =
   | { t: 'env'; change: Change }
   | { t: 'reconnect' }
   | { t: 'open' }
+  /** disconnect(): idle, held until open() or reconnect(). */
+  | { t: 'disconnect' }
   | { t: 'close'; code: number | undefined; reason: string | undefined }
   | { t: 'closeBad'; what: BadClose }
   | { t: 'takeQueued' }
@@ -240,6 +242,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 12, arbitrary: fc.record({ t: fc.constant('env' as const), change: fc.constantFrom(...changes) }) },
   just({ t: 'reconnect' }, 4),
   just({ t: 'open' }, 4),
+  just({ t: 'disconnect' }, 2),
   {
     weight: 1,
     arbitrary: fc.record({

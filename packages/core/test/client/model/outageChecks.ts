@@ -46,7 +46,8 @@ export function onState(world: World, payload: unknown): void {
     }
     world.openSince = undefined;
   }
-  if (from === 'open' && to === 'idle') wentIdle(world);
+  if (from === 'open' && to === 'idle' && !world.disconnecting) wentIdle(world);
+  if (from === 'idle') world.held = false;
   if (to === 'connecting') noteAttempt(world);
 }
 

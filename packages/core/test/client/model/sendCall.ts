@@ -122,8 +122,11 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   // the wire before the old copy of a same-id message counts as replaced.
   scanWire(world, msg.text);
   // (Unless the client took it out first: app code that the writes of what waited before this
-  // message ran aborted its signal, before this one took its place.)
-  if (replacedCandidate && result !== 'dropped' && replacedCandidate.dropped === undefined) {
+  // message ran aborted its signal, before this one took its place. A send dropped only once
+  // written — app code its own write ran closed the client or aborted its signal — had taken
+  // its place: it replaced.)
+  const tookItsPlace = result !== 'dropped' || msg.writes.length > 0;
+  if (replacedCandidate && tookItsPlace && replacedCandidate.dropped === undefined) {
     replacedCandidate.replaced = true;
     replacedCandidate.replacedInWrite = world.writing.length > 0;
   }
