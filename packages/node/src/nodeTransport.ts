@@ -62,9 +62,10 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       };
       const socket = new WebSocket(request.url, request.protocols, wsOptions);
       socket.binaryType = 'nodebuffer';
-      // ws follows a redirect wherever it points: with requireTls, each hop is asked first.
+      // ws follows a redirect wherever it points: each hop is asked first (requireTls, and never
+      // to a local socket).
       const { mayConnectTo } = request;
-      if (mayConnectTo && wsOptions.followRedirects)
+      if (wsOptions.followRedirects)
         socket.on('redirect', (to: string, req: ClientRequest) => redirectHop(request.url, to, req, mayConnectTo));
       // Without followRedirects the socket stays at the requested URL (nothing to compare at open).
       return attach(

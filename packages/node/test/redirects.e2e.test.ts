@@ -3,9 +3,12 @@
 // handshake whose last answer was a 3xx: the record keeps that status, so the default policy
 // stops ("not a WebSocket endpoint", docs/close-codes.md) instead of retrying it as a lost link.
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
-import { createClient, nodeTransport } from '@resock/node';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CloseRecord, createClient, nodeTransport } from '@resock/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { listenLocally } from './fixtures/listenLocally';
@@ -118,6 +121,40 @@ describe('nodeTransport with followRedirects and requireTls', () => {
     });
     expect(target.handshakes[0]?.authorization).toBeUndefined();
     expect(target.handshakes[0]?.cookie).toBeUndefined();
+  });
+});
+
+describe('a redirect to a local socket (ws+unix:)', () => {
+  it('is refused from a network URL, with or without requireTls: no request reaches the socket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resock-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'daemon.sock');
+    // What a request would have said to it (the socket may see a connect cut short: no request).
+    let heard = '';
+    const daemon = createServer((socket) =>
+      socket.on('data', (data) => {
+        heard += data.toString('latin1');
+      }),
+    ).listen(path);
+    await once(daemon, 'listening');
+    cleanup.push(() => new Promise((resolve) => daemon.close(resolve)));
+    const port = await rawServer(() => `HTTP/1.1 302 Found\r\nLocation: ws+unix:${path}:/v1/events\r\n\r\n`);
+    for (const requireTls of [false, true]) {
+      const client = createClient({
+        url: `ws://127.0.0.1:${port}/`,
+        requireTls,
+        heartbeat: false,
+        transport: nodeTransport({ followRedirects: true }),
+      });
+      cleanup.push(() => client.close());
+      const record = await new Promise<CloseRecord>((resolve) => client.once('close', resolve));
+      expect(record).toMatchObject({
+        code: 1006,
+        phase: 'connecting',
+        error: { code: 'RESOCK_LOCAL_SOCKET_REDIRECT' },
+      });
+    }
+    expect(heard).toBe('');
   });
 });
 
