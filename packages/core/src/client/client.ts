@@ -197,7 +197,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
       return Promise.reject(new ClientClosedError('wait for open'));
     }
     // Failed, unless a reconnect() from a listener waits its turn (the mailbox): it revives it.
-    if (phase.status === 'failed' && !this.asked('reconnect')) {
+    if (phase.status === 'failed' && !this.asked('reconnect') && !this.asked('disconnect')) {
       return Promise.reject(new ClientFailedError(phase.decision.stopReason ?? 'rule', phase.record));
     }
     const waiters = this.openedWaiters ?? [];

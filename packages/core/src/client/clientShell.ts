@@ -72,7 +72,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'connect':
         // A listener of this same step already closed the client (a retry "now" shares its step
         // with the close event): dial nothing the close would drop at once.
-        if (!this.asked('close')) this.connectAttempt(effect.id);
+        if (!this.leaving()) this.connectAttempt(effect.id);
         break;
       case 'closeSocket':
         if (effect.id !== this.connectionId) break;
@@ -128,7 +128,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'refresh':
         // As for 'connect': a listener of this step closed the client; no hook for a retry that
         // will not come (a token fetched for nothing).
-        if (!this.asked('close')) this.refreshNow(effect.record, effect.attempt);
+        if (!this.leaving()) this.refreshNow(effect.record, effect.attempt);
         break;
       case 'abortRefresh':
         this.refreshing?.abort();

@@ -77,15 +77,15 @@ export interface Client<TMessage = InboundMessage> {
   /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */
   reconnect(): void;
   /**
-   * Starts a `lazy` client, one back to `idle` after an idle close (`idleTimeoutMs`), or one
-   * `disconnect()` holds.
+   * Starts a `lazy` client, one back to `idle` after an idle close (`idleTimeoutMs`), or a
+   * `disconnected` one.
    */
   open(): void;
   /**
    * Lets the connection go for now (1000, reason `disconnect`), or gives up the wait for the next
-   * attempt, and holds the client `idle` — listeners, the queue and unacknowledged messages kept —
+   * attempt: the client is `disconnected` — listeners, the queue and unacknowledged messages kept —
    * until `open()` or `reconnect()` (a send or an `opened()` wait does not connect it); a
-   * `failed` client is held so too. `close()`, unlike it, is for good.
+   * `failed` client is disconnected so too. `close()`, unlike it, is for good.
    */
   disconnect(): void;
   /**

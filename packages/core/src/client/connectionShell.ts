@@ -112,7 +112,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     // The url function (or the transport's preparation) closed the client (its signal, a
     // close()) while it ran: dial nothing the close would drop at once (a socket carrying the
     // token for nothing).
-    return id === this.connectionId && phase.status === 'connecting' && phase.id === id && !this.asked('close');
+    return id === this.connectionId && phase.status === 'connecting' && phase.id === id && !this.leaving();
   }
 
   protected dial(id: number, request: ConnectRequest): void {

@@ -11,7 +11,7 @@ import type { Machine, Phase } from './state';
 
 /** Something that happened: a call of the app, a transport callback, a timer. */
 export type Input =
-  /** Connect an idle client: a lazy one's first send or wait; `asked`, open() (also one disconnect() holds). */
+  /** Connect an idle client: a lazy one's first send or wait; `asked`, open() (also a disconnected one). */
   | { readonly type: 'start'; readonly asked?: true }
   | {
       readonly type: 'opened';

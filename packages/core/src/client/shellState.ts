@@ -182,6 +182,11 @@ export abstract class ShellState<TMessage> extends SendingSections {
     return this.mailbox?.some((next) => next.type === type) === true;
   }
 
+  /** The app asked (from a listener, inside this step) to close or disconnect: dial nothing, refresh nothing. */
+  protected leaving(): boolean {
+    return this.asked('close') || this.asked('disconnect');
+  }
+
   protected emit(event: Emitted): void {
     const { emitter } = this;
     switch (event.name) {
@@ -192,7 +197,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
         }
         // A failed client runs nothing (a Node process may exit): no validation deadline either.
         this.inbound?.hold(event.to === 'failed');
-        if (event.to === 'idle') this.#fresh = true;
+        if (event.to === 'idle' || event.to === 'disconnected') this.#fresh = true;
         if (event.to === 'failed') this.stopListeningToEnvironment();
         else if (event.from === 'failed' && event.to !== 'closed') this.listenAgain();
         emitter.emit('state', { from: event.from, to: event.to });

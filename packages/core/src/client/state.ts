@@ -3,14 +3,24 @@ import type { Decision } from '../policy/decide';
 
 /**
  * What a client is doing. `closed`: the app closed it (final). `failed`: the policy stopped or
- * a limit was reached; `reconnect()` revives it.
+ * a limit was reached; `reconnect()` revives it. `disconnected`: the app let the connection go
+ * for now (`disconnect()`); `open()` or `reconnect()` connects again.
  */
-export type ClientStatus = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'closed' | 'failed';
+export type ClientStatus =
+  | 'idle'
+  | 'connecting'
+  | 'open'
+  | 'closing'
+  | 'waiting'
+  | 'closed'
+  | 'failed'
+  | 'disconnected';
 
 /** The state machine's phase: a union on `status`, each with only the data it needs. */
 export type Phase =
-  /** `held`: disconnect() put it here; only open() or reconnect() connects again (a send waits). */
-  | { readonly status: 'idle'; readonly held?: true }
+  | { readonly status: 'idle' }
+  /** disconnect(): only open() or reconnect() connects again (a send or an opened() waits). */
+  | { readonly status: 'disconnected' }
   /**
    * `greeting`: the socket is open and the `greeting` awaits the server's acceptance — the open is
    * told on it; meanwhile the app's close and a let-go still send a close frame.

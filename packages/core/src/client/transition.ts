@@ -44,7 +44,8 @@ function apply(s: Draft, input: Input): void {
   const phase = s.machine.phase;
   switch (input.type) {
     case 'start':
-      if (phase.status === 'idle' && (!phase.held || input.asked)) beginAttempt(s, undefined, undefined);
+      if (phase.status === 'idle' || (input.asked && phase.status === 'disconnected'))
+        beginAttempt(s, undefined, undefined);
       return;
     case 'disconnect':
       disconnect(s);
@@ -235,17 +236,17 @@ function reconnect(s: Draft): void {
 
 /**
  * disconnect(): the connection is let go (1000, reason disconnect: the app means it, the server
- * may end the session) or the wait given up, and the client is idle until open() or reconnect()
- * — no failure, no decision; what is sent meanwhile waits (its ttlMs counting). A failed client
- * is held so too.
+ * may end the session) or the wait given up, and the client is disconnected until open() or
+ * reconnect() — no failure, no decision; what is sent meanwhile waits (its ttlMs counting). A
+ * failed or idle client is disconnected so too.
  */
 function disconnect(s: Draft): void {
   const phase = s.machine.phase;
   if (phase.status === 'connecting' || phase.status === 'open') letGo(s, phase, 1000, 'disconnect');
   else if (phase.status === 'waiting') stopWaiting(s, phase);
-  else if (phase.status !== 'idle' && phase.status !== 'failed') return; // closing, closed: the app's close
+  else if (phase.status === 'closing' || phase.status === 'closed') return; // the app's close goes on
   resetOutage(s);
-  enter(s, { status: 'idle', held: true });
+  enter(s, { status: 'disconnected' });
 }
 
 /** RFC 6455 §7.1.5: what a close without a status reports; made up, so never on the wire. */
@@ -276,6 +277,7 @@ function close(s: Draft, code: number | undefined, reason: string): void {
       return;
     case 'idle':
     case 'failed':
+    case 'disconnected':
       closed(s, synthetic(s, 'closing', 'client', code ?? NO_STATUS, reason));
       return;
   }

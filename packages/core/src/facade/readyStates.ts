@@ -10,4 +10,6 @@ export const readyStates: Record<ClientStatus, 0 | 1 | 2 | 3> = {
   closing: 2,
   closed: 3,
   failed: 3,
+  // disconnect(): nothing connects until open() or reconnect(), as after a WebSocket's close.
+  disconnected: 3,
 };

@@ -13,15 +13,15 @@ const reliable: ReliableOptions = {
 };
 
 describe('disconnect()', () => {
-  it('closes an open connection with 1000 disconnect, and holds the client idle: no decision, no retry', () => {
+  it('closes an open connection with 1000 disconnect, and the client is disconnected: no decision, no retry', () => {
     const h = harness();
     const socket = h.transport.last();
     socket.accept();
     h.client.disconnect();
     expect(socket.closeCall).toEqual({ code: 1000, reason: 'disconnect' });
-    expect(h.client.state).toBe('idle');
+    expect(h.client.state).toBe('disconnected');
     expect(h.of<CloseRecord>('close')).toMatchObject([{ code: 1000, reason: 'disconnect', initiator: 'client' }]);
-    expect(h.of<StateEvent>('state').at(-1)).toEqual({ from: 'open', to: 'idle' });
+    expect(h.of<StateEvent>('state').at(-1)).toEqual({ from: 'open', to: 'disconnected' });
     expect(h.of('reconnecting')).toEqual([]);
     h.clock.advance(60 * 60_000);
     expect(h.transport.connections).toHaveLength(1);
@@ -64,12 +64,12 @@ describe('disconnect()', () => {
     const first = h.transport.last();
     h.client.disconnect(); // connecting: the handshake is cut
     expect(first.closeCall ?? first.terminated).toBeTruthy();
-    expect(h.client.state).toBe('idle');
+    expect(h.client.state).toBe('disconnected');
     h.client.open();
     h.transport.last().serverClose(4000);
     expect(h.client.state).toBe('waiting');
     h.client.disconnect(); // waiting: its timer goes
-    expect(h.client.state).toBe('idle');
+    expect(h.client.state).toBe('disconnected');
     h.clock.advance(60 * 60_000);
     expect(h.transport.connections).toHaveLength(2);
     h.client.open();
@@ -89,7 +89,7 @@ describe('disconnect()', () => {
     h.transport.last().serverClose(4000);
     expect(h.client.state).toBe('failed');
     h.client.disconnect();
-    expect(h.client.state).toBe('idle');
+    expect(h.client.state).toBe('disconnected');
     h.client.reconnect();
     expect(h.transport.connections).toHaveLength(3);
     h.transport.last().serverClose(4000); // an outage of its own: attempt 1 again

@@ -92,7 +92,7 @@ function checkConnections(world: World, state: State): void {
   const live = world.fake.connections.filter((c) => c.state !== 'closed' && !c.terminated && !c.closeCall);
   if (live.length > 1) fail(`${live.length} live connections`);
   if (live.length === 1 && live[0] !== world.fake.connections.at(-1)) fail('a live connection that is not the newest');
-  if (['idle', 'waiting', 'failed', 'closed'].includes(state) && live.length > 0)
+  if (['idle', 'waiting', 'failed', 'closed', 'disconnected'].includes(state) && live.length > 0)
     fail(`a live connection while ${state}`);
   if (state === 'open' && world.current()?.state !== 'open') fail('open, but the newest connection is not');
 }
@@ -141,11 +141,12 @@ function checkQuiet(world: World, state: State): void {
   if (state === 'closed' && sharedScheduler(world.clock).size !== 0) fail('closed with a heartbeat scheduled');
   // A message that still waits with a ttlMs is still to be taken out on time: its timer runs.
   const expiry = expiryTimers(world);
-  // Idle (not started, or back after an idle close), nothing waits: a send would have started it
-  // (but for one disconnect() holds: open() or reconnect() will).
-  const waiting = state === 'idle' && !world.held ? world.pendingMsgs() : [];
+  // Idle (not started, or back after an idle close), nothing waits: a send would have started it.
+  // (Disconnected, what waits goes once open() or reconnect() connects.)
+  const waiting = state === 'idle' ? world.pendingMsgs() : [];
   if (waiting.length > 0) fail(`idle with message ${waiting[0]?.k} waiting: nothing will send it`);
-  if (state === 'idle' && world.clock.pending() > expiry) fail(`idle with ${world.clock.pending()} timers pending`);
+  if ((state === 'idle' || state === 'disconnected') && world.clock.pending() > expiry)
+    fail(`${state} with ${world.clock.pending()} timers pending`);
   if (state === 'failed' && world.clock.pending() > expiry)
     fail(`failed with ${world.clock.pending()} timers pending (${expiry} for a waiting message's ttlMs)`);
   if (world.closeSettled) {

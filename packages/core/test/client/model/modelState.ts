@@ -151,10 +151,6 @@ export class World {
   probeMaybe: number | undefined;
   /** An idle close came, and no open since: the next open is a fresh start. */
   afterIdle = false;
-  /** disconnect() holds the client idle: what waits is kept until open() or reconnect(). */
-  held = false;
-  /** Inside disconnect(): its let-go may take an open connection back to idle. */
-  disconnecting = false;
   /** Opens that were such fresh starts (not reconnects). */
   freshOpens = 0;
   /** Messages handed to the client by the connection it listens to. */

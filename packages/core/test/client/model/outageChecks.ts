@@ -46,8 +46,7 @@ export function onState(world: World, payload: unknown): void {
     }
     world.openSince = undefined;
   }
-  if (from === 'open' && to === 'idle' && !world.disconnecting) wentIdle(world);
-  if (from === 'idle') world.held = false;
+  if (from === 'open' && to === 'idle') wentIdle(world);
   if (to === 'connecting') noteAttempt(world);
 }
 
