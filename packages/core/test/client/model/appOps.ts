@@ -67,11 +67,12 @@ export const appOps = {
     world.failures = 0;
     world.outageStart = undefined;
     const before = world.client.stats.attempts;
+    const armed = world.armed.length > 0; // (a listener it fires may disconnect or close)
     world.client.reconnect();
     // The app's own call connects — also while offline or hidden, and after the refresh hook
     // when credentials are owed — once hooks that settle have (none armed to step in).
     const settles = world.cfg.refresh === 'none' || world.cfg.refresh === 'sync' || world.cfg.refresh === 'ok';
-    if (!settles || world.cfg.urlMode === 'async' || world.armed.length > 0 || world.inWrite) return;
+    if (!settles || world.cfg.urlMode === 'async' || armed || world.inWrite) return;
     await tick();
     const state = world.client.state;
     if (state !== 'closing' && state !== 'closed' && world.client.stats.attempts === before)
@@ -91,15 +92,8 @@ export const appOps = {
       );
       return;
     }
-    // No failure: the outage and the wait it announced are over; the next open is a fresh start.
-    const before = world.client.state;
+    // (What it ends is learnt from its state event: outageChecks.ts.)
     const armed = world.armed.length > 0;
-    world.failures = 0;
-    world.outageStart = undefined;
-    world.watch = undefined;
-    // (Before any open, the next is the first anyway. Before the call: a listener may connect
-    // again inside it.)
-    if (before !== 'idle' && before !== 'disconnected' && world.events.includes('open')) world.afterIdle = true;
     world.client.disconnect();
     // (A listener of its close or state may have gone on: reconnect(), open(), close().)
     if (!armed && world.client.state !== 'disconnected') fail(`disconnect() left the client ${world.client.state}`);

@@ -53,6 +53,11 @@ export function reenter(world: World, action: ArmAction, during: string): void {
       world.reentrantReconnect = true;
       client.reconnect();
       return;
+    case 'disconnect':
+      // It may wait in the mailbox: what it ends is learnt from its state event.
+      if (closed) expectThrow('disconnect in a listener', () => client.disconnect(), ClientClosedError);
+      else client.disconnect();
+      return;
     case 'takeQueued':
       takeQueued(world);
       return;

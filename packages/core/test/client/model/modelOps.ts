@@ -78,6 +78,7 @@ const armActions = [
   'close',
   'reconnect',
   'reconnect',
+  'disconnect',
   'takeQueued',
   'opened',
   'serverDrop',

@@ -47,6 +47,14 @@ export function onState(world: World, payload: unknown): void {
     world.openSince = undefined;
   }
   if (from === 'open' && to === 'idle') wentIdle(world);
+  if (to === 'disconnected') {
+    // disconnect(), from the app or a listener: no failure; the outage and the wait it announced
+    // are over, and the next open is a fresh start (unless none came before: it is the first).
+    if (world.events.includes('open')) world.afterIdle = true;
+    world.failures = 0;
+    world.outageStart = undefined;
+    world.watch = undefined;
+  }
   if (to === 'connecting') noteAttempt(world);
 }
 

@@ -125,7 +125,11 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   // message ran aborted its signal, before this one took its place. A send dropped only once
   // written — app code its own write ran closed the client or aborted its signal — had taken
   // its place: it replaced.)
-  const tookItsPlace = result !== 'dropped' || msg.writes.length > 0;
+  // So had one dropped by a close app code in an earlier write asked for, once that close is
+  // done within the call: the close waited for the write (the mailbox), this send took its place
+  // first, and every other drop has been told by now.
+  const tookItsPlace =
+    result !== 'dropped' || msg.writes.length > 0 || (msg.dropped === 'closed' && world.client.state === 'closed');
   if (replacedCandidate && tookItsPlace && replacedCandidate.dropped === undefined) {
     replacedCandidate.replaced = true;
     replacedCandidate.replacedInWrite = world.writing.length > 0;
