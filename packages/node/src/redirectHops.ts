@@ -1,8 +1,8 @@
 import type { ClientRequest } from 'node:http';
 
 /**
- * A redirect hop, asked before its request is sent: one to a local socket (ws+unix:) from a
- * network URL is refused — a remote server must not steer the client to this machine's sockets
+ * A redirect hop, asked before its request is sent: one to a local socket (ws+unix:) is refused
+ * (the client's own URL is always a network one) — a remote server must not steer the client to this machine's sockets
  * (a container daemon's, say) — and with requireTls one to plain text for a remote host (the
  * attempt fails with that error). Listening turns off ws's own rule for the rest, so it is
  * applied here: a hop to another host, or one giving up TLS, loses Authorization and cookies
@@ -15,7 +15,7 @@ export function redirectHop(
   mayConnectTo: ((url: string) => boolean) | undefined,
 ): void {
   const refused = (code: string, message: string) => req.destroy(Object.assign(new Error(message), { code }));
-  if (localSocket.test(to) && !localSocket.test(from)) {
+  if (localSocket.test(to)) {
     refused('RESOCK_LOCAL_SOCKET_REDIRECT', 'refused a redirect to a local socket (ws+unix:)');
     return;
   }

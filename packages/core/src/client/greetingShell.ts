@@ -1,5 +1,6 @@
 import { ClientRuntimeError } from '../errors';
 import type { InboundMessage } from '../events/clientEvents';
+import { inboundSize } from './inbound';
 import type { Input } from './machineTypes';
 import { OutboundShell } from './outboundShell';
 import type { OutboundMessage } from './queue';
@@ -81,7 +82,7 @@ export abstract class GreetingShell<TMessage> extends OutboundShell<TMessage> {
     const accepted = this.acceptsGreeting(data);
     // isAccepted is the app's code: it may have let this connection go (reconnect()) meanwhile.
     if (this.greetingWait !== waiting || id !== this.connectionId) return;
-    waiting.held += typeof data === 'string' ? data.length : data.byteLength;
+    waiting.held += inboundSize(data);
     if (accepted) {
       waiting.accepted = true;
       if (!waiting.writing) this.told(waiting);

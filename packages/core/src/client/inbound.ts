@@ -141,7 +141,7 @@ export class InboundPipeline<TMessage> {
     // known at once: a sync result, text that is not JSON) waits its turn behind it.
     // Any thenable is async (a Promise from another realm, a library's own): as `await` takes it.
     if (isThenable(outcome) || this.#validating > 0) {
-      const size = typeof data === 'string' ? data.length : data.byteLength;
+      const size = inboundSize(data);
       this.#size += size;
       this.#ownSize += size;
       const waiting = ++this.#validating;
@@ -284,3 +284,6 @@ function toIssue(issue: StandardIssue): MessageIssue {
   const path = issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment));
   return path ? { message: issue.message, path } : { message: issue.message };
 }
+
+/** What an inbound message holds in memory, near enough: a string's length, a buffer's bytes. */
+export const inboundSize = (data: InboundMessage): number => (typeof data === 'string' ? data.length : data.byteLength);
