@@ -130,6 +130,9 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
         // will not come (a token fetched for nothing).
         if (!this.leaving()) this.refreshNow(effect.record, effect.attempt);
         break;
+      case 'retryNow':
+        this.dispatch({ type: 'retryDue', decision: effect.decision }); // into the mailbox, behind the listeners' calls
+        break;
       case 'abortRefresh':
         this.refreshing?.abort();
         this.refreshing = undefined;

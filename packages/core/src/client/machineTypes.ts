@@ -39,7 +39,11 @@ export type Input =
   | { readonly type: 'idleDue'; readonly id: number; readonly quiet: boolean }
   /** Open connection `id` reached its `maxConnectionAgeMs`. */
   | { readonly type: 'ageDue'; readonly id: number }
-  | { readonly type: 'retryDue' }
+  /**
+   * The retry's wait is over: its timer ran, or — `decision` given — the policy said "now" and
+   * this is the step after the decision (for that wait only: a later one has its own timer).
+   */
+  | { readonly type: 'retryDue'; readonly decision?: Decision }
   | { readonly type: 'refreshed' }
   | { readonly type: 'refreshFailed'; readonly error: unknown }
   /** `code` undefined: a close frame without a status, as `WebSocket.close()` sends (the facade's). */
@@ -103,6 +107,8 @@ export type Effect =
   | { readonly type: 'greet'; readonly opened: Extract<Input, { type: 'opened' }> }
   | { readonly type: 'refresh'; readonly record: CloseRecord; readonly attempt: number }
   | { readonly type: 'abortRefresh' }
+  /** A retry due at once: `retryDue` with this decision, next in the mailbox (see decideAfter). */
+  | { readonly type: 'retryNow'; readonly decision: Decision }
   | { readonly type: 'emit'; readonly event: Emitted }
   /** Resolve `opened()` waiters with the open event just emitted. */
   | { readonly type: 'resolveOpened' }

@@ -120,7 +120,12 @@ function apply(s: Draft, input: Input): void {
       return;
     case 'retryDue':
       // Only a wait with its timer (dueAt) is due: not one parked, suspended or running the hook.
-      if (phase.status === 'waiting' && phase.hold === 'none' && phase.dueAt !== undefined)
+      if (
+        phase.status === 'waiting' &&
+        phase.hold === 'none' &&
+        phase.dueAt !== undefined &&
+        (input.decision === undefined || input.decision === phase.decision)
+      )
         beginAttempt(s, phase.record, phase.decision, phase.refresh);
       return;
     case 'refreshed':

@@ -72,6 +72,43 @@ describe('close() from a listener', () => {
   });
 });
 
+describe('close() or disconnect() from a listener of the step that decides a retry', () => {
+  // A retry "now" waits for the step after its decision, so the app's call from that step's
+  // listeners finds it waiting, as a later retry: it told a connecting, and a close record for
+  // an attempt that never dialled.
+  const trace = (call: 'close' | 'disconnect', event: 'close' | 'reconnecting' | 'state', delayMs: number) => {
+    const h = harness({ policy: { preset: 'none', backoff: { type: 'constant', delayMs } } });
+    h.transport.last().accept();
+    const stop = h.client.on(event, () => {
+      stop();
+      void h.client[call]();
+    });
+    h.transport.last().serverClose(4000);
+    expect(h.transport.connections).toHaveLength(1);
+    return h.events
+      .slice(h.names().lastIndexOf('open') + 1)
+      .map(({ name, payload }) => [
+        name,
+        (payload as { to?: string; phase?: string }).to ?? (payload as { phase?: string }).phase,
+      ]);
+  };
+  it.each([
+    ['close', 'close'],
+    ['close', 'reconnecting'],
+    ['close', 'state'],
+    ['disconnect', 'close'],
+    ['disconnect', 'reconnecting'],
+    ['disconnect', 'state'],
+  ] as const)('%s() from the %s listener: as for a later retry', (call, event) => {
+    const now = trace(call, event, 0);
+    expect(now).toEqual(trace(call, event, 1000));
+    expect(now.filter(([name]) => name === 'state').map(([, to]) => to)).toEqual([
+      'waiting',
+      call === 'close' ? 'closed' : 'disconnected',
+    ]);
+  });
+});
+
 describe('reconnect() from a listener', () => {
   // reconnect() "also revives a failed client"; opened() "rejects when the client fails or is
   // closed first". A reconnect() in a failed (or state) listener waits its turn, but the app's

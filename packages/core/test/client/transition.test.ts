@@ -264,14 +264,16 @@ describe('transition: effects', () => {
     });
   });
 
-  it('connects in the same step when the policy says "now" (no timer hop)', () => {
+  it('connects in the next step when the policy says "now": no timer hop, that wait only', () => {
     const hb = { type: 'heartbeatTimeout', id: 7 } as const;
     const now = definePolicy({ rules: [{ initiator: ['heartbeat'], action: 'retry', firstDelayMs: 0 }] });
     const step = transition(at(phases.open as Phase), hb, { ...env, policy: now });
-    expect(step.machine.phase).toEqual({ status: 'connecting', id: 8 });
-    expect(step.effects.filter((e) => e.type === 'startTimer').map((e) => (e as { timer: string }).timer)).toEqual([
-      'connect',
-    ]);
+    // Waiting, with no timer: the shell puts retryDue for this decision behind what this step's
+    // listeners asked for (a close() from the close listener is heard while it waits).
+    expect(step.machine.phase).toMatchObject({ status: 'waiting', dueAt: env.now });
+    expect(step.effects.filter((e) => e.type === 'startTimer')).toEqual([]);
+    const decision = (step.machine.phase as { decision: unknown }).decision;
+    expect(step.effects.at(-1)).toEqual({ type: 'retryNow', decision });
     expect(step.effects).toContainEqual({
       type: 'dropSocket',
       id: 7,
@@ -279,6 +281,15 @@ describe('transition: effects', () => {
       reason: 'heartbeat timeout',
       say: false, // a dead peer is cut, not told
     });
+    const due = transition(step.machine, { type: 'retryDue', decision } as Input, { ...env, policy: now });
+    expect(due.machine.phase).toEqual({ status: 'connecting', id: 8 });
+    expect(due.effects.filter((e) => e.type === 'startTimer').map((e) => (e as { timer: string }).timer)).toEqual([
+      'connect',
+    ]);
+    // Another wait's due-at-once (a decision since replaced) starts nothing.
+    const stale = transition(step.machine, { type: 'retryDue', decision: { ...(decision as object) } } as Input, env);
+    expect(stale.machine.phase.status).toBe('waiting');
+    expect(stale.effects).toEqual([]);
   });
 
   it('a refused send gives the close closeTimeoutMs to arrive, then lets the socket go', () => {
