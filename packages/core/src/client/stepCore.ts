@@ -179,11 +179,13 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
   const refresh = decision.action === 'refresh';
   enter(s, { status: 'waiting', refresh, record, decision, dueAt: env.now + decision.delayMs, hold: 'none' });
   emit(s, { name: 'reconnecting', attempt, record, decision });
-  // No timer hop when the policy says "now", but the next step, not this one: a listener of this
-  // step's events (close, reconnecting, state) that closes or disconnects the client is heard
-  // first, while it waits, as for a later retry (it told a connecting, and a close, for an
-  // attempt it never dialled).
-  if (decision.delayMs <= 0) s.effects.push({ type: 'retryNow', decision });
+  // No timer hop when the policy says "now" after an open connection ended, but the next step,
+  // not this one: a listener of this step's events (close, reconnecting, state) that closes or
+  // disconnects the client is heard first, while it waits, as for a later retry (it told a
+  // connecting, and a close record, for an attempt it never dialled). After a failed attempt,
+  // "now" is a 0 ms timer: an attempt that fails within a microtask (a url function's rejected
+  // token fetch, a transport) retried at once looped without the event loop ever turning.
+  if (decision.delayMs <= 0 && record.phase === 'open') s.effects.push({ type: 'retryNow', decision });
   else start(s, 'retry', decision.delayMs);
 }
 

@@ -159,6 +159,7 @@ describe('greeting state across connections', () => {
       connectTimeoutMs: 5000,
     });
     await Promise.resolve();
+    h.clock.advance(0); // a retry "now" after a failed attempt is a 0 ms timer
     await Promise.resolve();
     expect(sent).toEqual([['auth'], ['auth', 'subscribe']]);
     all[1]?.onMessage('ack');

@@ -121,6 +121,7 @@ describe('a reconnect parses its URL once', () => {
       policy: { preset: 'none', backoff: { type: 'constant', delayMs: 0 } },
     });
     h.transport.connections.at(-1)?.serverClose(1012);
+    h.clock.advance(0); // a retry "now" after a failed attempt is a 0 ms timer
     expect(h.transport.connections.map((c) => c.request.url)).toEqual(urls);
     expect(parsed).toEqual(expect.arrayContaining(urls));
   });
