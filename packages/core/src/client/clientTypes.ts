@@ -74,7 +74,11 @@ export interface Client<TMessage = InboundMessage> {
    * last record is the `close` event (or `failed`'s) before it.
    */
   close(code?: number, reason?: string): Promise<CloseRecord>;
-  /** Drops the current connection and starts a fresh attempt now; also revives a `failed` client. */
+  /**
+   * Drops the current connection and starts a fresh attempt now; also revives a `failed` client.
+   * While the attempt a `reconnect()` (or a `maxConnectionAgeMs` move) started is under way, it
+   * does nothing: that is the fresh attempt (so a `close` listener that calls it cannot loop).
+   */
   reconnect(): void;
   /**
    * Starts a `lazy` client, one back to `idle` after an idle close (`idleTimeoutMs`), or a

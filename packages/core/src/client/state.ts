@@ -23,9 +23,10 @@ export type Phase =
   | { readonly status: 'disconnected' }
   /**
    * `greeting`: the socket is open and the `greeting` awaits the server's acceptance — the open is
-   * told on it; meanwhile the app's close and a let-go still send a close frame.
+   * told on it; meanwhile the app's close and a let-go still send a close frame. `fresh`: the
+   * attempt a reconnect() or a move started, which a reconnect() meanwhile leaves be.
    */
-  | { readonly status: 'connecting'; readonly id: number; readonly greeting?: true }
+  | { readonly status: 'connecting'; readonly id: number; readonly greeting?: true; readonly fresh?: true }
   /**
    * `since`: when it opened (the flap guard's stability is elapsed time, whatever its timer does);
    * `aged`: its maxConnectionAgeMs came while offline, so it moves once back online.

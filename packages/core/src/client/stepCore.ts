@@ -110,10 +110,10 @@ function redactError(redact: Env['redact'], error: unknown): unknown {
   }
 }
 
-export function connect(s: Draft): void {
+export function connect(s: Draft, fresh?: true): void {
   const id = s.machine.nextId;
   s.machine = { ...s.machine, nextId: id + 1 };
-  enter(s, { status: 'connecting', id });
+  enter(s, fresh ? { status: 'connecting', id, fresh } : { status: 'connecting', id });
   start(s, 'connect', s.env.connectTimeoutMs, id);
   s.effects.push({ type: 'connect', id });
 }
@@ -264,7 +264,7 @@ export function letGo(s: Draft, phase: Live, code: number, reason: string): Clos
 export function moveOn(s: Draft, id: number): void {
   letGo(s, { status: 'open', id }, s.env.reconnectCloseCode, 'max-age');
   resetOutage(s);
-  connect(s);
+  connect(s, true);
 }
 
 /** A wait is abandoned: its timer, and the refresh hook if it runs. */

@@ -56,10 +56,10 @@ function apply(s: Draft, input: Input): void {
     case 'opened':
       if (!current(s, input.id, 'connecting')) return;
       if (!s.env.greeting || input.greeted) opened(s, input);
-      else if (!openSocket(s, input.id)) {
+      else if (phase.status === 'connecting' && !openSocket(s, input.id)) {
         // The socket is open: the greeting goes first, and the open is told once it is said
         // (and accepted). The connect deadline still runs.
-        enter(s, { status: 'connecting', id: input.id, greeting: true });
+        enter(s, { ...phase, greeting: true });
         s.effects.push({ type: 'greet', opened: input });
       }
       return;
@@ -132,7 +132,7 @@ function apply(s: Draft, input: Input): void {
       // Connect — unless the device went offline (or the page hidden) while the hook ran, and
       // the attempt is not the app's own (reconnect()).
       if (phase.status === 'waiting' && phase.refresh) {
-        if (phase.asked) connect(s);
+        if (phase.asked) connect(s, true);
         else beginAttempt(s, phase.record, phase.decision);
       }
       return;
@@ -219,7 +219,10 @@ function transportClosed(s: Draft, id: number, raw: RawClose, error: unknown): v
 
 function reconnect(s: Draft): void {
   const phase = s.machine.phase;
-  if (phase.status === 'closing' || phase.status === 'closed') return;
+  // The fresh attempt it asks for is under way (its own, or a move's). Letting it go told a close
+  // whose listener, were it to reconnect() (reconnecting-websocket's users do), let the next one
+  // go in turn: a socket dialled and cut for ever, and the page hung.
+  if (phase.status === 'closing' || phase.status === 'closed' || (phase.status === 'connecting' && phase.fresh)) return;
   if (phase.status === 'waiting' && phase.refresh && phase.record) {
     // Fresh credentials are owed (the server refused the last ones): an attempt without them
     // earns the same refusal, and aborting the hook throws its work away. The wait is skipped,
@@ -236,7 +239,7 @@ function reconnect(s: Draft): void {
   else if (phase.status === 'waiting') stopWaiting(s, phase);
   // The app asked for a fresh start: the outage's counters start over.
   resetOutage(s);
-  connect(s);
+  connect(s, true);
 }
 
 /**

@@ -199,7 +199,7 @@ describe('client lifecycle', () => {
   });
 
   it('reconnect() tells an open connection its code before it terminates it, and only cuts a handshake', () => {
-    const { client, transport } = harness({ reconnectCloseCode: 4999 });
+    const { client, transport, clock } = harness({ reconnectCloseCode: 4999 });
     transport.last().accept();
     const open = transport.last();
     client.reconnect();
@@ -207,8 +207,12 @@ describe('client lifecycle', () => {
     // option reached no server on a transport that terminates (ws).
     expect(open.closeCall).toEqual({ code: 4999, reason: 'reconnect' });
     expect(open.terminated).toBe(true);
+    // A retry's attempt, still in its handshake: nothing to tell.
+    transport.last().reject(503);
+    clock.advance(60_000);
     const connecting = transport.last();
-    client.reconnect(); // still in its handshake: nothing to tell
+    expect(client.state).toBe('connecting');
+    client.reconnect();
     expect(connecting.closeCall).toBeUndefined();
     expect(connecting.terminated).toBe(true);
   });

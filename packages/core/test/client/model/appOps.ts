@@ -68,7 +68,18 @@ export const appOps = {
     world.outageStart = undefined;
     const before = world.client.stats.attempts;
     const armed = world.armed.length > 0; // (a listener it fires may disconnect or close)
+    if (world.client.state === 'connecting' && world.freshAttempt !== false) {
+      // The attempt an earlier reconnect() or a move started is the fresh one this asks for.
+      if (world.freshAttempt === true)
+        unchanged(world, 'reconnect during its own attempt', () => world.client.reconnect());
+      else {
+        world.client.reconnect(); // left be, or the attempt it makes is fresh: either way, one is
+        world.freshAttempt = freshAfter(world, armed);
+      }
+      return;
+    }
     world.client.reconnect();
+    world.freshAttempt = freshAfter(world, armed);
     // The app's own call connects — also while offline or hidden, and after the refresh hook
     // when credentials are owed — once hooks that settle have (none armed to step in).
     const settles = world.cfg.refresh === 'none' || world.cfg.refresh === 'sync' || world.cfg.refresh === 'ok';
@@ -112,3 +123,9 @@ export const appOps = {
     world.throwOn.push(op.event);
   },
 } satisfies Partial<OpHandlers<World>>;
+
+/** After the app's reconnect(): its attempt is fresh; one that follows a refresh hook (waiting) too, unseen. */
+function freshAfter(world: World, armed: boolean): boolean | undefined {
+  const { state } = world.client;
+  return armed || state === 'waiting' ? undefined : state === 'connecting';
+}

@@ -87,6 +87,7 @@ function onClose(world: World, payload: unknown): void {
     fail(`connection ${index} answers every ping but was dropped as a dead peer`);
   // maxConnectionAgeMs's move: only with the option, and not before the age's last tenth.
   if (record.initiator === 'client' && record.reason === 'max-age') {
+    world.freshAttempt = true; // the move's attempt follows
     const age = world.cfg.maxConnectionAgeMs;
     const openFor = world.openSince === undefined ? Number.NaN : world.clock.now() - world.openSince;
     if (age === 0 || !(openFor >= 0.9 * age - 1e-6)) fail(`moved at ${openFor} ms open (maxConnectionAgeMs ${age})`);

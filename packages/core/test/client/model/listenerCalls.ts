@@ -51,6 +51,7 @@ export function reenter(world: World, action: ArmAction, during: string): void {
       world.failures = undefined;
       world.outageStart = Number.NaN;
       world.reentrantReconnect = true;
+      world.freshAttempt = undefined; // (left be, or a fresh attempt made, out of the model's sight)
       client.reconnect();
       return;
     case 'disconnect':

@@ -184,6 +184,8 @@ export class World {
   watch: Watch | undefined;
   /** Operations since the watched wait was announced: which may cut it short. */
   opWhileWatch: string[] = [];
+  /** The attempt under way is one reconnect() or a move started (reconnect() leaves it be); undefined: unknown. */
+  freshAttempt: boolean | undefined = false;
 
   // Calls listeners made during the current operation.
   reentrantReconnect = false;

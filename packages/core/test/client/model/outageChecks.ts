@@ -29,6 +29,8 @@ export function onState(world: World, payload: unknown): void {
   if (from !== world.stateTrail) fail(`state event from ${from}, but the last state was ${world.stateTrail}`);
   if (from === to) fail(`state event ${from} → ${to}`);
   world.stateTrail = to;
+  // (A listener's reconnect() this operation may have started the one now under way.)
+  if (from === 'connecting') world.freshAttempt = world.reentrantReconnect ? undefined : false;
   if (from === 'open' && world.openSince !== undefined) {
     // A connection open longer than stableAfterMs ends the outage; a tie with the timer may go
     // either way, and a reconnect() from a listener restarts it when the model cannot see. The
