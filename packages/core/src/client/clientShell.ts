@@ -44,7 +44,6 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
   /** What the reducer reads besides its state, read fresh for each step (the time, the page). */
   protected env(): Env {
     const o = this.resolvedOptions;
-    const { environment } = o;
     return {
       random: o.random,
       policy: o.policy,
@@ -62,8 +61,8 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       // A keep-alive heartbeat (timeoutMs 0) awaits no answer: it cannot tell a dead socket.
       probing: this.liveHeartbeat !== undefined && o.heartbeat?.timeoutMs !== 0,
       redact: this.redactText,
-      online: environment ? environment.online() : true,
-      visible: environment ? environment.visible() : true,
+      online: this.pageSays('online'),
+      visible: this.pageSays('visible'),
     };
   }
 

@@ -170,6 +170,21 @@ export abstract class ShellState<TMessage> extends SendingSections {
     }
   }
 
+  /**
+   * A custom environment's online() or visible(), read for every step: one that throws counts
+   * as true (as no environment) and is reported — it threw out of reconnect(), and into a
+   * transport's close callback, which left the client open on a closed socket for good.
+   */
+  protected pageSays(what: 'online' | 'visible'): boolean {
+    const { environment } = this.resolvedOptions;
+    try {
+      return environment ? environment[what]() : true;
+    } catch (error) {
+      this.emitter.emit('error', new ClientRuntimeError('listener', `environment.${what} threw`, error));
+      return true;
+    }
+  }
+
   /** Feeds the reducer (ClientShell). */
   protected abstract dispatch(input: Input): void;
   /** Where the inbound pipeline's results go (InboundShell). */

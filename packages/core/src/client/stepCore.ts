@@ -184,8 +184,10 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
   // disconnects the client is heard first, while it waits, as for a later retry (it told a
   // connecting, and a close record, for an attempt it never dialled). After a failed attempt,
   // "now" is a 0 ms timer: an attempt that fails within a microtask (a url function's rejected
-  // token fetch, a transport) retried at once looped without the event loop ever turning.
-  if (decision.delayMs <= 0 && record.phase === 'open') s.effects.push({ type: 'retryNow', decision });
+  // token fetch, a transport) retried at once looped without the event loop ever turning; so
+  // did a refresh hook that rejects at once (decided again on the open connection's record).
+  if (decision.delayMs <= 0 && record.phase === 'open' && refreshError === undefined)
+    s.effects.push({ type: 'retryNow', decision });
   else start(s, 'retry', decision.delayMs);
 }
 

@@ -65,6 +65,7 @@ describe('a close listener that calls reconnect()', () => {
     await flushPromises();
     expect(closes).toBe(1);
     expect(transport.connections).toHaveLength(2);
+    ws.onclose = null; // (its close event would reconnect a closed client)
     ws.close();
   });
 });

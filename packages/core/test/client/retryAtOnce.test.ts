@@ -78,4 +78,28 @@ describe('a retry "now"', () => {
     await client.close();
     expect(clock.pending()).toBe(0);
   });
+  it('after a refresh hook that rejects at once (refresh "now" after an open connection): no microtask loop', async () => {
+    let calls = 0;
+    const holder: { client?: { close(): unknown } } = {};
+    const h = harness({
+      policy: {
+        preset: 'none',
+        rules: [{ codes: [4001], action: 'refresh', backoff: { type: 'constant', delayMs: 0 } }],
+      },
+      refresh: async () => {
+        if (++calls > 100) void holder.client?.close(); // as above
+        throw new Error('token service down');
+      },
+    });
+    holder.client = h.client;
+    h.transport.last().accept();
+    h.transport.last().serverClose(4001, 'token expired');
+    await flushPromises();
+    // The hook ran once; deciding again on its failure waits for a 0 ms timer, as a failed attempt does.
+    expect(calls).toBe(1);
+    h.clock.advance(0);
+    await flushPromises();
+    expect(calls).toBe(2);
+    await h.client.close();
+  });
 });
