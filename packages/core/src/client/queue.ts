@@ -165,6 +165,17 @@ export class OutboundQueue {
       this.#items[this.#head++] = undefined as never;
       this.#holes--;
     }
+    // Also here, not only after a shift: a client whose queued messages all expire or are
+    // aborted (its live sends going straight out) never shifts, and gained a slot for each.
+    this.#closeUp();
+  }
+
+  /** The slots before the head go once they are most of the array (it never shrinks from the front). */
+  #closeUp(): void {
+    if (this.#head > 64 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   /** Takes out the oldest message (written, or evicted: the caller tells which). */
@@ -173,10 +184,7 @@ export class OutboundQueue {
     const item = this.#items[this.#head];
     if (!item) return undefined; // empty: every slot from the head on holds a message
     this.#items[this.#head++] = undefined as never; // let the message be collected
-    if (this.#head > 64 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
+    this.#closeUp();
     this.#totalBytes -= item.bytes;
     item.release?.();
     return item;

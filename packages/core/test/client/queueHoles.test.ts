@@ -14,6 +14,19 @@ import { inWriteClient } from './inWriteClient';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+/** Heap growth per call of `run` from call `warm` to call `total` (full GCs before each reading). */
+function growthPerCall(run: (i: number) => void, warm: number, total: number): number {
+  const heap = () => {
+    for (let i = 0; i < 4; i++) gc();
+    return process.memoryUsage().heapUsed;
+  };
+  let i = 0;
+  for (; i < warm; i++) run(i);
+  const before = heap();
+  for (; i < total; i++) run(i);
+  return (heap() - before) / (total - warm);
+}
+
 /** Whether nothing holds what `ref` points at any more (a few macrotasks and full GCs). */
 async function collected(ref: WeakRef<object>): Promise<boolean> {
   for (let i = 0; i < 3; i++) {
@@ -85,6 +98,34 @@ describe('a message taken out ahead of its turn lets go of its payload at once',
 });
 
 describe('holes in the queue', () => {
+  it('holes a flush skips are closed up too: queued messages that all expire leave no slot behind', () => {
+    // A worker's short-ttlMs data through outages: each message queued while connecting expires,
+    // then the connection opens and the flush skips its hole. Nothing is ever shifted out, and
+    // each hole kept an array slot (9.4 B a message; 3.8 MB over 400 000 outages).
+    const clock = createVirtualClock(0);
+    const transport = createFakeTransport();
+    const client = createClient({
+      url: 'wss://x.test/',
+      transport,
+      clock,
+      policy: { preset: 'none', backoff: { type: 'constant', delayMs: 0 } },
+    });
+    const perOutage = growthPerCall(
+      (i) => {
+        client.send(`m${i}`, { ttlMs: 10 });
+        clock.advance(20); // expired: taken out ahead of its turn
+        transport.last().accept(); // the flush at open skips the hole
+        transport.last().drop(); // retried "now": the next attempt is dialled at once
+        (transport.connections as unknown[]).splice(0, transport.connections.length - 1);
+      },
+      20_000,
+      220_000,
+    );
+    expect(client.stats.messagesQueued).toBe(0);
+    expect(perOutage).toBeLessThan(1);
+    void client.close();
+  });
+
   it('aborting every other of 200 queued messages (compaction past 64 holes): counts, bytes, order, listeners', () => {
     const h = harness();
     const ctrls: AbortController[] = [];
