@@ -11,6 +11,7 @@ import type { ConnectionHeartbeat } from './heartbeat';
 import { InboundPipeline, type InboundSinks } from './inbound';
 import { NamedTimers } from './namedTimers';
 import type { Outbox } from './outbox';
+import { failedEvent, reconnectingEvent } from './publicEvents';
 import type { OutboundQueue } from './queue';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { SendingSections } from './sendingSections';
@@ -234,26 +235,11 @@ export abstract class ShellState<TMessage> extends SendingSections {
         this.lastClose = event.record;
         emitter.emit('close', event.record);
         break;
-      case 'reconnecting': {
-        const { decision, record, attempt } = event;
-        const action = decision.action === 'stop' ? 'retry' : decision.action;
-        emitter.emit('reconnecting', {
-          attempt,
-          delayMs: decision.delayMs,
-          action,
-          rule: decision.rule,
-          record,
-          decision,
-        });
+      case 'reconnecting':
+        emitter.emit('reconnecting', reconnectingEvent(event));
         break;
-      }
       case 'failed':
-        emitter.emit('failed', {
-          reason: event.decision.stopReason ?? 'rule',
-          record: event.record,
-          decision: event.decision,
-          ...('refreshError' in event ? { refreshError: event.refreshError } : {}),
-        });
+        emitter.emit('failed', failedEvent(event));
         break;
       case 'refreshError':
         emitter.emit(
