@@ -30,6 +30,22 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.untrusted = false;
     this.openInfo = undefined;
     this.tally.attempts++;
+    if (!this.failedEarly) {
+      this.resolveAttempt(id);
+      return;
+    }
+    // The attempt before failed before it dialled (its url function's promise, the transport's
+    // prepare() or connect()): such a failure comes back within a microtask, so this one waits
+    // for the event loop to turn (a 0 ms timer). A listener that reconnect()s on every close
+    // (pladaria/reconnecting-websocket#60's pattern), with a url function whose token fetch is
+    // an already rejected promise, otherwise looped without the page ever running again.
+    this.timers.setTimer('turn', 0, () => {
+      this.failedEarly = undefined;
+      if (this.dialable(id)) this.resolveAttempt(id);
+    });
+  }
+
+  private resolveAttempt(id: number): void {
     let target: Target | Promise<Target>;
     const attempt = this.machine.outage.failures + 1;
     const record = this.lastClose;
@@ -95,6 +111,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   protected attemptFailed(id: number, error: unknown): void {
     if (id !== this.connectionId) return; // an attempt already given up (timed out, closed)
     this.abortAttempt();
+    this.failedEarly = true;
     if (error instanceof ClientRuntimeError) this.emitter.emit('error', error);
     this.dispatch({ type: 'connectFailed', id, error });
   }
@@ -143,6 +160,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     later(() => {
       if (id !== this.connectionId) return;
       this.abortAttempt();
+      this.failedEarly = true;
       const text = this.redactText(String((error as { message?: unknown })?.message ?? error));
       this.emitter.emit('error', new ClientRuntimeError('transport', `${what}: ${text}`));
       this.dispatch({ type: 'connectFailed', id, error });
@@ -230,6 +248,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     const { connection } = this;
     this.connection = undefined;
     this.connectionId = 0;
+    this.timers.cancel('turn'); // an attempt that waited to dial
     if (connection) endConnection(connection, code, reason, say);
   }
 }

@@ -45,7 +45,9 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected outbox: Outbox | undefined;
   declare protected readonly inbound: InboundPipeline<TMessage> | undefined;
   /** The reducer's timers, and the refresh hook's deadline (the shell's own). */
-  declare protected readonly timers: NamedTimers<TimerName | 'refresh' | 'expire'>;
+  declare protected readonly timers: NamedTimers<TimerName | 'refresh' | 'expire' | 'turn'>;
+  /** The last attempt failed before it dialled: the next dials after a 0 ms timer. */
+  declare protected failedEarly: true | undefined;
   /** While createClient runs: what the transport reports from inside the first connect(). */
   declare protected early: Array<() => void> | undefined;
   /** Messages that came with their connection's open, until they are heard (after it). */

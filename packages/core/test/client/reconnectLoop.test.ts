@@ -2,7 +2,7 @@
 // is the fresh attempt asked for. Letting it go told a close, and a close listener that calls
 // reconnect() — as reconnecting-websocket's users write (pladaria/reconnecting-websocket#60: "an
 // infinite loop [that] crashes my site") — let the next one go in turn, for ever.
-import { type CloseRecord, ReconnectingWebSocket } from '@resock/core';
+import { type CloseRecord, createClient, ReconnectingWebSocket } from '@resock/core';
 import { createFakeTransport, createVirtualClock, flushPromises } from '@resock/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harness } from './clientHarness';
@@ -67,6 +67,120 @@ describe('a close listener that calls reconnect()', () => {
     expect(transport.connections).toHaveLength(2);
     ws.onclose = null; // (its close event would reconnect a closed client)
     ws.close();
+  });
+});
+
+/** A url function whose token fetch is an already rejected promise: each attempt fails within a microtask. */
+function rejectingUrl(limit: { close?: () => void }) {
+  let calls = 0;
+  const url = async () => {
+    // Were it a loop, end it: the test fails on the count, not by running out of memory.
+    if (++calls > 100) limit.close?.();
+    throw new Error('no token');
+  };
+  return { url, calls: () => calls };
+}
+
+describe('a close listener that calls reconnect(), each attempt failing before it dials', () => {
+  it('dials once a turn of the event loop (a 0 ms timer), not in a microtask loop', async () => {
+    const limit: { close?: () => void } = {};
+    const { url, calls } = rejectingUrl(limit);
+    const clock = createVirtualClock(0);
+    const client = createClient({ url, clock, transport: createFakeTransport() });
+    limit.close = () => void client.close();
+    client.on('error', () => undefined);
+    reconnectOnEveryClose(client);
+    // A real macrotask: every microtask the failures queue runs before it.
+    await flushPromises();
+    expect(calls()).toBe(1);
+    expect(client.state).toBe('connecting'); // the listener's reconnect(): its attempt waits a turn
+    for (let i = 2; i <= 4; i++) {
+      clock.advance(0);
+      await flushPromises();
+      expect(calls()).toBe(i);
+    }
+    await client.close();
+  });
+
+  it('a transport whose connect() throws: the same', async () => {
+    let dialled = 0;
+    const clock = createVirtualClock(0);
+    const client = createClient({
+      url: 'wss://chat.example.test/',
+      clock,
+      transport: {
+        connect() {
+          if (++dialled > 100) void client.close();
+          throw new Error('blocked port');
+        },
+      },
+    });
+    client.on('error', () => undefined);
+    reconnectOnEveryClose(client);
+    await flushPromises();
+    expect(dialled).toBe(1);
+    clock.advance(0);
+    await flushPromises();
+    expect(dialled).toBe(2);
+    await client.close();
+  });
+
+  it('on the facade too', async () => {
+    const limit: { close?: () => void } = {};
+    const { url, calls } = rejectingUrl(limit);
+    const clock = createVirtualClock(0);
+    const ws = new ReconnectingWebSocket(url, undefined, { transport: createFakeTransport(), clock });
+    limit.close = () => {
+      ws.onclose = null;
+      ws.close();
+    };
+    ws.client.on('error', () => undefined);
+    ws.onclose = () => ws.client.reconnect();
+    await flushPromises();
+    expect(calls()).toBe(1);
+    clock.advance(0);
+    await flushPromises();
+    expect(calls()).toBe(2);
+    limit.close();
+  });
+
+  it('disconnect() while an attempt waits its turn: nothing dialled, no timer left', async () => {
+    const { url, calls } = rejectingUrl({});
+    const clock = createVirtualClock(0);
+    const client = createClient({ url, clock, transport: createFakeTransport() });
+    client.on('error', () => undefined);
+    await flushPromises();
+    client.reconnect(); // waits its turn
+    client.disconnect();
+    expect(clock.pending()).toBe(0);
+    clock.advance(0);
+    await flushPromises();
+    expect(calls()).toBe(1);
+    await client.close();
+  });
+
+  it('an attempt that does dial (the network answers) goes at once, as before', async () => {
+    const limit: { close?: () => void } = {};
+    const { url } = rejectingUrl(limit);
+    let fail = true;
+    const transport = createFakeTransport();
+    const clock = createVirtualClock(0);
+    const client = createClient({
+      url: () => (fail ? url() : 'wss://chat.example.test/'),
+      clock,
+      transport,
+      policy: { preset: 'none', backoff: { type: 'constant', delayMs: 5000 } },
+    });
+    client.on('error', () => undefined);
+    await flushPromises(); // the first attempt failed before it dialled
+    fail = false;
+    clock.advance(5000); // the retry waits its turn, then dials
+    await flushPromises();
+    expect(transport.connections).toHaveLength(1);
+    transport.last().accept();
+    client.reconnect();
+    expect(transport.connections).toHaveLength(2); // after a dialled attempt: no turn to wait
+    await client.close();
   });
 });
 

@@ -126,10 +126,12 @@ function checkDeadlines(world: World, state: State): void {
     now >= Math.max(refusedAt + world.cfg.closeTimeoutMs, world.lastJumpEnd + 1000) + 1000
   )
     fail(`a socket refusing sends since ${now - refusedAt} ms ago is still open`);
-  // An attempt not open by connectTimeoutMs (10 s) fails.
+  // An attempt not open by connectTimeoutMs (10 s) fails. (Its deadline runs from the state's
+  // start: the attempt after one that failed before it dialled dials a 0 ms timer later.)
   const lastDial = world.dials.at(-1);
-  if (state === 'connecting' && lastDial && now > Math.max(lastDial.at + 10_000, world.lastJumpEnd + 1000) + 1000)
-    fail(`still connecting ${now - lastDial.at} ms after the dial`);
+  const since = Math.max(lastDial?.at ?? Number.NEGATIVE_INFINITY, world.connectingSince);
+  if (state === 'connecting' && lastDial && now > Math.max(since + 10_000, world.lastJumpEnd + 1000) + 1000)
+    fail(`still connecting ${now - since} ms after the dial`);
 }
 
 /** failed and closed leave nothing running; once close() resolved, nothing more happens. */

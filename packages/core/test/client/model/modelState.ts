@@ -166,6 +166,8 @@ export class World {
   /** The names of the events emitted so far, in order. */
   readonly events: string[] = [];
   stateTrail = 'idle';
+  /** When the client last entered connecting: an attempt after one that failed before it dialled dials a turn later. */
+  connectingSince = Number.NEGATIVE_INFINITY;
   /** After a close the client did not ask for: the lifecycle events that must follow. */
   afterClose: string[] = [];
   /** The first violation found inside a listener, where throwing would only make an event. */

@@ -29,6 +29,7 @@ export function onState(world: World, payload: unknown): void {
   if (from !== world.stateTrail) fail(`state event from ${from}, but the last state was ${world.stateTrail}`);
   if (from === to) fail(`state event ${from} → ${to}`);
   world.stateTrail = to;
+  if (to === 'connecting') world.connectingSince = world.clock.now();
   // (A listener's reconnect() this operation may have started the one now under way.)
   if (from === 'connecting') world.freshAttempt = world.reentrantReconnect ? undefined : false;
   if (from === 'open' && world.openSince !== undefined) {
