@@ -3,7 +3,7 @@
 // before a first attempt held back while offline.
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
 import { describe, expect, it } from 'vitest';
-import { useBrowserHarness } from './harness/browserHarness';
+import { remote, useBrowserHarness } from './harness/browserHarness';
 
 describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket as the native WebSocket${skipReason}`, () => {
   const harness = useBrowserHarness();
@@ -31,26 +31,29 @@ describe.skipIf(chromiumMissing)(`Chromium: ReconnectingWebSocket as the native 
     const { page, context, server } = harness();
     await context.setOffline(true);
     try {
-      const seen = await page.evaluate(async (url) => {
-        const one = async (ws: WebSocket) => {
-          const events: string[] = [];
-          const closed = new Promise<void>((resolve) => {
-            ws.onerror = () => events.push(`error rs=${ws.readyState}`);
-            ws.onclose = (event) => {
-              events.push(`close ${event.code} ${event.wasClean} rs=${ws.readyState}`);
-              resolve();
-            };
-          });
-          ws.close();
-          events.push(`after close() rs=${ws.readyState}`);
-          await closed;
-          return events;
-        };
-        return {
-          native: await one(new WebSocket(url)),
-          facade: await one(new window.resock.ReconnectingWebSocket(url)),
-        };
-      }, `${server.url}/offline-close`);
+      const seen = await page.evaluate(
+        async (url) => {
+          const one = async (ws: WebSocket) => {
+            const events: string[] = [];
+            const closed = new Promise<void>((resolve) => {
+              ws.onerror = () => events.push(`error rs=${ws.readyState}`);
+              ws.onclose = (event) => {
+                events.push(`close ${event.code} ${event.wasClean} rs=${ws.readyState}`);
+                resolve();
+              };
+            });
+            ws.close();
+            events.push(`after close() rs=${ws.readyState}`);
+            await closed;
+            return events;
+          };
+          return {
+            native: await one(new WebSocket(url)),
+            facade: await one(new window.resock.ReconnectingWebSocket(url)),
+          };
+        },
+        remote(`${server.url}/offline-close`),
+      );
       expect(seen.native).toEqual(['after close() rs=2', 'error rs=3', 'close 1006 false rs=3']);
       expect(seen.facade).toEqual(seen.native);
     } finally {

@@ -1,6 +1,6 @@
 import { chromiumMissing, chromiumSkipReason as skipReason } from '@resock/test-utils/chromium';
 import { describe, expect, it } from 'vitest';
-import { useBrowserHarness } from './harness/browserHarness';
+import { remote, useBrowserHarness } from './harness/browserHarness';
 
 // A fresh browser per test: offline emulation and Chromium's connect throttling are per profile.
 describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => {
@@ -28,7 +28,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
           window.addEventListener('online', () => (window.state.onlineAt = performance.now()));
           return client.opened();
         },
-        { url: `${server.url}/lifecycle`, policy: quick },
+        { url: remote(`${server.url}/lifecycle`), policy: quick },
       );
       expect(server.attempts).toHaveLength(1);
       await context.setOffline(true);
@@ -68,7 +68,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
           client.on('close', (record) => (window.state.closes as unknown[]).push(record));
           return client.opened();
         },
-        { url: `${server.url}/lifecycle`, policy: quick },
+        { url: remote(`${server.url}/lifecycle`), policy: quick },
       );
       await context.setOffline(true);
       await page.waitForFunction(() => (window.state.closes as unknown[]).length === 1);
@@ -96,7 +96,7 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
           window.state = { client, closes: [] as unknown[] };
           client.on('close', (record) => (window.state.closes as unknown[]).push(record));
         },
-        { url: `${server.url}/stuck`, policy: quick },
+        { url: remote(`${server.url}/stuck`), policy: quick },
       );
       await server.waitForAttempts(1);
       await context.setOffline(true);

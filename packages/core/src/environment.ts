@@ -4,7 +4,10 @@
  * (always online and visible); tests pass a fake.
  */
 export interface ClientEnvironment {
-  /** False while the device is offline: attempts wait for `online` instead of failing. */
+  /**
+   * False while the device is offline: attempts wait for `online` instead of failing (not those
+   * to a server on this machine — localhost, 127.0.0.0/8, [::1] — which answers regardless).
+   */
   online(): boolean;
   /** False while the page is hidden. */
   visible(): boolean;

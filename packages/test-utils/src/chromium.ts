@@ -24,6 +24,14 @@ export const chromiumSkipReason = chromiumMissing
   : '';
 
 /**
+ * A host name Chromium resolves to 127.0.0.1: tests of the page's offline dial the scenario
+ * server by it. A client dialling 127.0.0.1 or localhost pays offline no heed (a browser says
+ * offline whenever only loopback is up, and a server here still answers), so under offline
+ * emulation, which cuts loopback too, it would only see its attempts fail.
+ */
+export const OFFLINE_HOST = 'resock-remote.test';
+
+/**
  * Headless Debian Chromium with a fresh profile. Chromium slows a page's connects down after
  * ~10 quick failures and remembers that per profile, so each suite starts clean. Playwright
  * refuses --user-data-dir in args, hence the persistent context. Playwright turns the
@@ -45,6 +53,8 @@ export async function launchChromium(
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // A name for this machine the client takes for a remote host (OFFLINE_HOST).
+      `--host-resolver-rules=MAP ${OFFLINE_HOST} 127.0.0.1`,
     ],
   });
   return {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type ScenarioServer, startScenarioServer } from '@resock/test-utils';
-import { bundlePage, launchChromium } from '@resock/test-utils/chromium';
+import { bundlePage, launchChromium, OFFLINE_HOST } from '@resock/test-utils/chromium';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
@@ -81,3 +81,6 @@ export function useBrowserHarness(options: Parameters<typeof startBrowserHarness
     return harness;
   };
 }
+
+/** `url` (the scenario server's) by a name the client takes for a remote host: for tests of the page's offline. */
+export const remote = (url: string): string => url.replace('//127.0.0.1:', `//${OFFLINE_HOST}:`);

@@ -1,13 +1,14 @@
 import { ClientRuntimeError } from '../errors';
 import { isThenable } from '../inputChecks';
 import type { AttemptContext } from '../options';
+import { urlText } from '../resolveOptions';
 import type { ConnectRequest } from '../transport';
 import { ConnectionHandlers, fromTransport, type TransportEvent } from './connectionHandlers';
 import { endConnection } from './endConnection';
 import { grew, MAX_SLOW_DEADLINES, progressOf } from './heartbeat';
 import { InboundShell } from './inboundShell';
 import { later } from './shellState';
-import { isInsecureRemoteUrl } from './socketUrl';
+import { isInsecureRemoteUrl, isLoopbackUrl } from './socketUrl';
 import { resolveTarget, type Target } from './target';
 
 /** requireTls, for a transport's redirect hops: no plain text to a host other than this machine. */
@@ -121,6 +122,18 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     const request: ConnectRequest = { url: target.url, protocols: target.protocols, connectTimeoutMs, closeTimeoutMs };
     if (requireTls) request.mayConnectTo = secureEnough;
     return request;
+  }
+
+  /**
+   * The client dials this machine (localhost, 127.0.0.0/8, [::1]): the page's offline is not
+   * its concern. A browser says offline whenever no link but loopback is up (Wi-Fi off with a
+   * dev server, a kiosk's local agent, a container without a network), and such a server still
+   * answers: the client waited for ever, or let a working socket go. A url function's target
+   * is known once it has been called.
+   */
+  protected dialsHere(): boolean {
+    const url = urlText(this.override?.url ?? this.resolvedOptions.url) ?? this.currentUrl;
+    return url !== undefined && isLoopbackUrl(url);
   }
 
   /** Attempt `id` is still the one to dial (not given up, nor the client closing). */

@@ -147,7 +147,9 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected listenToEnvironment(): void {
     const { environment } = this.resolvedOptions;
     if (environment && !this.removeEnvironmentListener) {
-      const remove = environment.subscribe((change) => this.dispatch({ type: 'environment', change }));
+      const remove = environment.subscribe((change) => {
+        if (change !== 'offline' || !this.dialsHere()) this.dispatch({ type: 'environment', change });
+      });
       // Only a function can be called later to let go; anything else would throw then.
       this.removeEnvironmentListener = typeof remove === 'function' ? remove : () => {};
     }
@@ -181,13 +183,15 @@ export abstract class ShellState<TMessage> extends SendingSections {
   protected pageSays(what: 'online' | 'visible'): boolean {
     const { environment } = this.resolvedOptions;
     try {
-      return environment ? environment[what]() : true;
+      return environment ? environment[what]() || (what === 'online' && this.dialsHere()) : true;
     } catch (error) {
       this.emitter.emit('error', new ClientRuntimeError('listener', `environment.${what} threw`, error));
       return true;
     }
   }
 
+  /** The client dials this machine, whatever the network (ConnectionShell). */
+  protected abstract dialsHere(): boolean;
   /** Feeds the reducer (ClientShell). */
   protected abstract dispatch(input: Input): void;
   /** Where the inbound pipeline's results go (InboundShell). */

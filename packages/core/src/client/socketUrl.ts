@@ -48,12 +48,22 @@ export function isSocketUrl(url: string): boolean {
 
 /** Plain text (ws:, http:) to a host other than this machine. */
 export function isInsecureRemoteUrl(url: string): boolean {
+  const target = targetOf(url);
+  return target !== undefined && (target.scheme === 'ws' || target.scheme === 'http') && !localHost.test(target.host);
+}
+
+/** A URL to this machine: localhost, 127.0.0.0/8 or [::1]. */
+export function isLoopbackUrl(url: string): boolean {
+  const target = targetOf(url);
+  return target !== undefined && localHost.test(target.host);
+}
+
+/** A socket URL's scheme (lowercase, no colon) and host; undefined for what is none. */
+function targetOf(url: string): { scheme: string; host: string } | undefined {
   const parsed = parseUrl(url);
-  if (parsed === null) return false; // not a socket URL at all: isSocketUrl says so
-  if (parsed) return (parsed.protocol === 'ws:' || parsed.protocol === 'http:') && !localHost.test(parsed.hostname);
+  if (parsed === null) return undefined; // not a socket URL at all: isSocketUrl says so
+  if (parsed) return { scheme: parsed.protocol.slice(0, -1), host: parsed.hostname };
   // Without a full parser: the host is what ends the last `@`-terminated userinfo, `\` a `/`.
   const match = /^(wss?|https?):\/\/(?:[^/?#\\]*@)?(\[[^\]]*\]|[^/?#:\\]*)/i.exec(url);
-  if (!match) return false;
-  const scheme = (match[1] ?? '').toLowerCase();
-  return (scheme === 'ws' || scheme === 'http') && !localHost.test(match[2] ?? '');
+  return match ? { scheme: (match[1] ?? '').toLowerCase(), host: match[2] ?? '' } : undefined;
 }
