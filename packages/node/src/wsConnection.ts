@@ -133,19 +133,31 @@ export class WsConnection implements TransportConnection {
     }
     this.socket.ping(data);
   }
+  /**
+   * What waits to be sent: ws's own queue, plus what the socket holds that the kernel has not
+   * taken. ws counts a write whole until its last byte is sent, so a large message read as no
+   * backlog drained: the heartbeat cut its upload as a peer's stall after MAX_SLOW_DEADLINES,
+   * and an app polling for the drain saw no progress.
+   */
   get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
+    const raw = this.raw();
+    const state = raw?._writableState;
+    const queued = (this.socket as unknown as { _sender?: { _bufferedBytes?: number } | null })._sender?._bufferedBytes;
+    // What waits behind the write under way, plus what of that write libuv still holds: no walk
+    // over the waiting writes (bytesWritten's), as an app may read this after every send.
+    const backlog =
+      raw && state ? raw.writableLength - (state.writelen ?? 0) + heldBy(raw) + (queued ?? 0) : Number.NaN;
+    return Number.isFinite(backlog) && backlog >= 0 ? backlog : this.socket.bufferedAmount;
   }
   /**
-   * Bytes received, plus what the kernel took from the process's backlog: dispatched to libuv
-   * less its write queue (the queue Node's own socket timeout reads to see a write in progress);
-   * the backlog is everything written and not yet taken.
+   * Bytes received, plus what the kernel took from the process's backlog (`uploaded`); the
+   * backlog is everything written and not yet taken.
    */
   get progress(): number {
     const raw = this.raw();
     if (!raw) return 0;
     this.meter ??= drainMeter();
-    const taken = (raw._bytesDispatched ?? 0) - (raw._handle?.writeQueueSize ?? 0);
+    const taken = takenFrom(raw);
     return this.meter(raw.bytesRead, taken, raw.bytesWritten - taken);
   }
   /**
@@ -154,11 +166,7 @@ export class WsConnection implements TransportConnection {
    */
   get uploaded(): number {
     const raw = this.raw();
-    if (!raw) return 0;
-    // Over TLS the socket's own handle holds a whole write until its last byte is sent; the TCP
-    // handle under it (_parent) drains as the kernel takes the bytes.
-    const handle = raw._handle;
-    return (raw._bytesDispatched ?? 0) - (handle?._parent?.writeQueueSize ?? handle?.writeQueueSize ?? 0);
+    return raw ? takenFrom(raw) : 0;
   }
   /** ws's TCP (or TLS) socket, once it has one. */
   private raw(): RawSocket | undefined {
@@ -191,6 +199,23 @@ const BURST_GAP_MS = 1;
 const sizeOf = (data: OutboundMessage): number =>
   typeof data === 'string' ? data.length : 'byteLength' in data ? data.byteLength : (data as Blob).size;
 
+/**
+ * What the kernel took: dispatched to libuv less its write queue (the queue Node's own socket
+ * timeout reads to see a write in progress). Over TLS the socket's own handle holds a whole
+ * write until its last byte is sent — read alone, an upload over wss: never moved, and the
+ * heartbeat and the close deadline cut it as a dead link — so the TCP handle under it
+ * (_parent), which drains as the kernel takes the bytes, is read.
+ */
+function takenFrom(raw: RawSocket): number {
+  return (raw._bytesDispatched ?? 0) - heldBy(raw);
+}
+
+/** What of the writes dispatched to libuv the kernel has not taken yet (see takenFrom). */
+function heldBy(raw: RawSocket): number {
+  const handle = raw._handle;
+  return handle?._parent?.writeQueueSize ?? handle?.writeQueueSize ?? 0;
+}
+
 /** A connection's `uploaded`, if it is one of this transport's. */
 export function uploadedBy(connection: TransportConnection): number | undefined {
   return connection instanceof WsConnection ? connection.uploaded : undefined;
@@ -200,6 +225,8 @@ export function uploadedBy(connection: TransportConnection): number | undefined 
 type RawSocket = Socket & {
   _bytesDispatched?: number;
   _handle?: { writeQueueSize?: number; _parent?: { writeQueueSize?: number } } | null;
+  /** The write under way's length (Node's Writable state). */
+  _writableState?: { writelen?: number };
 };
 
 /** Buffer.from copies a Uint8Array (a view over the same bytes is no copy). */
