@@ -42,6 +42,8 @@ interface PingOut {
   extended: number;
   /** This process's own backlog (`bufferedAmount`) then. */
   buffered: number | undefined;
+  /** The deadline passed and its judgement waited a turn of the event loop (see `run`). */
+  waited?: true | undefined;
 }
 
 /**
@@ -123,6 +125,14 @@ export class ConnectionHeartbeat implements ScheduledTask {
         this.#out = undefined;
         this.dueAt = now;
       } else if (now >= deadline) {
+        // Judged a turn later (a 0 ms wait): Node runs due timers before it reads its sockets,
+        // so a pong (or bytes) that came while the event loop was blocked past the deadline —
+        // a synchronous job, a long GC — was still unread, and a live peer was judged dead.
+        if (!out.waited) {
+          out.waited = true;
+          this.dueAt = now;
+          return;
+        }
         // Bytes moved meanwhile: a large message is crossing a slow link and the pong waits
         // behind it (RFC 6455 §5.4: no control frame inside a frame). Slow, not dead: wait
         // another timeoutMs; a link where nothing moves for that long is dead — and so is a
@@ -140,6 +150,7 @@ export class ConnectionHeartbeat implements ScheduledTask {
         }
         out.moved = moved;
         out.since = now;
+        out.waited = undefined;
         this.dueAt = now + this.#owner[heartbeatSettings].timeoutMs;
         return;
       } else {
