@@ -141,24 +141,16 @@ export class WsConnection implements TransportConnection {
    */
   get bufferedAmount(): number {
     const raw = this.raw();
-    const state = raw?._writableState;
     const queued = (this.socket as unknown as { _sender?: { _bufferedBytes?: number } | null })._sender?._bufferedBytes;
-    // What waits behind the write under way, plus what of that write libuv still holds: no walk
-    // over the waiting writes (bytesWritten's), as an app may read this after every send.
-    const backlog =
-      raw && state ? raw.writableLength - (state.writelen ?? 0) + heldBy(raw) + (queued ?? 0) : Number.NaN;
+    const backlog = raw ? backlogOf(raw) + (queued ?? 0) : Number.NaN;
     return Number.isFinite(backlog) && backlog >= 0 ? backlog : this.socket.bufferedAmount;
   }
-  /**
-   * Bytes received, plus what the kernel took from the process's backlog (`uploaded`); the
-   * backlog is everything written and not yet taken.
-   */
+  /** Bytes received, plus what the kernel took from the process's backlog (`uploaded`). */
   get progress(): number {
     const raw = this.raw();
     if (!raw) return 0;
     this.meter ??= drainMeter();
-    const taken = takenFrom(raw);
-    return this.meter(raw.bytesRead, taken, raw.bytesWritten - taken);
+    return this.meter(raw.bytesRead, takenFrom(raw), backlogOf(raw));
   }
   /**
    * Bytes the kernel has taken from the process: outbound movement alone (the CLI's stall checks,
@@ -208,6 +200,15 @@ const sizeOf = (data: OutboundMessage): number =>
  */
 function takenFrom(raw: RawSocket): number {
   return (raw._bytesDispatched ?? 0) - heldBy(raw);
+}
+
+/**
+ * What the socket holds that the kernel has not taken: what waits behind the write under way,
+ * plus what of that write libuv still holds. No walk over the waiting writes (`bytesWritten`'s):
+ * an app may read `bufferedAmount` after every send.
+ */
+function backlogOf(raw: RawSocket): number {
+  return raw.writableLength - (raw._writableState?.writelen ?? 0) + heldBy(raw);
 }
 
 /** What of the writes dispatched to libuv the kernel has not taken yet (see takenFrom). */

@@ -108,12 +108,16 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     );
   }
 
-  /** The URL could not be resolved: a misconfiguration the app must hear of, and a failed attempt. */
-  protected attemptFailed(id: number, error: unknown): void {
+  /**
+   * The attempt failed before it dialled (its URL could not be resolved, the transport threw):
+   * a misconfiguration the app hears of (`reported`, when it is resock's runtime error: a url
+   * function's own rejection is only the record's), and a failed attempt.
+   */
+  protected attemptFailed(id: number, error: unknown, reported: unknown = error): void {
     if (id !== this.connectionId) return; // an attempt already given up (timed out, closed)
     this.abortAttempt();
     this.failedEarly = true;
-    if (error instanceof ClientRuntimeError) this.emitter.emit('error', error);
+    if (reported instanceof ClientRuntimeError) this.emitter.emit('error', reported);
     this.dispatch({ type: 'connectFailed', id, error });
   }
 
@@ -171,12 +175,8 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
    */
   private connectThrew(id: number, error: unknown, what: string): void {
     later(() => {
-      if (id !== this.connectionId) return;
-      this.abortAttempt();
-      this.failedEarly = true;
       const text = this.redactText(String((error as { message?: unknown })?.message ?? error));
-      this.emitter.emit('error', new ClientRuntimeError('transport', `${what}: ${text}`));
-      this.dispatch({ type: 'connectFailed', id, error });
+      this.attemptFailed(id, error, new ClientRuntimeError('transport', `${what}: ${text}`));
     });
   }
 
