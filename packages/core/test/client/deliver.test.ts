@@ -116,6 +116,28 @@ describe('deliver(): what became of the message', () => {
     expect([first.now, second.now]).toEqual(['replaced', 'acked']);
   });
 
+  it('a copy that took its place and was then evicted by a dropped listener’s send still replaced the one before it', async () => {
+    // (Found by the model's search, seed 8888: the model had counted the first copy as waiting.)
+    const h = harness({ reliable, queue: { maxMessages: 2, maxBytes: 60, overflow: 'drop-oldest' } });
+    const long = 'final'.padEnd(30, '!'); // 48 B: with either other message, over 60
+    const mine = msg(3, 'y'.repeat(20)); // 38 B
+    const dropped: string[] = [];
+    h.client.on('dropped', ({ data }) => {
+      dropped.push(String(data));
+      // The room this needs evicts the copy whose own admission told this drop.
+      if (dropped.length === 1) h.client.send(mine);
+    });
+    const older = watch(h.client.deliver(msg(1, 'x')));
+    const draft = watch(h.client.deliver(msg(2)));
+    const final = watch(h.client.deliver(msg(2, long)));
+    await flushPromises();
+    expect(dropped).toEqual([msg(1, 'x'), msg(2, long)]);
+    expect([older.now, draft.now, final.now]).toEqual(['dropped: overflow', 'replaced', 'dropped: overflow']);
+    expect(h.client.stats.messagesUnacked).toBe(1); // only the listener's message waits
+    h.transport.last().accept();
+    expect(h.transport.last().sent).toEqual([mine]);
+  });
+
   it('an ack that came for the copy a never-written one replaced does not take the new copy out', async () => {
     const environment = createFakeEnvironment();
     const h = harness({ reliable, environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });

@@ -128,8 +128,14 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   // So had one dropped by a close app code in an earlier write asked for, once that close is
   // done within the call: the close waited for the write (the mailbox), this send took its place
   // first, and every other drop has been told by now.
+  // And one evicted by a send that a listener made inside this call (a dropped event's): it had
+  // taken its place before that send needed the room.
+  const evictedLater = msg.dropped === 'overflow' && msg.droppedDuring !== undefined && msg.droppedDuring !== msg.k;
   const tookItsPlace =
-    result !== 'dropped' || msg.writes.length > 0 || (msg.dropped === 'closed' && world.client.state === 'closed');
+    result !== 'dropped' ||
+    msg.writes.length > 0 ||
+    evictedLater ||
+    (msg.dropped === 'closed' && world.client.state === 'closed');
   if (replacedCandidate && tookItsPlace && replacedCandidate.dropped === undefined) {
     replacedCandidate.replaced = true;
     replacedCandidate.replacedInWrite = world.writing.length > 0;
