@@ -139,8 +139,8 @@ function apply(s: Draft, input: Input): void {
     case 'refreshFailed':
       if (phase.status === 'waiting' && phase.refresh && phase.record) {
         emit(s, { name: 'refreshError', error: input.error });
-        // A failed refresh is another failure of the same kind: the refresh rule's
-        // maxConsecutive bounds how often it is tried.
+        // Another failure of the outage (it backs off, maxAttempts and maxElapsedMs bound it),
+        // but not another refusal of the rule's: see decideAfter.
         decideAfter(s, phase.record, input.error);
       }
       return;

@@ -133,10 +133,10 @@ describe('reconnect() from a listener', () => {
   );
 
   it('then opened() in the error listener of the refresh that failed last waits for the next open', async () => {
-    const h = harness({ refresh: () => Promise.reject(new Error('token service down')) });
+    const h = harness({ refresh: () => Promise.reject(new Error('token service down')), policy: { maxAttempts: 2 } });
     let next: Promise<unknown> | undefined;
     h.client.on('error', () => {
-      if (h.client.state !== 'failed' || next) return; // the second failed refresh stops (maxConsecutive)
+      if (h.client.state !== 'failed' || next) return; // the second failed refresh stops (maxAttempts)
       h.client.reconnect();
       next = h.client.opened();
       next.catch(() => undefined);

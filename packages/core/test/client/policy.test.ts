@@ -197,19 +197,25 @@ describe('refresh', () => {
     expect(h.of<FailedEvent>('failed')[0]).toMatchObject({ reason: 'refreshUnavailable' });
   });
 
-  it('reports a failing hook and lets the policy decide again', async () => {
+  it('reports a failing hook and asks it again after the back-off, the rule’s streak unchanged', async () => {
+    let calls = 0;
     const h = harness({
       refresh: () => {
-        throw new Error('token server down');
+        if (++calls < 3) throw new Error('token server down');
       },
     });
     h.transport.last().reject(401);
     await h.clock.advanceAsync(0);
     expect(h.of<Error>('error')[0]).toMatchObject({ name: 'ClientRuntimeError', kind: 'refresh' });
-    expect(h.of<ReconnectingEvent>('reconnecting').map((e) => e.decision.consecutive)).toEqual([1, 2]);
+    // The hook's failure says nothing of the credentials: the 401 rule's streak stays at 1.
+    expect(h.of<ReconnectingEvent>('reconnecting').map((e) => e.decision.consecutive)).toEqual([1, 1]);
+    expect(lastDecision(h)?.delayMs).toBeGreaterThan(0);
     await h.clock.advanceAsync(lastDecision(h)?.delayMs ?? 0);
-    expect(h.client.state).toBe('failed');
-    expect(h.transport.connections).toHaveLength(1);
+    expect(calls).toBe(2);
+    await h.clock.advanceAsync(lastDecision(h)?.delayMs ?? 0);
+    expect(calls).toBe(3);
+    expect(h.client.state).toBe('connecting');
+    expect(h.transport.connections).toHaveLength(2);
   });
 
   it('aborts the hook when the app closes meanwhile, and ignores its late answer', async () => {

@@ -1,29 +1,88 @@
-import type { ClientRuntimeError, CloseRecord, FailedEvent, RefreshContext } from '@resock/core';
+import type { ClientRuntimeError, CloseRecord, FailedEvent, ReconnectingEvent, RefreshContext } from '@resock/core';
 import { describe, expect, it, vi } from 'vitest';
 import { harness } from './clientHarness';
+
+/** Timer to timer until the client dials again (a hook's promise settles in between). */
+async function untilDial(h: ReturnType<typeof harness>): Promise<void> {
+  const dials = h.transport.connections.length;
+  await h.clock.advanceAsync(0);
+  while (h.transport.connections.length === dials) {
+    const due = h.clock.nextDueAt();
+    expect(due, 'the client stopped or parked').toBeDefined();
+    await h.clock.advanceAsync((due ?? 0) - h.clock.now());
+  }
+}
 
 const causes = (errors: ClientRuntimeError[]) => errors.map((e) => (e.cause as Error | undefined)?.message);
 
 describe('the refresh hook', () => {
-  it('returning an unusable URL is a failed refresh: asked again, then bounded by maxConsecutive', async () => {
+  it('returning an unusable URL is a failed refresh: asked again after the back-off, never dialled', async () => {
     const refresh = vi.fn((_: RefreshContext) => ({ url: 'not a url' }));
     const h = harness({ refresh });
     h.transport.last().accept();
     h.transport.last().serverClose(3000, 'token expired'); // default: refresh, at most 2 in a row
     await h.clock.advanceAsync(600_000);
-    expect(refresh).toHaveBeenCalledTimes(2);
+    expect(refresh.mock.calls.length).toBeGreaterThan(10);
     expect(h.client.stats.attempts).toBe(1); // the garbage was never dialed
+    expect(h.client.state).toBe('waiting');
     // Text that is no URL is not quoted (it may be a bare token).
-    expect(causes(h.of<ClientRuntimeError>('error'))).toEqual([
+    expect(causes(h.of<ClientRuntimeError>('error')).slice(0, 2)).toEqual([
       'The refresh hook returned an unusable url ***: expected an absolute ws:, wss:, http: or https: URL without a fragment',
       'The refresh hook returned an unusable url ***: expected an absolute ws:, wss:, http: or https: URL without a fragment',
     ]);
-    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
+    expect(h.of<FailedEvent>('failed')).toEqual([]);
   });
 
-  it('that keeps failing stops the client with the hook’s own error on the failed event', async () => {
+  it('that keeps failing is asked again with the outage’s back-off, not the rule’s streak', async () => {
+    // Before: a failed hook counted as a refusal of the rule, so two failures in a row (a token
+    // service down for 2 s) stopped the client until reconnect(), as three 3000s would.
+    const calledAt: number[] = [];
+    const h = harness({
+      refresh: () => {
+        calledAt.push(h.clock.now());
+        throw new Error('token service down');
+      },
+    });
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired');
+    await h.clock.advanceAsync(600_000);
+    expect(h.of<FailedEvent>('failed')).toEqual([]);
+    expect(h.of<ReconnectingEvent>('reconnecting').every((e) => e.decision.consecutive === 1)).toBe(true);
+    const gaps = calledAt.slice(1).map((t, i) => t - (calledAt[i] ?? 0));
+    expect(gaps[0]).toBeGreaterThan(0); // not at once: it backs off as the outage does
+    expect(gaps.at(-1)).toBeGreaterThan(5_000); // grown with the back-off
+    expect(gaps.at(-1)).toBeLessThanOrEqual(30_000); // the default's cap
+  });
+
+  it('a token service down for a while: the client connects with the token once it answers', async () => {
+    let down = true;
+    let token = 'old';
+    const h = harness({
+      url: () => `ws://example.test/?token=${token}`,
+      refresh: async () => {
+        if (down) throw new Error('token service down');
+        token = 'fresh';
+      },
+    });
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired');
+    await h.clock.advanceAsync(2_000);
+    await h.clock.advanceAsync(2_000);
+    expect(h.transport.connections).toHaveLength(1);
+    down = false;
+    const back = h.clock.now();
+    await untilDial(h);
+    expect(h.clock.now() - back).toBeLessThanOrEqual(30_000); // within the back-off's cap
+    expect(h.transport.connections).toHaveLength(2);
+    expect(h.transport.last().request.url).toContain('token=fresh');
+    h.transport.last().accept();
+    expect(h.client.state).toBe('open');
+  });
+
+  it('is bounded by maxAttempts (or maxElapsedMs): the failed event carries the hook’s own error', async () => {
     const down = new Error('token service down');
     const h = harness({
+      policy: { maxAttempts: 4 },
       refresh: () => {
         throw down;
       },
@@ -31,9 +90,56 @@ describe('the refresh hook', () => {
     h.transport.last().accept();
     h.transport.last().serverClose(3000, 'token expired');
     await h.clock.advanceAsync(600_000);
-    // Before: `failed` said maxConsecutive and the 3000, not why the refresh failed (only an
-    // `error` listener heard it).
-    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive', refreshError: down }]);
+    // Before: `failed` said the 3000's rule, not why the refresh failed (only an `error` listener
+    // heard it).
+    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxAttempts', refreshError: down }]);
+  });
+
+  it('a server that refuses the fresh credentials still stops the client after two in a row', async () => {
+    const refresh = vi.fn(() => undefined);
+    const h = harness({ refresh });
+    h.transport.last().accept();
+    for (let i = 0; i < 2; i++) {
+      h.transport.last().serverClose(3000, 'token expired');
+      await untilDial(h);
+      h.transport.last().accept();
+    }
+    h.transport.last().serverClose(3000, 'token expired'); // the fresh token refused again
+    expect(refresh).toHaveBeenCalledTimes(2);
+    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
+  });
+
+  it('a hook that knows the credentials are gone for good (signed out) calls disconnect(): asked no more', async () => {
+    const refresh = vi.fn(() => {
+      h.client.disconnect();
+      throw new Error('signed out');
+    });
+    const h = harness({ refresh });
+    h.transport.last().accept();
+    h.transport.last().serverClose(3000, 'token expired');
+    await h.clock.advanceAsync(600_000);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(h.client.state).toBe('disconnected');
+    expect(h.transport.connections).toHaveLength(1);
+  });
+
+  it('under refreshAfter, a failed hook is asked again before the next dial (no dial with the stale token)', async () => {
+    let calls = 0;
+    const h = harness({
+      policy: { rules: [{ codes: [4000], action: 'retry', refreshAfter: 2 }] },
+      refresh: () => {
+        if (++calls === 1) throw new Error('token service down');
+      },
+    });
+    h.transport.last().accept();
+    h.transport.last().serverClose(4000);
+    await untilDial(h);
+    expect(calls).toBe(0);
+    h.transport.last().accept();
+    h.transport.last().serverClose(4000); // 2nd in a row: fresh credentials first
+    await untilDial(h);
+    expect(calls).toBe(2); // it failed, was asked again, and only then the client dialled
+    expect(h.transport.connections).toHaveLength(3);
   });
 
   it('a stop that did not follow a failed refresh has no refreshError', () => {
@@ -61,8 +167,9 @@ describe('the refresh hook', () => {
     await h.clock.advanceAsync(1);
     expect(signals[0]?.aborted).toBe(true);
     expect(causes(h.of<ClientRuntimeError>('error'))).toEqual(['The refresh hook did not settle within 10000 ms']);
-    await h.clock.advanceAsync(600_000);
-    expect(h.of<FailedEvent>('failed')).toMatchObject([{ reason: 'maxConsecutive' }]);
+    await h.clock.advanceAsync(60_000);
+    expect(signals.length).toBeGreaterThan(1); // asked again after the back-off
+    expect(h.of<FailedEvent>('failed')).toEqual([]);
     expect(h.client.stats.attempts).toBe(1);
   });
 
@@ -125,8 +232,9 @@ describe('the refresh hook', () => {
     });
 
     it('two frozen-tab episodes during (working) token refreshes do not fail the client for good', async () => {
-      // Impact: every late misfire is a failed refresh for the policy (maxConsecutive 2 for 3000),
-      // so a tab frozen twice while a (working) token fetch ran ends in `failed` — never reconnects.
+      // A late misfire would be a failed refresh: once it counted as a refusal of the rule
+      // (maxConsecutive 2 for 3000), and a tab frozen twice while a working token fetch ran
+      // ended in `failed`.
       const { h, signals, finishers } = refreshing();
       for (let episode = 0; episode < 2 && h.transport.connections.length === 1; episode++) {
         // Until the (next) hook starts, on time.

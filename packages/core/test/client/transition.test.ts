@@ -339,6 +339,7 @@ describe('transition: effects', () => {
       inputs.refreshFailed as Input,
       env,
     );
-    expect(failed.machine.outage.streak).toEqual({ rule: 'default:auth', count: 2 });
+    // Another failure of the outage, not another refusal: the rule's streak stays.
+    expect(failed.machine.outage).toMatchObject({ streak: { rule: 'default:auth', count: 1 }, failures: 2 });
   });
 });

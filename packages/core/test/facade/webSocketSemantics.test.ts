@@ -155,16 +155,17 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
 
   it('fires no second close event when the signal aborts after the policy stopped on failed refreshes', async () => {
     // The client fails here without a close event of its own (the policy decides again after
-    // each failed refresh and stops on maxConsecutive): still CLOSED, still silent.
+    // each failed refresh and stops on maxAttempts): still CLOSED, still silent.
     const controller = new AbortController();
     const { ws, transport, clock } = socket({
       signal: controller.signal,
       refresh: () => Promise.reject(new Error('token service down')),
+      policy: { maxAttempts: 2 },
     });
     const closes: number[] = [];
     ws.onclose = (event: ResockCloseEvent) => closes.push(event.code);
     transport.last().accept();
-    transport.last().serverClose(3000, 'token expired'); // default: refresh, at most 2 in a row
+    transport.last().serverClose(3000, 'token expired'); // default: refresh
     for (let i = 0; i < 60 && ws.client.state !== 'failed'; i++) await clock.advanceAsync(1000);
     expect(ws.client.state).toBe('failed');
     expect(ws.readyState).toBe(ws.CLOSED);
