@@ -150,11 +150,9 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
     // Heard before the decision it changed.
     whenFailed: (rule, error) => emit(s, { name: 'policyError', rule, error }),
   };
-  // A failed refresh hook says nothing of the credentials (a token service down, a tab frozen
-  // while it ran): the rule decides again at the streak it had, so the hook is asked again after
-  // the outage's back-off, and only the server's refusals count toward maxConsecutive.
-  const { streak } = outage;
-  if (streak) context.consecutive = refreshError === undefined ? streak : { ...streak, count: streak.count - 1 };
+  if (outage.streak) context.consecutive = outage.streak;
+  // (A tab frozen while it ran, a token service down: no refusal of the credentials.)
+  if (refreshError !== undefined) context.refreshFailed = true;
   if (outage.previousDelayMs !== undefined) context.previousDelayMs = outage.previousDelayMs;
   const decision = decide(env.policy, record, context);
   s.machine = {

@@ -40,6 +40,14 @@ export interface DecideContext {
   /** Whether the client has a refresh hook; a `refresh` rule without one stops. */
   refreshAvailable: boolean;
   /**
+   * The refresh hook failed, and this decides the same close again. A failed hook says nothing of
+   * the credentials (a token service down), so the rule's streak does not grow: only the server's
+   * refusals count toward `maxConsecutive`. A `refresh` rule asks the hook again (after the
+   * back-off); a `refreshAfter` turn is a plain retry, with the credentials the client has (the
+   * close it guessed about may not have been the token).
+   */
+  refreshFailed?: boolean;
+  /**
    * Told of a rule's `when` that threw or answered no boolean (the rule did not match): the
    * client reports it as an `error` event. Without it, such a rule simply does not match.
    */
@@ -145,7 +153,8 @@ export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord,
   const retryAfterMs = serverDelay(defined, record);
   const rule = firstMatch(defined, record, retryAfterMs !== undefined, context.whenFailed);
   const previous = context.consecutive;
-  const consecutive = (previous?.rule === rule.id ? previous.count : 0) + 1;
+  const streak = previous?.rule === rule.id ? previous.count : 0;
+  const consecutive = context.refreshFailed && streak ? streak : streak + 1;
   // Preset rows carry no prose at run time (see presetNotes); user rules may.
   const because = rule.description ?? `${what} matched ${rule.id}: ${rule.action}`;
 
@@ -222,7 +231,8 @@ export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord,
   // A retry that also gets fresh credentials first, on the rule's turns (refreshAfter): the wait
   // is the retry's, and without a refresh hook it is a plain retry.
   const turn = consecutive / (rule.refreshAfter ?? Number.NaN);
-  const refreshes = context.refreshAvailable && Number.isInteger(turn) && (turn & (turn - 1)) === 0;
+  const refreshes =
+    !context.refreshFailed && context.refreshAvailable && Number.isInteger(turn) && (turn & (turn - 1)) === 0;
   return Object.freeze({
     action: refreshes ? 'refresh' : rule.action,
     delayMs,

@@ -75,7 +75,7 @@ export interface RuleInput {
    * matched N, 2N, 4N, 8N, … closes in a row: for failures that may be a refused token the
    * transport cannot show (a browser hides a handshake's 401). The wait is the retry's; without
    * a refresh hook it is a plain retry. E.g. `2`: after the 2nd, 4th, 8th, … failure in a row. A
-   * refresh hook that fails is asked again after the outage's back-off, before the next dial.
+   * refresh hook that fails leaves a plain retry (the close may not have been the token).
    */
   refreshAfter?: number;
   /** Whether retries by this rule count toward `maxAttempts`. @default true */

@@ -37,4 +37,37 @@ describe("a rule's refreshAfter", () => {
       'rules[0].refreshAfter: expected an integer ≥ 1',
     );
   });
+
+  it('after a failed refresh hook (refreshFailed), the streak holds and the turn is a plain retry', () => {
+    const policy = definePolicy({ rules: [{ name: 'r', codes: [4000], action: 'retry', refreshAfter: 2 }] });
+    const again = decide(policy, refused, {
+      attempt: 3,
+      refreshAvailable: true,
+      random: () => 0.5,
+      consecutive: { rule: 'r', count: 2 },
+      refreshFailed: true,
+    });
+    expect([again.action, again.consecutive]).toEqual(['retry', 2]);
+  });
+
+  it('a refresh rule after a failed hook asks it again, its streak held (only refusals count toward maxConsecutive)', () => {
+    const policy = definePolicy({ rules: [{ name: 'auth', codes: [4000], action: 'refresh', maxConsecutive: 1 }] });
+    const first = decide(policy, refused, { attempt: 1, refreshAvailable: true, random: () => 0.5 });
+    const again = decide(policy, refused, {
+      attempt: 2,
+      refreshAvailable: true,
+      random: () => 0.5,
+      consecutive: { rule: 'auth', count: first.consecutive },
+      refreshFailed: true,
+    });
+    expect([again.action, again.consecutive]).toEqual(['refresh', 1]);
+    expect(again.delayMs).toBeGreaterThan(first.delayMs); // the outage's back-off
+    const refused2 = decide(policy, refused, {
+      attempt: 3,
+      refreshAvailable: true,
+      random: () => 0.5,
+      consecutive: { rule: 'auth', count: again.consecutive },
+    });
+    expect([refused2.action, refused2.stopReason]).toEqual(['stop', 'maxConsecutive']);
+  });
 });
