@@ -176,6 +176,35 @@ describe('deliver(): what became of the message', () => {
     expect((first.error as MessageDroppedError).written).toBe(true);
   });
 
+  it('a copy whose signal app code aborted is taken out before a new copy under its id takes its place, even while its own send() is under way', async () => {
+    // (Found by the model's search, seed 44444: the model had counted the aborted copy as replaced.)
+    let inside: (() => void) | undefined;
+    const { fake, transport } = callingBack((_conn, send) => {
+      const run = inside;
+      inside = undefined;
+      run?.();
+      send();
+    });
+    const h = harness({ transport, reliable, queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-oldest' } });
+    const saving = new AbortController();
+    const oldest = watch(h.client.deliver(msg(1)));
+    const untracked = JSON.stringify({ body: 'untracked' });
+    h.client.send(untracked); // its write runs the app code below
+    inside = () => {
+      saving.abort(); // app code inside that write aborts the copy's signal…
+      h.client.send(msg(2, 'newer')); // …then sends a new copy under its id
+    };
+    // The copy's admission evicts 1; the dropped listener has the server accept: the queue is
+    // flushed inside this send() call.
+    h.client.once('dropped', () => fake.last().accept());
+    const copy = watch(h.client.deliver(msg(2, 'copy'), { signal: saving.signal }));
+    await flushPromises();
+    expect([oldest.now, copy.now]).toEqual(['dropped: overflow', 'dropped: aborted']);
+    expect(h.of<{ reason: string }>('dropped').map((e) => e.reason)).toEqual(['overflow', 'aborted']);
+    expect(fake.last().sent).toEqual([untracked, msg(2, 'newer')]);
+    expect(h.client.stats.messagesUnacked).toBe(1); // the newer copy only
+  });
+
   it('says whether a tracked message it gives up on was written: the peer may have it', async () => {
     const h = harness({ reliable, queue: { maxMessages: 1, maxBytes: 1000, overflow: 'drop-oldest' } });
     const unwritten = watch(h.client.deliver(msg(1)));

@@ -22,7 +22,12 @@ export function deliverMsg(world: World, msg: Msg, options: Parameters<World['cl
 /** What the promise must have settled with by now (the model's record is read after the wire). */
 function fatesOf(msg: Msg): readonly string[] {
   // A copy replaced from inside a write may be evicted by the send being written, told after it.
-  if (msg.replaced) return msg.replacedInWrite ? ['replaced', 'overflow'] : ['replaced'];
+  if (msg.replaced)
+    return [
+      'replaced',
+      ...(msg.replacedInWrite ? ['overflow'] : []),
+      ...(msg.replacedWhilePlacing ? ['aborted', 'expired'] : []),
+    ];
   if (msg.taken) return ['taken'];
   if (msg.dropped) return [msg.dropped];
   if (msg.acked) return ['acked'];

@@ -101,6 +101,9 @@ function onDropped(world: World, payload: unknown): void {
   if (msg.dropped) fail(`message ${msg.k} dropped twice`);
   checkDropReason(world, msg, reason);
   const evictedUntold = msg.replacedInWrite && reason === 'overflow';
+  // Placed before the copy came, and taken out first (see replacedWhilePlacing): not replaced.
+  const takenOutFirst = msg.replacedWhilePlacing === true && (reason === 'aborted' || reason === 'expired');
+  if (takenOutFirst) msg.replaced = false;
   if (msg.acked || (msg.replaced && !evictedUntold) || msg.taken)
     fail(`message ${msg.k} dropped after it was accounted for`);
   if (msg.id === undefined && msg.writes.length > 0) fail(`untracked message ${msg.k} dropped after it was sent`);

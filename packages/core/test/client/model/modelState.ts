@@ -41,6 +41,12 @@ export interface Msg {
    * already, to be told (overflow) once it is done; the newer one is then a copy of its own.
    */
   replacedInWrite: boolean;
+  /**
+   * That newer one was sent while this one's send() was under way (from a listener or a write it
+   * ran): this one may have taken its place already, and been taken out first if app code had
+   * aborted its signal (or its ttlMs ran out): then it is dropped, not replaced.
+   */
+  replacedWhilePlacing?: boolean;
   /** The app took it back with takeQueued(). */
   taken: boolean;
   /** Sent with deliver(): what its promise has settled with so far (deliveryChecks.ts). */

@@ -139,6 +139,7 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   if (replacedCandidate && tookItsPlace && replacedCandidate.dropped === undefined) {
     replacedCandidate.replaced = true;
     replacedCandidate.replacedInWrite = world.writing.length > 0;
+    replacedCandidate.replacedWhilePlacing = world.sendStack.includes(replacedCandidate.k);
   }
   scanWire(world);
   // A listener that sent during this call (a dropped event) may have moved it on already.
