@@ -138,6 +138,21 @@ describe('deliver(): what became of the message', () => {
     expect(h.transport.last().sent).toEqual([mine]);
   });
 
+  it('a copy with ttlMs 0 replaces the one before it, then expires when a listener’s send runs', async () => {
+    // (Found by the model's search, seed 46: the model had counted the first copy as waiting.)
+    const h = harness({ reliable });
+    h.transport.last().fail(); // waiting: nothing goes out
+    const first = watch(h.client.deliver(msg(1, 'first')));
+    const due = JSON.stringify({ body: 'due' });
+    h.client.send(due, { ttlMs: 0 }); // overdue at the next send
+    h.client.once('dropped', () => h.client.send(JSON.stringify({ body: 'from the listener' })));
+    const copy = watch(h.client.deliver(msg(1, 'copy'), { ttlMs: 0 }));
+    await flushPromises();
+    expect([first.now, copy.now]).toEqual(['replaced', 'dropped: expired']);
+    expect(h.of<{ data: unknown }>('dropped').map((e) => e.data)).toEqual([due, msg(1, 'copy')]);
+    expect(h.client.stats.messagesUnacked).toBe(0);
+  });
+
   it('an ack that came for the copy a never-written one replaced does not take the new copy out', async () => {
     const environment = createFakeEnvironment();
     const h = harness({ reliable, environment, heartbeat: { intervalMs: 30_000, timeoutMs: 2000 } });

@@ -108,7 +108,6 @@ function onDropped(world: World, payload: unknown): void {
     fail(`message ${msg.k} dropped after it was accounted for`);
   if (msg.id === undefined && msg.writes.length > 0) fail(`untracked message ${msg.k} dropped after it was sent`);
   msg.dropped = reason;
-  msg.droppedDuring = world.sendStack.at(-1);
   if (reason === 'closed') {
     // What never reached the peer goes back in send() order, tracked or not.
     if (msg.k < world.lastClosedDrop)

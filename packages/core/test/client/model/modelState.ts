@@ -31,8 +31,6 @@ export interface Msg {
   readonly volatile: boolean;
   readonly signal: number | undefined;
   dropped: DropReason | undefined;
-  /** The innermost send() under way when its drop was told (a later one evicts a copy that took its place). */
-  droppedDuring?: number | undefined;
   acked: boolean;
   /** A newer message with the same id took its place in the outbox. */
   replaced: boolean;
