@@ -2,7 +2,10 @@ import type { ClientRuntimeError, CloseRecord, FailedEvent, ReconnectingEvent, R
 import { describe, expect, it, vi } from 'vitest';
 import { harness } from './clientHarness';
 
-/** Timer to timer until the client dials again (a hook's promise settles in between). */
+/**
+ * Timer to timer until the client dials again (a hook's promise settles in between): not in
+ * fixed steps, as a step of real time per 100 ms of virtual time made a test take seconds.
+ */
 async function untilDial(h: ReturnType<typeof harness>): Promise<void> {
   const dials = h.transport.connections.length;
   await h.clock.advanceAsync(0);
@@ -197,15 +200,7 @@ describe('the refresh hook', () => {
         connection.accept();
         connection.serverClose(1008, 'policy violation');
       }
-      // Timer to timer, not in fixed steps: a step of real time per 100 ms of virtual time
-      // made this test take seconds.
-      const dials = h.transport.connections.length;
-      await h.clock.advanceAsync(0); // the refresh hook's promise
-      while (h.transport.connections.length === dials) {
-        const due = h.clock.nextDueAt();
-        expect(due, 'the client stopped or parked').toBeDefined();
-        await h.clock.advanceAsync((due ?? 0) - h.clock.now());
-      }
+      await untilDial(h);
     }
     const gaps = dialedAt.slice(1).map((t, i) => t - (dialedAt[i] ?? 0));
     expect(gaps[0]).toBe(0); // the first refresh: at once

@@ -128,16 +128,18 @@ export function doSend(world: World, op: Extract<Op, { t: 'send' }>, reentrant: 
   // So had one dropped by a close app code in an earlier write asked for, once that close is
   // done within the call: the close waited for the write (the mailbox), this send took its place
   // first, and every other drop has been told by now.
-  let tookItsPlace =
+  const tookItsPlace =
     result !== 'dropped' || msg.writes.length > 0 || (msg.dropped === 'closed' && world.client.state === 'closed');
   // deliver() returns no result to read, only the drop: one told after app code ran inside this
   // call (a dropped listener's send) may follow this message taking its place, then being taken
   // out by that code's bookkeeping (evicted for room, expired, aborted). The client's count of
   // unacknowledged messages says which; what becomes of the old copy later (resent or not) is
   // still held to the wire.
-  if (!tookItsPlace && msg.delivery && world.reentrantCalls !== calls && replacedCandidate?.dropped === undefined)
-    tookItsPlace = client.stats.messagesUnacked === world.msgs.filter(isOutstanding).length - 1;
-  if (replacedCandidate && tookItsPlace && replacedCandidate.dropped === undefined) {
+  const placedThenTakenOut = () =>
+    msg.delivery !== undefined &&
+    world.reentrantCalls !== calls &&
+    client.stats.messagesUnacked === world.msgs.filter(isOutstanding).length - 1;
+  if (replacedCandidate && replacedCandidate.dropped === undefined && (tookItsPlace || placedThenTakenOut())) {
     replacedCandidate.replaced = true;
     replacedCandidate.replacedInWrite = world.writing.length > 0;
     replacedCandidate.replacedWhilePlacing = world.sendStack.includes(replacedCandidate.k);
