@@ -11,11 +11,14 @@ export interface NativeTransportOptions {
  * fires `close` after a failed handshake, so the attempt's record is made from its `error`.
  */
 export function nativeTransport(options: NativeTransportOptions = {}): Transport {
-  const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
-  if (!WebSocket) {
-    throw new TypeError(
-      "This Node has no global WebSocket (it arrived in Node 22; Node 20 needs --experimental-websocket): use nodeTransport() from '@resock/node', or pass `WebSocket`.",
-    );
-  }
-  return whatwgTransport({ WebSocket });
+  const transport = whatwgTransport(options);
+  return {
+    ...transport,
+    // Asked by createClient, whose InvalidOptionsError then says why, as for any transport that
+    // cannot run here: a TypeError thrown from this call escaped isInvalidOptionsError.
+    unavailable: () => (transport.unavailable?.() === undefined ? undefined : noGlobalWebSocket),
+  };
 }
+
+const noGlobalWebSocket =
+  "this Node has no global WebSocket (it arrived in Node 22; Node 20 needs --experimental-websocket): use nodeTransport() from '@resock/node', or pass `WebSocket`";

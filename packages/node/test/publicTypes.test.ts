@@ -6,6 +6,7 @@ import {
   createClient,
   type Delivered,
   type InboundMessage,
+  InvalidOptionsError,
   logEvents,
   MessageDroppedError,
   type NotDelivered,
@@ -68,6 +69,20 @@ describe('review: @resock/node types', () => {
     }
     // …or undici's, which Node's global is.
     expect(typeof nativeTransport({ WebSocket: UndiciWebSocket }).connect).toBe('function');
+  });
+
+  it('nativeTransport where Node has no global WebSocket: createClient refuses it with InvalidOptionsError, saying why', () => {
+    // Node 20 without the flag. The call itself does not throw: createClient asks unavailable(),
+    // so the error is the typed one every transport that cannot run here gives.
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket');
+    Reflect.deleteProperty(globalThis, 'WebSocket');
+    try {
+      const transport = nativeTransport();
+      expect(() => createClient({ url: 'ws://127.0.0.1:9/', transport })).toThrow(InvalidOptionsError);
+      expect(() => createClient({ url: 'ws://127.0.0.1:9/', transport })).toThrow(/no global WebSocket.*Node 22/);
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'WebSocket', saved);
+    }
   });
 
   it('nodeTransport type-checks ws options (and refuses what ws has not)', () => {
