@@ -57,6 +57,17 @@ for (const id of ['@resock/core', '@resock/core/testing', '@resock/node', '@reso
   }
   console.log(`${id}: ${esm.length} names via import and require`);
 }
+// The facade is named as what it stands in for (`ws.constructor.name`, logs), as built: a build
+// step once renamed the browser's class expression ReconnectingWebSocket2.
+for (const id of ['@resock/core', '@resock/node', '@resock/browser']) {
+  for (const [how, mod] of [
+    ['import', await import(id)],
+    ['require', require(id)],
+  ]) {
+    const { name } = mod.ReconnectingWebSocket;
+    if (name !== 'ReconnectingWebSocket') failures.push(`${id} (${how}): ReconnectingWebSocket.name is ${name}`);
+  }
+}
 for (const adapter of ['@resock/node', '@resock/browser']) {
   const missing = surfaces['@resock/core'].filter((name) => !surfaces[adapter].includes(name));
   if (missing.length > 0) failures.push(`${adapter} does not re-export ${missing.join(', ')}`);

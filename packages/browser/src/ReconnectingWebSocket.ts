@@ -85,3 +85,6 @@ export const ReconnectingWebSocket = class ReconnectingWebSocket<TMessage> exten
     super(pageUrl(url), protocols ?? undefined, withPage(options) as ReconnectingWebSocketOptions<TMessage>);
   }
 } as unknown as ReconnectingWebSocketConstructor;
+// Said outright: the build's transform renamed the class expression (ReconnectingWebSocket2 in
+// dist), as an app's minifier renames any class.
+Object.defineProperty(ReconnectingWebSocket, 'name', { value: 'ReconnectingWebSocket' });
