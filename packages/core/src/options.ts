@@ -166,7 +166,9 @@ export interface ClientOptions<TMessage = InboundMessage> {
    * can tell a client moving on from a lost link, and one that will be back from one that is done
    * (1000: some servers, Discord's, end the session a client closes with 1000 or 1001). A
    * handshake in progress, or a connection resock gives up on (a dead peer, a deadline), is cut
-   * without a close frame. @default 4000
+   * without a close frame where the transport can (ws's terminate); a browser's WebSocket
+   * cannot, so it sends this code with the reason why (`heartbeat timeout`, `connect timeout`).
+   * @default 4000
    */
   reconnectCloseCode?: number | undefined;
   /**

@@ -244,16 +244,11 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     if (state === this.CLOSING) return;
     this.closing = true;
     // Called from an error or close listener, or once CLOSED: that close was the last word, as
-    // natively. During an attempt, or before the first one (lazy, or held while offline): the
-    // attempt fails, error then close 1006, as a WebSocket closed while CONNECTING.
-    // Between attempts (nothing in flight) or open: the record says what happened.
-    const { state: status } = this.client;
-    this.closeCall =
-      state === this.CLOSED
-        ? 'after-end'
-        : status === 'connecting' || ((status === 'idle' || status === 'waiting') && this.client.stats.attempts === 0)
-          ? 'before-open'
-          : undefined;
+    // natively. While CONNECTING — an attempt, the wait between two, before the first (lazy, or
+    // held while offline) — error then close 1006, as a WebSocket closed while CONNECTING: what
+    // the app sees follows from readyState alone, not from whether a socket is in flight. Open:
+    // the record says what happened.
+    this.closeCall = state === this.CLOSED ? 'after-end' : state === this.CONNECTING ? 'before-open' : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
     this.inClose = true;
     try {

@@ -3,6 +3,7 @@ import {
   InvalidCloseCodeError,
   InvalidMessageError,
   ReconnectingWebSocket,
+  type ResockCloseEvent,
   type ResockMessageEvent,
 } from '@resock/core';
 import { createFakeTransport } from '@resock/core/testing';
@@ -200,13 +201,18 @@ describe('ReconnectingWebSocket', () => {
     expect(transport.last().sent).toEqual(['after the drop']);
   });
 
-  it('close() between attempts (nothing in flight) reports the client’s record, no error', async () => {
+  it('close() between attempts (CONNECTING, nothing in flight) fires error then close 1006, as a WebSocket closed while CONNECTING', async () => {
     const { ws, transport, seen } = socket();
     transport.last().fail(); // waiting for the retry
+    await nextClose(ws); // that attempt's own error and close
+    expect(ws.readyState).toBe(ws.CONNECTING);
     seen.length = 0;
-    ws.close();
+    const codes: number[] = [];
+    ws.addEventListener('close', (event) => codes.push((event as ResockCloseEvent).code));
+    ws.close(4000, 'leaving');
     await nextClose(ws);
-    expect(seen).toEqual(['close']);
+    expect(seen).toEqual(['error', 'close']);
+    expect(codes).toEqual([1006]);
   });
 
   it('takes null protocols as none', () => {

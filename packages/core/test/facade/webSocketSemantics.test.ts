@@ -202,7 +202,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     expect(record.code).toBe(1000);
   });
 
-  it('close() without a code between attempts makes up 1005, never a code nobody sent', async () => {
+  it('close() without a code between attempts: the event says 1006 (CONNECTING), the record 1005, never a code nobody sent', async () => {
     const { ws, transport } = socket();
     transport.last().fail(); // waiting for the retry: nothing in flight
     await nextClose(ws); // that attempt's own close
@@ -210,7 +210,7 @@ describe('ReconnectingWebSocket, as the WebSocket spec has it', () => {
     ws.onclose = (event: ResockCloseEvent) => closes.push(event.code);
     ws.close();
     await nextClose(ws);
-    expect(closes).toEqual([1005]);
+    expect(closes).toEqual([1006]);
     expect(ws.client.lastClose).toMatchObject({ code: 1005, initiator: 'client', synthetic: true });
   });
 
