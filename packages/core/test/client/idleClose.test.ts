@@ -187,16 +187,20 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
 });
 
 describe('idleTimeoutMs under ReconnectingWebSocket', () => {
-  it('close() after an idle close says no error and no 1006 (it is not a socket still connecting)', async () => {
+  it('close() after an idle close (CONNECTING again) fires error then close 1006, as any close() while CONNECTING', async () => {
+    // What the app sees follows from readyState alone: idle reads CONNECTING (code waiting for
+    // OPEN keeps waiting), so close() there is a WebSocket's close() while CONNECTING.
     const { ws, transport, clock, seen } = socket({ idleTimeoutMs });
     transport.last().accept();
     const idle = nextClose(ws);
     clock.advance(idleTimeoutMs);
     await idle;
+    expect(ws.readyState).toBe(ws.CONNECTING);
     const last = nextClose(ws);
     ws.close();
-    expect((await last).code).not.toBe(1006);
-    expect(seen).toEqual(['open', 'close', 'close']);
+    expect((await last).code).toBe(1006);
+    expect(seen).toEqual(['open', 'close', 'error', 'close']);
+    expect(ws.client.lastClose).toMatchObject({ code: 1005, initiator: 'client' }); // the client's own record
   });
 
   it('fires close 1000 idle, reads CONNECTING while idle, and a send connects again', async () => {
