@@ -69,27 +69,33 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
   declare readonly CLOSING: 2;
   declare readonly CLOSED: 3;
 
+  // Its own state in #private fields, the client behind a getter: a WebSocket has no own
+  // enumerable property, so JSON.stringify(ws) is "{}" (the client's cycles made it throw), and a
+  // spread, a for…in or a store that walks objects finds nothing of resock's inside.
+  readonly #client: Client<TMessage>;
   /** The typed client underneath, for everything the WebSocket API cannot say. */
-  readonly client: Client<TMessage>;
-  private type: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
+  get client(): Client<TMessage> {
+    return this.#client;
+  }
+  #type: 'blob' | 'arraybuffer' = blobConstructor() ? 'blob' : 'arraybuffer';
   /** The URL as given (redacted like the client's), until an attempt has resolved one. */
-  private readonly givenUrl: string;
+  readonly #givenUrl: string;
   /** How the app's own close() is reported: a WebSocket closed before open fails (1006). */
-  private closeCall: 'before-open' | 'after-end' | undefined;
+  #closeCall: 'before-open' | 'after-end' | undefined;
   /** The app called close(): CLOSING at once, as a WebSocket is, even where the client queues it. */
-  private closing = false;
+  #closing = false;
   /** A connection's error and close are being dispatched: to their listeners it is CLOSED. */
-  private ending = false;
+  #ending = false;
   /** The last close event left the socket CLOSED (the policy stopped): nothing more to say. */
-  private ended = false;
+  #ended = false;
   /** Inside close(): a close the client reports now is told from a task, as natively. */
-  private inClose = false;
+  #inClose = false;
   /** A close told from a task is due: CLOSING until then. */
-  private endDue = false;
+  #endDue = false;
   /** The current connection's origin, for message events. */
-  private origin = '';
+  #origin = '';
   /** Bytes sent once CLOSING or CLOSED: discarded, and counted, as by a WebSocket. */
-  private discarded = 0;
+  #discarded = 0;
 
   constructor(
     url: ClientOptions['url'],
@@ -106,27 +112,27 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     // null)`-style APIs passes it, is no protocols.
     const asked = toProtocols(protocols);
     if (asked !== undefined) clientOptions.protocols = asked as Protocols;
-    this.client = createClient(clientOptions);
+    this.#client = createClient(clientOptions);
     const given = typeof url === 'function' ? '' : (urlText(url) ?? '');
-    this.givenUrl = options?.redactUrls === false ? given : redactUrl(given);
+    this.#givenUrl = options?.redactUrls === false ? given : redactUrl(given);
     const { client } = this;
     client.on('open', () => {
       // From the URL itself, not `url`: redacted, one with an `@` in its path keeps no host.
-      this.origin = originOf(asWebSocketUrl(socketUrlOf(client) ?? ''));
+      this.#origin = originOf(asWebSocketUrl(socketUrlOf(client) ?? ''));
       this.dispatchEvent(new EventBase('open'));
     });
     client.on('message', (data) => {
       // WHATWG: a message that arrives once close() was called (CLOSING) is not delivered; one
       // that arrived before (heard late: a schema validating it, a write's replay) still is.
-      if (!this.closing) this.dispatchEvent(new ResockMessageEvent(messageData(data, this.type), this.origin));
+      if (!this.#closing) this.dispatchEvent(new ResockMessageEvent(messageData(data, this.#type), this.#origin));
     });
     client.on('close', (record) => {
       // The app's close() ends the client; a reconnect() record (also the client's) is not it.
       const final = record.initiator === 'client' && client.state === 'closed';
-      const call = final ? this.closeCall : undefined;
+      const call = final ? this.#closeCall : undefined;
       // The socket had already closed (a close() on it, or the signal aborted after the policy
       // stopped): a WebSocket says nothing more.
-      if (call === 'after-end' || (final && this.ended)) return;
+      if (call === 'after-end' || (final && this.#ended)) return;
       // As a WebSocket does: CLOSED first, then `error` for a connection that failed, then
       // `close`; one closed by the app before it opened has failed (1006).
       const error = call === 'before-open' || failed(record);
@@ -136,12 +142,12 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
         try {
           this.dispatchEvent(event);
         } finally {
-          this.ending = false;
+          this.#ending = false;
         }
       };
       const end = () => {
-        this.endDue = false;
-        this.ending = true;
+        this.#endDue = false;
+        this.#ending = true;
         if (!error) return told();
         try {
           this.dispatchEvent(new EventBase('error'));
@@ -153,14 +159,14 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
       };
       // WHATWG: these come from a task, never from inside close() (code right after it, such
       // as `ws.close(); stopped = true` or `ws.addEventListener('close', …)`, runs first).
-      this.endDue = this.inClose;
-      if (this.inClose) void Promise.resolve().then(end);
+      this.#endDue = this.#inClose;
+      if (this.#inClose) void Promise.resolve().then(end);
       else end();
     });
     // CLOSED once the client has failed (also without a close event: refreshes that kept
     // failing); a failed client revived through `.client.reconnect()` is a live socket again.
     client.on('state', ({ to }) => {
-      this.ended = readyStates[to] === 3;
+      this.#ended = readyStates[to] === 3;
     });
   }
 
@@ -182,10 +188,10 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
 
   /** How binary messages are handed over; `blob` (the WebSocket default) where `Blob` exists. */
   get binaryType(): 'blob' | 'arraybuffer' {
-    return this.type;
+    return this.#type;
   }
   set binaryType(value: 'blob' | 'arraybuffer') {
-    if (value === 'blob' || value === 'arraybuffer') this.type = value; // others are ignored, as natively
+    if (value === 'blob' || value === 'arraybuffer') this.#type = value; // others are ignored, as natively
   }
 
   /**
@@ -193,13 +199,13 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
    * reconnecting); CLOSING from the app's close() until the client has closed.
    */
   get readyState(): 0 | 1 | 2 | 3 {
-    const state = this.ending ? 3 : readyStates[this.client.state];
-    return (this.closing && state < 2) || this.endDue ? 2 : state;
+    const state = this.#ending ? 3 : readyStates[this.client.state];
+    return (this.#closing && state < 2) || this.#endDue ? 2 : state;
   }
 
   /** As a WebSocket reports it: parsed and serialized, http(s) as ws(s); redacted like the client's. */
   get url(): string {
-    return asWebSocketUrl(this.client.url ?? this.givenUrl);
+    return asWebSocketUrl(this.client.url ?? this.#givenUrl);
   }
 
   get protocol(): string {
@@ -212,7 +218,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
 
   /** Bytes not yet sent, including messages queued while disconnected (and, as natively, discarded ones). */
   get bufferedAmount(): number {
-    return this.client.bufferedAmount + this.discarded;
+    return this.client.bufferedAmount + this.#discarded;
   }
 
   /**
@@ -221,12 +227,12 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
    */
   send(data: OutboundMessage): void {
     // The client's state, not readyState: inside a close listener (CLOSED) it is on its way back.
-    if (!this.closing && readyStates[this.client.state] < 2) this.client.send(data);
+    if (!this.#closing && readyStates[this.client.state] < 2) this.client.send(data);
     else {
       // Not stringified as natively (42 as "42"), nor a detached buffer or a library's Blob let
       // by: the typed error send() gives in every other state.
       assertMessageFor(this.client, data);
-      this.discarded += byteSize(data);
+      this.#discarded += byteSize(data);
     }
   }
 
@@ -242,19 +248,19 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     if (closeCode !== undefined) assertCloseArguments(closeCode, closeReason);
     const state = this.readyState;
     if (state === this.CLOSING) return;
-    this.closing = true;
+    this.#closing = true;
     // Called from an error or close listener, or once CLOSED: that close was the last word, as
     // natively. While CONNECTING — an attempt, the wait between two, before the first (lazy, or
     // held while offline) — error then close 1006, as a WebSocket closed while CONNECTING: what
     // the app sees follows from readyState alone, not from whether a socket is in flight. Open:
     // the record says what happened.
-    this.closeCall = state === this.CLOSED ? 'after-end' : state === this.CONNECTING ? 'before-open' : undefined;
+    this.#closeCall = state === this.CLOSED ? 'after-end' : state === this.CONNECTING ? 'before-open' : undefined;
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
-    this.inClose = true;
+    this.#inClose = true;
     try {
       void closeAsWebSocket(this.client, closeCode, closeReason);
     } finally {
-      this.inClose = false;
+      this.#inClose = false;
     }
   }
 }

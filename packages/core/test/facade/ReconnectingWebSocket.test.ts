@@ -215,6 +215,19 @@ describe('ReconnectingWebSocket', () => {
     expect(codes).toEqual([1006]);
   });
 
+  it('has no own enumerable property, as a WebSocket: JSON.stringify gives {} and a spread copies nothing', () => {
+    const { ws, transport } = socket();
+    transport.last().accept();
+    ws.close();
+    expect(Object.keys(ws)).toEqual([]);
+    expect(JSON.stringify(ws)).toBe('{}'); // the client's cycles made it throw
+    expect(Object.keys({ ...ws })).toEqual([]); // (Node's EventTarget keeps symbols of its own)
+    const walked: string[] = [];
+    for (const key in ws) if (Object.hasOwn(ws, key)) walked.push(key);
+    expect(walked).toEqual([]);
+    expect(ws.client.state).toBe('closed'); // still there, behind a getter
+  });
+
   it('takes null protocols as none', () => {
     const ws = new ReconnectingWebSocket('wss://x.test/', null as unknown as undefined, {
       transport: createFakeTransport(),
