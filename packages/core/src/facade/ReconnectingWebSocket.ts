@@ -115,7 +115,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     this.#client = createClient(clientOptions);
     const given = typeof url === 'function' ? '' : (urlText(url) ?? '');
     this.#givenUrl = options?.redactUrls === false ? given : redactUrl(given);
-    const { client } = this;
+    const client = this.#client;
     client.on('open', () => {
       // From the URL itself, not `url`: redacted, one with an `@` in its path keeps no host.
       this.#origin = originOf(asWebSocketUrl(socketUrlOf(client) ?? ''));
@@ -199,26 +199,26 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
    * reconnecting); CLOSING from the app's close() until the client has closed.
    */
   get readyState(): 0 | 1 | 2 | 3 {
-    const state = this.#ending ? 3 : readyStates[this.client.state];
+    const state = this.#ending ? 3 : readyStates[this.#client.state];
     return (this.#closing && state < 2) || this.#endDue ? 2 : state;
   }
 
   /** As a WebSocket reports it: parsed and serialized, http(s) as ws(s); redacted like the client's. */
   get url(): string {
-    return asWebSocketUrl(this.client.url ?? this.#givenUrl);
+    return asWebSocketUrl(this.#client.url ?? this.#givenUrl);
   }
 
   get protocol(): string {
-    return this.client.protocol;
+    return this.#client.protocol;
   }
 
   get extensions(): string {
-    return this.client.extensions;
+    return this.#client.extensions;
   }
 
   /** Bytes not yet sent, including messages queued while disconnected (and, as natively, discarded ones). */
   get bufferedAmount(): number {
-    return this.client.bufferedAmount + this.#discarded;
+    return this.#client.bufferedAmount + this.#discarded;
   }
 
   /**
@@ -227,11 +227,11 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
    */
   send(data: OutboundMessage): void {
     // The client's state, not readyState: inside a close listener (CLOSED) it is on its way back.
-    if (!this.#closing && readyStates[this.client.state] < 2) this.client.send(data);
+    if (!this.#closing && readyStates[this.#client.state] < 2) this.#client.send(data);
     else {
       // Not stringified as natively (42 as "42"), nor a detached buffer or a library's Blob let
       // by: the typed error send() gives in every other state.
-      assertMessageFor(this.client, data);
+      assertMessageFor(this.#client, data);
       this.#discarded += byteSize(data);
     }
   }
@@ -258,7 +258,7 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends EventTarge
     // Even after the policy stopped, close() lets go of what the client still holds (its queue).
     this.#inClose = true;
     try {
-      void closeAsWebSocket(this.client, closeCode, closeReason);
+      void closeAsWebSocket(this.#client, closeCode, closeReason);
     } finally {
       this.#inClose = false;
     }
