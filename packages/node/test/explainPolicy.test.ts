@@ -119,3 +119,18 @@ describe('policy explain names the rules whose when decides first', () => {
     expect(plain).not.toContain('unless');
   });
 });
+
+describe('policy explain on codes no close frame carries', () => {
+  it('an invalid code says what ws does with it (a 1006 naming the violation); 1005 offers no reason hint', () => {
+    const policy = definePolicy({});
+    const invalid = explainPolicy(policy, { kind: 'code', code: 1004 }).join('\n');
+    // Its row (invalid-code) is for transports that pass such a code on: ws fails the connection.
+    expect(invalid).toContain('default:invalid-code');
+    expect(invalid).toContain('1006, error WS_ERR_INVALID_CLOSE_CODE');
+    expect(invalid).not.toContain('retryAfter'); // no close frame, no reason to hint in
+    // A close frame without a status: no reason either.
+    expect(explainPolicy(policy, { kind: 'code', code: 1005 }).join('\n')).not.toContain('retryAfter');
+    // A code a close frame may carry keeps the hint.
+    expect(explainPolicy(policy, { kind: 'code', code: 1012 }).join('\n')).toContain('{"retryAfter":120}');
+  });
+});

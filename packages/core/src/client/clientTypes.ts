@@ -101,7 +101,9 @@ export interface Client<TMessage = InboundMessage> {
   opened(options?: OpenedOptions): Promise<OpenEvent>;
   /**
    * Takes every queued message out of the queue, oldest first (the `deliver()` promise of each
-   * rejects with `taken`).
+   * rejects with `taken`). Messages `reliable` tracks wait in its outbox, not the queue (also
+   * before their first write), and stay there: `close()` drops them (reason `closed`, `written`
+   * false for one never written), so the `dropped` events or the rejections' `data` have them.
    */
   takeQueued(): OutboundMessage[];
   /**

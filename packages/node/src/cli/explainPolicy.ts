@@ -2,7 +2,9 @@ import {
   type Backoff,
   type CloseRecord,
   describeCloseCode,
+  isLocalOnlyCloseCode,
   isSendableCloseCode,
+  isWireCloseCode,
   matchRule,
   normalizeClose,
   type Policy,
@@ -208,10 +210,18 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
           ];
         }
       }
+      // A code no close frame may carry (1004, 1016–2999, …): ws and browsers fail the connection
+      // instead, so this row is for transports that pass it on; what ws does is a 1006's. 1005
+      // is a close frame without a status, and so without a reason to hint in.
+      const onWire = isWireCloseCode(subject.code);
       const hint =
-        policy.reasonHints && rule.action !== 'stop'
-          ? ['  hint     a reason like {"retryAfter":120} raises the wait to 120 s (clamped 1 s – 10 min)']
-          : [];
+        !onWire && !isLocalOnlyCloseCode(subject.code)
+          ? [
+              '  on ws    a close frame with it fails the connection instead: 1006, error WS_ERR_INVALID_CLOSE_CODE (see code:1006)',
+            ]
+          : onWire && policy.reasonHints && rule.action !== 'stop'
+            ? ['  hint     a reason like {"retryAfter":120} raises the wait to 120 s (clamped 1 s – 10 min)']
+            : [];
       return [
         `close code ${code} from the server:`,
         ...describeRule(policy, rule, false),
