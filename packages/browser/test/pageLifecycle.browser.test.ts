@@ -43,6 +43,9 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       // A window several retry delays long in which nothing may happen.
       await page.waitForTimeout(800);
       expect(server.attempts).toHaveLength(1);
+      expect(
+        await page.evaluate(() => (window.state.client as ReturnType<typeof window.resock.createClient>).waitingFor),
+      ).toBe('online');
       await page.evaluate(() => (window.state.connectingAt = undefined));
       await context.setOffline(false);
       await server.waitForAttempts(2);
@@ -72,12 +75,14 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       );
       await context.setOffline(true);
       await page.waitForFunction(() => (window.state.closes as unknown[]).length === 1);
-      const { record, state } = await page.evaluate(() => ({
+      const { record, state, waitingFor } = await page.evaluate(() => ({
         record: (window.state.closes as unknown[])[0],
         state: (window.state.client as ReturnType<typeof window.resock.createClient>).state,
+        waitingFor: (window.state.client as ReturnType<typeof window.resock.createClient>).waitingFor,
       }));
       expect(record).toMatchObject({ code: 1006, reason: 'offline', initiator: 'transport', synthetic: true });
       expect(state).toBe('waiting');
+      expect(waitingFor).toBe('online'); // for a countdown: the retry comes with the network
       await page.evaluate(() => (window.state.client as ReturnType<typeof window.resock.createClient>).send('held'));
       await context.setOffline(false);
       await server.waitForAttempts(2);
@@ -141,6 +146,9 @@ describe.skipIf(chromiumMissing)(`Chromium: page lifecycle${skipReason}`, () => 
       // in which a retry not held while hidden would certainly have come.
       await page.waitForTimeout(800);
       expect(server.attempts).toHaveLength(1);
+      expect(
+        await page.evaluate(() => (window.state.client as ReturnType<typeof window.resock.createClient>).waitingFor),
+      ).toBe('visible');
       await page.evaluate(() => {
         window.state.connectingAt = undefined;
         (window.state.setVisibility as (v: string) => void)('visible');

@@ -17,7 +17,7 @@ export { constant, exponential, grpc, linear } from './backoff/strategies';
 export type { BlobLike } from './binary';
 // The reconnecting client
 export { createClient } from './client/client';
-export type { Client, ClientStats, Delivered, OpenedOptions, SendResult } from './client/clientTypes';
+export type { Client, ClientStats, Delivered, OpenedOptions, SendResult, WaitingFor } from './client/clientTypes';
 export type { ListenerOptions } from './client/listenerOptions';
 export type { OutboundMessage, QueueOverflow } from './client/queue';
 export { redactUrl } from './client/redactUrl';

@@ -12,7 +12,7 @@ import {
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions } from '../options';
 import { AcceptShell } from './acceptShell';
-import type { Client, ClientStats, Delivered, OpenedOptions, SendResult } from './clientTypes';
+import type { Client, ClientStats, Delivered, OpenedOptions, SendResult, WaitingFor } from './clientTypes';
 import { checkListener, type ListenerOptions, signalOption } from './listenerOptions';
 import { type OutboundMessage, resolves, type Settle } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
@@ -73,6 +73,17 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
 
   get state(): ClientStatus {
     return this.machine.phase.status;
+  }
+
+  get waitingFor(): WaitingFor | undefined {
+    const { phase } = this.machine;
+    if (phase.status !== 'waiting') return undefined;
+    if (phase.hold === 'suspended') return 'pageshow';
+    // As the attempt itself reads the page when due (beginAttempt): a first connection is no
+    // retry, and waits for no page.
+    if (!this.pageSays('online')) return 'online';
+    if (this.resolvedOptions.pauseWhenHidden && phase.record && !this.pageSays('visible')) return 'visible';
+    return undefined;
   }
 
   get url(): string | undefined {

@@ -5,6 +5,9 @@ import type { OutboundMessage } from './queue';
 import type { SendOptions } from './sendOptions';
 import type { ClientStatus } from './state';
 
+/** What a waiting client's next attempt waits for besides its delay (`Client.waitingFor`). */
+export type WaitingFor = 'online' | 'visible' | 'pageshow';
+
 /** What one `opened()` asks. */
 export interface OpenedOptions {
   /** Aborting it gives the wait up (rejects with its reason); the client goes on. */
@@ -53,6 +56,15 @@ export interface Client<TMessage = InboundMessage> {
   readonly stats: ClientStats;
   /** The record of the last close, if any. */
   readonly lastClose: CloseRecord | undefined;
+  /**
+   * While `waiting`, what the next attempt waits for besides its delay: `'online'` (the device
+   * is offline: it comes at once when back), `'visible'` (the page is hidden, with
+   * `pauseWhenHidden`), `'pageshow'` (the page was put away). Otherwise undefined: the
+   * `reconnecting` event's `delayMs` (or the refresh hook) is all it waits for. For a countdown
+   * ("reconnecting in 5 s" / "waiting for the network"); no event of the client's tells its
+   * changes, the page's own `online`, `visibilitychange` and `pageshow` do.
+   */
+  readonly waitingFor: WaitingFor | undefined;
   /**
    * Sends now when open, else queues (`options`: `volatile`, `ttlMs`, `signal`). Throws
    * `ClientClosedError` after `close()`, `InvalidMessageError` or `InvalidOptionsError` for bad input.
