@@ -4,6 +4,7 @@ import {
   ReconnectingWebSocket as CoreReconnectingWebSocket,
   createClient as createCoreClient,
   type InboundMessage,
+  InvalidOptionsError,
   type ReconnectingWebSocketOptions,
   type Transport,
 } from '@resock/core';
@@ -39,6 +40,7 @@ function defaultTransport(): Transport {
 function withNodeDefaults<T extends { transport?: Transport | undefined; heartbeat?: unknown }>(options: T) {
   if (typeof options !== 'object' || options === null) return options;
   if (Array.isArray(options as unknown)) return options as never;
+  transportOptionsMisplaced(options);
   const transport = options.transport ?? defaultTransport();
   return { ...options, transport, heartbeat: options.heartbeat ?? transport.pings === true };
 }
@@ -52,4 +54,36 @@ export class ReconnectingWebSocket<TMessage = InboundMessage> extends CoreReconn
   ) {
     super(url, protocols ?? undefined, withNodeDefaults(options) as ReconnectingWebSocketOptions<TMessage>);
   }
+}
+
+/**
+ * The ws options a worker most often reaches for, given to the client instead of its transport:
+ * said where they go (core's check would only call each an unknown key).
+ */
+const wsOptions = [
+  'headers',
+  'origin',
+  'agent',
+  'followRedirects',
+  'maxRedirects',
+  'perMessageDeflate',
+  'maxPayload',
+  'rejectUnauthorized',
+  'ca',
+  'cert',
+  'key',
+  'servername',
+  'handshakeTimeout',
+  'binaryType',
+];
+
+function transportOptionsMisplaced(options: object): void {
+  const misplaced = wsOptions.filter((name) => Object.hasOwn(options, name));
+  if (misplaced.length === 0) return;
+  throw new InvalidOptionsError(
+    misplaced.map((name) => ({
+      path: name,
+      message: `an option of the ws transport: pass it as transport: nodeTransport({ ${name} })`,
+    })),
+  );
 }

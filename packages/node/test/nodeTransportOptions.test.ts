@@ -1,4 +1,4 @@
-import { InvalidOptionsError, nodeTransport } from '@resock/node';
+import { createClient, InvalidOptionsError, nodeTransport, ReconnectingWebSocket } from '@resock/node';
 import { describe, expect, it } from 'vitest';
 
 /** The problem paths of nodeTransport(options), or 'accepted'. */
@@ -35,5 +35,19 @@ describe('nodeTransport(): what ws would refuse at every attempt is refused at o
     expect(
       problemsOf({ headers: { Authorization: 'Bearer x' }, origin: 'https://app.example', protocolVersion: 8 }),
     ).toBe('accepted');
+  });
+});
+
+describe('createClient(): a ws option given to the client says where it goes', () => {
+  it('headers, origin, maxPayload …: an InvalidOptionsError naming nodeTransport({ … }), before any dial', () => {
+    const options = { url: 'ws://127.0.0.1:9/', headers: { Authorization: 'Bearer x' }, maxPayload: 1024 };
+    const create = () => createClient(options as Parameters<typeof createClient>[0]);
+    expect(create).toThrow(InvalidOptionsError);
+    expect(create).toThrow(
+      /headers: an option of the ws transport: pass it as transport: nodeTransport\(\{ headers \}\)/,
+    );
+    expect(create).toThrow(/maxPayload: .*nodeTransport\(\{ maxPayload \}\)/);
+    const facade = () => new ReconnectingWebSocket('ws://127.0.0.1:9/', undefined, { origin: 'x' } as never);
+    expect(facade).toThrow(/origin: .*nodeTransport\(\{ origin \}\)/);
   });
 });
