@@ -41,32 +41,31 @@ const namesOf = (mod) =>
     .filter((k) => k !== 'default' && k !== '__esModule')
     .sort();
 const load = async (id) => {
-  const esm = namesOf(await import(id));
-  const cjs = namesOf(require(id));
-  return { esm, cjs };
+  const imported = await import(id);
+  const required = require(id);
+  return { esm: namesOf(imported), cjs: namesOf(required), imported, required };
 };
 
 const surfaces = {};
 for (const id of ['@resock/core', '@resock/core/testing', '@resock/node', '@resock/browser']) {
-  const { esm, cjs } = await load(id);
+  const { esm, cjs, imported, required } = await load(id);
   surfaces[id] = esm;
   if (esm.join() !== cjs.join())
     failures.push(`${id}: import and require differ (${esm.length} vs ${cjs.length} names)`);
   for (const name of promised[id] ?? []) {
     if (!esm.includes(name)) failures.push(`${id}: missing promised export ${name}`);
   }
-  console.log(`${id}: ${esm.length} names via import and require`);
-}
-// The facade is named as what it stands in for (`ws.constructor.name`, logs), as built: a build
-// step once renamed the browser's class expression ReconnectingWebSocket2.
-for (const id of ['@resock/core', '@resock/node', '@resock/browser']) {
+  // The facade is named as what it stands in for (`ws.constructor.name`, logs), as built: a build
+  // step once renamed the browser's class expression ReconnectingWebSocket2.
   for (const [how, mod] of [
-    ['import', await import(id)],
-    ['require', require(id)],
+    ['import', imported],
+    ['require', required],
   ]) {
-    const { name } = mod.ReconnectingWebSocket;
-    if (name !== 'ReconnectingWebSocket') failures.push(`${id} (${how}): ReconnectingWebSocket.name is ${name}`);
+    const name = mod.ReconnectingWebSocket?.name;
+    if (name !== undefined && name !== 'ReconnectingWebSocket')
+      failures.push(`${id} (${how}): ReconnectingWebSocket.name is ${name}`);
   }
+  console.log(`${id}: ${esm.length} names via import and require`);
 }
 for (const adapter of ['@resock/node', '@resock/browser']) {
   const missing = surfaces['@resock/core'].filter((name) => !surfaces[adapter].includes(name));

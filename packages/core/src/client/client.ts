@@ -18,6 +18,7 @@ import { type OutboundMessage, resolves, type Settle } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
 import { later } from './shellState';
 import type { ClientStatus } from './state';
+import { heldFor } from './stepCore';
 
 /** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
 export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage> {
@@ -78,12 +79,7 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
   get waitingFor(): WaitingFor | undefined {
     const { phase } = this.machine;
     if (phase.status !== 'waiting') return undefined;
-    if (phase.hold === 'suspended') return 'pageshow';
-    // As the attempt itself reads the page when due (beginAttempt): a first connection is no
-    // retry, and waits for no page.
-    if (!this.pageSays('online')) return 'online';
-    if (this.resolvedOptions.pauseWhenHidden && phase.record && !this.pageSays('visible')) return 'visible';
-    return undefined;
+    return phase.hold === 'suspended' ? 'pageshow' : heldFor(this.env(), phase.record);
   }
 
   get url(): string | undefined {

@@ -194,6 +194,18 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
 }
 
 /**
+ * What an attempt due now would wait for (`Client.waitingFor` reads it too): the device back
+ * online, or, for a retry (a `record` to retry after), the page shown with pauseWhenHidden.
+ */
+export function heldFor(
+  env: Pick<Env, 'online' | 'visible' | 'pauseWhenHidden'>,
+  record: CloseRecord | undefined,
+): 'online' | 'visible' | undefined {
+  if (!env.online) return 'online';
+  return env.pauseWhenHidden && !env.visible && record ? 'visible' : undefined;
+}
+
+/**
  * The retry is due: refresh first if the policy said so, then connect — unless the device is
  * offline (or, for a retry, the page hidden with pauseWhenHidden): then hold until the
  * environment changes. A first connection is not a retry: a page opened in a background tab
@@ -205,8 +217,7 @@ export function beginAttempt(
   decision: Decision | undefined,
   refresh = false,
 ): void {
-  const { env } = s;
-  if (!env.online || (env.pauseWhenHidden && !env.visible && record)) {
+  if (heldFor(s.env, record)) {
     enter(s, { status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'parked' });
     return;
   }
