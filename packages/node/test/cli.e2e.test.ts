@@ -32,6 +32,21 @@ describe('resock policy', () => {
     expect(stdout).toContain('maxAttempt: unknown key');
   });
 
+  it('takes the policy as JSON in the argument, named "the policy given" (check, explain)', async () => {
+    const inline = JSON.stringify({ rules: [{ name: 'kicked', codes: [4000], action: 'stop' }] });
+    const check = await resock(['policy', 'check', inline]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^the policy given: valid — 1 rule of yours/);
+    const bad = await resock(['policy', 'check', ' {"rules":[{"codes":[4000],"acton":"stop"}]}']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('the policy given: 2 problems');
+    const broken = await resock(['policy', 'check', '{"rules":']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('the policy given is not JSON');
+    const explain = await resock(['policy', 'explain', inline, '4000']);
+    expect(explain.stdout).toContain('kicked');
+  });
+
   it('explain: says what happens after a close code, and why', async () => {
     const { code, stdout } = await resock(['policy', 'explain', 'default', '1012']);
     expect(code).toBe(0);

@@ -7,7 +7,7 @@ import { policyCheck, policyExplain, UsageError } from './policyCommands';
 import { printable } from './printable';
 
 const usage = `Usage:
-  resock connect <url> [--policy <file.json|preset>] [--header "name: value"]... [--protocol <p>]...
+  resock connect <url> [--policy <file.json|preset|'{…}'>] [--header "name: value"]... [--protocol <p>]...
                        [--heartbeat <ms>] [--json]
       Connects and stays connected by the policy. Each stdin line is sent; each message is
       printed on stdout; lifecycle lines go to stderr (all JSON lines on stdout with --json).
@@ -19,9 +19,10 @@ const usage = `Usage:
       Exit status: 0 closed (stdin ended, Ctrl-C) with nothing lost, 1 lines dropped or perhaps
       lost (a connection ended before the server confirmed them; the upload stalled 10 s) or an
       error, 2 bad usage, 3 the policy gave up.
-  resock policy check <file.json>
-      Validates a policy file and prints every problem with its path (exit 1 if any).
-  resock policy explain <file.json|preset> <code|status>
+  resock policy check <file.json|'{…}'>
+      Validates a policy file (or the JSON given) and prints every problem with its path (exit 1
+      if any).
+  resock policy explain <file.json|preset|'{…}'> <code|status>
       Says what the policy does after a close code (e.g. 1012) or handshake status (e.g. 429).
   resock --version`;
 

@@ -4,20 +4,29 @@ import { explainPolicy, parseSubject } from './explainPolicy';
 
 export class UsageError extends Error {}
 
-/** A policy from a JSON file, or a preset by name (`default`, `persistent`, …). */
+/** What messages call a policy: its file's name, or "the policy given" (inline JSON may be long). */
+const nameOf = (source: string) => (source.trimStart().startsWith('{') ? 'the policy given' : source);
+
+/**
+ * A policy from a JSON file, a preset by name (`default`, `persistent`, …), or the JSON itself
+ * (`'{"preset":"persistent","rules":[…]}'`: no file to write for a quick try or a one-off run).
+ */
 export async function loadPolicy(source: string): Promise<Policy> {
   if ((presetNames as readonly string[]).includes(source)) return definePolicy({ preset: source as PresetName });
-  let text: string;
-  try {
-    text = await readFile(source, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${source}: ${(error as Error).message}`);
+  const name = nameOf(source);
+  let text = source;
+  if (name === source) {
+    try {
+      text = await readFile(source, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${source}: ${(error as Error).message}`);
+    }
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${source} is not JSON: ${(error as Error).message}`);
+    throw new UsageError(`${name} is not JSON: ${(error as Error).message}`);
   }
   return definePolicy(json as never);
 }
@@ -28,12 +37,12 @@ export async function policyCheck(source: string, out: (line: string) => void): 
     const policy = await loadPolicy(source);
     const own = policy.rules.filter((r) => r.source === 'user').length;
     out(
-      `${source}: valid — ${own} rule${own === 1 ? '' : 's'} of yours, then the ${policy.preset} preset's ${policy.rules.length - own} rows`,
+      `${nameOf(source)}: valid — ${own} rule${own === 1 ? '' : 's'} of yours, then the ${policy.preset} preset's ${policy.rules.length - own} rows`,
     );
     return 0;
   } catch (error) {
     if (!isInvalidPolicyError(error)) throw error;
-    out(`${source}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`);
+    out(`${nameOf(source)}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`);
     for (const problem of error.problems) out(`  ${problem.path}: ${problem.message}`);
     return 1;
   }
