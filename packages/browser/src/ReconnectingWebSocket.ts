@@ -64,7 +64,7 @@ export interface ReconnectingWebSocketConstructor {
     protocols?: ClientOptions['protocols'] | null,
     options?: BrowserReconnectingWebSocketOptions<TMessage>,
   ): ReconnectingWebSocket<TMessage>;
-  readonly prototype: ReconnectingWebSocket;
+  readonly prototype: ReconnectingWebSocket<unknown>;
   readonly CONNECTING: 0;
   readonly OPEN: 1;
   readonly CLOSING: 2;

@@ -5,6 +5,8 @@ import {
   createClient as createCoreClient,
   type InboundMessage,
   type Transport,
+  type WithoutSchema,
+  type WithSchema,
 } from '@resock/core';
 import { browserTransport } from './browserTransport';
 import { pageEnvironment } from './pageEnvironment';
@@ -49,7 +51,12 @@ export function withPage<T extends PageBound & { refresh?: ClientOptions['refres
  * pagehide and reopened on a bfcache pageshow. Pass `environment: undefined` to turn that off,
  * or your own to replace it. A relative URL is resolved against the page, as a WebSocket's is.
  */
-export function createClient<TMessage = InboundMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage> {
+export function createClient<TMessage = InboundMessage>(
+  options: WithSchema<BrowserClientOptions<TMessage>, TMessage>,
+): Client<TMessage>;
+export function createClient(options: WithoutSchema<BrowserClientOptions>): Client;
+export function createClient<TMessage = InboundMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage>;
+export function createClient<TMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage> {
   const given = isObject(options) ? withPage({ ...options, url: pageUrl(options.url) }) : options;
   return createCoreClient<TMessage>(given as ClientOptions<TMessage>);
 }

@@ -107,6 +107,8 @@ export {
   type RefreshResult,
   type ReliableOptions,
   type UrlInput,
+  type WithoutSchema,
+  type WithSchema,
 } from './options';
 // Policy
 export {

@@ -195,6 +195,14 @@ export interface ClientOptions<TMessage = InboundMessage> {
   requireTls?: boolean | undefined;
 }
 
+/**
+ * Options whose messages are what their `messages` schema outputs (`createClient`'s first
+ * overload): the message type is inferred from the schema alone.
+ */
+export type WithSchema<TOptions, TMessage> = TOptions & { messages: StandardSchemaV1<unknown, TMessage> };
+/** Options without a `messages` schema: their messages are raw (`InboundMessage`). */
+export type WithoutSchema<TOptions> = TOptions & { messages?: undefined };
+
 export interface GreetingOptions {
   /**
    * Sent first on every connection. A function is called for each one (a fresh token), and may

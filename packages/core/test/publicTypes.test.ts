@@ -1,6 +1,13 @@
 // The public types against what the runtime does: checked by `pnpm typecheck` (test files are
 // compiled), each beside a runtime check of the same behaviour.
-import { type CloseRecord, createClient, type InboundMessage, normalizeClose } from '@resock/core';
+import {
+  type Client,
+  type CloseRecord,
+  createClient,
+  type InboundMessage,
+  normalizeClose,
+  type StandardSchemaV1,
+} from '@resock/core';
 import { createFakeTransport, createVirtualClock } from '@resock/core/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
@@ -20,6 +27,37 @@ describe('public types', () => {
     transport.last().deliver(new Uint8Array([1, 2, 3]));
     expect(seen[0]).toBeInstanceOf(Uint8Array);
     void client.close();
+  });
+
+  it('a client without a schema is not typed by what the caller expects: its messages are raw', () => {
+    interface Tick {
+      price: number;
+    }
+    const { transport, clock, url } = base();
+    // @ts-expect-error no schema: the messages are text or binary, not Tick (inferred from the
+    // expected type, listeners were typed Tick and got strings)
+    const typed: Client<Tick> = createClient({ url, transport, clock });
+    // @ts-expect-error the same through a factory typed by its return, as a React hook's
+    const make: () => Client<Tick> = () => createClient({ url, transport, clock });
+    // A client's message type is what it hands out: a client of numbers is no client of Ticks.
+    // @ts-expect-error
+    const other: Client<Tick> = createClient<number>({ url, transport, clock });
+    const raw = createClient({ url, transport, clock });
+    expectTypeOf(raw).toEqualTypeOf<Client<InboundMessage>>();
+    const seen: unknown[] = [];
+    typed.on('message', (data) => seen.push(data));
+    transport.last().accept();
+    transport.last().deliver('{"price":1}');
+    expect(seen).toEqual(['{"price":1}']);
+    // Covariant: a client of Ticks is a client of Ticks or text.
+    const tickSchema: StandardSchemaV1<unknown, Tick> = {
+      '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value: value as Tick }) },
+    };
+    const ticks = createClient({ url, transport, clock, messages: tickSchema });
+    expectTypeOf(ticks).toEqualTypeOf<Client<Tick>>();
+    const wider: Client<Tick | string> = ticks;
+    for (const client of [typed, other, raw, wider]) void client.close();
+    void make;
   });
 
   it('an option or send option left undefined is "not given", under exactOptionalPropertyTypes too', () => {

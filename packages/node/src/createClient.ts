@@ -7,6 +7,8 @@ import {
   InvalidOptionsError,
   type ReconnectingWebSocketOptions,
   type Transport,
+  type WithoutSchema,
+  type WithSchema,
 } from '@resock/core';
 import { nodeTransport } from './nodeTransport';
 
@@ -21,7 +23,12 @@ export type NodeClientOptions<TMessage = InboundMessage> = Omit<ClientOptions<TM
  * worker notices a dead peer in under a minute instead of TCP's many. Another transport (one
  * that cannot ping, like `nativeTransport()`) keeps core's default: off unless asked for.
  */
-export function createClient<TMessage = InboundMessage>(options: NodeClientOptions<TMessage>): Client<TMessage> {
+export function createClient<TMessage = InboundMessage>(
+  options: WithSchema<NodeClientOptions<TMessage>, TMessage>,
+): Client<TMessage>;
+export function createClient(options: WithoutSchema<NodeClientOptions>): Client;
+export function createClient<TMessage = InboundMessage>(options: NodeClientOptions<TMessage>): Client<TMessage>;
+export function createClient<TMessage>(options: NodeClientOptions<TMessage>): Client<TMessage> {
   return createCoreClient<TMessage>(withNodeDefaults(options));
 }
 

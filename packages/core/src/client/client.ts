@@ -10,7 +10,7 @@ import {
   type ResockError,
 } from '../errors';
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
-import type { ClientOptions } from '../options';
+import type { ClientOptions, WithoutSchema, WithSchema } from '../options';
 import { AcceptShell } from './acceptShell';
 import type { Client, ClientStats, Delivered, OpenedOptions, SendResult, WaitingFor } from './clientTypes';
 import { checkListener, type ListenerOptions, signalOption } from './listenerOptions';
@@ -20,8 +20,19 @@ import { later } from './shellState';
 import type { ClientStatus } from './state';
 import { heldFor } from './stepCore';
 
-/** Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. */
-export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage> {
+/**
+ * Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. Its
+ * messages are what the `messages` schema outputs, or without one raw (`InboundMessage`): never a
+ * type only the caller expects (`const c: Client<Tick> = createClient({ url })` is a type error,
+ * as is a `() => Client<Tick>` that returns one; a type given outright, `createClient<Tick>(…)`,
+ * is the caller's word).
+ */
+export function createClient<TMessage = InboundMessage>(
+  options: WithSchema<ClientOptions<TMessage>, TMessage>,
+): Client<TMessage>;
+export function createClient(options: WithoutSchema<ClientOptions>): Client;
+export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage>;
+export function createClient<TMessage>(options: ClientOptions<TMessage>): Client<TMessage> {
   return new ReconnectingClient(options);
 }
 
@@ -29,21 +40,24 @@ export function createClient<TMessage = InboundMessage>(options: ClientOptions<T
 const closeWithoutStatus = Symbol();
 
 /** The facade's close(): `code` undefined sends a close frame without a status (checked by the caller). */
-export const closeAsWebSocket = (client: Client, code: number | undefined, reason: string): Promise<CloseRecord> =>
-  (client as unknown as ReconnectingClient<unknown>)[closeWithoutStatus](code, reason);
+export const closeAsWebSocket = (
+  client: Client<unknown>,
+  code: number | undefined,
+  reason: string,
+): Promise<CloseRecord> => (client as unknown as ReconnectingClient<unknown>)[closeWithoutStatus](code, reason);
 
 /** The URL connected to, unredacted (a symbol: no public property), for the facade's message origin. */
 const unredactedUrl = Symbol();
 
 /** Where the client connects, as given: its origin is no secret (scheme, host and port). */
-export const socketUrlOf = (client: Client): string | undefined =>
+export const socketUrlOf = (client: Client<unknown>): string | undefined =>
   (client as unknown as ReconnectingClient<unknown>)[unredactedUrl];
 
 /** How send() checks a message (a symbol: no public method), for the facade's discarded sends. */
 const checkMessage = Symbol();
 
 /** Throws the `InvalidMessageError` send() would for `data` on this client's transport. */
-export const assertMessageFor = (client: Client, data: unknown): void =>
+export const assertMessageFor = (client: Client<unknown>, data: unknown): void =>
   (client as unknown as ReconnectingClient<unknown>)[checkMessage](data);
 
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');

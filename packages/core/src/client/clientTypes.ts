@@ -45,7 +45,7 @@ export interface ClientStats {
 }
 
 /** A reconnecting WebSocket client. Create one with `createClient`. */
-export interface Client<TMessage = InboundMessage> {
+export interface Client<out TMessage = InboundMessage> {
   readonly state: ClientStatus;
   /** The URL of the current or last connection, redacted unless `redactUrls: false`. */
   readonly url: string | undefined;
