@@ -26,6 +26,9 @@ type App = {
   log(): string[];
   subscriptions(): Record<string, number>;
   version(): string;
+  room(props: { base: string; room: string }, options?: { strict?: boolean; hidden?: boolean }): void;
+  hasActivity(): boolean;
+  seen(): string[];
 };
 declare const app: App;
 
@@ -89,6 +92,51 @@ describe.skipIf(chromiumSkipReason !== '').each(reacts)(
     it('under StrictMode the first client is closed at once and one stays open', async () => {
       await page.evaluate((url) => app.mount({ url, label: 'one' }, { strict: true }), `${server.url}/a`);
       await shows('open one:hello');
+      expect(await page.evaluate(() => app.states())).toEqual(['closed', 'open']);
+    });
+
+    it('under StrictMode no render or effect is handed the client closed at once (React 18 handed it to both)', async () => {
+      await page.evaluate((base) => app.room({ base, room: 'a' }, { strict: true }), server.url);
+      await page.waitForFunction(() => document.getElementById('room')?.textContent === 'open');
+      await server.waitForReceived(1);
+      // The first client was closed at once: what it was sent is lost with it, never a throw.
+      expect(await page.evaluate(() => app.log())).not.toContainEqual(expect.stringMatching(/Error/));
+      expect(await page.evaluate(() => app.seen())).not.toContainEqual(expect.stringMatching(/clos/));
+      expect(server.received.map((r) => String(r.data))).toEqual(['join a']);
+      expect(await page.evaluate(() => app.states())).toEqual(['closed', 'open']);
+    });
+
+    it("listeners do not hear the hook's own close of a client on deps change or unmount", async () => {
+      const opened = () => page.waitForFunction(() => document.getElementById('room')?.textContent === 'open');
+      await page.evaluate((base) => app.room({ base, room: 'a' }), server.url);
+      await opened();
+      await page.evaluate((base) => app.room({ base, room: 'b' }), server.url);
+      await opened();
+      await server.waitForClientClose(1);
+      await page.evaluate(() => app.unmount());
+      await server.waitForClientClose(2);
+      // What the server does is heard (the listeners work); the hook's own closes of a and b are
+      // not (their state went to closing at once, a close listener's toast on every switch).
+      await page.evaluate((base) => app.room({ base, room: 'c' }), server.url);
+      await opened();
+      server.sockets.get(3)?.close(4000, 'bye');
+      await page.waitForFunction(() => app.log().some((line) => line.startsWith('close 4000')));
+      const log = await page.evaluate(() => app.log());
+      expect(log.filter((line) => / heard in [ab]$/.test(line))).toEqual([]);
+      expect(log).toContain('close 4000 heard in c');
+    });
+
+    it('a tab hidden in <Activity> lets its client go; shown again, it is handed a new one, never the closed one', async (context) => {
+      if (!(await page.evaluate(() => app.hasActivity()))) return context.skip('React 18 has no <Activity>');
+      await page.evaluate((base) => app.room({ base, room: 'a' }, { hidden: false }), server.url);
+      await server.waitForReceived(1);
+      await page.evaluate((base) => app.room({ base, room: 'a' }, { hidden: true }), server.url);
+      await server.waitForClientClose(1);
+      await page.evaluate((base) => app.room({ base, room: 'a' }, { hidden: false }), server.url);
+      await server.waitForReceived(2);
+      await page.waitForFunction(() => document.getElementById('room')?.textContent === 'open');
+      expect(await page.evaluate(() => app.log())).toEqual(['joined a on connecting', 'joined a on connecting']);
+      expect(await page.evaluate(() => app.seen())).not.toContainEqual(expect.stringMatching(/clos/));
       expect(await page.evaluate(() => app.states())).toEqual(['closed', 'open']);
     });
 

@@ -3,6 +3,7 @@
 import { type Client, createClient } from '@resock/browser';
 import { createFakeTransport, type FakeTransport } from '@resock/core/testing';
 import { useClient, useClientEvent, useClientState } from '@resock/react';
+import * as React from 'react';
 import { createElement, StrictMode, useEffect, useState, version } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 
@@ -61,6 +62,34 @@ function Topic({ base, topic }: { base: string; topic: string }) {
   return null;
 }
 
+/**
+ * An app's room: joins on each client it is given (an effect on [client]), and tells each close
+ * it hears. `seen` is what each render was handed: a client closed or closing is a bug.
+ */
+const seen: string[] = [];
+function Room({ base, room }: { base: string; room: string }) {
+  const client = useClient(() => counted(createClient({ url: `${base}/${room}` })), [base, room]);
+  seen.push(client ? client.state : 'none');
+  useEffect(() => {
+    if (!client) return;
+    try {
+      client.send(`join ${room}`);
+      log.push(`joined ${room} on ${client.state}`);
+    } catch (error) {
+      log.push(`${(error as Error).name} joining ${room}`);
+    }
+  }, [client, room]);
+  useClientEvent(client, 'close', (record) => log.push(`close ${record.code} heard in ${room}`));
+  useClientEvent(client, 'state', ({ to }) => {
+    if (to === 'closing' || to === 'closed') log.push(`${to} heard in ${room}`);
+  });
+  return createElement('p', { id: 'room' }, useClientState(client) ?? 'none');
+}
+
+/** React 19.2's Activity (undefined on 18): a hidden tab keeps its state, its effects cleaned up. */
+const Activity = (React as unknown as { Activity?: React.ComponentType<{ mode: string; children?: React.ReactNode }> })
+  .Activity;
+
 let root: Root | undefined;
 let strict = false;
 const render = (props: Props) => {
@@ -80,7 +109,19 @@ Object.assign(globalThis, {
       root ??= createRoot(document.body.appendChild(document.createElement('div')));
       root.render(createElement(Topic, props));
     },
-    unmount: () => root?.unmount(),
+    room(props: { base: string; room: string }, options: { strict?: boolean; hidden?: boolean } = {}) {
+      root ??= createRoot(document.body.appendChild(document.createElement('div')));
+      let tree: React.ReactElement = createElement(Room, props);
+      if (options.hidden !== undefined && Activity)
+        tree = createElement(Activity, { mode: options.hidden ? 'hidden' : 'visible' }, tree);
+      root.render(options.strict ? createElement(StrictMode, null, tree) : tree);
+    },
+    hasActivity: () => Activity !== undefined,
+    seen: () => seen,
+    unmount() {
+      root?.unmount();
+      root = undefined;
+    },
     text: () => document.getElementById('live')?.textContent ?? '',
     states: () => made.map((c) => c.state),
     sent: () => fakes.map((f) => f.last().sent.map(String)),
