@@ -47,6 +47,14 @@ describe('resock policy', () => {
     expect(explain.stdout).toContain('kicked');
   });
 
+  it("a preset's name misspelt is no missing file only: it names the preset meant", async () => {
+    const { code, stderr } = await resock(['policy', 'explain', 'graphqlws', '4400']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('did you mean the preset graphqlWs?');
+    const other = await resock(['policy', 'check', 'no-such-policy.json']);
+    expect(other.stderr).toContain('nor a preset (default, persistent, httpMirror, graphqlWs, centrifugo, none)');
+  });
+
   it('explain: says what happens after a close code, and why', async () => {
     const { code, stdout } = await resock(['policy', 'explain', 'default', '1012']);
     expect(code).toBe(0);
@@ -149,6 +157,39 @@ describe('resock policy', () => {
     const tls = await resock(['policy', 'explain', policy, '1015']);
     expect(tls.stdout).toContain("the transport's error being CERT_HAS_EXPIRED:");
     expect(tls.stdout).not.toContain('ECONNREFUSED');
+  });
+
+  it("explain: a throttle's wait is the server's word when it gives one, not a floor under its back-off", async () => {
+    const rules = {
+      rules: [
+        {
+          name: 'rate',
+          codes: [4008],
+          action: 'throttle',
+          maxConsecutive: 3,
+          backoff: { type: 'constant', delayMs: 60000 },
+        },
+        { name: 'busy', status: [503], action: 'throttle', backoff: { type: 'constant', delayMs: 60000 } },
+      ],
+      maxElapsedMs: 600000,
+    };
+    const policy = file('throttle', rules);
+    const code = await resock(['policy', 'explain', policy, '4008']);
+    // Before: only the back-off, and a hint that "raises the wait to 120 s" (a 5 s hint gives 5 s).
+    expect(code.stdout).toMatch(
+      /wait\s+the server’s Retry-After [^\n]*, when it sends one\n\s+else\s+constant 60\.0 s/,
+    );
+    expect(code.stdout).toContain('is the Retry-After the wait above comes from');
+    expect(code.stdout).not.toContain('raises the wait');
+    expect(code.stdout).toContain('at most 3 in a row: the 4th stops the client');
+    expect(code.stdout).toContain('no attempt starts later than 600.0 s into the outage (maxElapsedMs)');
+    const status = await resock(['policy', 'explain', policy, '503']);
+    expect(status.stdout).toMatch(
+      /wait\s+the server’s Retry-After [^\n]*, when it sends one\n\s+else\s+constant 60\.0 s/,
+    );
+    // A retry's wait is only raised by it.
+    const retry = await resock(['policy', 'explain', 'default', '1012']);
+    expect(retry.stdout).toContain('makes the wait at least 120 s');
   });
 
   it('rejects what is neither a code nor a status (exit 2)', async () => {

@@ -77,6 +77,14 @@ it('stdout closed by its reader (| head -1) ends the session politely, no EPIPE 
   }).toEqual({ crashed: false, serverSawClose: 1000, code: 0 });
 });
 
+// `resock policy explain default 1006 | head -1`: the reader gone before the last lines.
+it('policy explain | head -1: no EPIPE crash, exit 0', async () => {
+  const run = launch(['policy', 'explain', 'default', '1006'], cleanup);
+  run.child.stdout.destroy(); // gone before the first line: every line meets a closed pipe
+  const [code] = await run.exited;
+  expect({ crashed: /Unhandled|EPIPE/.test(run.out.stderr), code }).toEqual({ crashed: false, code: 0 });
+});
+
 it('--json: stdin ended while connecting (its line queued), then the reader goes: it ends at once (exit 1: the line is lost)', async () => {
   const server = await startScenarioServer();
   cleanup.push(() => server.stop());

@@ -1,5 +1,4 @@
 import {
-  type Backoff,
   type CloseRecord,
   describeCloseCode,
   isLocalOnlyCloseCode,
@@ -12,6 +11,7 @@ import {
   ruleNote,
 } from '@resock/core';
 import { tlsFailure } from '../failureCodes';
+import { describeRule } from './describeRule';
 
 /** What `resock policy explain` asks about: a close code, or the HTTP status of a handshake. */
 export type Subject = { kind: 'code'; code: number } | { kind: 'status'; status: number };
@@ -27,65 +27,6 @@ export function parseSubject(text: string): Subject | undefined {
   const kind = match[1] ?? (value >= 100 && value <= 599 ? 'status' : 'code');
   if (kind === 'status') return value >= 100 && value <= 599 ? { kind, status: value } : undefined;
   return value <= 65535 ? { kind: 'code', code: value } : undefined;
-}
-
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-function describeBackoff(backoff: Backoff): string {
-  switch (backoff.type) {
-    case 'constant':
-      return backoff.jitterMs
-        ? `constant ${s(backoff.delayMs)} + 0–${s(backoff.jitterMs)}`
-        : `constant ${s(backoff.delayMs)}`;
-    case 'linear':
-      return `linear ${s(backoff.initialDelayMs)} +${s(backoff.stepMs)} per attempt, cap ${s(backoff.maxDelayMs)}, jitter ${backoff.jitter}`;
-    case 'exponential': {
-      const jitter =
-        typeof backoff.jitter === 'number' ? `±${Math.round(backoff.jitter * 100)} %` : `${backoff.jitter} jitter`;
-      return `exponential ${s(backoff.initialDelayMs)} ×${backoff.factor}, cap ${s(backoff.maxDelayMs)}, ${jitter}`;
-    }
-  }
-}
-
-function describeRule(policy: Policy, rule: PolicyRule, withRetryAfter: boolean): string[] {
-  const index = policy.rules.indexOf(rule);
-  const where = rule.source === 'user' ? `your rule ${rule.id}` : `preset row ${rule.id}`;
-  const lines = [`  rule     ${where}${index >= 0 ? ` (#${index + 1} of ${policy.rules.length})` : ''}`];
-  lines.push(`  action   ${rule.action}`);
-  if (rule.action === 'stop') {
-    lines.push('  then     no reconnect: the client fails with this close record');
-  } else {
-    const backoff = `${describeBackoff(rule.backoff ?? policy.backoff)}${rule.backoff ? '' : ' (the policy’s back-off)'}`;
-    if (rule.action === 'throttle' && withRetryAfter)
-      lines.push('  wait     the server’s Retry-After (clamped 1 s – 10 min) + 0–10 %');
-    else if (rule.firstDelayMs) {
-      const [min, max] = rule.firstDelayMs;
-      lines.push(
-        `  first    ${min === max ? s(min) : `uniform ${s(min)}–${s(max)}`} (at an outage's first retry; past it, a floor under the back-off)`,
-        `  then     ${backoff}`,
-      );
-    } else lines.push(`  wait     ${backoff}`);
-    if (rule.minDelayMs > 0) lines.push(`  floor    at least ${s(rule.minDelayMs)} (raised by a Retry-After)`);
-    if (rule.action === 'refresh')
-      lines.push('  refresh  the client calls its refresh hook first; without one (resock connect has none) it stops');
-    if (rule.refreshAfter !== undefined)
-      lines.push(
-        `  refresh  also its hook first after the ${ordinals(rule.refreshAfter)} … match in a row (resock connect has none: a plain retry)`,
-      );
-    if (rule.maxConsecutive !== undefined) lines.push(`  limit    stop after ${rule.maxConsecutive} in a row`);
-    const cap = policy.maxAttempts === undefined ? 'unlimited' : String(policy.maxAttempts);
-    lines.push(`  counts   ${rule.counts ? `toward maxAttempts (${cap})` : 'not toward maxAttempts'}`);
-  }
-  const why = rule.description ?? ruleNote(rule.id);
-  if (why) lines.push(`  why      ${why}`);
-  return lines;
-}
-
-/** `2` → `2nd, 4th, 8th`: the turns of refreshAfter. */
-function ordinals(n: number): string {
-  const nth = (k: number) =>
-    `${k}${k % 100 >= 11 && k % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][k % 10] ?? 'th')}`;
-  return [n, 2 * n, 4 * n].map(nth).join(', ');
 }
 
 /**
@@ -214,17 +155,22 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
       // instead, so this row is for transports that pass it on; what ws does is a 1006's. 1005
       // is a close frame without a status, and so without a reason to hint in.
       const onWire = isWireCloseCode(subject.code);
+      const hinted = onWire && policy.reasonHints && rule.action !== 'stop';
       const hint =
         !onWire && !isLocalOnlyCloseCode(subject.code)
           ? [
               '  on ws    a close frame with it fails the connection instead: 1006, error WS_ERR_INVALID_CLOSE_CODE (see code:1006)',
             ]
-          : onWire && policy.reasonHints && rule.action !== 'stop'
-            ? ['  hint     a reason like {"retryAfter":120} raises the wait to 120 s (clamped 1 s – 10 min)']
+          : hinted
+            ? [
+                rule.action === 'throttle'
+                  ? '  hint     a reason like {"retryAfter":120} is the Retry-After the wait above comes from'
+                  : '  hint     a reason like {"retryAfter":120} makes the wait at least 120 s (clamped 1 s – 10 min)',
+              ]
             : [];
       return [
         `close code ${code} from the server:`,
-        ...describeRule(policy, rule, false),
+        ...describeRule(policy, rule, hinted ? 'either' : false),
         ...hint,
         ...askedFirst(policy, record, rule),
         ...ownClose(policy, subject.code, rule),
@@ -254,7 +200,11 @@ function explainSubject(policy: Policy, subject: Subject): string[] {
   const without = matchRule(policy, rejected(false));
   const withHint = matchRule(policy, rejected(true));
   if (without === withHint) {
-    return [`HTTP ${subject.status} answering the handshake:`, ...describeRule(policy, without, false)];
+    const floor =
+      without.action === 'retry' || without.action === 'refresh'
+        ? ['  hint     a Retry-After makes the wait at least what it says (clamped 1 s – 10 min)']
+        : [];
+    return [`HTTP ${subject.status} answering the handshake:`, ...describeRule(policy, without, 'either'), ...floor];
   }
   return [
     `HTTP ${subject.status} answering the handshake, with Retry-After:`,

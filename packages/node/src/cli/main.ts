@@ -71,6 +71,11 @@ async function main(argv: string[]): Promise<number> {
   const heartbeat = single('heartbeat');
   if (policy === '') throw new UsageError("--policy expects a file or a preset's name");
   if (command === 'policy') {
+    // A reader that has gone (`| head -1`) has what it wanted: no EPIPE stack trace, no exit 1.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit();
+    });
     const given = Object.entries(values).filter(([name, value]) => name !== 'help' && value !== undefined);
     if (given.length) throw new UsageError(`policy ${rest[0] ?? ''} takes no options (--${given[0]?.[0]})`);
   }

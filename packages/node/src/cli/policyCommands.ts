@@ -19,7 +19,10 @@ export async function loadPolicy(source: string): Promise<Policy> {
     try {
       text = await readFile(source, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${source}: ${(error as Error).message}`);
+      // A preset's name misspelt (`graphqlws`) is no file either: say which names there are.
+      const meant = presetNames.find((name) => name.toLowerCase() === source.toLowerCase());
+      const presets = meant ? `did you mean the preset ${meant}?` : `nor a preset (${presetNames.join(', ')})`;
+      throw new UsageError(`cannot read ${source}: ${(error as Error).message}; ${presets}`);
     }
   }
   let json: unknown;
