@@ -46,8 +46,9 @@ describe('public types', () => {
     expectTypeOf(raw).toEqualTypeOf<Client<InboundMessage>>();
     const seen: unknown[] = [];
     typed.on('message', (data) => seen.push(data));
-    transport.last().accept();
-    transport.last().deliver('{"price":1}');
+    const [connection] = transport.connections; // typed's, the first made
+    connection?.accept();
+    connection?.deliver('{"price":1}');
     expect(seen).toEqual(['{"price":1}']);
     // Covariant: a client of Ticks is a client of Ticks or text.
     const tickSchema: StandardSchemaV1<unknown, Tick> = {

@@ -39,6 +39,10 @@ export const presetNotes: Readonly<Record<string, string>> = Object.freeze({
   transient:
     '1005/1006/1011/1014, 3008 and other 3000–4999: lost link, server fault or app code without a known meaning. Back off.',
   'invalid-code': 'A code that is not valid on the wire: the peer is broken. Retry at most 3 in a row, then stop.',
+  'http-401-retry':
+    'persistent: HTTP 401 is retried for ever; with a refresh hook, fresh credentials first after the 1st, 2nd, 4th, 8th, … in a row.',
+  'auth-retry':
+    'persistent: 1008 Policy Violation / 3000 Unauthorized are retried for ever; with a refresh hook, fresh credentials first after the 1st, 2nd, 4th, 8th, … in a row.',
   'reconnect-always': 'persistent: every close the app did not ask for is followed by a reconnect.',
   'mirror-4401':
     '4401/4403 (HTTP 401/403): refresh credentials, then retry (Hocuspocus sends 4403 for a refused token and retries); stop after 2 in a row.',

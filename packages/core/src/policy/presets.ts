@@ -16,9 +16,15 @@ const reconnectAlways: RuleInput = {
 };
 const persistentRows: RuleInput[] = [
   heartbeat,
-  ...[...handshakeRows, ...defaultCodeRows]
-    .filter((row) => row.action === 'retry' || row.action === 'throttle')
-    .map(withoutMaxConsecutive),
+  ...[...handshakeRows, ...defaultCodeRows].flatMap((row) =>
+    row.action === 'stop'
+      ? []
+      : // A refresh row (401, 1008/3000) is retried for ever too, but not with a token known to be
+        // stale: with a refresh hook, fresh credentials first after the 1st, 2nd, 4th, … in a row.
+        row.action === 'refresh'
+        ? [{ ...withoutMaxConsecutive(row), name: `${row.name}-retry`, action: 'retry' as const, refreshAfter: 1 }]
+        : [withoutMaxConsecutive(row)],
+  ),
   reconnectAlways,
 ];
 

@@ -15,11 +15,26 @@ describe('presets', () => {
 
   describe('persistent: reconnect after every server close, like reconnecting-websocket', () => {
     const policy = { preset: 'persistent' } as const;
-    it.each([1000, 1002, 1008, 3000, 3003, 4000, 1006])('%d: retry', (code) => {
+    it.each([1000, 1002, 3003, 4000, 1006])('%d: retry', (code) => {
       expect(decideWith(record(code), {}, policy).action).toBe('retry');
     });
-    it.each([401, 403, 404])('handshake HTTP %d: retry', (status) => {
+    it.each([403, 404])('handshake HTTP %d: retry', (status) => {
       expect(decideWith(handshake(status), {}, policy).action).toBe('retry');
+    });
+    // Before: retried with the same token for ever, the refresh hook never called.
+    it.each([
+      ['1008', record(1008), 'persistent:auth-retry'],
+      ['3000', record(3000), 'persistent:auth-retry'],
+      ['HTTP 401', handshake(401), 'persistent:http-401-retry'],
+    ])('%s: retried for ever, fresh credentials first on the 1st, 2nd, 4th, … in a row', (_, closed, rule) => {
+      const actions = [1, 2, 3, 4, 5, 8, 100].map((count) => {
+        const decision = decideWith(closed, { consecutive: { rule, count: count - 1 } }, policy);
+        expect(decision.rule).toBe(rule);
+        return decision.action;
+      });
+      expect(actions).toEqual(['refresh', 'refresh', 'retry', 'refresh', 'retry', 'refresh', 'retry']);
+      // Without a refresh hook, a plain retry, never a stop.
+      expect(decideWith(closed, { refreshAvailable: false }, policy).action).toBe('retry');
     });
     it('keeps the default timing: 1012 waits 5–30 s, 1013 at least 30 s', () => {
       expect(Math.min(...delays(record(1012), {}, policy))).toBeGreaterThanOrEqual(5000);
@@ -150,7 +165,7 @@ describe('ruleNote answers only for preset rows', () => {
 
   it('gives no note for a row id that no preset has', () => {
     expect(ruleNote('none:auth')).toBeUndefined(); // the none preset has no rows at all
-    expect(ruleNote('persistent:auth')).toBeUndefined(); // persistent drops the refresh rows
+    expect(ruleNote('persistent:auth')).toBeUndefined(); // persistent retries instead (auth-retry)
     expect(ruleNote('default:reconnect-always')).toBeUndefined(); // a persistent-only row
   });
 });
