@@ -32,6 +32,20 @@ describe('resock policy', () => {
     expect(stdout).toContain('maxAttempt: unknown key');
   });
 
+  it("check: a typo in one rule does not hide the others' meaning (a reversed range, an option that does nothing)", async () => {
+    const rules = [
+      { code: 4001, action: 'stop' },
+      { codes: ['4999-4000'], action: 'retry' },
+      { codes: [4002], action: 'stop', maxConsecutive: 3 },
+    ];
+    const { code, stdout } = await resock(['policy', 'check', file('typo', { rules })]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('3 problems');
+    expect(stdout).toContain('rules[0].code: unknown key');
+    expect(stdout).toContain('rules[1].codes[0]: expected a range "a-b" with 0 ≤ a ≤ b ≤ 65535');
+    expect(stdout).toContain('rules[2].maxConsecutive: has no effect on a "stop" rule');
+  });
+
   it('takes the policy as JSON in the argument, named "the policy given" (check, explain)', async () => {
     const inline = JSON.stringify({ rules: [{ name: 'kicked', codes: [4000], action: 'stop' }] });
     const check = await resock(['policy', 'check', inline]);

@@ -87,7 +87,9 @@ const defaultBackoff: Backoff = Object.freeze({ type: 'exponential', ...exponent
 /**
  * Validates a policy written as data and returns it ready for `decide`. Throws
  * `InvalidPolicyError` listing every problem with its path
- * (`rules[1].codes[0]: expected a close code 0–65535 or a range "a-b"`), and nothing else.
+ * (`rules[1].codes[0]: expected a close code 0–65535 or a range "a-b"`), and nothing else: those
+ * of its shape, and once the shape is right those of the rules' meaning (a reversed range, an
+ * option that does nothing on its action).
  * A policy already defined is returned as it is.
  */
 export function definePolicy(input: PolicyInput | DefinedPolicy = {}): Policy {

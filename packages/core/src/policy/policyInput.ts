@@ -33,7 +33,10 @@ export interface RuleInput {
    * Only closes in these phases: `["connecting"]` is an attempt that never opened (refused, timed
    * out; in a browser also a handshake the server rejected), `["open"]` a connection that had.
    * E.g. stop after ten failed handshakes in a row while a dropped connection is retried for
-   * ever: `{ codes: [1006], phase: ["connecting"], action: "retry", maxConsecutive: 10 }`.
+   * ever: `{ codes: [1006], phase: ["connecting"], action: "retry", maxConsecutive: 10 }`. On
+   * Node a handshake answered with an HTTP status is such a 1006 too: that rule would take a 401,
+   * 403 or 429 from the preset's status rows (refresh, stop, throttle); rules of your own on
+   * `status` go before it.
    */
   phase?: readonly ClosePhase[];
   /**

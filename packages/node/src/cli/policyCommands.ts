@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { definePolicy, isInvalidPolicyError, type Policy, type PresetName, presetNames } from '@resock/core';
+import {
+  definePolicy,
+  isInvalidPolicyError,
+  type Policy,
+  type PolicyInput,
+  type PresetName,
+  type Problem,
+  presetNames,
+  type RuleInput,
+} from '@resock/core';
 import { explainPolicy, parseSubject } from './explainPolicy';
 
 export class UsageError extends Error {}
@@ -45,10 +54,38 @@ export async function policyCheck(source: string, out: (line: string) => void): 
     return 0;
   } catch (error) {
     if (!isInvalidPolicyError(error)) throw error;
-    out(`${nameOf(source)}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`);
-    for (const problem of error.problems) out(`  ${problem.path}: ${problem.message}`);
+    const problems = [...error.problems, ...(await eachRuleAlone(source, error.problems))];
+    out(`${nameOf(source)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+    for (const problem of problems) out(`  ${problem.path}: ${problem.message}`);
     return 1;
   }
+}
+
+/**
+ * definePolicy reads the rules' meaning (a reversed range, an option that does nothing on its
+ * action) once the whole shape is right: a typo elsewhere would hide those until it is fixed,
+ * one round more. Here each rule is read alone too, so one run lists them all.
+ */
+async function eachRuleAlone(source: string, found: readonly Problem[]): Promise<Problem[]> {
+  let rules: unknown;
+  try {
+    rules = (JSON.parse(nameOf(source) === source ? await readFile(source, 'utf8') : source) as PolicyInput).rules;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(rules)) return [];
+  return rules.flatMap((rule: unknown, i) => {
+    try {
+      definePolicy({ preset: 'none', rules: [rule as RuleInput] });
+      return [];
+    } catch (error) {
+      if (!isInvalidPolicyError(error)) return [];
+      // As rules[i], and only what the whole policy's check did not say already.
+      return error.problems
+        .map((problem) => ({ ...problem, path: problem.path.replace(/^rules\[0\]/, `rules[${i}]`) }))
+        .filter((problem) => !found.some((f) => f.path === problem.path && f.message === problem.message));
+    }
+  });
 }
 
 /** `resock policy explain <file|preset> <code|status>`: what the policy does after it, and why. */
