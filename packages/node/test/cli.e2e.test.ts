@@ -32,6 +32,16 @@ describe('resock policy', () => {
     expect(stdout).toContain('maxAttempt: unknown key');
   });
 
+  it('check: warns of a rule of yours that never matches (valid still: exit 0)', async () => {
+    const rules = [
+      { name: 'all', codes: ['4000-4999'], action: 'retry' },
+      { name: 'kick', codes: [4004], action: 'stop' },
+    ];
+    const { code, stdout } = await resock(['policy', 'check', file('shadowed', { rules })]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('warning: kick: never matches: all, before it, takes every close it would');
+  });
+
   it("check: a typo in one rule does not hide the others' meaning (a reversed range, an option that does nothing)", async () => {
     const rules = [
       { code: 4001, action: 'stop' },

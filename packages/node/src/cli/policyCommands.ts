@@ -10,6 +10,7 @@ import {
   type RuleInput,
 } from '@resock/core';
 import { explainPolicy, parseSubject } from './explainPolicy';
+import { policyWarnings } from './policyWarnings';
 
 export class UsageError extends Error {}
 
@@ -51,6 +52,7 @@ export async function policyCheck(source: string, out: (line: string) => void): 
     out(
       `${nameOf(source)}: valid — ${own} rule${own === 1 ? '' : 's'} of yours, then the ${policy.preset} preset's ${policy.rules.length - own} rows`,
     );
+    for (const warning of policyWarnings(policy)) out(`  warning: ${warning}`);
     return 0;
   } catch (error) {
     if (!isInvalidPolicyError(error)) throw error;
