@@ -66,4 +66,11 @@ describe('policy check warnings', () => {
     ]);
     expect(warn({ name: 'fine', codes: [1006, 4000], initiator: ['server'], action: 'stop' })).toEqual([]);
   });
+
+  it('1006 beside statuses: either matches, so every lost link too', () => {
+    expect(warn({ name: 'busy', codes: [1006], status: [503], action: 'throttle' })).toEqual([
+      'busy: matches every 1006 (a lost link too), not only a handshake answered with its statuses: a rule with codes and status matches either',
+    ]);
+    expect(warn({ name: 'restart', codes: [1012], status: [503], action: 'retry' })).toEqual([]);
+  });
 });

@@ -53,6 +53,11 @@ export function policyWarnings(policy: Policy): string[] {
       warnings.push(
         `${rule.id}: close codes under 1000 are never sent (RFC 6455); a handshake's HTTP status is matched by status`,
       );
+    // codes: [1006] beside status: [503] reads as "a 1006 answered 503", but either matches.
+    if (rule.status && rule.codes?.some(([low, high]) => low <= 1006 && 1006 <= high))
+      warnings.push(
+        `${rule.id}: matches every 1006 (a lost link too), not only a handshake answered with its statuses: a rule with codes and status matches either`,
+      );
     const onlyServer = rule.initiator !== undefined && rule.initiator.every((who) => who === 'server');
     const frameless = ([low, high]: readonly [number, number]) => {
       for (let code = low; code <= high; code++) if (!noFrame.has(code)) return false;
