@@ -250,7 +250,7 @@ export abstract class ShellState<TMessage> extends SendingSections {
       case 'refreshError':
         emitter.emit(
           'error',
-          new ClientRuntimeError('refresh', 'The refresh hook failed; the policy decides again.', event.error),
+          new ClientRuntimeError('refresh', 'The refresh hook failed; the credentials are as they were.', event.error),
         );
         break;
       case 'policyError':

@@ -129,20 +129,24 @@ function apply(s: Draft, input: Input): void {
         beginAttempt(s, phase.record, phase.decision, phase.refresh);
       return;
     case 'refreshed':
+    case 'refreshFailed':
+      if (phase.status !== 'waiting' || !phase.refresh) return;
+      if (input.type === 'refreshFailed') {
+        if (!phase.record) return;
+        emit(s, { name: 'refreshError', error: input.error });
+        // A refresh rule's hook failed: another failure of the outage (it backs off, maxAttempts
+        // and maxElapsedMs bound it), but not another refusal of the rule's: see decideAfter. A
+        // refreshAfter turn (its rule retries; the turn only added the hook) goes ahead as the
+        // retry it was, with the credentials the client has: its wait was served, and counted.
+        if (s.env.policy.rules.find((rule) => rule.id === phase.decision?.rule)?.action === 'refresh') {
+          decideAfter(s, phase.record, input.error);
+          return;
+        }
+      }
       // Connect — unless the device went offline (or the page hidden) while the hook ran, and
       // the attempt is not the app's own (reconnect()).
-      if (phase.status === 'waiting' && phase.refresh) {
-        if (phase.asked) connect(s, true);
-        else beginAttempt(s, phase.record, phase.decision);
-      }
-      return;
-    case 'refreshFailed':
-      if (phase.status === 'waiting' && phase.refresh && phase.record) {
-        emit(s, { name: 'refreshError', error: input.error });
-        // Another failure of the outage (it backs off, maxAttempts and maxElapsedMs bound it),
-        // but not another refusal of the rule's: see decideAfter.
-        decideAfter(s, phase.record, input.error);
-      }
+      if (phase.asked) connect(s, true);
+      else beginAttempt(s, phase.record, phase.decision);
       return;
     case 'environment':
       pageChange(s, input.change);

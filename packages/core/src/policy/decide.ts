@@ -44,7 +44,8 @@ export interface DecideContext {
    * the credentials (a token service down), so the rule's streak does not grow: only the server's
    * refusals count toward `maxConsecutive`. A `refresh` rule asks the hook again (after the
    * back-off); a `refreshAfter` turn is a plain retry, with the credentials the client has (the
-   * close it guessed about may not have been the token).
+   * close it guessed about may not have been the token). The client decides again only for a
+   * `refresh` rule: a `refreshAfter` turn's retry goes ahead as it was decided.
    */
   refreshFailed?: boolean;
   /**

@@ -149,10 +149,37 @@ describe('the refresh hook', () => {
     expect(h.of<ReconnectingEvent>('reconnecting').map((e) => [e.decision.consecutive, e.decision.action])).toEqual([
       [1, 'retry'],
       [2, 'refresh'],
-      [2, 'retry'],
       [3, 'retry'],
       [4, 'refresh'],
-      [4, 'retry'],
+    ]);
+  });
+
+  it('under refreshAfter, the retry after a failed hook is the one decided: no second back-off, counted once', async () => {
+    // Before: the policy decided again, a second full back-off, and a second attempt counted (a
+    // maxAttempts of 2 stopped after one real retry).
+    const h = harness({
+      policy: {
+        maxAttempts: 2,
+        rules: [{ codes: [4000], action: 'retry', refreshAfter: 1, backoff: { type: 'constant', delayMs: 5000 } }],
+      },
+      refresh: () => {
+        throw new Error('token service down');
+      },
+    });
+    h.transport.last().accept();
+    h.transport.last().serverClose(4000);
+    const closedAt = h.clock.now();
+    await untilDial(h);
+    expect(h.clock.now() - closedAt).toBe(5000); // the one wait, then the hook, then the dial
+    expect(h.of<ClientRuntimeError>('error').map((e) => e.message)).toEqual([
+      'The refresh hook failed; the credentials are as they were.',
+    ]);
+    h.transport.last().fail(); // the retry fails to connect: the second attempt of two follows
+    await untilDial(h);
+    expect(h.transport.connections).toHaveLength(3);
+    expect(h.of<ReconnectingEvent>('reconnecting').map((e) => [e.attempt, e.decision.action])).toEqual([
+      [1, 'refresh'],
+      [2, 'retry'], // the failed dial, by the default rows
     ]);
   });
 
