@@ -216,6 +216,17 @@ export const isQueueFullError = (error: unknown): error is QueueFullError =>
   error instanceof QueueFullError || isNamed(error, 'QueueFullError');
 export const isMessageDroppedError = (error: unknown): error is MessageDroppedError =>
   error instanceof MessageDroppedError || isNamed(error, 'MessageDroppedError');
+/** Also a `CloseReasonTooLongError`, as `instanceof` says. */
+export const isInvalidCloseReasonError = (error: unknown): error is InvalidCloseReasonError =>
+  error instanceof InvalidCloseReasonError ||
+  isNamed(error, 'InvalidCloseReasonError') ||
+  isNamed(error, 'CloseReasonTooLongError');
+export const isInvalidMessageError = (error: unknown): error is InvalidMessageError =>
+  error instanceof InvalidMessageError || isNamed(error, 'InvalidMessageError');
+export const isClientFailedError = (error: unknown): error is ClientFailedError =>
+  error instanceof ClientFailedError || isNamed(error, 'ClientFailedError');
+export const isClientRuntimeError = (error: unknown): error is ClientRuntimeError =>
+  error instanceof ClientRuntimeError || isNamed(error, 'ClientRuntimeError');
 
 /** `Invalid policy:\n  rules[1].codes[0]: expected …` — one line per problem. */
 export function formatProblems(title: string, problems: readonly Problem[]): string {

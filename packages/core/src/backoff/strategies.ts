@@ -11,8 +11,16 @@ import {
   resolveBackoff,
 } from './backoffSpec';
 
-function build(input: BackoffInput): Backoff {
-  const result = resolveBackoff(input);
+function build(type: BackoffInput['type'], options: object): Backoff {
+  // `constant(500)` spread to nothing, and gave the defaults without a word.
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidPolicyError([
+      {
+        path: type,
+        message: `expected an options object, e.g. ${type}({ ${type === 'constant' ? 'delayMs' : 'initialDelayMs'}: 500 })`,
+      },
+    ]);
+  const result = resolveBackoff({ type, ...options } as BackoffInput);
   if (!result.ok) throw new InvalidPolicyError(result.problems);
   return result.backoff;
 }
@@ -22,20 +30,20 @@ function build(input: BackoffInput): Backoff {
  * Defaults: 1 s, ×2, cap 30 s, full jitter. Throws `InvalidPolicyError` on bad options.
  */
 export function exponential(options: ExponentialBackoffOptions = {}): ExponentialBackoff {
-  return build({ type: 'exponential', ...options }) as ExponentialBackoff;
+  return build('exponential', options) as ExponentialBackoff;
 }
 
 /** The same delay every time, plus uniform [0, jitterMs]. Defaults: 1 s, no jitter. */
 export function constant(options: ConstantBackoffOptions = {}): ConstantBackoff {
-  return build({ type: 'constant', ...options }) as ConstantBackoff;
+  return build('constant', options) as ConstantBackoff;
 }
 
 /** `initialDelayMs + stepMs × (attempt−1)`, capped. Defaults: 1 s, +1 s, cap 30 s. */
 export function linear(options: LinearBackoffOptions = {}): LinearBackoff {
-  return build({ type: 'linear', ...options }) as LinearBackoff;
+  return build('linear', options) as LinearBackoff;
 }
 
 /** gRPC's connection back-off: 1 s, ×1.6, ±20 %, cap 120 s (each overridable). */
 export function grpc(options: ExponentialBackoffOptions = {}): ExponentialBackoff {
-  return build({ type: 'grpc', ...options }) as ExponentialBackoff;
+  return build('grpc', options) as ExponentialBackoff;
 }

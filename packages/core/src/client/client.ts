@@ -287,6 +287,9 @@ class ReconnectingClient<TMessage> extends AcceptShell<TMessage> implements Clie
   }
 
   off<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): void {
+    // Checked as on()'s: without a listener eventemitter3 would take back every listener of the
+    // event, the facade's own among them (its onmessage never heard again).
+    checkListener('off', event, listener, undefined);
     this.emitter.off(event, listener);
   }
 

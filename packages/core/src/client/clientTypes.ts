@@ -133,6 +133,10 @@ export interface Client<out TMessage = InboundMessage> {
     listener: ClientEvents<TMessage>[E],
     options?: ListenerOptions,
   ): () => void;
+  /**
+   * Takes back a listener `on` added (the unsubscribe `on` returns does the same). An unknown
+   * event or a listener that is not a function throw `InvalidOptionsError`.
+   */
   off<E extends keyof ClientEvents<TMessage>>(event: E, listener: ClientEvents<TMessage>[E]): void;
   [Symbol.asyncDispose](): Promise<void>;
 }

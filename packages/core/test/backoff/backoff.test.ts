@@ -94,6 +94,18 @@ describe('exponential', () => {
     expect(() => exponential({ maxDelayMs: 2 ** 40 })).toThrow(/timers overflow/);
     expect(() => exponential({ initialDelayMs: 0, jitter: 'decorrelated' })).toThrow(/initialDelayMs/);
   });
+
+  it('refuses a delay given where its options go (it spread to nothing: the defaults, silently)', () => {
+    const given = (f: (o: unknown) => unknown, value: unknown) => () => f(value);
+    expect(given(constant as never, 500)).toThrow(
+      /constant: expected an options object, e\.g\. constant\(\{ delayMs: 500 \}\)/,
+    );
+    expect(given(exponential as never, 500)).toThrow(/exponential\(\{ initialDelayMs: 500 \}\)/);
+    expect(given(linear as never, '200')).toThrow(InvalidPolicyError);
+    expect(given(grpc as never, null)).toThrow(InvalidPolicyError);
+    expect(given(constant as never, [500])).toThrow(InvalidPolicyError);
+    expect(constant().delayMs).toBe(1000); // no options: the defaults, as before
+  });
 });
 
 describe('windowed jitter (the default policy’s)', () => {

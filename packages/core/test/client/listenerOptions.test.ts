@@ -118,6 +118,18 @@ describe("on/once's arguments are checked at the call", () => {
     ]);
   });
 
+  it('off() is checked as on() is: without a listener it takes back nothing (it took back them all)', () => {
+    const h = harness();
+    const heard: string[] = [];
+    h.client.on('message', (data) => heard.push(String(data)));
+    const client = h.client as unknown as { off(event: unknown, listener?: unknown): void };
+    expect(problemsOf(() => client.off('message')).map((p) => p.path)).toEqual(['off.listener']);
+    expect(problemsOf(() => client.off('mesage', () => {})).map((p) => p.path)).toEqual(['off.event']);
+    h.transport.last().accept();
+    h.transport.last().deliver('still heard');
+    expect(heard).toEqual(['still heard']);
+  });
+
   it('a refused registration adds nothing and leaves the others working', () => {
     const h = harness();
     const heard: string[] = [];
