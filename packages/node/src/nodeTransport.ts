@@ -49,6 +49,10 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   return {
     // Every connection has protocol pings: @resock/node turns the heartbeat on by default.
     pings: true,
+    // What ws can write: a Blob-shaped value it reads with stream() (its own test of a Blob).
+    // One without (tagged Blob, with size and arrayBuffer()) passed core's check, then ws refused
+    // it at every write: each connection cut by its close deadline, and all sent after it stuck.
+    accepts: (data) => typeof data === 'string' || 'byteLength' in data || typeof (data as Blob).stream === 'function',
     ...(typeof headers === 'function'
       ? { prepare: (request, context) => prepareHeaders(headers, request, context) }
       : {}),

@@ -8,8 +8,18 @@ import type { NodeTransportOptions } from './nodeTransport';
  * version it does not speak, at every attempt: say so here, at the call that made it, instead of
  * letting each attempt fail. `origin` is sent as a header too.
  */
-export function checkOptions({ headers, origin, protocolVersion, binaryType }: NodeTransportOptions): void {
+export function checkOptions(options: NodeTransportOptions): void {
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidOptionsError([
+      { path: '(root)', message: "expected nodeTransport's options, { headers, … } (the URL goes to createClient)" },
+    ]);
+  const { headers, origin, protocolVersion, binaryType, handshakeTimeout, maxPayload } = options;
   const problems: Problem[] = [];
+  // ws reads a maxPayload ≤ 0 as no cap at all: a server could then send a message of any size.
+  if (maxPayload !== undefined && !(Number.isSafeInteger(maxPayload) && maxPayload >= 0))
+    problems.push({ path: 'maxPayload', message: 'expected a size in bytes ≥ 0 (0: no cap)' });
+  if (handshakeTimeout !== undefined && !(typeof handshakeTimeout === 'number' && handshakeTimeout > 0))
+    problems.push({ path: 'handshakeTimeout', message: 'expected a duration in ms > 0' });
   if (binaryType !== undefined && binaryType !== 'nodebuffer' && binaryType !== 'arraybuffer')
     problems.push({ path: 'binaryType', message: 'expected "nodebuffer" or "arraybuffer"' });
   if (typeof headers !== 'function') headerProblems(headers, 'headers', problems);
@@ -37,7 +47,19 @@ export function checkedHeaders(headers: unknown, path: string): Headers | undefi
 }
 
 function headerProblems(headers: Headers | undefined, path: string, problems: Problem[]): void {
-  for (const [name, value] of Object.entries(headers ?? {}))
+  if (headers === undefined) return;
+  // A plain object (of any realm: its prototype's prototype is null). A Headers or a Map has no
+  // own entries (none sent: the credentials lost), a string or an array the wrong ones.
+  const proto = typeof headers === 'object' && headers !== null ? Object.getPrototypeOf(headers) : undefined;
+  if (proto !== null && (proto === undefined || Object.getPrototypeOf(proto) !== null)) {
+    problems.push({
+      path,
+      message:
+        'expected an object of header names and values, { authorization: "Bearer …" } (from a Headers or a Map: Object.fromEntries(it))',
+    });
+    return;
+  }
+  for (const [name, value] of Object.entries(headers))
     headerProblem(`${path}[${JSON.stringify(name)}]`, name, value, problems);
 }
 

@@ -67,3 +67,16 @@ it('nodeTransport (ws): the same Blob goes out as its bytes (ws reads any Blob-s
   const received = await server.waitForReceived(1, 3000);
   expect(received.map((m) => m.data)).toEqual([Buffer.from([1, 2, 3])]);
 });
+
+it('nodeTransport (ws): a Blob look-alike ws cannot read (no stream()) is an InvalidMessageError at send(); what was sent around it arrives', async () => {
+  // Before: send() said queued, ws refused it at every write, each connection was cut by its
+  // close deadline, and nothing sent after it ever arrived.
+  client = createClient({ url: `${server.url}/blob`, heartbeat: false });
+  await client.opened();
+  const lookAlike = { size: 2, type: '', arrayBuffer: async () => new ArrayBuffer(2), [Symbol.toStringTag]: 'Blob' };
+  client.send('before');
+  expect(() => client?.send(lookAlike as unknown as Blob)).toThrow(InvalidMessageError);
+  client.send('after');
+  const received = await server.waitForReceived(2, 3000);
+  expect(received.map((m) => String(m.data))).toEqual(['before', 'after']);
+});

@@ -77,6 +77,8 @@ describe('nodeTransport({ headers: () => … })', () => {
         throw new Error('no token yet');
       },
       () => ({ Authorization: 'Bearer ok\r\nX-Injected: 1' }),
+      // A Headers has no own entries: sent, it would be no headers at all.
+      () => new Headers({ Authorization: 'Bearer ok' }) as never,
       () => ({ Authorization: 'Bearer ok' }),
     ];
     const errors: string[] = [];
@@ -94,6 +96,7 @@ describe('nodeTransport({ headers: () => … })', () => {
     expect(errors).toEqual([
       expect.stringContaining('no token yet'),
       expect.stringContaining('headers()["Authorization"]'),
+      expect.stringContaining('headers(): expected an object of header names and values'),
     ]);
     // Neither bad attempt reached the server.
     expect(seen).toEqual(['Bearer ok']);

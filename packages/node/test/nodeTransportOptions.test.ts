@@ -31,6 +31,23 @@ describe('nodeTransport(): what ws would refuse at every attempt is refused at o
     expect(problemsOf({ protocolVersion: 7 })).toEqual(['protocolVersion']);
   });
 
+  it('headers of another shape than an object of names and values (a Headers or a Map sent none: the credentials lost)', () => {
+    for (const headers of [
+      'Authorization: x',
+      [['authorization', 'x']],
+      new Headers({ a: 'b' }),
+      new Map([['a', 'b']]),
+    ])
+      expect(problemsOf({ headers } as never)).toEqual(['headers']);
+    expect(problemsOf({ headers: Object.create(null) })).toBe('accepted');
+  });
+
+  it('a maxPayload below 0 (ws reads it as no cap) and a handshakeTimeout that is no duration; options that are no object', () => {
+    expect(problemsOf({ maxPayload: -1, handshakeTimeout: 'x' as never })).toEqual(['maxPayload', 'handshakeTimeout']);
+    expect(problemsOf({ maxPayload: 0, handshakeTimeout: 5000 })).toBe('accepted');
+    expect(problemsOf('ws://127.0.0.1/' as never)).toEqual(['(root)']);
+  });
+
   it('accepts what ws sends', () => {
     expect(
       problemsOf({ headers: { Authorization: 'Bearer x' }, origin: 'https://app.example', protocolVersion: 8 }),
