@@ -52,6 +52,10 @@ export function reenter(world: World, action: ArmAction, during: string): void {
       world.outageStart = Number.NaN;
       world.reentrantReconnect = true;
       world.freshAttempt = undefined; // (left be, or a fresh attempt made, out of the model's sight)
+      // It cuts short the wait announced in this step, however long its refresh hook then takes
+      // (a refreshAfter turn's failed hook goes ahead with the attempt it asked for).
+      world.reentrantOps.push('reconnect');
+      world.opWhileWatch.push('reconnect');
       client.reconnect();
       return;
     case 'disconnect':
