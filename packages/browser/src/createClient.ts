@@ -55,7 +55,9 @@ export function createClient<TMessage = InboundMessage>(
   options: WithSchema<BrowserClientOptions<TMessage>, TMessage>,
 ): Client<TMessage>;
 export function createClient(options: WithoutSchema<BrowserClientOptions>): Client;
-export function createClient<TMessage = InboundMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage>;
+export function createClient<TMessage = InboundMessage>(
+  options: BrowserClientOptions<TMessage>,
+): Client<NoInfer<TMessage>>;
 export function createClient<TMessage>(options: BrowserClientOptions<TMessage>): Client<TMessage> {
   const given = isObject(options) ? withPage({ ...options, url: pageUrl(options.url) }) : options;
   return createCoreClient<TMessage>(given as ClientOptions<TMessage>);

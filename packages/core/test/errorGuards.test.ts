@@ -21,6 +21,13 @@ const classes = [
 const guardOf = (name: string) => (core as unknown as Record<string, (e: unknown) => boolean>)[`is${name}`];
 
 describe('error guards', () => {
+  it('the list below holds every error class core exports', () => {
+    const exported = Object.entries(core)
+      .filter(([, value]) => typeof value === 'function' && value.prototype instanceof core.ResockError)
+      .map(([name]) => name);
+    expect(exported.sort()).toEqual(classes.map(([name]) => name).sort());
+  });
+
   it.each(classes)('%s has its guard, for its own instances and another copy’s', (name, error) => {
     const guard = guardOf(name);
     expect(guard, `is${name} is exported`).toBeTypeOf('function');

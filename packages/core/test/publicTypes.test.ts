@@ -39,6 +39,10 @@ describe('public types', () => {
     const typed: Client<Tick> = createClient({ url, transport, clock });
     // @ts-expect-error the same through a factory typed by its return, as a React hook's
     const make: () => Client<Tick> = () => createClient({ url, transport, clock });
+    // Nor through another option typed by hand (the first two overloads refuse it; the third
+    // must not take the type from the expected result either).
+    // @ts-expect-error
+    const hinted: Client<Tick> = createClient({ url, transport, clock, isReady: (m: Tick) => m.price > 0 });
     // A client's message type is what it hands out: a client of numbers is no client of Ticks.
     // @ts-expect-error
     const other: Client<Tick> = createClient<number>({ url, transport, clock });
@@ -57,7 +61,7 @@ describe('public types', () => {
     const ticks = createClient({ url, transport, clock, messages: tickSchema });
     expectTypeOf(ticks).toEqualTypeOf<Client<Tick>>();
     const wider: Client<Tick | string> = ticks;
-    for (const client of [typed, other, raw, wider]) void client.close();
+    for (const client of [typed, hinted, other, raw, wider]) void client.close();
     void make;
   });
 

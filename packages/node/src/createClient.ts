@@ -27,7 +27,9 @@ export function createClient<TMessage = InboundMessage>(
   options: WithSchema<NodeClientOptions<TMessage>, TMessage>,
 ): Client<TMessage>;
 export function createClient(options: WithoutSchema<NodeClientOptions>): Client;
-export function createClient<TMessage = InboundMessage>(options: NodeClientOptions<TMessage>): Client<TMessage>;
+export function createClient<TMessage = InboundMessage>(
+  options: NodeClientOptions<TMessage>,
+): Client<NoInfer<TMessage>>;
 export function createClient<TMessage>(options: NodeClientOptions<TMessage>): Client<TMessage> {
   return createCoreClient<TMessage>(withNodeDefaults(options));
 }

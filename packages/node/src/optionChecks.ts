@@ -3,6 +3,9 @@ import { InvalidOptionsError, type Problem } from '@resock/core';
 import type { Headers } from './handshakeHeaders';
 import type { NodeTransportOptions } from './nodeTransport';
 
+/** The largest 32-bit integer: a timer's longest delay, and what ws keeps of a maxPayload. */
+const INT32_MAX = 2 ** 31 - 1;
+
 /**
  * Node's HTTP client throws on a header name or value it cannot send, and ws on a protocol
  * version it does not speak, at every attempt: say so here, at the call that made it, instead of
@@ -15,11 +18,16 @@ export function checkOptions(options: NodeTransportOptions): void {
     ]);
   const { headers, origin, protocolVersion, binaryType, handshakeTimeout, maxPayload } = options;
   const problems: Problem[] = [];
-  // ws reads a maxPayload ≤ 0 as no cap at all: a server could then send a message of any size.
-  if (maxPayload !== undefined && !(Number.isSafeInteger(maxPayload) && maxPayload >= 0))
-    problems.push({ path: 'maxPayload', message: 'expected a size in bytes ≥ 0 (0: no cap)' });
-  if (handshakeTimeout !== undefined && !(typeof handshakeTimeout === 'number' && handshakeTimeout > 0))
-    problems.push({ path: 'handshakeTimeout', message: 'expected a duration in ms > 0' });
+  // ws reads a maxPayload ≤ 0 as no cap at all (and keeps it as a 32-bit integer: 2³² is 0), so
+  // a server could then send a message of any size; a timeout past a timer's range throws in ws
+  // at every attempt (Infinity) or is cut short (2³¹ and more).
+  if (maxPayload !== undefined && !(Number.isInteger(maxPayload) && maxPayload >= 0 && maxPayload <= INT32_MAX))
+    problems.push({ path: 'maxPayload', message: `expected a size in bytes, 0–${INT32_MAX} (0: no cap)` });
+  if (
+    handshakeTimeout !== undefined &&
+    !(typeof handshakeTimeout === 'number' && handshakeTimeout > 0 && handshakeTimeout <= INT32_MAX)
+  )
+    problems.push({ path: 'handshakeTimeout', message: `expected a duration in ms, > 0 and ≤ ${INT32_MAX}` });
   if (binaryType !== undefined && binaryType !== 'nodebuffer' && binaryType !== 'arraybuffer')
     problems.push({ path: 'binaryType', message: 'expected "nodebuffer" or "arraybuffer"' });
   if (typeof headers !== 'function') headerProblems(headers, 'headers', problems);
@@ -32,9 +40,7 @@ export function checkOptions(options: NodeTransportOptions): void {
 /** What a `headers()` function returned, checked as the option is (the attempt fails otherwise). */
 export function checkedHeaders(headers: unknown, path: string): Headers | undefined {
   const problems: Problem[] = [];
-  if (headers !== undefined && (typeof headers !== 'object' || headers === null))
-    problems.push({ path, message: 'expected an object of header names and values' });
-  else if (isThenable(headers))
+  if (isThenable(headers))
     // A Promise has no headers of its own: sent, it would be none at all.
     problems.push({
       path,

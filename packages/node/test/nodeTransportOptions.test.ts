@@ -45,6 +45,11 @@ describe('nodeTransport(): what ws would refuse at every attempt is refused at o
   it('a maxPayload below 0 (ws reads it as no cap) and a handshakeTimeout that is no duration; options that are no object', () => {
     expect(problemsOf({ maxPayload: -1, handshakeTimeout: 'x' as never })).toEqual(['maxPayload', 'handshakeTimeout']);
     expect(problemsOf({ maxPayload: 0, handshakeTimeout: 5000 })).toBe('accepted');
+    // Past 32 bits: ws keeps 2³² as 0 (no cap), and throws on an Infinity timeout at every attempt.
+    expect(problemsOf({ maxPayload: 2 ** 32, handshakeTimeout: Number.POSITIVE_INFINITY })).toEqual([
+      'maxPayload',
+      'handshakeTimeout',
+    ]);
     expect(problemsOf('ws://127.0.0.1/' as never)).toEqual(['(root)']);
   });
 

@@ -62,9 +62,12 @@ describe('policy check warnings', () => {
       "http: close codes under 1000 are never sent (RFC 6455); a handshake's HTTP status is matched by status",
     ]);
     expect(warn({ name: 'lost', codes: [1006], initiator: ['server'], action: 'stop' })).toEqual([
-      "lost: never matches: a server's close frame never carries 1005, 1006 or 1015",
+      "lost: never matches: a server's close is never a 1006 (no close frame: initiator transport)",
     ]);
     expect(warn({ name: 'fine', codes: [1006, 4000], initiator: ['server'], action: 'stop' })).toEqual([]);
+    // A close frame without a status is a server's 1005; a catch-all range is no HTTP status.
+    expect(warn({ name: 'empty-frame', codes: [1005], initiator: ['server'], action: 'stop' })).toEqual([]);
+    expect(warn({ name: 'all', codes: ['0-65535'], action: 'retry' })).toEqual([]);
   });
 
   it('1006 beside statuses: either matches, so every lost link too', () => {

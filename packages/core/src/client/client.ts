@@ -31,7 +31,7 @@ export function createClient<TMessage = InboundMessage>(
   options: WithSchema<ClientOptions<TMessage>, TMessage>,
 ): Client<TMessage>;
 export function createClient(options: WithoutSchema<ClientOptions>): Client;
-export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<TMessage>;
+export function createClient<TMessage = InboundMessage>(options: ClientOptions<TMessage>): Client<NoInfer<TMessage>>;
 export function createClient<TMessage>(options: ClientOptions<TMessage>): Client<TMessage> {
   return new ReconnectingClient(options);
 }

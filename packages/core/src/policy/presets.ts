@@ -22,7 +22,16 @@ const persistentRows: RuleInput[] = [
       : // A refresh row (401, 1008/3000) is retried for ever too, but not with a token known to be
         // stale: with a refresh hook, fresh credentials first after the 1st, 2nd, 4th, … in a row.
         row.action === 'refresh'
-        ? [{ ...withoutMaxConsecutive(row), name: `${row.name}-retry`, action: 'retry' as const, refreshAfter: 1 }]
+        ? [
+            {
+              ...withoutMaxConsecutive(row),
+              name: `${row.name}-retry`,
+              action: 'retry' as const,
+              refreshAfter: 1,
+              // At once after the first, as the refresh row it stands for (refresh, then at once).
+              firstDelayMs: 0,
+            },
+          ]
         : [withoutMaxConsecutive(row)],
   ),
   reconnectAlways,

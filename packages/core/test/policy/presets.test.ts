@@ -33,6 +33,8 @@ describe('presets', () => {
         return decision.action;
       });
       expect(actions).toEqual(['refresh', 'refresh', 'retry', 'refresh', 'retry', 'refresh', 'retry']);
+      // The first at once, as the refresh row it stands for; then the back-off.
+      expect(decideWith(closed, {}, policy).delayMs).toBe(0);
       // Without a refresh hook, a plain retry, never a stop.
       expect(decideWith(closed, { refreshAvailable: false }, policy).action).toBe('retry');
     });

@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const policy = single('policy');
   const heartbeat = single('heartbeat');
-  if (policy === '') throw new UsageError("--policy expects a file or a preset's name");
+  if (policy === '') throw new UsageError("--policy expects a file, a preset's name or the policy's JSON");
   if (command === 'policy') {
     // A reader that has gone (`| head -1`) has what it wanted: no EPIPE stack trace, no exit 1.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {

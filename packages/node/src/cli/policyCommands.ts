@@ -22,7 +22,12 @@ const nameOf = (source: string) => (source.trimStart().startsWith('{') ? 'the po
  * (`'{"preset":"persistent","rules":[…]}'`: no file to write for a quick try or a one-off run).
  */
 export async function loadPolicy(source: string): Promise<Policy> {
-  if ((presetNames as readonly string[]).includes(source)) return definePolicy({ preset: source as PresetName });
+  return definePolicy((await readPolicyInput(source)) as never);
+}
+
+/** What `source` names, as definePolicy's input: read, and parsed, not yet checked. */
+async function readPolicyInput(source: string): Promise<unknown> {
+  if ((presetNames as readonly string[]).includes(source)) return { preset: source as PresetName };
   const name = nameOf(source);
   let text = source;
   if (name === source) {
@@ -35,19 +40,18 @@ export async function loadPolicy(source: string): Promise<Policy> {
       throw new UsageError(`cannot read ${source}: ${(error as Error).message}; ${presets}`);
     }
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${name} is not JSON: ${(error as Error).message}`);
   }
-  return definePolicy(json as never);
 }
 
 /** `resock policy check <file>`: 0 when valid, 1 with every problem and its path otherwise. */
 export async function policyCheck(source: string, out: (line: string) => void): Promise<number> {
+  const input = await readPolicyInput(source);
   try {
-    const policy = await loadPolicy(source);
+    const policy = definePolicy(input as never);
     const own = policy.rules.filter((r) => r.source === 'user').length;
     out(
       `${nameOf(source)}: valid — ${own} rule${own === 1 ? '' : 's'} of yours, then the ${policy.preset} preset's ${policy.rules.length - own} rows`,
@@ -56,7 +60,7 @@ export async function policyCheck(source: string, out: (line: string) => void): 
     return 0;
   } catch (error) {
     if (!isInvalidPolicyError(error)) throw error;
-    const problems = [...error.problems, ...(await eachRuleAlone(source, error.problems))];
+    const problems = [...error.problems, ...eachRuleAlone(input, error.problems)];
     out(`${nameOf(source)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
     for (const problem of problems) out(`  ${problem.path}: ${problem.message}`);
     return 1;
@@ -68,13 +72,8 @@ export async function policyCheck(source: string, out: (line: string) => void): 
  * action) once the whole shape is right: a typo elsewhere would hide those until it is fixed,
  * one round more. Here each rule is read alone too, so one run lists them all.
  */
-async function eachRuleAlone(source: string, found: readonly Problem[]): Promise<Problem[]> {
-  let rules: unknown;
-  try {
-    rules = (JSON.parse(nameOf(source) === source ? await readFile(source, 'utf8') : source) as PolicyInput).rules;
-  } catch {
-    return [];
-  }
+function eachRuleAlone(input: unknown, found: readonly Problem[]): Problem[] {
+  const rules = (input as PolicyInput | null)?.rules;
   if (!Array.isArray(rules)) return [];
   return rules.flatMap((rule: unknown, i) => {
     try {

@@ -39,9 +39,6 @@ function shadows(earlier: PolicyRule, later: PolicyRule): boolean {
   return holds(earlier.codes, later.codes) && holds(earlier.status, later.status);
 }
 
-/** A code no close frame carries (RFC 6455 §7.4.1): only a client's own record has it. */
-const noFrame = new Set([1005, 1006, 1015]);
-
 /** One line per problem a valid policy may still have, naming the rule. */
 export function policyWarnings(policy: Policy): string[] {
   const own = policy.rules.filter((rule) => rule.source === 'user');
@@ -49,7 +46,8 @@ export function policyWarnings(policy: Policy): string[] {
   own.forEach((rule, i) => {
     const earlier = own.slice(0, i).find((e) => shadows(e, rule));
     if (earlier) warnings.push(`${rule.id}: never matches: ${earlier.id}, before it, takes every close it would`);
-    if (rule.codes?.some(([low]) => low < 1000))
+    // Wholly below 1000: a catch-all such as "0-65535" is fine.
+    if (rule.codes?.some(([, high]) => high < 1000))
       warnings.push(
         `${rule.id}: close codes under 1000 are never sent (RFC 6455); a handshake's HTTP status is matched by status`,
       );
@@ -58,13 +56,14 @@ export function policyWarnings(policy: Policy): string[] {
       warnings.push(
         `${rule.id}: matches every 1006 (a lost link too), not only a handshake answered with its statuses: a rule with codes and status matches either`,
       );
+    // 1006 is a connection lost without a close frame: never the server's (its initiator is the
+    // transport). Not 1005, which a server's close frame without a status is, nor 1015, which a
+    // browser may record without saying who.
     const onlyServer = rule.initiator !== undefined && rule.initiator.every((who) => who === 'server');
-    const frameless = ([low, high]: readonly [number, number]) => {
-      for (let code = low; code <= high; code++) if (!noFrame.has(code)) return false;
-      return true;
-    };
-    if (onlyServer && rule.codes?.every(frameless))
-      warnings.push(`${rule.id}: never matches: a server's close frame never carries 1005, 1006 or 1015`);
+    if (onlyServer && rule.codes?.every(([low, high]) => low === 1006 && high === 1006))
+      warnings.push(
+        `${rule.id}: never matches: a server's close is never a 1006 (no close frame: initiator transport)`,
+      );
   });
   return warnings;
 }
