@@ -16,7 +16,7 @@ function rangesCover(ranges: Ranges, low: number, high: number): boolean {
 
 /** Whether every value of `inner` is one of `outer`'s (`outer` absent: no condition). */
 const within = (outer: readonly unknown[] | undefined, inner: readonly unknown[] | undefined) =>
-  outer === undefined || (inner !== undefined && inner.every((value) => outer.includes(value)));
+  outer === undefined || (inner?.every((value) => outer.includes(value)) ?? false);
 
 /**
  * Whether `earlier` matches every close `later` does, so `later` is never reached: its codes
@@ -59,7 +59,7 @@ export function policyWarnings(policy: Policy): string[] {
     // 1006 is a connection lost without a close frame: never the server's (its initiator is the
     // transport). Not 1005, which a server's close frame without a status is, nor 1015, which a
     // browser may record without saying who.
-    const onlyServer = rule.initiator !== undefined && rule.initiator.every((who) => who === 'server');
+    const onlyServer = rule.initiator?.every((who) => who === 'server') ?? false;
     if (onlyServer && rule.codes?.every(([low, high]) => low === 1006 && high === 1006))
       warnings.push(
         `${rule.id}: never matches: a server's close is never a 1006 (no close frame: initiator transport)`,
