@@ -98,6 +98,11 @@ describe('resock policy', () => {
     const { stdout } = await resock(['policy', 'explain', 'default', '429']);
     expect(stdout).toContain('HTTP 429 answering the handshake, with Retry-After:');
     expect(stdout).toContain('HTTP 429 answering the handshake, without Retry-After:');
+    // Its floor, said without a Retry-After, is not "raised by" one.
+    expect(stdout).toMatch(/without Retry-After:[\s\S]*floor\s+at least 30\.0 s\n/);
+    // One rule for both (502): a retry's wait is only raised by a Retry-After.
+    const both = await resock(['policy', 'explain', 'default', '502']);
+    expect(both.stdout).toContain('hint     a Retry-After makes the wait at least what it says');
   });
 
   it('explain: the user’s rule comes first', async () => {

@@ -14,8 +14,11 @@ import { policyWarnings } from './policyWarnings';
 
 export class UsageError extends Error {}
 
+/** The policy's JSON itself, not a file's name: an object's text starts with `{`. */
+const isInline = (source: string) => source.trimStart().startsWith('{');
+
 /** What messages call a policy: its file's name, or "the policy given" (inline JSON may be long). */
-const nameOf = (source: string) => (source.trimStart().startsWith('{') ? 'the policy given' : source);
+const nameOf = (source: string) => (isInline(source) ? 'the policy given' : source);
 
 /**
  * A policy from a JSON file, a preset by name (`default`, `persistent`, …), or the JSON itself
@@ -28,14 +31,13 @@ export async function loadPolicy(source: string): Promise<Policy> {
 /** What `source` names, as definePolicy's input: read, and parsed, not yet checked. */
 async function readPolicyInput(source: string): Promise<unknown> {
   if ((presetNames as readonly string[]).includes(source)) return { preset: source as PresetName };
-  const name = nameOf(source);
   let text = source;
-  if (name === source) {
+  if (!isInline(source)) {
     try {
       text = await readFile(source, 'utf8');
     } catch (error) {
       // A preset's name misspelt (`graphqlws`) is no file either: say which names there are.
-      const meant = presetNames.find((name) => name.toLowerCase() === source.toLowerCase());
+      const meant = presetNames.find((preset) => preset.toLowerCase() === source.toLowerCase());
       const presets = meant ? `did you mean the preset ${meant}?` : `nor a preset (${presetNames.join(', ')})`;
       throw new UsageError(`cannot read ${source}: ${(error as Error).message}; ${presets}`);
     }
@@ -43,7 +45,7 @@ async function readPolicyInput(source: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${name} is not JSON: ${(error as Error).message}`);
+    throw new UsageError(`${nameOf(source)} is not JSON: ${(error as Error).message}`);
   }
 }
 
