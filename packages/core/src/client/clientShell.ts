@@ -71,7 +71,7 @@ export abstract class ClientShell<TMessage> extends ConnectionShell<TMessage> {
       case 'connect':
         // A listener of this same step already closed the client (a retry "now" shares its step
         // with the close event): dial nothing the close would drop at once.
-        if (!this.leaving()) this.connectAttempt(effect.id);
+        if (!this.leaving()) this.connectAttempt(effect.id, effect.afterMs);
         break;
       case 'closeSocket':
         if (effect.id !== this.connectionId) break;

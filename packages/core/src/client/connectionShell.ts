@@ -22,7 +22,8 @@ const secureEnough = (url: string): boolean => !isInsecureRemoteUrl(url);
 export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
   // ── connections ─────────────────────────────────────────────────────────────────────────
 
-  protected connectAttempt(id: number): void {
+  /** `afterMs`: the app asked for it too soon after the attempt it asked for before (MIN_ASKED_DIAL_MS). */
+  protected connectAttempt(id: number, afterMs?: number): void {
     this.abortAttempt(); // (each attempt's own end aborts it: none should be left here)
     this.connection = undefined;
     this.connectionId = id;
@@ -31,7 +32,7 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     this.untrusted = false;
     this.openInfo = undefined;
     this.tally.attempts++;
-    if (!this.failedEarly) {
+    if (!this.failedEarly && !afterMs) {
       this.resolveAttempt(id);
       return;
     }
@@ -39,8 +40,9 @@ export abstract class ConnectionShell<TMessage> extends InboundShell<TMessage> {
     // prepare() or connect()): such a failure comes back within a microtask, so this one waits
     // for the event loop to turn (a 0 ms timer). A listener that reconnect()s on every close
     // (pladaria/reconnecting-websocket#60's pattern), with a url function whose token fetch is
-    // an already rejected promise, otherwise looped without the page ever running again.
-    this.timers.setTimer('turn', 0, () => {
+    // an already rejected promise, otherwise looped without the page ever running again. (An
+    // attempt held back by afterMs waits that long instead.)
+    this.timers.setTimer('turn', afterMs ?? 0, () => {
       this.failedEarly = undefined;
       if (this.dialable(id)) this.resolveAttempt(id);
     });

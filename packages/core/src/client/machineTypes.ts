@@ -64,12 +64,20 @@ export const IDLE_LOOKS = 4;
 export const AGE_SPREAD = 0.1;
 /** Each move dials a new connection: never more often than this. */
 export const MIN_CONNECTION_AGE_MS = 1000;
+/**
+ * An attempt the app asks for (reconnect(), open()) skips the back-off, but dials no sooner than
+ * this after the one it asked for before: a close listener that reconnect()s, against a server
+ * that drops every connection, dialled about 3000 times a second (reconnecting-websocket#60's
+ * pattern). The first is at once: a "reconnect now" button still is.
+ */
+export const MIN_ASKED_DIAL_MS = 1000;
 /** The time between two idle looks. */
 export const idleLookMs = (idleTimeoutMs: number): number => idleTimeoutMs / IDLE_LOOKS;
 
 /** Something the shell must do. The reducer never does anything itself. */
 export type Effect =
-  | { readonly type: 'connect'; readonly id: number }
+  /** `afterMs`: dial that much later (MIN_ASKED_DIAL_MS); the attempt is `connecting` meanwhile. */
+  | { readonly type: 'connect'; readonly id: number; readonly afterMs?: number }
   | {
       readonly type: 'closeSocket';
       readonly id: number;

@@ -83,6 +83,8 @@ export interface Machine {
   readonly outage: Outage;
   /** The id the next connection attempt gets; events from older ids are ignored. */
   readonly nextId: number;
+  /** When the last attempt the app asked for dialled (or, held back, will): see MIN_ASKED_DIAL_MS. */
+  readonly askedAt?: number;
 }
 
 export const freshOutage: Outage = Object.freeze({

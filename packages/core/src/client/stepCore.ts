@@ -3,7 +3,7 @@ import { normalizeClose } from '../close/normalizeClose';
 import type { Decision } from '../policy/decide';
 import { decide } from '../policy/decide';
 import type { RawClose } from '../transport';
-import type { Effect, Emitted, Env, TimerName } from './machineTypes';
+import { type Effect, type Emitted, type Env, MIN_ASKED_DIAL_MS, type TimerName } from './machineTypes';
 import { freshOutage, type Machine, type Phase } from './state';
 
 // What every step of the state machine shares: the effects it collects, entering a phase, making
@@ -110,12 +110,19 @@ function redactError(redact: Env['redact'], error: unknown): unknown {
   }
 }
 
-export function connect(s: Draft, fresh?: true): void {
+/** `asked`: the app's reconnect() or open(), dialled MIN_ASKED_DIAL_MS after the one before at the soonest. */
+export function connect(s: Draft, fresh?: true, asked?: boolean): void {
   const id = s.machine.nextId;
-  s.machine = { ...s.machine, nextId: id + 1 };
+  const { now } = s.env;
+  const last = s.machine.askedAt;
+  // (At most the floor: a clock that went back holds nothing longer.)
+  const afterMs =
+    asked && last !== undefined ? Math.min(MIN_ASKED_DIAL_MS, Math.max(0, last + MIN_ASKED_DIAL_MS - now)) : 0;
+  s.machine = asked ? { ...s.machine, nextId: id + 1, askedAt: now + afterMs } : { ...s.machine, nextId: id + 1 };
   enter(s, fresh ? { status: 'connecting', id, fresh } : { status: 'connecting', id });
-  start(s, 'connect', s.env.connectTimeoutMs, id);
-  s.effects.push({ type: 'connect', id });
+  // The deadline is the dial's: the wait before it is not the server's slowness.
+  start(s, 'connect', s.env.connectTimeoutMs + afterMs, id);
+  s.effects.push(afterMs > 0 ? { type: 'connect', id, afterMs } : { type: 'connect', id });
 }
 
 export function leaveOpen(s: Draft): void {
@@ -216,6 +223,7 @@ export function beginAttempt(
   record: CloseRecord | undefined,
   decision: Decision | undefined,
   refresh = false,
+  asked?: boolean,
 ): void {
   if (heldFor(s.env, record)) {
     enter(s, { status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'parked' });
@@ -227,7 +235,7 @@ export function beginAttempt(
     s.effects.push({ type: 'refresh', record, attempt: s.machine.outage.failures });
     return;
   }
-  connect(s);
+  connect(s, undefined, asked);
 }
 
 /** The app's close is done: final. */

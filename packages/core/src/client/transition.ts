@@ -45,7 +45,7 @@ function apply(s: Draft, input: Input): void {
   switch (input.type) {
     case 'start':
       if (phase.status === 'idle' || (input.asked && phase.status === 'disconnected'))
-        beginAttempt(s, undefined, undefined);
+        beginAttempt(s, undefined, undefined, false, input.asked);
       return;
     case 'disconnect':
       disconnect(s);
@@ -145,7 +145,7 @@ function apply(s: Draft, input: Input): void {
       }
       // Connect — unless the device went offline (or the page hidden) while the hook ran, and
       // the attempt is not the app's own (reconnect()).
-      if (phase.asked) connect(s, true);
+      if (phase.asked) connect(s, true, true);
       else beginAttempt(s, phase.record, phase.decision);
       return;
     case 'environment':
@@ -243,7 +243,7 @@ function reconnect(s: Draft): void {
   else if (phase.status === 'waiting') stopWaiting(s, phase);
   // The app asked for a fresh start: the outage's counters start over.
   resetOutage(s);
-  connect(s, true);
+  connect(s, true, true);
 }
 
 /**

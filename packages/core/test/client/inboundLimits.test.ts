@@ -250,6 +250,7 @@ describe('the limits, reviewed', () => {
     h.client.reconnect();
     leave(BACKLOG_MAX - 1);
     h.client.reconnect();
+    h.clock.advance(1000); // (the app's second attempt within a second dials once that second is over)
     expect(h.of('close').filter((r) => (r as CloseRecord).error)).toEqual([]);
     leave(2); // twice the limit waits, this connection's part in it
     // Before: each connection could leave just under the limit waiting, for ever more of them.

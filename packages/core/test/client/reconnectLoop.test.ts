@@ -82,7 +82,7 @@ function rejectingUrl(limit: { close?: () => void }) {
 }
 
 describe('a close listener that calls reconnect(), each attempt failing before it dials', () => {
-  it('dials once a turn of the event loop (a 0 ms timer), not in a microtask loop', async () => {
+  it('dials once a turn of the event loop (a 0 ms timer), not in a microtask loop, then once a second', async () => {
     const limit: { close?: () => void } = {};
     const { url, calls } = rejectingUrl(limit);
     const clock = createVirtualClock(0);
@@ -94,8 +94,15 @@ describe('a close listener that calls reconnect(), each attempt failing before i
     await flushPromises();
     expect(calls()).toBe(1);
     expect(client.state).toBe('connecting'); // the listener's reconnect(): its attempt waits a turn
-    for (let i = 2; i <= 4; i++) {
-      clock.advance(0);
+    clock.advance(0);
+    await flushPromises();
+    expect(calls()).toBe(2);
+    // The listener's next reconnect() is its second: a second after the first (reconnectPacing).
+    for (let i = 3; i <= 4; i++) {
+      clock.advance(999);
+      await flushPromises();
+      expect(calls()).toBe(i - 1);
+      clock.advance(1);
       await flushPromises();
       expect(calls()).toBe(i);
     }
