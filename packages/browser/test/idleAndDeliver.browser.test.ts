@@ -11,7 +11,7 @@ describe.skipIf(chromiumMissing)(`Chromium: idleTimeoutMs and deliver()${skipRea
     const { page, server } = harness();
     server.plan({ kind: 'echo' }, { kind: 'echo' });
     const seen = await page.evaluate(async (url) => {
-      const client = window.resock.createClient({ url, idleTimeoutMs: 400 });
+      const client = window.resock.createClient({ url, idleTimeoutMs: 1000 });
       const states: string[] = [];
       const idle = new Promise<void>((resolve) =>
         client.on('state', ({ to }) => {

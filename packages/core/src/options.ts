@@ -136,7 +136,8 @@ export interface ClientOptions<TMessage = InboundMessage> {
    * `open()` or `opened()` connects again. Unlike graphql-ws's `lazyCloseTimeout` it knows no
    * subscriptions: one whose server pushes rarely is closed too (say it again in `greeting`).
    * Looked at four times per idleTimeoutMs: the close comes within a quarter of it past it. An
-   * app-level heartbeat needs `isPong`. `0`: never. @default 0
+   * app-level heartbeat needs `isPong`. At least 1000 (each idle close dials anew with the next
+   * send). `0`: never. @default 0
    */
   idleTimeoutMs?: number | undefined;
   /**

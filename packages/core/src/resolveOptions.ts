@@ -1,6 +1,6 @@
 import { systemRandom } from './backoff/jitter';
 import { isMessage } from './binary';
-import { AGE_SPREAD, IDLE_LOOKS, MIN_CONNECTION_AGE_MS } from './client/machineTypes';
+import { AGE_SPREAD, IDLE_LOOKS, MIN_CONNECTION_AGE_MS, MIN_IDLE_TIMEOUT_MS } from './client/machineTypes';
 import type { QueueLimits } from './client/queue';
 import { ttlCheck } from './client/sendOptions';
 import { isInsecureRemoteUrl, isSocketUrl } from './client/socketUrl';
@@ -89,7 +89,12 @@ const optionsCheck = shape(
     connectTimeoutMs: duration(1),
     closeTimeoutMs: duration(1),
     stableAfterMs: duration(0),
-    idleTimeoutMs: duration(0),
+    // Each idle close dials anew with the next send: not one connection a send (30, seconds meant).
+    idleTimeoutMs: either(
+      `expected 0 (never) or a duration in ms, ≥ ${MIN_IDLE_TIMEOUT_MS} and ≤ ${MAX_TIMER_DELAY_MS}`,
+      (v) => v === 0,
+      number(MIN_IDLE_TIMEOUT_MS, MAX_TIMER_DELAY_MS),
+    ),
     // Each move dials a new connection: not in a loop.
     maxConnectionAgeMs: either(
       `expected 0 (never) or a duration in ms, ≥ ${MIN_CONNECTION_AGE_MS} and ≤ ${MAX_TIMER_DELAY_MS}`,

@@ -27,7 +27,7 @@ describe('idleTimeoutMs against a real ws server', () => {
       socket.on('message', (raw) => heard(String(raw)));
     });
     // With protocol pings every 50 ms: heartbeat traffic does not keep it open.
-    const c = client(server.port, { idleTimeoutMs: 300, heartbeat: { intervalMs: 50, timeoutMs: 1000 } });
+    const c = client(server.port, { idleTimeoutMs: 1000, heartbeat: { intervalMs: 50, timeoutMs: 1000 } });
     const idle = new Promise<void>((resolve) => c.on('state', ({ to }) => to === 'idle' && resolve()));
     await idle;
     expect(c.lastClose).toMatchObject({ code: 1000, reason: 'idle', initiator: 'client' });

@@ -64,6 +64,8 @@ export const IDLE_LOOKS = 4;
 export const AGE_SPREAD = 0.1;
 /** Each move dials a new connection: never more often than this. */
 export const MIN_CONNECTION_AGE_MS = 1000;
+/** The shortest idleTimeoutMs: each idle close dials anew with the next send. */
+export const MIN_IDLE_TIMEOUT_MS = 1000;
 /**
  * An attempt the app asks for (reconnect(), open()) skips the back-off, but dials no sooner than
  * this after the one it asked for before: a close listener that reconnect()s, against a server

@@ -184,6 +184,15 @@ describe('idleTimeoutMs: closing a quiet connection, connecting again on the nex
     expect(() => harness({ idleTimeoutMs: -1 })).toThrow(InvalidOptionsError);
     expect(() => harness({ idleTimeoutMs: -1 })).toThrow(/idleTimeoutMs/);
   });
+
+  it('refuses one under a second: seconds meant, it connected once a send', () => {
+    // (Each idle close dials anew with the next send: 30 closed a connection 30 ms after each.)
+    expect(() => harness({ idleTimeoutMs: 30 })).toThrow(
+      /idleTimeoutMs: expected 0 \(never\) or a duration in ms, ≥ 1000/,
+    );
+    expect(() => harness({ idleTimeoutMs: 999 })).toThrow(InvalidOptionsError);
+    expect(harness({ idleTimeoutMs: 1000 }).client.state).toBe('connecting');
+  });
 });
 
 describe('idleTimeoutMs under ReconnectingWebSocket', () => {
