@@ -1,4 +1,6 @@
-import { type Backoff, backoffCap } from './backoffSpec';
+import { InvalidPolicyError } from '../errors';
+import { checkContext } from '../policy/decideArguments';
+import { type Backoff, type BackoffInput, backoffCap, resolveBackoff } from './backoffSpec';
 import { applyJitter, type Random, systemRandom, uniform } from './jitter';
 
 export interface BackoffContext {
@@ -17,10 +19,20 @@ export const retryNumber = (attempt: number): number =>
 const finite = (value: number | undefined): number | undefined => (Number.isFinite(value) ? value : undefined);
 
 /**
- * The delay before retry number `attempt` (1 = the first retry). Always within
- * [0, the back-off's cap], whatever `attempt` or `random()` is.
+ * The delay before retry number `attempt` (1 = the first retry) under `backoff`: a built one
+ * (`exponential()`) or its input (`{ type: 'exponential', maxDelayMs: 60_000 }`), checked as
+ * definePolicy checks it (`InvalidPolicyError`; a `TypeError` for a `context` that is no
+ * object). Always within [0, the back-off's cap], whatever `attempt` or `random()` is.
  */
-export function computeBackoff(backoff: Backoff, attempt: number, context: BackoffContext = {}): number {
+export function computeBackoff(backoff: Backoff | BackoffInput, attempt: number, context: BackoffContext = {}): number {
+  const result = resolveBackoff(backoff);
+  if (!result.ok) throw new InvalidPolicyError(result.problems);
+  checkContext('computeBackoff()', context, '{ random, previousDelayMs, elapsedMs }');
+  return backoffDelay(result.backoff, attempt, context);
+}
+
+/** computeBackoff() on a back-off definePolicy resolved: nothing to check. */
+export function backoffDelay(backoff: Backoff, attempt: number, context: BackoffContext = {}): number {
   const random = context.random ?? systemRandom;
   const n = retryNumber(attempt);
   let delay: number;

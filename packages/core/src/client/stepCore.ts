@@ -1,7 +1,7 @@
 import type { CloseInitiator, ClosePhase, CloseRecord } from '../close/closeRecord';
 import { normalizeClose } from '../close/normalizeClose';
 import type { Decision } from '../policy/decide';
-import { decide } from '../policy/decide';
+import { decideClose } from '../policy/decide';
 import type { RawClose } from '../transport';
 import { type Effect, type Emitted, type Env, MIN_ASKED_DIAL_MS, type TimerName } from './machineTypes';
 import { freshOutage, type Machine, type Phase } from './state';
@@ -148,7 +148,7 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
   const { outage } = s.machine;
   const { env } = s;
   const attempt = outage.failures + 1;
-  const context: Parameters<typeof decide>[2] = {
+  const context: Parameters<typeof decideClose>[2] = {
     attempt,
     outageStartedAt: outage.startedAt ?? env.now,
     now: env.now,
@@ -161,7 +161,7 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
   // (A tab frozen while it ran, a token service down: no refusal of the credentials.)
   if (refreshError !== undefined) context.refreshFailed = true;
   if (outage.previousDelayMs !== undefined) context.previousDelayMs = outage.previousDelayMs;
-  const decision = decide(env.policy, record, context);
+  const decision = decideClose(env.policy, record, context);
   s.machine = {
     ...s.machine,
     outage: {

@@ -1,4 +1,4 @@
-import { type BackoffContext, computeBackoff, retryNumber } from '../backoff/computeBackoff';
+import { type BackoffContext, backoffDelay, retryNumber } from '../backoff/computeBackoff';
 import { type Random, systemRandom, uniform } from '../backoff/jitter';
 import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { describeCloseCode } from '../close/closeCode';
@@ -6,6 +6,7 @@ import type { CloseRecord } from '../close/closeRecord';
 import { parseReasonRetryAfter } from '../close/retryAfter';
 import { isThenable } from '../inputChecks';
 import { inRanges } from './codeRanges';
+import { checkContext, checkRecord } from './decideArguments';
 import {
   CLIENT_CLOSE_ID,
   type DefinedPolicy,
@@ -86,6 +87,7 @@ const FALLBACK = /* @__PURE__ */ ruleOf(
 
 /** The first rule of the policy that matches the record (the fallback if none does). */
 export function matchRule(policy: Policy, record: CloseRecord, whenFailed?: DecideContext['whenFailed']): PolicyRule {
+  checkRecord('matchRule()', record);
   return firstMatch(policy, record, serverDelay(policy, record) !== undefined, whenFailed);
 }
 
@@ -144,8 +146,21 @@ function matches(rule: PolicyRule, record: CloseRecord, told: boolean): boolean 
  * What to do after `record`, by `policy`. Pure but for the rules' own `when` (app code): time
  * and randomness come from `context`.
  * A close the app asked for (`initiator: 'client'`) always stops; no rule overrides it.
+ * Throws `InvalidPolicyError` for a policy it cannot use, a `TypeError` for a `record` that is
+ * no close record or a `context` that is no object.
  */
 export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord, context: DecideContext): Decision {
+  checkRecord('decide()', record);
+  checkContext('decide()', context, '{ attempt, refreshAvailable }');
+  return decideClose(policy, record, context);
+}
+
+/** decide() on what the client built itself: nothing to check but the policy. */
+export function decideClose(
+  policy: DefinedPolicy | PolicyInput,
+  record: CloseRecord,
+  context: DecideContext,
+): Decision {
   const defined = definePolicy(policy);
   const what = describeCloseCode(record.code) + (record.handshake?.status ? ` (HTTP ${record.handshake.status})` : '');
   if (record.initiator === 'client') {
@@ -200,7 +215,7 @@ export function decide(policy: DefinedPolicy | PolicyInput, record: CloseRecord,
     const backoffContext: BackoffContext = { random };
     if (context.previousDelayMs !== undefined) backoffContext.previousDelayMs = context.previousDelayMs;
     if (context.outageStartedAt !== undefined) backoffContext.elapsedMs = Math.max(0, now - context.outageStartedAt);
-    delayMs = computeBackoff(rule.backoff ?? defined.backoff, attempt, backoffContext);
+    delayMs = backoffDelay(rule.backoff ?? defined.backoff, attempt, backoffContext);
     // Later in an outage a rule's first delay ("at once", "5–30 s") is a floor under the
     // back-off: a server that alternates two rules (401, then 1008, …) resets each streak every
     // time, and would otherwise have every retry made at once; and a 1012 right after a 1012
