@@ -90,11 +90,13 @@ export interface Client<out TMessage = InboundMessage> {
    * Drops the current connection and starts a fresh attempt now; also revives a `failed` client.
    * While the attempt a `reconnect()` (or a `maxConnectionAgeMs` move) started is under way, it
    * does nothing: that is the fresh attempt (so a `close` listener that calls it cannot loop).
+   * The attempts the app asks for (this, `open()`) dial a second apart at the most often: one
+   * within a second of the one before waits out that second, `connecting`.
    */
   reconnect(): void;
   /**
    * Starts a `lazy` client, one back to `idle` after an idle close (`idleTimeoutMs`), or a
-   * `disconnected` one.
+   * `disconnected` one (a second after the attempt the app asked for before, at the soonest).
    */
   open(): void;
   /**
