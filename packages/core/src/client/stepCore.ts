@@ -1,3 +1,4 @@
+import { MAX_TIMER_DELAY_MS } from '../clock';
 import type { CloseInitiator, ClosePhase, CloseRecord } from '../close/closeRecord';
 import { normalizeClose } from '../close/normalizeClose';
 import type { Decision } from '../policy/decide';
@@ -110,18 +111,29 @@ function redactError(redact: Env['redact'], error: unknown): unknown {
   }
 }
 
-/** `asked`: the app's reconnect() or open(), dialled MIN_ASKED_DIAL_MS after the one before at the soonest. */
-export function connect(s: Draft, fresh?: true, asked?: boolean): void {
-  const id = s.machine.nextId;
+/**
+ * How long what the app asks for (reconnect(), open()) waits before it dials or runs its refresh
+ * hook: until MIN_ASKED_DIAL_MS after the one it asked for before; noted as the next one's mark.
+ */
+export function askedWait(s: Draft): number {
   const { now } = s.env;
   const last = s.machine.askedAt;
   // (At most the floor: a clock that went back holds nothing longer.)
-  const afterMs =
-    asked && last !== undefined ? Math.min(MIN_ASKED_DIAL_MS, Math.max(0, last + MIN_ASKED_DIAL_MS - now)) : 0;
-  s.machine = asked ? { ...s.machine, nextId: id + 1, askedAt: now + afterMs } : { ...s.machine, nextId: id + 1 };
-  enter(s, fresh ? { status: 'connecting', id, fresh } : { status: 'connecting', id });
-  // The deadline is the dial's: the wait before it is not the server's slowness.
-  start(s, 'connect', s.env.connectTimeoutMs + afterMs, id);
+  const afterMs = last === undefined ? 0 : Math.min(MIN_ASKED_DIAL_MS, Math.max(0, last + MIN_ASKED_DIAL_MS - now));
+  s.machine = { ...s.machine, askedAt: now + afterMs };
+  return afterMs;
+}
+
+/** `asked`: the app's reconnect() or open(): the fresh attempt, dialled after askedWait. */
+export function connect(s: Draft, fresh?: true, asked?: boolean): void {
+  const afterMs = asked ? askedWait(s) : 0;
+  const id = s.machine.nextId;
+  s.machine = { ...s.machine, nextId: id + 1 };
+  // The attempt the app asked for is the fresh one: a reconnect() meanwhile leaves it be.
+  enter(s, fresh || asked ? { status: 'connecting', id, fresh: true } : { status: 'connecting', id });
+  // The deadline is the dial's (the wait before it is not the server's slowness), within a
+  // timer's range: past it, a timer fires at once.
+  start(s, 'connect', Math.min(MAX_TIMER_DELAY_MS, s.env.connectTimeoutMs + afterMs), id);
   s.effects.push(afterMs > 0 ? { type: 'connect', id, afterMs } : { type: 'connect', id });
 }
 

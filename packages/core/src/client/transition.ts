@@ -3,6 +3,7 @@ import { AGE_SPREAD, type Env, type Input, idleLookMs, type Step } from './machi
 import { pageChange } from './pageChanges';
 import type { Machine, Phase } from './state';
 import {
+  askedWait,
   beginAttempt,
   cancel,
   closed,
@@ -145,7 +146,8 @@ function apply(s: Draft, input: Input): void {
       }
       // Connect — unless the device went offline (or the page hidden) while the hook ran, and
       // the attempt is not the app's own (reconnect()).
-      if (phase.asked) connect(s, true, true);
+      if (phase.asked)
+        connect(s, true); // (the hook waited its turn: askedWait)
       else beginAttempt(s, phase.record, phase.decision);
       return;
     case 'environment':
@@ -226,17 +228,28 @@ function reconnect(s: Draft): void {
   // The fresh attempt it asks for is under way (its own, or a move's). Letting it go told a close
   // whose listener, were it to reconnect() (reconnecting-websocket's users do), let the next one
   // go in turn: a socket dialled and cut for ever, and the page hung.
-  if (phase.status === 'closing' || phase.status === 'closed' || (phase.status === 'connecting' && phase.fresh)) return;
+  // (Or the refresh hook an earlier reconnect() asked for runs, or waits its turn to.)
+  if (
+    phase.status === 'closing' ||
+    phase.status === 'closed' ||
+    (phase.status === 'connecting' && phase.fresh) ||
+    (phase.status === 'waiting' && phase.asked)
+  )
+    return;
   if (phase.status === 'waiting' && phase.refresh && phase.record) {
     // Fresh credentials are owed (the server refused the last ones): an attempt without them
     // earns the same refusal, and aborting the hook throws its work away. The wait is skipped,
     // not the hook: it runs now, or goes on if it runs, and the attempt follows it (even while
-    // offline, as the attempt of any reconnect()).
+    // offline, as the attempt of any reconnect()). A hook it starts waits its turn as a dial
+    // does (askedWait): an error listener that reconnect()s, with a hook that rejects at once,
+    // looped through microtasks.
     cancel(s, 'retry');
     resetOutage(s);
     const running = phase.hold === 'none' && phase.dueAt === undefined;
-    enter(s, { ...phase, dueAt: undefined, hold: 'none', asked: true });
-    if (!running) s.effects.push({ type: 'refresh', record: phase.record, attempt: s.machine.outage.failures });
+    const afterMs = running ? 0 : askedWait(s);
+    enter(s, { ...phase, dueAt: afterMs ? s.env.now + afterMs : undefined, hold: 'none', asked: true });
+    if (afterMs) start(s, 'retry', afterMs);
+    else if (!running) s.effects.push({ type: 'refresh', record: phase.record, attempt: s.machine.outage.failures });
     return;
   }
   if (phase.status === 'connecting' || phase.status === 'open') letGo(s, phase, s.env.reconnectCloseCode, 'reconnect');

@@ -6,7 +6,7 @@ import type { CloseRecord } from '../close/closeRecord';
 import { parseReasonRetryAfter } from '../close/retryAfter';
 import { isThenable } from '../inputChecks';
 import { inRanges } from './codeRanges';
-import { checkContext, checkRecord } from './decideArguments';
+import { checkCompiled, checkContext, checkRecord } from './decideArguments';
 import {
   CLIENT_CLOSE_ID,
   type DefinedPolicy,
@@ -87,6 +87,7 @@ const FALLBACK = /* @__PURE__ */ ruleOf(
 
 /** The first rule of the policy that matches the record (the fallback if none does). */
 export function matchRule(policy: Policy, record: CloseRecord, whenFailed?: DecideContext['whenFailed']): PolicyRule {
+  checkCompiled('matchRule()', policy);
   checkRecord('matchRule()', record);
   return firstMatch(policy, record, serverDelay(policy, record) !== undefined, whenFailed);
 }

@@ -31,3 +31,14 @@ export function checkContext(call: string, context: unknown, example: string): v
   if (!isRecord(context))
     throw new TypeError(`${call}: expected a context object (${example}), got ${String(context)}`);
 }
+
+/**
+ * Throws a TypeError naming the call when `policy` is not a compiled one (its rules a list):
+ * matchRule() reads rules as definePolicy() gives them (a tool may hand it a copy it changed).
+ */
+export function checkCompiled(call: string, policy: unknown): void {
+  if (!isRecord(policy) || !Array.isArray(policy.rules))
+    throw new TypeError(
+      `${call}: expected a policy from definePolicy(), got ${policy === null ? 'null' : typeof policy}`,
+    );
+}

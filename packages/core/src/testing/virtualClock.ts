@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, MAX_TIMER_DELAY_MS, type TimerHandle } from '../clock';
 
 interface VirtualTimer {
   readonly id: number;
@@ -87,7 +87,8 @@ export function createVirtualClock(startMs = 0): VirtualClock {
   const clock: VirtualClock = {
     now: () => now,
     setTimeout(callback, delayMs): TimerHandle {
-      const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
+      // As the platforms' timers: a delay past their range (2^31 − 1 ms) fires at once.
+      const delay = Number.isFinite(delayMs) && delayMs > 0 && delayMs <= MAX_TIMER_DELAY_MS ? delayMs : 0;
       const timer = { id: nextId++, dueAt: now + delay, callback };
       live.set(timer.id, timer);
       push(timer);

@@ -46,6 +46,16 @@ describe('decide() and matchRule(): the record and the context', () => {
     );
   });
 
+  it('matchRule() given no compiled policy: a TypeError that says so', () => {
+    // Before: "Cannot read properties of null (reading 'reasonHints')", "policy.rules is not iterable".
+    expect(() => matchRule(null as never, record(4000))).toThrow(
+      new TypeError('matchRule(): expected a policy from definePolicy(), got null'),
+    );
+    expect(() => matchRule({} as never, record(4000))).toThrow(
+      /^matchRule\(\): expected a policy from definePolicy\(\)/,
+    );
+  });
+
   it('what the client gives still decides as before', () => {
     expect(decide(policy, record(1012), context)).toMatchObject({ action: 'retry', rule: 'default:service-restart' });
     expect(matchRule(policy, record(1008)).id).toBe('default:auth');

@@ -9,6 +9,7 @@ import {
   InvalidCloseReasonError,
   InvalidMessageError,
 } from '@resock/core';
+import { MIN_ASKED_DIAL_MS } from '../../../src/client/machineTypes';
 import { callOpened, emitEnv, expectThrow, startClose, takeQueued, unchanged } from './appCalls';
 import type { BadClose, BadSend, OpHandlers } from './modelOps';
 import { fail, tick, type World } from './modelState';
@@ -63,6 +64,7 @@ export const appOps = {
       );
       return;
     }
+    const held = noteAsked(world);
     // The outage starts over (before the call: a synchronous transport may open inside it).
     world.failures = 0;
     world.outageStart = undefined;
@@ -83,7 +85,8 @@ export const appOps = {
     // The app's own call connects — also while offline or hidden, and after the refresh hook
     // when credentials are owed — once hooks that settle have (none armed to step in).
     const settles = world.cfg.refresh === 'none' || world.cfg.refresh === 'sync' || world.cfg.refresh === 'ok';
-    if (!settles || world.cfg.urlMode === 'async' || armed || world.inWrite) return;
+    // (Within a second of the attempt asked for before, its dial or hook waits its turn.)
+    if (!settles || world.cfg.urlMode === 'async' || armed || world.inWrite || held) return;
     await tick();
     const state = world.client.state;
     if (state !== 'closing' && state !== 'closed' && world.client.stats.attempts === before)
@@ -94,7 +97,13 @@ export const appOps = {
       unchanged(world, 'open after close', () => expectThrow('open', () => world.client.open(), ClientClosedError));
       return;
     }
+    const from = world.client.state;
+    const armed = world.armed.length > 0;
+    noteAsked(world);
     world.client.open();
+    // Its attempt is the fresh one the app asked for: a reconnect() meanwhile leaves it be.
+    if ((from === 'idle' || from === 'disconnected') && world.client.state === 'connecting')
+      world.freshAttempt = armed ? undefined : true;
   },
   disconnect(world) {
     if (isClosed(world)) {
@@ -125,6 +134,15 @@ export const appOps = {
 } satisfies Partial<OpHandlers<World>>;
 
 /** After the app's reconnect(): its attempt is fresh; one that follows a refresh hook (waiting) too, unseen. */
+/** The app asks for an attempt (reconnect(), open()): whether it may wait its turn (MIN_ASKED_DIAL_MS). */
+export function noteAsked(world: World): boolean {
+  const now = world.clock.now();
+  const mark = world.askedMark;
+  const held = mark !== undefined && now < mark + MIN_ASKED_DIAL_MS;
+  world.askedMark = held ? mark + MIN_ASKED_DIAL_MS : now;
+  return held;
+}
+
 function freshAfter(world: World, armed: boolean): boolean | undefined {
   const { state } = world.client;
   return armed || state === 'waiting' ? undefined : state === 'connecting';

@@ -4,6 +4,7 @@
  */
 import { ClientClosedError } from '@resock/core';
 import { callOpened, emitEnv, expectThrow, startClose, takeQueued } from './appCalls';
+import { noteAsked } from './appOps';
 import type { ArmAction, Change } from './modelOps';
 import type { World } from './modelState';
 import { abortController } from './optionOps';
@@ -56,6 +57,7 @@ export function reenter(world: World, action: ArmAction, during: string): void {
       // (a refreshAfter turn's failed hook goes ahead with the attempt it asked for).
       world.reentrantOps.push('reconnect');
       world.opWhileWatch.push('reconnect');
+      noteAsked(world);
       client.reconnect();
       return;
     case 'disconnect':

@@ -192,8 +192,14 @@ export class World {
   watch: Watch | undefined;
   /** Operations since the watched wait was announced: which may cut it short. */
   opWhileWatch: string[] = [];
-  /** The attempt under way is one reconnect() or a move started (reconnect() leaves it be); undefined: unknown. */
+  /** The attempt under way is one reconnect(), open() or a move started (reconnect() leaves it be); undefined: unknown. */
   freshAttempt: boolean | undefined = false;
+  /**
+   * When the last attempt the app asked for (reconnect(), open()) dials, at the latest: each may
+   * wait until MIN_ASKED_DIAL_MS after the one before. Counted for every call, also one left be,
+   * so it is never before the client's own mark.
+   */
+  askedMark: number | undefined;
 
   // Calls listeners made during the current operation.
   reentrantReconnect = false;
