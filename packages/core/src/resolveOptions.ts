@@ -56,6 +56,13 @@ const duration = (min: number) =>
   number(min, MAX_TIMER_DELAY_MS, {
     message: `expected a duration in ms, ${min === 0 ? '≥ 0' : '> 0'} and ≤ ${MAX_TIMER_DELAY_MS}`,
   });
+/** 0 (never), or a duration of at least `min` ms: what each time it runs out dials anew. */
+const offOrAtLeast = (min: number) =>
+  either(
+    `expected 0 (never) or a duration in ms, ≥ ${min} and ≤ ${MAX_TIMER_DELAY_MS}`,
+    (v) => v === 0,
+    number(min, MAX_TIMER_DELAY_MS),
+  );
 const count = number(0, Number.MAX_SAFE_INTEGER, { integer: true, message: 'expected an integer ≥ 0' });
 
 /** A message to send, or a function that makes it (the heartbeat's ping, the greeting). */
@@ -90,17 +97,9 @@ const optionsCheck = shape(
     closeTimeoutMs: duration(1),
     stableAfterMs: duration(0),
     // Each idle close dials anew with the next send: not one connection a send (30, seconds meant).
-    idleTimeoutMs: either(
-      `expected 0 (never) or a duration in ms, ≥ ${MIN_IDLE_TIMEOUT_MS} and ≤ ${MAX_TIMER_DELAY_MS}`,
-      (v) => v === 0,
-      number(MIN_IDLE_TIMEOUT_MS, MAX_TIMER_DELAY_MS),
-    ),
+    idleTimeoutMs: offOrAtLeast(MIN_IDLE_TIMEOUT_MS),
     // Each move dials a new connection: not in a loop.
-    maxConnectionAgeMs: either(
-      `expected 0 (never) or a duration in ms, ≥ ${MIN_CONNECTION_AGE_MS} and ≤ ${MAX_TIMER_DELAY_MS}`,
-      (v) => v === 0,
-      number(MIN_CONNECTION_AGE_MS, MAX_TIMER_DELAY_MS),
-    ),
+    maxConnectionAgeMs: offOrAtLeast(MIN_CONNECTION_AGE_MS),
     greeting: (value, path, problems) =>
       isRecord(value) && (value.message !== undefined || value.isAccepted !== undefined)
         ? greetingCheck(value, path, problems)

@@ -12,13 +12,13 @@ import {
 import type { ClientEvents, InboundMessage, OpenEvent } from '../events/clientEvents';
 import type { ClientOptions, WithoutSchema, WithSchema } from '../options';
 import { AcceptShell } from './acceptShell';
+import { heldFor } from './attempts';
 import type { Client, ClientStats, Delivered, OpenedOptions, SendResult, WaitingFor } from './clientTypes';
 import { checkListener, type ListenerOptions, signalOption } from './listenerOptions';
 import { type OutboundMessage, resolves, type Settle } from './queue';
 import { checkSendOptions, type SendOptions } from './sendOptions';
 import { later } from './shellState';
 import type { ClientStatus } from './state';
-import { heldFor } from './stepCore';
 
 /**
  * Creates a client and, unless `lazy`, starts connecting. Throws `InvalidOptionsError`. Its

@@ -1,8 +1,9 @@
 import type { CloseRecord } from '../close/closeRecord';
 import type { EnvironmentChange } from '../environment';
 import type { Decision } from '../policy/decide';
+import { beginAttempt, moveOn } from './attempts';
 import { serverDue } from './serverWait';
-import { beginAttempt, cancel, type Draft, enter, letGo, lost, moveOn, start, stopWaiting } from './stepCore';
+import { cancel, type Draft, enter, letGo, lost, start, stopWaiting } from './stepCore';
 
 // The state machine's part that follows the page and the network (transition.ts has the rest).
 

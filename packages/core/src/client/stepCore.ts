@@ -1,16 +1,14 @@
-import { MAX_TIMER_DELAY_MS } from '../clock';
 import type { CloseInitiator, ClosePhase, CloseRecord } from '../close/closeRecord';
 import { normalizeClose } from '../close/normalizeClose';
-import type { Decision } from '../policy/decide';
 import { decideClose } from '../policy/decide';
 import type { RawClose } from '../transport';
-import { type Effect, type Emitted, type Env, MIN_ASKED_DIAL_MS, type TimerName } from './machineTypes';
+import type { Effect, Emitted, Env, TimerName } from './machineTypes';
 import { freshOutage, type Machine, type Phase } from './state';
 
 // What every step of the state machine shares: the effects it collects, entering a phase, making
-// close records, and the path after a connection ends — the policy's decision, waiting, the
-// next attempt (or holding it while offline or hidden). `transition` (transition.ts) maps each
-// input onto these. Plain functions over one `Draft` rather than methods: a bundler can shorten
+// close records, and the path after a connection ends — the policy's decision and the wait
+// (attempts.ts starts the next attempt, or holds it). `transition` (transition.ts) maps each
+// input onto these, the app's requests through appRequests.ts. Plain functions over one `Draft` rather than methods: a bundler can shorten
 // their names, and nothing here needs dispatch.
 
 /** One step in the making: the machine so far and the effects collected. */
@@ -111,32 +109,6 @@ function redactError(redact: Env['redact'], error: unknown): unknown {
   }
 }
 
-/**
- * How long what the app asks for (reconnect(), open()) waits before it dials or runs its refresh
- * hook: until MIN_ASKED_DIAL_MS after the one it asked for before; noted as the next one's mark.
- */
-export function askedWait(s: Draft): number {
-  const { now } = s.env;
-  const last = s.machine.askedAt;
-  // (At most the floor: a clock that went back holds nothing longer.)
-  const afterMs = last === undefined ? 0 : Math.min(MIN_ASKED_DIAL_MS, Math.max(0, last + MIN_ASKED_DIAL_MS - now));
-  s.machine = { ...s.machine, askedAt: now + afterMs };
-  return afterMs;
-}
-
-/** `asked`: the app's reconnect() or open(): the fresh attempt, dialled after askedWait. */
-export function connect(s: Draft, fresh?: true, asked?: boolean): void {
-  const afterMs = asked ? askedWait(s) : 0;
-  const id = s.machine.nextId;
-  s.machine = { ...s.machine, nextId: id + 1 };
-  // The attempt the app asked for is the fresh one: a reconnect() meanwhile leaves it be.
-  enter(s, fresh || asked ? { status: 'connecting', id, fresh: true } : { status: 'connecting', id });
-  // The deadline is the dial's (the wait before it is not the server's slowness), within a
-  // timer's range: past it, a timer fires at once.
-  start(s, 'connect', Math.min(MAX_TIMER_DELAY_MS, s.env.connectTimeoutMs + afterMs), id);
-  s.effects.push(afterMs > 0 ? { type: 'connect', id, afterMs } : { type: 'connect', id });
-}
-
 export function leaveOpen(s: Draft): void {
   // Open long enough to be stable, its timer not yet run (a frozen tab wakes to the close): it was.
   const { phase } = s.machine;
@@ -212,44 +184,6 @@ export function decideAfter(s: Draft, record: CloseRecord, refreshError?: unknow
   else start(s, 'retry', decision.delayMs);
 }
 
-/**
- * What an attempt due now would wait for (`Client.waitingFor` reads it too): the device back
- * online, or, for a retry (a `record` to retry after), the page shown with pauseWhenHidden.
- */
-export function heldFor(
-  env: Pick<Env, 'online' | 'visible' | 'pauseWhenHidden'>,
-  record: CloseRecord | undefined,
-): 'online' | 'visible' | undefined {
-  if (!env.online) return 'online';
-  return env.pauseWhenHidden && !env.visible && record ? 'visible' : undefined;
-}
-
-/**
- * The retry is due: refresh first if the policy said so, then connect — unless the device is
- * offline (or, for a retry, the page hidden with pauseWhenHidden): then hold until the
- * environment changes. A first connection is not a retry: a page opened in a background tab
- * still connects.
- */
-export function beginAttempt(
-  s: Draft,
-  record: CloseRecord | undefined,
-  decision: Decision | undefined,
-  refresh = false,
-  asked?: boolean,
-): void {
-  if (heldFor(s.env, record)) {
-    enter(s, { status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'parked' });
-    return;
-  }
-  if (refresh && record) {
-    // Waiting with no timer and no hold: the refresh hook is running.
-    enter(s, { status: 'waiting', refresh, record, decision, dueAt: undefined, hold: 'none' });
-    s.effects.push({ type: 'refresh', record, attempt: s.machine.outage.failures });
-    return;
-  }
-  connect(s, undefined, asked);
-}
-
 /** The app's close is done: final. */
 export function closed(s: Draft, record: CloseRecord): void {
   emit(s, { name: 'close', record });
@@ -291,15 +225,10 @@ export function letGo(s: Draft, phase: Live, code: number, reason: string): Clos
   return record;
 }
 
-/**
- * maxConnectionAgeMs: open connection `id` moves to a new one — let go meaning to come back
- * (reconnectCloseCode, reason max-age) and the next dialled at once, as for reconnect(); the
- * outage's counters start over, as nothing failed.
- */
-export function moveOn(s: Draft, id: number): void {
-  letGo(s, { status: 'open', id }, s.env.reconnectCloseCode, 'max-age');
-  resetOutage(s);
-  connect(s, true);
+/** Connection `id` is open on the wire: open, or connecting while its greeting awaits the acceptance. */
+export function openSocket(s: Draft, id: number): boolean {
+  const phase = s.machine.phase;
+  return (phase.status === 'open' || (phase.status === 'connecting' && phase.greeting === true)) && phase.id === id;
 }
 
 /** A wait is abandoned: its timer, and the refresh hook if it runs. */
